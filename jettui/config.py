@@ -1,0 +1,505 @@
+"""settings.yaml + environment → typed, validated settings.
+
+Every problem becomes one clear line (``SettingsError.problems``); the CLI prints them and
+exits 2. Secrets are wrapped in :class:`Secret`, whose repr and str never show the value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import stat
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import yaml
+
+CONFIG_ENV = "JETTUI_CONFIG"
+SECRET_ENV = "JETTUI_JET_API_SECRET"
+DEFAULT_CONFIG_NAME = "settings.yaml"
+
+# US states, DC, territories and military "states" (ISO 3166-2:US subdivision codes + USPS).
+US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
+    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC AS GU MP PR UM VI AA AE AP".split()
+)
+
+
+class SettingsError(Exception):
+    """Settings that cannot be used. ``problems`` holds one human line each."""
+
+    def __init__(self, problems: list[str], path: Path | None = None) -> None:
+        self.problems = problems
+        self.path = path
+        super().__init__("; ".join(problems))
+
+
+class Secret:
+    """A value that must never be printed, logged or shown."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class JetSettings:
+    api_url: str = "sandbox"  # "sandbox" = the embedded sandbox; else a base URL ending in /api
+    email: str = "merchant@example.com"
+    api_user: str = "jetuser"
+    api_secret: Secret = field(default_factory=lambda: Secret("jetsecret"))
+    api_secret_file: str = ""  # resolved path when given
+    fulfillment_node_id: str = "node-1"
+    timeout_seconds: float = 30.0
+    max_retries: int = 4
+    concurrency: int = 4
+    bulk_max_skus: int = 10_000  # split bulk files above this many SKUs
+    bulk_max_bytes: int = 50_000_000  # ... or above this many uncompressed bytes
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.api_url == "sandbox"
+
+
+@dataclass(frozen=True)
+class SandboxSettings:
+    state_file: str = "sandbox-state.db"  # resolved against the settings file's folder
+    review_delay_seconds: float = 0.0  # Under Jet Review → Available for Purchase
+    order_every_seconds: float = 0.0  # demo: generate a random order this often (0 = off)
+    error_rate: float = 0.0  # fault injection: share of calls answered with a 500
+    rate_limit_every: int = 0  # fault injection: every Nth call answered with a 429
+    latency_ms: int = 0  # fault injection: added to each call
+    token_lifetime_seconds: int = 36_000
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    database: str = "sqlite:///demo-store.db"  # resolved: sqlite paths are absolute
+    table_prefix: str = "oc_"
+    store_id: int = 0
+    language_id: int = 1
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database.startswith("sqlite")
+
+    @property
+    def database_display(self) -> str:
+        """The database URL with any password replaced, for screens and logs."""
+        return redact_url(self.database)
+
+
+@dataclass(frozen=True)
+class PricingSettings:
+    increment_type: str = "percent"  # fixed | percent
+    increment_amount: float = 0.0  # may be negative
+
+
+@dataclass(frozen=True)
+class OrderSettings:
+    customer_email: str = "jet-orders@example.com"
+    auto_acknowledge: bool = False
+    acknowledge_within_minutes: int = 15
+
+
+@dataclass(frozen=True)
+class ReturnSettings:
+    address1: str = "6909 South State Street"
+    address2: str = "Suite C"
+    city: str = "Midvale"
+    state: str = "UT"
+    postcode: str = "84047"
+
+
+@dataclass(frozen=True)
+class CronSettings:
+    """Minutes between runs of each job; 0 switches the job off."""
+
+    fetch_orders: int = 10
+    fetch_errors: int = 10
+    fetch_returns: int = 30
+    acknowledge: int = 30
+    product_status: int = 20
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class TuiSettings:
+    theme: str = "jettui"  # jettui | jettui-16 | any Textual theme name
+
+
+@dataclass(frozen=True)
+class Settings:
+    jet: JetSettings = field(default_factory=JetSettings)
+    sandbox: SandboxSettings = field(default_factory=SandboxSettings)
+    store: StoreSettings = field(default_factory=StoreSettings)
+    pricing: PricingSettings = field(default_factory=PricingSettings)
+    orders: OrderSettings = field(default_factory=OrderSettings)
+    returns: ReturnSettings = field(default_factory=ReturnSettings)
+    cron: CronSettings = field(default_factory=CronSettings)
+    log: LogSettings = field(default_factory=LogSettings)
+    tui: TuiSettings = field(default_factory=TuiSettings)
+    path: Path | None = None  # the file these came from
+    warnings: tuple[str, ...] = ()  # non-fatal: e.g. a secret file readable by others
+
+
+SECTIONS: dict[str, type] = {
+    "jet": JetSettings,
+    "sandbox": SandboxSettings,
+    "store": StoreSettings,
+    "pricing": PricingSettings,
+    "orders": OrderSettings,
+    "returns": ReturnSettings,
+    "cron": CronSettings,
+    "log": LogSettings,
+    "tui": TuiSettings,
+}
+
+_SECTION_FIELD = {name for name in SECTIONS}
+
+
+def redact_url(url: str) -> str:
+    """Replace the password of ``scheme://user:pass@host/...`` with ``***``."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
+
+
+def find_config(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """--config, then $JETTUI_CONFIG, then ./settings.yaml."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env).expanduser()
+    return Path.cwd() / DEFAULT_CONFIG_NAME
+
+
+def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
+    """Read, validate and resolve a settings file. Raises :class:`SettingsError`."""
+    config_path = find_config(path)
+    try:
+        text = config_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SettingsError(
+            [f"{config_path}: no such settings file (pass --config PATH or set {CONFIG_ENV})"],
+            config_path,
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError([f"{config_path}: cannot read: {_reason(exc)}"], config_path) from None
+    return parse_settings(text, config_path)
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
+def parse_settings(text: str, config_path: Path) -> Settings:
+    name = config_path.name
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise SettingsError([f"{name}: not valid YAML{where}: {problem}"], config_path) from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise SettingsError(
+            [f"{name}: must be a mapping of sections (jet:, store:, ...), not {_type_name(raw)}"],
+            config_path,
+        )
+    problems: list[str] = []
+    sections: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in SECTIONS:
+            problems.append(f"{name}: unknown section '{key}'{_did_you_mean(key, SECTIONS)}")
+            continue
+        if value is None:
+            value = {}
+        if not isinstance(value, dict):
+            problems.append(f"{name}: {key}: must be a mapping of settings, not {_type_name(value)}")
+            continue
+        sections[key] = _build_section(key, SECTIONS[key], value, name, problems)
+    if problems:
+        raise SettingsError(problems, config_path)
+    settings = Settings(**sections, path=config_path)
+    settings = _resolve(settings, raw, config_path, problems)
+    _validate(settings, name, problems)
+    if problems:
+        raise SettingsError(problems, config_path)
+    return settings
+
+
+def _type_name(value: Any) -> str:
+    return {
+        bool: "true/false",
+        int: "a whole number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a mapping",
+        type(None): "empty",
+    }.get(type(value), type(value).__name__)
+
+
+def _did_you_mean(key: Any, choices: Any) -> str:
+    match = difflib.get_close_matches(str(key), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def _build_section(
+    section: str, cls: type, values: dict[str, Any], name: str, problems: list[str]
+) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in values.items():
+        where = f"{name}: {section}.{key}"
+        if key not in known:
+            problems.append(f"{name}: unknown setting '{section}.{key}'{_did_you_mean(key, known)}")
+            continue
+        default = getattr(cls(), key)
+        converted = _convert(value, default, where, problems)
+        if converted is not _INVALID:
+            kwargs[key] = converted
+    return cls(**kwargs)
+
+
+_INVALID = object()
+
+
+def _convert(value: Any, default: Any, where: str, problems: list[str]) -> Any:
+    if isinstance(default, Secret):
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            return Secret(str(value))
+        problems.append(f"{where}: must be text, not {_type_name(value)}")
+        return _INVALID
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        problems.append(f"{where}: must be true or false, not {_type_name(value)} ({value!r})")
+        return _INVALID
+    if isinstance(default, int):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        problems.append(f"{where}: must be a whole number, not {_type_name(value)} ({value!r})")
+        return _INVALID
+    if isinstance(default, float):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        problems.append(f"{where}: must be a number, not {_type_name(value)} ({value!r})")
+        return _INVALID
+    if isinstance(default, str):
+        if isinstance(value, str):
+            return value.strip()
+        hint = ' (put it in quotes, e.g. "84047")' if isinstance(value, int) else ""
+        problems.append(f"{where}: must be text, not {_type_name(value)} ({value!r}){hint}")
+        return _INVALID
+    return value
+
+
+def _resolve(settings: Settings, raw: dict[str, Any], path: Path, problems: list[str]) -> Settings:
+    """Apply environment overrides and make relative paths absolute against the file's folder."""
+    base = path.resolve().parent
+    jet = settings.jet
+    warnings: list[str] = []
+    raw_jet = raw.get("jet") or {}
+    env_secret = os.environ.get(SECRET_ENV)
+    if isinstance(raw_jet, dict) and "api_secret" in raw_jet and raw_jet.get("api_secret_file"):
+        problems.append(f"{path.name}: jet: give api_secret or api_secret_file, not both")
+    if env_secret:
+        jet = _replace(jet, api_secret=Secret(env_secret.strip()))
+    elif jet.api_secret_file:
+        secret_path = (base / Path(jet.api_secret_file).expanduser()).resolve()
+        jet = _replace(jet, api_secret_file=str(secret_path))
+        try:
+            jet = _replace(jet, api_secret=Secret(secret_path.read_text(encoding="utf-8").strip()))
+        except OSError as exc:
+            problems.append(
+                f"{path.name}: jet.api_secret_file: cannot read {secret_path}: {_reason(exc)}"
+            )
+        else:
+            warnings.extend(_permission_warning(secret_path))
+    if isinstance(raw_jet, dict) and "api_secret" in raw_jet and not env_secret and not jet.is_sandbox:
+        # The sandbox's credentials guard nothing; a real Jet secret in a readable file does.
+        warnings.extend(_permission_warning(path))
+    store = settings.store
+    if store.is_sqlite:
+        store = _replace(store, database=_resolve_sqlite_url(store.database, base))
+    elif "@" in store.database and ":" in urlsplit(store.database).netloc.split("@")[0]:
+        warnings.extend(_permission_warning(path))
+    sandbox = settings.sandbox
+    if sandbox.state_file and sandbox.state_file != ":memory:":
+        state = (base / Path(sandbox.state_file).expanduser()).resolve()
+        sandbox = _replace(sandbox, state_file=str(state))
+    return _replace(
+        settings, jet=jet, store=store, sandbox=sandbox, warnings=tuple(dict.fromkeys(warnings))
+    )
+
+
+def _resolve_sqlite_url(url: str, base: Path) -> str:
+    scheme, sep, rest = url.partition(":///")
+    if not sep or rest in ("", ":memory:") or rest.startswith("/"):
+        return url
+    return f"{scheme}:///{(base / rest).resolve()}"
+
+
+def _permission_warning(path: Path) -> list[str]:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return []
+    if mode & (stat.S_IRGRP | stat.S_IROTH):
+        return [
+            f"{path} holds a secret and is readable by group/others: chmod 600 {path}",
+        ]
+    return []
+
+
+def _replace(obj: Any, **changes: Any) -> Any:
+    from dataclasses import replace
+
+    return replace(obj, **changes)
+
+
+_URL_HOST = re.compile(r"^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:]+\]$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PREFIX = re.compile(r"^[A-Za-z0-9_]*$")
+
+
+def _validate(s: Settings, name: str, problems: list[str]) -> None:
+    def bad(key: str, message: str) -> None:
+        problems.append(f"{name}: {key}: {message}")
+
+    if not s.jet.is_sandbox:
+        url_problem = check_http_url(s.jet.api_url)
+        if url_problem:
+            bad("jet.api_url", f'{url_problem} (use "sandbox" or e.g. https://merchant-api.jet.com/api)')
+    for key in ("api_user", "fulfillment_node_id"):
+        if not getattr(s.jet, key):
+            bad(f"jet.{key}", "must not be empty")
+    if not s.jet.api_secret:
+        bad("jet.api_secret", f"must not be empty (or set api_secret_file or {SECRET_ENV})")
+    if s.jet.email and not _EMAIL.match(s.jet.email):
+        bad("jet.email", f"'{s.jet.email}' is not an email address")
+    if s.jet.timeout_seconds <= 0:
+        bad("jet.timeout_seconds", "must be greater than 0")
+    for key in ("max_retries",):
+        if getattr(s.jet, key) < 0:
+            bad(f"jet.{key}", "must not be negative")
+    for key in ("concurrency", "bulk_max_skus", "bulk_max_bytes"):
+        if getattr(s.jet, key) < 1:
+            bad(f"jet.{key}", "must be at least 1")
+
+    db = s.store.database
+    if not re.match(r"^(sqlite|mysql|mysql\+pool|sqliteext|sqlite\+pool)://", db):
+        bad("store.database", f"'{redact_url(db)}' must start with sqlite:/// or mysql://")
+    elif db.startswith("mysql") and not urlsplit(db).hostname:
+        bad("store.database", "a mysql:// URL needs a host, e.g. mysql://user:pass@127.0.0.1:3306/opencart")
+    elif db.startswith("mysql") and not urlsplit(db).path.strip("/"):
+        bad("store.database", "a mysql:// URL needs a database name after the host")
+    if not _PREFIX.match(s.store.table_prefix):
+        bad("store.table_prefix", "only letters, digits and _ are allowed")
+    if s.store.store_id < 0:
+        bad("store.store_id", "must not be negative")
+    if s.store.language_id < 1:
+        bad("store.language_id", "must be at least 1")
+
+    if s.pricing.increment_type not in ("fixed", "percent"):
+        bad("pricing.increment_type", f"'{s.pricing.increment_type}' must be fixed or percent")
+    elif s.pricing.increment_type == "percent" and s.pricing.increment_amount <= -100:
+        bad("pricing.increment_amount", "a percent increment must be above -100")
+
+    if s.orders.customer_email and not _EMAIL.match(s.orders.customer_email):
+        bad("orders.customer_email", f"'{s.orders.customer_email}' is not an email address")
+    if s.orders.acknowledge_within_minutes < 0:
+        bad("orders.acknowledge_within_minutes", "must not be negative")
+
+    if not s.returns.address1:
+        bad("returns.address1", "must not be empty")
+    if not s.returns.city:
+        bad("returns.city", "must not be empty")
+    if s.returns.state.upper() not in US_STATES or s.returns.state != s.returns.state.upper():
+        bad("returns.state", f"'{s.returns.state}' is not a US state ISO code (e.g. UT, NY, CA)")
+    if not re.fullmatch(r"\d{5}", s.returns.postcode):
+        bad("returns.postcode", f"'{s.returns.postcode}' must be exactly 5 digits, e.g. \"84047\"")
+
+    for f in fields(CronSettings):
+        if getattr(s.cron, f.name) < 0:
+            bad(f"cron.{f.name}", "must not be negative (0 switches the job off)")
+
+    sb = s.sandbox
+    if not 0 <= sb.error_rate <= 1:
+        bad("sandbox.error_rate", "must be between 0 and 1")
+    for key in ("review_delay_seconds", "order_every_seconds", "rate_limit_every", "latency_ms"):
+        if getattr(sb, key) < 0:
+            bad(f"sandbox.{key}", "must not be negative")
+    if sb.token_lifetime_seconds < 1:
+        bad("sandbox.token_lifetime_seconds", "must be at least 1")
+
+
+def check_http_url(url: str) -> str | None:
+    """None when ``url`` is a usable http(s) URL, else what is wrong with it."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        return f"'{url}' is not a valid URL ({exc})"
+    if parts.scheme not in ("http", "https"):
+        return f"'{url}' must start with http:// or https://"
+    if not parts.hostname or not _URL_HOST.match(parts.netloc.rsplit("@", 1)[-1].rsplit(":", 1)[0]):
+        return f"'{url}' has no valid host"
+    return None
+
+
+def settings_to_dict(settings: Settings, reveal: bool = False) -> dict[str, dict[str, Any]]:
+    """Plain data for --json and the configuration screen; secrets masked unless ``reveal``."""
+    out: dict[str, dict[str, Any]] = {}
+    for section in SECTIONS:
+        obj = getattr(settings, section)
+        values: dict[str, Any] = {}
+        for f in fields(obj):
+            value = getattr(obj, f.name)
+            if isinstance(value, Secret):
+                value = value.reveal() if reveal else ("********" if value else "")
+            elif section == "store" and f.name == "database" and not reveal:
+                value = redact_url(value)
+            values[f.name] = value
+        out[section] = values
+    return out
+
+
+def is_settings_section(obj: Any) -> bool:
+    return is_dataclass(obj) and type(obj) in SECTIONS.values()
