@@ -503,3 +503,91 @@ def settings_to_dict(settings: Settings, reveal: bool = False) -> dict[str, dict
 
 def is_settings_section(obj: Any) -> bool:
     return is_dataclass(obj) and type(obj) in SECTIONS.values()
+
+
+def update_settings_file(path: str | os.PathLike[str], changes: dict[str, Any]) -> Settings:
+    """Change ``section.key`` values in a settings file, keeping its comments and layout.
+
+    The new text is validated with the same rules as :func:`load_settings` before anything is
+    written; on a problem :class:`SettingsError` is raised and the file is left untouched. The
+    write is atomic (temporary file + rename) and keeps the file's permission bits.
+    """
+    config_path = Path(path)
+    text = config_path.read_text(encoding="utf-8")
+    problems: list[str] = []
+    for dotted, value in changes.items():
+        section, _, key = dotted.partition(".")
+        cls = SECTIONS.get(section)
+        if cls is None or key not in {f.name for f in fields(cls)}:
+            problems.append(f"{config_path.name}: unknown setting '{dotted}'")
+            continue
+        text = _set_yaml_value(text, section, key, value)
+    if problems:
+        raise SettingsError(problems, config_path)
+    settings = parse_settings(text, config_path)
+    tmp = config_path.with_name(f".{config_path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    try:
+        os.chmod(tmp, stat.S_IMODE(config_path.stat().st_mode))
+    except OSError:
+        pass
+    os.replace(tmp, config_path)
+    return settings
+
+
+def _yaml_scalar(value: Any) -> str:
+    if isinstance(value, Secret):
+        value = value.reveal()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    dumped = yaml.safe_dump(str(value), default_style=None, width=10_000).strip()
+    if dumped.endswith("\n..."):
+        dumped = dumped[: -len("\n...")]
+    # Quote anything YAML would read back as another type (e.g. "84047" → int).
+    if yaml.safe_load(dumped) != str(value) or not isinstance(yaml.safe_load(dumped), str):
+        dumped = '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return dumped.splitlines()[0] if "\n" not in str(value) else dumped
+
+
+_SECTION_LINE = re.compile(r"^(?P<name>[A-Za-z_][\w-]*)\s*:\s*(#.*)?$")
+_KEY_LINE = re.compile(
+    r"^(?P<indent>[ \t]+)(?P<key>[A-Za-z_][\w-]*)\s*:(?P<gap>\s*)(?P<value>(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'|[^#\n]*?))(?P<tail>\s+#.*)?$"
+)
+
+
+def _set_yaml_value(text: str, section: str, key: str, value: Any) -> str:
+    """Replace (or add) ``key`` under ``section`` in a two-level YAML text, keeping comments."""
+    lines = text.splitlines(keepends=True)
+    scalar = _yaml_scalar(value)
+    section_start = None
+    for index, line in enumerate(lines):
+        match = _SECTION_LINE.match(line.rstrip("\r\n"))
+        if section_start is None:
+            if match and match.group("name") == section:
+                section_start = index
+            continue
+        if match or (line.strip() and not line[0].isspace() and not line.lstrip().startswith("#")):
+            break  # next section: key not present, insert before it
+        key_match = _KEY_LINE.match(line.rstrip("\r\n"))
+        if key_match and key_match.group("key") == key:
+            tail = key_match.group("tail") or ""
+            newline = line[len(line.rstrip("\r\n")) :]
+            lines[index] = f"{key_match.group('indent')}{key}: {scalar}{tail}{newline}"
+            return "".join(lines)
+    if section_start is None:
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+        lines.append(f"{section}:\n  {key}: {scalar}\n")
+        return "".join(lines)
+    # Insert after the last non-blank line of the section.
+    insert_at = section_start + 1
+    for index in range(section_start + 1, len(lines)):
+        line = lines[index]
+        if line.strip() and not line[0].isspace() and not line.lstrip().startswith("#"):
+            break
+        if line.strip():
+            insert_at = index + 1
+    lines.insert(insert_at, f"  {key}: {scalar}\n")
+    return "".join(lines)

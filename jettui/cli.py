@@ -1,0 +1,330 @@
+"""The `jettui` command: the dashboard by default, headless sub-commands for cron and scripts.
+
+Exit codes (design.md): 0 all done; 1 done but some items failed; 2 bad usage or settings;
+3 Jet or the store unreachable; 75 another run holds the job's lock.
+Headless commands never import Textual: the TUI is imported only when the dashboard starts.
+`--json` prints one JSON document on stdout; human text goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from jettui import __version__
+from jettui.config import Settings, SettingsError, load_settings, settings_to_dict
+
+EXIT_OK = 0
+EXIT_PARTIAL = 1
+EXIT_USAGE = 2
+EXIT_UNREACHABLE = 3
+EXIT_LOCKED = 75
+
+CRON_JOBS = (
+    "fetch-orders",
+    "acknowledge",
+    "fetch-errors",
+    "fetch-returns",
+    "product-status",
+    "sync",
+    "due",
+    "all",
+)
+PRODUCT_ACTIONS = ("upload", "archive", "unarchive", "sync", "status")
+
+
+class CommandError(Exception):
+    """A failure the user can act on: one line of text and an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+        self.exit(EXIT_USAGE, f"jettui: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="jettui",
+        description="OpenCart ↔ Jet.com: the dashboard (no command) and headless commands for cron.",
+        epilog="Exit codes: 0 done, 1 some items failed, 2 bad usage or settings, "
+        "3 Jet or the store unreachable, 75 another run holds the job's lock.",
+    )
+    parser.add_argument("--config", metavar="PATH", help="settings file (default: $JETTUI_CONFIG or ./settings.yaml)")
+    parser.add_argument("--version", action="version", version=f"jettui {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    config = commands.add_parser("config", help="check or show the settings")
+    config_actions = config.add_subparsers(dest="action", metavar="ACTION", required=True)
+    check = config_actions.add_parser("check", help="settings valid? store and Jet reachable? (0 / 2 / 3)")
+    check.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    show = config_actions.add_parser("show", help="print the effective settings (secrets masked)")
+    show.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+
+    demo = commands.add_parser("demo", help="(re)build the embedded demo store")
+    demo.add_argument("--products", type=_positive_int, default=240, metavar="N", help="number of products (default 240, up to 100000)")
+    demo.add_argument("--seed", type=int, default=42, help=argparse.SUPPRESS)
+    demo.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+
+    cron = commands.add_parser("cron", help="run a background job once (for crontab: 'jettui cron due')")
+    cron.add_argument("job", choices=CRON_JOBS, metavar="JOB", help=" | ".join(CRON_JOBS))
+    cron.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+
+    products = commands.add_parser("products", help="bulk product actions on Jet")
+    products.add_argument("action", choices=PRODUCT_ACTIONS, metavar="ACTION", help=" | ".join(PRODUCT_ACTIONS))
+    products.add_argument("skus", nargs="*", metavar="SKU", help="merchant SKUs (or --all)")
+    products.add_argument("--all", action="store_true", help="every product of a mapped category")
+    products.add_argument("--dry-run", action="store_true", help="validate and show what would be sent")
+    products.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+
+    orders = commands.add_parser("orders", help="list and ship Jet orders")
+    order_actions = orders.add_subparsers(dest="action", metavar="ACTION", required=True)
+    order_list = order_actions.add_parser("list", help="list Jet orders")
+    order_list.add_argument("--status", metavar="S", help="only orders in this status")
+    order_list.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    ship = order_actions.add_parser("ship", help="ship (and/or cancel units of) an order")
+    ship.add_argument("order_id", metavar="JET_ORDER_ID")
+    ship.add_argument("--carrier", required=True, metavar="C")
+    ship.add_argument("--method", required=True, metavar="M")
+    ship.add_argument("--tracking", required=True, metavar="T")
+    ship.add_argument("--zip", required=True, metavar="Z", help="ship-from ZIP (5 digits)")
+    ship.add_argument("--ship", action="append", default=[], metavar="SKU=QTY", type=_sku_qty)
+    ship.add_argument("--cancel", action="append", default=[], metavar="SKU=QTY", type=_sku_qty)
+    ship.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+
+    returns = commands.add_parser("returns", help="list and complete Jet returns")
+    return_actions = returns.add_subparsers(dest="action", metavar="ACTION", required=True)
+    return_list = return_actions.add_parser("list", help="list Jet returns")
+    return_list.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    complete = return_actions.add_parser("complete", help="complete a return with refund amounts")
+    complete.add_argument("return_ids", nargs="+", metavar="RETURN_ID")
+    complete.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+
+    refunds = commands.add_parser("refunds", help="merchant-initiated refunds")
+    refund_actions = refunds.add_subparsers(dest="action", metavar="ACTION", required=True)
+    refund_create = refund_actions.add_parser("create", help="refund items of an order")
+    refund_create.add_argument("order_id", metavar="JET_ORDER_ID")
+    refund_create.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    refund_list = refund_actions.add_parser("list", help="list refunds and their state")
+    refund_list.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+
+    sandbox = commands.add_parser("sandbox", help="serve the Jet sandbox over HTTP")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=_port, default=8089)
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError("a port is at most 65535")
+    return value
+
+
+def _sku_qty(text: str) -> tuple[str, int]:
+    sku, sep, qty = text.rpartition("=")
+    if not sep or not sku:
+        raise argparse.ArgumentTypeError(f"'{text}' must look like SKU=QTY")
+    try:
+        quantity = int(qty)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}': quantity must be a whole number") from None
+    if quantity < 0:
+        raise argparse.ArgumentTypeError(f"'{text}': quantity must not be negative")
+    return sku, quantity
+
+
+def say(text: str) -> None:
+    """Human output: always stderr, so --json stdout stays one document."""
+    print(text, file=sys.stderr)
+
+
+def emit_json(document: Any) -> None:
+    json.dump(document, sys.stdout, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def _load(args: argparse.Namespace) -> Settings:
+    settings = load_settings(args.config)
+    for warning in settings.warnings:
+        say(f"jettui: warning: {warning}")
+    return settings
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    settings = _load(args)
+    _ensure_demo(settings)
+    from jettui.tui.app import run_dashboard  # Textual only here
+
+    return run_dashboard(settings)
+
+
+def _ensure_demo(settings: Settings) -> None:
+    """The shipped settings point at a SQLite demo store: create it on first start."""
+    if not settings.store.is_sqlite:
+        return
+    from jettui.store.demo import ensure_demo_store
+
+    if ensure_demo_store(settings):
+        say(f"jettui: created the demo store {settings.store.database_display}")
+
+
+def cmd_config_show(args: argparse.Namespace) -> int:
+    settings = _load(args)
+    data = settings_to_dict(settings)
+    if args.json:
+        emit_json({"path": str(settings.path), "settings": data, "warnings": list(settings.warnings)})
+    else:
+        print(f"# {settings.path}")
+        for section, values in data.items():
+            print(f"{section}:")
+            for key, value in values.items():
+                print(f"  {key}: {json.dumps(value)}")
+    return EXIT_OK
+
+
+def cmd_config_check(args: argparse.Namespace) -> int:
+    from jettui.services.health import check_all
+
+    report: dict[str, Any] = {"settings": {"ok": False, "path": None}}
+    try:
+        settings = _load(args)
+    except SettingsError as exc:
+        report["settings"].update(path=str(exc.path) if exc.path else None, problems=exc.problems)
+        if args.json:
+            emit_json({"ok": False, **report})
+        for problem in exc.problems:
+            say(f"settings: {problem}")
+        return EXIT_USAGE
+    report["settings"] = {"ok": True, "path": str(settings.path), "warnings": list(settings.warnings)}
+    _ensure_demo(settings)
+    parts = asyncio.run(check_all(settings))
+    report.update(parts)
+    ok = all(part["ok"] for part in report.values())
+    if args.json:
+        emit_json({"ok": ok, **report})
+    say(f"settings: ok ({settings.path})")
+    for name in ("store", "jet"):
+        part = report[name]
+        say(f"{name}: {'ok' if part['ok'] else 'FAILED'} - {part['message']}")
+    return EXIT_OK if ok else EXIT_UNREACHABLE
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from jettui.store.demo import DemoRefused, build_demo_store
+
+    settings = _load(args)
+    if args.products > 100_000:
+        raise CommandError("--products: at most 100000")
+
+    def progress(done: int, total: int) -> None:
+        if not args.json and sys.stderr.isatty():
+            print(f"\rseeding products {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    try:
+        stats = build_demo_store(settings, products=args.products, seed=args.seed, progress=progress)
+    except DemoRefused as exc:
+        raise CommandError(str(exc)) from None
+    if sys.stderr.isatty() and not args.json:
+        print(file=sys.stderr)
+    summary = stats.as_dict() if hasattr(stats, "as_dict") else dict(vars(stats))
+    if args.json:
+        emit_json({"ok": True, "database": settings.store.database_display, **summary})
+    say(f"demo store {settings.store.database_display}: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+    return EXIT_OK
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from jettui.jet.sandbox import serve
+
+    settings = _load(args)
+    say(f"Jet sandbox on http://{args.host}:{args.port}/api (state {settings.sandbox.state_file}); ctrl+c stops")
+    serve(settings, host=args.host, port=args.port)
+    return EXIT_OK
+
+
+def cmd_not_yet(args: argparse.Namespace) -> int:
+    words = [args.command] + [str(getattr(args, key)) for key in ("action", "job") if getattr(args, key, None)]
+    raise CommandError(f"'{' '.join(words)}' is not available yet")
+
+
+def _dispatch(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
+    if args.command is None:
+        return cmd_dashboard
+    if args.command == "config":
+        return cmd_config_check if args.action == "check" else cmd_config_show
+    return {"demo": cmd_demo, "sandbox": cmd_sandbox}.get(args.command, cmd_not_yet)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = _dispatch(args)
+    try:
+        return handler(args)
+    except SettingsError as exc:
+        for problem in exc.problems:
+            say(f"settings: {problem}")
+        return EXIT_USAGE
+    except CommandError as exc:
+        say(f"jettui: {exc}")
+        return exc.code
+    except KeyboardInterrupt:
+        say("jettui: interrupted")
+        return 130
+    except BrokenPipeError:  # e.g. `jettui config show | head`: the reader left, not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
+        code, message = _classify(exc)
+        say(f"jettui: {_redact(message, args.config)}")
+        return code
+
+
+def _classify(exc: Exception) -> tuple[int, str]:
+    """Map store/Jet failures to exit 3; anything else is an unexpected error (exit 1)."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    if names & {"StoreUnreachable", "JetUnreachable", "JetAuthError", "OperationalError"}:
+        return EXIT_UNREACHABLE, str(exc)
+    if "StoreError" in names or "JetError" in names:
+        return EXIT_PARTIAL, str(exc)
+    return EXIT_PARTIAL, f"unexpected error: {type(exc).__name__}: {exc}"
+
+
+def _redact(text: str, config_path: str | None) -> str:
+    """Mask the configured Jet secret and DB password should either appear in a message."""
+    from urllib.parse import urlsplit
+
+    try:
+        settings = load_settings(config_path)
+    except Exception:  # noqa: BLE001 - settings unreadable: nothing more to mask
+        return text
+
+    for value in (settings.jet.api_secret.reveal(), urlsplit(settings.store.database).password or ""):
+        if value and len(value) >= 3:
+            text = text.replace(value, "********")
+    return text
+
+
+if __name__ == "__main__":
+    sys.exit(main())

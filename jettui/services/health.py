@@ -1,0 +1,46 @@
+"""`jettui config check`: can we reach the store and Jet with these settings?"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from jettui.config import Settings
+
+
+def check_store(settings: Settings) -> dict[str, Any]:
+    """Connect, and confirm the schema is OpenCart's with the configured prefix."""
+    from jettui.store.db import connect, recognise_store
+
+    try:
+        db = connect(settings)
+        info = recognise_store(db)
+    except Exception as exc:  # noqa: BLE001 - reported as one line, never a traceback
+        return {"ok": False, "message": str(exc), "database": settings.store.database_display}
+    facts = info.as_dict() if hasattr(info, "as_dict") else dict(vars(info))
+    db.close()
+    summary = ", ".join(f"{key} {value}" for key, value in facts.items())
+    return {
+        "ok": True,
+        "message": f"{settings.store.database_display}: {summary}",
+        "database": settings.store.database_display,
+        **facts,
+    }
+
+
+async def check_jet(settings: Settings) -> dict[str, Any]:
+    """Obtain a token and make one authorised call."""
+    from jettui.jet.connect import open_jet_client
+
+    where = "embedded sandbox" if settings.jet.is_sandbox else settings.jet.api_url
+    try:
+        async with open_jet_client(settings) as client:
+            await client.authcheck()
+    except Exception as exc:  # noqa: BLE001 - reported as one line, never a traceback
+        return {"ok": False, "message": f"{where}: {exc}", "api_url": settings.jet.api_url}
+    return {"ok": True, "message": f"{where}: token obtained", "api_url": settings.jet.api_url}
+
+
+async def check_all(settings: Settings) -> dict[str, dict[str, Any]]:
+    store, jet = await asyncio.gather(asyncio.to_thread(check_store, settings), check_jet(settings))
+    return {"store": store, "jet": jet}
