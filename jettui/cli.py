@@ -58,31 +58,49 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 done, 1 some items failed, 2 bad usage or settings, "
         "3 Jet or the store unreachable, 75 another run holds the job's lock.",
     )
-    parser.add_argument("--config", metavar="PATH", help="settings file (default: $JETTUI_CONFIG or ./settings.yaml)")
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="settings file (default: $JETTUI_CONFIG or ./settings.yaml)",
+    )
     parser.add_argument("--version", action="version", version=f"jettui {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     config = commands.add_parser("config", help="check or show the settings")
     config_actions = config.add_subparsers(dest="action", metavar="ACTION", required=True)
-    check = config_actions.add_parser("check", help="settings valid? store and Jet reachable? (0 / 2 / 3)")
+    check = config_actions.add_parser(
+        "check", help="settings valid? store and Jet reachable? (0 / 2 / 3)"
+    )
     check.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     show = config_actions.add_parser("show", help="print the effective settings (secrets masked)")
     show.add_argument("--json", action="store_true", help="print one JSON document on stdout")
 
     demo = commands.add_parser("demo", help="(re)build the embedded demo store")
-    demo.add_argument("--products", type=_positive_int, default=240, metavar="N", help="number of products (default 240, up to 100000)")
+    demo.add_argument(
+        "--products",
+        type=_positive_int,
+        default=240,
+        metavar="N",
+        help="number of products (default 240, up to 100000)",
+    )
     demo.add_argument("--seed", type=int, default=42, help=argparse.SUPPRESS)
     demo.add_argument("--json", action="store_true", help="print one JSON document on stdout")
 
-    cron = commands.add_parser("cron", help="run a background job once (for crontab: 'jettui cron due')")
+    cron = commands.add_parser(
+        "cron", help="run a background job once (for crontab: 'jettui cron due')"
+    )
     cron.add_argument("job", choices=CRON_JOBS, metavar="JOB", help=" | ".join(CRON_JOBS))
     cron.add_argument("--json", action="store_true", help="print one JSON document on stdout")
 
     products = commands.add_parser("products", help="bulk product actions on Jet")
-    products.add_argument("action", choices=PRODUCT_ACTIONS, metavar="ACTION", help=" | ".join(PRODUCT_ACTIONS))
+    products.add_argument(
+        "action", choices=PRODUCT_ACTIONS, metavar="ACTION", help=" | ".join(PRODUCT_ACTIONS)
+    )
     products.add_argument("skus", nargs="*", metavar="SKU", help="merchant SKUs (or --all)")
     products.add_argument("--all", action="store_true", help="every product of a mapped category")
-    products.add_argument("--dry-run", action="store_true", help="validate and show what would be sent")
+    products.add_argument(
+        "--dry-run", action="store_true", help="validate and show what would be sent"
+    )
     products.add_argument("--json", action="store_true", help="print one JSON document on stdout")
 
     orders = commands.add_parser("orders", help="list and ship Jet orders")
@@ -103,7 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     returns = commands.add_parser("returns", help="list and complete Jet returns")
     return_actions = returns.add_subparsers(dest="action", metavar="ACTION", required=True)
     return_list = return_actions.add_parser("list", help="list Jet returns")
-    return_list.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    return_list.add_argument(
+        "--json", action="store_true", help="print one JSON document on stdout"
+    )
     complete = return_actions.add_parser("complete", help="complete a return with refund amounts")
     complete.add_argument("return_ids", nargs="+", metavar="RETURN_ID")
     complete.add_argument("--json", action="store_true", help="print one JSON document on stdout")
@@ -112,9 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
     refund_actions = refunds.add_subparsers(dest="action", metavar="ACTION", required=True)
     refund_create = refund_actions.add_parser("create", help="refund items of an order")
     refund_create.add_argument("order_id", metavar="JET_ORDER_ID")
-    refund_create.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    refund_create.add_argument(
+        "--json", action="store_true", help="print one JSON document on stdout"
+    )
     refund_list = refund_actions.add_parser("list", help="list refunds and their state")
-    refund_list.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    refund_list.add_argument(
+        "--json", action="store_true", help="print one JSON document on stdout"
+    )
 
     sandbox = commands.add_parser("sandbox", help="serve the Jet sandbox over HTTP")
     sandbox.add_argument("--host", default="127.0.0.1")
@@ -194,7 +218,9 @@ def cmd_config_show(args: argparse.Namespace) -> int:
     settings = _load(args)
     data = settings_to_dict(settings)
     if args.json:
-        emit_json({"path": str(settings.path), "settings": data, "warnings": list(settings.warnings)})
+        emit_json(
+            {"path": str(settings.path), "settings": data, "warnings": list(settings.warnings)}
+        )
     else:
         print(f"# {settings.path}")
         for section, values in data.items():
@@ -217,7 +243,11 @@ def cmd_config_check(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             say(f"settings: {problem}")
         return EXIT_USAGE
-    report["settings"] = {"ok": True, "path": str(settings.path), "warnings": list(settings.warnings)}
+    report["settings"] = {
+        "ok": True,
+        "path": str(settings.path),
+        "warnings": list(settings.warnings),
+    }
     _ensure_demo(settings)
     parts = asyncio.run(check_all(settings))
     report.update(parts)
@@ -243,7 +273,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"\rseeding products {done}/{total}", end="", file=sys.stderr, flush=True)
 
     try:
-        stats = build_demo_store(settings, products=args.products, seed=args.seed, progress=progress)
+        stats = build_demo_store(
+            settings, products=args.products, seed=args.seed, progress=progress
+        )
     except DemoRefused as exc:
         raise CommandError(str(exc)) from None
     if sys.stderr.isatty() and not args.json:
@@ -251,7 +283,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     summary = stats.as_dict() if hasattr(stats, "as_dict") else dict(vars(stats))
     if args.json:
         emit_json({"ok": True, "database": settings.store.database_display, **summary})
-    say(f"demo store {settings.store.database_display}: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+    say(
+        f"demo store {settings.store.database_display}: "
+        + ", ".join(f"{k} {v}" for k, v in summary.items())
+    )
     return EXIT_OK
 
 
@@ -259,13 +294,17 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     from jettui.jet.sandbox import serve
 
     settings = _load(args)
-    say(f"Jet sandbox on http://{args.host}:{args.port}/api (state {settings.sandbox.state_file}); ctrl+c stops")
+    say(
+        f"Jet sandbox on http://{args.host}:{args.port}/api (state {settings.sandbox.state_file}); ctrl+c stops"
+    )
     serve(settings, host=args.host, port=args.port)
     return EXIT_OK
 
 
 def cmd_not_yet(args: argparse.Namespace) -> int:
-    words = [args.command] + [str(getattr(args, key)) for key in ("action", "job") if getattr(args, key, None)]
+    words = [args.command] + [
+        str(getattr(args, key)) for key in ("action", "job") if getattr(args, key, None)
+    ]
     raise CommandError(f"'{' '.join(words)}' is not available yet")
 
 
@@ -320,7 +359,10 @@ def _redact(text: str, config_path: str | None) -> str:
     except Exception:  # noqa: BLE001 - settings unreadable: nothing more to mask
         return text
 
-    for value in (settings.jet.api_secret.reveal(), urlsplit(settings.store.database).password or ""):
+    for value in (
+        settings.jet.api_secret.reveal(),
+        urlsplit(settings.store.database).password or "",
+    ):
         if value and len(value) >= 3:
             text = text.replace(value, "********")
     return text

@@ -10,7 +10,7 @@ import difflib
 import os
 import re
 import stat
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -95,7 +95,8 @@ class SandboxSettings:
 
 @dataclass(frozen=True)
 class StoreSettings:
-    database: str = "sqlite:///demo-store.db"  # resolved: sqlite paths are absolute
+    # Resolved: sqlite paths are absolute. Not in repr: a mysql URL may carry the password.
+    database: str = field(default="sqlite:///demo-store.db", repr=False)
     table_prefix: str = "oc_"
     store_id: int = 0
     language_id: int = 1
@@ -180,8 +181,6 @@ SECTIONS: dict[str, type] = {
     "tui": TuiSettings,
 }
 
-_SECTION_FIELD = {name for name in SECTIONS}
-
 
 def redact_url(url: str) -> str:
     """Replace the password of ``scheme://user:pass@host/...`` with ``***``."""
@@ -250,7 +249,9 @@ def parse_settings(text: str, config_path: Path) -> Settings:
         if value is None:
             value = {}
         if not isinstance(value, dict):
-            problems.append(f"{name}: {key}: must be a mapping of settings, not {_type_name(value)}")
+            problems.append(
+                f"{name}: {key}: must be a mapping of settings, not {_type_name(value)}"
+            )
             continue
         sections[key] = _build_section(key, SECTIONS[key], value, name, problems)
     if problems:
@@ -339,7 +340,7 @@ def _resolve(settings: Settings, raw: dict[str, Any], path: Path, problems: list
     env_secret = os.environ.get(SECRET_ENV)
     if isinstance(raw_jet, dict) and "api_secret" in raw_jet and raw_jet.get("api_secret_file"):
         problems.append(f"{path.name}: jet: give api_secret or api_secret_file, not both")
-    if env_secret:
+    elif env_secret:
         jet = _replace(jet, api_secret=Secret(env_secret.strip()))
     elif jet.api_secret_file:
         secret_path = (base / Path(jet.api_secret_file).expanduser()).resolve()
@@ -352,7 +353,12 @@ def _resolve(settings: Settings, raw: dict[str, Any], path: Path, problems: list
             )
         else:
             warnings.extend(_permission_warning(secret_path))
-    if isinstance(raw_jet, dict) and "api_secret" in raw_jet and not env_secret and not jet.is_sandbox:
+    if (
+        isinstance(raw_jet, dict)
+        and "api_secret" in raw_jet
+        and not env_secret
+        and not jet.is_sandbox
+    ):
         # The sandbox's credentials guard nothing; a real Jet secret in a readable file does.
         warnings.extend(_permission_warning(path))
     store = settings.store
@@ -406,7 +412,10 @@ def _validate(s: Settings, name: str, problems: list[str]) -> None:
     if not s.jet.is_sandbox:
         url_problem = check_http_url(s.jet.api_url)
         if url_problem:
-            bad("jet.api_url", f'{url_problem} (use "sandbox" or e.g. https://merchant-api.jet.com/api)')
+            bad(
+                "jet.api_url",
+                f'{url_problem} (use "sandbox" or e.g. https://merchant-api.jet.com/api)',
+            )
     for key in ("api_user", "fulfillment_node_id"):
         if not getattr(s.jet, key):
             bad(f"jet.{key}", "must not be empty")
@@ -427,7 +436,10 @@ def _validate(s: Settings, name: str, problems: list[str]) -> None:
     if not re.match(r"^(sqlite|mysql|mysql\+pool|sqliteext|sqlite\+pool)://", db):
         bad("store.database", f"'{redact_url(db)}' must start with sqlite:/// or mysql://")
     elif db.startswith("mysql") and not urlsplit(db).hostname:
-        bad("store.database", "a mysql:// URL needs a host, e.g. mysql://user:pass@127.0.0.1:3306/opencart")
+        bad(
+            "store.database",
+            "a mysql:// URL needs a host, e.g. mysql://user:pass@127.0.0.1:3306/opencart",
+        )
     elif db.startswith("mysql") and not urlsplit(db).path.strip("/"):
         bad("store.database", "a mysql:// URL needs a database name after the host")
     if not _PREFIX.match(s.store.table_prefix):
@@ -500,9 +512,6 @@ def settings_to_dict(settings: Settings, reveal: bool = False) -> dict[str, dict
         out[section] = values
     return out
 
-
-def is_settings_section(obj: Any) -> bool:
-    return is_dataclass(obj) and type(obj) in SECTIONS.values()
 
 
 def update_settings_file(path: str | os.PathLike[str], changes: dict[str, Any]) -> Settings:
