@@ -1,0 +1,117 @@
+"""The headless command contract of design.md: names, exit codes, --json, no Textual import."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jettui.cli import main
+
+REPO = Path(__file__).parents[2]
+
+
+def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "jettui.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_help_lists_every_command() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for command in (
+        "config",
+        "demo",
+        "cron",
+        "products",
+        "orders",
+        "returns",
+        "refunds",
+        "sandbox",
+    ):
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["cron", "due"],
+        ["products", "upload", "--all", "--dry-run"],
+        ["orders", "list", "--status", "ready"],
+        ["returns", "list"],
+        ["refunds", "list"],
+    ],
+)
+def test_later_commands_say_not_available_yet(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--config", str(REPO / "settings.yaml"), *argv]) == 2
+    err = capsys.readouterr().err
+    assert "not available yet" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["cron", "hourly"], "invalid choice"),
+        (["products", "publish"], "invalid choice"),
+        (
+            [
+                "orders",
+                "ship",
+                "X",
+                "--carrier",
+                "UPS",
+                "--method",
+                "m",
+                "--tracking",
+                "t",
+                "--zip",
+                "84047",
+                "--ship",
+                "sku",
+            ],
+            "SKU=QTY",
+        ),
+        (["orders", "ship", "X", "--carrier", "UPS"], "required"),
+        (["demo", "--products", "zero"], "not a whole number"),
+        (["sandbox", "--port", "70000"], "at most 65535"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_usage_is_exit_2_with_one_line(argv: list[str], fragment: str) -> None:
+    result = run(*argv)
+    assert result.returncode == 2
+    assert fragment in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_headless_commands_never_import_textual(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from jettui.cli import main\n"
+        f"main(['--config', {str(REPO / 'settings.yaml')!r}, 'config', 'show', '--json'])\n"
+        f"main(['--config', {str(REPO / 'settings.yaml')!r}, 'cron', 'due'])\n"
+        "assert not [m for m in sys.modules if m.startswith('textual')], 'textual imported'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_config_show_json_masks_secrets(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(REPO / "settings.yaml"), "config", "show", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["settings"]["jet"]["api_secret"] == "********"
+    assert document["settings"]["returns"]["state"] == "UT"
