@@ -1,0 +1,737 @@
+"""BulkTable: the one keyboard-driven, bulk-select grid used by every panel.
+
+Rows are paged from a `PageSource` in thread workers and only the visible lines are rendered
+(Line API), so a 50k-row product list paints as fast as a 50-row one. Selection is a set of
+row ids kept apart from the cursor, so it survives paging, sorting and filtering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Input, Static
+from textual.worker import get_current_worker
+
+from jettui.services.listing import Column, ListSource, PageSource, Row
+
+__all__ = ["BulkTable", "Column", "ListSource", "PageSource"]
+
+PAGE_SIZE = 100  # rows per fetch; a page is ~4 screens at 80x24
+MAX_PAGES = 40  # LRU window of cached pages around where the user has been
+MARKER = "●"
+MARK_WIDTH = 2  # marker glyph + gap
+
+
+class _QueryDone(Message):
+    def __init__(self, generation: int, total: int, first_page: int, rows: list[Row]) -> None:
+        super().__init__()
+        self.generation, self.total, self.first_page, self.rows = (
+            generation,
+            total,
+            first_page,
+            rows,
+        )
+
+
+class _PagesDone(Message):
+    def __init__(self, generation: int, first_page: int, rows: list[Row]) -> None:
+        super().__init__()
+        self.generation, self.first_page, self.rows = generation, first_page, rows
+
+
+class _IdsDone(Message):
+    def __init__(self, filter_text: str, mode: str, ids: list[Hashable]) -> None:
+        super().__init__()
+        self.filter_text, self.mode, self.ids = filter_text, mode, ids
+
+
+class _QueryFailed(Message):
+    def __init__(self, generation: int, error: str) -> None:
+        super().__init__()
+        self.generation, self.error = generation, error
+
+
+def _fit(text: str, width: int, align: str) -> str:
+    """Crop (with an ellipsis) or pad `text` to exactly `width` cells."""
+    if width <= 0:
+        return ""
+    text = text.replace("\n", " ")
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…"
+    pad = width - length
+    if align == "right":
+        return " " * pad + text
+    if align == "center":
+        return " " * (pad // 2) + text + " " * (pad - pad // 2)
+    return text + " " * pad
+
+
+class BulkFilterInput(Input):
+    """One-line filter box; escape (or enter) hands focus back to the table."""
+
+    BINDINGS = [
+        Binding("escape", "leave", "Done", show=False, id="bulk-table.leave-filter"),
+    ]
+
+    class Left(Message):
+        pass
+
+    def action_leave(self) -> None:
+        self.post_message(self.Left())
+
+
+class BulkTableBody(ScrollView, can_focus=False):
+    """The scrolling grid: line 0 is the fixed header, line y > 0 is row `scroll_y + y - 1`."""
+
+    COMPONENT_CLASSES = {
+        "bulk-table--header",
+        "bulk-table--cursor",
+        "bulk-table--cursor-blurred",
+        "bulk-table--selected",
+        "bulk-table--marker",
+        "bulk-table--placeholder",
+    }
+
+    DEFAULT_CSS = """
+    BulkTableBody {
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+        background: $surface;
+        color: $foreground;
+        & > .bulk-table--header { background: $panel; color: $foreground; text-style: bold; }
+        & > .bulk-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .bulk-table--cursor-blurred {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+        }
+        & > .bulk-table--selected { text-style: bold; }
+        & > .bulk-table--marker { color: $text-accent; text-style: bold; }
+        & > .bulk-table--placeholder { color: $text-muted; }
+    }
+    """
+
+    def __init__(self, table: BulkTable) -> None:
+        super().__init__()
+        self._table = table
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if y == 0:
+            return self._table._header_strip(self, width)
+        return self._table._row_strip(self, int(self.scroll_y) + y - 1, width)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._table._ensure_loaded()
+
+    def on_resize(self) -> None:
+        self._table._ensure_loaded()
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= 1:
+            self._table._click_row(int(self.scroll_y) + event.y - 1, event.chain)
+
+
+class BulkTable(Widget, can_focus=True):
+    """A paged, filterable, sortable grid with a multi-row selection of ids."""
+
+    DEFAULT_CSS = """
+    BulkTable {
+        height: 1fr;
+        layout: vertical;
+        & > BulkFilterInput { display: none; }
+        & > BulkFilterInput.-active { display: block; }
+        & > .bulk-table--status {
+            height: 1;
+            background: $panel;
+            color: $foreground;
+        }
+        & > .bulk-table--status.-error { color: $text-error; }
+        &:focus > .bulk-table--status { text-style: bold; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="bulk-table.cursor-up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="bulk-table.cursor-down"),
+        Binding("pageup", "cursor_page_up", "Page up", show=False, id="bulk-table.page-up"),
+        Binding("pagedown", "cursor_page_down", "Page down", show=False, id="bulk-table.page-down"),
+        Binding("home,g", "cursor_first", "First", show=False, id="bulk-table.first"),
+        Binding("end,G", "cursor_last", "Last", show=False, id="bulk-table.last"),
+        Binding("space", "toggle", "Select", id="bulk-table.toggle"),
+        Binding("shift+up", "extend_up", "Extend up", show=False, id="bulk-table.extend-up"),
+        Binding(
+            "shift+down", "extend_down", "Extend down", show=False, id="bulk-table.extend-down"
+        ),
+        Binding("a", "select_all", "All", id="bulk-table.select-all"),
+        Binding("n", "select_none", "None", show=False, id="bulk-table.select-none"),
+        Binding("i", "invert", "Invert", show=False, id="bulk-table.invert"),
+        Binding("slash", "open_filter", "Filter", id="bulk-table.filter"),
+        Binding("s", "cycle_sort", "Sort", show=False, id="bulk-table.sort"),
+        Binding("S", "reverse_sort", "Reverse", show=False, id="bulk-table.reverse"),
+        Binding("less_than_sign", "sort_ascending", "Asc", show=False, id="bulk-table.asc"),
+        Binding("greater_than_sign", "sort_descending", "Desc", show=False, id="bulk-table.desc"),
+        Binding("enter", "activate", "Open", show=False, id="bulk-table.activate"),
+    ]
+
+    class SelectionChanged(Message):
+        """The selection set changed; `count` is its new size."""
+
+        def __init__(self, table: BulkTable, count: int) -> None:
+            super().__init__()
+            self.table = table
+            self.count = count
+
+        @property
+        def control(self) -> BulkTable:
+            return self.table
+
+    class RowActivated(Message):
+        """Enter was pressed on a row."""
+
+        def __init__(self, table: BulkTable, row_id: Hashable) -> None:
+            super().__init__()
+            self.table = table
+            self.row_id = row_id
+
+        @property
+        def control(self) -> BulkTable:
+            return self.table
+
+    def __init__(
+        self,
+        source: PageSource,
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's own parameter name
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._source = source
+        self.selected: set[Hashable] = set()
+        self._filter_text = ""
+        self._sort_key: str | None = None
+        self._descending = False
+        self._total: int | None = None
+        self._pages: LRUCache[int, list[Row]] = LRUCache(MAX_PAGES)
+        self._pending: set[int] = set()
+        self._generation = 0
+        self._cursor = 0
+        self._error: str | None = None
+        self._widths: tuple[int, list[int]] | None = None
+        self._ready = False  # children composed; `is_mounted` is still False inside on_mount
+
+    # ----------------------------------------------------------------- public API
+
+    @property
+    def source(self) -> PageSource:
+        return self._source
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter_text
+
+    @filter_text.setter
+    def filter_text(self, value: str) -> None:
+        if self._ready:
+            filter_input = self.query_one(BulkFilterInput)
+            if filter_input.value != value:
+                filter_input.value = value
+        self._apply_filter(value)
+
+    @property
+    def sort_key(self) -> str | None:
+        return self._sort_key
+
+    @property
+    def descending(self) -> bool:
+        return self._descending
+
+    @property
+    def row_count(self) -> int | None:
+        """Rows matching the current filter (None until the first count arrives)."""
+        return self._total
+
+    @property
+    def cursor_row(self) -> int:
+        return self._cursor
+
+    @property
+    def cursor_id(self) -> Hashable | None:
+        row = self._row(self._cursor)
+        return None if row is None else row[0]
+
+    @property
+    def status_text(self) -> str:
+        if self._error is not None:
+            return f"query failed: {self._error}"
+        rows = "… rows" if self._total is None else f"{self._total:,} rows"
+        parts = [rows, f"{len(self.selected):,} selected"]
+        if self._filter_text:
+            parts.append(f"filter: {self._filter_text}")
+        if self._sort_key is not None:
+            label = next((c.label for c in self._source.columns if c.key == self._sort_key), "")
+            parts.append(f"sort: {label} {'▼' if self._descending else '▲'}")
+        return " · ".join(parts)
+
+    def reload(self) -> None:
+        """Re-query count and visible rows (e.g. after a bulk action); keeps the selection."""
+        self._requery(reset_cursor=False)
+
+    def set_source(self, source: PageSource) -> None:
+        """Show another source. Filter and selection stay (clear them yourself if ids differ)."""
+        self._source = source
+        self._widths = None
+        if self._sort_key not in {c.key for c in source.columns}:
+            self._sort_key, self._descending = None, False
+        self._requery(reset_cursor=True)
+
+    def select_ids(self, ids: Iterable[Hashable]) -> None:
+        self.selected.update(ids)
+        self._selection_changed()
+
+    def clear_selection(self) -> None:
+        self.selected.clear()
+        self._selection_changed()
+
+    # ------------------------------------------------------------------ compose
+
+    def compose(self) -> ComposeResult:
+        yield BulkFilterInput(placeholder="filter…", compact=True)
+        yield BulkTableBody(self)
+        yield Static(self.status_text, classes="bulk-table--status", markup=False)
+
+    def on_mount(self) -> None:
+        self._ready = True
+        self._requery(reset_cursor=True)
+
+    def on_focus(self) -> None:
+        self._body.refresh()
+
+    def on_blur(self) -> None:
+        self._body.refresh()
+
+    @property
+    def _body(self) -> BulkTableBody:
+        return self.query_one(BulkTableBody)
+
+    # ------------------------------------------------------------------ querying
+
+    def _requery(self, *, reset_cursor: bool) -> None:
+        self._generation += 1
+        self._pages.clear()
+        self._pending.clear()
+        self._error = None
+        if reset_cursor:
+            self._cursor = 0
+            if self._ready:
+                self._body.scroll_to(y=0, animate=False, immediate=True)
+        if not self._ready:
+            return
+        first, last = self._wanted_pages()
+        self._pending.update(range(first, last + 1))
+        self._run_query(
+            self._generation,
+            self._source,
+            self._filter_text,
+            self._sort_key,
+            self._descending,
+            first,
+            last,
+        )
+        self._refresh_all()
+
+    def _wanted_pages(self) -> tuple[int, int]:
+        """Pages covering the viewport and the cursor, plus one page of look-ahead."""
+        body = self._body
+        top = int(body.scroll_y)
+        bottom = top + max(body.size.height, 24)
+        low = min(top, self._cursor)
+        high = max(bottom, self._cursor)
+        if self._total is not None:
+            high = min(high, max(self._total - 1, 0))
+        return max(low // PAGE_SIZE, 0), max(high // PAGE_SIZE, low // PAGE_SIZE)
+
+    def _ensure_loaded(self) -> None:
+        if self._total is None or self._total == 0:
+            return
+        first, last = self._wanted_pages()
+        missing = [p for p in range(first, last + 1) if p not in self._pages]
+        missing = [p for p in missing if p not in self._pending]
+        if not missing:
+            return
+        self._pending.update(range(missing[0], missing[-1] + 1))
+        self._run_fetch(
+            self._generation,
+            self._source,
+            self._filter_text,
+            self._sort_key,
+            self._descending,
+            missing[0],
+            missing[-1],
+        )
+
+    @work(thread=True, exclusive=True, group="bulk-table-query", exit_on_error=False)
+    def _run_query(
+        self,
+        generation: int,
+        source: PageSource,
+        filter_text: str,
+        sort_key: str | None,
+        descending: bool,
+        first_page: int,
+        last_page: int,
+    ) -> None:
+        worker = get_current_worker()
+        try:
+            total = source.count(filter_text)
+            if worker.is_cancelled:
+                return
+            rows: list[Row] = []
+            if total > first_page * PAGE_SIZE:
+                rows = source.fetch(
+                    filter_text,
+                    sort_key,
+                    descending,
+                    first_page * PAGE_SIZE,
+                    (last_page - first_page + 1) * PAGE_SIZE,
+                )
+        except Exception as error:  # shown in the status line instead of killing the app
+            self.post_message(_QueryFailed(generation, _describe(error)))
+            return
+        self.post_message(_QueryDone(generation, total, first_page, rows))
+
+    @work(thread=True, exclusive=True, group="bulk-table-pages", exit_on_error=False)
+    def _run_fetch(
+        self,
+        generation: int,
+        source: PageSource,
+        filter_text: str,
+        sort_key: str | None,
+        descending: bool,
+        first_page: int,
+        last_page: int,
+    ) -> None:
+        try:
+            rows = source.fetch(
+                filter_text,
+                sort_key,
+                descending,
+                first_page * PAGE_SIZE,
+                (last_page - first_page + 1) * PAGE_SIZE,
+            )
+        except Exception as error:
+            self.post_message(_QueryFailed(generation, _describe(error)))
+            return
+        self.post_message(_PagesDone(generation, first_page, rows))
+
+    @work(thread=True, exclusive=True, group="bulk-table-ids", exit_on_error=False)
+    def _run_ids(self, source: PageSource, filter_text: str, mode: str) -> None:
+        try:
+            ids = source.ids(filter_text)
+        except Exception as error:
+            self.post_message(_QueryFailed(self._generation, _describe(error)))
+            return
+        self.post_message(_IdsDone(filter_text, mode, ids))
+
+    def _store_pages(self, first_page: int, rows: list[Row]) -> None:
+        for offset in range(0, max(len(rows), 1), PAGE_SIZE):
+            page = first_page + offset // PAGE_SIZE
+            self._pages[page] = rows[offset : offset + PAGE_SIZE]
+            self._pending.discard(page)
+
+    @on(_QueryDone)
+    def _query_done(self, message: _QueryDone) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return  # a newer filter/sort/reload superseded this answer
+        self._total = message.total
+        self._pending.clear()
+        self._store_pages(message.first_page, message.rows)
+        self._cursor = min(self._cursor, max(message.total - 1, 0))
+        self._body.virtual_size = Size(self._body.size.width, message.total + 1)
+        self._refresh_all()
+        self._ensure_loaded()
+
+    @on(_PagesDone)
+    def _pages_done(self, message: _PagesDone) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self._store_pages(message.first_page, message.rows)
+        self._body.refresh()
+        self._ensure_loaded()
+
+    @on(_IdsDone)
+    def _ids_done(self, message: _IdsDone) -> None:
+        message.stop()
+        if message.filter_text != self._filter_text:
+            return  # the filter moved on; applying old ids would touch rows the user can't see
+        if message.mode == "all":
+            self.selected.update(message.ids)
+        else:
+            matching = set(message.ids)
+            self.selected.symmetric_difference_update(matching)
+        self._selection_changed()
+
+    @on(_QueryFailed)
+    def _query_failed(self, message: _QueryFailed) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self._error = message.error
+        self._pending.clear()
+        self._refresh_all()
+
+    # ------------------------------------------------------------------ rendering
+
+    def _row(self, index: int) -> Row | None:
+        page = self._pages.get(index // PAGE_SIZE)
+        if page is None:
+            return None
+        offset = index % PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    def _column_widths(self, width: int) -> list[int]:
+        if self._widths is not None and self._widths[0] == width:
+            return self._widths[1]
+        columns = self._source.columns
+        room = width - MARK_WIDTH - len(columns)  # one space before each column
+        fixed = sum(c.width or 0 for c in columns)
+        flexible = [i for i, c in enumerate(columns) if c.width is None]
+        widths = [c.width or 0 for c in columns]
+        if flexible:
+            share, extra = divmod(max(room - fixed, 0), len(flexible))
+            for n, i in enumerate(flexible):
+                widths[i] = max(share + (1 if n < extra else 0), 3)
+        self._widths = (width, widths)
+        return widths
+
+    def _line(self, marker: str, cells: Sequence[str], width: int) -> str:
+        widths = self._column_widths(width)
+        parts = [marker.ljust(MARK_WIDTH)]
+        for column, cell_width, cell in zip(self._source.columns, widths, cells, strict=False):
+            parts.append(" " + _fit(str(cell), cell_width, column.align))
+        return "".join(parts)
+
+    def _header_strip(self, body: BulkTableBody, width: int) -> Strip:
+        arrow = "▼" if self._descending else "▲"
+        labels = [
+            f"{c.label} {arrow}" if c.key == self._sort_key else c.label
+            for c in self._source.columns
+        ]
+        style = body.rich_style + body.get_component_rich_style("bulk-table--header")
+        text = _fit(self._line("", labels, width), width, "left")
+        return Strip([Segment(text, style)], width)
+
+    def _row_strip(self, body: BulkTableBody, index: int, width: int) -> Strip:
+        base = body.rich_style
+        if self._total is not None and index >= self._total:
+            return Strip.blank(width, base)
+        row = self._row(index)
+        if row is None:
+            style = base + body.get_component_rich_style("bulk-table--placeholder")
+            if self._total == 0 and index == 0:
+                label = "  no rows match the filter" if self._filter_text else "  no rows"
+            elif self._error is not None:
+                label = ""
+            else:
+                label = "  …"
+            return Strip([Segment(_fit(label, width, "left"), style)], width)
+        row_id, cells = row
+        is_selected = row_id in self.selected
+        style = base
+        if is_selected:
+            style += body.get_component_rich_style("bulk-table--selected")
+        if index == self._cursor:
+            focused = self.has_focus or self.has_focus_within
+            name = "bulk-table--cursor" if focused else "bulk-table--cursor-blurred"
+            style += body.get_component_rich_style(name)
+        text = self._line("", cells, width)[MARK_WIDTH:]
+        if is_selected:
+            marker_style = style + body.get_component_rich_style("bulk-table--marker")
+            segments = [Segment(MARKER + " ", marker_style)]
+        else:
+            segments = [Segment(" " * MARK_WIDTH, style)]
+        segments.append(Segment(_fit(text, width - MARK_WIDTH, "left"), style))
+        return Strip(segments, width)
+
+    def _refresh_all(self) -> None:
+        if not self._ready:
+            return
+        status = self.query_one(".bulk-table--status", Static)
+        status.update(self.status_text)
+        status.set_class(self._error is not None, "-error")
+        self._body.refresh()
+
+    def _selection_changed(self) -> None:
+        self._refresh_all()
+        self.post_message(self.SelectionChanged(self, len(self.selected)))
+
+    # ------------------------------------------------------------------ cursor
+
+    def _visible_rows(self) -> int:
+        return max(self._body.scrollable_content_region.height - 1, 1)
+
+    def _move_cursor(self, index: int) -> None:
+        if not self._total:
+            return
+        old = self._cursor
+        self._cursor = max(0, min(index, self._total - 1))
+        body = self._body
+        top = int(body.scroll_y)
+        visible = self._visible_rows()
+        if self._cursor < top:
+            body.scroll_to(y=self._cursor, animate=False, immediate=True)
+        elif self._cursor >= top + visible:
+            body.scroll_to(y=self._cursor - visible + 1, animate=False, immediate=True)
+        body.refresh_line(old - int(body.scroll_y) + 1)
+        body.refresh_line(self._cursor - int(body.scroll_y) + 1)
+        self._ensure_loaded()
+
+    def _click_row(self, index: int, chain: int) -> None:
+        self.focus()
+        if self._total and index < self._total:
+            self._move_cursor(index)
+            if chain >= 2:
+                self.action_activate()
+
+    def action_cursor_up(self) -> None:
+        self._move_cursor(self._cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self._move_cursor(self._cursor + 1)
+
+    def action_cursor_page_up(self) -> None:
+        self._move_cursor(self._cursor - self._visible_rows())
+
+    def action_cursor_page_down(self) -> None:
+        self._move_cursor(self._cursor + self._visible_rows())
+
+    def action_cursor_first(self) -> None:
+        self._move_cursor(0)
+
+    def action_cursor_last(self) -> None:
+        if self._total:
+            self._move_cursor(self._total - 1)
+
+    # ------------------------------------------------------------------ selection
+
+    def action_toggle(self) -> None:
+        row_id = self.cursor_id
+        if row_id is None:
+            return
+        if row_id in self.selected:
+            self.selected.discard(row_id)
+        else:
+            self.selected.add(row_id)
+        self._selection_changed()
+        self.action_cursor_down()
+
+    def _extend(self, step: int) -> None:
+        row_id = self.cursor_id
+        if row_id is None:
+            return
+        self.selected.add(row_id)
+        self._move_cursor(self._cursor + step)
+        if (new_id := self.cursor_id) is not None:
+            self.selected.add(new_id)
+        self._selection_changed()
+
+    def action_extend_up(self) -> None:
+        self._extend(-1)
+
+    def action_extend_down(self) -> None:
+        self._extend(+1)
+
+    def action_select_all(self) -> None:
+        self._run_ids(self._source, self._filter_text, "all")
+
+    def action_select_none(self) -> None:
+        self.clear_selection()
+
+    def action_invert(self) -> None:
+        self._run_ids(self._source, self._filter_text, "invert")
+
+    def action_activate(self) -> None:
+        row_id = self.cursor_id
+        if row_id is not None:
+            self.post_message(self.RowActivated(self, row_id))
+
+    # ------------------------------------------------------------------ filter and sort
+
+    def action_open_filter(self) -> None:
+        filter_input = self.query_one(BulkFilterInput)
+        filter_input.add_class("-active")
+        filter_input.focus()
+        filter_input.cursor_position = len(filter_input.value)
+
+    def _leave_filter(self) -> None:
+        self.query_one(BulkFilterInput).remove_class("-active")
+        self.focus()
+
+    @on(BulkFilterInput.Changed)
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._apply_filter(event.value)
+
+    @on(BulkFilterInput.Submitted)
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._leave_filter()
+
+    @on(BulkFilterInput.Left)
+    def _filter_left(self, event: BulkFilterInput.Left) -> None:
+        event.stop()
+        self._leave_filter()
+
+    def _apply_filter(self, value: str) -> None:
+        if value == self._filter_text:
+            return
+        self._filter_text = value
+        self._requery(reset_cursor=True)
+
+    def _set_sort(self, key: str | None, descending: bool) -> None:
+        self._sort_key, self._descending = key, descending
+        self._requery(reset_cursor=True)
+
+    def action_cycle_sort(self) -> None:
+        keys = [c.key for c in self._source.columns if c.sortable]
+        if not keys:
+            return
+        cycle: list[str | None] = [None, *keys]
+        position = cycle.index(self._sort_key) if self._sort_key in cycle else 0
+        self._set_sort(cycle[(position + 1) % len(cycle)], self._descending)
+
+    def action_reverse_sort(self) -> None:
+        self._set_sort(self._sort_key, not self._descending)
+
+    def action_sort_ascending(self) -> None:
+        self._set_sort(self._sort_key, False)
+
+    def action_sort_descending(self) -> None:
+        self._set_sort(self._sort_key, True)
+
+
+def _describe(error: Exception) -> str:
+    """Short, single-line error text for the status line (type and first line only)."""
+    first_line = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {first_line}"[:120]
