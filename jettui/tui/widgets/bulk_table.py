@@ -544,18 +544,16 @@ class BulkTable(Widget, can_focus=True):
 
     def _row_strip(self, body: BulkTableBody, index: int, width: int) -> Strip:
         base = body.rich_style
+        placeholder = base + body.get_component_rich_style("bulk-table--placeholder")
+        if self._total == 0 and index == 0:
+            label = "  no rows match the filter" if self._filter_text else "  no rows"
+            return Strip([Segment(_fit(label, width, "left"), placeholder)], width)
         if self._total is not None and index >= self._total:
             return Strip.blank(width, base)
         row = self._row(index)
         if row is None:
-            style = base + body.get_component_rich_style("bulk-table--placeholder")
-            if self._total == 0 and index == 0:
-                label = "  no rows match the filter" if self._filter_text else "  no rows"
-            elif self._error is not None:
-                label = ""
-            else:
-                label = "  …"
-            return Strip([Segment(_fit(label, width, "left"), style)], width)
+            label = "" if self._error is not None else "  …"
+            return Strip([Segment(_fit(label, width, "left"), placeholder)], width)
         row_id, cells = row
         is_selected = row_id in self.selected
         style = base
