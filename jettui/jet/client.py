@@ -605,7 +605,9 @@ def _client_error(status: int, response: httpx.Response, method: str, path: str)
 
 
 def _parse_success(response: httpx.Response, method: str, path: str) -> Any:
-    """Parsed JSON, or None for an empty body (Jet's usual answer to writes)."""
+    """Parsed JSON, or None for an empty body (Jet's usual answer to PUT/PATCH writes).
+    GET and POST calls (token, files/uploaded, refunds, generators) must answer JSON."""
+    wants_json = method in ("GET", "POST")
     if not response.content.strip():
         if method == "GET":
             raise JetProtocolError(
@@ -615,7 +617,7 @@ def _parse_success(response: httpx.Response, method: str, path: str) -> Any:
     try:
         return response.json()
     except ValueError:
-        if method == "GET" or path.startswith("files/"):
+        if wants_json:
             raise JetProtocolError(
                 "response is not JSON", status=response.status_code, method=method, path=path
             ) from None
