@@ -1,0 +1,144 @@
+"""The jettui dashboard: one App mode per panel, global keys, palette, themes."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import ModalScreen
+
+from jettui.config import Settings
+from jettui.tui.commands import JettuiCommands
+from jettui.tui.panels import PANELS, PANELS_BY_ID
+from jettui.tui.screens import SCREENS_BY_PANEL
+from jettui.tui.screens.go import GoScreen
+from jettui.tui.screens.help import HelpScreen
+from jettui.tui.themes import load_themes, pick_theme, stylesheet_paths
+
+PACKAGE_CSS = Path(__file__).with_name("jettui.tcss")
+
+
+def describe_target(settings: Settings) -> str:
+    """Store and Jet endpoint for the header; never a secret."""
+    store = settings.store
+    if store.is_sqlite:
+        where = f"sqlite {Path(store.database.split(':///', 1)[-1]).name}"
+    else:
+        where = store.database_display
+    jet = "sandbox" if settings.jet.is_sandbox else (urlsplit(settings.jet.api_url).hostname or "?")
+    return f"store {where} · Jet {jet}"
+
+
+def secret_values(settings: Settings) -> list[str]:
+    """Values that must never reach a screen (scrubbed from error texts)."""
+    values = [settings.jet.api_secret.reveal()]
+    try:
+        password = urlsplit(settings.store.database).password
+    except ValueError:
+        password = None
+    if password:
+        values.append(password)
+    return [value for value in values if len(value) >= 3]
+
+
+class JettuiApp(App[int]):
+    """The dashboard. ``settings`` is replaced when the configuration screen saves."""
+
+    TITLE = "jettui"
+    CSS_PATH: ClassVar[list[str | Path]] = [PACKAGE_CSS, *stylesheet_paths()]
+    COMMANDS: ClassVar = App.COMMANDS | {JettuiCommands}
+    MODES: ClassVar = dict(SCREENS_BY_PANEL)
+    DEFAULT_MODE = "products"
+    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("ctrl+g", "go_menu", "Go to", show=False, id="go"),
+        *(
+            Binding(panel.key, f"goto('{panel.id}')", panel.title, show=False, id=f"go-{panel.id}")
+            for panel in PANELS
+            if panel.key
+        ),
+    ]
+    NOTIFICATION_TIMEOUT = 6
+
+    def __init__(self, settings: Settings, *, environ: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.animation_level = "none"  # no animations over SSH
+        themes, self._theme_problems = load_themes()
+        for theme in themes.values():
+            self.register_theme(theme)
+        name, warning = pick_theme(
+            settings.tui.theme, self.available_themes, os.environ if environ is None else environ
+        )
+        if warning:
+            self._theme_problems.append(warning)
+        self.theme = name
+        self.sub_title = describe_target(settings)
+        self._db: Any = None
+        self._db_lock = threading.Lock()
+
+    def on_mount(self) -> None:
+        for problem in [*self.settings.warnings, *self._theme_problems]:
+            self.notify(problem, severity="warning", timeout=10)
+
+    # --- navigation -------------------------------------------------------------------------
+    async def action_goto(self, panel_id: str) -> None:
+        if panel_id not in PANELS_BY_ID:
+            return
+        while isinstance(self.screen, ModalScreen):
+            await self.pop_screen()
+        if self.current_mode != panel_id:
+            await self.switch_mode(panel_id)
+
+    def action_go_menu(self) -> None:
+        if not isinstance(self.screen, ModalScreen):
+            self.push_screen(GoScreen(self.current_mode))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, ModalScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    # --- settings and store -----------------------------------------------------------------
+    def apply_settings(self, settings: Settings) -> None:
+        """Use freshly saved settings: new header, new store connection on next use."""
+        self.settings = settings
+        self.sub_title = describe_target(settings)
+        with self._db_lock:
+            db, self._db = self._db, None
+        if db is not None:
+            db.close()
+
+    def database(self) -> Any:
+        """The store's peewee Database, connected on first use. Call from thread workers."""
+        with self._db_lock:
+            if self._db is None:
+                from jettui.store.db import connect, ensure_jet_tables
+
+                db = connect(self.settings)
+                ensure_jet_tables(db)
+                self._db = db
+            return self._db
+
+    def redact(self, text: str) -> str:
+        for value in secret_values(self.settings):
+            text = text.replace(value, "***")
+        return text
+
+    def on_unmount(self) -> None:
+        if self._db is not None:
+            self._db.close()
+
+
+def run_dashboard(settings: Settings) -> int:
+    """Run the dashboard in the terminal; the CLI's default command. Returns the exit code."""
+    app = JettuiApp(settings)
+    result = app.run()
+    return result if isinstance(result, int) else app.return_code or 0

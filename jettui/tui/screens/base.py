@@ -1,0 +1,168 @@
+"""What every panel screen shares: header, optional sidebar, body, footer, data loading."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from jettui.tui.panels import PANELS, PANELS_BY_ID
+from jettui.tui.widgets.bulk_table import BulkTable
+
+if TYPE_CHECKING:
+    from jettui.services.listing import PageSource
+    from jettui.tui.app import JettuiApp
+
+
+class NotAvailable(Exception):
+    """A panel's data or action that later work provides; the message says what to do."""
+
+
+def listing_source(name: str, *args: object, unavailable: str, **kwargs: object) -> PageSource:
+    """Build ``jettui.services.listing.<name>``; NotAvailable while that source does not exist."""
+    from jettui.services import listing
+
+    source_class = getattr(listing, name, None)
+    if source_class is None:
+        raise NotAvailable(unavailable)
+    return source_class(*args, **kwargs)
+
+
+class GridTable(BulkTable):
+    """BulkTable with a shorter footer: "a All" moves to the help screen (≤ 5 keys at 80 cols)."""
+
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("a", "select_all", "All", show=False, id="bulk-table.select-all"),
+    ]
+
+
+class NavList(OptionList):
+    """The sidebar (only shown on wide terminals): one line per panel with its key."""
+
+    def __init__(self, current: str) -> None:
+        options = [Option(f"{panel.key or ' '} {panel.title}", id=panel.id) for panel in PANELS]
+        super().__init__(*options, id="nav", compact=True)
+        self._current = current
+
+    def on_mount(self) -> None:
+        self.highlighted = self.get_option_index(self._current)
+
+
+class PanelScreen(Screen):
+    """A panel: subclasses set PANEL_ID and implement ``compose_body``."""
+
+    PANEL_ID: ClassVar[str] = ""
+    BINDINGS: ClassVar[list[Binding]] = []
+
+    app: JettuiApp
+
+    def __init__(self) -> None:
+        super().__init__(id=f"screen-{self.PANEL_ID}")
+        self.title = PANELS_BY_ID[self.PANEL_ID].title
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        with Horizontal(id="frame"):
+            yield NavList(self.PANEL_ID)
+            with Vertical(id="body"):
+                yield from self.compose_body()
+        yield Footer(compact=True)
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    @on(OptionList.OptionSelected, "#nav")
+    def _nav_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id and event.option.id != self.PANEL_ID:
+            self.app.run_action(f"goto('{event.option.id}')")
+
+    def action_not_available(self, what: str, headless: str = "") -> None:
+        """Bound to actions that arrive with later work: say so instead of pretending."""
+        hint = f" Headless: {headless}" if headless else ""
+        self.notify(f"{what} is not available yet.{hint}", title=self.title, severity="warning")
+
+    def palette_commands(self) -> Iterable[tuple[str, str, str]]:
+        """(title, help, action) for the command palette: this screen's described bindings."""
+        for binding in self.BINDINGS:
+            if binding.description:
+                yield binding.description, binding.tooltip, binding.action
+
+
+class GridPanel(PanelScreen):
+    """A panel whose body is a BulkTable over a page source, or a text when it is empty."""
+
+    EMPTY_TEXT: ClassVar[str] = "Nothing here yet."
+    NEEDS_STORE: ClassVar[bool] = True  # False: make_source(None) without connecting
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("ctrl+r", "reload", "Reload", show=False, id="reload"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield from self.compose_top()
+        yield Static("Loading…", id="empty", classes="empty")
+
+    def compose_top(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def make_source(self, db: object) -> PageSource:
+        raise NotImplementedError
+
+    @work(thread=True, exclusive=True, group="panel-load", exit_on_error=False)
+    def load(self) -> None:
+        try:
+            source = self.make_source(self.app.database() if self.NEEDS_STORE else None)
+            count = source.count("")
+        except NotAvailable as exc:
+            self.app.call_from_thread(self.show_text, str(exc))
+            return
+        except Exception as exc:  # the store is unreachable or its tables are missing
+            text = self.app.redact(_brief(exc))
+            self.app.call_from_thread(self.show_text, f"Cannot read the store: {text}")
+            return
+        self.app.call_from_thread(self.show_source, source, count)
+
+    def show_text(self, text: str) -> None:
+        empty = self.query_one("#empty", Static)
+        empty.update(text)
+        empty.display = True
+        for table in self.query(GridTable):
+            table.display = False
+
+    def show_source(self, source: PageSource, count: int) -> None:
+        if count == 0:
+            self.show_text(self.EMPTY_TEXT)
+            return
+        self.query_one("#empty").display = False
+        tables = self.query(GridTable)
+        if tables:
+            table = tables.first()
+            table.display = True
+            table.set_source(source)
+        else:
+            table = GridTable(source)
+            self.query_one("#body").mount(table)
+            table.focus()
+
+    @property
+    def selected_ids(self) -> set[Hashable]:
+        tables = self.query(GridTable)
+        return set(tables.first().selected) if tables else set()
+
+
+def _brief(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:200]

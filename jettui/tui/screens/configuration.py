@@ -1,0 +1,207 @@
+"""Configuration: every setting, grouped by section, validated, saved into settings.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, Static, Switch
+
+from jettui.config import SECTIONS, Secret, Settings, SettingsError, settings_to_dict
+from jettui.tui.screens.base import PanelScreen
+from jettui.tui.validation import validators_for
+
+CHOICES: dict[str, tuple[str, ...]] = {"pricing.increment_type": ("fixed", "percent")}
+MASK = "********"
+
+
+def field_id(dotted: str) -> str:
+    return "cfg-" + dotted.replace(".", "--")
+
+
+class ConfigurationScreen(PanelScreen):
+    PANEL_ID = "configuration"
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("ctrl+s", "save", "Save", id="configuration.save"),
+        Binding("ctrl+r", "revert", "Revert", show=False, id="configuration.revert"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        shown = settings_to_dict(self.app.settings)
+        with VerticalScroll(id="form"):
+            for section, cls in SECTIONS.items():
+                yield Static(section, classes="section-title")
+                for f in fields(cls):
+                    dotted = f"{section}.{f.name}"
+                    with Horizontal(classes="field"):
+                        yield Label(f.name, classes="field-label")
+                        yield self._editor(dotted, getattr(cls(), f.name), shown[section][f.name])
+        yield Static("", id="problems")
+        with Horizontal(id="form-buttons"):
+            yield Button("Save  ^s", id="save", variant="primary", compact=True)
+            yield Static(self._file_hint(), id="file-hint")
+
+    def _file_hint(self) -> str:
+        path = self.app.settings.path
+        return f"writes {path.name}, keeps its comments" if path else "no settings file to save to"
+
+    def _editor(self, dotted: str, default: Any, shown: Any) -> Widget:
+        wid = field_id(dotted)
+        if isinstance(default, bool):
+            return Switch(bool(shown), animate=False, id=wid)
+        if dotted in CHOICES:
+            options = [(choice, choice) for choice in CHOICES[dotted]]
+            return Select(options, value=shown, allow_blank=False, id=wid, compact=True)
+        if dotted == "tui.theme":
+            names = sorted(set(self.app.available_themes) | {shown})
+            return Select(
+                [(n, n) for n in names], value=shown, allow_blank=False, id=wid, compact=True
+            )
+        if isinstance(default, Secret):
+            return Input(
+                "",
+                placeholder=f"{shown or 'empty'} (type to replace)",
+                password=True,
+                id=wid,
+                compact=True,
+            )
+        kind = (
+            "integer"
+            if isinstance(default, int)
+            else "number"
+            if isinstance(default, float)
+            else "text"
+        )
+        return Input(
+            _text(shown),
+            validators=validators_for(dotted, default),
+            type=kind,
+            valid_empty=dotted in ("jet.email", "orders.customer_email", "store.table_prefix"),
+            id=wid,
+            compact=True,
+        )
+
+    # --- collecting ------------------------------------------------------------------------
+    def collect(self) -> tuple[dict[str, Any], list[str]]:
+        """The settings the user changed (typed values) and the problems the validators found."""
+        shown = settings_to_dict(self.app.settings)
+        changes: dict[str, Any] = {}
+        problems: list[str] = []
+        for section, cls in SECTIONS.items():
+            for f in fields(cls):
+                dotted = f"{section}.{f.name}"
+                default = getattr(cls(), f.name)
+                widget = self.query_one(f"#{field_id(dotted)}")
+                current = shown[section][f.name]
+                if isinstance(widget, Switch):
+                    if widget.value != current:
+                        changes[dotted] = widget.value
+                    continue
+                if isinstance(widget, Select):
+                    if widget.value != current:
+                        changes[dotted] = widget.value
+                    continue
+                assert isinstance(widget, Input)
+                if isinstance(default, Secret):
+                    if widget.value:
+                        changes[dotted] = widget.value
+                    continue
+                result = widget.validate(widget.value)
+                if result is not None and not result.is_valid:
+                    problems.extend(f"{dotted}: {d}" for d in result.failure_descriptions)
+                    continue
+                value = _parse(widget.value, default)
+                if value != current:
+                    changes[dotted] = value
+        return changes, problems
+
+    # --- actions ---------------------------------------------------------------------------
+    def action_save(self) -> None:
+        changes, problems = self.collect()
+        if problems:
+            self.show_problems(problems)
+            return
+        if not changes:
+            self.show_problems([])
+            self.notify("Nothing changed.", title="Configuration")
+            return
+        if self.app.settings.path is None:
+            self.show_problems(["These settings were not loaded from a file; nothing to save to."])
+            return
+        self.save(changes)
+
+    @work(thread=True, exclusive=True, group="configuration-save", exit_on_error=False)
+    def save(self, changes: dict[str, Any]) -> None:
+        from jettui.config import update_settings_file
+
+        path = self.app.settings.path
+        try:
+            settings = update_settings_file(path, changes)
+        except SettingsError as exc:
+            self.app.call_from_thread(
+                self.show_problems, [self.app.redact(p) for p in exc.problems]
+            )
+            return
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            self.app.call_from_thread(self.show_problems, [f"{path}: cannot write: {reason}"])
+            return
+        self.app.call_from_thread(self.saved, settings, sorted(changes))
+
+    def saved(self, settings: Settings, keys: list[str]) -> None:
+        self.app.apply_settings(settings)
+        self.show_problems([])
+        self.refill()
+        names = ", ".join(keys)
+        self.notify(f"Saved {len(keys)} setting(s): {names}", title="Configuration")
+
+    def show_problems(self, problems: list[str]) -> None:
+        box = self.query_one("#problems", Static)
+        box.update("\n".join(f"✗ {p}" for p in problems))
+        box.display = bool(problems)
+        if problems:
+            self.notify("\n".join(problems), title="Not saved", severity="error", timeout=10)
+
+    def action_revert(self) -> None:
+        self.refill()
+        self.show_problems([])
+        self.notify("Form reset to the saved settings.", title="Configuration")
+
+    def refill(self) -> None:
+        """Show the app's current settings again (secret inputs empty = unchanged)."""
+        shown = settings_to_dict(self.app.settings)
+        for section, cls in SECTIONS.items():
+            for f in fields(cls):
+                widget = self.query_one(f"#{field_id(f'{section}.{f.name}')}")
+                value = shown[section][f.name]
+                if isinstance(widget, Switch | Select):
+                    widget.value = value
+                elif isinstance(getattr(cls(), f.name), Secret):
+                    widget.value = ""
+                    widget.placeholder = f"{value or 'empty'} (type to replace)"
+                else:
+                    widget.value = _text(value)
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _parse(text: str, default: Any) -> Any:
+    text = text.strip()
+    if isinstance(default, int) and not isinstance(default, bool):
+        return int(text)
+    if isinstance(default, float):
+        return float(text)
+    return text

@@ -1,0 +1,74 @@
+"""The help screen (?): every key of the screen it was opened from, then the panels and tips."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from jettui.tui.panels import PANELS
+
+TIPS = (
+    ("ctrl+p", 'command palette: every action and "Go to" by name'),
+    ("shift+drag", "select text with the mouse (the app captures plain drags)"),
+    ("tmux", "set -sg escape-time 10 in ~/.tmux.conf, or escape waits half a second"),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help-close"),
+    ]
+
+    def __init__(self, of_screen: Screen) -> None:
+        super().__init__(id="help")
+        self._of = of_screen
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box"):
+            yield Static(f"Help — {self._of.title or 'jettui'}", id="help-title")
+            with VerticalScroll(id="help-body"):
+                yield Static(self._keys_table(), id="help-keys")
+                yield Static(self._panels_table(), id="help-panels")
+                yield Static(self._tips_table(), id="help-tips")
+            yield Static(Text("escape closes", style="dim"), id="help-hint")
+
+    def _keys_table(self) -> Table:
+        table = _table("Keys on this screen")
+        seen: set[tuple[str, str]] = set()
+        for active in self._of.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.action.startswith("goto("):
+                continue
+            label = self.app.get_key_display(binding)
+            if (label, binding.description) in seen:
+                continue
+            seen.add((label, binding.description))
+            table.add_row(label, binding.description)
+        table.add_row(self.app.get_key_display(Binding("ctrl+p", "")), "command palette")
+        return table
+
+    def _panels_table(self) -> Table:
+        table = _table("Panels (ctrl+g opens the go menu)")
+        for panel in PANELS:
+            table.add_row(panel.key or f"^g {panel.go_key}", f"{panel.title}: {panel.summary}")
+        return table
+
+    def _tips_table(self) -> Table:
+        table = _table("Tips")
+        for key, text in TIPS:
+            table.add_row(key, text)
+        return table
+
+
+def _table(title: str) -> Table:
+    table = Table(title=title, title_justify="left", show_header=False, box=None, expand=True)
+    table.add_column(style="bold", no_wrap=True, width=12)
+    table.add_column(ratio=1)
+    return table

@@ -1,0 +1,43 @@
+"""Orders: Jet orders and the OpenCart order each became."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding
+
+from jettui.services.listing import PageSource
+from jettui.tui.screens.base import GridPanel, listing_source
+
+
+class OrdersScreen(GridPanel):
+    PANEL_ID = "orders"
+    EMPTY_TEXT = "No Jet orders yet — run `jettui cron fetch-orders` or press f to fetch them."
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding(
+            "f",
+            "not_available('Fetching orders', 'jettui cron fetch-orders')",
+            "Fetch orders",
+            id="orders.fetch",
+        ),
+        Binding(
+            "c",
+            "not_available('Acknowledging', 'jettui cron acknowledge')",
+            "Acknowledge",
+            show=False,
+            id="orders.acknowledge",
+        ),
+        Binding(
+            "x", "not_available('Rejecting an order')", "Reject", show=False, id="orders.reject"
+        ),
+        Binding(
+            "p",
+            "not_available('Shipping', 'jettui orders ship JET_ORDER_ID ...')",
+            "Ship",
+            show=False,
+            id="orders.ship",
+        ),
+    ]
+
+    def make_source(self, db: object) -> PageSource:
+        return listing_source("OrderSource", db, unavailable=self.EMPTY_TEXT)
