@@ -1,0 +1,386 @@
+"""Sandbox core: credentials, products, bulk files and taxonomy. States are computed lazily
+from timestamps (and, for files and refunds, from the number of reads), so the same rules hold
+in-process and over HTTP without background tasks."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import secrets
+import time
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jettui.config import Settings
+from jettui.jet import models
+from jettui.jet.dates import format_jet_date, new_jet_id
+from jettui.jet.enums import FileStatus, FileType, ProductStatus, ProductSubStatus
+from jettui.jet.sandbox.db import StateDB
+
+UPLOAD_TOKEN_SECONDS = 600
+PROCESS_STEP_SECONDS = 2.0  # files and refunds move one state per step, or per read
+MAX_ERROR_EXCERPT = 20
+
+
+class ApiError(Exception):
+    """Answered as ``{"errors": [...]}`` with ``status``."""
+
+    def __init__(self, status: int, errors: list[str] | str) -> None:
+        self.status = status
+        self.errors = [errors] if isinstance(errors, str) else errors
+        super().__init__("; ".join(self.errors))
+
+
+def refuse(errors: list[str]) -> None:
+    if errors:
+        raise ApiError(400, errors)
+
+
+@cache
+def taxonomy() -> dict[str, Any]:
+    text = resources.files("jettui.jet.sandbox").joinpath("taxonomy.json").read_text("utf-8")
+    data = json.loads(text)
+    data["by_id"] = {n["jet_node_id"]: n for n in data["nodes"]}
+    return data
+
+
+def iso(epoch: float) -> str:
+    from datetime import UTC, datetime
+
+    return format_jet_date(datetime.fromtimestamp(epoch, UTC))
+
+
+def progress(start: float, reads: int, now: float, steps: int) -> int:
+    """How many steps a time/read-driven state machine has taken (each read advances one)."""
+    return min(steps, max(reads, int((now - start) // PROCESS_STEP_SECONDS)))
+
+
+class SandboxCore:
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.time) -> None:
+        self.settings = settings
+        self.db = StateDB(settings.sandbox.state_file or ":memory:")
+        self.clock = clock
+
+    @property
+    def node_id(self) -> str:
+        return self.settings.jet.fulfillment_node_id
+
+    # ---- auth -----------------------------------------------------------------------------
+
+    def issue_token(self, body: Any) -> dict[str, Any]:
+        jet = self.settings.jet
+        ok = (
+            isinstance(body, dict)
+            and secrets.compare_digest(str(body.get("user", "")), jet.api_user)
+            and secrets.compare_digest(str(body.get("pass", "")), jet.api_secret.reveal())
+        )
+        if not ok:
+            raise ApiError(400, "invalid user or pass")
+        token = secrets.token_urlsafe(48)
+        expires = self.clock() + self.settings.sandbox.token_lifetime_seconds
+        with self.db.transaction():
+            self.db.put("token", token, {"expires": expires}, self.clock())
+        return {"id_token": token, "token_type": "Bearer", "expires_on": iso(expires)}
+
+    def check_token(self, token: str) -> bool:
+        doc = self.db.get("token", token)
+        return bool(doc) and doc["expires"] > self.clock()
+
+    def check_node(self, node: Any, where: str) -> list[str]:
+        if node != self.node_id:
+            return [f"{where}: unknown fulfillment node '{node}'"]
+        return []
+
+    # ---- products -------------------------------------------------------------------------
+
+    def product(self, sku: str) -> dict[str, Any]:
+        doc = self.db.get("sku", sku)
+        if doc is None:
+            raise ApiError(404, f"merchant SKU '{sku}' not found")
+        return doc
+
+    def _save_product(self, doc: dict[str, Any]) -> None:
+        now = self.clock()
+        complete = not self.sub_statuses(doc)
+        if complete and doc.get("complete_since") is None:
+            doc["complete_since"] = now  # Jet's review starts once the listing is complete
+        elif not complete:
+            doc["complete_since"] = None
+        doc["last_update"] = iso(now)
+        self.db.put("sku", doc["merchant_sku"], doc, now)
+
+    def sub_statuses(self, doc: dict[str, Any]) -> list[str]:
+        listing = doc["listing"]
+        subs = models.listing_sub_statuses(listing, has_price=doc.get("price") is not None)
+        node = listing.get("jet_browse_node_id")
+        if node and node not in taxonomy()["by_id"]:
+            subs.append(str(ProductSubStatus.INVALID_CATEGORY))
+        return subs
+
+    def status(self, doc: dict[str, Any]) -> tuple[str, list[str]]:
+        if doc.get("is_archived"):
+            return ProductStatus.ARCHIVED, []
+        subs = self.sub_statuses(doc)
+        if subs:
+            return ProductStatus.MISSING_DATA, subs
+        reviewed = (
+            self.clock() - doc["complete_since"] >= self.settings.sandbox.review_delay_seconds
+        )
+        if reviewed and sum(doc.get("inventory", {}).values()) > 0:
+            return ProductStatus.AVAILABLE, []
+        return ProductStatus.UNDER_REVIEW, []
+
+    def put_product(self, sku: str, body: Any) -> None:
+        refuse(models.validate_merchant_sku_id(sku) or models.validate_merchant_sku(body))
+        with self.db.transaction():
+            doc = self.db.get("sku", sku) or {
+                "merchant_sku": sku,
+                "merchant_sku_id": new_jet_id(),
+                "producer_id": new_jet_id(),
+                "jet_retail_sku": new_jet_id()[:12],
+                "listing": {},
+                "price": None,
+                "inventory": {},
+                "is_archived": False,
+            }
+            doc["listing"] = {**doc["listing"], **body}
+            doc["correlation_id"] = new_jet_id()
+            doc["sku_last_update"] = iso(self.clock())
+            self._save_product(doc)
+
+    def _update(self, sku: str, change: Callable[[dict[str, Any]], None]) -> None:
+        with self.db.transaction():
+            doc = self.product(sku)
+            change(doc)
+            self._save_product(doc)
+
+    def put_image(self, sku: str, body: Any) -> None:
+        refuse(models.validate_image(body))
+        self._update(sku, lambda d: d["listing"].update(body))
+
+    def put_price(self, sku: str, body: Any) -> None:
+        refuse(models.validate_price(body))
+        nodes = body.get("fulfillment_nodes") or []
+        refuse([e for i, n in enumerate(nodes)
+                for e in self.check_node(n["fulfillment_node_id"], f"fulfillment_nodes[{i}].fulfillment_node_id")])  # fmt: skip
+
+        def change(doc: dict[str, Any]) -> None:
+            doc.update(price=body["price"], price_nodes=nodes, price_last_update=iso(self.clock()))
+
+        self._update(sku, change)
+
+    def put_inventory(self, sku: str, body: Any, *, partial: bool = False) -> None:
+        refuse(models.validate_inventory(body))
+        nodes = body["fulfillment_nodes"]
+        refuse([e for i, n in enumerate(nodes)
+                for e in self.check_node(n["fulfillment_node_id"], f"fulfillment_nodes[{i}].fulfillment_node_id")])  # fmt: skip
+
+        def change(doc: dict[str, Any]) -> None:
+            new = {n["fulfillment_node_id"]: n["quantity"] for n in nodes}
+            doc["inventory"] = {**doc["inventory"], **new} if partial else new
+            doc["inventory_last_update"] = iso(self.clock())
+
+        self._update(sku, change)
+
+    def put_variation(self, sku: str, body: Any) -> None:
+        refuse(models.validate_variation(body))
+        children = [c["merchant_sku"] if isinstance(c, dict) else c for c in body["children_skus"]]
+        unknown = [c for c in children if self.db.get("sku", c) is None]
+        refuse([f"children_skus: unknown merchant SKU '{c}'" for c in unknown])
+        refuse(
+            [f"children_skus: the parent '{sku}' cannot be its own child"]
+            if sku in children
+            else []
+        )
+        self._update(sku, lambda d: d.__setitem__("variation", {**body, "children_skus": children}))
+
+    def put_shipping_exception(self, sku: str, body: Any) -> None:
+        refuse(models.validate_shipping_exception(body))
+        refuse([e for i, n in enumerate(body["fulfillment_nodes"])
+                for e in self.check_node(n["fulfillment_node_id"], f"fulfillment_nodes[{i}].fulfillment_node_id")])  # fmt: skip
+        self._update(sku, lambda d: d.__setitem__("shipping_exceptions", body["fulfillment_nodes"]))
+
+    def put_returns_exception(self, sku: str, body: Any) -> None:
+        refuse(models.validate_returns_exception(body))
+        self._update(sku, lambda d: d.__setitem__("returns_exception", body))
+
+    def put_archive(self, sku: str, body: Any) -> None:
+        refuse(models.validate_archive(body))
+        self._update(sku, lambda d: d.__setitem__("is_archived", body["is_archived"]))
+
+    def product_view(self, sku: str) -> dict[str, Any]:
+        doc = self.product(sku)
+        status, subs = self.status(doc)
+        view = dict(doc["listing"])
+        view.update({key: doc.get(key) for key in (
+            "merchant_sku", "merchant_sku_id", "producer_id", "jet_retail_sku", "correlation_id",
+            "is_archived", "price", "sku_last_update", "last_update", "price_last_update")})  # fmt: skip
+        view["status"] = str(status)
+        view["sub_status"] = subs
+        view["inventory_by_fulfillment_node"] = self._inventory(doc)
+        if doc.get("shipping_exceptions"):
+            view["shipping_exceptions"] = doc["shipping_exceptions"]
+        return view
+
+    def _inventory(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
+        return [
+            {"fulfillment_node_id": k, "quantity": v} for k, v in doc.get("inventory", {}).items()
+        ]
+
+    def price_view(self, sku: str) -> dict[str, Any]:
+        doc = self.product(sku)
+        if doc.get("price") is None:
+            raise ApiError(404, f"no price for merchant SKU '{sku}'")
+        return {"price": doc["price"], "price_last_update": doc.get("price_last_update"),
+                "fulfillment_nodes": doc.get("price_nodes", [])}  # fmt: skip
+
+    def inventory_view(self, sku: str) -> dict[str, Any]:
+        doc = self.product(sku)
+        return {"fulfillment_nodes": self._inventory(doc),
+                "inventory_last_update": doc.get("inventory_last_update")}  # fmt: skip
+
+    def part_view(self, sku: str, part: str) -> dict[str, Any]:
+        doc = self.product(sku)
+        value = doc.get(part)
+        if value is None:
+            raise ApiError(404, f"merchant SKU '{sku}' has no {part.replace('_', ' ')}")
+        if part == "variation":
+            return {**value, "children_skus": [{"merchant_sku": c} for c in value["children_skus"]]}
+        if part == "shipping_exceptions":
+            return {"fulfillment_nodes": value}
+        return value
+
+    def sales_data(self, sku: str) -> dict[str, Any]:
+        doc = self.product(sku)
+        if self.status(doc)[0] != ProductStatus.AVAILABLE:
+            raise ApiError(
+                404, f"no sales data: merchant SKU '{sku}' is not Available for Purchase"
+            )
+        now = iso(self.clock())
+        sold = sum(
+            1 for o in self.db.all("order") for i in o["order_items"] if i["merchant_sku"] == sku
+        )
+        offer = {"shipping_method": "UPS Ground", "item_price": doc["price"], "shipping_price": 0,
+                 "last_update": now}  # fmt: skip
+        return {"sales_rank": {"level_0": 1000 + len(sku) * 37, "last_update": now},
+                "units_sold": {"last_30_days": sold, "last_update": now},
+                "my_best_offer": [offer], "best_marketplace_offer": [offer]}  # fmt: skip
+
+    def sku_list(self, offset: int, limit: int) -> dict[str, Any]:
+        skus = [d["merchant_sku"] for d in self.db.all("sku")][offset : offset + limit]
+        return {"sku_urls": [f"merchant-skus/{s}" for s in skus]}
+
+    # ---- bulk files -----------------------------------------------------------------------
+
+    def upload_token(self, base_url: str) -> dict[str, Any]:
+        file_id = new_jet_id()
+        sig = secrets.token_urlsafe(24)
+        url = f"{base_url.rstrip('/')}/blob/{file_id}?sig={sig}"
+        doc = {"jet_file_id": file_id, "url": url, "sig": sig, "blob": None,
+               "expires": self.clock() + UPLOAD_TOKEN_SECONDS}  # fmt: skip
+        with self.db.transaction():
+            self.db.put("file", file_id, doc, self.clock())
+        return {"url": url, "jet_file_id": file_id, "expires_in_seconds": UPLOAD_TOKEN_SECONDS}
+
+    def put_blob(self, file_id: str, sig: str, blob_type: str, body: bytes) -> None:
+        doc = self.db.get("file", file_id)
+        if doc is None or not secrets.compare_digest(sig, doc["sig"]):
+            raise ApiError(403, "signature did not match")
+        if doc["expires"] < self.clock():
+            raise ApiError(403, "upload URL expired")
+        if blob_type.lower() != "blockblob":
+            raise ApiError(400, "x-ms-blob-type: must be BlockBlob")
+        try:
+            data = json.loads(gzip.decompress(body))
+        except (OSError, EOFError, ValueError):
+            raise ApiError(400, "body: must be gzip-compressed JSON") from None
+        if not isinstance(data, dict):
+            raise ApiError(400, "body: the file must be one JSON object keyed by merchant SKU")
+        with self.db.transaction():
+            doc["blob"] = data
+            self.db.put("file", file_id, doc, self.clock())
+
+    def file_uploaded(self, body: Any) -> dict[str, Any]:
+        refuse(models.fields(body, {
+            "url": (models.text(1, 2000), True),
+            "file_type": (models.one_of(FileType), True),
+            "file_name": (models.text(1, 500), True),
+        }))  # fmt: skip
+        match = next((d for d in self.db.all("file") if d["url"] == body["url"]), None)
+        if match is None:
+            raise ApiError(400, "url: not an upload URL issued by files/uploadToken")
+        if match["blob"] is None:
+            raise ApiError(400, "url: nothing was uploaded to this URL")
+        if match.get("received"):
+            raise ApiError(400, "url: this file was already registered")
+        now = self.clock()
+        match.update(
+            file_type=body["file_type"], file_name=body["file_name"], received=now, reads=0
+        )
+        with self.db.transaction():
+            self.db.put("file", match["jet_file_id"], match, now)
+        return {"jet_file_id": match["jet_file_id"], "status": str(FileStatus.ACKNOWLEDGED)}
+
+    def file_status(self, file_id: str) -> dict[str, Any]:
+        with self.db.transaction():
+            doc = self.db.get("file", file_id)
+            if doc is None or not doc.get("received"):
+                raise ApiError(404, f"file '{file_id}' not found")
+            step = progress(doc["received"], doc["reads"], self.clock(), 2)
+            doc["reads"] += 1
+            if step >= 1 and "processing_start" not in doc:
+                doc["processing_start"] = iso(self.clock())
+            if step >= 2 and "errors" not in doc:
+                doc["errors"] = self._process(doc["file_type"], doc["blob"])
+                doc["processing_end"] = iso(self.clock())
+            self.db.put("file", file_id, doc, doc["received"])
+        out = {k: doc.get(k) for k in ("jet_file_id", "url", "file_type", "file_name")}
+        out["received"] = iso(doc["received"])
+        out["status"] = str([FileStatus.ACKNOWLEDGED, FileStatus.PROCESSING][step] if step < 2 else
+                            FileStatus.PROCESSED_WITH_ERRORS if doc["errors"] else FileStatus.PROCESSED_OK)  # fmt: skip
+        if step >= 1:
+            out["processing_start"] = doc["processing_start"]
+        if step >= 2:
+            out.update(processing_end=doc["processing_end"], error_count=len(doc["errors"]),
+                       error_excerpt=doc["errors"][:MAX_ERROR_EXCERPT], error_url=None)  # fmt: skip
+        return out
+
+    def _process(self, file_type: str, blob: dict[str, Any]) -> list[str]:
+        """Apply every valid SKU of a bulk file; one error line per problem of the others."""
+        apply = {
+            FileType.MERCHANT_SKUS: self.put_product,
+            FileType.PRICE: self.put_price,
+            FileType.INVENTORY: self.put_inventory,
+            FileType.VARIATION: self.put_variation,
+            FileType.ARCHIVE: self.put_archive,
+            FileType.SHIPPING_EXCEPTION: self.put_shipping_exception,
+            FileType.RETURNS_EXCEPTION: self.put_returns_exception,
+        }[FileType(file_type)]
+        errors: list[str] = []
+        for sku, body in blob.items():
+            try:
+                refuse(models.validate_merchant_sku_id(sku))
+                apply(sku, body)
+            except ApiError as exc:
+                errors.extend(f"SKU '{sku}': {e}" for e in exc.errors)
+        return errors
+
+    # ---- taxonomy -------------------------------------------------------------------------
+
+    def taxonomy_links(self, version: str, offset: int, limit: int) -> dict[str, Any]:
+        if version not in ("v1", "1.03"):
+            raise ApiError(404, f"taxonomy version '{version}' not found; use v1 or 1.03")
+        nodes = taxonomy()["nodes"][offset : offset + limit]
+        return {"node_urls": [f"/taxonomy/nodes/{n['jet_node_id']}" for n in nodes]}
+
+    def taxonomy_node(self, node_id: int) -> dict[str, Any]:
+        node = taxonomy()["by_id"].get(node_id)
+        if node is None:
+            raise ApiError(404, f"taxonomy node {node_id} not found")
+        return node
+
+    def taxonomy_attributes(self, node_id: int) -> dict[str, Any]:
+        self.taxonomy_node(node_id)
+        return {"attributes": taxonomy()["attributes"].get(str(node_id), [])}

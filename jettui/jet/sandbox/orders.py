@@ -1,0 +1,393 @@
+"""Sandbox orders, returns and refunds (sections 2.4–2.6, 2.9, state machines of section 3)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from jettui.jet import models
+from jettui.jet.dates import new_jet_id
+from jettui.jet.enums import (
+    RETURN_REASONS,
+    RETURN_STATUS_PATHS,
+    AckStatus,
+    ExceptionState,
+    OrderStatus,
+    ProductStatus,
+    RefundStatus,
+    ReturnStatus,
+)
+from jettui.jet.sandbox.demo import random_buyer
+from jettui.jet.sandbox.engine import ApiError, SandboxCore, iso, progress, refuse
+
+MAX_LIST = 1000
+MAX_CATCH_UP_ORDERS = 20  # auto orders created at most per request after a long pause
+HOUR = 3600.0
+AMOUNT_KEYS = ("principal", "tax", "shipping_cost", "shipping_tax")
+
+
+class Sandbox(SandboxCore):
+    # ---- orders ---------------------------------------------------------------------------
+
+    def generate_orders(self, count: int, body: Any, rng: random.Random | None = None) -> list[str]:
+        refuse(models.validate_generate_order(body))
+        refuse(self.check_node(body["fulfillment_node"], "fulfillment_node"))
+        if not 1 <= count <= 100:
+            raise ApiError(400, f"count: must be between 1 and 100 (got {count})")
+        for i, item in enumerate(body["items"]):
+            if self.db.get("sku", item["sku"]) is None:
+                raise ApiError(400, f"items[{i}].sku: unknown merchant SKU '{item['sku']}'")
+        rng = rng or random.Random()
+        with self.db.transaction():
+            return [self._new_order(body["items"], rng) for _ in range(count)]
+
+    def _new_order(self, items: list[dict[str, Any]], rng: random.Random) -> str:
+        now = self.clock()
+        order_id = new_jet_id()
+        buyer, address = random_buyer(rng)
+        reference = str(rng.randrange(10**11, 10**12))
+        order_items = []
+        for item in items:
+            product = self.product(item["sku"])
+            qty = item.get("order_quantity") or 0
+            cancel = item.get("order_cancel_quantity") or 0
+            total = qty + cancel
+            price = float(product.get("price") or 10.0)
+            order_items.append({
+                "order_item_id": new_jet_id(), "merchant_sku": item["sku"],
+                "product_title": product["listing"].get("product_title", item["sku"]),
+                "request_order_quantity": total, "request_order_cancel_qty": cancel,
+                "url": product["listing"].get("main_image_url", ""), "item_tax_code": None,
+                "item_price": {"base_price": round(price * total, 2), "item_tax": 0,
+                               "item_shipping_cost": 0, "item_shipping_tax": 0},
+                "fee_adjustments": [{"adjustment_name": "Base commission", "adjustment_type": "Commission",
+                                     "commission_id": new_jet_id(), "value": round(price * total * 0.15, 2)}],
+            })  # fmt: skip
+        base = round(sum(i["item_price"]["base_price"] for i in order_items), 2)
+        order = {
+            "merchant_order_id": order_id, "reference_order_id": reference,
+            "customer_reference_order_id": reference, "fulfillment_node": self.node_id,
+            "hash_email": f"{order_id[:12]}@customer.jet.com", "status": str(OrderStatus.CREATED),
+            "order_placed_date": iso(now - 60), "order_transmission_date": iso(now),
+            "jet_requested_directed_cancel": any(i["request_order_cancel_qty"] for i in order_items),
+            "has_shipments": False,
+            "order_detail": {"request_shipping_carrier": "UPS", "request_shipping_method": "UPS Ground",
+                             "request_service_level": "Standard", "request_ship_by": iso(now + 24 * HOUR),
+                             "request_delivery_by": iso(now + 5 * 24 * HOUR)},
+            "buyer": buyer, "shipping_to": {"recipient": buyer, "address": address},
+            "order_totals": {"item_price": {"base_price": base, "item_tax": 0, "item_shipping_cost": 0,
+                                            "item_shipping_tax": 0}},
+            "order_items": order_items, "_created": now, "_tag": None, "_done": {},
+        }  # fmt: skip
+        self.db.put("order", order_id, order, now)
+        return f"/orders/withoutShipmentDetail/{order_id}"
+
+    def maybe_auto_orders(self, rng: random.Random | None = None) -> None:
+        """Demo mode: one order every ``order_every_seconds`` for a random Available SKU,
+        caught up lazily on the next request."""
+        every = self.settings.sandbox.order_every_seconds
+        if every <= 0:
+            return
+        now = self.clock()
+        with self.db.transaction():
+            last = float(self.db.meta("auto_order_at", "0") or 0)
+            if not last:
+                self.db.set_meta("auto_order_at", repr(now))
+                return
+            due = int((now - last) // every)
+            if due <= 0:
+                return
+            self.db.set_meta("auto_order_at", repr(last + due * every))
+            available = [d["merchant_sku"] for d in self.db.all("sku")
+                         if self.status(d)[0] == ProductStatus.AVAILABLE]  # fmt: skip
+            rng = rng or random.Random()
+            for _ in range(min(due, MAX_CATCH_UP_ORDERS) if available else 0):
+                self._new_order(
+                    [{"sku": rng.choice(available), "order_quantity": rng.randint(1, 3)}], rng
+                )
+
+    def order(self, order_id: str) -> dict[str, Any]:
+        doc = self.db.get("order", order_id)
+        if doc is None:
+            raise ApiError(404, f"order '{order_id}' not found")
+        ready_at = doc["_created"] + self.settings.sandbox.review_delay_seconds
+        if doc["status"] == OrderStatus.CREATED and self.clock() >= ready_at:
+            doc["status"] = str(OrderStatus.READY)
+            doc["order_ready_date"] = iso(ready_at)
+            with self.db.transaction():
+                self.db.put("order", order_id, doc, doc["_created"])
+        return doc
+
+    def order_view(self, order_id: str) -> dict[str, Any]:
+        return {k: v for k, v in self.order(order_id).items() if not k.startswith("_")}
+
+    def list_orders(
+        self, status: str, tag: str | None = None, include: bool = True
+    ) -> dict[str, Any]:
+        if status not in set(OrderStatus):
+            raise ApiError(404, f"unknown order status '{status}'")
+        ids = [d["merchant_order_id"] for d in self.db.all("order")]
+        orders = [self.order(i) for i in ids]
+        picked = [o for o in orders if o["status"] == status
+                  and (tag is None or (o["_tag"] == tag) == include)]  # fmt: skip
+        return {"order_urls": [f"/orders/withoutShipmentDetail/{o['merchant_order_id']}"
+                               for o in picked[:MAX_LIST]]}  # fmt: skip
+
+    def directed_cancels(self) -> dict[str, Any]:
+        orders = [self.order(d["merchant_order_id"]) for d in self.db.all("order")]
+        picked = [
+            o
+            for o in orders
+            if o["jet_requested_directed_cancel"] and o["status"] != OrderStatus.COMPLETE
+        ]
+        return {"order_urls": [f"/orders/withoutShipmentDetail/{o['merchant_order_id']}"
+                               for o in picked[:MAX_LIST]]}  # fmt: skip
+
+    def tag_order(self, order_id: str, body: Any) -> None:
+        if not isinstance(body, dict):
+            raise ApiError(400, "body: must be a JSON object")
+        tag = body.get("tag")
+        if tag is not None and not isinstance(tag, str):
+            raise ApiError(400, "tag: must be text")
+        with self.db.transaction():
+            doc = self.order(order_id)
+            doc["_tag"] = tag or None
+            self.db.put("order", order_id, doc, doc["_created"])
+
+    def acknowledge(self, order_id: str, body: Any) -> None:
+        doc = self.order(order_id)
+        refuse(models.validate_acknowledge(body))
+        if doc["status"] != OrderStatus.READY:
+            raise ApiError(
+                400, f"order is '{doc['status']}': only ready orders can be acknowledged"
+            )
+        known = {i["order_item_id"]: i for i in doc["order_items"]}
+        sent = {i["order_item_id"]: i for i in body["order_items"]}
+        refuse([f"order_items: unknown order_item_id '{i}'" for i in sent if i not in known]
+               + [f"order_items: order_item_id '{i}' is missing" for i in known if i not in sent])  # fmt: skip
+        now = self.clock()
+        for item_id, item in known.items():
+            item["order_item_acknowledgement_status"] = sent[item_id][
+                "order_item_acknowledgement_status"
+            ]
+            if sent[item_id].get("alt_order_item_id"):
+                item["alt_order_item_id"] = sent[item_id]["alt_order_item_id"]
+        if body.get("alt_order_id"):
+            doc["alt_order_id"] = body["alt_order_id"]
+        doc["acknowledgement_status"] = body["acknowledgement_status"]
+        doc["order_acknowledge_date"] = iso(now)
+        if body["acknowledgement_status"] == AckStatus.ACCEPTED:
+            doc["status"] = str(OrderStatus.ACKNOWLEDGED)
+        else:
+            doc["status"] = str(OrderStatus.COMPLETE)
+            doc["exception_state"] = str(ExceptionState.ORDER_REJECTED)
+        with self.db.transaction():
+            self.db.put("order", order_id, doc, doc["_created"])
+
+    def ship(self, order_id: str, body: Any) -> None:
+        doc = self.order(order_id)
+        refuse(models.validate_shipped(body))
+        items_by_sku = {i["merchant_sku"]: i for i in doc["order_items"]}
+        done = {sku: dict(v) for sku, v in doc["_done"].items()}
+        errors: list[str] = []
+        ships_units = False
+        for s, shipment in enumerate(body["shipments"]):
+            for j, line in enumerate(shipment["shipment_items"]):
+                where = f"shipments[{s}].shipment_items[{j}]"
+                item = items_by_sku.get(line["merchant_sku"])
+                if item is None:
+                    errors.append(
+                        f"{where}.merchant_sku: '{line['merchant_sku']}' is not in this order"
+                    )
+                    continue
+                shipped = line.get("response_shipment_sku_quantity") or 0
+                cancelled = line.get("response_shipment_cancel_qty") or 0
+                ships_units = ships_units or shipped > 0
+                tally = done.setdefault(item["merchant_sku"], {"shipped": 0, "cancelled": 0})
+                tally["shipped"] += shipped
+                tally["cancelled"] += cancelled
+                if tally["shipped"] + tally["cancelled"] > item["request_order_quantity"]:
+                    kind = "shipped" if shipped else "cancelled"
+                    errors.append(f"{where}: too many units {kind}: {tally['shipped']} shipped + "
+                                  f"{tally['cancelled']} cancelled > {item['request_order_quantity']} ordered")  # fmt: skip
+        refuse(errors)
+        allowed = {OrderStatus.ACKNOWLEDGED, OrderStatus.IN_PROGRESS}
+        if not ships_units:
+            allowed.add(OrderStatus.READY)  # cancel-only messages need no acknowledgement
+        if doc["status"] not in allowed:
+            raise ApiError(400, f"order is '{doc['status']}': it cannot take this shipped message")
+        now = self.clock()
+        for shipment in body["shipments"]:
+            doc.setdefault("shipments", []).append({**shipment, "shipment_id": new_jet_id()})
+        if body.get("alt_order_id"):
+            doc["alt_order_id"] = body["alt_order_id"]
+        doc["_done"] = done
+        doc["has_shipments"] = any(v["shipped"] for v in done.values())
+        complete = all(
+            sum(done.get(i["merchant_sku"], {}).values()) >= i["request_order_quantity"]
+            for i in doc["order_items"]
+        )
+        doc["status"] = str(OrderStatus.COMPLETE if complete else OrderStatus.IN_PROGRESS)
+        doc["_shipped_at"] = now
+        with self.db.transaction():
+            self.db.put("order", order_id, doc, doc["_created"])
+
+    # ---- returns --------------------------------------------------------------------------
+
+    def generate_return(self, order_id: str, rng: random.Random | None = None) -> dict[str, Any]:
+        order = self.order(order_id)
+        shipped = {sku: v["shipped"] for sku, v in order["_done"].items() if v["shipped"]}
+        if not shipped:
+            raise ApiError(400, f"order '{order_id}' has no shipped units to return")
+        rng = rng or random.Random()
+        now = self.clock()
+        return_id = new_jet_id()
+        items = []
+        for item in order["order_items"]:
+            qty = shipped.get(item["merchant_sku"], 0)
+            if not qty:
+                continue
+            unit = item["item_price"]["base_price"] / max(item["request_order_quantity"], 1)
+            items.append({
+                "order_item_id": item["order_item_id"], "alt_order_item_id": item.get("alt_order_item_id"),
+                "merchant_sku": item["merchant_sku"], "merchant_sku_title": item["product_title"],
+                "reason": rng.choice(RETURN_REASONS), "return_quantity": qty,
+                "requested_refund_amount": {"principal": round(unit * qty, 2), "tax": 0,
+                                            "shipping_cost": 0, "shipping_tax": 0},
+            })  # fmt: skip
+        doc = {
+            "merchant_return_authorization_id": return_id,
+            "reference_return_authorization_id": str(rng.randrange(10**11, 10**12)),
+            "merchant_order_id": order_id, "reference_order_id": order["reference_order_id"],
+            "alt_order_id": order.get("alt_order_id"), "return_date": iso(now),
+            "return_status": str(ReturnStatus.CREATED), "shipping_carrier": "UPS",
+            "tracking_number": f"1Z{rng.randrange(10**15, 10**16)}", "refund_without_return": False,
+            "merchant_return_charge": 0, "return_merchant_SKUs": items,
+        }  # fmt: skip
+        with self.db.transaction():
+            self.db.put("return", return_id, doc, now)
+        return {"url": f"/returns/state/{return_id}"}
+
+    def return_view(self, return_id: str) -> dict[str, Any]:
+        doc = self.db.get("return", return_id)
+        if doc is None:
+            raise ApiError(404, f"return '{return_id}' not found")
+        return doc
+
+    def list_returns(self, status: str) -> dict[str, Any]:
+        key = status.replace(" ", "").lower()
+        wanted = {k.replace(" ", ""): v for k, v in RETURN_STATUS_PATHS.items()}
+        docs = self.db.all("return")
+        if key in wanted:
+            picked = [d for d in docs if d["return_status"] == wanted[key]]
+        elif key == "refundcustomerwithoutreturn":
+            picked = [d for d in docs if d["refund_without_return"]]
+        elif key == "jetrefunded":
+            picked = []  # the sandbox's Jet never refunds on its own
+        else:
+            raise ApiError(404, f"unknown return status '{status}'")
+        return {"return_urls": [f"/returns/state/{d['merchant_return_authorization_id']}"
+                                for d in picked[:MAX_LIST]]}  # fmt: skip
+
+    def complete_return(self, return_id: str, body: Any) -> None:
+        doc = self.return_view(return_id)
+        refuse(models.validate_complete_return(body))
+        if doc["return_status"] == ReturnStatus.COMPLETED_BY_MERCHANT:
+            raise ApiError(400, "return is already completed by merchant")
+        if body["merchant_order_id"] != doc["merchant_order_id"]:
+            raise ApiError(400, "merchant_order_id: does not match the return's order")
+        known = {i["order_item_id"]: i for i in doc["return_merchant_SKUs"]}
+        errors = []
+        for n, item in enumerate(body["items"]):
+            where = f"items[{n}]"
+            ret = known.get(item["order_item_id"])
+            if ret is None:
+                errors.append(f"{where}.order_item_id: not part of this return")
+                continue
+            for key in ("order_return_refund_qty", "total_quantity_returned"):
+                if item[key] > ret["return_quantity"]:
+                    errors.append(f"{where}.{key}: {item[key]} is more than the "
+                                  f"{ret['return_quantity']} returned")  # fmt: skip
+            errors += _over_amounts(item["refund_amount"], ret["requested_refund_amount"], where)
+        refuse(errors)
+        sent = {i["order_item_id"]: i for i in body["items"]}
+        doc["items"] = [
+            {**ret, **sent.get(ret["order_item_id"], {})} for ret in doc["return_merchant_SKUs"]
+        ]
+        doc.update(return_status=str(ReturnStatus.COMPLETED_BY_MERCHANT), completed_date=iso(self.clock()),
+                   agree_to_return_charge=body["agree_to_return_charge"])  # fmt: skip
+        for key in ("return_charge_feedback", "alt_order_id"):
+            if body.get(key):
+                doc[key] = body[key]
+        with self.db.transaction():
+            self.db.put("return", return_id, doc, self.clock())
+
+    # ---- refunds --------------------------------------------------------------------------
+
+    def create_refund(self, order_id: str, alt_refund_id: str, body: Any) -> dict[str, Any]:
+        order = self.order(order_id)
+        refuse(models.validate_refund(body))
+        if any(r["alt_refund_id"] == alt_refund_id and r["merchant_order_id"] == order_id
+               for r in self.db.all("refund")):  # fmt: skip
+            raise ApiError(400, f"alt_refund_id: '{alt_refund_id}' was already used for this order")
+        items = {i["order_item_id"]: i for i in order["order_items"]}
+        errors = []
+        for n, item in enumerate(body["items"]):
+            where = f"items[{n}]"
+            ordered = items.get(item["order_item_id"])
+            if ordered is None:
+                errors.append(f"{where}.order_item_id: not part of order '{order_id}'")
+                continue
+            shipped = order["_done"].get(ordered["merchant_sku"], {}).get("shipped", 0)
+            if item["order_return_refund_qty"] > shipped:
+                errors.append(f"{where}.order_return_refund_qty: {item['order_return_refund_qty']} is "
+                              f"more than the {shipped} shipped")  # fmt: skip
+            price = ordered["item_price"]
+            limit = {"principal": price["base_price"], "tax": price["item_tax"],
+                     "shipping_cost": price["item_shipping_cost"], "shipping_tax": price["item_shipping_tax"]}  # fmt: skip
+            errors += _over_amounts(item["refund_amount"], limit, where)
+        refuse(errors)
+        refund_id = new_jet_id()
+        now = self.clock()
+        doc = {"refund_authorization_id": refund_id, "alt_refund_id": alt_refund_id,
+               "merchant_order_id": order_id, "reference_order_id": order["reference_order_id"],
+               "alt_order_id": order.get("alt_order_id"), "reference_merchant_order_id": order_id,
+               "items": body["items"], "_created": now, "_reads": 0}  # fmt: skip
+        with self.db.transaction():
+            self.db.put("refund", refund_id, doc, now)
+        return {"refund_authorization_id": refund_id, "alt_refund_id": alt_refund_id,
+                "refund_status": str(RefundStatus.CREATED)}  # fmt: skip
+
+    def _refund_status(self, doc: dict[str, Any]) -> str:
+        step = progress(doc["_created"], doc["_reads"], self.clock(), 2)
+        return str([RefundStatus.CREATED, RefundStatus.PROCESSING, RefundStatus.ACCEPTED][step])
+
+    def refund_view(self, refund_id: str) -> dict[str, Any]:
+        with self.db.transaction():
+            doc = self.db.get("refund", refund_id)
+            if doc is None:
+                raise ApiError(404, f"refund '{refund_id}' not found")
+            doc["_reads"] += 1  # each read moves the refund one state on
+            self.db.put("refund", refund_id, doc, doc["_created"])
+        view = {k: v for k, v in doc.items() if not k.startswith("_")}
+        view["refund_status"] = self._refund_status(doc)
+        return view
+
+    def list_refunds(self, status: str) -> dict[str, Any]:
+        key = status.lower()
+        if key not in ("created", "processing", "accepted", "rejected"):
+            raise ApiError(404, f"unknown refund status '{status}'")
+        picked = [d for d in self.db.all("refund") if self._refund_status(d).startswith(key)]
+        return {
+            "refund_urls": [
+                f"/refunds/state/{d['refund_authorization_id']}" for d in picked[:MAX_LIST]
+            ]
+        }
+
+
+def _over_amounts(amount: dict[str, Any], limit: dict[str, Any], where: str) -> list[str]:
+    return [
+        f"{where}.refund_amount.{key}: {amount[key]} is more than the {limit[key]} allowed"
+        for key in AMOUNT_KEYS
+        if amount[key] > limit[key] + 1e-9
+    ]
