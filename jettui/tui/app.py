@@ -58,7 +58,7 @@ class JettuiApp(App[int]):
     HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit"),
-        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", id="help"),
         Binding("ctrl+g", "go_menu", "Go to", show=False, id="go"),
         *(
             Binding(panel.key, f"goto('{panel.id}')", panel.title, show=False, id=f"go-{panel.id}")

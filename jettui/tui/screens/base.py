@@ -59,6 +59,7 @@ class PanelScreen(Screen):
     """A panel: subclasses set PANEL_ID and implement ``compose_body``."""
 
     PANEL_ID: ClassVar[str] = ""
+    AUTO_FOCUS = None  # the sidebar is hidden at 80 columns: never focus it by default
     BINDINGS: ClassVar[list[Binding]] = []
 
     app: JettuiApp

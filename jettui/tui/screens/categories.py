@@ -6,8 +6,8 @@ from typing import ClassVar
 
 from textual.binding import Binding
 
-from jettui.services.listing import PageSource
-from jettui.tui.screens.base import GridPanel, listing_source
+from jettui.services.listing import CategorySource, PageSource
+from jettui.tui.screens.base import GridPanel
 
 
 class CategoriesScreen(GridPanel):
@@ -38,10 +38,4 @@ class CategoriesScreen(GridPanel):
 
     def make_source(self, db: object) -> PageSource:
         store = self.app.settings.store
-        return listing_source(
-            "CategorySource",
-            db,
-            store.language_id,
-            store.store_id,
-            unavailable="The category list arrives with the store layer (jettui.services.listing).",
-        )
+        return CategorySource(db, store.language_id, store.store_id)

@@ -26,9 +26,11 @@ def field_id(dotted: str) -> str:
 
 class ConfigurationScreen(PanelScreen):
     PANEL_ID = "configuration"
+    AUTO_FOCUS = "#form"  # not a field: digits and ? keep navigating until tab enters the form
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("ctrl+s", "save", "Save", id="configuration.save"),
         Binding("ctrl+r", "revert", "Revert", show=False, id="configuration.revert"),
+        Binding("escape", "leave_field", "Leave field", show=False, id="configuration.leave"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -186,6 +188,9 @@ class ConfigurationScreen(PanelScreen):
                     widget.placeholder = f"{value or 'empty'} (type to replace)"
                 else:
                     widget.value = _text(value)
+
+    def action_leave_field(self) -> None:
+        self.query_one("#form").focus()
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:

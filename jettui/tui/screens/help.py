@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from jettui.tui.panels import PANELS
+from jettui.tui.widgets.bulk_table import BulkTable
 
 TIPS = (
     ("ctrl+p", 'command palette: every action and "Go to" by name'),
@@ -40,19 +42,29 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("escape closes", style="dim"), id="help-hint")
 
     def _keys_table(self) -> Table:
-        table = _table("Keys on this screen")
-        seen: set[tuple[str, str]] = set()
-        for active in self._of.active_bindings.values():
-            binding = active.binding
-            if not binding.description or binding.action.startswith("goto("):
-                continue
-            label = self.app.get_key_display(binding)
-            if (label, binding.description) in seen:
-                continue
-            seen.add((label, binding.description))
-            table.add_row(label, binding.description)
-        table.add_row(self.app.get_key_display(Binding("ctrl+p", "")), "command palette")
+        """This screen's keys, then the table's (when it has one), then the global ones."""
+        table = _table("Keys")
+        groups: list[Iterable[BindingType]] = [getattr(self._of, "BINDINGS", [])]
+        if self._of.query(BulkTable):
+            groups.append(BulkTable.BINDINGS)
+        groups.append(self.app.BINDINGS)
+        seen: set[str] = set()
+        for bindings in groups:
+            for binding in bindings:
+                if not isinstance(binding, Binding) or not binding.description:
+                    continue
+                if binding.action.startswith("goto(") or binding.key in seen:
+                    continue
+                seen.add(binding.key)
+                table.add_row(self._keys_of(binding), binding.description)
+        table.add_row(self._keys_of(Binding("ctrl+p", "")), "Command palette")
         return table
+
+    def _keys_of(self, binding: Binding) -> str:
+        if binding.key_display:
+            return binding.key_display
+        keys = [key.strip() for key in binding.key.split(",")]
+        return " ".join(self.app.get_key_display(Binding(key, "")) for key in keys)
 
     def _panels_table(self) -> Table:
         table = _table("Panels (ctrl+g opens the go menu)")

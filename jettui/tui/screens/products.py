@@ -6,8 +6,8 @@ from typing import ClassVar
 
 from textual.binding import Binding
 
-from jettui.services.listing import PageSource
-from jettui.tui.screens.base import GridPanel, listing_source
+from jettui.services.listing import PageSource, ProductSource
+from jettui.tui.screens.base import GridPanel
 
 _LATER = "not_available('{what}', 'jettui products {cmd} (--all | SKU...)')"
 
@@ -59,14 +59,7 @@ class ProductsScreen(GridPanel):
 
     def make_source(self, db: object) -> PageSource:
         store = self.app.settings.store
-        return listing_source(
-            "ProductSource",
-            db,
-            store.language_id,
-            store.store_id,
-            mapped_only=self.mapped_only,
-            unavailable="The product list arrives with the store layer (jettui.services.listing).",
-        )
+        return ProductSource(db, store.language_id, store.store_id, mapped_only=self.mapped_only)
 
     def action_toggle_mapped(self) -> None:
         self.mapped_only = not self.mapped_only

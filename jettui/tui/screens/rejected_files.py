@@ -33,4 +33,4 @@ class RejectedFilesScreen(GridPanel):
     ]
 
     def make_source(self, db: object) -> PageSource:
-        return listing_source("FileSource", db, rejected_only=True, unavailable=self.EMPTY_TEXT)
+        return listing_source("RejectedFileSource", db, unavailable=self.EMPTY_TEXT)

@@ -33,4 +33,4 @@ class RejectedOrdersScreen(GridPanel):
     ]
 
     def make_source(self, db: object) -> PageSource:
-        return listing_source("OrderSource", db, rejected=True, unavailable=self.EMPTY_TEXT)
+        return listing_source("RejectedOrderSource", db, unavailable=self.EMPTY_TEXT)
