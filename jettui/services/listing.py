@@ -7,10 +7,16 @@ them in some order (`fetch`), and every matching id (`ids`, for select-all/inver
 
 from __future__ import annotations
 
+import html
+import operator
 import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from datetime import datetime
+from functools import reduce
+from typing import Any, Protocol, runtime_checkable
+
+import peewee as pw
 
 Row = tuple[Hashable, Sequence[str]]
 
@@ -100,3 +106,551 @@ class ListSource:
 
     def ids(self, filter_text: str) -> list[Hashable]:
         return [row_id for row_id, _ in self._matching(filter_text)]
+
+
+# --------------------------------------------------------------------------- store sources
+#
+# The store models are imported inside the functions: this module is imported by the widget
+# package (for `Column`) and must load even where no store is configured.
+
+
+def _money(value: object) -> str:
+    return "" if value is None else f"{float(value):,.2f}"  # type: ignore[arg-type]
+
+
+def _text(value: object) -> str:
+    return "" if value is None else html.unescape(str(value))
+
+
+def _when(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else str(value)
+
+
+class QuerySource:
+    """A PageSource over one peewee select.
+
+    Subclasses give `columns`, `_select(*fields)` (the joined, scoped query without a filter),
+    `_id_field`, `_fields` (one sort expression per column, in column order, optionally
+    followed by display-only extras), `_search` (what the filter text is matched against) and
+    `_format(row)`. Every sort ends with the row id so that paging with OFFSET is stable.
+    """
+
+    columns: Sequence[Column] = ()
+    newest_first = False  # unsorted order: by id descending (logs, orders) or ascending
+
+    def __init__(self, db: pw.Database) -> None:
+        self.db = db
+
+    # -- to provide
+    def _select(self, *fields: Any) -> pw.ModelSelect:
+        raise NotImplementedError
+
+    def _id_field(self) -> Any:
+        raise NotImplementedError
+
+    def _fields(self) -> list[Any]:
+        raise NotImplementedError
+
+    def _search(self) -> list[Any]:
+        raise NotImplementedError
+
+    def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
+        return tuple(_text(value) for value in row)
+
+    # -- PageSource
+    def _filtered(self, filter_text: str, *fields: Any) -> pw.ModelSelect:
+        query = self._select(*fields)
+        needle = filter_text.strip()
+        if needle:
+            query = query.where(reduce(operator.or_, (f.contains(needle) for f in self._search())))
+        return query
+
+    def count(self, filter_text: str) -> int:
+        return self._filtered(filter_text, self._id_field()).count(self.db)
+
+    def fetch(
+        self,
+        filter_text: str,
+        sort_key: str | None,
+        descending: bool,
+        offset: int,
+        limit: int,
+    ) -> list[Row]:
+        fields = self._fields()
+        by_key = {c.key: f for c, f in zip(self.columns, fields, strict=False)}
+        id_field = self._id_field()
+        if sort_key in by_key:
+            field = by_key[sort_key]
+            order = [pw.Desc(field) if descending else pw.Asc(field), id_field.asc()]
+        else:
+            order = [id_field.desc() if self.newest_first != descending else id_field.asc()]
+        query = (
+            self._filtered(filter_text, id_field, *fields)
+            .order_by(*order)
+            .offset(offset)
+            .limit(limit)
+            .tuples()
+        )
+        return [(row[0], self._format(row[1:])) for row in query.execute(self.db)]
+
+    def ids(self, filter_text: str) -> list[Hashable]:
+        query = self._filtered(filter_text, self._id_field()).tuples()
+        return [row[0] for row in query.execute(self.db)]
+
+
+class ProductSource(QuerySource):
+    """Products of one store with their Jet status and one category name.
+
+    `mapped_only=True` keeps only products in at least one category mapped to a Jet node.
+    The filter matches name, model, SKU, UPC and EAN (case-insensitive substring).
+    """
+
+    columns = (
+        Column("product_id", "ID", 6, align="right"),
+        Column("model", "Model/SKU", 12),
+        Column("name", "Name"),
+        Column("price", "Price", 9, align="right"),
+        Column("quantity", "Qty", 5, align="right"),
+        Column("jet_status", "Jet status", 11),
+        Column("category", "Category", 12),
+    )
+
+    def __init__(
+        self, db: pw.Database, language_id: int, store_id: int, *, mapped_only: bool = False
+    ) -> None:
+        super().__init__(db)
+        self.language_id = language_id
+        self.store_id = store_id
+        self.mapped_only = mapped_only
+
+    def _id_field(self) -> Any:
+        from jettui.store.opencart import Product
+
+        return Product.product_id
+
+    def _select(self, *fields: Any) -> pw.ModelSelect:
+        from jettui.store.jet_tables import JetCategory
+        from jettui.store.opencart import (
+            Product,
+            ProductDescription,
+            ProductToCategory,
+            ProductToStore,
+        )
+
+        query = (
+            Product.select(*fields)
+            .join(
+                ProductToStore,
+                on=(ProductToStore.product_id == Product.product_id)
+                & (ProductToStore.store_id == self.store_id),
+            )
+            .switch(Product)
+            .join(
+                ProductDescription,
+                pw.JOIN.LEFT_OUTER,
+                on=(ProductDescription.product_id == Product.product_id)
+                & (ProductDescription.language_id == self.language_id),
+            )
+        )
+        if self.mapped_only:
+            mapped = (
+                ProductToCategory.select(pw.SQL("1"))
+                .join(JetCategory, on=JetCategory.category_id == ProductToCategory.category_id)
+                .where(ProductToCategory.product_id == Product.product_id)
+            )
+            query = query.where(pw.fn.EXISTS(mapped))
+        return query
+
+    def _fields(self) -> list[Any]:
+        from jettui.store.jet_tables import JetProduct
+        from jettui.store.opencart import (
+            CategoryDescription,
+            Product,
+            ProductDescription,
+            ProductToCategory,
+        )
+
+        # The simple product's own row (option value 0) comes first; children follow.
+        jet_status = (
+            JetProduct.select(JetProduct.status)
+            .where(JetProduct.product_id == Product.product_id)
+            .order_by(JetProduct.product_option_value_id)
+            .limit(1)
+        )
+        category = (
+            ProductToCategory.select(pw.fn.MIN(CategoryDescription.name))
+            .join(
+                CategoryDescription,
+                on=(CategoryDescription.category_id == ProductToCategory.category_id)
+                & (CategoryDescription.language_id == self.language_id),
+            )
+            .where(ProductToCategory.product_id == Product.product_id)
+        )
+        return [
+            Product.product_id,
+            Product.model,
+            ProductDescription.name,
+            Product.price,
+            Product.quantity,
+            jet_status,
+            category,
+        ]
+
+    def _search(self) -> list[Any]:
+        from jettui.store.opencart import Product, ProductDescription
+
+        return [
+            ProductDescription.name,
+            Product.model,
+            Product.sku,
+            Product.upc,
+            Product.ean,
+        ]
+
+    def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
+        product_id, model, name, price, quantity, jet_status, category = row
+        return (
+            str(product_id),
+            _text(model),
+            _text(name),
+            _money(price),
+            "" if quantity is None else str(quantity),
+            jet_status or "—",
+            _text(category),
+        )
+
+
+class CategorySource:
+    """Categories of one store as "Parent > Child" paths, with product counts and Jet nodes.
+
+    Shops have hundreds of categories, not thousands: rows are built in Python on each
+    `count` (the widget's first call per query) and then filtered and sorted in memory.
+    """
+
+    columns = (
+        Column("category_id", "ID", 5, align="right"),
+        Column("path", "Category"),
+        Column("products", "Items", 6, align="right"),
+        Column("jet_node", "Jet node", 10, align="right"),
+        Column("jet_path", "Jet category"),
+    )
+
+    def __init__(self, db: pw.Database, language_id: int, store_id: int) -> None:
+        self.db = db
+        self.language_id = language_id
+        self.store_id = store_id
+        self._rows = ListSource(self.columns, [])
+
+    def _load(self) -> ListSource:
+        from jettui.store.jet_tables import JetCategory
+        from jettui.store.opencart import (
+            CategoryDescription,
+            CategoryPath,
+            CategoryToStore,
+            ProductToCategory,
+        )
+
+        names = dict(
+            CategoryDescription.select(CategoryDescription.category_id, CategoryDescription.name)
+            .where(CategoryDescription.language_id == self.language_id)
+            .tuples()
+            .execute(self.db)
+        )
+        in_store = [
+            category_id
+            for (category_id,) in CategoryToStore.select(CategoryToStore.category_id)
+            .where(CategoryToStore.store_id == self.store_id)
+            .tuples()
+            .execute(self.db)
+        ]
+        ancestors: dict[int, list[tuple[int, int]]] = {}
+        paths = CategoryPath.select(
+            CategoryPath.category_id, CategoryPath.path_id, CategoryPath.level
+        )
+        for category_id, path_id, level in paths.tuples().execute(self.db):
+            ancestors.setdefault(category_id, []).append((level, path_id))
+        counts = dict(
+            ProductToCategory.select(ProductToCategory.category_id, pw.fn.COUNT(pw.SQL("*")))
+            .group_by(ProductToCategory.category_id)
+            .tuples()
+            .execute(self.db)
+        )
+        jet = {
+            category_id: (node_id, node_path)
+            for category_id, node_id, node_path in JetCategory.select(
+                JetCategory.category_id, JetCategory.jet_node_id, JetCategory.node_path
+            )
+            .tuples()
+            .execute(self.db)
+        }
+        rows = []
+        for category_id in in_store:
+            chain = sorted(ancestors.get(category_id, [(0, category_id)]))
+            path = " > ".join(names.get(path_id, "?") for _, path_id in chain)
+            node_id, node_path = jet.get(category_id, (None, ""))
+            cells = (
+                str(category_id),
+                path,
+                str(counts.get(category_id, 0)),
+                "" if node_id is None else str(node_id),
+                node_path or "",
+            )
+            rows.append((category_id, cells))
+        rows.sort(key=lambda row: row[1][1].casefold())
+        return ListSource(self.columns, rows)
+
+    def count(self, filter_text: str) -> int:
+        self._rows = self._load()
+        return self._rows.count(filter_text)
+
+    def fetch(
+        self,
+        filter_text: str,
+        sort_key: str | None,
+        descending: bool,
+        offset: int,
+        limit: int,
+    ) -> list[Row]:
+        return self._rows.fetch(filter_text, sort_key, descending, offset, limit)
+
+    def ids(self, filter_text: str) -> list[Hashable]:
+        return self._rows.ids(filter_text)
+
+
+class _JetTableSource(QuerySource):
+    """A source over one of jettui's own tables, newest first, optionally narrowed."""
+
+    newest_first = True
+
+    def __init__(self, db: pw.Database, **where: Any) -> None:
+        super().__init__(db)
+        self._where = {key: value for key, value in where.items() if value is not None}
+
+    def _model(self) -> type[pw.Model]:
+        raise NotImplementedError
+
+    def _id_field(self) -> Any:
+        return self._model().id
+
+    def _select(self, *fields: Any) -> pw.ModelSelect:
+        model = self._model()
+        query = model.select(*fields)
+        for name, value in self._where.items():
+            field = getattr(model, name)
+            is_many = isinstance(value, (list, tuple, set, frozenset))
+            query = query.where(field.in_(list(value)) if is_many else field == value)
+        return query
+
+
+class OrderSource(_JetTableSource):
+    """Jet orders with their OpenCart order (if written). `state=("failed", "rejected")`
+    gives the rejected-orders grid; `status="ready"` only Jet's ready orders."""
+
+    columns = (
+        Column("merchant_order_id", "Jet order"),
+        Column("order_id", "OC #", 6, align="right"),
+        Column("status", "Jet status", 12),
+        Column("state", "Import", 8),
+        Column("placed", "Placed", 16),
+        Column("customer", "Customer", 14),
+        Column("total", "Total", 9, align="right"),
+    )
+
+    def __init__(
+        self,
+        db: pw.Database,
+        *,
+        status: str | Sequence[str] | None = None,
+        state: str | Sequence[str] | None = None,
+    ) -> None:
+        super().__init__(db, status=status, state=state)
+
+    def _model(self) -> type[pw.Model]:
+        from jettui.store.jet_tables import JetOrder
+
+        return JetOrder
+
+    def _select(self, *fields: Any) -> pw.ModelSelect:
+        from jettui.store.jet_tables import JetOrder
+        from jettui.store.opencart import Order
+
+        return (
+            super()
+            ._select(*fields)
+            .join(Order, pw.JOIN.LEFT_OUTER, on=Order.order_id == JetOrder.order_id)
+        )
+
+    def _fields(self) -> list[Any]:
+        from jettui.store.jet_tables import JetOrder
+        from jettui.store.opencart import Order
+
+        return [
+            JetOrder.merchant_order_id,
+            JetOrder.order_id,
+            JetOrder.status,
+            JetOrder.state,
+            JetOrder.order_placed_date,
+            Order.lastname,
+            Order.total,
+            Order.firstname,  # display only
+        ]
+
+    def _search(self) -> list[Any]:
+        from jettui.store.jet_tables import JetOrder
+        from jettui.store.opencart import Order
+
+        return [
+            JetOrder.merchant_order_id,
+            JetOrder.reference_order_id,
+            JetOrder.status,
+            Order.lastname,
+            Order.firstname,
+            Order.email,
+        ]
+
+    def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
+        merchant_order_id, order_id, status, state, placed, last, total, first = row
+        customer = " ".join(part for part in (_text(first), _text(last)) if part)
+        return (
+            merchant_order_id,
+            str(order_id) if order_id else "",
+            status,
+            state,
+            _when(placed),
+            customer,
+            _money(total),
+        )
+
+
+class FileSource(_JetTableSource):
+    """Bulk files sent to Jet; `with_errors=True` gives the rejected-files grid."""
+
+    columns = (
+        Column("created", "Created", 16),
+        Column("file_type", "Type", 12),
+        Column("file_name", "File"),
+        Column("status", "Status", 12),
+        Column("sku_count", "SKUs", 6, align="right"),
+        Column("error_count", "Errors", 6, align="right"),
+    )
+
+    def __init__(self, db: pw.Database, *, with_errors: bool = False) -> None:
+        super().__init__(db)
+        self.with_errors = with_errors
+
+    def _model(self) -> type[pw.Model]:
+        from jettui.store.jet_tables import JetFile
+
+        return JetFile
+
+    def _select(self, *fields: Any) -> pw.ModelSelect:
+        from jettui.store.jet_tables import JetFile
+
+        query = super()._select(*fields)
+        return query.where(JetFile.error_count > 0) if self.with_errors else query
+
+    def _fields(self) -> list[Any]:
+        from jettui.store.jet_tables import JetFile
+
+        return [
+            JetFile.created_at,
+            JetFile.file_type,
+            JetFile.file_name,
+            JetFile.status,
+            JetFile.sku_count,
+            JetFile.error_count,
+        ]
+
+    def _search(self) -> list[Any]:
+        from jettui.store.jet_tables import JetFile
+
+        return [JetFile.jet_file_id, JetFile.file_type, JetFile.file_name, JetFile.status]
+
+    def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
+        created, *rest = row
+        return (_when(created), *(_text(value) for value in rest))
+
+
+class EventSource(_JetTableSource):
+    """The log: what was sent and received. Narrow with `kind=` / `level=` / `ref=`."""
+
+    columns = (
+        Column("time", "Time", 16),
+        Column("level", "Level", 7),
+        Column("kind", "Kind", 9),
+        Column("ref", "Ref", 14),
+        Column("message", "Message"),
+    )
+
+    def __init__(
+        self,
+        db: pw.Database,
+        *,
+        kind: str | Sequence[str] | None = None,
+        level: str | Sequence[str] | None = None,
+        ref: str | None = None,
+    ) -> None:
+        super().__init__(db, kind=kind, level=level, ref=ref)
+
+    def _model(self) -> type[pw.Model]:
+        from jettui.store.jet_tables import JetEvent
+
+        return JetEvent
+
+    def _fields(self) -> list[Any]:
+        from jettui.store.jet_tables import JetEvent
+
+        return [JetEvent.time, JetEvent.level, JetEvent.kind, JetEvent.ref, JetEvent.message]
+
+    def _search(self) -> list[Any]:
+        from jettui.store.jet_tables import JetEvent
+
+        return [JetEvent.kind, JetEvent.ref, JetEvent.message, JetEvent.level]
+
+    def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
+        time, *rest = row
+        return (_when(time), *(_text(value) for value in rest))
+
+
+class JobRunSource(_JetTableSource):
+    """Cron and by-hand job runs, newest first; `job=` narrows to one job."""
+
+    columns = (
+        Column("started", "Started", 16),
+        Column("job", "Job", 14),
+        Column("result", "Result", 8),
+        Column("items_ok", "OK", 5, align="right"),
+        Column("items_failed", "Failed", 6, align="right"),
+        Column("message", "Message"),
+    )
+
+    def __init__(self, db: pw.Database, *, job: str | None = None) -> None:
+        super().__init__(db, job=job)
+
+    def _model(self) -> type[pw.Model]:
+        from jettui.store.jet_tables import JetJobRun
+
+        return JetJobRun
+
+    def _fields(self) -> list[Any]:
+        from jettui.store.jet_tables import JetJobRun
+
+        return [
+            JetJobRun.started_at,
+            JetJobRun.job,
+            JetJobRun.result,
+            JetJobRun.items_ok,
+            JetJobRun.items_failed,
+            JetJobRun.message,
+        ]
+
+    def _search(self) -> list[Any]:
+        from jettui.store.jet_tables import JetJobRun
+
+        return [JetJobRun.job, JetJobRun.result, JetJobRun.message]
+
+    def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
+        started, *rest = row
+        return (_when(started), *(_text(value) for value in rest))
