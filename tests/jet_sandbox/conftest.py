@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import httpx
+import pytest
+
+from jettui.config import Settings
+from jettui.jet.sandbox import create_app
+from jettui.jet.sandbox.cases import VALID
+
+BASE = "http://sandbox.jettui/api"
+
+
+def make_settings(state_file: str = ":memory:", **sandbox: Any) -> Settings:
+    s = Settings()
+    return replace(s, sandbox=replace(s.sandbox, state_file=state_file, **sandbox))
+
+
+class Jet:
+    """A logged-in httpx client on an in-process sandbox, with a few shortcuts."""
+
+    def __init__(self, client: httpx.AsyncClient, app: Any) -> None:
+        self.c = client
+        self.app = app
+
+    @property
+    def sandbox(self) -> Any:
+        return self.app.state.lazy.get()
+
+    async def login(self) -> None:
+        r = await self.c.post("/token", json={"user": "jetuser", "pass": "jetsecret"})
+        assert r.status_code == 200, r.text
+        self.c.headers["Authorization"] = f"Bearer {r.json()['id_token']}"
+
+    async def product(self, sku: str = "test_product", qty: int = 20, **fields: Any) -> None:
+        body = {**VALID["validate_merchant_sku"], **fields}
+        assert (await self.c.put(f"/merchant-skus/{sku}", json=body)).status_code == 201
+        r = await self.c.put(f"/merchant-skus/{sku}/price", json={"price": 38.0})
+        assert r.status_code == 201
+        inv = {"fulfillment_nodes": [{"fulfillment_node_id": "node-1", "quantity": qty}]}
+        assert (await self.c.put(f"/merchant-skus/{sku}/inventory", json=inv)).status_code == 201
+
+    async def order(self, qty: int = 2, cancel: int = 0, sku: str = "test_product") -> dict:
+        body = {
+            "fulfillment_node": "node-1",
+            "items": [{"sku": sku, "order_quantity": qty, "order_cancel_quantity": cancel}],
+        }
+        r = await self.c.post("/orders/generate/1", json=body)
+        assert r.status_code == 200, r.text
+        order_id = r.json()["order_urls"][0].split("/")[3]
+        return (await self.c.get(f"/orders/withoutShipmentDetail/{order_id}")).json()
+
+    async def ack(self, order: dict, status: str = "accepted") -> httpx.Response:
+        items = [
+            {
+                "order_item_id": i["order_item_id"],
+                "order_item_acknowledgement_status": "fulfillable",
+            }
+            for i in order["order_items"]
+        ]
+        return await self.c.put(
+            f"/orders/{order['merchant_order_id']}/acknowledge",
+            json={"acknowledgement_status": status, "order_items": items},
+        )
+
+
+def jet_for(settings: Settings) -> Jet:
+    app = create_app(settings)
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE)
+    return Jet(client, app)
+
+
+@pytest.fixture
+async def jet():
+    j = jet_for(make_settings())
+    await j.login()
+    yield j
+    await j.c.aclose()

@@ -1,0 +1,495 @@
+"""Every endpoint and state transition of the sandbox, in-process."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+from jettui.jet.sandbox.cases import VALID
+
+from .conftest import jet_for, make_settings
+
+
+async def test_auth(jet):
+    c = jet.c
+    assert (await c.get("/authcheck")).json() == "This message is authorized."
+    token = c.headers["Authorization"].split()[1]
+    r = await c.get("/authcheck", headers={"Authorization": f"bEaReR {token}"})
+    assert r.status_code == 200
+    assert (await c.get("/authcheck", headers={"Authorization": "Bearer nope"})).status_code == 401
+    del c.headers["Authorization"]
+    assert (await c.get("/authcheck")).status_code == 401
+    assert (await c.post("/Token", json={"user": "jetuser", "pass": "wrong"})).status_code == 400
+    r = await c.post("/Token", json={"user": "jetuser", "pass": "jetsecret"})
+    assert set(r.json()) == {"id_token", "token_type", "expires_on"}
+
+
+async def test_token_expires():
+    j = jet_for(make_settings(token_lifetime_seconds=1))
+    await j.login()
+    now = j.sandbox.clock()
+    j.sandbox.clock = lambda: now + 2
+    assert (await j.c.get("/authcheck")).status_code == 401
+    assert (await j.c.get("/fulfillmentnodesbymerchantid")).status_code == 401
+
+
+async def test_product_states(jet):
+    c = jet.c
+    await c.put("/merchant-skus/p1", json={"brand": "Acme", "mfr_part_number": "A-1"})
+    view = (await c.get("/merchant-skus/p1")).json()
+    assert view["status"] == "Missing Listing Data"
+    assert {
+        "Missing title",
+        "Missing image",
+        "Missing category",
+        "Missing price",
+        "Missing shipping weight",
+        "Additional SKU ID needed",
+    } <= set(view["sub_status"])
+    bad_digit = {
+        **VALID["validate_merchant_sku"],
+        "standard_product_codes": [
+            {"standard_product_code": "719236005031", "standard_product_code_type": "UPC"}
+        ],
+    }
+    assert (await c.put("/merchant-skus/p1", json=bad_digit)).status_code == 201
+    assert "Invalid SKU identifier" in (await c.get("/merchant-skus/p1")).json()["sub_status"]
+    await jet.product("p1", qty=0)
+    view = (await c.get("/merchant-skus/p1")).json()
+    assert view["status"] == "Under Jet Review"  # complete, but nothing in stock
+    for key in (
+        "merchant_sku_id",
+        "producer_id",
+        "jet_retail_sku",
+        "sku_last_update",
+        "price_last_update",
+        "inventory_by_fulfillment_node",
+        "is_archived",
+    ):
+        assert key in view
+    await c.patch(
+        "/merchant-skus/p1/inventory",
+        json={"fulfillment_nodes": [{"fulfillment_node_id": "node-1", "quantity": 3}]},
+    )
+    assert (await c.get("/merchant-skus/p1")).json()["status"] == "Available for Purchase"
+    assert (
+        await c.put("/merchant-skus/p1/status/archive", json={"is_archived": True})
+    ).status_code == 201
+    assert (await c.get("/merchant-skus/p1")).json()["status"] == "Archived"
+    await c.put("/merchant-skus/p1/status/archive", json={"is_archived": False})
+    assert (await c.get("/merchant-skus/p1")).json()["status"] == "Available for Purchase"
+    assert (await c.get("/merchant-skus/nope")).status_code == 404
+
+
+async def test_review_delay():
+    j = jet_for(make_settings(review_delay_seconds=30))
+    await j.login()
+    await j.product()
+    assert (await j.c.get("/merchant-skus/test_product")).json()["status"] == "Under Jet Review"
+    now = j.sandbox.clock()
+    j.sandbox.clock = lambda: now + 31
+    assert (await j.c.get("/merchant-skus/test_product")).json()[
+        "status"
+    ] == "Available for Purchase"
+
+
+async def test_sku_subresources(jet):
+    c = jet.c
+    await jet.product()
+    await jet.product("child-1")
+    assert (await c.get("/merchant-skus/test_product/price")).json()["price"] == 38.0
+    inv = (await c.get("/merchant-skus/test_product/inventory")).json()
+    assert inv["fulfillment_nodes"] == [{"fulfillment_node_id": "node-1", "quantity": 20}]
+    for part, name in (
+        ("variation", "validate_variation"),
+        ("shippingexception", "validate_shipping_exception"),
+        ("returnsexception", "validate_returns_exception"),
+    ):
+        assert (await c.get(f"/merchant-skus/test_product/{part}")).status_code == 404
+        assert (
+            await c.put(f"/merchant-skus/test_product/{part}", json=VALID[name])
+        ).status_code == 201
+    var = (await c.get("/merchant-skus/test_product/variation")).json()
+    assert var["children_skus"] == [{"merchant_sku": "child-1"}]
+    assert (await c.get("/merchant-skus/test_product/returnsexception")).json()[
+        "time_to_return"
+    ] == 30
+    r = await c.put(
+        "/merchant-skus/test_product/variation",
+        json={**VALID["validate_variation"], "children_skus": ["ghost"]},
+    )
+    assert r.status_code == 400 and "ghost" in r.json()["errors"][0]
+    r = await c.put(
+        "/merchant-skus/test_product/inventory",
+        json={"fulfillment_nodes": [{"fulfillment_node_id": "other", "quantity": 1}]},
+    )
+    assert r.status_code == 400 and "unknown fulfillment node 'other'" in r.json()["errors"][0]
+    assert (
+        await c.put(
+            "/merchant-skus/test_product/image", json={"main_image_url": "https://e.com/b.png"}
+        )
+    ).status_code == 201
+    assert (await c.get("/merchant-skus/test_product")).json()[
+        "main_image_url"
+    ] == "https://e.com/b.png"
+    assert (await c.get("/merchant-skus/test_product/salesdata")).json()["sales_rank"][
+        "level_0"
+    ] > 0
+    urls = (await c.get("/merchant-skus", params={"offset": 1, "limit": 5})).json()["sku_urls"]
+    assert urls == ["merchant-skus/child-1"]
+    nodes = (await c.get("/fulfillmentnodesbymerchantid")).json()
+    assert nodes[0]["fulfillment_node_id"] == "node-1"
+
+
+async def _upload(c, file_type, content, name="f.json.gz"):
+    tok = (await c.get("/files/uploadToken")).json()
+    assert tok["url"].startswith("http://sandbox.jettui/blob/")
+    r = await c.put(
+        tok["url"],
+        content=gzip.compress(json.dumps(content).encode()),
+        headers={"x-ms-blob-type": "blockblob", "Authorization": ""},
+    )
+    assert r.status_code == 201
+    r = await c.post(
+        "/files/uploaded", json={"url": tok["url"], "file_type": file_type, "file_name": name}
+    )
+    assert r.json()["status"] == "Acknowledged"
+    return tok["jet_file_id"]
+
+
+async def test_bulk_files(jet):
+    c = jet.c
+    good = VALID["validate_merchant_sku"]
+    file_id = await _upload(
+        c, "MerchantSKUs", {"a-1": good, "a-2": {**good, "product_title": "abc"}}
+    )
+    statuses = [(await c.get(f"/files/{file_id}")).json() for _ in range(3)]
+    assert [s["status"] for s in statuses] == [
+        "Acknowledged",
+        "Processing",
+        "Processed with errors",
+    ]
+    assert statuses[2]["error_count"] == 1
+    assert statuses[2]["error_excerpt"] == [
+        "SKU 'a-2': product_title: must be 5–500 characters (got 3)"
+    ]
+    assert (await c.get("/merchant-skus/a-1")).status_code == 200
+    assert (await c.get("/merchant-skus/a-2")).status_code == 404
+    inv = {"a-1": {"fulfillment_nodes": [{"fulfillment_node_id": "node-1", "quantity": 4}]}}
+    for file_type, content in (
+        ("Price", {"a-1": {"price": 9.5}}),
+        ("Inventory", inv),
+        ("Archive", {"a-1": {"is_archived": True}}),
+    ):
+        file_id = await _upload(c, file_type, content)
+        for _ in range(3):
+            last = (await c.get(f"/files/{file_id}")).json()
+        assert last["status"] == "Processed successfully"
+    view = (await c.get("/merchant-skus/a-1")).json()
+    assert (view["price"], view["status"]) == (9.5, "Archived")
+
+
+async def test_blob_upload_refusals(jet):
+    c = jet.c
+    tok = (await c.get("/files/uploadToken")).json()
+    body = gzip.compress(b"{}")
+    assert (await c.put(tok["url"], content=body)).status_code == 400  # no x-ms-blob-type
+    assert (
+        await c.put(tok["url"] + "x", content=body, headers={"x-ms-blob-type": "BlockBlob"})
+    ).status_code == 403
+    assert (
+        await c.put(tok["url"], content=b"{}", headers={"x-ms-blob-type": "BlockBlob"})
+    ).status_code == 400
+    r = await c.post(
+        "/files/uploaded", json={"url": tok["url"], "file_type": "MerchantSKUs", "file_name": "x"}
+    )
+    assert r.status_code == 400 and "nothing was uploaded" in r.json()["errors"][0]
+    r = await c.post(
+        "/files/uploaded", json={"url": tok["url"], "file_type": "Products", "file_name": "x"}
+    )
+    assert r.status_code == 400 and "file_type" in r.json()["errors"][0]
+    assert (await c.get("/files/0000")).status_code == 404
+
+
+async def test_taxonomy(jet):
+    c = jet.c
+    links = (await c.get("/taxonomy/links/v1", params={"offset": 0, "limit": 400})).json()[
+        "node_urls"
+    ]
+    assert len(links) >= 300
+    assert (await c.get("/taxonomy/links/1.03", params={"limit": 5})).json()["node_urls"] == links[
+        :5
+    ]
+    assert (await c.get("/taxonomy/links/v9")).status_code == 404
+    node = (await c.get("/taxonomy/nodes/4000188")).json()
+    assert (
+        node["jet_node_path"] == "Home & Garden/Kitchen & Dining/Cookware"
+        and node["jet_level"] == 2
+    )
+    parent = (await c.get(f"/taxonomy/nodes/{node['parent_id']}")).json()
+    assert parent["jet_level"] == 1
+    attrs = (await c.get("/taxonomy/nodes/4000188/attributes")).json()["attributes"]
+    assert attrs and {"attribute_id", "values", "units", "variant", "validation"} <= set(attrs[0])
+    assert (await c.get("/taxonomy/nodes/1")).status_code == 404
+
+
+async def test_order_lifecycle(jet):
+    c = jet.c
+    await jet.product()
+    order = await jet.order(qty=3)
+    oid = order["merchant_order_id"]
+    assert order["status"] == "ready" and len(oid) == 32
+    assert len(order["shipping_to"]["address"]["zip_code"]) == 5
+    assert order["order_items"][0]["item_price"]["base_price"] == 114.0
+    assert (
+        f"/orders/withoutShipmentDetail/{oid}"
+        in (await c.get("/orders/ready")).json()["order_urls"]
+    )
+    assert (await c.get("/orders/shipped")).status_code == 404
+    # shipping before acknowledgement is refused; a cancel-only message would be allowed
+    ship = json.loads(json.dumps(VALID["validate_shipped"]))
+    assert (await c.put(f"/orders/{oid}/shipped", json=ship)).status_code == 400
+    assert (await jet.ack(order)).status_code == 201
+    acked = (await c.get(f"/orders/withoutShipmentDetail/{oid}")).json()
+    assert acked["status"] == "acknowledged" and acked["acknowledgement_status"] == "accepted"
+    assert (await jet.ack(order)).status_code == 400  # only ready orders
+    assert (await c.put(f"/orders/{oid}/shipped", json=ship)).status_code == 201
+    assert (await c.get(f"/orders/withoutShipmentDetail/{oid}")).json()["status"] == "inprogress"
+    over = json.loads(json.dumps(ship))
+    over["shipments"][0]["shipment_items"][0]["response_shipment_sku_quantity"] = 3
+    r = await c.put(f"/orders/{oid}/shipped", json=over)
+    assert r.status_code == 400 and "too many units shipped" in r.json()["errors"][0]
+    cancel = {
+        "shipments": [
+            {
+                "alt_shipment_id": "c-1",
+                "shipment_items": [
+                    {
+                        "merchant_sku": "test_product",
+                        "response_shipment_sku_quantity": 1,
+                        "response_shipment_cancel_qty": 1,
+                    }
+                ],
+            }
+        ]
+    }
+    cancel["shipments"][0].update(
+        {k: v for k, v in ship["shipments"][0].items() if k != "shipment_items"}
+    )
+    assert (await c.put(f"/orders/{oid}/shipped", json=cancel)).status_code == 201
+    done = (await c.get(f"/orders/withoutShipmentDetail/{oid}")).json()
+    assert done["status"] == "complete" and done["has_shipments"] and len(done["shipments"]) == 2
+    assert (
+        f"/orders/withoutShipmentDetail/{oid}"
+        in (await c.get("/orders/complete")).json()["order_urls"]
+    )
+
+
+async def test_created_then_ready():
+    j = jet_for(make_settings(review_delay_seconds=60))
+    await j.login()
+    await j.product()
+    order = await j.order(qty=1)
+    assert order["status"] == "created"
+    assert (await j.ack(order)).status_code == 400
+    now = j.sandbox.clock()
+    j.sandbox.clock = lambda: now + 61
+    assert (await j.c.get("/orders/ready")).json()["order_urls"]
+    assert (await j.ack(order)).status_code == 201
+
+
+async def test_rejection_and_directed_cancel(jet):
+    c = jet.c
+    await jet.product()
+    order = await jet.order(qty=1)
+    assert (await jet.ack(order, "rejected - fraud")).status_code == 201
+    rejected = (await c.get(f"/orders/withoutShipmentDetail/{order['merchant_order_id']}")).json()
+    assert (
+        rejected["status"] == "complete"
+        and rejected["exception_state"] == "exception - order rejected"
+    )
+    directed = await jet.order(qty=0, cancel=1)
+    oid = directed["merchant_order_id"]
+    assert directed["order_items"][0]["request_order_cancel_qty"] == 1
+    assert (
+        f"/orders/withoutShipmentDetail/{oid}"
+        in (await c.get("/orders/directedCancel")).json()["order_urls"]
+    )
+    cancel = {
+        "shipments": [
+            {
+                "alt_shipment_id": "c-1",
+                "shipment_items": [
+                    {
+                        "merchant_sku": "test_product",
+                        "response_shipment_sku_quantity": 0,
+                        "response_shipment_cancel_qty": 2,
+                    }
+                ],
+            }
+        ]
+    }
+    r = await c.put(f"/orders/{oid}/shipped", json=cancel)
+    assert r.status_code == 400 and "too many units cancelled" in r.json()["errors"][0]
+    cancel["shipments"][0]["shipment_items"][0]["response_shipment_cancel_qty"] = 1
+    assert (await c.put(f"/orders/{oid}/shipped", json=cancel)).status_code == 201  # no ack needed
+    assert (await c.get(f"/orders/withoutShipmentDetail/{oid}")).json()["status"] == "complete"
+    assert (await c.get("/orders/directedCancel")).json()["order_urls"] == []
+
+
+async def test_tags(jet):
+    c = jet.c
+    await jet.product()
+    a, b = await jet.order(), await jet.order()
+    assert (
+        await c.put(f"/orders/{a['merchant_order_id']}/tag", json={"tag": "seen"})
+    ).status_code == 201
+    tagged = (await c.get("/orders/ready/seen/true")).json()["order_urls"]
+    untagged = (await c.get("/orders/ready/seen/false")).json()["order_urls"]
+    assert [u.split("/")[3] for u in tagged] == [a["merchant_order_id"]]
+    assert [u.split("/")[3] for u in untagged] == [b["merchant_order_id"]]
+    await c.put(f"/orders/{a['merchant_order_id']}/tag", json={})
+    assert (await c.get("/orders/ready/seen/true")).json()["order_urls"] == []
+
+
+async def _shipped_order(jet, qty=1):
+    await jet.product()
+    order = await jet.order(qty=qty)
+    await jet.ack(order)
+    ship = json.loads(json.dumps(VALID["validate_shipped"]))
+    ship["shipments"][0]["shipment_items"][0]["response_shipment_sku_quantity"] = qty
+    assert (
+        await jet.c.put(f"/orders/{order['merchant_order_id']}/shipped", json=ship)
+    ).status_code == 201
+    return order
+
+
+async def test_returns(jet):
+    c = jet.c
+    await jet.product()
+    unshipped = await jet.order()
+    assert (await c.get(f"/returns/generate/{unshipped['merchant_order_id']}")).status_code == 400
+    order = await _shipped_order(jet)
+    oid, item = order["merchant_order_id"], order["order_items"][0]["order_item_id"]
+    url = (await c.get(f"/returns/generate/{oid}")).json()["url"]
+    rid = url.split("/")[-1]
+    ret = (await c.get(url)).json()
+    assert (
+        ret["return_status"] == "created" and ret["return_merchant_SKUs"][0]["return_quantity"] == 1
+    )
+    assert url in (await c.get("/returns/created")).json()["return_urls"]
+    body = {
+        "merchant_order_id": oid,
+        "agree_to_return_charge": True,
+        "items": [
+            {
+                "order_item_id": item,
+                "total_quantity_returned": 1,
+                "order_return_refund_qty": 1,
+                "return_refund_feedback": "item damaged",
+                "refund_amount": {
+                    "principal": 38.01,
+                    "tax": 0,
+                    "shipping_cost": 0,
+                    "shipping_tax": 0,
+                },
+            }
+        ],
+    }
+    r = await c.put(f"/returns/{rid}/complete", json=body)
+    assert r.status_code == 400 and "refund_amount.principal" in r.json()["errors"][0]
+    body["items"][0]["total_quantity_returned"] = body["items"][0]["order_return_refund_qty"] = 2
+    r = await c.put(f"/returns/{rid}/complete", json=body)
+    assert r.status_code == 400 and "more than the 1 returned" in r.json()["errors"][0]
+    body["items"][0].update(total_quantity_returned=1, order_return_refund_qty=1)
+    body["items"][0]["refund_amount"]["principal"] = 38.0
+    assert (await c.put(f"/returns/{rid}/complete", json=body)).status_code == 201
+    done = (await c.get(url)).json()
+    assert (
+        done["return_status"] == "completed by merchant"
+        and done["items"][0]["order_return_refund_qty"] == 1
+    )
+    for path in ("completed%20by%20merchant", "completedByMerchant"):
+        assert url in (await c.get(f"/returns/{path}")).json()["return_urls"]
+    assert (await c.get("/returns/created")).json()["return_urls"] == []
+    assert (await c.put(f"/returns/{rid}/complete", json=body)).status_code == 400
+    assert (await c.get("/returns/bogus")).status_code == 404
+    assert (await c.get("/returns/state/" + "0" * 32)).status_code == 404
+
+
+async def test_refunds(jet):
+    c = jet.c
+    order = await _shipped_order(jet)
+    oid = order["merchant_order_id"]
+    body = json.loads(json.dumps(VALID["validate_refund"]))
+    body["items"][0]["order_item_id"] = order["order_items"][0]["order_item_id"]
+    body["items"][0]["order_return_refund_qty"] = 2
+    r = await c.post(f"/refunds/{oid}/r-1", json=body)
+    assert r.status_code == 400 and "more than the 1 shipped" in r.json()["errors"][0]
+    body["items"][0]["order_return_refund_qty"] = 1
+    r = await c.post(f"/refunds/{oid}/r-1", json=body)
+    assert r.status_code == 200 and r.json()["refund_status"] == "created"
+    refund_id = r.json()["refund_authorization_id"]
+    assert f"/refunds/state/{refund_id}" in (await c.get("/refunds/created")).json()["refund_urls"]
+    assert (await c.post(f"/refunds/{oid}/r-1", json=body)).status_code == 400  # alt id reused
+    states = [
+        (await c.get(f"/refunds/state/{refund_id}")).json()["refund_status"] for _ in range(3)
+    ]
+    assert states == ["processing", "accepted", "accepted"]
+    assert f"/refunds/state/{refund_id}" in (await c.get("/refunds/Accepted")).json()["refund_urls"]
+    assert (await c.get("/refunds/bogus")).status_code == 404
+    assert (await c.post(f"/refunds/{'0' * 32}/r-2", json=body)).status_code == 404
+
+
+async def test_auto_orders():
+    j = jet_for(make_settings(order_every_seconds=60))
+    await j.login()
+    await j.product()
+    now = j.sandbox.clock()
+    j.sandbox.clock = lambda: now + 185
+    urls = (await j.c.get("/orders/ready")).json()["order_urls"]
+    assert len(urls) == 3  # three intervals passed: caught up on this request
+
+
+async def test_state_persists_across_apps(tmp_path):
+    state = str(tmp_path / "sandbox.db")
+    first = jet_for(make_settings(state))
+    await first.login()
+    await first.product()
+    order = await first.order()
+    second = jet_for(make_settings(state))
+    await second.login()
+    view = (
+        await second.c.get(f"/orders/withoutShipmentDetail/{order['merchant_order_id']}")
+    ).json()
+    assert view["order_items"][0]["merchant_sku"] == "test_product"
+    assert (await second.c.get("/merchant-skus/test_product")).json()["price"] == 38.0
+    # a token from one instance works on the other: same sandbox, as across processes
+    second.c.headers["Authorization"] = first.c.headers["Authorization"]
+    assert (await second.c.get("/authcheck")).status_code == 200
+
+
+async def test_rate_limit_fault():
+    j = jet_for(make_settings(rate_limit_every=3))
+    await j.login()
+    codes = [(await j.c.get("/authcheck")).status_code for _ in range(6)]
+    assert codes == [200, 200, 429, 200, 200, 429]
+    r = next(r for r in [await j.c.get("/authcheck") for _ in range(3)] if r.status_code == 429)
+    assert float(r.headers["Retry-After"]) <= 1 and r.json()["errors"]
+
+
+async def test_error_rate_fault():
+    j = jet_for(make_settings(error_rate=1.0))
+    await j.login()  # token faults are off by default
+    r = await j.c.get("/authcheck")
+    assert r.status_code == 500 and r.json()["errors"]
+
+
+async def test_latency_fault():
+    import time
+
+    j = jet_for(make_settings(latency_ms=150))
+    await j.login()
+    start = time.monotonic()
+    await j.c.get("/authcheck")
+    assert time.monotonic() - start >= 0.15
