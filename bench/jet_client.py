@@ -68,7 +68,7 @@ def wait_until_up(base_url: str, process: subprocess.Popen, seconds: float = 20.
 
 
 def product(i: int) -> dict:
-    body = 10**11 + i
+    body = 10**10 + i  # 11 digits + the check digit = a UPC-A
     digits = [int(d) for d in f"{body:011d}"]
     check = (10 - (3 * sum(digits[0::2]) + sum(digits[1::2])) % 10) % 10
     return {

@@ -179,11 +179,12 @@ async def upload_bulk(
     result = BulkResult(file_type)
     valid: dict[str, Any] = {}
     for sku, body in entries.items():
-        problems = models.validate_merchant_sku_id(sku) + VALIDATORS[file_type](dict(body))
+        plain = json.loads(jet_json(body))  # what the file will hold: dates in Jet's ISO form
+        problems = models.validate_merchant_sku_id(sku) + VALIDATORS[file_type](plain)
         if problems:
             result.invalid[sku] = problems
         else:
-            valid[sku] = body
+            valid[sku] = plain
     total = len(entries)
     done = len(result.invalid)
     await _report(progress, done, total)

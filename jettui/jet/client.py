@@ -56,6 +56,18 @@ RETRY_AFTER_CAP_SECONDS = 30.0  # never sleep longer than this on a 429
 BACKOFF_MAX_SECONDS = 20.0
 AUTHCHECK_OK = "This message is authorized."
 
+
+class _HideBlobSignatures(logging.Filter):
+    """httpx logs every request URL at INFO; a blob URL's SAS query is a credential."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any("sig=" in str(a) for a in record.args):
+            record.args = tuple(safe_path(str(a)) if "sig=" in str(a) else a for a in record.args)
+        return True
+
+
+logging.getLogger("httpx").addFilter(_HideBlobSignatures())
+
 # Connection failures where the request certainly never reached the server.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -335,6 +347,21 @@ class JetClient:
         if problems:
             raise JetValidationError(f"{what} not sent: invalid", messages=problems)
 
+    async def _write(
+        self,
+        method: str,
+        path: str,
+        payload: Mapping[str, Any],
+        validator: Callable[[dict[str, Any]], list[str]],
+        what: str,
+        *,
+        idempotent: bool = True,
+    ) -> Any:
+        """Serialise (datetimes become Jet's ISO form), validate what will be sent, send."""
+        body = jet_json(payload)
+        self._check(what, validator(json.loads(body)))
+        return await self._send(_Call(method, path, body, idempotent=idempotent))
+
     def _sku_path(self, sku: str, suffix: str = "") -> str:
         self._check("merchant SKU", models.validate_merchant_sku_id(sku))
         return f"merchant-skus/{_seg(sku)}{suffix}"
@@ -343,21 +370,18 @@ class JetClient:
 
     async def put_sku(self, sku: str, product: Mapping[str, Any]) -> None:
         path = self._sku_path(sku)
-        self._check(f"SKU '{sku}'", models.validate_merchant_sku(dict(product)))
-        await self._request("PUT", path, product)
+        await self._write("PUT", path, product, models.validate_merchant_sku, f"SKU '{sku}'")
 
     async def get_sku(self, sku: str) -> dict[str, Any]:
         return await self._get_dict(self._sku_path(sku))
 
     async def put_image(self, sku: str, images: Mapping[str, Any]) -> None:
         path = self._sku_path(sku, "/image")
-        self._check(f"images of '{sku}'", models.validate_image(dict(images)))
-        await self._request("PUT", path, images)
+        await self._write("PUT", path, images, models.validate_image, f"images of '{sku}'")
 
     async def put_price(self, sku: str, price: Mapping[str, Any]) -> None:
         path = self._sku_path(sku, "/price")
-        self._check(f"price of '{sku}'", models.validate_price(dict(price)))
-        await self._request("PUT", path, price)
+        await self._write("PUT", path, price, models.validate_price, f"price of '{sku}'")
 
     async def get_price(self, sku: str) -> dict[str, Any]:
         return await self._get_dict(self._sku_path(sku, "/price"))
@@ -365,22 +389,25 @@ class JetClient:
     async def put_inventory(self, sku: str, inventory: Mapping[str, Any]) -> None:
         """Replace the inventory of every node (PUT)."""
         path = self._sku_path(sku, "/inventory")
-        self._check(f"inventory of '{sku}'", models.validate_inventory(dict(inventory)))
-        await self._request("PUT", path, inventory)
+        await self._write(
+            "PUT", path, inventory, models.validate_inventory, f"inventory of '{sku}'"
+        )
 
     async def patch_inventory(self, sku: str, inventory: Mapping[str, Any]) -> None:
         """Change only the listed nodes (PATCH)."""
         path = self._sku_path(sku, "/inventory")
-        self._check(f"inventory of '{sku}'", models.validate_inventory(dict(inventory)))
-        await self._request("PATCH", path, inventory)
+        await self._write(
+            "PATCH", path, inventory, models.validate_inventory, f"inventory of '{sku}'"
+        )
 
     async def get_inventory(self, sku: str) -> dict[str, Any]:
         return await self._get_dict(self._sku_path(sku, "/inventory"))
 
     async def put_variation(self, parent_sku: str, variation: Mapping[str, Any]) -> None:
         path = self._sku_path(parent_sku, "/variation")
-        self._check(f"variation of '{parent_sku}'", models.validate_variation(dict(variation)))
-        await self._request("PUT", path, variation)
+        await self._write(
+            "PUT", path, variation, models.validate_variation, f"variation of '{parent_sku}'"
+        )
 
     async def get_variation(self, parent_sku: str) -> dict[str, Any]:
         """The variation group; ``children_skus`` is always a list of SKU strings (Jet's reader
@@ -394,18 +421,26 @@ class JetClient:
 
     async def put_shipping_exception(self, sku: str, exception: Mapping[str, Any]) -> None:
         path = self._sku_path(sku, "/shippingexception")
-        problems = models.validate_shipping_exception(dict(exception))
-        self._check(f"shipping exception of '{sku}'", problems)
-        await self._request("PUT", path, exception)
+        await self._write(
+            "PUT",
+            path,
+            exception,
+            models.validate_shipping_exception,
+            f"shipping exception of '{sku}'",
+        )
 
     async def get_shipping_exception(self, sku: str) -> dict[str, Any]:
         return await self._get_dict(self._sku_path(sku, "/shippingexception"))
 
     async def put_returns_exception(self, sku: str, exception: Mapping[str, Any]) -> None:
         path = self._sku_path(sku, "/returnsexception")
-        problems = models.validate_returns_exception(dict(exception))
-        self._check(f"returns exception of '{sku}'", problems)
-        await self._request("PUT", path, exception)
+        await self._write(
+            "PUT",
+            path,
+            exception,
+            models.validate_returns_exception,
+            f"returns exception of '{sku}'",
+        )
 
     async def get_returns_exception(self, sku: str) -> dict[str, Any]:
         return await self._get_dict(self._sku_path(sku, "/returnsexception"))
@@ -414,8 +449,7 @@ class JetClient:
         """Archive (True) or unarchive (False) a SKU."""
         path = self._sku_path(sku, "/status/archive")
         body = {"is_archived": archived}
-        self._check(f"archive of '{sku}'", models.validate_archive(body))
-        await self._request("PUT", path, body)
+        await self._write("PUT", path, body, models.validate_archive, f"archive of '{sku}'")
 
     async def list_skus(self, offset: int = 0, limit: int = 100) -> list[str]:
         """Merchant SKUs, one page (parsed from ``sku_urls``)."""
@@ -494,15 +528,15 @@ class JetClient:
         return await self._get_dict(f"orders/withoutShipmentDetail/{_seg(merchant_order_id)}")
 
     async def acknowledge(self, merchant_order_id: str, ack: Mapping[str, Any]) -> None:
-        self._check(
-            f"acknowledgement of {merchant_order_id}", models.validate_acknowledge(dict(ack))
-        )
-        await self._request("PUT", f"orders/{_seg(merchant_order_id)}/acknowledge", ack)
+        path = f"orders/{_seg(merchant_order_id)}/acknowledge"
+        what = f"acknowledgement of {merchant_order_id}"
+        await self._write("PUT", path, ack, models.validate_acknowledge, what)
 
     async def ship(self, merchant_order_id: str, shipped: Mapping[str, Any]) -> None:
         """PUT shipped: shipments and/or cancellations."""
-        self._check(f"shipment of {merchant_order_id}", models.validate_shipped(dict(shipped)))
-        await self._request("PUT", f"orders/{_seg(merchant_order_id)}/shipped", shipped)
+        path = f"orders/{_seg(merchant_order_id)}/shipped"
+        what = f"shipment of {merchant_order_id}"
+        await self._write("PUT", path, shipped, models.validate_shipped, what)
 
     async def tag(self, merchant_order_id: str, tag: str | None) -> None:
         """Set the order's tag; None clears it."""
@@ -530,9 +564,9 @@ class JetClient:
         return data
 
     async def complete_return(self, return_id: str, completion: Mapping[str, Any]) -> None:
-        problems = models.validate_complete_return(dict(completion))
-        self._check(f"completion of return {return_id}", problems)
-        await self._request("PUT", f"returns/{_seg(return_id)}/complete", completion)
+        path = f"returns/{_seg(return_id)}/complete"
+        what = f"completion of return {return_id}"
+        await self._write("PUT", path, completion, models.validate_complete_return, what)
 
     # ----------------------------------------------------------- 2.6 refunds
 
@@ -541,11 +575,13 @@ class JetClient:
     ) -> str:
         """POST a merchant refund; returns ``refund_authorization_id``. Not blindly retried: on
         ``err.may_have_applied`` look for ``alt_refund_id`` before sending again."""
-        self._check(f"refund for {merchant_order_id}", models.validate_refund(dict(refund)))
         if not alt_refund_id:
             raise JetValidationError(messages=["alt_refund_id: must not be empty"])
         path = f"refunds/{_seg(merchant_order_id)}/{_seg(alt_refund_id)}"
-        data = await self._request("POST", path, refund, idempotent=False)
+        what = f"refund for {merchant_order_id}"
+        data = await self._write(
+            "POST", path, refund, models.validate_refund, what, idempotent=False
+        )
         if not isinstance(data, dict) or not data.get("refund_authorization_id"):
             raise JetProtocolError(
                 "response lacks refund_authorization_id", method="POST", path=path
@@ -569,9 +605,10 @@ class JetClient:
     async def generate_orders(self, order: Mapping[str, Any], count: int = 1) -> list[str]:
         """Test accounts only: POST /orders/generate/{count}; the new merchant_order_ids.
         Not blindly retried (each success creates orders)."""
-        self._check("generated order", models.validate_generate_order(dict(order)))
         path = f"orders/generate/{int(count)}"
-        data = await self._request("POST", path, order, idempotent=False)
+        data = await self._write(
+            "POST", path, order, models.validate_generate_order, "generated order", idempotent=False
+        )
         if not isinstance(data, dict):
             raise JetProtocolError("response is not a JSON object", method="POST", path=path)
         return [_last_segment(u) for u in _url_list(data, "order_urls", path)]
