@@ -227,11 +227,16 @@ def _decide(
     if not tables:
         return NEW
     setting = f"{prefix}setting"
-    if setting in tables and first_row(
-        f"SELECT 1 FROM {q(setting)} WHERE {q('code')} = {param} AND {q('key')} = {param}",
-        (DEMO_CODE, DEMO_KEY),
-    ):
-        return DEMO
+    if setting in tables:
+        try:
+            marked = first_row(
+                f"SELECT 1 FROM {q(setting)} WHERE {q('code')} = {param} AND {q('key')} = {param}",
+                (DEMO_CODE, DEMO_KEY),
+            )
+        except (sqlite3.Error, pw.DatabaseError):
+            marked = None  # a setting table that is not OpenCart's: certainly not ours
+        if marked:
+            return DEMO
     with_rows = sorted(t for t in tables if first_row(f"SELECT 1 FROM {q(t)} LIMIT 1"))
     if with_rows:
         shown = ", ".join(with_rows[:5]) + (" ..." if len(with_rows) > 5 else "")
