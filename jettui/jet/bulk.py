@@ -47,6 +47,7 @@ class BulkFileResult:
 
     file_name: str
     skus: list[str]
+    content: bytes = field(default=b"", repr=False)  # the JSON file as sent, uncompressed
     jet_file_id: str | None = None
     status: str | None = None  # Jet's file status, last seen
     error_count: int = 0
@@ -193,17 +194,17 @@ async def upload_bulk(
     chunks = split_files(valid, settings.bulk_max_skus, settings.bulk_max_bytes)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     tag = models.new_jet_id()[:6]
-    for i, (skus, _) in enumerate(chunks, 1):
+    for i, (skus, raw) in enumerate(chunks, 1):
         name = f"{file_type}-{stamp}-{tag}-{i}of{len(chunks)}.json.gz"
-        result.files.append(BulkFileResult(file_name=name, skus=skus))
+        result.files.append(BulkFileResult(file_name=name, skus=skus, content=raw))
 
-    async def one(file: BulkFileResult, raw: bytes) -> None:
+    async def one(file: BulkFileResult) -> None:
         nonlocal done
-        await _send_file(client, file_type, file, raw, poll_interval, timeout)
+        await _send_file(client, file_type, file, poll_interval, timeout)
         done += len(file.skus)
         await _report(progress, done, total)
 
-    await asyncio.gather(*(one(f, raw) for f, (_, raw) in zip(result.files, chunks, strict=True)))
+    await asyncio.gather(*(one(f) for f in result.files))
     return result
 
 
@@ -211,7 +212,6 @@ async def _send_file(
     client: JetClient,
     file_type: str,
     file: BulkFileResult,
-    raw: bytes,
     poll_interval: float,
     timeout: float,
 ) -> None:
@@ -219,7 +219,7 @@ async def _send_file(
         grant = await client.get_upload_token()
         url = str(grant["url"])
         file.jet_file_id = str(grant.get("jet_file_id") or "") or None
-        await client.upload_blob(url, gzip.compress(raw, compresslevel=6))
+        await client.upload_blob(url, gzip.compress(file.content, compresslevel=6))
         registered = await client.notify_uploaded(url, file_type, file.file_name)
         file.registered = True
         file.jet_file_id = str(registered.get("jet_file_id") or file.jet_file_id or "") or None

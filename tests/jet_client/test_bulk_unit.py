@@ -142,6 +142,7 @@ async def test_upload_bulk_end_to_end_with_invalid_and_refused_skus() -> None:
     # what reached Jet: the valid SKUs exactly, gzipped JSON keyed by SKU, registered by name
     sent = {k: v for raw in fake.blobs.values() for k, v in json.loads(raw).items()}
     assert sent == prices(23)
+    assert sorted(fake.blobs.values()) == sorted(f.content for f in result.files)
     assert {r["file_type"] for r in fake.registered} == {"Price"}
     assert {r["file_name"] for r in fake.registered} == {f.file_name for f in result.files}
     assert all(r["file_name"].endswith(".json.gz") for r in fake.registered)

@@ -171,6 +171,11 @@ async def test_persistent_429_is_rate_limited_error() -> None:
         (httpx.Response(400, json={"error": "nope"}), JetValidationError, ["nope"]),
         (httpx.Response(404, json={"Message": "No SKU"}), JetNotFound, ["No SKU"]),
         (httpx.Response(405), JetError, []),
+        (
+            httpx.Response(409, json={"errors": ["line one\nline two"]}),
+            JetError,
+            ["line one\nline two"],
+        ),
     ],
 )
 async def test_client_errors_are_typed(
@@ -182,6 +187,7 @@ async def test_client_errors_are_typed(
         with pytest.raises(kind) as info:
             await jet.get_sku("a1")
     assert info.value.messages == messages and info.value.status == reply.status_code
+    assert "\n" not in str(info.value) and str(info.value).startswith("GET merchant-skus/a1: ")
     assert len(fake.api_requests) == 1  # client errors are not retried
 
 
