@@ -227,10 +227,11 @@ class JetClient:
                 headers.setdefault("Content-Type", "application/json")
             if call.auth:
                 headers["Authorization"], token = await self._auth_header()
-            started = time.perf_counter()
             self.stats.calls += 1
+            started = time.perf_counter()
             try:
                 async with self._limit:
+                    started = time.perf_counter()  # the duration excludes the queueing
                     response = await self._http.request(
                         call.method,
                         call.path,

@@ -143,6 +143,7 @@ async def test_retry_after_seconds_is_honoured() -> None:
         (format_datetime(datetime.now(UTC) + timedelta(hours=1), usegmt=True), 0.2),
         (format_datetime(datetime.now(UTC) - timedelta(hours=1), usegmt=True), 0.0),
     ],
+    ids=["seconds-capped", "future-date-capped", "past-date"],
 )
 async def test_retry_after_http_date_and_cap(header: str, expected: float) -> None:
     fake = FakeJet()
