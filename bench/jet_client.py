@@ -24,7 +24,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from jettui.config import load_settings  # noqa: E402
+from jettui.config import Settings, load_settings  # noqa: E402
 from jettui.jet.bulk import upload_bulk  # noqa: E402
 from jettui.jet.client import JetClient  # noqa: E402
 
@@ -103,8 +103,28 @@ async def bulk(client: JetClient, skus: int, tag: str) -> float:
     return skus / elapsed
 
 
+async def client_overhead(settings: Settings, calls: int) -> float:
+    """PUT price calls/s against a transport that answers at once: the client's own cost
+    (validation, JSON, auth header, semaphore, httpx), without any server."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/token"):
+            return httpx.Response(200, json={"id_token": "t", "expires_on": "2099-01-01T00:00:00Z"})
+        return httpx.Response(201)
+
+    jet = replace(settings.jet, api_url="http://overhead.invalid/api")
+    async with JetClient(jet, transport=httpx.MockTransport(answer)) as client:
+        started = time.perf_counter()
+        await asyncio.gather(
+            *(client.put_price("sku", {"price": 10 + i % 100}) for i in range(calls))
+        )
+        return calls / (time.perf_counter() - started)
+
+
 async def run(base_url: str, settings_path: Path, calls: int, skus: int) -> None:
     settings = load_settings(settings_path)
+    overhead = await client_overhead(settings, calls * 4)
+    print(f"client alone (no server): {overhead:.0f} PUT price calls/s")
     default = settings.jet.concurrency
     print(f"sandbox at {base_url}; {calls} PUT price calls; {skus}-SKU bulk upload")
     print(f"{'concurrency':>11}  {'PUT price calls/s':>18}  {'bulk SKUs/s':>12}  retries")
