@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -708,6 +709,8 @@ def _seg(value: str) -> str:
 
 
 def _encode(value: Any) -> Any:
+    if isinstance(value, Decimal):  # OpenCart prices come out of the database as Decimal
+        return float(value)
     if isinstance(value, datetime):
         return models.format_jet_date(value)
     if isinstance(value, date):

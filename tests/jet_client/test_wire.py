@@ -6,6 +6,7 @@ import json
 import logging
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -33,6 +34,14 @@ async def test_datetimes_are_sent_in_jets_iso_form() -> None:
     sent = json.loads(fake.api_requests[0].content)["shipments"][0]
     assert sent["response_shipment_date"] == "2016-06-01T10:00:00.0000000-07:00"
     assert sent["carrier_pick_up_date"] == "2016-06-01T19:00:00.1200000Z"
+
+
+async def test_decimal_prices_are_sent_as_numbers() -> None:
+    fake = FakeJet()
+    fake.routes[("PUT", "merchant-skus/sku-1/price")] = httpx.Response(201)
+    async with fake.client() as jet:
+        await jet.put_price("sku-1", {"price": Decimal("38.50")})
+    assert json.loads(fake.api_requests[0].content) == {"price": 38.5}
 
 
 async def test_httpx_request_log_hides_the_blob_signature(caplog: pytest.LogCaptureFixture) -> None:
