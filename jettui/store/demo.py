@@ -154,7 +154,7 @@ NEW, EMPTY, DEMO = "new", "empty", "demo"  # no tables / only empty tables / our
 def _as_settings(value: Settings | str | os.PathLike[str]) -> Settings:
     if isinstance(value, Settings):
         return value
-    if isinstance(value, os.PathLike):
+    if isinstance(value, os.PathLike) or "://" not in str(value):
         url = f"sqlite:///{Path(value).expanduser().resolve()}"
     else:
         url = str(value)
@@ -337,7 +337,9 @@ def _fill(
 
 def _insert_reference(seed: int, products: int) -> None:
     reference = _data("reference.json")["tables"]
-    for table, rows in reference.items():
+    # The settings (with the demo marker) first: on MySQL, where nothing rolls back, a build
+    # that dies half-way still leaves a store jettui recognises as its own and may rebuild.
+    for table, rows in sorted(reference.items(), key=lambda item: item[0] != "setting"):
         if table in _UNMODELLED:
             continue
         model = _model(table)
