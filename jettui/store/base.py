@@ -1,0 +1,84 @@
+"""The database proxy every model is bound to, and the model registries.
+
+:func:`jettui.store.db.connect` (or :func:`bind_models`) points the proxy at the real database
+and sets each model's table name to ``<prefix><base name>``. Until then the models carry the
+default ``oc_`` prefix and are not bound to any database.
+"""
+
+from __future__ import annotations
+
+import peewee as pw
+
+DEFAULT_PREFIX = "oc_"
+
+database_proxy = pw.DatabaseProxy()
+
+#: OpenCart's own tables (filled by :mod:`.opencart`), in definition order.
+OPENCART_MODELS: list[type[pw.Model]] = []
+#: jettui's own ``<prefix>jet_*`` tables (filled by :mod:`.jet_tables`).
+JET_MODELS: list[type[pw.Model]] = []
+
+MYISAM_UTF8 = ["ENGINE=MyISAM", "DEFAULT CHARSET=utf8", "COLLATE=utf8_general_ci"]
+INNODB_UTF8MB4 = ["ENGINE=InnoDB", "DEFAULT CHARSET=utf8mb4"]
+
+
+class StoreModel(pw.Model):
+    """Base of all store models: bound to :data:`database_proxy`, no implicit ``id``."""
+
+    #: the table name without prefix, e.g. ``"product"`` (set by subclasses' Meta.table_name)
+    base_table: str = ""
+    #: table options used when jettui creates the table on MySQL/MariaDB
+    mysql_table_settings: list[str] | None = None
+
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+        only_save_dirty = False
+
+
+def register(registry: list[type[pw.Model]], model: type[pw.Model]) -> type[pw.Model]:
+    model.base_table = model._meta.table_name
+    model._meta.set_table_name(DEFAULT_PREFIX + model.base_table)
+    registry.append(model)
+    return model
+
+
+def opencart_model(model: type[StoreModel]) -> type[StoreModel]:
+    """Class decorator: register an OpenCart table model."""
+    model.mysql_table_settings = MYISAM_UTF8
+    return register(OPENCART_MODELS, model)
+
+
+def jet_model(model: type[StoreModel]) -> type[StoreModel]:
+    """Class decorator: register a jettui table model (``<prefix>jet_...``)."""
+    model.mysql_table_settings = INNODB_UTF8MB4
+    return register(JET_MODELS, model)
+
+
+def is_mysql(db: pw.Database) -> bool:
+    obj = db.obj if isinstance(db, pw.DatabaseProxy) else db
+    return isinstance(obj, pw.MySQLDatabase)
+
+
+def bind_models(db: pw.Database, prefix: str = DEFAULT_PREFIX) -> pw.Database:
+    """Point every model at ``db`` and give every table the ``prefix``. Returns ``db``.
+
+    One database at a time per process: the proxy is module-global (tests re-bind per test).
+    """
+    mysql = is_mysql(db)
+    for model in (*OPENCART_MODELS, *JET_MODELS):
+        model._meta.set_table_name(prefix + model.base_table)
+        model._meta.table_settings = model.mysql_table_settings if mysql else None
+    database_proxy.initialize(db)
+    return db
+
+
+def current_prefix() -> str:
+    """The prefix the models are bound with (derived from a model's table name)."""
+    from .opencart import Product  # local: avoids a cycle at import time
+
+    return Product._meta.table_name[: -len(Product.base_table)]
+
+
+def current_database() -> pw.Database | None:
+    return database_proxy.obj

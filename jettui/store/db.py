@@ -1,0 +1,385 @@
+"""Opening the store database, creating schemas, recognising an OpenCart install.
+
+    db = connect(settings)          # opens, binds every model, applies the table prefix
+    info = recognise_store(db)      # is this OpenCart 3.0 with that prefix? facts for `config check`
+    ensure_jet_tables(db)           # jettui's own tables (created/upgraded on first use)
+
+URLs (``store.database``): ``sqlite:///path/to/file.db`` or
+``mysql://user:pass@host:3306/dbname`` (``mysql+pool://`` for a connection pool). Special
+characters in the user or password must be percent-encoded (``p%40ss`` for ``p@ss``). Extra
+PyMySQL options can be given as query parameters (``?connect_timeout=5``).
+
+MySQL/MariaDB sessions use PyMySQL, ``charset=utf8mb4``, and OpenCart's own
+``sql_mode='NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION'`` (non-strict, as its mysqli driver sets),
+both as PyMySQL's ``sql_mode`` and as ``init_command``. Dropped idle connections reconnect
+(playhouse ReconnectMixin). SQLite uses WAL and a busy timeout so the TUI and cron can share
+the file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import peewee as pw
+from playhouse import db_url
+from playhouse.pool import PooledMySQLDatabase, PooledSqliteDatabase
+from playhouse.shortcuts import ReconnectMixin
+
+from . import opencart as oc
+from .base import (
+    DEFAULT_PREFIX,
+    JET_MODELS,
+    OPENCART_MODELS,
+    bind_models,
+    current_prefix,
+    database_proxy,
+    is_mysql,
+)
+from .errors import StoreError, StoreSchemaError, StoreUnreachable
+from .jet_tables import ensure_jet_tables, schema_version
+
+if TYPE_CHECKING:
+    from jettui.config import Settings
+
+__all__ = [
+    "OPENCART_SQL_MODE",
+    "StoreInfo",
+    "close",
+    "connect",
+    "connect_url",
+    "create_opencart_schema",
+    "ensure_jet_tables",
+    "open_database",
+    "recognise_store",
+]
+
+OPENCART_SQL_MODE = "NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION"
+CONNECT_TIMEOUT_SECONDS = 10
+SQLITE_BUSY_TIMEOUT_SECONDS = 15
+
+
+class ReconnectingMySQLDatabase(ReconnectMixin, pw.MySQLDatabase):
+    """MySQLDatabase that reconnects when the server dropped an idle connection."""
+
+
+_MYSQL_CLASSES: dict[str, type[pw.Database]] = {
+    "mysql": ReconnectingMySQLDatabase,
+    "mysql+pool": PooledMySQLDatabase,
+}
+_SQLITE_CLASSES: dict[str, type[pw.Database]] = {
+    "sqlite": pw.SqliteDatabase,
+    "sqliteext": pw.SqliteDatabase,
+    "sqlite+pool": PooledSqliteDatabase,
+}
+
+
+def connect(settings: Settings, *, must_exist: bool = False) -> pw.Database:
+    """Open ``settings.store.database`` and bind all models with ``settings.store.table_prefix``.
+
+    ``must_exist``: for SQLite, refuse to create a missing file (``config check``).
+    Raises :class:`StoreUnreachable` (message without the password) when it cannot connect.
+    """
+    return connect_url(settings.store.database, settings.store.table_prefix, must_exist=must_exist)
+
+
+def connect_url(url: str, prefix: str = DEFAULT_PREFIX, *, must_exist: bool = False) -> pw.Database:
+    """:func:`open_database`, then bind every model to it with ``prefix``."""
+    db = open_database(url, must_exist=must_exist)
+    return bind_models(db, prefix)
+
+
+def open_database(url: str, *, must_exist: bool = False) -> pw.Database:
+    """Open (and connect to) the database at ``url`` without binding the models."""
+    password = _password(url)
+    display = _redact(url, password)
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        raise StoreError(f"'{display}' is not a database URL") from None
+    try:
+        if scheme in _MYSQL_CLASSES:
+            db = _mysql(url, _MYSQL_CLASSES[scheme])
+        elif scheme in _SQLITE_CLASSES:
+            db = _sqlite(url, _SQLITE_CLASSES[scheme], must_exist, display)
+        else:
+            raise StoreError(
+                f"'{display}': unsupported database URL (use sqlite:///path or mysql://...)"
+            )
+        db.connect(reuse_if_open=True)
+    except StoreError:
+        raise
+    except Exception as exc:  # driver errors: pymysql, sqlite3, peewee wrappers
+        raise StoreUnreachable(
+            f"cannot open the store database {display}: {_scrub(_reason(exc), password)}"
+        ) from None
+    return db
+
+
+def _mysql(url: str, cls: type[pw.Database]) -> pw.Database:
+    params: dict[str, Any] = db_url.parse(url, unquote_password=True, unquote_user=True)
+    if "passwd" in params:  # PyMySQL ≥1.1 deprecates passwd
+        params["password"] = params.pop("passwd")
+    params.setdefault("charset", "utf8mb4")
+    params.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+    params.setdefault("sql_mode", OPENCART_SQL_MODE)
+    params.setdefault("init_command", f"SET SESSION sql_mode='{OPENCART_SQL_MODE}'")
+    database = params.pop("database")
+    return cls(database, **params)
+
+
+def _sqlite(url: str, cls: type[pw.Database], must_exist: bool, display: str) -> pw.Database:
+    params: dict[str, Any] = db_url.parse(url)
+    path = params.pop("database")
+    if path != ":memory:":
+        file = Path(path)
+        if must_exist and not file.exists():
+            raise StoreUnreachable(
+                f"no SQLite store at {file} (check store.database, or run `jettui demo`)"
+            )
+        if not file.parent.is_dir():
+            raise StoreUnreachable(
+                f"cannot open the store database {display}: no folder {file.parent}"
+            )
+    params.setdefault("timeout", SQLITE_BUSY_TIMEOUT_SECONDS)
+    pragmas = {"busy_timeout": int(SQLITE_BUSY_TIMEOUT_SECONDS * 1000), "synchronous": "normal"}
+    if path != ":memory:":
+        pragmas["journal_mode"] = "wal"
+    params.setdefault("pragmas", pragmas)
+    return cls(path, **params)
+
+
+def _password(url: str) -> str | None:
+    try:
+        return urlsplit(url).password
+    except ValueError:
+        return None
+
+
+def _redact(url: str, password: str | None) -> str:
+    from jettui.config import redact_url
+
+    shown = redact_url(url)
+    return _scrub(shown, password)
+
+
+def _scrub(text: str, password: str | None) -> str:
+    if password:
+        from urllib.parse import unquote
+
+        for secret in {password, unquote(password)}:
+            if secret:
+                text = text.replace(secret, "***")
+    return text
+
+
+def _reason(exc: BaseException) -> str:
+    args = getattr(exc, "args", ())
+    # PyMySQL: (code, message)
+    if len(args) == 2 and isinstance(args[0], int) and isinstance(args[1], str):
+        return f"{args[1]} (MySQL error {args[0]})"
+    return str(exc) or type(exc).__name__
+
+
+def close() -> None:
+    """Close the bound database's connection in this thread (if any)."""
+    db = database_proxy.obj
+    if db is not None and not db.is_closed():
+        db.close()
+
+
+# --- schemas ----------------------------------------------------------------------------------
+
+
+def create_opencart_schema(db: pw.Database | None = None) -> None:
+    """Create the modelled OpenCart tables (for the embedded SQLite demo store).
+
+    Columns, keys and defaults as in OpenCart 3.0's install SQL (non-strict MySQL implicit
+    defaults made explicit). On MySQL the tables are MyISAM/utf8 like OpenCart's.
+    """
+    db = db or database_proxy
+    db.create_tables(OPENCART_MODELS, safe=True)
+
+
+# --- recognising an OpenCart database --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """Facts about a recognised store, for ``jettui config check`` and the TUI."""
+
+    backend: str  # "sqlite" | "mysql"
+    server_version: str
+    prefix: str
+    version_guess: str
+    product_count: int
+    category_count: int
+    order_count: int
+    store_name: str
+    language_id: int | None
+    language_code: str
+    currency_code: str
+    jet_schema_version: int  # 0 = jettui's tables not created yet
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def as_dict(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        data = asdict(self)
+        data["warnings"] = list(self.warnings)
+        return data
+
+
+#: tables (without prefix) whose presence marks an OpenCart install, and columns checked
+_CORE = ("product", "order", "setting")
+
+
+def recognise_store(db: pw.Database | None = None, prefix: str | None = None) -> StoreInfo:
+    """Check the bound database is an OpenCart 3.0-like store with ``prefix`` and describe it.
+
+    Raises :class:`StoreSchemaError` naming what is wrong: a wrong prefix (listing the
+    prefixes that would work), missing tables or columns jettui uses.
+    """
+    db = db or database_proxy
+    prefix = current_prefix() if prefix is None else prefix
+    try:
+        tables = set(db.get_tables())
+    except (pw.OperationalError, pw.InterfaceError, sqlite3.Error) as exc:
+        raise StoreUnreachable(f"cannot list the store's tables: {_reason(exc)}") from None
+
+    missing_core = [t for t in _CORE if prefix + t not in tables]
+    if missing_core:
+        raise StoreSchemaError(_prefix_problem(prefix, missing_core[0], tables))
+
+    warnings: list[str] = []
+    problems: list[str] = []
+    for model in OPENCART_MODELS:
+        name = model._meta.table_name
+        if name not in tables:
+            if model in oc.OPTIONAL_MODELS:
+                warnings.append(f"no table {name} (optional; OpenCart 2.x store?)")
+            else:
+                problems.append(f"no table {name}")
+            continue
+        have = {c.name for c in db.get_columns(name)}
+        lacking = [f.column_name for f in model._meta.sorted_fields if f.column_name not in have]
+        if lacking:
+            problems.append(f"table {name} lacks column(s) {', '.join(lacking)}")
+    if problems:
+        raise StoreSchemaError(
+            "not an OpenCart 3.0 database jettui can use: " + "; ".join(problems)
+        )
+
+    config_language = oc.get_setting("config_language", default="") or ""
+    lang_row = (
+        oc.Language.select().where(oc.Language.code == config_language).first()
+        if config_language
+        else None
+    )
+    if lang_row is None:
+        lang_row = oc.Language.select().order_by(oc.Language.sort_order).first()
+        warnings.append(
+            f"setting config_language ({config_language or 'missing'}) names no language"
+        )
+    currency = oc.get_setting("config_currency", default="") or ""
+    if currency and oc.Currency.get_or_none(oc.Currency.code == currency) is None:
+        warnings.append(
+            f"setting config_currency {currency} is not in {oc.Currency._meta.table_name}"
+        )
+    if not oc.Currency.select().where(oc.Currency.code == "USD").exists():
+        warnings.append("no USD currency: Jet orders are in USD and need one")
+
+    jet_version = 0
+    try:
+        jet_version = schema_version(db)
+    except pw.DatabaseError:
+        warnings.append("cannot read jettui's schema version")
+
+    return StoreInfo(
+        backend="mysql" if is_mysql(db) else "sqlite",
+        server_version=_server_version(db),
+        prefix=prefix,
+        version_guess=_guess_version(prefix, tables, db),
+        product_count=oc.Product.select().count(),
+        category_count=oc.Category.select().count(),
+        order_count=oc.Order.select().count(),
+        store_name=oc.get_setting("config_name", default="") or "",
+        language_id=lang_row.language_id if lang_row else None,
+        language_code=lang_row.code if lang_row else "",
+        currency_code=currency,
+        jet_schema_version=jet_version,
+        warnings=tuple(warnings),
+    )
+
+
+def _prefix_problem(prefix: str, table: str, tables: set[str]) -> str:
+    found = sorted(
+        {
+            t[: -len(core)]
+            for t in tables
+            for core in _CORE
+            if t.endswith(core) and all(t[: -len(core)] + c in tables for c in _CORE)
+        }
+    )
+    wanted = prefix + table
+    if found:
+        listed = ", ".join(f"'{p}'" for p in found)
+        noun = "prefix" if len(found) == 1 else "prefixes"
+        return (
+            f"no table {wanted}; found OpenCart tables with {noun} {listed} "
+            f"(set store.table_prefix)"
+        )
+    if not tables:
+        return f"no table {wanted}: the database is empty (for the demo store run `jettui demo`)"
+    return f"no table {wanted}, and no OpenCart tables with another prefix ({len(tables)} tables)"
+
+
+def _guess_version(prefix: str, tables: set[str], db: pw.Database) -> str:
+    """OpenCart keeps no version in its database: guess from tables (and MySQL charset)."""
+
+    def has(name: str) -> bool:
+        return prefix + name in tables
+
+    charset = _mysql_table_charset(db, prefix + "product") if is_mysql(db) else ""
+    if has("seo_url"):
+        if has("order_shipment"):
+            guess = "3.0 (3.0.0.0 - 3.0.4.x)"
+        elif charset == "utf8mb4":
+            guess = "3.0 (3.0.5.0 or later)"
+        else:
+            guess = "3.0"
+    elif has("url_alias"):
+        guess = "2.x (2.3.0.2 or earlier)"
+    else:
+        guess = "unknown (OpenCart-like)"
+    if charset:
+        guess += f", tables {charset}"
+    return guess
+
+
+def _mysql_table_charset(db: pw.Database, table: str) -> str:
+    try:
+        row = db.execute_sql(
+            "SELECT TABLE_COLLATION FROM information_schema.TABLES "
+            "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s",
+            (table,),
+        ).fetchone()
+    except pw.DatabaseError:
+        return ""
+    return (row[0] or "").split("_")[0] if row else ""
+
+
+def _server_version(db: pw.Database) -> str:
+    try:
+        if is_mysql(db):
+            return str(db.execute_sql("SELECT VERSION()").fetchone()[0])
+        return "SQLite " + sqlite3.sqlite_version
+    except pw.DatabaseError:
+        return ""
+
+
+# re-exported for callers that only import db
+__all__ += ["JET_MODELS", "OPENCART_MODELS", "bind_models"]

@@ -1,0 +1,499 @@
+"""jettui's own tables, ``<prefix>jet_*`` (InnoDB + utf8mb4 on MySQL/MariaDB).
+
+They hold everything OpenCart has no column for: product ↔ Jet SKU links, the category map,
+order/return/refund links (with the crash-safe order-import ledger), bulk files, an event log,
+job runs, cross-process locks and the schema version.
+
+Conventions: timestamps are naive UTC to the second (:func:`jettui.store.text.utcnow`); JSON
+columns take any JSON-able Python value; text is stored as given (no HTML escaping: these
+tables are not shown by OpenCart).
+
+Upgrades: :data:`MIGRATIONS` is the ordered list of schema steps. :func:`ensure_jet_tables`
+creates the tables on first use (recording the newest version, since the models describe the
+newest schema) and on an older database runs each pending step once, under a lock, recording
+each in ``jet_schema_version``. To change a table later: change the model, then append a
+``Migration(n, "what", fn)`` whose ``fn(ctx)`` brings an existing table to the same shape, e.g.
+``ctx.add_column(JetProduct, "gtin")`` (idempotent helpers; playhouse.migrate underneath).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import os
+import re
+import socket
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import peewee as pw
+from playhouse.migrate import SchemaMigrator
+
+from .base import JET_MODELS, StoreModel, database_proxy, jet_model
+from .errors import LockBusy, StoreSchemaError
+from .fields import JsonTextField, LongJsonTextField, UtcDateTimeField
+from .text import utcnow
+
+__all__ = [
+    "JET_ORDER_STATES",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "JetCategory",
+    "JetEvent",
+    "JetFile",
+    "JetJobRun",
+    "JetLock",
+    "JetOrder",
+    "JetProduct",
+    "JetRefund",
+    "JetReturn",
+    "JetSchemaVersion",
+    "Migration",
+    "MigrationContext",
+    "acquire_lock",
+    "default_holder",
+    "ensure_jet_tables",
+    "hold_lock",
+    "lock_holder",
+    "log_event",
+    "redact",
+    "release_lock",
+    "schema_version",
+]
+
+
+# --- products and categories ------------------------------------------------------------------
+
+
+@jet_model
+class JetProduct(StoreModel):
+    """One Jet SKU: an OpenCart product, or one option value of it (a variation child)."""
+
+    id = pw.AutoField()
+    product_id = pw.IntegerField(index=True)
+    product_option_value_id = pw.IntegerField(default=0)  # 0 = the simple product itself
+    merchant_sku = pw.CharField(100, unique=True)
+    parent_sku = pw.CharField(100, null=True)  # variation parent's SKU (children only)
+    status = pw.CharField(64, default="Not Uploaded")  # Jet's status text
+    sub_statuses = JsonTextField(default=list)  # Jet's sub_status list
+    is_archived = pw.BooleanField(default=False)
+    last_error = pw.TextField(null=True)
+    sent_hash = pw.CharField(64, null=True)  # hash of the payload last sent to Jet
+    overrides = JsonTextField(default=dict)  # standard_code/type, asin, brand, mpn, attributes,
+    # shipping_exceptions, returns_exceptions... entered in jettui
+    created_at = UtcDateTimeField(default=utcnow)
+    updated_at = UtcDateTimeField(default=utcnow)
+    sent_at = UtcDateTimeField(null=True)
+    status_checked_at = UtcDateTimeField(null=True)
+
+    class Meta:
+        table_name = "jet_product"
+        indexes = ((("product_id", "product_option_value_id"), True),)
+
+
+@jet_model
+class JetCategory(StoreModel):
+    """OpenCart category → Jet taxonomy node (many categories may map to one node)."""
+
+    id = pw.AutoField()
+    category_id = pw.IntegerField(unique=True)
+    jet_node_id = pw.BigIntegerField(index=True)
+    node_name = pw.CharField(255, default="")
+    node_path = pw.TextField(default="")  # "Electronics > Cameras > ..."
+    attributes = JsonTextField(default=list)  # Jet attribute ids/names of the node, if cached
+    created_at = UtcDateTimeField(default=utcnow)
+    updated_at = UtcDateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "jet_category"
+
+
+# --- orders, returns, refunds -----------------------------------------------------------------
+
+#: ledger states of an order import, in order. A re-run resumes from the recorded state:
+#: intent (about to write; order_id may be 0) → written (OpenCart rows complete, order_id set)
+#: → stock (stock decremented) → done. 'failed' and 'rejected' end an import that won't finish.
+JET_ORDER_STATES = ("intent", "written", "stock", "done", "failed", "rejected")
+
+
+@jet_model
+class JetOrder(StoreModel):
+    id = pw.AutoField()
+    merchant_order_id = pw.CharField(64, unique=True)
+    reference_order_id = pw.CharField(64, default="", index=True)
+    order_id = pw.IntegerField(default=0, index=True)  # OpenCart order_id, 0 until written
+    status = pw.CharField(32, default="created")  # Jet status: created/ready/acknowledged/...
+    state = pw.CharField(16, default="intent", index=True)  # import ledger (JET_ORDER_STATES)
+    order_placed_date = UtcDateTimeField(null=True)
+    deliver_by = UtcDateTimeField(null=True)
+    ship_by = UtcDateTimeField(null=True)
+    acknowledged_at = UtcDateTimeField(null=True)
+    acknowledgement_status = pw.CharField(64, null=True)  # accepted / rejected - ...
+    raw = JsonTextField(null=True)  # the order as Jet sent it
+    shipments = JsonTextField(default=list)  # what was sent to Jet's ship endpoint
+    error = pw.TextField(null=True)
+    attempts = pw.IntegerField(default=0)
+    created_at = UtcDateTimeField(default=utcnow)
+    updated_at = UtcDateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "jet_order"
+
+
+@jet_model
+class JetReturn(StoreModel):
+    id = pw.AutoField()
+    merchant_return_authorization_id = pw.CharField(64, unique=True)
+    reference_return_authorization_id = pw.CharField(64, default="")
+    merchant_order_id = pw.CharField(64, default="", index=True)
+    order_id = pw.IntegerField(default=0)  # OpenCart order
+    return_ids = JsonTextField(default=list)  # OpenCart return_id per returned line
+    status = pw.CharField(32, default="created")
+    raw = JsonTextField(null=True)
+    completion = JsonTextField(null=True)  # what was sent to complete it (refund amounts...)
+    error = pw.TextField(null=True)
+    completed_at = UtcDateTimeField(null=True)
+    created_at = UtcDateTimeField(default=utcnow)
+    updated_at = UtcDateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "jet_return"
+
+
+@jet_model
+class JetRefund(StoreModel):
+    id = pw.AutoField()
+    refund_authorization_id = pw.CharField(64, null=True, unique=True)  # Jet's id once created
+    refund_id = pw.CharField(64, default="")  # the merchant's own refund id
+    merchant_order_id = pw.CharField(64, index=True)
+    order_id = pw.IntegerField(default=0)
+    status = pw.CharField(32, default="created")  # created / processing / accepted / rejected
+    items = JsonTextField(default=list)
+    amount = pw.DecimalField(15, 4, default=0)
+    reason = pw.CharField(255, default="")
+    raw = JsonTextField(null=True)
+    error = pw.TextField(null=True)
+    created_at = UtcDateTimeField(default=utcnow)
+    updated_at = UtcDateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "jet_refund"
+
+
+# --- files, events, jobs ----------------------------------------------------------------------
+
+
+@jet_model
+class JetFile(StoreModel):
+    """A bulk file (MerchantSKUs, Price, Inventory, Archive...) and its processing result."""
+
+    id = pw.AutoField()
+    jet_file_id = pw.CharField(64, null=True, unique=True)  # Jet's id, once uploaded
+    file_type = pw.CharField(32)
+    file_name = pw.CharField(255, default="")
+    status = pw.CharField(64, default="created")  # created/uploaded/Acknowledged/Processed...
+    sku_count = pw.IntegerField(default=0)
+    error_count = pw.IntegerField(default=0)
+    error_excerpt = JsonTextField(null=True)  # per-SKU errors (or the first N of them)
+    payload_path = pw.CharField(1024, null=True)  # where the payload was saved on disk, if any
+    payload = LongJsonTextField(null=True)  # the payload as sent, if kept in the database
+    created_at = UtcDateTimeField(default=utcnow)
+    uploaded_at = UtcDateTimeField(null=True)
+    processed_at = UtcDateTimeField(null=True)
+    updated_at = UtcDateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "jet_file"
+
+
+EVENT_LEVELS = ("debug", "info", "warning", "error")
+EVENT_KINDS = ("product", "order", "return", "refund", "file", "job", "api", "store")
+
+
+@jet_model
+class JetEvent(StoreModel):
+    """Event log. Write through :func:`log_event`, which redacts secrets."""
+
+    id = pw.AutoField()
+    time = UtcDateTimeField(default=utcnow, index=True)
+    level = pw.CharField(16, default="info")
+    kind = pw.CharField(16, index=True)
+    ref = pw.CharField(128, default="", index=True)  # SKU, merchant_order_id, file id, job...
+    message = pw.TextField(default="")
+    detail = JsonTextField(null=True)
+
+    class Meta:
+        table_name = "jet_event"
+
+
+@jet_model
+class JetJobRun(StoreModel):
+    id = pw.AutoField()
+    job = pw.CharField(32, index=True)
+    started_at = UtcDateTimeField(default=utcnow)
+    finished_at = UtcDateTimeField(null=True)
+    result = pw.CharField(16, default="running")  # running / ok / partial / failed / locked
+    items_ok = pw.IntegerField(default=0)
+    items_failed = pw.IntegerField(default=0)
+    message = pw.TextField(default="")
+
+    class Meta:
+        table_name = "jet_job_run"
+
+
+# --- locks ------------------------------------------------------------------------------------
+
+
+@jet_model
+class JetLock(StoreModel):
+    name = pw.CharField(64, primary_key=True)
+    holder = pw.CharField(255)
+    acquired_at = UtcDateTimeField(default=utcnow)
+    expires_at = UtcDateTimeField()
+
+    class Meta:
+        table_name = "jet_lock"
+
+
+def default_holder(purpose: str = "") -> str:
+    """``host:pid[:purpose]``: unique per process, readable in the TUI's status screen."""
+    base = f"{socket.gethostname()}:{os.getpid()}"
+    return f"{base}:{purpose}" if purpose else base
+
+
+def acquire_lock(name: str, holder: str, ttl_seconds: float) -> bool:
+    """Take lock ``name`` for ``holder`` until ``ttl_seconds`` from now. True when taken.
+
+    Race-safe on SQLite and MySQL: a free lock is taken with an INSERT (the primary key lets
+    only one of racing inserts in); an expired one with a conditional UPDATE (only one racing
+    update still sees it expired). The holder that has it already refreshes it (re-entrant).
+    """
+    db = database_proxy
+    now = utcnow()
+    expires = now + _dt.timedelta(seconds=max(0.0, ttl_seconds))
+    taken = (
+        JetLock.update(holder=holder, acquired_at=now, expires_at=expires)
+        .where((JetLock.name == name) & ((JetLock.expires_at <= now) | (JetLock.holder == holder)))
+        .execute()
+    )
+    if taken:
+        return True
+    try:
+        with db.atomic():
+            JetLock.insert(name=name, holder=holder, acquired_at=now, expires_at=expires).execute()
+        return True
+    except pw.IntegrityError:
+        # Someone holds it - or we do and MySQL reported 0 changed rows for an identical update.
+        return lock_holder(name) == holder
+
+
+def release_lock(name: str, holder: str) -> bool:
+    """Release ``name`` if ``holder`` holds it. True when a lock was released."""
+    return bool(
+        JetLock.delete().where((JetLock.name == name) & (JetLock.holder == holder)).execute()
+    )
+
+
+def lock_holder(name: str) -> str | None:
+    """Who holds ``name`` now (None when free or expired)."""
+    row = JetLock.get_or_none(JetLock.name == name)
+    if row is None or row.expires_at <= utcnow():
+        return None
+    return row.holder
+
+
+@contextlib.contextmanager
+def hold_lock(name: str, holder: str | None = None, ttl_seconds: float = 3600) -> Iterator[str]:
+    """``with hold_lock("cron:fetch-orders"):`` — raises :class:`LockBusy` if it is held."""
+    holder = holder or default_holder(name)
+    if not acquire_lock(name, holder, ttl_seconds):
+        raise LockBusy(name, lock_holder(name))
+    try:
+        yield holder
+    finally:
+        release_lock(name, holder)
+
+
+# --- event log --------------------------------------------------------------------------------
+
+# Jet's token request is {"user": ..., "pass": ...}: "pass" must match as a whole key.
+_SECRET_KEY = re.compile(
+    r"^(pass|pwd)$|secret|passw|token|authori[sz]ation|api[_-]?key|cookie|credential", re.I
+)
+_BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+", re.I)
+REDACTED = "***"
+
+
+def redact(value: Any) -> Any:
+    """Copy of ``value`` with secret-looking keys' values and bearer tokens replaced."""
+    if isinstance(value, dict):
+        return {
+            k: (REDACTED if isinstance(k, str) and _SECRET_KEY.search(k) else redact(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [redact(v) for v in value]
+    if isinstance(value, str):
+        return _BEARER.sub(r"\1" + REDACTED, value)
+    return value
+
+
+def log_event(
+    kind: str, message: str, *, level: str = "info", ref: str = "", detail: Any = None
+) -> JetEvent:
+    """Append to the event log (detail is redacted: secrets never reach the table)."""
+    return JetEvent.create(
+        kind=kind,
+        level=level,
+        ref=str(ref)[:128],
+        message=redact(message),
+        detail=redact(detail) if detail is not None else None,
+    )
+
+
+# --- schema version and migrations ------------------------------------------------------------
+
+
+@jet_model
+class JetSchemaVersion(StoreModel):
+    version = pw.IntegerField(primary_key=True)
+    description = pw.CharField(255, default="")
+    applied_at = UtcDateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "jet_schema_version"
+
+
+class MigrationContext:
+    """What a migration step gets: the database, a playhouse.migrate migrator, and
+    idempotent helpers that use the bound (prefixed) table names."""
+
+    def __init__(self, db: pw.Database) -> None:
+        self.db = db
+        self.migrator = SchemaMigrator.from_database(db)
+
+    def table(self, model: type[pw.Model]) -> str:
+        return model._meta.table_name
+
+    def has_column(self, model: type[pw.Model], column: str) -> bool:
+        return any(c.name == column for c in self.db.get_columns(self.table(model)))
+
+    def add_column(self, model: type[pw.Model], column: str, field: pw.Field | None = None) -> None:
+        """Add ``column`` (the model's field of that name unless ``field``) if missing."""
+        if self.has_column(model, column):
+            return
+        field = field or model._meta.fields[column]
+        from playhouse.migrate import migrate
+
+        migrate(self.migrator.add_column(self.table(model), column, field))
+
+    def create_table(self, model: type[pw.Model]) -> None:
+        model.create_table(safe=True)
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[MigrationContext], None]
+
+
+def _baseline(ctx: MigrationContext) -> None:
+    for model in JET_MODELS:
+        ctx.create_table(model)
+
+
+#: every schema step, oldest first; versions strictly increasing. Append, never edit.
+MIGRATIONS: list[Migration] = [
+    Migration(1, "jettui tables", _baseline),
+]
+
+
+def latest_version() -> int:
+    return MIGRATIONS[-1].version
+
+
+#: the schema version these models describe (evaluated at import; see latest_version())
+SCHEMA_VERSION = latest_version()
+
+
+def schema_version(db: pw.Database | None = None) -> int:
+    """The applied jettui schema version (0 = jettui's tables were never created here)."""
+    db = db or database_proxy
+    if not db.table_exists(JetSchemaVersion._meta.table_name):
+        return 0
+    return int(JetSchemaVersion.select(pw.fn.MAX(JetSchemaVersion.version)).scalar() or 0)
+
+
+def _record(version: int, description: str) -> None:
+    try:
+        with database_proxy.atomic():
+            JetSchemaVersion.insert(version=version, description=description[:255]).execute()
+    except pw.IntegrityError:
+        pass  # a concurrent run recorded it
+
+
+MIGRATION_LOCK = "jettui:schema"
+
+
+def ensure_jet_tables(db: pw.Database | None = None, wait_seconds: float = 60) -> int:
+    """Create jettui's tables on first use and run pending migrations; return the version.
+
+    Safe to call from several processes at once (the work is done under a lock). Raises
+    :class:`StoreSchemaError` when the database was upgraded by a newer jettui than this one.
+    """
+    db = db or database_proxy
+    latest = latest_version()
+    current = schema_version(db)
+    if current > latest:
+        raise _too_new(current, latest)
+    if current == latest and not _missing(db):
+        return current
+    JetLock.create_table(safe=True)  # the lock guarding the rest (primary key only: race-free)
+    holder = default_holder("schema")
+    deadline = time.monotonic() + wait_seconds
+    while not acquire_lock(MIGRATION_LOCK, holder, ttl_seconds=600):
+        if time.monotonic() > deadline:
+            raise StoreSchemaError(
+                f"another jettui ({lock_holder(MIGRATION_LOCK)}) is upgrading the database; "
+                "try again later"
+            )
+        time.sleep(0.1)
+    try:
+        current = schema_version(db)
+        if current > latest:
+            raise _too_new(current, latest)
+        if current == 0:
+            # Fresh: the models describe the newest schema; create them, record the newest.
+            _create_missing(db)
+            _record(latest, f"created at version {latest}")
+        else:
+            ctx = MigrationContext(db)
+            for step in MIGRATIONS:
+                if step.version > current:
+                    step.apply(ctx)
+                    _record(step.version, step.description)
+            _create_missing(db)
+    finally:
+        release_lock(MIGRATION_LOCK, holder)
+    return schema_version(db)
+
+
+def _too_new(current: int, latest: int) -> StoreSchemaError:
+    return StoreSchemaError(
+        f"jettui's tables are at schema version {current}, newer than this jettui "
+        f"understands ({latest}): upgrade jettui"
+    )
+
+
+def _missing(db: pw.Database) -> list[type[pw.Model]]:
+    existing = set(db.get_tables())
+    return [m for m in JET_MODELS if m._meta.table_name not in existing]
+
+
+def _create_missing(db: pw.Database) -> None:
+    missing = _missing(db)
+    if missing:
+        db.create_tables(missing, safe=True)
