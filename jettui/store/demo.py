@@ -82,6 +82,9 @@ class DemoStats:
     seconds: float
     rebuilt: bool  # an earlier demo store was replaced
 
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
 
 # --- entry points ---------------------------------------------------------------------------
 

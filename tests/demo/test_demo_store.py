@@ -344,3 +344,13 @@ def test_first_start_never_creates_a_mysql_store():
         Settings(), store=dataclasses.replace(StoreSettings(), database="mysql://u:p@127.0.0.1:1/x")
     )
     assert ensure_demo_store(mysql) is False
+
+
+def test_first_start_fills_a_file_that_only_has_empty_tables(tmp_path):
+    # e.g. something connected and created jettui's own tables before the demo was built
+    settings = _settings(tmp_path)
+    db = store_db.connect(settings)
+    store_db.ensure_jet_tables(db)
+    db.close()
+    assert ensure_demo_store(settings) is True
+    assert _rows(tmp_path / "demo-store.db", "SELECT COUNT(*) FROM oc_product") == [(240,)]
