@@ -19,7 +19,13 @@ def check_store(settings: Settings) -> dict[str, Any]:
         return {"ok": False, "message": str(exc), "database": settings.store.database_display}
     facts = info.as_dict() if hasattr(info, "as_dict") else dict(vars(info))
     db.close()
-    summary = ", ".join(f"{key} {value}" for key, value in facts.items())
+    summary = (
+        f"OpenCart {facts.get('version_guess', '?')} on {facts.get('backend', '?')}, "
+        f"prefix {facts.get('prefix', '?')}, {facts.get('product_count', '?')} products, "
+        f"{facts.get('category_count', '?')} categories, store '{facts.get('store_name', '')}'"
+    )
+    for warning in facts.get("warnings") or []:
+        summary += f"; warning: {warning}"
     return {
         "ok": True,
         "message": f"{settings.store.database_display}: {summary}",
