@@ -152,6 +152,8 @@ def ensure_demo_store(settings: Settings) -> bool:
 # --- who owns the database ------------------------------------------------------------------
 
 NEW, EMPTY, DEMO = "new", "empty", "demo"  # no tables / only empty tables / our marker
+# jettui's own tables whose rows are bookkeeping, not data (ensure_jet_tables writes them).
+_BOOKKEEPING = ("jet_schema_version", "jet_lock")
 
 
 def _as_settings(value: Settings | str | os.PathLike[str]) -> Settings:
@@ -240,7 +242,10 @@ def _decide(
             marked = None  # a setting table that is not OpenCart's: certainly not ours
         if marked:
             return DEMO
-    with_rows = sorted(t for t in tables if first_row(f"SELECT 1 FROM {q(t)} LIMIT 1"))
+    bookkeeping = {prefix + name for name in _BOOKKEEPING}
+    with_rows = sorted(
+        t for t in tables if t not in bookkeeping and first_row(f"SELECT 1 FROM {q(t)} LIMIT 1")
+    )
     if with_rows:
         shown = ", ".join(with_rows[:5]) + (" ..." if len(with_rows) > 5 else "")
         raise DemoRefused(
