@@ -70,7 +70,7 @@ RULES: dict[str, list[Validator]] = {
     "jet.bulk_max_bytes": [_at_least(1)],
     "store.database": [
         Regex(
-            r"^(sqlite|mysql|mysql\+pool|sqliteext|sqlite\+pool)://",
+            r"^(sqlite|mysql|mysql\+pool|sqliteext|sqlite\+pool)://.*",
             failure_description="must start with sqlite:/// or mysql://",
         )
     ],

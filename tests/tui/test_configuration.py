@@ -1,0 +1,115 @@
+"""The configuration screen: edit, validate, save into the file, reload the app's settings."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+
+from textual.widgets import Input, Select, Static, Switch
+
+from jettui.config import SECTIONS, Settings, load_settings
+from jettui.tui.screens.configuration import ConfigurationScreen, field_id
+
+from .conftest import make_app
+
+
+async def _open_form(pilot) -> ConfigurationScreen:
+    await pilot.press("0")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ConfigurationScreen)
+    return screen
+
+
+async def _type_into(pilot, dotted: str, text: str) -> None:
+    widget = pilot.app.screen.query_one(f"#{field_id(dotted)}", Input)
+    widget.focus()
+    await pilot.pause()
+    await pilot.press("ctrl+a", "ctrl+k", *text)  # home, delete to the end, type
+
+
+async def test_shows_every_setting_with_the_secret_masked(settings: Settings) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_form(pilot)
+        postcode = screen.query_one(f"#{field_id('returns.postcode')}", Input)
+        assert postcode.value == "84047"
+        secret = screen.query_one(f"#{field_id('jet.api_secret')}", Input)
+        assert secret.value == "" and secret.password
+        assert "********" in secret.placeholder and "jetsecret" not in secret.placeholder
+        assert isinstance(screen.query_one(f"#{field_id('log.enabled')}"), Switch)
+        assert isinstance(screen.query_one(f"#{field_id('pricing.increment_type')}"), Select)
+        every = [f"{s}.{f.name}" for s, cls in SECTIONS.items() for f in fields(cls)]
+        for dotted in every:
+            assert screen.query(f"#{field_id(dotted)}"), f"{dotted} is not in the form"
+        assert len(screen.query(".field")) == len(every)
+
+
+async def test_save_writes_the_file_and_reloads_settings(settings_path: Path, settings) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_form(pilot)
+        await _type_into(pilot, "returns.city", "Salt Lake City")
+        await _type_into(pilot, "jet.api_url", "https://merchant-api.jet.com/api")
+        screen.query_one(f"#{field_id('log.enabled')}", Switch).value = False
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = settings_path.read_text(encoding="utf-8")
+        assert "city: Salt Lake City" in text
+        assert "api_url: https://merchant-api.jet.com/api" in text
+        assert 'postcode: "84047"   # five digits' in text  # comments survive
+        assert "jetsecret-test-1234" in text  # untouched secret kept, not replaced by a mask
+        assert app.settings.returns.city == "Salt Lake City"
+        assert app.settings.log.enabled is False
+        assert app.sub_title.endswith("Jet merchant-api.jet.com")
+        assert load_settings(settings_path).returns.city == "Salt Lake City"
+        assert any("Saved 3 setting(s)" in n.message for n in app._notifications)
+
+
+async def test_a_new_secret_replaces_the_old_one(settings_path: Path, settings) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_form(pilot)
+        await _type_into(pilot, "jet.api_secret", "brand-new-secret")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.settings.jet.api_secret.reveal() == "brand-new-secret"
+        assert "brand-new-secret" in settings_path.read_text(encoding="utf-8")
+        assert not any("brand-new-secret" in n.message for n in app._notifications)
+
+
+async def test_bad_postcode_is_refused_and_the_file_unchanged(
+    settings_path: Path, settings
+) -> None:
+    before = settings_path.read_bytes()
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_form(pilot)
+        await _type_into(pilot, "returns.postcode", "8404")
+        await _type_into(pilot, "returns.city", "Provo")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        problems = screen.query_one("#problems", Static)
+        assert problems.display
+        assert 'returns.postcode: must be exactly 5 digits, e.g. "84047"' in str(problems.content)
+        assert any("returns.postcode" in n.message for n in app._notifications)
+        assert settings_path.read_bytes() == before
+        assert app.settings.returns.city == "Midvale"
+
+
+async def test_cross_field_rule_from_config_is_shown(settings_path: Path, settings) -> None:
+    """-150 is a number (the form accepts it) but config refuses a percent increment ≤ -100."""
+    before = settings_path.read_bytes()
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_form(pilot)
+        await _type_into(pilot, "pricing.increment_amount", "-150")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        problems = str(screen.query_one("#problems", Static).content)
+        assert "pricing.increment_amount: a percent increment must be above -100" in problems
+        assert settings_path.read_bytes() == before

@@ -1,0 +1,65 @@
+"""The products grid on a demo store: real rows, Jet status, bulk selection by keys."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from jettui.config import Settings
+from jettui.tui.screens.base import GridTable
+
+from .conftest import DEMO_PRODUCTS, make_app, settle
+
+
+def _ids_matching(settings: Settings, needle: str) -> set[int]:
+    path = settings.store.database.split(":///", 1)[1]
+    with sqlite3.connect(path) as con:
+        rows = con.execute(
+            "SELECT p.product_id FROM oc_product p JOIN oc_product_description d"
+            " ON d.product_id = p.product_id AND d.language_id = 1"
+            " WHERE lower(d.name) LIKE ? OR lower(p.model) LIKE ?",
+            (f"%{needle.lower()}%", f"%{needle.lower()}%"),
+        )
+        return {row[0] for row in rows}
+
+
+async def test_grid_lists_demo_products_with_jet_status(demo_settings: Settings) -> None:
+    app = make_app(demo_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(GridTable)
+        assert table.row_count == DEMO_PRODUCTS
+        assert "Jet status" in [c.label for c in table.source.columns]
+        assert table.has_focus
+
+
+async def test_bulk_selection_range_all_filter_invert(demo_settings: Settings) -> None:
+    app = make_app(demo_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one(GridTable)
+        first_rows = [row_id for row_id, _ in table.source.fetch("", None, False, 0, 4)]
+
+        await pilot.press("space", "shift+down", "shift+down")  # row 1, then a range to row 4
+        await settle(pilot)
+        assert screen.selected_ids == set(first_rows)
+        assert "4 selected" in table.status_text
+
+        await pilot.press("n", "slash", *"kestrel", "enter")
+        await settle(pilot)
+        kestrel = _ids_matching(demo_settings, "kestrel")
+        assert 0 < len(kestrel) < DEMO_PRODUCTS
+        assert table.row_count == len(kestrel)
+
+        await pilot.press("a")  # all rows matching the filter, not the whole store
+        await settle(pilot)
+        assert screen.selected_ids == kestrel
+
+        await pilot.press("slash", "ctrl+a", "ctrl+k", "enter")  # clear the filter
+        await settle(pilot)
+        assert table.row_count == DEMO_PRODUCTS
+        await pilot.press("i")
+        await settle(pilot)
+        everything = _ids_matching(demo_settings, "")
+        assert screen.selected_ids == everything - kestrel
+        assert f"{DEMO_PRODUCTS - len(kestrel)} selected" in table.status_text
