@@ -169,7 +169,7 @@ async def test_reload_keeps_selection_and_shows_new_rows() -> None:
 
 async def test_failing_source_shows_error_in_status_line() -> None:
     class Broken(ListSource):
-        def count(self, filter_text: str) -> int:
+        def fetch(self, *args: object) -> list:
             raise RuntimeError("disk on fire\nsecond line")
 
     app = TableApp(Broken(COLUMNS, []))

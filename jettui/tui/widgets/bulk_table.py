@@ -34,7 +34,11 @@ MARK_WIDTH = 2  # marker glyph + gap
 
 
 class _QueryDone(Message):
-    def __init__(self, generation: int, total: int, first_page: int, rows: list[Row]) -> None:
+    """Rows for a new query; `total` is None while the count is still running."""
+
+    def __init__(
+        self, generation: int, total: int | None, first_page: int, rows: list[Row]
+    ) -> None:
         super().__init__()
         self.generation, self.total, self.first_page, self.rows = (
             generation,
@@ -42,6 +46,12 @@ class _QueryDone(Message):
             first_page,
             rows,
         )
+
+
+class _CountDone(Message):
+    def __init__(self, generation: int, total: int) -> None:
+        super().__init__()
+        self.generation, self.total = generation, total
 
 
 class _PagesDone(Message):
@@ -231,6 +241,7 @@ class BulkTable(Widget, can_focus=True):
         self._sort_key: str | None = None
         self._descending = False
         self._total: int | None = None
+        self._counting = False  # _total is a lower bound while the count query runs
         self._pages: LRUCache[int, list[Row]] = LRUCache(MAX_PAGES)
         self._pending: set[int] = set()
         self._generation = 0
@@ -283,7 +294,10 @@ class BulkTable(Widget, can_focus=True):
     def status_text(self) -> str:
         if self._error is not None:
             return f"query failed: {self._error}"
-        rows = "… rows" if self._total is None else f"{self._total:,} rows"
+        if self._total is None:
+            rows = "… rows"
+        else:
+            rows = f"{self._total:,}{'+' if self._counting else ''} rows"
         parts = [rows, f"{len(self.selected):,} selected"]
         if self._filter_text:
             parts.append(f"filter: {self._filter_text}")
@@ -400,24 +414,23 @@ class BulkTable(Widget, can_focus=True):
         first_page: int,
         last_page: int,
     ) -> None:
+        # Rows first, count second: the first screen appears as soon as LIMIT is satisfied,
+        # and a short page (the usual case while typing a filter) makes the count unnecessary.
         worker = get_current_worker()
+        offset, limit = first_page * PAGE_SIZE, (last_page - first_page + 1) * PAGE_SIZE
         try:
-            total = source.count(filter_text)
+            rows = source.fetch(filter_text, sort_key, descending, offset, limit)
+            if len(rows) < limit and (rows or offset == 0):
+                self.post_message(_QueryDone(generation, offset + len(rows), first_page, rows))
+                return
+            self.post_message(_QueryDone(generation, None, first_page, rows))
             if worker.is_cancelled:
                 return
-            rows: list[Row] = []
-            if total > first_page * PAGE_SIZE:
-                rows = source.fetch(
-                    filter_text,
-                    sort_key,
-                    descending,
-                    first_page * PAGE_SIZE,
-                    (last_page - first_page + 1) * PAGE_SIZE,
-                )
+            total = source.count(filter_text)
         except Exception as error:  # shown in the status line instead of killing the app
             self.post_message(_QueryFailed(generation, _describe(error)))
             return
-        self.post_message(_QueryDone(generation, total, first_page, rows))
+        self.post_message(_CountDone(generation, total))
 
     @work(thread=True, exclusive=True, group="bulk-table-pages", exit_on_error=False)
     def _run_fetch(
@@ -463,11 +476,25 @@ class BulkTable(Widget, can_focus=True):
         message.stop()
         if message.generation != self._generation:
             return  # a newer filter/sort/reload superseded this answer
-        self._total = message.total
         self._pending.clear()
         self._store_pages(message.first_page, message.rows)
-        self._cursor = min(self._cursor, max(message.total - 1, 0))
-        self._body.virtual_size = Size(self._body.size.width, message.total + 1)
+        if message.total is None:
+            # Provisional until the count arrives: what we have, so the cursor can move in it.
+            self._set_total(message.first_page * PAGE_SIZE + len(message.rows), exact=False)
+        else:
+            self._set_total(message.total, exact=True)
+
+    @on(_CountDone)
+    def _count_done(self, message: _CountDone) -> None:
+        message.stop()
+        if message.generation == self._generation:
+            self._set_total(message.total, exact=True)
+
+    def _set_total(self, total: int, *, exact: bool) -> None:
+        self._counting = not exact
+        self._total = total
+        self._cursor = min(self._cursor, max(total - 1, 0))
+        self._body.virtual_size = Size(self._body.size.width, total + 1)
         self._refresh_all()
         self._ensure_loaded()
 
