@@ -101,7 +101,6 @@ class GridPanel(PanelScreen):
     """A panel whose body is a BulkTable over a page source, or a text when it is empty."""
 
     EMPTY_TEXT: ClassVar[str] = "Nothing here yet."
-    NEEDS_STORE: ClassVar[bool] = True  # False: make_source(None) without connecting
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("ctrl+r", "reload", "Reload", show=False, id="reload"),
     ]
@@ -125,7 +124,7 @@ class GridPanel(PanelScreen):
     @work(thread=True, exclusive=True, group="panel-load", exit_on_error=False)
     def load(self) -> None:
         try:
-            source = self.make_source(self.app.database() if self.NEEDS_STORE else None)
+            source = self.make_source(self.app.database())
             count = source.count("")
         except NotAvailable as exc:
             self.app.call_from_thread(self.show_text, str(exc))

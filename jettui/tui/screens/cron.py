@@ -1,9 +1,10 @@
-"""Cron status: each job's schedule (from settings), last run, result and next run."""
+"""Cron status: each job's schedule (from settings), last run, result and next run (UTC)."""
 
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import ClassVar
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,28 +17,53 @@ from jettui.tui.screens.base import GridPanel
 COLUMNS = (
     Column("job", "Job", 16),
     Column("every", "Every", 9),
-    Column("last", "Last run", None),
+    Column("last", "Last run (UTC)", 16),
     Column("result", "Result", None),
-    Column("next", "Next run", None),
+    Column("next", "Next run (UTC)", 16),
 )
 
 
-def schedule_rows(cron: CronSettings) -> list[tuple[str, tuple[str, ...]]]:
-    """One row per job; run history is not recorded yet, so every job is due at the next run."""
+LastRun = tuple[datetime, str, str]  # started (UTC), result, message
+
+
+def last_runs(db: Any) -> dict[str, LastRun]:
+    """The latest run of each job from jettui's job-run table (job names use dashes)."""
+    from jettui.store.jet_tables import JetJobRun
+
+    latest: dict[str, LastRun] = {}
+    query = JetJobRun.select(
+        JetJobRun.job, JetJobRun.started_at, JetJobRun.result, JetJobRun.message
+    ).order_by(JetJobRun.started_at)
+    for job, started, result, message in query.tuples().execute(db):
+        latest[job.replace("_", "-")] = (started, result, message)
+    return latest
+
+
+def schedule_rows(
+    cron: CronSettings, runs: dict[str, LastRun]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """One row per job: its interval from settings, its last run from the store."""
     rows = []
     for f in fields(CronSettings):
         job = f.name.replace("_", "-")
         minutes = getattr(cron, f.name)
         every = f"{minutes} min" if minutes else "off"
-        upcoming = "next `cron due`" if minutes else "—"
-        rows.append((job, (job, every, "never", "—", upcoming)))
+        run = runs.get(job)
+        if run is None:
+            last, result, upcoming = "never", "—", "next `cron due`" if minutes else "—"
+        else:
+            started, result, message = run
+            last = f"{started:%Y-%m-%d %H:%M}"
+            result = f"{result}: {message}" if message else result
+            due = started + timedelta(minutes=minutes)
+            upcoming = f"{due:%Y-%m-%d %H:%M}" if minutes else "—"
+        rows.append((job, (job, every, last, result, upcoming)))
     return rows
 
 
 class CronScreen(GridPanel):
     PANEL_ID = "cron"
     EMPTY_TEXT = "No jobs."
-    NEEDS_STORE = False  # the schedule comes from settings; run history arrives with the store
     BINDINGS: ClassVar[list[Binding]] = [
         Binding(
             "r",
@@ -62,4 +88,4 @@ class CronScreen(GridPanel):
         )
 
     def make_source(self, db: object) -> PageSource:
-        return ListSource(COLUMNS, schedule_rows(self.app.settings.cron))
+        return ListSource(COLUMNS, schedule_rows(self.app.settings.cron, last_runs(db)))
