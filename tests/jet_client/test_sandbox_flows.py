@@ -241,6 +241,10 @@ async def test_return_created_then_completed(jet: JetClient) -> None:
     detail = await jet.get_return(return_id)
     assert detail["return_status"] == "created"
     [item] = detail["items"]  # read from return_merchant_SKUs
+    # read once (no review delay): Jet has acted, the return is in progress
+    assert (await jet.get_return(return_id))["return_status"] == "inprogress"
+    assert return_id in await jet.list_returns("inprogress")
+    assert return_id not in await jet.list_returns("created")
     completion = payloads.complete_return(order["merchant_order_id"], item["order_item_id"])
     completion["items"][0]["refund_amount"] = item["requested_refund_amount"]
     await jet.complete_return(return_id, completion)
@@ -264,6 +268,21 @@ async def test_refund_created_to_accepted(jet: JetClient) -> None:
     assert refund_id in await jet.list_refunds("accepted")
     with pytest.raises(JetValidationError, match="alt_refund_id"):  # Jet knows it applied
         await jet.create_refund(order_id, alt, payloads.refund(item_id, principal=5.0))
+
+
+async def test_refund_of_unshipped_units_is_rejected(jet: JetClient) -> None:
+    order = await shipped_order(jet, uid("rej"))  # 1 unit ordered and shipped
+    order_id = order["merchant_order_id"]
+    [item_id] = item_ids(order)
+    with pytest.raises(JetValidationError, match="more than the 1 ordered"):
+        await jet.create_refund(order_id, uid("r"), payloads.refund(item_id, qty=2))
+    first = await jet.create_refund(order_id, uid("r"), payloads.refund(item_id, principal=30.0))
+    second = await jet.create_refund(order_id, uid("r"), payloads.refund(item_id, principal=1.0))
+    statuses = [(await jet.get_refund(second))["refund_status"] for _ in range(3)]
+    assert statuses[-1] == "rejected - refund conflicts with returns policy"
+    assert second in await jet.list_refunds("rejected")
+    assert (await jet.get_refund(first))["refund_status"] in ("processing", "accepted")
+    assert first not in await jet.list_refunds("rejected")
 
 
 async def test_taxonomy_paging_nodes_and_attributes(jet: JetClient) -> None:

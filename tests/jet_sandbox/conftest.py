@@ -29,6 +29,12 @@ class Jet:
     def sandbox(self) -> Any:
         return self.app.state.lazy.get()
 
+    def advance(self, seconds: float) -> float:
+        """Move the sandbox's clock on and stop it there (time-based states, no sleeping)."""
+        now = self.sandbox.clock() + seconds
+        self.sandbox.clock = lambda: now
+        return now
+
     async def login(self) -> None:
         r = await self.c.post("/token", json={"user": "jetuser", "pass": "jetsecret"})
         assert r.status_code == 200, r.text

@@ -93,6 +93,33 @@ async def test_review_delay():
     ] == "Available for Purchase"
 
 
+async def test_review_verdicts_unauthorized_and_excluded():
+    j = jet_for(make_settings(review_delay_seconds=30))
+    await j.login()
+    await j.product("restricted", brand="restricted BRAND co")  # matched ignoring case
+    await j.product("inactive", product_tax_code="N/A - Inactive")
+    await j.product("fine")
+
+    async def status(sku: str) -> str:
+        return (await j.c.get(f"/merchant-skus/{sku}")).json()["status"]
+
+    assert [await status(s) for s in ("restricted", "inactive", "fine")] == ["Under Jet Review"] * 3
+    j.advance(30)
+    assert [await status(s) for s in ("restricted", "inactive", "fine")] == [
+        "Unauthorized",
+        "Excluded",
+        "Available for Purchase",
+    ]
+    assert (await j.c.get("/merchant-skus/restricted/salesdata")).status_code == 404
+    await j.c.put("/merchant-skus/inactive/status/archive", json={"is_archived": True})
+    assert await status("inactive") == "Archived"
+    r = await j.c.put(
+        "/merchant-skus/restricted", json={**VALID["validate_merchant_sku"], "brand": "Acme"}
+    )
+    assert r.status_code == 201, r.text
+    assert await status("restricted") == "Available for Purchase"
+
+
 async def test_sku_subresources(jet):
     c = jet.c
     await jet.product()
@@ -373,11 +400,14 @@ async def test_returns(jet):
     oid, item = order["merchant_order_id"], order["order_items"][0]["order_item_id"]
     url = (await c.get(f"/returns/generate/{oid}")).json()["url"]
     rid = url.split("/")[-1]
+    assert url in (await c.get("/returns/created")).json()["return_urls"]
     ret = (await c.get(url)).json()
     assert (
         ret["return_status"] == "created" and ret["return_merchant_SKUs"][0]["return_quantity"] == 1
     )
-    assert url in (await c.get("/returns/created")).json()["return_urls"]
+    # read once and no review delay: Jet has acted, the return is in progress
+    assert (await c.get(url)).json()["return_status"] == "inprogress"
+    assert (await c.get("/returns/created")).json()["return_urls"] == []
     body = {
         "merchant_order_id": oid,
         "agree_to_return_charge": True,
@@ -411,10 +441,52 @@ async def test_returns(jet):
     )
     for path in ("completed%20by%20merchant", "completedByMerchant"):
         assert url in (await c.get(f"/returns/{path}")).json()["return_urls"]
-    assert (await c.get("/returns/created")).json()["return_urls"] == []
+    assert (await c.get("/returns/inprogress")).json()["return_urls"] == []
     assert (await c.put(f"/returns/{rid}/complete", json=body)).status_code == 400
     assert (await c.get("/returns/bogus")).status_code == 404
     assert (await c.get("/returns/state/" + "0" * 32)).status_code == 404
+
+
+async def test_return_in_progress_after_review_delay():
+    j = jet_for(make_settings(review_delay_seconds=60))
+    await j.login()
+    await j.product()
+    order = await j.order(qty=1)
+    j.advance(60)  # the order becomes ready
+    await j.ack(order)
+    oid = order["merchant_order_id"]
+    ship = VALID["validate_shipped"]
+    assert (await j.c.put(f"/orders/{oid}/shipped", json=ship)).status_code == 201
+    url = (await j.c.get(f"/returns/generate/{oid}")).json()["url"]
+    seen = [(await j.c.get(url)).json()["return_status"] for _ in range(2)]
+    assert seen == ["created", "created"]  # read, but Jet has not acted yet
+    j.advance(59)
+    assert url in (await j.c.get("/returns/created")).json()["return_urls"]
+    j.advance(1)
+    assert (await j.c.get("/returns/created")).json()["return_urls"] == []
+    assert url in (await j.c.get("/returns/inprogress")).json()["return_urls"]
+    assert url in (await j.c.get("/returns/acknowledged")).json()["return_urls"]  # NODE's name
+    ret = (await j.c.get(url)).json()
+    assert ret["return_status"] == "inprogress"
+    item = ret["return_merchant_SKUs"][0]
+    body = {**VALID["validate_complete_return"], "merchant_order_id": oid}
+    body["items"] = [
+        {**body["items"][0], "order_item_id": item["order_item_id"],
+         "refund_amount": item["requested_refund_amount"]}
+    ]  # fmt: skip
+    assert (await j.c.put(f"/returns/{url.split('/')[-1]}/complete", json=body)).status_code == 201
+    assert (await j.c.get(url)).json()["return_status"] == "completed by merchant"
+    assert (await j.c.get("/returns/inprogress")).json()["return_urls"] == []
+
+
+async def test_unread_return_stays_created():
+    j = jet_for(make_settings())
+    await j.login()
+    order = await _shipped_order(j)
+    url = (await j.c.get(f"/returns/generate/{order['merchant_order_id']}")).json()["url"]
+    j.advance(3600)  # however long: Jet acts only once the merchant has read the return
+    assert url in (await j.c.get("/returns/created")).json()["return_urls"]
+    assert (await j.c.get(url)).json()["return_status"] == "created"
 
 
 async def test_refunds(jet):
@@ -425,7 +497,7 @@ async def test_refunds(jet):
     body["items"][0]["order_item_id"] = order["order_items"][0]["order_item_id"]
     body["items"][0]["order_return_refund_qty"] = 2
     r = await c.post(f"/refunds/{oid}/r-1", json=body)
-    assert r.status_code == 400 and "more than the 1 shipped" in r.json()["errors"][0]
+    assert r.status_code == 400 and "more than the 1 ordered" in r.json()["errors"][0]
     body["items"][0]["order_return_refund_qty"] = 1
     r = await c.post(f"/refunds/{oid}/r-1", json=body)
     assert r.status_code == 200 and r.json()["refund_status"] == "created"
@@ -439,6 +511,39 @@ async def test_refunds(jet):
     assert f"/refunds/state/{refund_id}" in (await c.get("/refunds/Accepted")).json()["refund_urls"]
     assert (await c.get("/refunds/bogus")).status_code == 404
     assert (await c.post(f"/refunds/{'0' * 32}/r-2", json=body)).status_code == 404
+
+
+async def test_refunds_conflicting_with_policy_are_rejected(jet):
+    c = jet.c
+    await jet.product()
+    order = await jet.order(qty=2)  # 2 × 38.00: the line's price is 76.00
+    oid, item = order["merchant_order_id"], order["order_items"][0]["order_item_id"]
+    await jet.ack(order)
+    assert (
+        await c.put(f"/orders/{oid}/shipped", json=VALID["validate_shipped"])
+    ).status_code == 201
+
+    async def refund(alt: str, qty: int, principal: float) -> str:
+        body = json.loads(json.dumps(VALID["validate_refund"]))
+        body["items"][0].update(order_item_id=item, order_return_refund_qty=qty,
+                                total_quantity_returned=qty)  # fmt: skip
+        body["items"][0]["refund_amount"]["principal"] = principal
+        r = await c.post(f"/refunds/{oid}/{alt}", json=body)
+        assert r.status_code == 200 and r.json()["refund_status"] == "created", r.text
+        return r.json()["refund_authorization_id"]
+
+    unshipped = await refund("r-units", 2, 10.0)  # 2 units refunded, 1 shipped
+    too_much = await refund("r-money", 1, 76.01)
+    fine = await refund("r-ok", 1, 38.0)  # the rejected refunds do not count against it
+    second = await refund("r-again", 1, 1.0)  # with r-ok: 2 units refunded, 1 shipped
+    jet.advance(4)  # two processing steps, no reads needed
+    rejected = (await c.get("/refunds/rejected")).json()["refund_urls"]
+    assert sorted(rejected) == sorted(f"/refunds/state/{r}" for r in (unshipped, too_much, second))
+    assert (await c.get("/refunds/accepted")).json()["refund_urls"] == [f"/refunds/state/{fine}"]
+    view = (await c.get(f"/refunds/state/{too_much}")).json()
+    assert view["refund_status"] == "rejected - refund conflicts with returns policy"
+    assert not any(k.startswith("_") for k in view)
+    assert (await c.get(f"/refunds/state/{fine}")).json()["refund_status"] == "accepted"
 
 
 async def test_auto_orders():

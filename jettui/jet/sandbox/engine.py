@@ -1,6 +1,12 @@
 """Sandbox core: credentials, products, bulk files and taxonomy. States are computed lazily
 from timestamps (and, for files and refunds, from the number of reads), so the same rules hold
-in-process and over HTTP without background tasks."""
+in-process and over HTTP without background tasks.
+
+Product review (section 3): an incomplete listing is Missing Listing Data; a complete one is
+Under Jet Review until ``review_delay_seconds`` have passed, then Jet's verdict shows:
+Unauthorized for a brand on :data:`RESTRICTED_BRANDS`, Excluded for the policy-excluded tax
+code :data:`EXCLUDED_TAX_CODE`, else Available for Purchase once some node has stock.
+Archived wins over everything."""
 
 from __future__ import annotations
 
@@ -22,6 +28,10 @@ from jettui.jet.sandbox.db import StateDB
 UPLOAD_TOKEN_SECONDS = 600
 PROCESS_STEP_SECONDS = 2.0  # files and refunds move one state per step, or per read
 MAX_ERROR_EXCERPT = 20
+# Brands this sandbox's Jet has not authorised the merchant to sell (compared ignoring case).
+RESTRICTED_BRANDS = frozenset({"restricted brand co"})
+# AERO ProductTaxCode's "N/A - Inactive": the one policy exclusion the sandbox applies.
+EXCLUDED_TAX_CODE = "N/A - Inactive"
 
 
 class ApiError(Exception):
@@ -128,7 +138,14 @@ class SandboxCore:
         reviewed = (
             self.clock() - doc["complete_since"] >= self.settings.sandbox.review_delay_seconds
         )
-        if reviewed and sum(doc.get("inventory", {}).values()) > 0:
+        if not reviewed:
+            return ProductStatus.UNDER_REVIEW, []
+        listing = doc["listing"]
+        if str(listing.get("brand", "")).strip().lower() in RESTRICTED_BRANDS:
+            return ProductStatus.UNAUTHORIZED, []
+        if listing.get("product_tax_code") == EXCLUDED_TAX_CODE:
+            return ProductStatus.EXCLUDED, []
+        if sum(doc.get("inventory", {}).values()) > 0:
             return ProductStatus.AVAILABLE, []
         return ProductStatus.UNDER_REVIEW, []
 

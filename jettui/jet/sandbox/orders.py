@@ -1,4 +1,17 @@
-"""Sandbox orders, returns and refunds (sections 2.4–2.6, 2.9, state machines of section 3)."""
+"""Sandbox orders, returns and refunds (sections 2.4–2.6, 2.9, state machines of section 3).
+
+Returns: ``created`` → ``inprogress`` when Jet acts, which the sandbox decides lazily: once the
+merchant has read the return's detail and ``review_delay_seconds`` have passed since Jet
+created it (so ``created`` is always seen at least once) → ``completed by merchant`` on PUT
+complete (allowed from ``created`` or ``inprogress``).
+
+Refunds: POST refuses with 400 what contradicts the order itself (an item not in the order,
+more units than were ordered, a reused ``alt_refund_id``). What conflicts with the returns
+policy is accepted at POST and ends ``rejected - refund conflicts with returns policy``
+instead of ``accepted``: refunding units that were never shipped, or more money (per amount
+component) than the item's price, counting the earlier refunds of the item that were not
+rejected. The verdict is fixed at POST, so later shipments do not change it.
+"""
 
 from __future__ import annotations
 
@@ -119,7 +132,7 @@ class Sandbox(SandboxCore):
         return doc
 
     def order_view(self, order_id: str) -> dict[str, Any]:
-        return {k: v for k, v in self.order(order_id).items() if not k.startswith("_")}
+        return _public(self.order(order_id))
 
     def list_orders(
         self, status: str, tag: str | None = None, include: bool = True
@@ -262,22 +275,37 @@ class Sandbox(SandboxCore):
             "alt_order_id": order.get("alt_order_id"), "return_date": iso(now),
             "return_status": str(ReturnStatus.CREATED), "shipping_carrier": "UPS",
             "tracking_number": f"1Z{rng.randrange(10**15, 10**16)}", "refund_without_return": False,
-            "merchant_return_charge": 0, "return_merchant_SKUs": items,
+            "merchant_return_charge": 0, "return_merchant_SKUs": items, "_created": now,
         }  # fmt: skip
         with self.db.transaction():
             self.db.put("return", return_id, doc, now)
         return {"url": f"/returns/state/{return_id}"}
 
-    def return_view(self, return_id: str) -> dict[str, Any]:
+    def _return(self, return_id: str) -> dict[str, Any]:
+        """The return document, moved to ``inprogress`` when Jet has acted (module docstring)."""
         doc = self.db.get("return", return_id)
         if doc is None:
             raise ApiError(404, f"return '{return_id}' not found")
+        acts_at = doc.get("_created", 0.0) + self.settings.sandbox.review_delay_seconds
+        if (doc["return_status"] == ReturnStatus.CREATED and doc.get("_seen")
+                and self.clock() >= acts_at):  # fmt: skip
+            doc["return_status"] = str(ReturnStatus.IN_PROGRESS)
+            with self.db.transaction():
+                self.db.put("return", return_id, doc, doc.get("_created", 0.0))
         return doc
+
+    def return_view(self, return_id: str) -> dict[str, Any]:
+        doc = self._return(return_id)
+        if not doc.get("_seen"):
+            doc["_seen"] = self.clock()  # the merchant has read it: Jet may act from now on
+            with self.db.transaction():
+                self.db.put("return", return_id, doc, doc.get("_created", 0.0))
+        return _public(doc)
 
     def list_returns(self, status: str) -> dict[str, Any]:
         key = status.replace(" ", "").lower()
         wanted = {k.replace(" ", ""): v for k, v in RETURN_STATUS_PATHS.items()}
-        docs = self.db.all("return")
+        docs = [self._return(d["merchant_return_authorization_id"]) for d in self.db.all("return")]
         if key in wanted:
             picked = [d for d in docs if d["return_status"] == wanted[key]]
         elif key == "refundcustomerwithoutreturn":
@@ -290,20 +318,15 @@ class Sandbox(SandboxCore):
                                 for d in picked[:MAX_LIST]]}  # fmt: skip
 
     def complete_return(self, return_id: str, body: Any) -> None:
-        doc = self.return_view(return_id)
+        doc = self._return(return_id)
         refuse(models.validate_complete_return(body))
         if doc["return_status"] == ReturnStatus.COMPLETED_BY_MERCHANT:
             raise ApiError(400, "return is already completed by merchant")
         if body["merchant_order_id"] != doc["merchant_order_id"]:
             raise ApiError(400, "merchant_order_id: does not match the return's order")
         known = {i["order_item_id"]: i for i in doc["return_merchant_SKUs"]}
-        errors = []
-        for n, item in enumerate(body["items"]):
-            where = f"items[{n}]"
-            ret = known.get(item["order_item_id"])
-            if ret is None:
-                errors.append(f"{where}.order_item_id: not part of this return")
-                continue
+        matched, errors = _match_items(body["items"], known, "not part of this return")
+        for where, item, ret in matched:
             for key in ("order_return_refund_qty", "total_quantity_returned"):
                 if item[key] > ret["return_quantity"]:
                     errors.append(f"{where}.{key}: {item[key]} is more than the "
@@ -331,36 +354,50 @@ class Sandbox(SandboxCore):
                for r in self.db.all("refund")):  # fmt: skip
             raise ApiError(400, f"alt_refund_id: '{alt_refund_id}' was already used for this order")
         items = {i["order_item_id"]: i for i in order["order_items"]}
-        errors = []
-        for n, item in enumerate(body["items"]):
-            where = f"items[{n}]"
-            ordered = items.get(item["order_item_id"])
-            if ordered is None:
-                errors.append(f"{where}.order_item_id: not part of order '{order_id}'")
-                continue
-            shipped = order["_done"].get(ordered["merchant_sku"], {}).get("shipped", 0)
-            if item["order_return_refund_qty"] > shipped:
-                errors.append(f"{where}.order_return_refund_qty: {item['order_return_refund_qty']} is "
-                              f"more than the {shipped} shipped")  # fmt: skip
-            price = ordered["item_price"]
-            limit = {"principal": price["base_price"], "tax": price["item_tax"],
-                     "shipping_cost": price["item_shipping_cost"], "shipping_tax": price["item_shipping_tax"]}  # fmt: skip
-            errors += _over_amounts(item["refund_amount"], limit, where)
+        matched, errors = _match_items(body["items"], items, f"not part of order '{order_id}'")
+        for where, item, ordered in matched:
+            qty, ordered_qty = item["order_return_refund_qty"], ordered["request_order_quantity"]
+            if qty > ordered_qty:
+                errors.append(f"{where}.order_return_refund_qty: {qty} is more than the "
+                              f"{ordered_qty} ordered")  # fmt: skip
         refuse(errors)
         refund_id = new_jet_id()
         now = self.clock()
         doc = {"refund_authorization_id": refund_id, "alt_refund_id": alt_refund_id,
                "merchant_order_id": order_id, "reference_order_id": order["reference_order_id"],
                "alt_order_id": order.get("alt_order_id"), "reference_merchant_order_id": order_id,
-               "items": body["items"], "_created": now, "_reads": 0}  # fmt: skip
+               "items": body["items"], "_created": now, "_reads": 0,
+               "_conflicts": self._policy_conflicts(order, matched)}  # fmt: skip
         with self.db.transaction():
             self.db.put("refund", refund_id, doc, now)
         return {"refund_authorization_id": refund_id, "alt_refund_id": alt_refund_id,
                 "refund_status": str(RefundStatus.CREATED)}  # fmt: skip
 
+    def _policy_conflicts(self, order: dict[str, Any], matched: list[_Match]) -> list[str]:
+        """Why Jet will reject this refund (empty: it will be accepted): units never shipped or
+        money beyond the item's price, earlier refunds of the item that stand included."""
+        standing = [i for r in self.db.all("refund")
+                    if r["merchant_order_id"] == order["merchant_order_id"] and not r.get("_conflicts")
+                    for i in r["items"]]  # fmt: skip
+        problems = []
+        for where, item, ordered in matched:
+            same = [i for i in standing if i["order_item_id"] == item["order_item_id"]] + [item]
+            units = sum(i["order_return_refund_qty"] for i in same)
+            shipped = order["_done"].get(ordered["merchant_sku"], {}).get("shipped", 0)
+            if units > shipped:
+                problems.append(f"{where}.order_return_refund_qty: {units} unit(s) refunded in "
+                                f"all, {shipped} shipped")  # fmt: skip
+            price = ordered["item_price"]
+            limit = {"principal": price["base_price"], "tax": price["item_tax"],
+                     "shipping_cost": price["item_shipping_cost"], "shipping_tax": price["item_shipping_tax"]}  # fmt: skip
+            total = {k: sum(i["refund_amount"][k] for i in same) for k in AMOUNT_KEYS}
+            problems += _over_amounts(total, limit, where)
+        return problems
+
     def _refund_status(self, doc: dict[str, Any]) -> str:
         step = progress(doc["_created"], doc["_reads"], self.clock(), 2)
-        return str([RefundStatus.CREATED, RefundStatus.PROCESSING, RefundStatus.ACCEPTED][step])
+        final = RefundStatus.REJECTED_POLICY if doc.get("_conflicts") else RefundStatus.ACCEPTED
+        return str([RefundStatus.CREATED, RefundStatus.PROCESSING, final][step])
 
     def refund_view(self, refund_id: str) -> dict[str, Any]:
         with self.db.transaction():
@@ -369,9 +406,7 @@ class Sandbox(SandboxCore):
                 raise ApiError(404, f"refund '{refund_id}' not found")
             doc["_reads"] += 1  # each read moves the refund one state on
             self.db.put("refund", refund_id, doc, doc["_created"])
-        view = {k: v for k, v in doc.items() if not k.startswith("_")}
-        view["refund_status"] = self._refund_status(doc)
-        return view
+        return {**_public(doc), "refund_status": self._refund_status(doc)}
 
     def list_refunds(self, status: str) -> dict[str, Any]:
         key = status.lower()
@@ -383,6 +418,29 @@ class Sandbox(SandboxCore):
                 f"/refunds/state/{d['refund_authorization_id']}" for d in picked[:MAX_LIST]
             ]
         }
+
+
+_Match = tuple[str, dict[str, Any], dict[str, Any]]  # (where, item sent, item known)
+
+
+def _match_items(
+    items: list[dict[str, Any]], known: dict[str, dict[str, Any]], unknown: str
+) -> tuple[list[_Match], list[str]]:
+    """Pair each sent item with the known item of its ``order_item_id``; errors for the rest."""
+    matched: list[_Match] = []
+    errors: list[str] = []
+    for n, item in enumerate(items):
+        found = known.get(item["order_item_id"])
+        if found is None:
+            errors.append(f"items[{n}].order_item_id: {unknown}")
+        else:
+            matched.append((f"items[{n}]", item, found))
+    return matched, errors
+
+
+def _public(doc: dict[str, Any]) -> dict[str, Any]:
+    """A stored document without the sandbox's own ``_`` keys."""
+    return {k: v for k, v in doc.items() if not k.startswith("_")}
 
 
 def _over_amounts(amount: dict[str, Any], limit: dict[str, Any], where: str) -> list[str]:
