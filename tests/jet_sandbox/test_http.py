@@ -70,3 +70,10 @@ async def test_http_round_trip(base_url):
             "/merchant-skus/h-1", json={**VALID["validate_merchant_sku"], "product_title": "abc"}
         )
         assert r.status_code == 400 and r.json()["errors"][0].startswith("product_title:")
+        # no SKU, or a SKU split by an encoded '/': no resource, the usual errors body
+        for path in ("/merchant-skus/", "/merchant-skus/a%2Fb"):
+            r = await c.put(path, json=VALID["validate_merchant_sku"])
+            assert r.status_code == 404, (path, r.text)
+            assert r.json()["errors"] == [
+                f"No HTTP resource was found that matches the request URI '/api{path}'."
+            ]

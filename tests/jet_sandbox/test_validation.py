@@ -4,6 +4,7 @@ payload with 400 and an errors array naming it."""
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import pytest
 
@@ -70,13 +71,37 @@ async def _send(jet, name, payload):
 )
 async def test_sandbox_refuses(jet, name, payload, fragment):
     if name == "validate_merchant_sku_id":
-        if not payload:
-            pytest.skip("an empty SKU cannot be put in a URL path")
-        r = await jet.c.put(
-            f"/merchant-skus/{payload.replace('/', '%2F')}", json=VALID["validate_merchant_sku"]
-        )
-        assert r.status_code in (400, 404)  # a '/' splits the path: no such route
+        r = await _put_sku(jet, payload)
+        if not payload or "/" in payload:  # no SKU in the path, or a path the SKU splits
+            assert r.status_code == 404, r.text
+            assert r.json()["errors"] == [
+                "No HTTP resource was found that matches the request URI "
+                f"'/api/merchant-skus/{quote(payload, safe='')}'."
+            ]
+        else:
+            assert r.status_code == 400, r.text
+            assert any(fragment in e for e in r.json()["errors"]), r.json()
         return
     r = await _send(jet, name, payload)
     assert r.status_code == 400, r.text
     assert any(fragment in e for e in r.json()["errors"]), r.json()
+
+
+async def _put_sku(jet, sku: str):
+    return await jet.c.put(
+        f"/merchant-skus/{quote(sku, safe='')}", json=VALID["validate_merchant_sku"]
+    )
+
+
+async def test_encoded_slash_reaches_no_other_resource(jet):
+    await jet.product("x")
+    r = await jet.c.put("/merchant-skus/x%2Fimage", json={"main_image_url": "https://e.com/b.png"})
+    assert r.status_code == 404 and r.json()["errors"]
+    assert (await jet.c.get("/merchant-skus/x")).json()["main_image_url"] != "https://e.com/b.png"
+
+
+async def test_unsupported_method_answers_405_with_errors(jet):
+    r = await jet.c.put("/merchant-skus", json=VALID["validate_merchant_sku"])
+    assert r.status_code == 405
+    assert set(r.headers["Allow"].split(", ")) == {"GET", "HEAD"}
+    assert r.json()["errors"] == ["The requested resource does not support http method 'PUT'."]

@@ -52,6 +52,31 @@ async def _body(request: Request) -> Any:
         raise ApiError(400, "body: not valid JSON") from None
 
 
+# Jet ran on ASP.NET Web API (its 401 text is that framework's); unknown routes and methods get
+# that framework's wording (I), in the sandbox's usual errors body.
+async def _not_found(request: Request, exc: Exception) -> Response:
+    path = _raw_path(request).decode("latin-1") or request.url.path
+    return _errors(404, [f"No HTTP resource was found that matches the request URI "
+                         f"'{path}'."])  # fmt: skip
+
+
+async def _not_allowed(request: Request, exc: Exception) -> Response:
+    headers = getattr(exc, "headers", None)
+    return _errors(405, [f"The requested resource does not support http method "
+                         f"'{request.method}'."], headers)  # fmt: skip
+
+
+def _encoded_slash(request: Request) -> bool:
+    """A '%2F' in the path: a merchant SKU never holds '/', so no resource matches (without
+    this check 'x%2Fimage' would reach the image of SKU 'x')."""
+    return b"%2f" in _raw_path(request).lower()
+
+
+def _raw_path(request: Request) -> bytes:
+    """The path as sent (httpx's in-process transport appends the query string)."""
+    return request.scope.get("raw_path", b"").split(b"?", 1)[0]
+
+
 def _faults(sb: Sandbox) -> Response | None:
     cfg = sb.settings.sandbox
     if cfg.rate_limit_every > 0:
@@ -72,6 +97,8 @@ def _authorized(sb: Sandbox, request: Request) -> bool:
 
 def endpoint(handler: Handler, *, auth: bool = True, faults: bool = True) -> Callable:
     async def run(request: Request) -> Response:
+        if _encoded_slash(request):
+            return await _not_found(request, ValueError())
         sb = request.app.state.lazy.get()
         if sb.settings.sandbox.latency_ms:
             await asyncio.sleep(sb.settings.sandbox.latency_ms / 1000)
@@ -306,6 +333,7 @@ ROUTES = [
 
 def create_app(settings: Settings) -> Starlette:
     """The Jet sandbox as an ASGI app; its state opens on the first request."""
-    app = Starlette(routes=ROUTES)
+    app = Starlette(routes=ROUTES, exception_handlers={404: _not_found, 405: _not_allowed})
+    app.router.redirect_slashes = False  # 'merchant-skus/' is no SKU: 404, not a redirect
     app.state.lazy = _Lazy(settings)
     return app
