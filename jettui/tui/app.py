@@ -108,7 +108,12 @@ class JettuiApp(App[int]):
 
     # --- settings and store -----------------------------------------------------------------
     def apply_settings(self, settings: Settings) -> None:
-        """Use freshly saved settings: new header, new store connection on next use."""
+        """Use freshly saved settings: new header and theme, new store connection on next use."""
+        if (
+            settings.tui.theme != self.settings.tui.theme
+            and settings.tui.theme in self.available_themes
+        ):
+            self.theme = settings.tui.theme
         self.settings = settings
         self.sub_title = describe_target(settings)
         with self._db_lock:

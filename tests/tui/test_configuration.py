@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.widgets import Input, Select, Static, Switch
 
 from jettui.config import SECTIONS, Settings, load_settings
+from jettui.tui.screens.base import GridTable
 from jettui.tui.screens.configuration import ConfigurationScreen, field_id
 
 from .conftest import make_app
@@ -113,3 +114,24 @@ async def test_cross_field_rule_from_config_is_shown(settings_path: Path, settin
         problems = str(screen.query_one("#problems", Static).content)
         assert "pricing.increment_amount: a percent increment must be above -100" in problems
         assert settings_path.read_bytes() == before
+
+
+async def test_saved_settings_reach_the_other_panels(settings_path: Path, demo_settings) -> None:
+    """Switching cron.fetch_orders off shows on the cron panel without a restart; theme too."""
+    app = make_app(demo_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("8")
+        await app.workers.wait_for_complete()
+        await _open_form(pilot)
+        await _type_into(pilot, "cron.fetch_orders", "0")
+        app.screen.query_one(f"#{field_id('tui.theme')}", Select).value = "jettui-16"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.theme == "jettui-16"
+        await pilot.press("escape", "8")
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        rows = dict(app.screen.query_one(GridTable).source.fetch("", None, False, 0, 10))
+        assert rows["fetch-orders"][1] == "off"

@@ -17,6 +17,7 @@ from jettui.tui.panels import PANELS, PANELS_BY_ID
 from jettui.tui.widgets.bulk_table import BulkTable
 
 if TYPE_CHECKING:
+    from jettui.config import Settings
     from jettui.services.listing import PageSource
     from jettui.tui.app import JettuiApp
 
@@ -115,14 +116,21 @@ class GridPanel(PanelScreen):
     def on_mount(self) -> None:
         self.load()
 
+    def on_screen_resume(self) -> None:
+        if self._loaded_with is not None and self._loaded_with is not self.app.settings:
+            self.load()  # the configuration screen saved new settings meanwhile
+
     def action_reload(self) -> None:
         self.load()
 
     def make_source(self, db: object) -> PageSource:
         raise NotImplementedError
 
+    _loaded_with: Settings | None = None
+
     @work(thread=True, exclusive=True, group="panel-load", exit_on_error=False)
     def load(self) -> None:
+        self._loaded_with = self.app.settings
         try:
             source = self.make_source(self.app.database())
             count = source.count("")
