@@ -69,6 +69,18 @@ class _HideBlobSignatures(logging.Filter):
 
 logging.getLogger("httpx").addFilter(_HideBlobSignatures())
 
+# Per-SKU writes: path suffix → (validator of the body, how errors name the write).
+_SKU_WRITES: dict[str, tuple[Callable[[dict[str, Any]], list[str]], str]] = {
+    "": (models.validate_merchant_sku, "SKU '{sku}'"),
+    "/image": (models.validate_image, "images of '{sku}'"),
+    "/price": (models.validate_price, "price of '{sku}'"),
+    "/inventory": (models.validate_inventory, "inventory of '{sku}'"),
+    "/variation": (models.validate_variation, "variation of '{sku}'"),
+    "/shippingexception": (models.validate_shipping_exception, "shipping exception of '{sku}'"),
+    "/returnsexception": (models.validate_returns_exception, "returns exception of '{sku}'"),
+    "/status/archive": (models.validate_archive, "archive of '{sku}'"),
+}
+
 # Connection failures where the request certainly never reached the server.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -368,48 +380,43 @@ class JetClient:
         self._check("merchant SKU", models.validate_merchant_sku_id(sku))
         return f"merchant-skus/{_seg(sku)}{suffix}"
 
+    async def _write_sku(
+        self, sku: str, suffix: str, payload: Mapping[str, Any], method: str = "PUT"
+    ) -> None:
+        validator, what = _SKU_WRITES[suffix]
+        path = self._sku_path(sku, suffix)
+        await self._write(method, path, payload, validator, what.format(sku=sku))
+
     # ------------------------------------------------------ 2.1 merchant SKUs
 
     async def put_sku(self, sku: str, product: Mapping[str, Any]) -> None:
-        path = self._sku_path(sku)
-        await self._write("PUT", path, product, models.validate_merchant_sku, f"SKU '{sku}'")
+        await self._write_sku(sku, "", product)
 
     async def get_sku(self, sku: str) -> dict[str, Any]:
         return await self._get_dict(self._sku_path(sku))
 
     async def put_image(self, sku: str, images: Mapping[str, Any]) -> None:
-        path = self._sku_path(sku, "/image")
-        await self._write("PUT", path, images, models.validate_image, f"images of '{sku}'")
+        await self._write_sku(sku, "/image", images)
 
     async def put_price(self, sku: str, price: Mapping[str, Any]) -> None:
-        path = self._sku_path(sku, "/price")
-        await self._write("PUT", path, price, models.validate_price, f"price of '{sku}'")
+        await self._write_sku(sku, "/price", price)
 
     async def get_price(self, sku: str) -> dict[str, Any]:
         return await self._get_dict(self._sku_path(sku, "/price"))
 
     async def put_inventory(self, sku: str, inventory: Mapping[str, Any]) -> None:
         """Replace the inventory of every node (PUT)."""
-        path = self._sku_path(sku, "/inventory")
-        await self._write(
-            "PUT", path, inventory, models.validate_inventory, f"inventory of '{sku}'"
-        )
+        await self._write_sku(sku, "/inventory", inventory)
 
     async def patch_inventory(self, sku: str, inventory: Mapping[str, Any]) -> None:
         """Change only the listed nodes (PATCH)."""
-        path = self._sku_path(sku, "/inventory")
-        await self._write(
-            "PATCH", path, inventory, models.validate_inventory, f"inventory of '{sku}'"
-        )
+        await self._write_sku(sku, "/inventory", inventory, "PATCH")
 
     async def get_inventory(self, sku: str) -> dict[str, Any]:
         return await self._get_dict(self._sku_path(sku, "/inventory"))
 
     async def put_variation(self, parent_sku: str, variation: Mapping[str, Any]) -> None:
-        path = self._sku_path(parent_sku, "/variation")
-        await self._write(
-            "PUT", path, variation, models.validate_variation, f"variation of '{parent_sku}'"
-        )
+        await self._write_sku(parent_sku, "/variation", variation)
 
     async def get_variation(self, parent_sku: str) -> dict[str, Any]:
         """The variation group; ``children_skus`` is always a list of SKU strings (Jet's reader
@@ -422,36 +429,20 @@ class JetClient:
         return data
 
     async def put_shipping_exception(self, sku: str, exception: Mapping[str, Any]) -> None:
-        path = self._sku_path(sku, "/shippingexception")
-        await self._write(
-            "PUT",
-            path,
-            exception,
-            models.validate_shipping_exception,
-            f"shipping exception of '{sku}'",
-        )
+        await self._write_sku(sku, "/shippingexception", exception)
 
     async def get_shipping_exception(self, sku: str) -> dict[str, Any]:
         return await self._get_dict(self._sku_path(sku, "/shippingexception"))
 
     async def put_returns_exception(self, sku: str, exception: Mapping[str, Any]) -> None:
-        path = self._sku_path(sku, "/returnsexception")
-        await self._write(
-            "PUT",
-            path,
-            exception,
-            models.validate_returns_exception,
-            f"returns exception of '{sku}'",
-        )
+        await self._write_sku(sku, "/returnsexception", exception)
 
     async def get_returns_exception(self, sku: str) -> dict[str, Any]:
         return await self._get_dict(self._sku_path(sku, "/returnsexception"))
 
     async def archive(self, sku: str, archived: bool = True) -> None:
         """Archive (True) or unarchive (False) a SKU."""
-        path = self._sku_path(sku, "/status/archive")
-        body = {"is_archived": archived}
-        await self._write("PUT", path, body, models.validate_archive, f"archive of '{sku}'")
+        await self._write_sku(sku, "/status/archive", {"is_archived": archived})
 
     async def list_skus(self, offset: int = 0, limit: int = 100) -> list[str]:
         """Merchant SKUs, one page (parsed from ``sku_urls``)."""

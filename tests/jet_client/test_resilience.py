@@ -90,21 +90,18 @@ async def test_a_dropped_connection_then_success() -> None:
         assert (await jet.get_order(ORDER_ID))["status"] == "ready"
 
 
-async def test_refund_post_is_not_repeated_after_a_5xx() -> None:
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [(httpx.Response(500), JetServerError), (httpx.ReadTimeout("slow"), JetUnreachable)],
+    ids=["5xx", "read-timeout"],
+)
+async def test_refund_post_is_not_repeated_when_it_may_have_applied(
+    fault: Any, error: type[Exception]
+) -> None:
     fake = FakeJet()
-    fake.faults = [httpx.Response(500)]
+    fake.faults = [fault]
     async with fake.client() as jet:
-        with pytest.raises(JetServerError) as info:
-            await jet.create_refund(ORDER_ID, "r-1", REFUND)
-    assert info.value.may_have_applied
-    assert len(fake.api_requests) == 1
-
-
-async def test_refund_post_is_not_repeated_after_a_read_timeout() -> None:
-    fake = FakeJet()
-    fake.faults = [httpx.ReadTimeout("slow")]
-    async with fake.client() as jet:
-        with pytest.raises(JetUnreachable) as info:
+        with pytest.raises(error) as info:
             await jet.create_refund(ORDER_ID, "r-1", REFUND)
     assert info.value.may_have_applied
     assert len(fake.api_requests) == 1

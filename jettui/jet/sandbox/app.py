@@ -136,8 +136,17 @@ def _int_param(request: Request, name: str, default: int, lo: int) -> int:
 # ---- handlers (thin: the engine does the work) -----------------------------------------------
 
 
-async def token(sb: Sandbox, r: Request) -> Any:
-    return sb.issue_token(await _body(r))
+def call(method: str, *params: str, body: bool = False, **options: Any) -> Handler:
+    """A handler that calls ``Sandbox.<method>`` with the named path parameters, then the JSON
+    body when ``body``, then ``options``; a None result is answered as an empty 201."""
+
+    async def handle(sb: Sandbox, r: Request) -> Any:
+        args = [r.path_params[p] for p in params]
+        if body:
+            args.append(await _body(r))
+        return getattr(sb, method)(*args, **options)
+
+    return handle
 
 
 async def authcheck(sb: Sandbox, r: Request) -> Any:
@@ -150,34 +159,8 @@ async def nodes(sb: Sandbox, r: Request) -> Any:
                          "state": sb.settings.returns.state, "zip_code": sb.settings.returns.postcode}}]  # fmt: skip
 
 
-def _sku(r: Request) -> str:
-    return r.path_params["sku"]
-
-
-async def sku_put(sb: Sandbox, r: Request) -> Any:
-    sb.put_product(_sku(r), await _body(r))
-
-
-async def sku_get(sb: Sandbox, r: Request) -> Any:
-    return sb.product_view(_sku(r))
-
-
 async def sku_list(sb: Sandbox, r: Request) -> Any:
     return sb.sku_list(_int_param(r, "offset", 0, 0), _int_param(r, "limit", 100, 1))
-
-
-def _writer(method: str, **kwargs: Any) -> Handler:
-    async def handle(sb: Sandbox, r: Request) -> Any:
-        getattr(sb, method)(_sku(r), await _body(r), **kwargs)
-
-    return handle
-
-
-def _reader(method: str, *args: Any) -> Handler:
-    async def handle(sb: Sandbox, r: Request) -> Any:
-        return getattr(sb, method)(_sku(r), *args)
-
-    return handle
 
 
 async def upload_token(sb: Sandbox, r: Request) -> Any:
@@ -190,33 +173,13 @@ async def blob_put(sb: Sandbox, r: Request) -> Any:
     return Response(status_code=201)
 
 
-async def files_uploaded(sb: Sandbox, r: Request) -> Any:
-    return sb.file_uploaded(await _body(r))
-
-
-async def file_get(sb: Sandbox, r: Request) -> Any:
-    return sb.file_status(r.path_params["file_id"])
-
-
 async def tax_links(sb: Sandbox, r: Request) -> Any:
     return sb.taxonomy_links(r.path_params["version"], _int_param(r, "offset", 0, 0),
                              _int_param(r, "limit", 100, 1))  # fmt: skip
 
 
-async def tax_node(sb: Sandbox, r: Request) -> Any:
-    return sb.taxonomy_node(r.path_params["node_id"])
-
-
-async def tax_attrs(sb: Sandbox, r: Request) -> Any:
-    return sb.taxonomy_attributes(r.path_params["node_id"])
-
-
 async def orders_generate(sb: Sandbox, r: Request) -> Any:
     return {"order_urls": sb.generate_orders(r.path_params["count"], await _body(r))}
-
-
-async def orders_list(sb: Sandbox, r: Request) -> Any:
-    return sb.list_orders(r.path_params["status"])
 
 
 async def orders_tagged(sb: Sandbox, r: Request) -> Any:
@@ -226,108 +189,62 @@ async def orders_tagged(sb: Sandbox, r: Request) -> Any:
     return sb.list_orders(r.path_params["status"], r.path_params["tag"], include == "true")
 
 
-async def orders_directed(sb: Sandbox, r: Request) -> Any:
-    return sb.directed_cancels()
+def api(path: str, handler: Handler, method: str = "GET", **options: Any) -> Route:
+    """One route under /api; ``options`` go to :func:`endpoint`."""
+    return Route("/api" + path, endpoint(handler, **options), methods=[method])
 
 
-async def order_get(sb: Sandbox, r: Request) -> Any:
-    return sb.order_view(r.path_params["order_id"])
-
-
-def _order_writer(method: str) -> Handler:
-    async def handle(sb: Sandbox, r: Request) -> Any:
-        getattr(sb, method)(r.path_params["order_id"], await _body(r))
-
-    return handle
-
-
-async def returns_generate(sb: Sandbox, r: Request) -> Any:
-    return sb.generate_return(r.path_params["order_id"])
-
-
-async def returns_list(sb: Sandbox, r: Request) -> Any:
-    return sb.list_returns(r.path_params["status"])
-
-
-async def return_get(sb: Sandbox, r: Request) -> Any:
-    return sb.return_view(r.path_params["return_id"])
-
-
-async def return_complete(sb: Sandbox, r: Request) -> Any:
-    sb.complete_return(r.path_params["return_id"], await _body(r))
-
-
-async def refund_create(sb: Sandbox, r: Request) -> Any:
-    return sb.create_refund(
-        r.path_params["order_id"], r.path_params["alt_refund_id"], await _body(r)
-    )
-
-
-async def refund_get(sb: Sandbox, r: Request) -> Any:
-    return sb.refund_view(r.path_params["refund_id"])
-
-
-async def refunds_list(sb: Sandbox, r: Request) -> Any:
-    return sb.list_refunds(r.path_params["status"])
-
-
-SKU = "/api/merchant-skus/{sku}"
+SKU = "/merchant-skus/{sku}"
+ORDER = "/orders/{order_id}"
+TOKEN = call("issue_token", body=True)
 ROUTES = [
-    Route("/api/token", endpoint(token, auth=False, faults=TOKEN_FAULTS), methods=["POST"]),
-    Route("/api/Token", endpoint(token, auth=False, faults=TOKEN_FAULTS), methods=["POST"]),
-    Route("/api/authcheck", endpoint(authcheck), methods=["GET"]),
-    Route("/api/fulfillmentnodesbymerchantid", endpoint(nodes), methods=["GET"]),
-    Route("/api/merchant-skus", endpoint(sku_list), methods=["GET"]),
-    Route(SKU, endpoint(sku_put), methods=["PUT"]),
-    Route(SKU, endpoint(sku_get), methods=["GET"]),
-    Route(SKU + "/image", endpoint(_writer("put_image")), methods=["PUT"]),
-    Route(SKU + "/price", endpoint(_writer("put_price")), methods=["PUT"]),
-    Route(SKU + "/price", endpoint(_reader("price_view")), methods=["GET"]),
-    Route(SKU + "/inventory", endpoint(_writer("put_inventory")), methods=["PUT"]),
-    Route(SKU + "/inventory", endpoint(_writer("put_inventory", partial=True)), methods=["PATCH"]),
-    Route(SKU + "/inventory", endpoint(_reader("inventory_view")), methods=["GET"]),
-    Route(SKU + "/variation", endpoint(_writer("put_variation")), methods=["PUT"]),
-    Route(SKU + "/variation", endpoint(_reader("part_view", "variation")), methods=["GET"]),
-    Route(SKU + "/shippingexception", endpoint(_writer("put_shipping_exception")), methods=["PUT"]),
-    Route(
-        SKU + "/shippingexception",
-        endpoint(_reader("part_view", "shipping_exceptions")),
-        methods=["GET"],
-    ),
-    Route(SKU + "/returnsexception", endpoint(_writer("put_returns_exception")), methods=["PUT"]),
-    Route(
-        SKU + "/returnsexception",
-        endpoint(_reader("part_view", "returns_exception")),
-        methods=["GET"],
-    ),
-    Route(SKU + "/status/archive", endpoint(_writer("put_archive")), methods=["PUT"]),
-    Route(SKU + "/salesdata", endpoint(_reader("sales_data")), methods=["GET"]),
-    Route("/api/files/uploadToken", endpoint(upload_token), methods=["GET"]),
-    Route("/api/files/uploaded", endpoint(files_uploaded), methods=["POST"]),
-    Route("/api/files/{file_id}", endpoint(file_get), methods=["GET"]),
+    api("/token", TOKEN, "POST", auth=False, faults=TOKEN_FAULTS),
+    api("/Token", TOKEN, "POST", auth=False, faults=TOKEN_FAULTS),
+    api("/authcheck", authcheck),
+    api("/fulfillmentnodesbymerchantid", nodes),
+    api("/merchant-skus", sku_list),
+    api(SKU, call("put_product", "sku", body=True), "PUT"),
+    api(SKU, call("product_view", "sku")),
+    api(SKU + "/image", call("put_image", "sku", body=True), "PUT"),
+    api(SKU + "/price", call("put_price", "sku", body=True), "PUT"),
+    api(SKU + "/price", call("price_view", "sku")),
+    api(SKU + "/inventory", call("put_inventory", "sku", body=True), "PUT"),
+    api(SKU + "/inventory", call("put_inventory", "sku", body=True, partial=True), "PATCH"),
+    api(SKU + "/inventory", call("inventory_view", "sku")),
+    api(SKU + "/variation", call("put_variation", "sku", body=True), "PUT"),
+    api(SKU + "/variation", call("part_view", "sku", part="variation")),
+    api(SKU + "/shippingexception", call("put_shipping_exception", "sku", body=True), "PUT"),
+    api(SKU + "/shippingexception", call("part_view", "sku", part="shipping_exceptions")),
+    api(SKU + "/returnsexception", call("put_returns_exception", "sku", body=True), "PUT"),
+    api(SKU + "/returnsexception", call("part_view", "sku", part="returns_exception")),
+    api(SKU + "/status/archive", call("put_archive", "sku", body=True), "PUT"),
+    api(SKU + "/salesdata", call("sales_data", "sku")),
+    api("/files/uploadToken", upload_token),
+    api("/files/uploaded", call("file_uploaded", body=True), "POST"),
+    api("/files/{file_id}", call("file_status", "file_id")),
     Route("/blob/{file_id}", endpoint(blob_put, auth=False, faults=False), methods=["PUT"]),
-    Route("/api/taxonomy/links/{version}", endpoint(tax_links), methods=["GET"]),
-    Route("/api/taxonomy/nodes/{node_id:int}", endpoint(tax_node), methods=["GET"]),
-    Route("/api/taxonomy/nodes/{node_id:int}/attributes", endpoint(tax_attrs), methods=["GET"]),
-    Route("/api/orders/generate/{count:int}", endpoint(orders_generate), methods=["POST"]),
-    Route("/api/orders/directedCancel", endpoint(orders_directed), methods=["GET"]),
-    Route("/api/orders/withoutShipmentDetail/{order_id}", endpoint(order_get), methods=["GET"]),
-    Route(
-        "/api/orders/{order_id}/acknowledge",
-        endpoint(_order_writer("acknowledge")),
-        methods=["PUT"],
+    api("/taxonomy/links/{version}", tax_links),
+    api("/taxonomy/nodes/{node_id:int}", call("taxonomy_node", "node_id")),
+    api("/taxonomy/nodes/{node_id:int}/attributes", call("taxonomy_attributes", "node_id")),
+    api("/orders/generate/{count:int}", orders_generate, "POST"),
+    api("/orders/directedCancel", call("directed_cancels")),
+    api("/orders/withoutShipmentDetail/{order_id}", call("order_view", "order_id")),
+    api(ORDER + "/acknowledge", call("acknowledge", "order_id", body=True), "PUT"),
+    api(ORDER + "/shipped", call("ship", "order_id", body=True), "PUT"),
+    api(ORDER + "/tag", call("tag_order", "order_id", body=True), "PUT"),
+    api("/orders/{status}/{tag}/{include}", orders_tagged),
+    api("/orders/{status}", call("list_orders", "status")),
+    api("/returns/generate/{order_id}", call("generate_return", "order_id")),
+    api("/returns/state/{return_id}", call("return_view", "return_id")),
+    api("/returns/{return_id}/complete", call("complete_return", "return_id", body=True), "PUT"),
+    api("/returns/{status}", call("list_returns", "status")),
+    api("/refunds/state/{refund_id}", call("refund_view", "refund_id")),
+    api(
+        "/refunds/{order_id}/{alt_refund_id}",
+        call("create_refund", "order_id", "alt_refund_id", body=True),
+        "POST",
     ),
-    Route("/api/orders/{order_id}/shipped", endpoint(_order_writer("ship")), methods=["PUT"]),
-    Route("/api/orders/{order_id}/tag", endpoint(_order_writer("tag_order")), methods=["PUT"]),
-    Route("/api/orders/{status}/{tag}/{include}", endpoint(orders_tagged), methods=["GET"]),
-    Route("/api/orders/{status}", endpoint(orders_list), methods=["GET"]),
-    Route("/api/returns/generate/{order_id}", endpoint(returns_generate), methods=["GET"]),
-    Route("/api/returns/state/{return_id}", endpoint(return_get), methods=["GET"]),
-    Route("/api/returns/{return_id}/complete", endpoint(return_complete), methods=["PUT"]),
-    Route("/api/returns/{status}", endpoint(returns_list), methods=["GET"]),
-    Route("/api/refunds/state/{refund_id}", endpoint(refund_get), methods=["GET"]),
-    Route("/api/refunds/{order_id}/{alt_refund_id}", endpoint(refund_create), methods=["POST"]),
-    Route("/api/refunds/{status}", endpoint(refunds_list), methods=["GET"]),
+    api("/refunds/{status}", call("list_refunds", "status")),
 ]
 
 
