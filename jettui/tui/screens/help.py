@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.table import Table
@@ -36,20 +35,27 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-box"):
             yield Static(f"Help — {self._of.title or 'jettui'}", id="help-title")
             with VerticalScroll(id="help-body"):
-                yield Static(self._keys_table(), id="help-keys")
+                for n, table in enumerate(self._keys_tables()):
+                    yield Static(table, id=f"help-keys-{n}", classes="help-keys")
                 yield Static(self._panels_table(), id="help-panels")
                 yield Static(self._tips_table(), id="help-tips")
             yield Static(Text("escape closes", style="dim"), id="help-hint")
 
-    def _keys_table(self) -> Table:
-        """This screen's keys, then the table's (when it has one), then the global ones."""
-        table = _table("Keys")
-        groups: list[Iterable[BindingType]] = [getattr(self._of, "BINDINGS", [])]
-        if self._of.query(BulkTable):
-            groups.append(BulkTable.BINDINGS)
-        groups.append(self.app.BINDINGS)
-        seen: set[str] = set()
-        for bindings in groups:
+    def _keys_tables(self) -> list[Table]:
+        """This screen's keys, the table's (when it has one), then the global ones."""
+        groups: list[tuple[str, list[BindingType]]] = [
+            (self._of.title or "This screen", _class_bindings(type(self._of)))
+        ]
+        tables = self._of.query(BulkTable)
+        if tables:
+            groups.append(("Table", _class_bindings(type(tables.first()))))
+        groups.append(
+            ("Everywhere", [*self.app.BINDINGS, Binding("ctrl+p", "", "Command palette")])
+        )
+        out = []
+        for title, bindings in groups:
+            table = _table(title)
+            seen: set[str] = set()
             for binding in bindings:
                 if not isinstance(binding, Binding) or not binding.description:
                     continue
@@ -57,8 +63,8 @@ class HelpScreen(ModalScreen[None]):
                     continue
                 seen.add(binding.key)
                 table.add_row(self._keys_of(binding), binding.description)
-        table.add_row(self._keys_of(Binding("ctrl+p", "")), "Command palette")
-        return table
+            out.append(table)
+        return out
 
     def _keys_of(self, binding: Binding) -> str:
         if binding.key_display:
@@ -77,6 +83,14 @@ class HelpScreen(ModalScreen[None]):
         for key, text in TIPS:
             table.add_row(key, text)
         return table
+
+
+def _class_bindings(cls: type) -> list[BindingType]:
+    """BINDINGS of a class and its bases, the subclass's first (it overrides)."""
+    found: list[BindingType] = []
+    for klass in cls.__mro__:
+        found.extend(klass.__dict__.get("BINDINGS", []))
+    return found
 
 
 def _table(title: str) -> Table:
