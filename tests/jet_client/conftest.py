@@ -17,6 +17,7 @@ from jettui.config import Settings
 from jettui.jet.client import JetClient
 
 BACKOFF = 0.005  # keep retry sleeps short in tests
+_FIGURES = pytest.StashKey[list[str]]()
 
 
 def make_settings(state_file: Path | str, **sandbox: Any) -> Settings:
@@ -96,3 +97,18 @@ async def jet(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[J
         client = JetClient(settings, backoff_base=BACKOFF)
     async with client:
         yield client
+
+
+@pytest.fixture
+def ci_figures(request: pytest.FixtureRequest) -> Callable[[str], None]:
+    """Record a line for the run's terminal summary: CI runs ``pytest -q`` without ``-s``, so a
+    ``print`` in a passing test never reaches its log, but the summary does."""
+    return request.config.stash.setdefault(_FIGURES, []).append
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    figures = config.stash.get(_FIGURES, [])
+    if figures:
+        terminalreporter.section("Jet client figures")
+        for line in figures:
+            terminalreporter.write_line(line)

@@ -19,7 +19,7 @@ SKUS = 1000
 
 
 async def test_bulk_and_acknowledgements_survive_faults(
-    sandbox_settings: Callable[..., Settings],
+    sandbox_settings: Callable[..., Settings], ci_figures: Callable[[str], None]
 ) -> None:
     clean = sandbox_settings()
     async with open_jet_client(clean) as jet:  # setup without faults, same state file
@@ -53,8 +53,8 @@ async def test_bulk_and_acknowledgements_survive_faults(
         acknowledged = await jet.list_orders("acknowledged")
         stats = jet.stats
 
-    print(
-        f"\nfault run: {stats.calls} calls, {stats.retries} retries, {stats.server_errors} 500s, "
+    ci_figures(
+        f"fault run: {stats.calls} calls, {stats.retries} retries, {stats.server_errors} 500s, "
         f"{stats.rate_limited} 429s, {stats.token_refreshes} token fetches "
         f"in {time.monotonic() - started:.1f} s"
     )
