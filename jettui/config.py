@@ -513,7 +513,6 @@ def settings_to_dict(settings: Settings, reveal: bool = False) -> dict[str, dict
     return out
 
 
-
 def update_settings_file(path: str | os.PathLike[str], changes: dict[str, Any]) -> Settings:
     """Change ``section.key`` values in a settings file, keeping its comments and layout.
 
