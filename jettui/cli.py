@@ -280,12 +280,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from None
     if sys.stderr.isatty() and not args.json:
         print(file=sys.stderr)
-    summary = stats.as_dict() if hasattr(stats, "as_dict") else dict(vars(stats))
     if args.json:
-        emit_json({"ok": True, "database": settings.store.database_display, **summary})
+        emit_json({"ok": True, **stats.as_dict()})
     say(
-        f"demo store {settings.store.database_display}: "
-        + ", ".join(f"{k} {v}" for k, v in summary.items())
+        f"demo store {settings.store.database_display}: {stats.products} products in "
+        f"{stats.categories} categories, {stats.manufacturers} brands, {stats.option_products} with "
+        f"options; {stats.missing_codes} without a product code and {stats.invalid_codes} with a "
+        f"bad check digit (on purpose); built in {stats.seconds:.1f} s"
     )
     return EXIT_OK
 
