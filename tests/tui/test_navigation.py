@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Console
 from textual.command import CommandPalette
 from textual.widgets import Static
 
 from jettui.config import Settings
+from jettui.tui.app import JettuiApp
 from jettui.tui.panels import PANELS
 from jettui.tui.screens import SCREENS_BY_PANEL
+from jettui.tui.screens.go import GoScreen
 from jettui.tui.screens.help import HelpScreen
 
 from .conftest import make_app, settle
@@ -147,3 +151,43 @@ def test_ctrl_q_quits_and_every_binding_has_an_id() -> None:
         for binding in cls.BINDINGS:
             assert binding.id, f"{cls.__name__}: {binding.key} has no id"
     assert any(b.key == "ctrl+q" and b.action == "quit" for b in JettuiApp.BINDINGS)
+
+
+async def test_sidebar_only_on_wide_terminals(settings: Settings) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert not app.screen.query_one("#nav").display
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        nav = app.screen.query_one("#nav")
+        assert nav.display
+        nav.focus()
+        await pilot.press("down", "down", "enter")  # products → categories → orders
+        await pilot.pause()
+        assert app.current_mode == "orders"
+
+
+async def test_16_colour_terminal_starts_with_jettui16(settings: Settings) -> None:
+    app = JettuiApp(settings, environ={"TERM": "xterm"})
+    async with app.run_test(size=(80, 24)):
+        assert app.theme == "jettui-16"
+
+
+def test_snapshots_never_show_the_secret() -> None:
+    folder = Path(__file__).parent / "__snapshots__"
+    svgs = list(folder.rglob("*.svg"))
+    assert svgs
+    for svg in svgs:
+        assert "jetsecret" not in svg.read_text(encoding="utf-8"), svg.name
+
+
+async def test_go_menu_by_arrows_and_enter(settings: Settings) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+g", "down", "down", "enter")  # products → categories → orders
+        await pilot.pause()
+        assert app.current_mode == "orders"
+        assert not isinstance(app.screen, GoScreen)
+        await pilot.press("ctrl+g", "escape")
+        await pilot.pause()
+        assert app.current_mode == "orders" and not isinstance(app.screen, GoScreen)

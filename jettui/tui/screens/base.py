@@ -84,7 +84,8 @@ class PanelScreen(Screen):
     def _nav_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id and event.option.id != self.PANEL_ID:
-            self.app.run_action(f"goto('{event.option.id}')")
+            # via the app's queue: switching screens from inside this screen's handler deadlocks
+            self.app.call_later(self.app.run_action, f"goto('{event.option.id}')")
 
     def action_not_available(self, what: str, headless: str = "") -> None:
         """Bound to actions that arrive with later work: say so instead of pretending."""

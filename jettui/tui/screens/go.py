@@ -50,4 +50,5 @@ class GoScreen(ModalScreen[None]):
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.app.run_action(f"goto('{event.option.id}')")
+        # via the app's queue: popping this screen from inside its own handler deadlocks
+        self.app.call_later(self.app.run_action, f"goto('{event.option.id}')")
