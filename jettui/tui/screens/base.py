@@ -26,16 +26,6 @@ class NotAvailable(Exception):
     """A panel's data or action that later work provides; the message says what to do."""
 
 
-def listing_source(name: str, *args: object, unavailable: str, **kwargs: object) -> PageSource:
-    """Build ``jettui.services.listing.<name>``; NotAvailable while that source does not exist."""
-    from jettui.services import listing
-
-    source_class = getattr(listing, name, None)
-    if source_class is None:
-        raise NotAvailable(unavailable)
-    return source_class(*args, **kwargs)
-
-
 class GridTable(BulkTable):
     """BulkTable with a shorter footer: "a All" moves to the help screen (≤ 5 keys at 80 cols)."""
 

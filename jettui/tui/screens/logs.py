@@ -6,8 +6,8 @@ from typing import ClassVar
 
 from textual.binding import Binding
 
-from jettui.services.listing import PageSource
-from jettui.tui.screens.base import GridPanel, NotAvailable, listing_source
+from jettui.services.listing import EventSource, PageSource
+from jettui.tui.screens.base import GridPanel, NotAvailable
 
 
 class LogsScreen(GridPanel):
@@ -23,4 +23,4 @@ class LogsScreen(GridPanel):
     def make_source(self, db: object) -> PageSource:
         if not self.app.settings.log.enabled:
             raise NotAvailable("Logging is off (log.enabled: false) — turn it on in Configuration.")
-        return listing_source("EventSource", db, unavailable=self.EMPTY_TEXT)
+        return EventSource(db)

@@ -6,8 +6,12 @@ from typing import ClassVar
 
 from textual.binding import Binding
 
-from jettui.services.listing import PageSource
-from jettui.tui.screens.base import GridPanel, listing_source
+from jettui.services.listing import OrderSource, PageSource
+from jettui.store.jet_tables import JET_ORDER_STATES
+from jettui.tui.screens.base import GridPanel
+
+REJECTED = ("failed", "rejected")  # import ledger states shown on the rejected-orders panel
+IMPORTED = tuple(state for state in JET_ORDER_STATES if state not in REJECTED)
 
 
 class OrdersScreen(GridPanel):
@@ -40,4 +44,4 @@ class OrdersScreen(GridPanel):
     ]
 
     def make_source(self, db: object) -> PageSource:
-        return listing_source("OrderSource", db, unavailable=self.EMPTY_TEXT)
+        return OrderSource(db, state=IMPORTED)

@@ -7,7 +7,8 @@ from typing import ClassVar
 from textual.binding import Binding
 
 from jettui.services.listing import PageSource
-from jettui.tui.screens.base import GridPanel, listing_source
+from jettui.tui.screens.base import GridPanel
+from jettui.tui.sources import RefundSource
 
 
 class RefundsScreen(GridPanel):
@@ -30,4 +31,4 @@ class RefundsScreen(GridPanel):
     ]
 
     def make_source(self, db: object) -> PageSource:
-        return listing_source("RefundSource", db, unavailable=self.EMPTY_TEXT)
+        return RefundSource(db)

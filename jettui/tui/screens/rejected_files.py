@@ -6,8 +6,8 @@ from typing import ClassVar
 
 from textual.binding import Binding
 
-from jettui.services.listing import PageSource
-from jettui.tui.screens.base import GridPanel, listing_source
+from jettui.services.listing import FileSource, PageSource
+from jettui.tui.screens.base import GridPanel
 
 
 class RejectedFilesScreen(GridPanel):
@@ -33,4 +33,4 @@ class RejectedFilesScreen(GridPanel):
     ]
 
     def make_source(self, db: object) -> PageSource:
-        return listing_source("RejectedFileSource", db, unavailable=self.EMPTY_TEXT)
+        return FileSource(db, with_errors=True)

@@ -6,8 +6,9 @@ from typing import ClassVar
 
 from textual.binding import Binding
 
-from jettui.services.listing import PageSource
-from jettui.tui.screens.base import GridPanel, listing_source
+from jettui.services.listing import OrderSource, PageSource
+from jettui.tui.screens.base import GridPanel
+from jettui.tui.screens.orders import REJECTED
 
 
 class RejectedOrdersScreen(GridPanel):
@@ -33,4 +34,4 @@ class RejectedOrdersScreen(GridPanel):
     ]
 
     def make_source(self, db: object) -> PageSource:
-        return listing_source("RejectedOrderSource", db, unavailable=self.EMPTY_TEXT)
+        return OrderSource(db, state=REJECTED)

@@ -7,7 +7,8 @@ from typing import ClassVar
 from textual.binding import Binding
 
 from jettui.services.listing import PageSource
-from jettui.tui.screens.base import GridPanel, listing_source
+from jettui.tui.screens.base import GridPanel
+from jettui.tui.sources import ReturnSource
 
 
 class ReturnsScreen(GridPanel):
@@ -30,4 +31,4 @@ class ReturnsScreen(GridPanel):
     ]
 
     def make_source(self, db: object) -> PageSource:
-        return listing_source("ReturnSource", db, unavailable=self.EMPTY_TEXT)
+        return ReturnSource(db)
