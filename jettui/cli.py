@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from jettui import __version__
-from jettui.config import Settings, SettingsError, load_settings, settings_to_dict
+from jettui.config import Settings, SettingsError, load_settings, scrub_secrets, settings_to_dict
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1
@@ -353,20 +353,11 @@ def _classify(exc: Exception) -> tuple[int, str]:
 
 def _redact(text: str, config_path: str | None) -> str:
     """Mask the configured Jet secret and DB password should either appear in a message."""
-    from urllib.parse import urlsplit
-
     try:
         settings = load_settings(config_path)
     except Exception:  # noqa: BLE001 - settings unreadable: nothing more to mask
         return text
-
-    for value in (
-        settings.jet.api_secret.reveal(),
-        urlsplit(settings.store.database).password or "",
-    ):
-        if value and len(value) >= 3:
-            text = text.replace(value, "********")
-    return text
+    return scrub_secrets(text, settings)
 
 
 if __name__ == "__main__":

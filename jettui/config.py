@@ -599,3 +599,22 @@ def _set_yaml_value(text: str, section: str, key: str, value: Any) -> str:
             insert_at = index + 1
     lines.insert(insert_at, f"  {key}: {scalar}\n")
     return "".join(lines)
+
+
+def secret_values(settings: Settings) -> list[str]:
+    """The configured values that must never reach a log, screen or traceback."""
+    values = [settings.jet.api_secret.reveal()]
+    try:
+        password = urlsplit(settings.store.database).password
+    except ValueError:
+        password = None
+    if password:
+        values.append(password)
+    return [value for value in values if len(value) >= 3]
+
+
+def scrub_secrets(text: str, settings: Settings) -> str:
+    """``text`` with every configured secret replaced by ``***``."""
+    for value in secret_values(settings):
+        text = text.replace(value, "***")
+    return text

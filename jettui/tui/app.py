@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import threading
 from collections.abc import Mapping
@@ -13,7 +14,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
-from jettui.config import Settings
+from jettui.config import Settings, scrub_secrets
 from jettui.tui.commands import JettuiCommands
 from jettui.tui.panels import PANELS, PANELS_BY_ID
 from jettui.tui.screens import SCREENS_BY_PANEL
@@ -33,18 +34,6 @@ def describe_target(settings: Settings) -> str:
         where = store.database_display
     jet = "sandbox" if settings.jet.is_sandbox else (urlsplit(settings.jet.api_url).hostname or "?")
     return f"store {where} · Jet {jet}"
-
-
-def secret_values(settings: Settings) -> list[str]:
-    """Values that must never reach a screen (scrubbed from error texts)."""
-    values = [settings.jet.api_secret.reveal()]
-    try:
-        password = urlsplit(settings.store.database).password
-    except ValueError:
-        password = None
-    if password:
-        values.append(password)
-    return [value for value in values if len(value) >= 3]
 
 
 class JettuiApp(App[int]):
@@ -133,9 +122,24 @@ class JettuiApp(App[int]):
             return self._db
 
     def redact(self, text: str) -> str:
-        for value in secret_values(self.settings):
-            text = text.replace(value, "***")
-        return text
+        return scrub_secrets(text, self.settings)
+
+    def _fatal_error(self) -> None:
+        """An unhandled exception: Textual would print its traceback with every frame's local
+        variables (a connection URL, a token...). Print it without locals, secrets scrubbed."""
+        import rich
+        from rich.console import Console
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        capture = Console(
+            width=self.console.width, color_system=None, record=True, file=io.StringIO()
+        )
+        capture.print(Traceback(show_locals=False, width=None, suppress=[rich]))
+        text = self.redact(capture.export_text())
+        self._exit_renderables.append(Segments(self.console.render(text, self.console.options)))
+        self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
         if self._db is not None:
