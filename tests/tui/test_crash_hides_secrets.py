@@ -10,7 +10,7 @@ from jettui.config import Secret, Settings
 from jettui.tui.app import JettuiApp
 
 
-async def test_crash_traceback_has_no_locals_and_no_secret(tmp_path) -> None:
+async def test_crash_traceback_has_no_locals_and_no_secret(tmp_path, capsys) -> None:
     base = Settings()
     settings = replace(
         base,
@@ -27,9 +27,7 @@ async def test_crash_traceback_has_no_locals_and_no_secret(tmp_path) -> None:
         async with app.run_test() as pilot:
             app.call_later(explode)
             await pilot.pause()
-    rendered = "".join(
-        segment.text for renderable in app._exit_renderables for segment in renderable.segments
-    )
+    rendered = capsys.readouterr().err  # Textual prints the crash on exit
     assert "RuntimeError" in rendered
     assert "Sup3rSecretJet" not in rendered
     assert "─ locals ─" not in rendered  # no table of local variables
