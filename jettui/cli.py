@@ -140,6 +140,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print one JSON document on stdout"
     )
 
+    activate = commands.add_parser(
+        "activate", help="Jet API activation ('Runway'): the product, order and return test steps"
+    )
+    activate.add_argument(
+        "step",
+        nargs="?",
+        default="all",
+        choices=("product", "order", "return", "all", "status"),
+        metavar="STEP",
+        help="product | order | return | all (default) | status (what is done, and when)",
+    )
+    activate.add_argument(
+        "--yes",
+        action="store_true",
+        help="run the order/return steps against a real Jet (there a cancel really cancels)",
+    )
+    activate.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+
     sandbox = commands.add_parser("sandbox", help="serve the Jet sandbox over HTTP")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=_port, default=8089)
@@ -302,6 +320,85 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_activate(args: argparse.Namespace) -> int:
+    """Run Runway steps (0 all ok, 1 some failed, 3 Jet/store unreachable, 75 lock held) or
+    show which are done (``status``)."""
+    from jettui.services import activation
+    from jettui.store.db import connect, ensure_jet_tables
+    from jettui.store.errors import LockBusy
+
+    settings = _load(args)
+    _ensure_demo(settings)
+    target = "sandbox" if settings.jet.is_sandbox else settings.jet.api_url
+
+    def fail(message: str, code: int) -> int:
+        if args.json:
+            emit_json({"ok": False, "target": target, "error": message, "exit_code": code})
+        say(f"jettui: {message}")
+        return code
+
+    try:
+        db = connect(settings)
+        ensure_jet_tables(db)
+    except Exception as exc:  # noqa: BLE001 - exit 3 with one line (and a JSON document)
+        code, message = _classify(exc)
+        return fail(_redact(message, args.config), EXIT_UNREACHABLE if code == 3 else code)
+    try:
+        if args.step == "status":
+            states = activation.activation_status(db)
+            running = activation.running_holder()
+            if args.json:
+                emit_json(
+                    {
+                        "ok": all(s.last is not None and s.last.ok for s in states.values()),
+                        "target": target,
+                        "running": running,
+                        "steps": [s.as_dict() for s in states.values()],
+                    }
+                )
+            for state in states.values():
+                say(f"{state.step}: {state.label}")
+            if running:
+                say(f"running now: {running}")
+            return EXIT_OK
+        steps = activation.expand_steps(args.step)
+        try:
+            results = asyncio.run(
+                activation.run_activation(
+                    settings,
+                    db,
+                    steps,
+                    confirm_live=args.yes,
+                    progress=lambda step, message: say(f"{step}: {message}"),
+                )
+            )
+        except LockBusy as exc:
+            return fail(f"{exc}; nothing done", EXIT_LOCKED)
+        except activation.ConfirmationRequired as exc:
+            return fail(f"{exc} (pass --yes); nothing done", EXIT_USAGE)
+    finally:
+        db.close()
+    failed = [r.step for r in results if not r.ok]
+    if any(r.unreachable for r in results):
+        code = EXIT_UNREACHABLE
+    else:
+        code = EXIT_PARTIAL if failed else EXIT_OK
+    if args.json:
+        emit_json(
+            {
+                "ok": not failed,
+                "target": target,
+                "steps": [r.as_dict() for r in results],
+                "failed": failed,
+                "exit_code": code,
+            }
+        )
+    for result in results:
+        outcome = "ok" if result.ok else result.outcome.upper()
+        say(f"{activation.STEP_TITLES[result.step]}: {outcome} - {result.message}")
+    return code
+
+
 def cmd_not_yet(args: argparse.Namespace) -> int:
     words = [args.command] + [
         str(getattr(args, key)) for key in ("action", "job") if getattr(args, key, None)
@@ -314,7 +411,9 @@ def _dispatch(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
         return cmd_dashboard
     if args.command == "config":
         return cmd_config_check if args.action == "check" else cmd_config_show
-    return {"demo": cmd_demo, "sandbox": cmd_sandbox}.get(args.command, cmd_not_yet)
+    return {"demo": cmd_demo, "sandbox": cmd_sandbox, "activate": cmd_activate}.get(
+        args.command, cmd_not_yet
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -336,7 +336,6 @@ class _Runway:
         else:
             result = StepResult(step, "ok", message, dict(self.ids), started)
         result.finished_at = _utcnow()
-        self.say(step, f"{result.outcome}: {result.message}")
         return result
 
     def _resume(self, step: str) -> dict[str, Any]:
