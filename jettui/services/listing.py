@@ -18,18 +18,54 @@ from typing import Any, Protocol, runtime_checkable
 
 import peewee as pw
 
+from jettui.jet.enums import FileStatus, ProductStatus, ReturnStatus
+
 Row = tuple[Hashable, Sequence[str]]
 
 
 @dataclass(frozen=True)
 class Column:
-    """One grid column. `width=None` shares the remaining width with other flexible columns."""
+    """One grid column.
+
+    `width=None` makes it flexible: flexible columns share the spare width by `ratio`. When a
+    flexible column would get less than `min_width`, `optional` columns are hidden (the last
+    declared first) to make room. `crop="path"` shortens "A > B > C" from the root so the
+    leaf stays readable. `short` turns a cell into its grid label; the full text stays in the
+    row (the detail screen shows it).
+    """
 
     key: str
     label: str
     width: int | None = None
     sortable: bool = True
     align: str = "left"  # "left" | "right" | "center"
+    ratio: int = 1
+    min_width: int = 3
+    optional: bool = False
+    crop: str = "end"  # "end" | "path"
+    short: Callable[[str], str] | None = None
+
+
+# Jet's long status texts and the label the grids show for them (the detail shows the text).
+SHORT_STATUS = {
+    str(ProductStatus.AVAILABLE): "Available",
+    str(ProductStatus.UNDER_REVIEW): "In review",
+    str(ProductStatus.MISSING_DATA): "Missing data",
+    "Not Uploaded": "Not sent",  # jettui's own default before the first upload
+    str(ReturnStatus.COMPLETED_BY_MERCHANT): "completed",
+    str(FileStatus.PROCESSED_WITH_ERRORS): "With errors",
+    str(FileStatus.PROCESSED_OK): "Processed",
+    str(FileStatus.MERCHANT_ACKNOWLEDGED): "Acknowledged",
+}
+NOT_SENT = "Not sent"  # a product jettui never sent to Jet
+
+
+def short_status(text: str) -> str:
+    """Grid label of a Jet status: a known short form, else the part before " - " (reasons)."""
+    if text in SHORT_STATUS:
+        return SHORT_STATUS[text]
+    head, dash, _ = text.partition(" - ")
+    return head if dash else text
 
 
 @runtime_checkable
@@ -208,13 +244,13 @@ class ProductSource(QuerySource):
     """
 
     columns = (
-        Column("product_id", "ID", 6, align="right"),
+        Column("product_id", "ID", 5, align="right", optional=True),
         Column("model", "Model/SKU", 12),
-        Column("name", "Name"),
+        Column("name", "Name", min_width=26),
         Column("price", "Price", 9, align="right"),
         Column("quantity", "Qty", 5, align="right"),
-        Column("jet_status", "Jet status", 11),
-        Column("category", "Category", 12),
+        Column("jet_status", "Jet status", 12, short=short_status),
+        Column("category", "Category", 16, optional=True),
     )
 
     def __init__(
@@ -317,7 +353,7 @@ class ProductSource(QuerySource):
             _text(name),
             _money(price),
             "" if quantity is None else str(quantity),
-            jet_status or "—",
+            jet_status or NOT_SENT,
             _text(category),
         )
 
@@ -330,11 +366,11 @@ class CategorySource:
     """
 
     columns = (
-        Column("category_id", "ID", 5, align="right"),
-        Column("path", "Category"),
-        Column("products", "Items", 6, align="right"),
-        Column("jet_node", "Jet node", 10, align="right"),
-        Column("jet_path", "Jet category"),
+        Column("category_id", "ID", 5, align="right", optional=True),
+        Column("path", "Category", ratio=3, min_width=24, crop="path"),
+        Column("products", "Items", 5, align="right"),
+        Column("jet_node", "Jet node", 8, align="right", optional=True),
+        Column("jet_path", "Jet category", ratio=2, crop="path"),
     )
 
     def __init__(self, db: pw.Database, language_id: int, store_id: int) -> None:
@@ -449,12 +485,12 @@ class OrderSource(_JetTableSource):
     gives the rejected-orders grid; `status="ready"` only Jet's ready orders."""
 
     columns = (
-        Column("merchant_order_id", "Jet order"),
+        Column("merchant_order_id", "Jet order", min_width=14),
         Column("order_id", "OC #", 6, align="right"),
-        Column("status", "Jet status", 12),
-        Column("state", "Import", 8),
+        Column("status", "Jet status", 12, short=short_status),
+        Column("state", "Import", 8, optional=True),
         Column("placed", "Placed", 16),
-        Column("customer", "Customer", 14),
+        Column("customer", "Customer", 14, optional=True),
         Column("total", "Total", 9, align="right"),
     )
 
@@ -531,7 +567,7 @@ class FileSource(_JetTableSource):
         Column("created", "Created", 16),
         Column("file_type", "Type", 12),
         Column("file_name", "File"),
-        Column("status", "Status", 12),
+        Column("status", "Status", 12, short=short_status),
         Column("sku_count", "SKUs", 6, align="right"),
         Column("error_count", "Errors", 6, align="right"),
     )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from jettui.services.listing import Column, QuerySource
+from jettui.services.listing import Column, QuerySource, short_status
 
 
 def _when(value: object) -> str:
@@ -22,7 +22,7 @@ class ReturnSource(QuerySource):
         Column("return_id", "Jet return"),
         Column("order", "Jet order", 16),
         Column("order_id", "OC #", 6, align="right"),
-        Column("status", "Status", 12),
+        Column("status", "Status", 10, short=short_status),
     )
 
     def _model(self) -> Any:
@@ -56,7 +56,7 @@ class RefundSource(QuerySource):
         Column("refund_id", "Refund"),
         Column("order", "Jet order", 16),
         Column("amount", "Amount", 9, align="right"),
-        Column("status", "Status", 11),
+        Column("status", "Status", 10, short=short_status),
     )
 
     def _model(self) -> Any:

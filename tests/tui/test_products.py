@@ -5,7 +5,10 @@ from __future__ import annotations
 import sqlite3
 
 from jettui.config import Settings
+from jettui.store.jet_tables import JetProduct
 from jettui.tui.screens.base import GridTable
+from jettui.tui.screens.detail import RowDetailScreen
+from jettui.tui.widgets.bulk_table import BulkTableBody
 
 from .conftest import DEMO_PRODUCTS, make_app, settle
 
@@ -63,3 +66,22 @@ async def test_bulk_selection_range_all_filter_invert(demo_settings: Settings) -
         everything = _ids_matching(demo_settings, "")
         assert screen.selected_ids == everything - kestrel
         assert f"{DEMO_PRODUCTS - len(kestrel)} selected" in table.status_text
+
+
+async def test_enter_shows_the_row_with_jet_s_full_status(demo_settings: Settings) -> None:
+    app = make_app(demo_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        JetProduct.create(product_id=1, merchant_sku="SKU-1", status="Missing Listing Data")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        table = app.screen.query_one(GridTable)
+        line = table.query_one(BulkTableBody).render_line(1).text
+        assert line.rstrip().endswith("Missing data")
+
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RowDetailScreen)
+        assert ("Jet status", "Missing Listing Data") in app.screen.rows
+        await pilot.press("escape")
+        assert app.screen.query_one(GridTable) is table

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from jettui.tui.widgets.bulk_table import MARKER, BulkTable, BulkTableBody, ListSource
+from jettui.tui.widgets.bulk_table import (
+    MARKER,
+    BulkTable,
+    BulkTableBody,
+    Column,
+    ListSource,
+    layout_columns,
+)
 
 from .host import COLUMNS, TableApp, make_rows, settle
 
@@ -177,3 +184,32 @@ async def test_failing_source_shows_error_in_status_line() -> None:
         await settle(pilot)
         assert status(app.table) == "query failed: RuntimeError: disk on fire"
         assert app.is_running
+
+
+def test_layout_hides_optional_columns_before_starving_a_flexible_one() -> None:
+    columns = [
+        Column("id", "ID", 5, optional=True),
+        Column("name", "Name", min_width=30),
+        Column("path", "Category", 20, optional=True, crop="path"),
+    ]
+    wide = [column.key for _, column, _ in layout_columns(columns, 120)]
+    assert wide == ["id", "name", "path"]
+    narrow = layout_columns(columns, 55)  # 30 for the name needs the category's room
+    assert [(i, column.key, width) for i, column, width in narrow] == [
+        (0, "id", 5),
+        (1, "name", 46),
+    ]
+
+
+async def test_paths_lose_their_root_first_and_labels_come_from_short() -> None:
+    columns = [
+        Column("path", "Category", 32, crop="path"),
+        Column("status", "Status", 10, short=lambda text: text.split()[0]),
+    ]
+    rows = [(1, ("Clothing > Men > Men's Hoodies & Sweatshirts", "Available for Purchase"))]
+    app = TableApp(ListSource(columns, rows))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        line = screen_rows(app.table)[1]
+        assert "… > Men's Hoodies & Sweatshirts " in line  # whole segments, leaf kept
+        assert line.rstrip().endswith("Available")

@@ -6,6 +6,7 @@ from jettui.services.listing import ProductSource
 from jettui.store.opencart import Product, ProductDescription, ProductToCategory
 
 from .host import TableApp, settle
+from .test_bulk_table import screen_rows
 
 
 async def test_products_page_filter_sort_and_select_all(demo_db) -> None:
@@ -57,3 +58,21 @@ async def test_mapped_only_lists_products_of_mapped_categories(demo_db) -> None:
     assert set(source.ids("")) == in_category
     rows = source.fetch("", "product_id", False, 0, 500)
     assert [row_id for row_id, _ in rows] == sorted(source.ids(""))
+
+
+async def test_grid_gives_the_name_room_and_shows_short_jet_statuses(demo_db) -> None:
+    app = TableApp(ProductSource(demo_db, language_id=1, store_id=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        header, first, second = screen_rows(app.table)[:3]
+        assert "Category" not in header  # hidden at 80 columns to make room for the name
+        assert "ID" in header and "Jet status" in header
+        name = ProductDescription.get(ProductDescription.product_id == 1).name
+        assert name[:26] in first
+        assert first.rstrip().endswith("Not sent")  # never sent to Jet
+        assert second.rstrip().endswith("Available")  # Jet's "Available for Purchase"
+        assert app.table._row(1)[1][5] == "Available for Purchase"  # full text kept in the row
+
+        await pilot.resize_terminal(120, 24)
+        await settle(pilot)
+        assert "Category" in screen_rows(app.table)[0]

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from jettui.tui.panels import PANELS, PANELS_BY_ID
+from jettui.tui.screens.detail import RowDetailScreen
 from jettui.tui.widgets.bulk_table import BulkTable
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ class GridTable(BulkTable):
 
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("a", "select_all", "All", show=False, id="bulk-table.select-all"),
+        Binding("enter", "activate", "Row details", show=False, id="bulk-table.activate"),
     ]
 
 
@@ -50,6 +52,7 @@ class PanelScreen(Screen):
     """A panel: subclasses set PANEL_ID and implement ``compose_body``."""
 
     PANEL_ID: ClassVar[str] = ""
+    HELP_NOTES: ClassVar[tuple[str, tuple[tuple[str, str], ...]]] = ("", ())  # title, rows
     AUTO_FOCUS = None  # the sidebar is hidden at 80 columns: never focus it by default
     BINDINGS: ClassVar[list[Binding]] = []
 
@@ -93,6 +96,7 @@ class GridPanel(PanelScreen):
     """A panel whose body is a BulkTable over a page source, or a text when it is empty."""
 
     EMPTY_TEXT: ClassVar[str] = "Nothing here yet."
+    DETAIL_TITLE_KEY: ClassVar[str] = ""  # column whose cell titles the row detail (else the 1st)
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("ctrl+r", "reload", "Reload", show=False, id="reload"),
     ]
@@ -155,6 +159,15 @@ class GridPanel(PanelScreen):
             table = GridTable(source)
             self.query_one("#body").mount(table)
             table.focus()
+
+    @on(BulkTable.RowActivated)
+    def _show_detail(self, event: BulkTable.RowActivated) -> None:
+        event.stop()
+        columns = event.table.source.columns
+        keys = [column.key for column in columns]
+        at = keys.index(self.DETAIL_TITLE_KEY) if self.DETAIL_TITLE_KEY in keys else 0
+        title = f"{self.title}: {event.cells[at]}" if event.cells else self.title
+        self.app.push_screen(RowDetailScreen(title, columns, event.cells))
 
     @property
     def selected_ids(self) -> set[Hashable]:

@@ -12,6 +12,7 @@ from jettui.tui.screens.base import GridPanel
 
 class CategoriesScreen(GridPanel):
     PANEL_ID = "categories"
+    DETAIL_TITLE_KEY = "path"
     EMPTY_TEXT = "No OpenCart categories yet — build the demo store with `jettui demo`."
     BINDINGS: ClassVar[list[Binding]] = [
         Binding(

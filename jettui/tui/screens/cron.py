@@ -15,8 +15,8 @@ from jettui.services.listing import Column, ListSource, PageSource
 from jettui.tui.screens.base import GridPanel
 
 COLUMNS = (
-    Column("job", "Job", 16),
-    Column("every", "Every", 9),
+    Column("job", "Job", 14),
+    Column("every", "Every", 6),
     Column("last", "Last run (UTC)", 16),
     Column("result", "Result", None),
     Column("next", "Next run (UTC)", 16),
@@ -63,6 +63,7 @@ def schedule_rows(
 
 class CronScreen(GridPanel):
     PANEL_ID = "cron"
+    DETAIL_TITLE_KEY = "job"
     EMPTY_TEXT = "No jobs."
     BINDINGS: ClassVar[list[Binding]] = [
         Binding(

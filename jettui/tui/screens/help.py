@@ -37,21 +37,22 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-body"):
                 for n, table in enumerate(self._keys_tables()):
                     yield Static(table, id=f"help-keys-{n}", classes="help-keys")
+                notes_title, notes = getattr(self._of, "HELP_NOTES", ("", ()))
+                if notes:
+                    yield Static(_pairs_table(notes_title, notes), id="help-notes")
                 yield Static(self._panels_table(), id="help-panels")
-                yield Static(self._tips_table(), id="help-tips")
+                yield Static(_pairs_table("Tips", TIPS), id="help-tips")
             yield Static(Text("escape closes", style="dim"), id="help-hint")
 
     def _keys_tables(self) -> list[Table]:
         """This screen's keys, the table's (when it has one), then the global ones."""
-        groups: list[tuple[str, list[BindingType]]] = [
-            (self._of.title or "This screen", _class_bindings(type(self._of)))
-        ]
+        own, inherited = _class_bindings(type(self._of))
+        groups: list[tuple[str, list[BindingType]]] = [(self._of.title or "This screen", own)]
         tables = self._of.query(BulkTable)
         if tables:
-            groups.append(("Table", _class_bindings(type(tables.first()))))
-        groups.append(
-            ("Everywhere", [*self.app.BINDINGS, Binding("ctrl+p", "", "Command palette")])
-        )
+            groups.append(("Table", _class_bindings(type(tables.first()))[0]))
+        everywhere = [*self.app.BINDINGS, Binding("ctrl+p", "", "Command palette"), *inherited]
+        groups.append(("Everywhere", everywhere))
         out = []
         for title, bindings in groups:
             table = _table(title)
@@ -69,7 +70,8 @@ class HelpScreen(ModalScreen[None]):
     def _keys_of(self, binding: Binding) -> str:
         if binding.key_display:
             return binding.key_display
-        keys = [key.strip() for key in binding.key.split(",")]
+        # super+ keys never arrive over SSH: not worth a line
+        keys = [key.strip() for key in binding.key.split(",") if not key.startswith("super+")]
         return " ".join(self.app.get_key_display(Binding(key, "")) for key in keys)
 
     def _panels_table(self) -> Table:
@@ -78,19 +80,23 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(panel.key or f"^g {panel.go_key}", f"{panel.title}: {panel.summary}")
         return table
 
-    def _tips_table(self) -> Table:
-        table = _table("Tips")
-        for key, text in TIPS:
-            table.add_row(key, text)
-        return table
 
-
-def _class_bindings(cls: type) -> list[BindingType]:
-    """BINDINGS of a class and its bases, the subclass's first (it overrides)."""
-    found: list[BindingType] = []
+def _class_bindings(cls: type) -> tuple[list[BindingType], list[BindingType]]:
+    """BINDINGS of a class and its bases, the subclass's first (it overrides): jettui's own,
+    then Textual's (focus next, copy: the same on every screen)."""
+    own: list[BindingType] = []
+    textual: list[BindingType] = []
     for klass in cls.__mro__:
+        found = own if klass.__module__.startswith("jettui.") else textual
         found.extend(klass.__dict__.get("BINDINGS", []))
-    return found
+    return own, textual
+
+
+def _pairs_table(title: str, rows: tuple[tuple[str, str], ...]) -> Table:
+    table = _table(title)
+    for key, text in rows:
+        table.add_row(key, text)
+    return table
 
 
 def _table(title: str) -> Table:

@@ -12,6 +12,7 @@ from jettui.tui.screens.base import GridPanel, NotAvailable
 
 class LogsScreen(GridPanel):
     PANEL_ID = "logs"
+    DETAIL_TITLE_KEY = "time"
     EMPTY_TEXT = (
         "No log entries yet — every call to Jet (secrets redacted) is recorded here once"
         " jettui talks to Jet: upload products or run `jettui cron all`."

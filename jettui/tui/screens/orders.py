@@ -16,6 +16,7 @@ IMPORTED = tuple(state for state in JET_ORDER_STATES if state not in REJECTED)
 
 class OrdersScreen(GridPanel):
     PANEL_ID = "orders"
+    DETAIL_TITLE_KEY = "merchant_order_id"
     EMPTY_TEXT = "No Jet orders yet — run `jettui cron fetch-orders` or press f to fetch them."
     BINDINGS: ClassVar[list[Binding]] = [
         Binding(

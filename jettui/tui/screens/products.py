@@ -55,6 +55,20 @@ class ProductsScreen(GridPanel):
         Binding("m", "toggle_mapped", "Mapped only / all", show=False, id="products.mapped-only"),
     ]
 
+    DETAIL_TITLE_KEY = "name"
+    HELP_NOTES = (
+        "Jet status (the grid's label: Jet's words, shown in full by enter)",
+        (
+            ("Available", "Available for Purchase: live on Jet"),
+            ("In review", "Under Jet Review: sent, Jet has not decided yet"),
+            ("Missing data", "Missing Listing Data: Jet needs more (brand, code, image...)"),
+            ("Archived", "Archived: not for sale until unarchived"),
+            ("Unauthorized", "Unauthorized: the brand is restricted on Jet"),
+            ("Excluded", "Excluded: Jet's policy excludes the product"),
+            ("Not sent", "never uploaded to Jet"),
+        ),
+    )
+
     mapped_only = False
 
     def make_source(self, db: object) -> PageSource:

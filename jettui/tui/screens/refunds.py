@@ -13,6 +13,7 @@ from jettui.tui.sources import RefundSource
 
 class RefundsScreen(GridPanel):
     PANEL_ID = "refunds"
+    DETAIL_TITLE_KEY = "refund_id"
     EMPTY_TEXT = "No refunds yet — press c to refund an order, or run `jettui refunds create`."
     BINDINGS: ClassVar[list[Binding]] = [
         Binding(

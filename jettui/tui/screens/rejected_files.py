@@ -12,6 +12,7 @@ from jettui.tui.screens.base import GridPanel
 
 class RejectedFilesScreen(GridPanel):
     PANEL_ID = "rejected_files"
+    DETAIL_TITLE_KEY = "file_name"
     EMPTY_TEXT = (
         "No rejected files — bulk uploads that Jet processes with errors appear here"
         " (`jettui cron fetch-errors`, or press f)."

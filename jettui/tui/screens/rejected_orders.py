@@ -13,6 +13,7 @@ from jettui.tui.screens.orders import REJECTED
 
 class RejectedOrdersScreen(GridPanel):
     PANEL_ID = "rejected_orders"
+    DETAIL_TITLE_KEY = "merchant_order_id"
     EMPTY_TEXT = (
         "No rejected orders — Jet orders that cannot be created in OpenCart (unknown SKU,"
         " no stock) land here when `jettui cron fetch-orders` runs."

@@ -13,6 +13,7 @@ from jettui.tui.sources import ReturnSource
 
 class ReturnsScreen(GridPanel):
     PANEL_ID = "returns"
+    DETAIL_TITLE_KEY = "return_id"
     EMPTY_TEXT = "No Jet returns yet — run `jettui cron fetch-returns` or press f to fetch them."
     BINDINGS: ClassVar[list[Binding]] = [
         Binding(

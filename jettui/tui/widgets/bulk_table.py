@@ -72,13 +72,15 @@ class _QueryFailed(Message):
         self.generation, self.error = generation, error
 
 
-def _fit(text: str, width: int, align: str) -> str:
-    """Crop (with an ellipsis) or pad `text` to exactly `width` cells."""
+def _fit(text: str, width: int, align: str, crop: str = "end") -> str:
+    """Crop (with an ellipsis, see `Column.crop`) or pad `text` to exactly `width` cells."""
     if width <= 0:
         return ""
     text = text.replace("\n", " ")
     length = cell_len(text)
     if length > width:
+        if crop == "path":
+            return _crop_path(text, width)
         return set_cell_size(text, width - 1) + "…"
     pad = width - length
     if align == "right":
@@ -86,6 +88,49 @@ def _fit(text: str, width: int, align: str) -> str:
     if align == "center":
         return " " * (pad // 2) + text + " " * (pad - pad // 2)
     return text + " " * pad
+
+
+def _crop_path(text: str, width: int) -> str:
+    """ "A > B > C" in `width` cells (> 1), keeping whole segments from the leaf: "… > B > C"."""
+    parts = text.split(" > ")
+    while len(parts) > 1:
+        parts = parts[1:]
+        shorter = "… > " + " > ".join(parts)
+        if cell_len(shorter) <= width:
+            return shorter
+    return "…" + set_cell_size(text[::-1], width - 1)[::-1]  # the leaf alone is too long
+
+
+def _share(columns: Sequence[Column], width: int) -> list[int]:
+    """Widths of `columns` in `width` cells: fixed ones as given, flexible ones by ratio."""
+    room = width - MARK_WIDTH - len(columns)  # one space before each column
+    widths = [c.width or 0 for c in columns]
+    flexible = [i for i, c in enumerate(columns) if c.width is None]
+    if flexible:
+        spare = max(room - sum(widths), 0)
+        ratios = sum(columns[i].ratio for i in flexible)
+        for i in flexible:
+            widths[i] = spare * columns[i].ratio // ratios
+        for n in range(spare - sum(widths[i] for i in flexible)):  # rounding leftovers
+            widths[flexible[n % len(flexible)]] += 1
+        for i in flexible:
+            widths[i] = max(widths[i], 3)
+    return widths
+
+
+def layout_columns(columns: Sequence[Column], width: int) -> list[tuple[int, Column, int]]:
+    """(index in the row, column, width) of the columns shown in `width` cells: optional
+    columns are dropped, last first, while a flexible column is below its `min_width`."""
+    shown = list(enumerate(columns))
+    while True:
+        widths = _share([c for _, c in shown], width)
+        starved = any(
+            c.width is None and w < c.min_width for (_, c), w in zip(shown, widths, strict=True)
+        )
+        optional = [n for n, (_, c) in enumerate(shown) if c.optional]
+        if not starved or not optional:
+            return [(i, c, w) for (i, c), w in zip(shown, widths, strict=True)]
+        del shown[optional[-1]]
 
 
 class BulkFilterInput(Input):
@@ -215,12 +260,13 @@ class BulkTable(Widget, can_focus=True):
             return self.table
 
     class RowActivated(Message):
-        """Enter was pressed on a row."""
+        """Enter was pressed on a row; `cells` are its full texts, one per source column."""
 
-        def __init__(self, table: BulkTable, row_id: Hashable) -> None:
+        def __init__(self, table: BulkTable, row_id: Hashable, cells: Sequence[str]) -> None:
             super().__init__()
             self.table = table
             self.row_id = row_id
+            self.cells = cells
 
         @property
         def control(self) -> BulkTable:
@@ -247,7 +293,7 @@ class BulkTable(Widget, can_focus=True):
         self._generation = 0
         self._cursor = 0
         self._error: str | None = None
-        self._widths: tuple[int, list[int]] | None = None
+        self._widths: tuple[int, list[tuple[int, Column, int]]] | None = None
         self._ready = False  # children composed; `is_mounted` is still False inside on_mount
 
     # ----------------------------------------------------------------- public API
@@ -537,26 +583,18 @@ class BulkTable(Widget, can_focus=True):
         offset = index % PAGE_SIZE
         return page[offset] if offset < len(page) else None
 
-    def _column_widths(self, width: int) -> list[int]:
-        if self._widths is not None and self._widths[0] == width:
-            return self._widths[1]
-        columns = self._source.columns
-        room = width - MARK_WIDTH - len(columns)  # one space before each column
-        fixed = sum(c.width or 0 for c in columns)
-        flexible = [i for i, c in enumerate(columns) if c.width is None]
-        widths = [c.width or 0 for c in columns]
-        if flexible:
-            share, extra = divmod(max(room - fixed, 0), len(flexible))
-            for n, i in enumerate(flexible):
-                widths[i] = max(share + (1 if n < extra else 0), 3)
-        self._widths = (width, widths)
-        return widths
+    def _layout(self, width: int) -> list[tuple[int, Column, int]]:
+        if self._widths is None or self._widths[0] != width:
+            self._widths = (width, layout_columns(self._source.columns, width))
+        return self._widths[1]
 
-    def _line(self, marker: str, cells: Sequence[str], width: int) -> str:
-        widths = self._column_widths(width)
-        parts = [marker.ljust(MARK_WIDTH)]
-        for column, cell_width, cell in zip(self._source.columns, widths, cells, strict=False):
-            parts.append(" " + _fit(str(cell), cell_width, column.align))
+    def _line(self, cells: Sequence[str], width: int, *, header: bool = False) -> str:
+        parts = [" " * MARK_WIDTH]
+        for i, column, cell_width in self._layout(width):
+            cell = str(cells[i]) if i < len(cells) else ""
+            if column.short is not None and not header:
+                cell = column.short(cell)
+            parts.append(" " + _fit(cell, cell_width, column.align, column.crop))
         return "".join(parts)
 
     def _header_strip(self, body: BulkTableBody, width: int) -> Strip:
@@ -566,7 +604,7 @@ class BulkTable(Widget, can_focus=True):
             for c in self._source.columns
         ]
         style = body.rich_style + body.get_component_rich_style("bulk-table--header")
-        text = _fit(self._line("", labels, width), width, "left")
+        text = _fit(self._line(labels, width, header=True), width, "left")
         return Strip([Segment(text, style)], width)
 
     def _row_strip(self, body: BulkTableBody, index: int, width: int) -> Strip:
@@ -590,7 +628,7 @@ class BulkTable(Widget, can_focus=True):
             focused = self.has_focus or self.has_focus_within
             name = "bulk-table--cursor" if focused else "bulk-table--cursor-blurred"
             style += body.get_component_rich_style(name)
-        text = self._line("", cells, width)[MARK_WIDTH:]
+        text = self._line(cells, width)[MARK_WIDTH:]
         if is_selected:
             marker_style = style + body.get_component_rich_style("bulk-table--marker")
             segments = [Segment(MARKER + " ", marker_style)]
@@ -697,9 +735,9 @@ class BulkTable(Widget, can_focus=True):
         self._run_ids(self._source, self._filter_text, "invert")
 
     def action_activate(self) -> None:
-        row_id = self.cursor_id
-        if row_id is not None:
-            self.post_message(self.RowActivated(self, row_id))
+        row = self._row(self._cursor)
+        if row is not None:
+            self.post_message(self.RowActivated(self, row[0], row[1]))
 
     # ------------------------------------------------------------------ filter and sort
 
@@ -739,7 +777,8 @@ class BulkTable(Widget, can_focus=True):
         self._requery(reset_cursor=True)
 
     def action_cycle_sort(self) -> None:
-        keys = [c.key for c in self._source.columns if c.sortable]
+        width = self._body.scrollable_content_region.width
+        keys = [c.key for _, c, _ in self._layout(width) if c.sortable]  # the columns shown
         if not keys:
             return
         cycle: list[str | None] = [None, *keys]
