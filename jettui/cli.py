@@ -342,10 +342,10 @@ def cmd_activate(args: argparse.Namespace) -> int:
         ensure_jet_tables(db)
     except Exception as exc:  # noqa: BLE001 - exit 3 with one line (and a JSON document)
         code, message = _classify(exc)
-        return fail(_redact(message, args.config), EXIT_UNREACHABLE if code == 3 else code)
+        return fail(_redact(message, args.config), code)
     try:
         if args.step == "status":
-            states = activation.activation_status(db)
+            states = activation.activation_status()
             running = activation.running_holder()
             if args.json:
                 emit_json(

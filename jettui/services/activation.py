@@ -131,8 +131,9 @@ def _utcnow() -> datetime:
 # --- the store side (synchronous; called on a store thread) ---------------------------------
 
 
-def activation_status(db: Any = None) -> dict[str, StepState]:
-    """Each step's latest recorded result (and when it last succeeded). Call off the loop."""
+def activation_status() -> dict[str, StepState]:
+    """Each step's latest recorded result (and its latest success), from the bound store.
+    Blocking: call it off the event loop."""
     from jettui.store.jet_tables import JetEvent
 
     states = {}
@@ -333,6 +334,9 @@ class _Runway:
             result = StepResult(
                 step, "failed", str(exc), dict(self.ids), started, unreachable=unreachable
             )
+        except (KeyError, TypeError, ValueError) as exc:  # a 2xx answer lacking what we read
+            reason = f"unexpected answer from Jet ({type(exc).__name__}: {exc})"
+            result = StepResult(step, "failed", reason, dict(self.ids), started)
         else:
             result = StepResult(step, "ok", message, dict(self.ids), started)
         result.finished_at = _utcnow()
