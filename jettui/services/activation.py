@@ -383,12 +383,13 @@ class _Runway:
 
     async def _order(self) -> str:
         step, resume = "order", self._resume("order")
+        # Both orders first: their review windows ('created' → 'ready') then run together.
         cancel_id = await self._test_order("cancel_order_id", resume, cancel=True)
+        order_id = await self._test_order("order_id", resume, cancel=False)
         order = await self._wait_ready(cancel_id)
         if order["status"] == OrderStatus.READY:
             self.say(step, f"cancelling order {cancel_id} (ship 0, cancel 1)")
             await self.jet.ship(cancel_id, _cancel_message(order))
-        order_id = await self._test_order("order_id", resume, cancel=False)
         order = await self._wait_ready(order_id)
         if order["status"] == OrderStatus.READY:
             self.say(step, f"acknowledging order {order_id}")
