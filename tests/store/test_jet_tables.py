@@ -214,3 +214,31 @@ def test_fresh_database_gets_latest_version(tmp_path):
     assert set(db.get_tables()) == {m._meta.table_name for m in JET_MODELS}
     assert all(name.startswith("z_jet_") for name in db.get_tables())
     db.close()
+
+
+def test_lock_of_a_crashed_process_is_taken_over(jet):
+    import socket
+    import subprocess
+    import sys
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    dead_holder = f"{socket.gethostname()}:{ended.pid}:cron"
+    name = f"test-crashed-{utcnow().timestamp()}"
+    assert jt.acquire_lock(name, dead_holder, 3600)
+    assert jt.acquire_lock(name, "me", 60)  # no hour-long wait after a crash
+    assert jt.lock_holder(name) == "me"
+
+
+def test_lock_of_a_live_process_or_other_host_is_respected(jet):
+    import os
+    import socket
+
+    alive = f"{socket.gethostname()}:{os.getpid()}:tui"
+    name = f"test-live-{utcnow().timestamp()}"
+    assert jt.acquire_lock(name, alive, 3600)
+    assert not jt.acquire_lock(name, "someone-else", 60)
+    jt.release_lock(name, alive)
+    remote = name + "-remote"
+    assert jt.acquire_lock(remote, "elsewhere.example:1:cron", 3600)  # another host: can't tell
+    assert not jt.acquire_lock(remote, "me", 60)
