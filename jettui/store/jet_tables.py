@@ -209,7 +209,7 @@ class JetFile(StoreModel):
 
 
 EVENT_LEVELS = ("debug", "info", "warning", "error")
-EVENT_KINDS = ("product", "order", "return", "refund", "file", "job", "api", "store")
+EVENT_KINDS = ("product", "order", "return", "refund", "file", "job", "api", "store", "activation")
 
 
 @jet_model
