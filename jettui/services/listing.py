@@ -13,8 +13,9 @@ import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from functools import reduce
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import peewee as pw
 
@@ -110,10 +111,13 @@ class ListSource:
         sort_key: Callable[[str], object] = natural_key,
     ) -> None:
         self.columns = tuple(columns)
-        self._rows = [(row_id, tuple(cells)) for row_id, cells in rows]
-        self._haystack = ["\x1f".join(cells).casefold() for _, cells in self._rows]
         self._index = {column.key: i for i, column in enumerate(self.columns)}
         self._sort_key = sort_key
+        self._set_rows(rows)
+
+    def _set_rows(self, rows: Iterable[Row]) -> None:
+        self._rows = [(row_id, tuple(cells)) for row_id, cells in rows]
+        self._haystack = ["\x1f".join(cells).casefold() for _, cells in self._rows]
 
     def _matching(self, filter_text: str) -> list[Row]:
         needle = filter_text.strip().casefold()
@@ -146,8 +150,22 @@ class ListSource:
 
 # --------------------------------------------------------------------------- store sources
 #
-# The store models are imported inside the functions: this module is imported by the widget
-# package (for `Column`) and must load even where no store is configured.
+# The store models are imported on first use (`_jet`, `_oc`): this module is imported by the
+# widget package (for `Column`) and must load even where no store is configured.
+
+
+def _jet() -> Any:
+    """jettui's own tables (jettui.store.jet_tables)."""
+    from jettui.store import jet_tables
+
+    return jet_tables
+
+
+def _oc() -> Any:
+    """OpenCart's tables (jettui.store.opencart)."""
+    from jettui.store import opencart
+
+    return opencart
 
 
 def _money(value: object) -> str:
@@ -158,10 +176,13 @@ def _text(value: object) -> str:
     return "" if value is None else html.unescape(str(value))
 
 
-def _when(value: object) -> str:
+def _cell(value: object) -> str:
+    """A stored value as grid text: times to the minute, decimals as money, None as ""."""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
-    return "" if value is None else str(value)
+    if isinstance(value, Decimal):
+        return _money(value)
+    return _text(value)
 
 
 class QuerySource:
@@ -193,7 +214,7 @@ class QuerySource:
         raise NotImplementedError
 
     def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
-        return tuple(_text(value) for value in row)
+        return tuple(_cell(value) for value in row)
 
     # -- PageSource
     def _filtered(self, filter_text: str, *fields: Any) -> pw.ModelSelect:
@@ -262,19 +283,12 @@ class ProductSource(QuerySource):
         self.mapped_only = mapped_only
 
     def _id_field(self) -> Any:
-        from jettui.store.opencart import Product
-
-        return Product.product_id
+        return _oc().Product.product_id
 
     def _select(self, *fields: Any) -> pw.ModelSelect:
-        from jettui.store.jet_tables import JetCategory
-        from jettui.store.opencart import (
-            Product,
-            ProductDescription,
-            ProductToCategory,
-            ProductToStore,
-        )
-
+        oc = _oc()
+        Product, ProductDescription = oc.Product, oc.ProductDescription
+        ProductToCategory, ProductToStore = oc.ProductToCategory, oc.ProductToStore
         query = (
             Product.select(*fields)
             .join(
@@ -291,23 +305,19 @@ class ProductSource(QuerySource):
             )
         )
         if self.mapped_only:
+            jet_category = _jet().JetCategory
             mapped = (
                 ProductToCategory.select(pw.SQL("1"))
-                .join(JetCategory, on=JetCategory.category_id == ProductToCategory.category_id)
+                .join(jet_category, on=jet_category.category_id == ProductToCategory.category_id)
                 .where(ProductToCategory.product_id == Product.product_id)
             )
             query = query.where(pw.fn.EXISTS(mapped))
         return query
 
     def _fields(self) -> list[Any]:
-        from jettui.store.jet_tables import JetProduct
-        from jettui.store.opencart import (
-            CategoryDescription,
-            Product,
-            ProductDescription,
-            ProductToCategory,
-        )
-
+        oc, JetProduct = _oc(), _jet().JetProduct
+        Product, ProductToCategory = oc.Product, oc.ProductToCategory
+        CategoryDescription = oc.CategoryDescription
         # The simple product's own row (option value 0) comes first; children follow.
         jet_status = (
             JetProduct.select(JetProduct.status)
@@ -327,7 +337,7 @@ class ProductSource(QuerySource):
         return [
             Product.product_id,
             Product.model,
-            ProductDescription.name,
+            oc.ProductDescription.name,
             Product.price,
             Product.quantity,
             jet_status,
@@ -335,15 +345,9 @@ class ProductSource(QuerySource):
         ]
 
     def _search(self) -> list[Any]:
-        from jettui.store.opencart import Product, ProductDescription
-
-        return [
-            ProductDescription.name,
-            Product.model,
-            Product.sku,
-            Product.upc,
-            Product.ean,
-        ]
+        oc = _oc()
+        product = oc.Product
+        return [oc.ProductDescription.name, product.model, product.sku, product.upc, product.ean]
 
     def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
         product_id, model, name, price, quantity, jet_status, category = row
@@ -358,7 +362,7 @@ class ProductSource(QuerySource):
         )
 
 
-class CategorySource:
+class CategorySource(ListSource):
     """Categories of one store as "Parent > Child" paths, with product counts and Jet nodes.
 
     Shops have hundreds of categories, not thousands: rows are built in Python on each
@@ -374,19 +378,15 @@ class CategorySource:
     )
 
     def __init__(self, db: pw.Database, language_id: int, store_id: int) -> None:
+        super().__init__(self.columns, [])
         self.db = db
         self.language_id = language_id
         self.store_id = store_id
-        self._rows = ListSource(self.columns, [])
 
-    def _load(self) -> ListSource:
-        from jettui.store.jet_tables import JetCategory
-        from jettui.store.opencart import (
-            CategoryDescription,
-            CategoryPath,
-            CategoryToStore,
-            ProductToCategory,
-        )
+    def _load(self) -> list[Row]:
+        oc, JetCategory = _oc(), _jet().JetCategory
+        CategoryDescription, CategoryPath = oc.CategoryDescription, oc.CategoryPath
+        CategoryToStore, ProductToCategory = oc.CategoryToStore, oc.ProductToCategory
 
         names = dict(
             CategoryDescription.select(CategoryDescription.category_id, CategoryDescription.name)
@@ -435,37 +435,32 @@ class CategorySource:
             )
             rows.append((category_id, cells))
         rows.sort(key=lambda row: row[1][1].casefold())
-        return ListSource(self.columns, rows)
+        return rows
 
     def count(self, filter_text: str) -> int:
-        self._rows = self._load()
-        return self._rows.count(filter_text)
-
-    def fetch(
-        self,
-        filter_text: str,
-        sort_key: str | None,
-        descending: bool,
-        offset: int,
-        limit: int,
-    ) -> list[Row]:
-        return self._rows.fetch(filter_text, sort_key, descending, offset, limit)
-
-    def ids(self, filter_text: str) -> list[Hashable]:
-        return self._rows.ids(filter_text)
+        self._set_rows(self._load())
+        return super().count(filter_text)
 
 
 class _JetTableSource(QuerySource):
-    """A source over one of jettui's own tables, newest first, optionally narrowed."""
+    """A source over one of jettui's own tables, newest first, optionally narrowed by `where`.
+
+    `MODEL` names the table's model, `FIELDS` its column behind each grid column (in order),
+    `SEARCH` the columns the filter matches; `ZERO_IS_BLANK` fields show 0 as "" (no order).
+    """
 
     newest_first = True
+    MODEL: ClassVar[str] = ""
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+    SEARCH: ClassVar[tuple[str, ...]] = ()
+    ZERO_IS_BLANK: ClassVar[frozenset[str]] = frozenset({"order_id"})
 
     def __init__(self, db: pw.Database, **where: Any) -> None:
         super().__init__(db)
         self._where = {key: value for key, value in where.items() if value is not None}
 
-    def _model(self) -> type[pw.Model]:
-        raise NotImplementedError
+    def _model(self) -> Any:
+        return getattr(_jet(), self.MODEL)
 
     def _id_field(self) -> Any:
         return self._model().id
@@ -479,11 +474,26 @@ class _JetTableSource(QuerySource):
             query = query.where(field.in_(list(value)) if is_many else field == value)
         return query
 
+    def _fields(self) -> list[Any]:
+        model = self._model()
+        fields = [getattr(model, name) for name in self.FIELDS]
+        return [
+            pw.fn.NULLIF(field, 0) if name in self.ZERO_IS_BLANK else field
+            for name, field in zip(self.FIELDS, fields, strict=True)
+        ]
+
+    def _search(self) -> list[Any]:
+        model = self._model()
+        return [getattr(model, name) for name in self.SEARCH]
+
 
 class OrderSource(_JetTableSource):
     """Jet orders with their OpenCart order (if written). `state=("failed", "rejected")`
     gives the rejected-orders grid; `status="ready"` only Jet's ready orders."""
 
+    MODEL = "JetOrder"
+    FIELDS = ("merchant_order_id", "order_id", "status", "state", "order_placed_date")
+    SEARCH = ("merchant_order_id", "reference_order_id", "status")
     columns = (
         Column("merchant_order_id", "Jet order", min_width=14),
         Column("order_id", "OC #", 6, align="right"),
@@ -503,66 +513,32 @@ class OrderSource(_JetTableSource):
     ) -> None:
         super().__init__(db, status=status, state=state)
 
-    def _model(self) -> type[pw.Model]:
-        from jettui.store.jet_tables import JetOrder
-
-        return JetOrder
-
     def _select(self, *fields: Any) -> pw.ModelSelect:
-        from jettui.store.jet_tables import JetOrder
-        from jettui.store.opencart import Order
-
-        return (
-            super()
-            ._select(*fields)
-            .join(Order, pw.JOIN.LEFT_OUTER, on=Order.order_id == JetOrder.order_id)
-        )
+        order = _oc().Order
+        join_on = order.order_id == self._model().order_id
+        return super()._select(*fields).join(order, pw.JOIN.LEFT_OUTER, on=join_on)
 
     def _fields(self) -> list[Any]:
-        from jettui.store.jet_tables import JetOrder
-        from jettui.store.opencart import Order
-
-        return [
-            JetOrder.merchant_order_id,
-            JetOrder.order_id,
-            JetOrder.status,
-            JetOrder.state,
-            JetOrder.order_placed_date,
-            Order.lastname,
-            Order.total,
-            Order.firstname,  # display only
-        ]
+        order = _oc().Order
+        # customer sorts by last name; the first name is display only
+        return [*super()._fields(), order.lastname, order.total, order.firstname]
 
     def _search(self) -> list[Any]:
-        from jettui.store.jet_tables import JetOrder
-        from jettui.store.opencart import Order
-
-        return [
-            JetOrder.merchant_order_id,
-            JetOrder.reference_order_id,
-            JetOrder.status,
-            Order.lastname,
-            Order.firstname,
-            Order.email,
-        ]
+        order = _oc().Order
+        return [*super()._search(), order.lastname, order.firstname, order.email]
 
     def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
-        merchant_order_id, order_id, status, state, placed, last, total, first = row
-        customer = " ".join(part for part in (_text(first), _text(last)) if part)
-        return (
-            merchant_order_id,
-            str(order_id) if order_id else "",
-            status,
-            state,
-            _when(placed),
-            customer,
-            _money(total),
-        )
+        *cells, last, total, first = super()._format(row)
+        customer = " ".join(part for part in (first, last) if part)
+        return (*cells, customer, total)
 
 
 class FileSource(_JetTableSource):
     """Bulk files sent to Jet; `with_errors=True` gives the rejected-files grid."""
 
+    MODEL = "JetFile"
+    FIELDS = ("created_at", "file_type", "file_name", "status", "sku_count", "error_count")
+    SEARCH = ("jet_file_id", "file_type", "file_name", "status")
     columns = (
         Column("created", "Created", 16),
         Column("file_type", "Type", 12),
@@ -576,42 +552,54 @@ class FileSource(_JetTableSource):
         super().__init__(db)
         self.with_errors = with_errors
 
-    def _model(self) -> type[pw.Model]:
-        from jettui.store.jet_tables import JetFile
-
-        return JetFile
-
     def _select(self, *fields: Any) -> pw.ModelSelect:
-        from jettui.store.jet_tables import JetFile
-
         query = super()._select(*fields)
-        return query.where(JetFile.error_count > 0) if self.with_errors else query
+        return query.where(self._model().error_count > 0) if self.with_errors else query
 
-    def _fields(self) -> list[Any]:
-        from jettui.store.jet_tables import JetFile
 
-        return [
-            JetFile.created_at,
-            JetFile.file_type,
-            JetFile.file_name,
-            JetFile.status,
-            JetFile.sku_count,
-            JetFile.error_count,
-        ]
+# Columns the return and refund grids share.
+_CREATED = Column("created", "Created", 16)
+_JET_ORDER = Column("order", "Jet order", 16)
+_STATUS = Column("status", "Status", 10, short=short_status)
 
-    def _search(self) -> list[Any]:
-        from jettui.store.jet_tables import JetFile
 
-        return [JetFile.jet_file_id, JetFile.file_type, JetFile.file_name, JetFile.status]
+class ReturnSource(_JetTableSource):
+    """Jet returns and the OpenCart order each belongs to."""
 
-    def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
-        created, *rest = row
-        return (_when(created), *(_text(value) for value in rest))
+    MODEL = "JetReturn"
+    FIELDS = ("created_at", "merchant_return_authorization_id", "merchant_order_id", "order_id",
+              "status")  # fmt: skip
+    SEARCH = ("merchant_return_authorization_id", "merchant_order_id", "status")
+    columns = (
+        _CREATED,
+        Column("return_id", "Jet return"),
+        _JET_ORDER,
+        Column("order_id", "OC #", 6, align="right"),
+        _STATUS,
+    )
+
+
+class RefundSource(_JetTableSource):
+    """Merchant-initiated refunds and the state Jet reports."""
+
+    MODEL = "JetRefund"
+    FIELDS = ("created_at", "refund_id", "merchant_order_id", "amount", "status")
+    SEARCH = ("refund_id", "refund_authorization_id", "merchant_order_id", "status", "reason")
+    columns = (
+        _CREATED,
+        Column("refund_id", "Refund"),
+        _JET_ORDER,
+        Column("amount", "Amount", 9, align="right"),
+        _STATUS,
+    )
 
 
 class EventSource(_JetTableSource):
     """The log: what was sent and received. Narrow with `kind=` / `level=` / `ref=`."""
 
+    MODEL = "JetEvent"
+    FIELDS = ("time", "level", "kind", "ref", "message")
+    SEARCH = ("kind", "ref", "message", "level")
     columns = (
         Column("time", "Time", 16),
         Column("level", "Level", 7),
@@ -630,29 +618,13 @@ class EventSource(_JetTableSource):
     ) -> None:
         super().__init__(db, kind=kind, level=level, ref=ref)
 
-    def _model(self) -> type[pw.Model]:
-        from jettui.store.jet_tables import JetEvent
-
-        return JetEvent
-
-    def _fields(self) -> list[Any]:
-        from jettui.store.jet_tables import JetEvent
-
-        return [JetEvent.time, JetEvent.level, JetEvent.kind, JetEvent.ref, JetEvent.message]
-
-    def _search(self) -> list[Any]:
-        from jettui.store.jet_tables import JetEvent
-
-        return [JetEvent.kind, JetEvent.ref, JetEvent.message, JetEvent.level]
-
-    def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
-        time, *rest = row
-        return (_when(time), *(_text(value) for value in rest))
-
 
 class JobRunSource(_JetTableSource):
     """Cron and by-hand job runs, newest first; `job=` narrows to one job."""
 
+    MODEL = "JetJobRun"
+    FIELDS = ("started_at", "job", "result", "items_ok", "items_failed", "message")
+    SEARCH = ("job", "result", "message")
     columns = (
         Column("started", "Started", 16),
         Column("job", "Job", 14),
@@ -664,29 +636,3 @@ class JobRunSource(_JetTableSource):
 
     def __init__(self, db: pw.Database, *, job: str | None = None) -> None:
         super().__init__(db, job=job)
-
-    def _model(self) -> type[pw.Model]:
-        from jettui.store.jet_tables import JetJobRun
-
-        return JetJobRun
-
-    def _fields(self) -> list[Any]:
-        from jettui.store.jet_tables import JetJobRun
-
-        return [
-            JetJobRun.started_at,
-            JetJobRun.job,
-            JetJobRun.result,
-            JetJobRun.items_ok,
-            JetJobRun.items_failed,
-            JetJobRun.message,
-        ]
-
-    def _search(self) -> list[Any]:
-        from jettui.store.jet_tables import JetJobRun
-
-        return [JetJobRun.job, JetJobRun.result, JetJobRun.message]
-
-    def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
-        started, *rest = row
-        return (_when(started), *(_text(value) for value in rest))

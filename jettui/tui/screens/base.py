@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable, Hashable, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,6 +25,15 @@ if TYPE_CHECKING:
 
 class NotAvailable(Exception):
     """A panel's data or action that later work provides; the message says what to do."""
+
+
+def later(
+    key: str, what: str, description: str, id: str, *, headless: str = "", show: bool = False
+) -> Binding:
+    """A key for an action that later work provides: pressing it says so, and names the
+    headless command that does it today (if any)."""
+    args = ", ".join(repr(arg) for arg in (what, headless) if arg)
+    return Binding(key, f"not_available({args})", description, show=show, id=id)
 
 
 class GridTable(BulkTable):
@@ -96,6 +105,7 @@ class GridPanel(PanelScreen):
     """A panel whose body is a BulkTable over a page source, or a text when it is empty."""
 
     EMPTY_TEXT: ClassVar[str] = "Nothing here yet."
+    SOURCE: ClassVar[Callable[[Any], PageSource] | None] = None  # db -> source (or make_source)
     DETAIL_TITLE_KEY: ClassVar[str] = ""  # column whose cell titles the row detail (else the 1st)
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("ctrl+r", "reload", "Reload", show=False, id="reload"),
@@ -119,7 +129,9 @@ class GridPanel(PanelScreen):
         self.load()
 
     def make_source(self, db: object) -> PageSource:
-        raise NotImplementedError
+        if self.SOURCE is None:
+            raise NotImplementedError(f"{type(self).__name__} sets SOURCE or make_source")
+        return self.SOURCE(db)
 
     _loaded_with: Settings | None = None
 

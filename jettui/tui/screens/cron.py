@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from dataclasses import fields
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Static
 
 from jettui.config import CronSettings
 from jettui.services.listing import Column, ListSource, PageSource
-from jettui.tui.screens.base import GridPanel
+from jettui.tui.screens.base import GridPanel, later
 
 COLUMNS = (
     Column("job", "Job", 14),
@@ -65,21 +64,11 @@ class CronScreen(GridPanel):
     PANEL_ID = "cron"
     DETAIL_TITLE_KEY = "job"
     EMPTY_TEXT = "No jobs."
-    BINDINGS: ClassVar[list[Binding]] = [
-        Binding(
-            "r",
-            "not_available('Running a job by hand', 'jettui cron JOB')",
-            "Run job",
-            id="cron.run",
-        ),
-        Binding(
-            "d",
-            "not_available('Running due jobs', 'jettui cron due')",
-            "Run due jobs",
-            show=False,
-            id="cron.due",
-        ),
-    ]
+    BINDINGS = [
+        later("r", "Running a job by hand", "Run job", "cron.run", headless="jettui cron JOB",
+              show=True),
+        later("d", "Running due jobs", "Run due jobs", "cron.due", headless="jettui cron due"),
+    ]  # fmt: skip
 
     def compose_top(self) -> ComposeResult:
         yield Static(

@@ -2,59 +2,32 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual.binding import Binding
 
 from jettui.services.listing import PageSource, ProductSource
-from jettui.tui.screens.base import GridPanel
+from jettui.tui.screens.base import GridPanel, later
 
-_LATER = "not_available('{what}', 'jettui products {cmd} (--all | SKU...)')"
+_ALL_OR_SKUS = "(--all | SKU...)"
 
 
 class ProductsScreen(GridPanel):
     PANEL_ID = "products"
     EMPTY_TEXT = "No products in the store yet — build the demo store with `jettui demo`."
-    BINDINGS: ClassVar[list[Binding]] = [
-        Binding("u", _LATER.format(what="Upload", cmd="upload"), "Upload", id="products.upload"),
-        Binding(
-            "t",
-            _LATER.format(what="Fetch Jet status", cmd="status"),
-            "Fetch status",
-            show=False,
-            id="products.status",
+    BINDINGS = [
+        *(
+            later(key, what, description, f"products.{cmd}",
+                  headless=f"jettui products {cmd} {_ALL_OR_SKUS}", show=key == "u")
+            for key, cmd, what, description in (
+                ("u", "upload", "Upload", "Upload"),
+                ("t", "status", "Fetch Jet status", "Fetch status"),
+                ("y", "sync", "Sync price and inventory", "Sync price & inventory"),
+                ("x", "archive", "Archive", "Archive"),
+                ("o", "unarchive", "Unarchive", "Unarchive"),
+            )
         ),
-        Binding(
-            "y",
-            _LATER.format(what="Sync price and inventory", cmd="sync"),
-            "Sync price & inventory",
-            show=False,
-            id="products.sync",
-        ),
-        Binding(
-            "x",
-            _LATER.format(what="Archive", cmd="archive"),
-            "Archive",
-            show=False,
-            id="products.archive",
-        ),
-        Binding(
-            "o",
-            _LATER.format(what="Unarchive", cmd="unarchive"),
-            "Unarchive",
-            show=False,
-            id="products.unarchive",
-        ),
-        Binding(
-            "e",
-            "not_available('Editing Jet data')",
-            "Edit Jet data",
-            show=False,
-            id="products.edit",
-        ),
+        later("e", "Editing Jet data", "Edit Jet data", "products.edit"),
         Binding("m", "toggle_mapped", "Mapped only / all", show=False, id="products.mapped-only"),
-    ]
-
+    ]  # fmt: skip
     DETAIL_TITLE_KEY = "name"
     HELP_NOTES = (
         "Jet status (the grid's label: Jet's words, shown in full by enter)",

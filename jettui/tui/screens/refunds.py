@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from textual.binding import Binding
-
-from jettui.services.listing import PageSource
-from jettui.tui.screens.base import GridPanel
-from jettui.tui.sources import RefundSource
+from jettui.services.listing import RefundSource
+from jettui.tui.screens.base import GridPanel, later
 
 
 class RefundsScreen(GridPanel):
     PANEL_ID = "refunds"
     DETAIL_TITLE_KEY = "refund_id"
     EMPTY_TEXT = "No refunds yet — press c to refund an order, or run `jettui refunds create`."
-    BINDINGS: ClassVar[list[Binding]] = [
-        Binding(
-            "c",
-            "not_available('Creating a refund', 'jettui refunds create ...')",
-            "Create refund",
-            id="refunds.create",
-        ),
-        Binding(
-            "f",
-            "not_available('Fetching refund states')",
-            "Fetch states",
-            show=False,
-            id="refunds.fetch",
-        ),
-    ]
-
-    def make_source(self, db: object) -> PageSource:
-        return RefundSource(db)
+    SOURCE = RefundSource
+    BINDINGS = [
+        later("c", "Creating a refund", "Create refund", "refunds.create",
+              headless="jettui refunds create ...", show=True),
+        later("f", "Fetching refund states", "Fetch states", "refunds.fetch"),
+    ]  # fmt: skip

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from functools import partial
 
-from textual.binding import Binding
-
-from jettui.services.listing import FileSource, PageSource
-from jettui.tui.screens.base import GridPanel
+from jettui.services.listing import FileSource
+from jettui.tui.screens.base import GridPanel, later
 
 
 class RejectedFilesScreen(GridPanel):
@@ -17,21 +15,9 @@ class RejectedFilesScreen(GridPanel):
         "No rejected files — bulk uploads that Jet processes with errors appear here"
         " (`jettui cron fetch-errors`, or press f)."
     )
-    BINDINGS: ClassVar[list[Binding]] = [
-        Binding(
-            "f",
-            "not_available('Fetching file errors', 'jettui cron fetch-errors')",
-            "Fetch errors",
-            id="rejected-files.fetch",
-        ),
-        Binding(
-            "r",
-            "not_available('Resubmitting failed SKUs')",
-            "Resubmit failed",
-            show=False,
-            id="rejected-files.resubmit",
-        ),
-    ]
-
-    def make_source(self, db: object) -> PageSource:
-        return FileSource(db, with_errors=True)
+    SOURCE = partial(FileSource, with_errors=True)
+    BINDINGS = [
+        later("f", "Fetching file errors", "Fetch errors", "rejected-files.fetch",
+              headless="jettui cron fetch-errors", show=True),
+        later("r", "Resubmitting failed SKUs", "Resubmit failed", "rejected-files.resubmit"),
+    ]  # fmt: skip

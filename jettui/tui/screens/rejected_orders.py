@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from functools import partial
 
-from textual.binding import Binding
-
-from jettui.services.listing import OrderSource, PageSource
-from jettui.tui.screens.base import GridPanel
+from jettui.services.listing import OrderSource
+from jettui.tui.screens.base import GridPanel, later
 from jettui.tui.screens.orders import REJECTED
 
 
@@ -18,21 +16,9 @@ class RejectedOrdersScreen(GridPanel):
         "No rejected orders — Jet orders that cannot be created in OpenCart (unknown SKU,"
         " no stock) land here when `jettui cron fetch-orders` runs."
     )
-    BINDINGS: ClassVar[list[Binding]] = [
-        Binding(
-            "f",
-            "not_available('Fetching orders', 'jettui cron fetch-orders')",
-            "Fetch orders",
-            id="rejected-orders.fetch",
-        ),
-        Binding(
-            "r",
-            "not_available('Retrying a rejected order')",
-            "Retry",
-            show=False,
-            id="rejected-orders.retry",
-        ),
-    ]
-
-    def make_source(self, db: object) -> PageSource:
-        return OrderSource(db, state=REJECTED)
+    SOURCE = partial(OrderSource, state=REJECTED)
+    BINDINGS = [
+        later("f", "Fetching orders", "Fetch orders", "rejected-orders.fetch",
+              headless="jettui cron fetch-orders", show=True),
+        later("r", "Retrying a rejected order", "Retry", "rejected-orders.retry"),
+    ]  # fmt: skip

@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from textual.binding import Binding
-
-from jettui.services.listing import PageSource
-from jettui.tui.screens.base import GridPanel
-from jettui.tui.sources import ReturnSource
+from jettui.services.listing import ReturnSource
+from jettui.tui.screens.base import GridPanel, later
 
 
 class ReturnsScreen(GridPanel):
     PANEL_ID = "returns"
     DETAIL_TITLE_KEY = "return_id"
     EMPTY_TEXT = "No Jet returns yet — run `jettui cron fetch-returns` or press f to fetch them."
-    BINDINGS: ClassVar[list[Binding]] = [
-        Binding(
-            "f",
-            "not_available('Fetching returns', 'jettui cron fetch-returns')",
-            "Fetch returns",
-            id="returns.fetch",
-        ),
-        Binding(
-            "c",
-            "not_available('Completing a return', 'jettui returns complete RETURN_ID ...')",
-            "Complete return",
-            show=False,
-            id="returns.complete",
-        ),
-    ]
-
-    def make_source(self, db: object) -> PageSource:
-        return ReturnSource(db)
+    SOURCE = ReturnSource
+    BINDINGS = [
+        later("f", "Fetching returns", "Fetch returns", "returns.fetch",
+              headless="jettui cron fetch-returns", show=True),
+        later("c", "Completing a return", "Complete return", "returns.complete",
+              headless="jettui returns complete RETURN_ID ..."),
+    ]  # fmt: skip

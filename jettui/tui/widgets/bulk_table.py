@@ -8,6 +8,8 @@ row ids kept apart from the cursor, so it survives paging, sorting and filtering
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import partial
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -33,31 +35,40 @@ MARKER = "●"
 MARK_WIDTH = 2  # marker glyph + gap
 
 
-class _QueryDone(Message):
-    """Rows for a new query; `total` is None while the count is still running."""
+@dataclass(frozen=True)
+class _Query:
+    """What the grid asks its source for; `generation` tells current answers from stale ones."""
+
+    generation: int
+    source: PageSource
+    filter_text: str
+    sort_key: str | None
+    descending: bool
+
+    def pages(self, first_page: int, last_page: int) -> list[Row]:
+        offset, limit = first_page * PAGE_SIZE, (last_page - first_page + 1) * PAGE_SIZE
+        return self.source.fetch(self.filter_text, self.sort_key, self.descending, offset, limit)
+
+
+class _Answer(Message):
+    """A worker's answer to query `generation`: rows from `first_page` on and/or a total.
+
+    `new_query` rows answer a new filter/sort/reload (else a scroll); `total` is None while
+    the count still runs (rows only) and set alone once it arrives (no rows).
+    """
 
     def __init__(
-        self, generation: int, total: int | None, first_page: int, rows: list[Row]
+        self,
+        generation: int,
+        *,
+        first_page: int = 0,
+        rows: list[Row] | None = None,
+        total: int | None = None,
+        new_query: bool = False,
     ) -> None:
         super().__init__()
-        self.generation, self.total, self.first_page, self.rows = (
-            generation,
-            total,
-            first_page,
-            rows,
-        )
-
-
-class _CountDone(Message):
-    def __init__(self, generation: int, total: int) -> None:
-        super().__init__()
-        self.generation, self.total = generation, total
-
-
-class _PagesDone(Message):
-    def __init__(self, generation: int, first_page: int, rows: list[Row]) -> None:
-        super().__init__()
         self.generation, self.first_page, self.rows = generation, first_page, rows
+        self.total, self.new_query = total, new_query
 
 
 class _IdsDone(Message):
@@ -70,6 +81,18 @@ class _QueryFailed(Message):
     def __init__(self, generation: int, error: str) -> None:
         super().__init__()
         self.generation, self.error = generation, error
+
+
+class TableMessage(Message):
+    """A message about one BulkTable (its `control`, for `@on(..., selector)`)."""
+
+    def __init__(self, table: BulkTable) -> None:
+        super().__init__()
+        self.table = table
+
+    @property
+    def control(self) -> BulkTable:
+        return self.table
 
 
 def _fit(text: str, width: int, align: str, crop: str = "end") -> str:
@@ -247,30 +270,20 @@ class BulkTable(Widget, can_focus=True):
         Binding("enter", "activate", "Open", show=False, id="bulk-table.activate"),
     ]
 
-    class SelectionChanged(Message):
+    class SelectionChanged(TableMessage):
         """The selection set changed; `count` is its new size."""
 
         def __init__(self, table: BulkTable, count: int) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.count = count
 
-        @property
-        def control(self) -> BulkTable:
-            return self.table
-
-    class RowActivated(Message):
+    class RowActivated(TableMessage):
         """Enter was pressed on a row; `cells` are its full texts, one per source column."""
 
         def __init__(self, table: BulkTable, row_id: Hashable, cells: Sequence[str]) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.row_id = row_id
             self.cells = cells
-
-        @property
-        def control(self) -> BulkTable:
-            return self.table
 
     def __init__(
         self,
@@ -408,16 +421,13 @@ class BulkTable(Widget, can_focus=True):
             return
         first, last = self._wanted_pages()
         self._pending.update(range(first, last + 1))
-        self._run_query(
-            self._generation,
-            self._source,
-            self._filter_text,
-            self._sort_key,
-            self._descending,
-            first,
-            last,
-        )
+        self._run_query(self._query(), first, last)
         self._refresh_all()
+
+    def _query(self) -> _Query:
+        return _Query(
+            self._generation, self._source, self._filter_text, self._sort_key, self._descending
+        )
 
     def _wanted_pages(self) -> tuple[int, int]:
         """Pages covering the viewport and the cursor, plus one page of look-ahead."""
@@ -439,68 +449,37 @@ class BulkTable(Widget, can_focus=True):
         if not missing:
             return
         self._pending.update(range(missing[0], missing[-1] + 1))
-        self._run_fetch(
-            self._generation,
-            self._source,
-            self._filter_text,
-            self._sort_key,
-            self._descending,
-            missing[0],
-            missing[-1],
-        )
+        self._run_fetch(self._query(), missing[0], missing[-1])
 
     @work(thread=True, exclusive=True, group="bulk-table-query", exit_on_error=False)
-    def _run_query(
-        self,
-        generation: int,
-        source: PageSource,
-        filter_text: str,
-        sort_key: str | None,
-        descending: bool,
-        first_page: int,
-        last_page: int,
-    ) -> None:
+    def _run_query(self, query: _Query, first_page: int, last_page: int) -> None:
         # Rows first, count second: the first screen appears as soon as LIMIT is satisfied,
         # and a short page (the usual case while typing a filter) makes the count unnecessary.
         worker = get_current_worker()
-        offset, limit = first_page * PAGE_SIZE, (last_page - first_page + 1) * PAGE_SIZE
+        answer = partial(_Answer, query.generation, first_page=first_page, new_query=True)
         try:
-            rows = source.fetch(filter_text, sort_key, descending, offset, limit)
+            rows = query.pages(first_page, last_page)
+            offset, limit = first_page * PAGE_SIZE, (last_page - first_page + 1) * PAGE_SIZE
             if len(rows) < limit and (rows or offset == 0):
-                self.post_message(_QueryDone(generation, offset + len(rows), first_page, rows))
+                self.post_message(answer(rows=rows, total=offset + len(rows)))
                 return
-            self.post_message(_QueryDone(generation, None, first_page, rows))
+            self.post_message(answer(rows=rows))
             if worker.is_cancelled:
                 return
-            total = source.count(filter_text)
+            total = query.source.count(query.filter_text)
         except Exception as error:  # shown in the status line instead of killing the app
-            self.post_message(_QueryFailed(generation, _describe(error)))
+            self.post_message(_QueryFailed(query.generation, _describe(error)))
             return
-        self.post_message(_CountDone(generation, total))
+        self.post_message(_Answer(query.generation, total=total))
 
     @work(thread=True, exclusive=True, group="bulk-table-pages", exit_on_error=False)
-    def _run_fetch(
-        self,
-        generation: int,
-        source: PageSource,
-        filter_text: str,
-        sort_key: str | None,
-        descending: bool,
-        first_page: int,
-        last_page: int,
-    ) -> None:
+    def _run_fetch(self, query: _Query, first_page: int, last_page: int) -> None:
         try:
-            rows = source.fetch(
-                filter_text,
-                sort_key,
-                descending,
-                first_page * PAGE_SIZE,
-                (last_page - first_page + 1) * PAGE_SIZE,
-            )
+            rows = query.pages(first_page, last_page)
         except Exception as error:
-            self.post_message(_QueryFailed(generation, _describe(error)))
+            self.post_message(_QueryFailed(query.generation, _describe(error)))
             return
-        self.post_message(_PagesDone(generation, first_page, rows))
+        self.post_message(_Answer(query.generation, first_page=first_page, rows=rows))
 
     @work(thread=True, exclusive=True, group="bulk-table-ids", exit_on_error=False)
     def _run_ids(self, source: PageSource, filter_text: str, mode: str) -> None:
@@ -517,24 +496,23 @@ class BulkTable(Widget, can_focus=True):
             self._pages[page] = rows[offset : offset + PAGE_SIZE]
             self._pending.discard(page)
 
-    @on(_QueryDone)
-    def _query_done(self, message: _QueryDone) -> None:
+    @on(_Answer)
+    def _answered(self, message: _Answer) -> None:
         message.stop()
         if message.generation != self._generation:
             return  # a newer filter/sort/reload superseded this answer
-        self._pending.clear()
-        self._store_pages(message.first_page, message.rows)
-        if message.total is None:
+        if message.new_query:
+            self._pending.clear()
+        if message.rows is not None:
+            self._store_pages(message.first_page, message.rows)
+        if message.total is not None:
+            self._set_total(message.total, exact=True)
+        elif message.new_query:
             # Provisional until the count arrives: what we have, so the cursor can move in it.
-            self._set_total(message.first_page * PAGE_SIZE + len(message.rows), exact=False)
+            self._set_total(message.first_page * PAGE_SIZE + len(message.rows or ()), exact=False)
         else:
-            self._set_total(message.total, exact=True)
-
-    @on(_CountDone)
-    def _count_done(self, message: _CountDone) -> None:
-        message.stop()
-        if message.generation == self._generation:
-            self._set_total(message.total, exact=True)
+            self._body.refresh()
+            self._ensure_loaded()
 
     def _set_total(self, total: int, *, exact: bool) -> None:
         self._counting = not exact
@@ -542,15 +520,6 @@ class BulkTable(Widget, can_focus=True):
         self._cursor = min(self._cursor, max(total - 1, 0))
         self._body.virtual_size = Size(self._body.size.width, total + 1)
         self._refresh_all()
-        self._ensure_loaded()
-
-    @on(_PagesDone)
-    def _pages_done(self, message: _PagesDone) -> None:
-        message.stop()
-        if message.generation != self._generation:
-            return
-        self._store_pages(message.first_page, message.rows)
-        self._body.refresh()
         self._ensure_loaded()
 
     @on(_IdsDone)
