@@ -285,25 +285,28 @@ class ProductSource(QuerySource):
     def _id_field(self) -> Any:
         return _oc().Product.product_id
 
-    def _select(self, *fields: Any) -> pw.ModelSelect:
+    def count(self, filter_text: str) -> int:
+        if filter_text.strip():
+            return super().count(filter_text)
+        # Unfiltered, the description (LEFT JOIN on its key) cannot change the count: skip it.
+        return self._select(self._id_field(), described=False).count(self.db)
+
+    def _select(self, *fields: Any, described: bool = True) -> pw.ModelSelect:
         oc = _oc()
         Product, ProductDescription = oc.Product, oc.ProductDescription
         ProductToCategory, ProductToStore = oc.ProductToCategory, oc.ProductToStore
-        query = (
-            Product.select(*fields)
-            .join(
-                ProductToStore,
-                on=(ProductToStore.product_id == Product.product_id)
-                & (ProductToStore.store_id == self.store_id),
-            )
-            .switch(Product)
-            .join(
+        query = Product.select(*fields).join(
+            ProductToStore,
+            on=(ProductToStore.product_id == Product.product_id)
+            & (ProductToStore.store_id == self.store_id),
+        )
+        if described:
+            query = query.switch(Product).join(
                 ProductDescription,
                 pw.JOIN.LEFT_OUTER,
                 on=(ProductDescription.product_id == Product.product_id)
                 & (ProductDescription.language_id == self.language_id),
             )
-        )
         if self.mapped_only:
             jet_category = _jet().JetCategory
             mapped = (
