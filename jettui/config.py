@@ -152,6 +152,8 @@ class LogSettings:
 @dataclass(frozen=True)
 class TuiSettings:
     theme: str = "jettui"  # jettui | jettui-16 | any Textual theme name
+    # Key remapping: (binding id, keys) pairs, from a YAML mapping such as {help: f1}.
+    keymap: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -321,6 +323,13 @@ def _convert(value: Any, default: Any, where: str, problems: list[str]) -> Any:
         if isinstance(value, int | float) and not isinstance(value, bool):
             return float(value)
         problems.append(f"{where}: must be a number, not {_type_name(value)} ({value!r})")
+        return _INVALID
+    if isinstance(default, tuple):  # a mapping of text to text (tui.keymap)
+        if isinstance(value, dict) and all(
+            isinstance(k, str) and k and isinstance(v, str) and v.strip() for k, v in value.items()
+        ):
+            return tuple(sorted((k, v.strip()) for k, v in value.items()))
+        problems.append(f"{where}: must be a mapping of binding id to keys, e.g. help: f1")
         return _INVALID
     if isinstance(default, str):
         if isinstance(value, str):
@@ -506,6 +515,8 @@ def settings_to_dict(settings: Settings, reveal: bool = False) -> dict[str, dict
             value = getattr(obj, f.name)
             if isinstance(value, Secret):
                 value = value.reveal() if reveal else ("********" if value else "")
+            elif isinstance(value, tuple):
+                value = dict(value)
             elif section == "store" and f.name == "database" and not reveal:
                 value = redact_url(value)
             values[f.name] = value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -73,10 +74,20 @@ class JettuiApp(App[int]):
         self.sub_title = describe_target(settings)
         self._db: Any = None
         self._db_lock = threading.Lock()
+        self.watch_terminal = False  # run_dashboard: quit when the SSH session is gone
+        self.set_keymap(dict(settings.tui.keymap))
 
     def on_mount(self) -> None:
         for problem in [*self.settings.warnings, *self._theme_problems]:
             self.notify(problem, severity="warning", timeout=10)
+        if self.watch_terminal:
+            self.set_interval(5, self._quit_if_orphaned, name="terminal-watch")
+
+    def _quit_if_orphaned(self) -> None:
+        """An SSH session that dropped without a SIGHUP leaves the app on a hung-up terminal
+        (and spinning); a hung-up tty fails isatty(), so quit then."""
+        if not sys.__stdin__ or not sys.__stdin__.isatty():
+            self.exit(0)
 
     # --- navigation -------------------------------------------------------------------------
     async def action_goto(self, panel_id: str) -> None:
@@ -105,6 +116,7 @@ class JettuiApp(App[int]):
             self.theme = settings.tui.theme
         self.settings = settings
         self.sub_title = describe_target(settings)
+        self.set_keymap(dict(settings.tui.keymap))
         with self._db_lock:
             db, self._db = self._db, None
         if db is not None:
@@ -149,5 +161,6 @@ class JettuiApp(App[int]):
 def run_dashboard(settings: Settings) -> int:
     """Run the dashboard in the terminal; the CLI's default command. Returns the exit code."""
     app = JettuiApp(settings)
+    app.watch_terminal = True
     result = app.run()
     return result if isinstance(result, int) else app.return_code or 0

@@ -156,3 +156,12 @@ def test_update_adds_missing_key_to_its_section(tmp_path: Path) -> None:
     assert settings.jet.concurrency == 2
     assert settings.tui.theme == "jettui-16"
     assert settings.store.table_prefix == "oc_"
+
+
+def test_keymap_maps_binding_ids_to_keys(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, "tui:\n  keymap:\n    help: f1\n    quit: ctrl+x\n"))
+    assert dict(settings.tui.keymap) == {"help": "f1", "quit": "ctrl+x"}
+    assert settings_to_dict(settings)["tui"]["keymap"] == {"help": "f1", "quit": "ctrl+x"}
+    with pytest.raises(SettingsError) as caught:
+        load_settings(write(tmp_path, "tui:\n  keymap: [f1]\n", "bad.yaml"))
+    assert "tui.keymap: must be a mapping of binding id to keys" in caught.value.problems[0]

@@ -36,13 +36,12 @@ class ConfigurationScreen(PanelScreen):
     def compose_body(self) -> ComposeResult:
         shown = settings_to_dict(self.app.settings)
         with VerticalScroll(id="form"):
-            for section, cls in SECTIONS.items():
+            for section, fields_of_section in _form_fields():
                 yield Static(section, classes="section-title")
-                for f in fields(cls):
-                    dotted = f"{section}.{f.name}"
+                for name, dotted, default in fields_of_section:
                     with Horizontal(classes="field"):
-                        yield Label(f.name, classes="field-label")
-                        yield self._editor(dotted, getattr(cls(), f.name), shown[section][f.name])
+                        yield Label(name, classes="field-label")
+                        yield self._editor(dotted, default, shown[section][name])
         yield Static("", id="problems")
         with Horizontal(id="form-buttons"):
             yield Button("Save  ^s", id="save", variant="primary", compact=True)
@@ -94,12 +93,10 @@ class ConfigurationScreen(PanelScreen):
         shown = settings_to_dict(self.app.settings)
         changes: dict[str, Any] = {}
         problems: list[str] = []
-        for section, cls in SECTIONS.items():
-            for f in fields(cls):
-                dotted = f"{section}.{f.name}"
-                default = getattr(cls(), f.name)
+        for section, fields_of_section in _form_fields():
+            for name, dotted, default in fields_of_section:
                 widget = self.query_one(f"#{field_id(dotted)}")
-                current = shown[section][f.name]
+                current = shown[section][name]
                 if isinstance(widget, Switch):
                     if widget.value != current:
                         changes[dotted] = widget.value
@@ -177,13 +174,13 @@ class ConfigurationScreen(PanelScreen):
     def refill(self) -> None:
         """Show the app's current settings again (secret inputs empty = unchanged)."""
         shown = settings_to_dict(self.app.settings)
-        for section, cls in SECTIONS.items():
-            for f in fields(cls):
-                widget = self.query_one(f"#{field_id(f'{section}.{f.name}')}")
-                value = shown[section][f.name]
+        for section, fields_of_section in _form_fields():
+            for name, dotted, default in fields_of_section:
+                widget = self.query_one(f"#{field_id(dotted)}")
+                value = shown[section][name]
                 if isinstance(widget, Switch | Select):
                     widget.value = value
-                elif isinstance(getattr(cls(), f.name), Secret):
+                elif isinstance(default, Secret):
                     widget.value = ""
                     widget.placeholder = f"{value or 'empty'} (type to replace)"
                 else:
@@ -195,6 +192,22 @@ class ConfigurationScreen(PanelScreen):
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
         self.action_save()
+
+
+def _form_fields() -> list[tuple[str, list[tuple[str, str, Any]]]]:
+    """(section, [(name, "section.name", default)]) for every setting the form edits.
+    Mappings such as tui.keymap are edited in the file, not in the form."""
+    return [
+        (
+            section,
+            [
+                (f.name, f"{section}.{f.name}", getattr(cls(), f.name))
+                for f in fields(cls)
+                if not isinstance(getattr(cls(), f.name), tuple)
+            ],
+        )
+        for section, cls in SECTIONS.items()
+    ]
 
 
 def _text(value: Any) -> str:

@@ -63,15 +63,23 @@ class HelpScreen(ModalScreen[None]):
                 if binding.action.startswith("goto(") or binding.key in seen:
                     continue
                 seen.add(binding.key)
-                table.add_row(self._keys_of(binding), binding.description)
+                description = Text(binding.description)
+                if binding.id:  # the name tui.keymap remaps it by
+                    description.append(f"  {binding.id}", style="dim")
+                table.add_row(self._keys_of(binding), description)
             out.append(table)
         return out
 
     def _keys_of(self, binding: Binding) -> str:
-        if binding.key_display:
+        remapped = self.app._keymap.get(binding.id or "")  # tui.keymap wins over the default
+        if binding.key_display and not remapped:
             return binding.key_display
         # super+ keys never arrive over SSH: not worth a line
-        keys = [key.strip() for key in binding.key.split(",") if not key.startswith("super+")]
+        keys = [
+            key.strip()
+            for key in (remapped or binding.key).split(",")
+            if not key.strip().startswith("super+")
+        ]
         return " ".join(self.app.get_key_display(Binding(key, "")) for key in keys)
 
     def _panels_table(self) -> Table:
