@@ -11,14 +11,19 @@ from jettui.tui.app import JettuiApp
 from jettui.tui.screens.help import HelpScreen
 
 
-async def test_keymap_setting_remaps_help(tmp_path) -> None:
+def app_with_keymap(tmp_path, **keymap: str) -> JettuiApp:
     base = Settings()
-    settings = replace(
-        base,
-        store=replace(base.store, database=f"sqlite:///{tmp_path / 'store.db'}"),
-        tui=replace(base.tui, keymap=(("help", "f2"),)),
+    return JettuiApp(
+        replace(
+            base,
+            store=replace(base.store, database=f"sqlite:///{tmp_path / 'store.db'}"),
+            tui=replace(base.tui, keymap=tuple(keymap.items())),
+        )
     )
-    app = JettuiApp(settings)
+
+
+async def test_keymap_setting_remaps_help(tmp_path) -> None:
+    app = app_with_keymap(tmp_path, help="f2")
     async with app.run_test() as pilot:
         await pilot.press("question_mark")
         assert not isinstance(app.screen, HelpScreen)  # "?" no longer opens help
@@ -27,13 +32,7 @@ async def test_keymap_setting_remaps_help(tmp_path) -> None:
 
 
 async def test_help_shows_remapped_keys_and_binding_ids(tmp_path) -> None:
-    base = Settings()
-    settings = replace(
-        base,
-        store=replace(base.store, database=f"sqlite:///{tmp_path / 'store.db'}"),
-        tui=replace(base.tui, keymap=(("go", "f5"),)),
-    )
-    app = JettuiApp(settings)
+    app = app_with_keymap(tmp_path, go="f5")
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("question_mark")
         console = Console(width=100, color_system=None)
