@@ -399,6 +399,69 @@ def cmd_activate(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_cron(args: argparse.Namespace) -> int:
+    """Run one job, the due jobs or all of them (0 ok, 1 items failed, 2 not available yet,
+    3 Jet/store unreachable, 75 a lock held). Human lines on stderr, --json on stdout."""
+    from jettui.services import jobs
+    from jettui.store.db import connect, ensure_jet_tables
+
+    settings = _load(args)
+    job = jobs.JOBS.get(args.job)
+
+    def fail(message: str, code: int) -> int:
+        if args.json:
+            emit_json({"ok": False, "job": args.job, "error": message, "exit_code": code})
+        say(f"jettui: {message}")
+        return code
+
+    if job is not None and not job.available:
+        return fail(f"'cron {args.job}' is {jobs.NOT_AVAILABLE}", EXIT_USAGE)
+    _ensure_demo(settings)
+    try:
+        db = connect(settings)
+        ensure_jet_tables(db)
+    except Exception as exc:  # noqa: BLE001 - exit 3 with one line (and a JSON document)
+        code, message = _classify(exc)
+        return fail(_redact(message, args.config), code)
+
+    def progress(name: str, message: str) -> None:
+        if sys.stderr.isatty():  # cron mails stderr: progress only for a person watching
+            say(f"{name}: {message}")
+
+    async def work() -> list[jobs.JobOutcome]:
+        if args.job == "due":
+            return await jobs.run_due(settings, db, trigger="cron", progress=progress)
+        names = list(jobs.JOBS) if args.job == "all" else [args.job]
+        return await jobs.run_jobs(settings, db, names, trigger="cron", progress=progress)
+
+    try:
+        outcomes = asyncio.run(work())
+    finally:
+        db.close()
+    single = args.job not in ("due", "all")
+    code = outcomes[0].exit_code if single else jobs.combined_exit_code(outcomes)
+    if args.json:
+        document = {
+            "ok": code == EXIT_OK,
+            "job": args.job,
+            "exit_code": code,
+            "outcomes": [o.as_dict() for o in outcomes],
+        }
+        text = json.dumps(document, indent=2, default=str)
+        sys.stdout.write(scrub_secrets(text, settings) + "\n")  # Jet's words, never a secret
+    for outcome in outcomes:
+        say(scrub_secrets(outcome.line, settings))
+        for failure in outcome.failures[:CRON_FAILURES_SHOWN]:
+            say(scrub_secrets(f"  {failure.item}: {failure.reason}", settings))
+        hidden = outcome.items_failed - CRON_FAILURES_SHOWN
+        if hidden > 0:
+            say(f"  ... and {hidden} more (--json lists every one)")
+    return code
+
+
+CRON_FAILURES_SHOWN = 20  # failed items listed per job on stderr
+
+
 def cmd_not_yet(args: argparse.Namespace) -> int:
     words = [args.command] + [
         str(getattr(args, key)) for key in ("action", "job") if getattr(args, key, None)
@@ -411,9 +474,12 @@ def _dispatch(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
         return cmd_dashboard
     if args.command == "config":
         return cmd_config_check if args.action == "check" else cmd_config_show
-    return {"demo": cmd_demo, "sandbox": cmd_sandbox, "activate": cmd_activate}.get(
-        args.command, cmd_not_yet
-    )
+    return {
+        "demo": cmd_demo,
+        "sandbox": cmd_sandbox,
+        "activate": cmd_activate,
+        "cron": cmd_cron,
+    }.get(args.command, cmd_not_yet)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
