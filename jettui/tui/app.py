@@ -57,6 +57,8 @@ class JettuiApp(App[int]):
         ),
     ]
     NOTIFICATION_TIMEOUT = 6
+    DUE_JOBS_FIRST_SECONDS = 5.0  # background jobs: first check after start, then every...
+    DUE_JOBS_EVERY_SECONDS = 60.0  # ...this long after the previous check finished
 
     def __init__(self, settings: Settings, *, environ: Mapping[str, str] | None = None) -> None:
         super().__init__()
@@ -75,6 +77,7 @@ class JettuiApp(App[int]):
         self._db: Any = None
         self._db_lock = threading.Lock()
         self.watch_terminal = False  # run_dashboard: quit when the SSH session is gone
+        self.run_due_jobs = False  # run_dashboard: run due jobs in the background while open
         self.set_keymap(dict(settings.tui.keymap))
 
     def on_mount(self) -> None:
@@ -82,6 +85,19 @@ class JettuiApp(App[int]):
             self.notify(problem, severity="warning", timeout=10)
         if self.watch_terminal:
             self.set_interval(5, self._quit_if_orphaned, name="terminal-watch")
+        if self.run_due_jobs:
+            self.set_timer(self.DUE_JOBS_FIRST_SECONDS, self._check_due_jobs, name="due-jobs")
+
+    def _check_due_jobs(self) -> None:
+        """Run due jobs in a worker; the next check is set only once this one has finished
+        (a chained timer: checks never overlap, however long the jobs take)."""
+        from jettui.tui.screens.cron import run_due_in_background
+
+        async def check() -> None:
+            await run_due_in_background(self)  # never raises
+            self.set_timer(self.DUE_JOBS_EVERY_SECONDS, self._check_due_jobs, name="due-jobs")
+
+        self.run_worker(check(), group="due-jobs", exit_on_error=False)
 
     def _quit_if_orphaned(self) -> None:
         """An SSH session that dropped without a SIGHUP leaves the app on a hung-up terminal
@@ -162,5 +178,6 @@ def run_dashboard(settings: Settings) -> int:
     """Run the dashboard in the terminal; the CLI's default command. Returns the exit code."""
     app = JettuiApp(settings)
     app.watch_terminal = True
+    app.run_due_jobs = True
     result = app.run()
     return result if isinstance(result, int) else app.return_code or 0

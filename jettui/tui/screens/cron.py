@@ -1,17 +1,31 @@
-"""Cron status: each job's schedule (from settings), last run, result and next run (UTC)."""
+"""Cron status: each job's schedule (from settings), last run, result and next run (UTC).
+
+``r`` runs the job under the cursor now, ``R`` every due job: in an async worker (store work
+on its own thread, Jet calls async), so the screen stays responsive while a status line follows
+the work; the table reloads as each job starts and ends, and each outcome is notified. The same
+runner serves `jettui cron` and the app's background timer; a job's lock keeps them apart.
+"""
 
 from __future__ import annotations
 
-from dataclasses import fields
+import asyncio
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import Static
 
 from jettui.config import CronSettings
+from jettui.services.jobs import JOBS, NOT_AVAILABLE, JobOutcome, run_due, run_jobs
 from jettui.services.listing import Column, ListSource, PageSource
-from jettui.tui.screens.base import GridPanel, later
+from jettui.tui.screens.base import GridPanel, GridTable, _brief
+
+if TYPE_CHECKING:
+    from jettui.tui.app import JettuiApp
 
 COLUMNS = (
     Column("job", "Job", 14),
@@ -20,7 +34,8 @@ COLUMNS = (
     Column("result", "Result", None),
     Column("next", "Next run (UTC)", 16),
 )
-
+IDLE = "r runs the job under the cursor now, R every due job."
+SEVERITY = {"ok": "information", "unreachable": "error", "failed": "error"}
 
 LastRun = tuple[datetime, str, str]  # started (UTC), result, message
 
@@ -32,7 +47,7 @@ def last_runs(db: Any) -> dict[str, LastRun]:
     latest: dict[str, LastRun] = {}
     query = JetJobRun.select(
         JetJobRun.job, JetJobRun.started_at, JetJobRun.result, JetJobRun.message
-    ).order_by(JetJobRun.started_at)
+    ).order_by(JetJobRun.started_at, JetJobRun.id)
     for job, started, result, message in query.tuples().execute(db):
         latest[job.replace("_", "-")] = (started, result, message)
     return latest
@@ -43,32 +58,69 @@ def schedule_rows(
 ) -> list[tuple[str, tuple[str, ...]]]:
     """One row per job: its interval from settings, its last run from the store."""
     rows = []
-    for f in fields(CronSettings):
-        job = f.name.replace("_", "-")
-        minutes = getattr(cron, f.name)
-        every = f"{minutes} min" if minutes else "off"
-        run = runs.get(job)
+    for job in JOBS.values():
+        minutes = int(getattr(cron, job.setting, 0) or 0) if job.setting else 0
+        every = f"{minutes} min" if minutes else ("off" if job.setting else "—")
+        run = runs.get(job.name)
         if run is None:
-            last, result, upcoming = "never", "—", "next `cron due`" if minutes else "—"
+            last, result = "never", "—"
+            if not job.available:
+                upcoming = "not available"
+            else:
+                upcoming = "next `cron due`" if minutes else "—"
         else:
             started, result, message = run
             last = f"{started:%Y-%m-%d %H:%M}"
             result = f"{result}: {message}" if message else result
             due = started + timedelta(minutes=minutes)
             upcoming = f"{due:%Y-%m-%d %H:%M}" if minutes else "—"
-        rows.append((job, (job, every, last, result, upcoming)))
+        rows.append((job.name, (job.name, every, last, result, upcoming)))
     return rows
+
+
+def notify_outcome(app: JettuiApp, outcome: JobOutcome) -> None:
+    """One notification for a job's outcome (Jet's words: never markup)."""
+    text = outcome.line
+    if outcome.failures:
+        first = outcome.failures[0]
+        text += f"\n{first.item}: {first.reason}"
+        if outcome.items_failed > 1:
+            text += f" (+{outcome.items_failed - 1} more)"
+    severity = SEVERITY.get(outcome.result, "warning")
+    app.notify(app.redact(text), title="Jobs", severity=severity, timeout=10, markup=False)
+
+
+async def run_due_in_background(app: JettuiApp) -> None:
+    """The app's timer: run due jobs; notify what did something or went wrong; never raises."""
+    try:
+        db = await asyncio.to_thread(app.database)
+        outcomes = await run_due(app.settings, db, trigger="timer")
+    except Exception as exc:  # noqa: BLE001 - a background check must not end the dashboard
+        app.notify(
+            app.redact(f"Background jobs: {_brief(exc)}"),
+            title="Jobs",
+            severity="error",
+            markup=False,
+        )
+        return
+    for outcome in outcomes:
+        if outcome.ran and (outcome.result != "ok" or outcome.items_ok):
+            notify_outcome(app, outcome)
+    if isinstance(app.screen, CronScreen) and any(o.ran for o in outcomes):
+        app.screen.load()
 
 
 class CronScreen(GridPanel):
     PANEL_ID = "cron"
     DETAIL_TITLE_KEY = "job"
     EMPTY_TEXT = "No jobs."
-    BINDINGS = [
-        later("r", "Running a job by hand", "Run job", "cron.run", headless="jettui cron JOB",
-              show=True),
-        later("d", "Running due jobs", "Run due jobs", "cron.due", headless="jettui cron due"),
-    ]  # fmt: skip
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("r", "run_job", "Run job", id="cron.run"),
+        Binding("R", "run_due", "Run due jobs", key_display="R", id="cron.due"),
+    ]
+
+    _running = False
+    _away = False
 
     def compose_top(self) -> ComposeResult:
         yield Static(
@@ -76,6 +128,77 @@ class CronScreen(GridPanel):
             id="cron-hint",
             classes="hint",
         )
+        yield Static(IDLE, id="cron-status", classes="hint")
 
     def make_source(self, db: object) -> PageSource:
         return ListSource(COLUMNS, schedule_rows(self.app.settings.cron, last_runs(db)))
+
+    def on_screen_suspend(self) -> None:
+        self._away = True
+
+    def on_screen_resume(self) -> None:
+        if self._away:  # back from another panel: cron or the timer may have run jobs
+            self._away = False
+            self.load()
+
+    def _status(self, text: str) -> None:
+        self.query_one("#cron-status", Static).update(Text(self.app.redact(text)))
+
+    def action_run_job(self) -> None:
+        tables = self.query(GridTable)
+        name = tables.first().cursor_id if tables else None
+        job = JOBS.get(str(name))
+        if job is None:
+            return
+        if not job.available:
+            self.notify(f"{job.name} is {NOT_AVAILABLE}.", title=self.title, severity="warning")
+            return
+        self._start([job.name])
+
+    def action_run_due(self) -> None:
+        self._start(None)
+
+    def _start(self, names: Sequence[str] | None) -> None:
+        if self._running:
+            self.notify("Jobs are already running.", title=self.title, severity="warning")
+            return
+        self._running = True
+        self._status(f"Starting {', '.join(names)}…" if names else "Looking for due jobs…")
+        self.run_now(names)
+
+    @work(group="cron-run", exit_on_error=False)
+    async def run_now(self, names: Sequence[str] | None) -> None:
+        started: set[str] = set()
+
+        def progress(job: str, message: str) -> None:
+            if job not in started:
+                started.add(job)
+                self.load()  # shows the run as "running"
+            self._status(f"{job}: {message}")
+
+        settings = self.app.settings
+        try:
+            db = await asyncio.to_thread(self.app.database)
+            if names is None:
+                outcomes = await run_due(settings, db, trigger="dashboard", progress=progress)
+            else:
+                outcomes = await run_jobs(
+                    settings, db, names, trigger="dashboard", progress=progress
+                )
+        except Exception as exc:  # noqa: BLE001 - the store is unreachable: one line
+            self._status(f"Cannot run jobs: {_brief(exc)}")
+            self.notify(
+                self.app.redact(_brief(exc)), title=self.title, severity="error", markup=False
+            )
+            return
+        finally:
+            self._running = False
+            self.load()
+        ran = [o for o in outcomes if o.ran or o.result == "locked"]
+        for outcome in ran:
+            notify_outcome(self.app, outcome)
+        if not ran:
+            self.notify("No job is due.", title=self.title)
+            self._status(f"No job was due. {IDLE}")
+        else:
+            self._status(ran[-1].line if len(ran) == 1 else f"{len(ran)} jobs run. {IDLE}")
