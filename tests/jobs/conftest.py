@@ -45,7 +45,9 @@ CRON = {
 }
 
 
-def settings_yaml(database: str, *, jet: str = "", cron: dict[str, int] | None = None) -> str:
+def settings_yaml(
+    database: str, *, jet: str = "", sandbox: str = "", cron: dict[str, int] | None = None
+) -> str:
     minutes = "".join(f"  {key}: {value}\n" for key, value in {**CRON, **(cron or {})}.items())
     return f"""\
 jet:
@@ -62,7 +64,7 @@ cron:
   state_file: sandbox-state.db
   review_delay_seconds: 0
   order_every_seconds: 0
-"""
+{sandbox}"""
 
 
 MakeSettings = Callable[..., Settings]

@@ -119,7 +119,7 @@ class CronScreen(GridPanel):
         Binding("R", "run_due", "Run due jobs", key_display="R", id="cron.due"),
     ]
 
-    _running = False
+    _jobs_running = False
     _away = False
 
     def compose_top(self) -> ComposeResult:
@@ -159,10 +159,10 @@ class CronScreen(GridPanel):
         self._start(None)
 
     def _start(self, names: Sequence[str] | None) -> None:
-        if self._running:
+        if self._jobs_running:
             self.notify("Jobs are already running.", title=self.title, severity="warning")
             return
-        self._running = True
+        self._jobs_running = True
         self._status(f"Starting {', '.join(names)}…" if names else "Looking for due jobs…")
         self.run_now(names)
 
@@ -192,7 +192,7 @@ class CronScreen(GridPanel):
             )
             return
         finally:
-            self._running = False
+            self._jobs_running = False
             self.load()
         ran = [o for o in outcomes if o.ran or o.result == "locked"]
         for outcome in ran:
