@@ -606,9 +606,9 @@ class EventSource(_JetTableSource):
     columns = (
         Column("time", "Time", 16),
         Column("level", "Level", 7),
-        Column("kind", "Kind", 9),
-        Column("ref", "Ref", 14),
-        Column("message", "Message"),
+        Column("kind", "Kind", 10),
+        Column("ref", "Ref", 14, optional=True),  # api rows repeat it in the message: first to go
+        Column("message", "Message", min_width=40),
     )
 
     def __init__(
