@@ -142,7 +142,6 @@ Body = Callable[[JobContext], Awaitable[JobReport]]
 @dataclass(frozen=True)
 class Job:
     name: str  # as in the CLI
-    title: str  # what it does, for screens and --help
     setting: str | None  # CronSettings field giving its interval; None = by hand only
     body: Body | None = None  # None: not available yet
 
@@ -159,12 +158,12 @@ class Job:
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
-        Job("fetch-orders", "fetch ready orders into OpenCart", "fetch_orders"),
-        Job("acknowledge", "acknowledge fetched orders", "acknowledge"),
-        Job("fetch-errors", "fetch bulk files' status and errors", "fetch_errors", file_status.run),
-        Job("fetch-returns", "fetch returns", "fetch_returns"),
-        Job("product-status", "fetch every SKU's status", "product_status", product_status.run),
-        Job("sync", "sync price and inventory", None),
+        Job("fetch-orders", "fetch_orders"),  # later work: orders service
+        Job("acknowledge", "acknowledge"),  # later work: orders service
+        Job("fetch-errors", "fetch_errors", file_status.run),
+        Job("fetch-returns", "fetch_returns"),  # later work: returns service
+        Job("product-status", "product_status", product_status.run),
+        Job("sync", None),  # later work: catalog service (price and inventory)
     )
 }
 
@@ -404,7 +403,7 @@ async def run_jobs(
     db: Any,
     names: Sequence[str],
     *,
-    trigger: str,
+    trigger: str = "cron",
     progress: Progress | None = None,
     **client_options: Any,
 ) -> list[JobOutcome]:
@@ -431,7 +430,7 @@ async def run_due(
     settings: Settings,
     db: Any,
     *,
-    trigger: str,
+    trigger: str = "cron",
     progress: Progress | None = None,
     now: datetime | None = None,
     **client_options: Any,
