@@ -117,7 +117,7 @@ async def measure(source: ProductSource) -> None:
         for label, runs in (("rows on screen", shown), ("exact count shown", counted)):
             print(
                 f"filter keystroke, {label:17} median {ms(statistics.median(runs))}, "
-                f"p95 {ms(statistics.quantiles(runs, n=20, method="inclusive")[-1])}, max {ms(max(runs))}"
+                f"p95 {ms(statistics.quantiles(runs, n=20, method='inclusive')[-1])}, max {ms(max(runs))}"
             )
         print(f"  ({len(shown)} characters typed, 'cast iron' -> {table.row_count:,} rows)")
         table.filter_text = ""
