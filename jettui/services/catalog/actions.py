@@ -1,0 +1,481 @@
+"""Bulk product actions on Jet: upload, archive, unarchive, sync (price + inventory), status.
+
+Every action runs under the lock ``products`` and reports every item (a Jet SKU): succeeded,
+failed (with Jet's words) or not attempted (with the reason). ``dry_run`` validates and lists
+what would be sent; it opens no Jet client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from jettui.config import Settings
+from jettui.jet import bulk
+from jettui.jet.client import JetClient
+from jettui.jet.errors import JetAuthError, JetError, JetNotFound, JetUnreachable
+from jettui.services.catalog.payload import (
+    Listing,
+    ProductCheck,
+    mapped_product_ids,
+    product_ids_for_skus,
+    validate_products,
+)
+from jettui.services.jet_session import StoreThread, open_logged_client
+
+ACTIONS = ("upload", "archive", "unarchive", "sync", "status")
+LOCK_NAME = "products"
+LOCK_TTL_SECONDS = 3600.0
+UPLOADED = "Uploaded"  # jettui's status until Jet's own is fetched
+NOT_ON_JET = "Not on Jet"
+POLL_INTERVAL = bulk.POLL_INTERVAL_SECONDS
+
+SUCCEEDED, FAILED, NOT_ATTEMPTED = "succeeded", "failed", "not attempted"
+UNCHANGED, WOULD_SEND = "unchanged", "would send"
+
+Progress = Callable[[int, int], Awaitable[None] | None]
+
+
+@dataclass
+class ItemResult:
+    sku: str
+    outcome: str  # succeeded | failed | not attempted | unchanged | would send
+    reason: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"sku": self.sku, "outcome": self.outcome, "reason": self.reason}
+
+    @property
+    def line(self) -> str:
+        return f"{self.sku}: {self.outcome}" + (f" - {self.reason}" if self.reason else "")
+
+
+@dataclass
+class ActionReport:
+    action: str
+    dry_run: bool = False
+    items: list[ItemResult] = field(default_factory=list)
+    checks: list[ProductCheck] = field(default_factory=list)
+    unreachable: str | None = None  # Jet could not be reached: the run stopped
+
+    def add(self, sku: str, outcome: str, reason: str = "") -> None:
+        self.items.append(ItemResult(sku, outcome, " ".join(str(reason).split())))
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for i in self.items if i.outcome == outcome)
+
+    @property
+    def problems(self) -> list[ItemResult]:
+        return [i for i in self.items if i.outcome in (FAILED, NOT_ATTEMPTED)]
+
+    @property
+    def exit_code(self) -> int:
+        if self.unreachable:
+            return 3
+        return 1 if self.problems else 0
+
+    @property
+    def summary(self) -> str:
+        counts = [
+            (o, self.count(o)) for o in (SUCCEEDED, FAILED, NOT_ATTEMPTED, UNCHANGED, WOULD_SEND)
+        ]
+        text = ", ".join(f"{n} {o}" for o, n in counts if n) or "nothing to do"
+        head = f"{self.action}{' (dry run)' if self.dry_run else ''}: {text}"
+        return head + (f"; stopped: {self.unreachable}" if self.unreachable else "")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.exit_code == 0,
+            "action": self.action,
+            "dry_run": self.dry_run,
+            "exit_code": self.exit_code,
+            "summary": self.summary,
+            "items": [i.as_dict() for i in self.items],
+            "warnings": [line for c in self.checks for line in c.lines() if ": warning: " in line],
+        }
+
+
+def resolve_products(
+    settings: Settings, *, skus: Iterable[str] = (), all_mapped: bool = False
+) -> list[int]:
+    """Product ids for ``--all`` or SKUs (store thread). Raises payload.UnknownSku."""
+    if all_mapped:
+        return mapped_product_ids(settings)
+    return product_ids_for_skus(skus)
+
+
+async def run_action(
+    settings: Settings,
+    db: Any,
+    action: str,
+    product_ids: list[int],
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ActionReport:
+    """Run ``action`` on the products (ids). Raises LockBusy when another run holds the lock;
+    Jet unreachable ends the run with ``report.unreachable`` set (items left: not attempted)."""
+    from jettui.store.errors import LockBusy
+    from jettui.store.jet_tables import acquire_lock, default_holder, lock_holder, release_lock
+
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action '{action}' (one of {', '.join(ACTIONS)})")
+    store = StoreThread(db)
+    report = ActionReport(action, dry_run)
+    holder = default_holder(f"products {action}")
+    try:
+        if not await store.run(acquire_lock, LOCK_NAME, holder, LOCK_TTL_SECONDS):
+            raise LockBusy(LOCK_NAME, await store.run(lock_holder, LOCK_NAME))
+        try:
+            report.checks = await store.run(validate_products, settings, product_ids)
+            links = await store.run(_links, product_ids)
+            work = _Work(settings, store, report, report.checks, links, progress)
+            if dry_run:
+                work.dry_run()
+                return report
+            try:
+                async with open_logged_client(settings, db) as jet:
+                    work.jet = jet
+                    await getattr(work, action)()
+            except (JetUnreachable, JetAuthError) as exc:
+                report.unreachable = str(exc)
+                done = {i.sku for i in report.items}
+                for sku in work.all_skus():
+                    if sku not in done:
+                        report.add(sku, NOT_ATTEMPTED, f"Jet unreachable: {exc}")
+        finally:
+            await store.run(release_lock, LOCK_NAME, holder)
+    finally:
+        await store.close()
+    return report
+
+
+class _Work:
+    def __init__(
+        self,
+        settings: Settings,
+        store: StoreThread,
+        report: ActionReport,
+        checks: list[ProductCheck],
+        links: dict[str, dict[str, Any]],
+        progress: Progress | None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.report = report
+        self.checks = checks
+        self.links = links  # merchant_sku → JetProduct values of the products
+        self.progress = progress
+        self.jet: JetClient | None = None
+        self.listings = {x.sku: x for c in checks if c.ok for x in c.listings}
+
+    def all_skus(self) -> list[str]:
+        skus = [s for c in self.checks for s in c.skus]
+        return list(dict.fromkeys(skus + list(self.links)))
+
+    async def _progress(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            outcome = self.progress(done, total)
+            if inspect.isawaitable(outcome):
+                await outcome
+
+    def _invalid(self) -> None:
+        for check in self.checks:
+            if not check.ok:
+                for sku in check.skus:
+                    self.report.add(sku, NOT_ATTEMPTED, "; ".join(check.errors))
+
+    def dry_run(self) -> None:
+        action = self.report.action
+        if action in ("upload", "sync"):
+            self._invalid()
+        for sku in self._targets():
+            if action == "sync" and self._unchanged(sku):
+                self.report.add(sku, UNCHANGED, "price and inventory as last sent")
+            else:
+                self.report.add(sku, WOULD_SEND, self._what(action))
+
+    def _what(self, action: str) -> str:
+        return {
+            "upload": "MerchantSKUs, Price, Inventory",
+            "archive": "archive",
+            "unarchive": "unarchive + Inventory",
+            "sync": "Price, Inventory",
+            "status": "GET merchant-skus",
+        }[action]
+
+    def _targets(self) -> list[str]:
+        """SKUs the action applies to (others were reported as not attempted)."""
+        if self.report.action == "upload":
+            return list(self.listings)
+        linked = [s for s in self.all_skus() if s in self.links]
+        for sku in self.all_skus():
+            if sku not in self.links and (self.report.action != "sync" or sku in self.listings):
+                self.report.add(sku, NOT_ATTEMPTED, "never uploaded to Jet")
+        if self.report.action == "sync":
+            return [s for s in linked if s in self.listings and not self.links[s]["is_archived"]]
+        return linked
+
+    def _unchanged(self, sku: str) -> bool:
+        return self.links.get(sku, {}).get("sent_hash") == self.listings[sku].offer_hash
+
+    # --- upload ---------------------------------------------------------------------------
+
+    async def upload(self) -> None:
+        self._invalid()
+        listings = list(self.listings.values())
+        variations = {c.sku: c.variation for c in self.checks if c.ok and c.variation}
+        phases = 3 + (1 if variations else 0)
+        total = len(listings) * 3 + len(variations)
+        base = 0
+
+        async def step(done: int, _total: int) -> None:
+            await self._progress(base + done, total)
+
+        errors: dict[str, str] = {}
+        sent = await self._bulk("MerchantSKUs", {x.sku: x.product for x in listings}, step, errors)
+        base += len(listings)
+        for file_type, attr in (("Price", "price"), ("Inventory", "inventory")):
+            bodies = {x.sku: getattr(x, attr) for x in listings if x.sku in sent}
+            sent &= await self._bulk(file_type, bodies, step, errors)
+            base += len(listings)
+        if phases == 4:
+            ready = {
+                parent: body
+                for parent, body in variations.items()
+                if parent in sent and all(c in sent for c in body["children_skus"])
+            }
+            ok = await self._bulk("Variation", ready, step, errors)
+            for parent in ready:
+                if parent not in ok:
+                    sent.discard(parent)
+        for listing in listings:
+            if listing.sku in sent:
+                self.report.add(listing.sku, SUCCEEDED)
+            else:
+                outcome = NOT_ATTEMPTED if listing.sku not in errors else FAILED
+                self.report.add(listing.sku, outcome, errors.get(listing.sku, "not sent"))
+        await self.store.run(_record_upload, listings, sent, errors)
+
+    async def _bulk(
+        self,
+        file_type: str,
+        bodies: dict[str, dict[str, Any]],
+        progress: Progress,
+        errors: dict[str, str],
+    ) -> set[str]:
+        """Upload one file type; record the files; return the SKUs Jet accepted. Jet's words
+        for the others go into ``errors`` (first problem wins)."""
+        if not bodies:
+            return set()
+        assert self.jet is not None
+        result = await bulk.upload_bulk(
+            self.jet, file_type, bodies, progress=progress, poll_interval=POLL_INTERVAL
+        )
+        await self.store.run(_record_files, result)
+        for sku, words in result.failed.items():
+            errors.setdefault(sku, f"{file_type}: " + "; ".join(words))
+        for sku, words in result.not_sent.items():
+            errors.setdefault(sku, f"{file_type} not sent: " + "; ".join(words))
+        for sku in result.unconfirmed:
+            errors.setdefault(sku, f"{file_type}: sent, Jet has not confirmed it (fetch status)")
+        unsent = [f.failure or "" for f in result.files if not f.registered]
+        if unsent and not result.succeeded and any("unreachable" in u.lower() for u in unsent):
+            raise JetUnreachable(unsent[0])  # no file reached Jet: stop, report the rest
+        return set(result.succeeded)
+
+    # --- archive / unarchive / sync / status ----------------------------------------------
+
+    async def archive(self) -> None:
+        await self._each(self._targets(), self._archive_one(True))
+
+    async def unarchive(self) -> None:
+        await self._each(self._targets(), self._archive_one(False))
+
+    def _archive_one(self, archived: bool) -> Callable[[str], Awaitable[None]]:
+        async def one(sku: str) -> None:
+            assert self.jet is not None
+            try:
+                await self.jet.archive(sku, archived)
+            except (JetUnreachable, JetAuthError):
+                raise
+            except JetError as exc:
+                self.report.add(sku, FAILED, str(exc))
+                await self.store.run(_update, sku, {"last_error": str(exc)})
+                return
+            values: dict[str, Any] = {"is_archived": archived, "last_error": None}
+            if not archived:
+                listing = self.listings.get(sku)
+                if listing is None:
+                    reason = "unarchived, inventory not resent: the product does not validate"
+                    self.report.add(sku, FAILED, reason)
+                    await self.store.run(_update, sku, values | {"last_error": reason})
+                    return
+                try:
+                    await self.jet.put_inventory(sku, listing.inventory)
+                except (JetUnreachable, JetAuthError):
+                    raise
+                except JetError as exc:
+                    reason = f"unarchived, inventory refused: {exc}"
+                    self.report.add(sku, FAILED, reason)
+                    await self.store.run(_update, sku, values | {"last_error": reason})
+                    return
+            self.report.add(sku, SUCCEEDED)
+            await self.store.run(_update, sku, values)
+
+        return one
+
+    async def sync(self) -> None:
+        self._invalid()
+        targets = self._targets()
+        changed = []
+        for sku in targets:
+            if self._unchanged(sku):
+                self.report.add(sku, UNCHANGED, "price and inventory as last sent")
+            else:
+                changed.append(self.listings[sku])
+        errors: dict[str, str] = {}
+        total = len(changed) * 2
+        base = 0
+
+        async def step(done: int, _total: int) -> None:
+            await self._progress(base + done, total)
+
+        ok = await self._bulk("Price", {x.sku: x.price for x in changed}, step, errors)
+        base = len(changed)
+        ok &= await self._bulk("Inventory", {x.sku: x.inventory for x in changed}, step, errors)
+        for listing in changed:
+            if listing.sku in ok:
+                self.report.add(listing.sku, SUCCEEDED)
+            else:
+                self.report.add(listing.sku, FAILED, errors.get(listing.sku, "not confirmed"))
+        await self.store.run(_record_sync, changed, ok, errors)
+
+    async def status(self) -> None:
+        async def one(sku: str) -> None:
+            assert self.jet is not None
+            try:
+                product = await self.jet.get_sku(sku)
+            except JetNotFound as exc:
+                self.report.add(sku, FAILED, f"not on Jet: {exc}")
+                values = {"status": NOT_ON_JET, "sub_statuses": [], "last_error": str(exc)}
+                await self.store.run(_update, sku, values)
+                return
+            except (JetUnreachable, JetAuthError):
+                raise
+            except JetError as exc:
+                self.report.add(sku, FAILED, str(exc))
+                return
+            self.report.add(sku, SUCCEEDED, str(product.get("status") or ""))
+            values = {
+                "status": str(product.get("status") or "unknown")[:64],
+                "sub_statuses": [str(s) for s in product.get("sub_status") or []],
+                "is_archived": bool(product.get("is_archived")),
+                "status_checked_at": _now(),
+            }
+            await self.store.run(_update, sku, values)
+
+        await self._each(self._targets(), one)
+
+    async def _each(self, skus: list[str], work: Callable[[str], Awaitable[None]]) -> None:
+        total, done = len(skus), 0
+        pending = iter(skus)
+
+        async def worker() -> None:
+            nonlocal done
+            for sku in pending:
+                await work(sku)
+                done += 1
+                await self._progress(done, total)
+
+        workers = max(1, self.settings.jet.concurrency)
+        await asyncio.gather(*(worker() for _ in range(workers)))
+
+
+# --- store side (store thread) ----------------------------------------------------------------
+
+
+def _now() -> Any:
+    from jettui.store.text import utcnow
+
+    return utcnow()
+
+
+def _links(product_ids: list[int]) -> dict[str, dict[str, Any]]:
+    from jettui.store.jet_tables import JetProduct
+
+    if not product_ids:
+        return {}
+    rows = JetProduct.select().where(JetProduct.product_id.in_(product_ids))
+    return {
+        r.merchant_sku: {"sent_hash": r.sent_hash, "is_archived": r.is_archived, "status": r.status}
+        for r in rows.order_by(JetProduct.id)
+    }
+
+
+def _update(sku: str, values: dict[str, Any]) -> None:
+    from jettui.store.jet_tables import JetProduct
+
+    JetProduct.update(**values, updated_at=_now()).where(JetProduct.merchant_sku == sku).execute()
+
+
+def _record_files(result: bulk.BulkResult) -> None:
+    from jettui.store.base import database_proxy
+    from jettui.store.jet_tables import JetFile
+
+    now = _now()
+    with database_proxy.atomic():
+        for f in result.files:
+            JetFile.create(
+                jet_file_id=f.jet_file_id if f.registered else None,
+                file_type=result.file_type,
+                file_name=f.file_name,
+                status=(f.status or ("uploaded" if f.registered else "failed"))[:64],
+                sku_count=len(f.skus),
+                error_count=f.error_count,
+                error_excerpt=f.sku_errors or None,
+                payload=json.loads(f.content) if f.content else None,
+                uploaded_at=now if f.registered else None,
+                processed_at=now if f.processed else None,
+            )
+
+
+def _record_upload(listings: list[Listing], sent: set[str], errors: dict[str, str]) -> None:
+    from jettui.store.base import database_proxy
+    from jettui.store.jet_tables import JetProduct
+
+    now = _now()
+    with database_proxy.atomic():
+        for x in listings:
+            row = JetProduct.get_or_none(JetProduct.merchant_sku == x.sku)
+            if row is None:
+                row = JetProduct(merchant_sku=x.sku)
+            row.product_id = x.product_id
+            row.product_option_value_id = x.option_value_id
+            row.parent_sku = x.parent_sku
+            row.updated_at = now
+            if x.sku in sent:
+                if row.status in (None, "", "Not Uploaded", NOT_ON_JET):
+                    row.status = UPLOADED
+                row.sent_hash = x.offer_hash
+                row.sent_at = now
+                row.last_error = None
+            else:
+                row.last_error = errors.get(x.sku, "not sent")
+            row.save()
+
+
+def _record_sync(listings: list[Listing], ok: set[str], errors: dict[str, str]) -> None:
+    from jettui.store.base import database_proxy
+
+    now = _now()
+    with database_proxy.atomic():
+        for x in listings:
+            if x.sku in ok:
+                _update(x.sku, {"sent_hash": x.offer_hash, "sent_at": now, "last_error": None})
+            else:
+                _update(x.sku, {"last_error": errors.get(x.sku, "not confirmed")})

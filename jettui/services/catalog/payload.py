@@ -1,0 +1,496 @@
+"""Jet payloads from OpenCart products, and the checks made before anything is sent.
+
+Synchronous store reads only (run them on the store thread). One OpenCart product gives one
+:class:`ProductCheck`: its errors (block sending), warnings, and the :class:`Listing` s to send.
+A product whose single select/radio option has values is configurable: the product's own SKU
+is the variation parent, and each option value is a child SKU ``<sku>-<value slug>``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from jettui.config import Settings
+from jettui.jet import models
+
+VARIANT_OPTION_TYPES = ("select", "radio")
+DESCRIPTION_MAX = 2000
+BRAND_MAX = 50
+MIN_PRICE = Decimal("0.01")
+LB_PER_KG = Decimal("2.20462262")
+CODE_COLUMNS = (("upc", "UPC"), ("ean", "EAN"), ("isbn", "ISBN"))
+NEVER_LIVE = "no standard code: sent with brand + manufacturer part number, it will never go live"
+SEVERAL_OPTIONS = "several options: not supported yet"
+
+
+class UnknownSku(LookupError):
+    """A SKU asked for by name matches no product of the store."""
+
+
+@dataclass
+class Listing:
+    """One Jet SKU: its MerchantSKUs, Price and Inventory bodies."""
+
+    sku: str
+    product_id: int
+    option_value_id: int  # 0 = the product itself (simple product or variation parent)
+    parent_sku: str | None
+    product: dict[str, Any]
+    price: dict[str, Any]
+    inventory: dict[str, Any]
+
+    @property
+    def offer_hash(self) -> str:
+        """Hash of price + inventory: ``JetProduct.sent_hash``, so sync skips unchanged SKUs."""
+        raw = json.dumps([self.price, self.inventory], sort_keys=True, default=str)
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass
+class ProductCheck:
+    product_id: int
+    sku: str
+    name: str
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    listings: list[Listing] = field(default_factory=list)
+    variation: dict[str, Any] | None = None  # the parent's Variation body, when configurable
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def skus(self) -> list[str]:
+        return [x.sku for x in self.listings] or [self.sku or f"product {self.product_id}"]
+
+    @property
+    def label(self) -> str:
+        return self.sku or f"product {self.product_id}"
+
+    def lines(self) -> list[str]:
+        """One line per problem, named by SKU."""
+        return [f"{self.label}: error: {e}" for e in self.errors] + [
+            f"{self.label}: warning: {w}" for w in self.warnings
+        ]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "product_id": self.product_id,
+            "sku": self.sku,
+            "skus": self.skus,
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }
+
+
+# --- selection --------------------------------------------------------------------------------
+
+
+def merchant_sku(product: Any) -> str:
+    return (product.sku or "").strip() or (product.model or "").strip()
+
+
+def mapped_product_ids(settings: Settings) -> list[int]:
+    """Every product of the store in at least one category mapped to a Jet node."""
+    from jettui.store.jet_tables import JetCategory
+    from jettui.store.opencart import Product, ProductToCategory, ProductToStore
+
+    query = (
+        Product.select(Product.product_id)
+        .join(ProductToStore, on=ProductToStore.product_id == Product.product_id)
+        .switch(Product)
+        .join(ProductToCategory, on=ProductToCategory.product_id == Product.product_id)
+        .join(JetCategory, on=JetCategory.category_id == ProductToCategory.category_id)
+        .where(ProductToStore.store_id == settings.store.store_id)
+        .distinct()
+        .order_by(Product.product_id)
+    )
+    return [pid for (pid,) in query.tuples()]
+
+
+def product_ids_for_skus(skus: Iterable[str]) -> list[int]:
+    """The products behind merchant SKUs (a product's own SKU or an uploaded child's).
+    Raises :class:`UnknownSku` naming every SKU that matches nothing."""
+    from jettui.store.jet_tables import JetProduct
+    from jettui.store.opencart import Product
+
+    wanted = list(dict.fromkeys(skus))
+    found: dict[str, int] = {}
+    rows = Product.select(Product.product_id, Product.sku, Product.model).where(
+        Product.sku.in_(wanted) | Product.model.in_(wanted)
+    )
+    for row in rows:
+        sku = merchant_sku(row)
+        if sku in wanted:
+            found.setdefault(sku, row.product_id)
+    for row in JetProduct.select().where(JetProduct.merchant_sku.in_(wanted)):
+        found.setdefault(row.merchant_sku, row.product_id)
+    unknown = [s for s in wanted if s not in found]
+    if unknown:
+        raise UnknownSku(f"unknown SKU(s): {', '.join(unknown)}")
+    return list(dict.fromkeys(found[s] for s in wanted))
+
+
+# --- building ---------------------------------------------------------------------------------
+
+
+def validate_products(settings: Settings, product_ids: Iterable[int]) -> list[ProductCheck]:
+    """Build and check every product (store thread). Errors block; warnings do not."""
+    ids = list(dict.fromkeys(product_ids))
+    context = _Context(settings)
+    return [context.check(pid) for pid in ids]
+
+
+def price_with_increment(base: Decimal, settings: Settings) -> Decimal:
+    """OpenCart price → Jet price: ``settings.pricing`` increment, 2 decimals, ≥ 0.01."""
+    amount = Decimal(str(settings.pricing.increment_amount))
+    if settings.pricing.increment_type == "fixed":
+        value = base + amount
+    else:
+        value = base * (1 + amount / 100)
+    value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return max(value, MIN_PRICE)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def plain_description(text: str) -> str:
+    """HTML → plain text (tags dropped, entities decoded, spaces collapsed), ≤ 2000."""
+    no_tags = re.sub(r"<[^>]*>", " ", html.unescape(text or ""))
+    flat = " ".join(html.unescape(no_tags).split())
+    return flat[:DESCRIPTION_MAX].rstrip()
+
+
+class _Context:
+    """Store lookups shared by the products of one run."""
+
+    def __init__(self, settings: Settings) -> None:
+        from jettui.store.opencart import WeightClass, WeightClassDescription, get_setting
+
+        self.settings = settings
+        self.language_id = settings.store.language_id
+        base = str(get_setting("config_url", settings.store.store_id, "") or "")
+        if not base and settings.store.store_id:
+            base = str(get_setting("config_url", 0, "") or "")
+        self.image_base = (base.rstrip("/") + "/image/") if base else ""
+        self.weight_values = {w.weight_class_id: w.value for w in WeightClass.select()}
+        units = {
+            d.unit.strip().lower(): d.weight_class_id
+            for d in WeightClassDescription.select()
+            if d.unit
+        }
+        self.lb_value: Decimal | None = None
+        if "lb" in units:
+            self.lb_value = self.weight_values.get(units["lb"])
+        elif "kg" in units and self.weight_values.get(units["kg"]):
+            self.lb_value = self.weight_values[units["kg"]] * LB_PER_KG
+        self.sku_owners = self._sku_owners()
+
+    def _sku_owners(self) -> dict[str, list[int]]:
+        from jettui.store.opencart import Product
+
+        owners: dict[str, list[int]] = {}
+        for row in Product.select(Product.product_id, Product.sku, Product.model):
+            owners.setdefault(merchant_sku(row), []).append(row.product_id)
+        return owners
+
+    def pounds(self, weight: Decimal, weight_class_id: int) -> float | None:
+        value = self.weight_values.get(weight_class_id)
+        if not value or self.lb_value is None or weight is None or weight <= 0:
+            return None
+        return float((Decimal(weight) / value * self.lb_value).quantize(Decimal("0.01")))
+
+    def check(self, product_id: int) -> ProductCheck:
+        from jettui.store.opencart import Product
+
+        product = Product.get_or_none(Product.product_id == product_id)
+        if product is None:
+            return ProductCheck(product_id, "", "", errors=["no such product in the store"])
+        sku = merchant_sku(product)
+        check = ProductCheck(product_id, sku, self._name(product_id))
+        self._check_sku(check, product_id)
+        body = self._body(product, check)
+        options = self._options(product_id)
+        if len(options) > 1:
+            check.errors.append(SEVERAL_OPTIONS)
+        price = price_with_increment(Decimal(product.price or 0), self.settings)
+        quantity = max(0, int(product.quantity or 0))
+        if check.errors:
+            return check
+        check.listings.append(self._listing(sku, product_id, 0, None, body, price, quantity))
+        if options:
+            self._children(check, product, body, options[0])
+        for listing in check.listings:
+            self._validate_listing(check, listing)
+        if check.variation is not None:
+            for problem in models.validate_variation(check.variation):
+                check.errors.append(f"variation: {problem}")
+        return check
+
+    def _name(self, product_id: int) -> str:
+        from jettui.store.opencart import ProductDescription
+
+        row = ProductDescription.get_or_none(
+            (ProductDescription.product_id == product_id)
+            & (ProductDescription.language_id == self.language_id)
+        )
+        return (row.name or "").strip() if row else ""
+
+    def _check_sku(self, check: ProductCheck, product_id: int) -> None:
+        if not check.sku:
+            check.errors.append("no SKU or model: Jet needs a merchant SKU")
+            return
+        check.errors.extend(models.validate_merchant_sku_id(check.sku))
+        others = [p for p in self.sku_owners.get(check.sku, []) if p != product_id]
+        if others:
+            check.errors.append(f"SKU '{check.sku}' is also used by product(s) {others}")
+
+    def _body(self, product: Any, check: ProductCheck) -> dict[str, Any]:
+        from jettui.store.jet_tables import JetProduct
+        from jettui.store.opencart import Manufacturer, ProductDescription
+
+        link = JetProduct.get_or_none(
+            (JetProduct.product_id == product.product_id)
+            & (JetProduct.product_option_value_id == 0)
+        )
+        overrides = dict(link.overrides or {}) if link else {}
+        body: dict[str, Any] = {"multipack_quantity": 1}
+        node = self._node(product.product_id)
+        if node is None:
+            check.errors.append("no mapped Jet category (map one of its categories first)")
+        else:
+            body["jet_browse_node_id"] = node
+        title = check.name
+        if not 5 <= len(title) <= 500:
+            check.errors.append(f"title must be 5-500 characters (got {len(title)})")
+        body["product_title"] = title
+        maker = Manufacturer.get_or_none(Manufacturer.manufacturer_id == product.manufacturer_id)
+        brand = str(overrides.get("brand") or (maker.name if maker else "") or "").strip()
+        if not brand:
+            check.errors.append("no brand: set the product's manufacturer or a Jet brand")
+        elif len(brand) > BRAND_MAX:
+            check.errors.append(f"brand must be at most {BRAND_MAX} characters")
+        else:
+            body["brand"] = brand
+        mpn = str(overrides.get("mpn") or product.mpn or "").strip()
+        if mpn:
+            body["mfr_part_number"] = mpn[:50]
+        codes = self._codes(product, overrides, check)
+        if codes:
+            body["standard_product_codes"] = codes
+        if overrides.get("asin"):
+            body["ASIN"] = str(overrides["asin"])
+        if not codes and not body.get("ASIN"):
+            if mpn and brand:
+                check.warnings.append(NEVER_LIVE)
+            elif not any("code" in e for e in check.errors):
+                check.errors.append(
+                    "no standard code (UPC, EAN, ISBN) and no manufacturer part number"
+                )
+        row = ProductDescription.get_or_none(
+            (ProductDescription.product_id == product.product_id)
+            & (ProductDescription.language_id == self.language_id)
+        )
+        description = plain_description(row.description if row else "")
+        if description:
+            body["product_description"] = description
+        if product.image and self.image_base:
+            body["main_image_url"] = self.image_base + product.image.lstrip("/")
+        else:
+            check.warnings.append("no image: Jet keeps it in Missing Listing Data")
+        pounds = self.pounds(product.weight, product.weight_class_id)
+        if pounds:
+            body["shipping_weight_pounds"] = pounds
+        return body
+
+    def _node(self, product_id: int) -> int | None:
+        from jettui.store.jet_tables import JetCategory
+        from jettui.store.opencart import ProductToCategory
+
+        row = (
+            JetCategory.select(JetCategory.jet_node_id)
+            .join(ProductToCategory, on=ProductToCategory.category_id == JetCategory.category_id)
+            .where(ProductToCategory.product_id == product_id)
+            .order_by(JetCategory.category_id)
+            .first()
+        )
+        self.node_attributes = self._attributes(product_id) if row else []
+        return int(row.jet_node_id) if row else None
+
+    def _attributes(self, product_id: int) -> list[Any]:
+        from jettui.store.jet_tables import JetCategory
+        from jettui.store.opencart import ProductToCategory
+
+        row = (
+            JetCategory.select(JetCategory.attributes)
+            .join(ProductToCategory, on=ProductToCategory.category_id == JetCategory.category_id)
+            .where(ProductToCategory.product_id == product_id)
+            .order_by(JetCategory.category_id)
+            .first()
+        )
+        return list(row.attributes or []) if row else []
+
+    def _codes(
+        self, product: Any, overrides: dict[str, Any], check: ProductCheck
+    ) -> list[dict[str, str]]:
+        given: list[tuple[str, str]] = []
+        if overrides.get("standard_code"):
+            code = str(overrides["standard_code"]).strip()
+            given.append((code, str(overrides.get("standard_code_type") or "")))
+        else:
+            for column, _label in CODE_COLUMNS:
+                value = re.sub(r"[\s-]", "", str(getattr(product, column) or ""))
+                if value:
+                    given.append((value, ""))
+        codes: list[dict[str, str]] = []
+        for code, code_type in given:
+            code_type = code_type or models.guess_code_type(code) or ""
+            if not code_type or code_type == "ASIN":
+                check.errors.append(f"'{code}' is not a UPC, EAN, ISBN or GTIN-14 code")
+                continue
+            problem = models.check_product_code(code, code_type)
+            if problem:
+                check.errors.append(f"standard code: {problem}")
+                continue
+            entry = {"standard_product_code": code, "standard_product_code_type": code_type}
+            if entry not in codes:
+                codes.append(entry)
+        return codes
+
+    def _options(self, product_id: int) -> list[tuple[Any, str, str]]:
+        """(ProductOption, option type, option name) of the product's options with values."""
+        from jettui.store.opencart import (
+            Option,
+            OptionDescription,
+            ProductOption,
+            ProductOptionValue,
+        )
+
+        out = []
+        for po in ProductOption.select().where(ProductOption.product_id == product_id):
+            option = Option.get_or_none(Option.option_id == po.option_id)
+            has_values = (
+                ProductOptionValue.select()
+                .where(ProductOptionValue.product_option_id == po.product_option_id)
+                .exists()
+            )
+            if option is None or not has_values:
+                continue
+            name = OptionDescription.get_or_none(
+                (OptionDescription.option_id == po.option_id)
+                & (OptionDescription.language_id == self.language_id)
+            )
+            out.append((po, option.type, name.name if name else "Option"))
+        return out
+
+    def _children(
+        self, check: ProductCheck, product: Any, body: dict[str, Any], option: tuple
+    ) -> None:
+        from jettui.store.opencart import OptionValueDescription, ProductOptionValue
+
+        po, option_type, option_name = option
+        if option_type not in VARIANT_OPTION_TYPES:
+            check.errors.append(f"option type '{option_type}' cannot become Jet variations")
+            return
+        parent = check.sku
+        values = ProductOptionValue.select().where(
+            ProductOptionValue.product_option_id == po.product_option_id
+        )
+        for value in values.order_by(ProductOptionValue.product_option_value_id):
+            described = OptionValueDescription.get_or_none(
+                (OptionValueDescription.option_value_id == value.option_value_id)
+                & (OptionValueDescription.language_id == self.language_id)
+            )
+            label = described.name if described else str(value.option_value_id)
+            sign = -1 if value.price_prefix == "-" else 1
+            base = Decimal(product.price or 0) + sign * Decimal(value.price or 0)
+            child_body = dict(body, product_title=f"{check.name} - {label}"[:500])
+            weight_sign = -1 if value.weight_prefix == "-" else 1
+            weight = Decimal(product.weight or 0) + weight_sign * Decimal(value.weight or 0)
+            pounds = self.pounds(weight, product.weight_class_id)
+            if pounds:
+                child_body["shipping_weight_pounds"] = pounds
+            child = self._listing(
+                f"{parent}-{slug(label)}",
+                product.product_id,
+                value.product_option_value_id,
+                parent,
+                child_body,
+                price_with_increment(base, self.settings),
+                max(0, int(value.quantity or 0)),
+            )
+            check.listings.append(child)
+        children = [x.sku for x in check.listings[1:]]
+        if len(set(children)) != len(children):
+            check.errors.append(f"option '{option_name}' has values with the same name")
+            return
+        refinements = self._variant_attributes()
+        if not refinements:
+            check.warnings.append(
+                "the Jet node's variant attribute is unknown: children are sent without a "
+                "variation group"
+            )
+            return
+        check.variation = {
+            "relationship": "Variation",
+            "variation_refinements": refinements,
+            "children_skus": children,
+            "group_title": check.name[:500],
+        }
+
+    def _variant_attributes(self) -> list[int]:
+        """Ids of the node's attributes marked as variant (cached by the category mapping)."""
+        ids = []
+        for item in self.node_attributes:
+            if isinstance(item, dict) and item.get("variant"):
+                value = item.get("attribute_id", item.get("id"))
+                if isinstance(value, int) and value > 0:
+                    ids.append(value)
+        return ids
+
+    def _listing(
+        self,
+        sku: str,
+        product_id: int,
+        option_value_id: int,
+        parent: str | None,
+        body: dict[str, Any],
+        price: Decimal,
+        quantity: int,
+    ) -> Listing:
+        node = self.settings.jet.fulfillment_node_id
+        amount = float(price)
+        return Listing(
+            sku=sku,
+            product_id=product_id,
+            option_value_id=option_value_id,
+            parent_sku=parent,
+            product=body,
+            price={
+                "price": amount,
+                "fulfillment_nodes": [
+                    {"fulfillment_node_id": node, "fulfillment_node_price": amount}
+                ],
+            },
+            inventory={"fulfillment_nodes": [{"fulfillment_node_id": node, "quantity": quantity}]},
+        )
+
+    def _validate_listing(self, check: ProductCheck, listing: Listing) -> None:
+        problems = (
+            models.validate_merchant_sku_id(listing.sku)
+            + models.validate_merchant_sku(listing.product)
+            + models.validate_price(listing.price)
+            + models.validate_inventory(listing.inventory)
+        )
+        prefix = "" if listing.sku == check.sku else f"{listing.sku}: "
+        check.errors.extend(f"{prefix}{p}" for p in problems)

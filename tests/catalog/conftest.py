@@ -1,0 +1,94 @@
+"""Fixtures for the catalog tests: a settings file in tmp_path over a small SQLite demo store,
+the embedded sandbox with its state in a file (review delay 0), and every category mapped to a
+Jet node by inserting JetCategory rows directly (the category mapping is other work)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jettui.config import Settings, load_settings
+from jettui.services.catalog import actions
+
+SECRET = "jetsecret-catalog-7731"
+NODE = "node-1"
+JET_NODE = 4000188  # a node of the sandbox taxonomy
+VARIANT_ATTRIBUTE = 119  # marked "variant" in the cached attributes below
+DEMO_PRODUCTS = 16
+
+
+def settings_yaml(database: str, pricing: str = "") -> str:
+    return f"""\
+jet:
+  api_url: sandbox
+  api_user: jetuser
+  api_secret: {SECRET}
+  fulfillment_node_id: {NODE}
+  max_retries: 0
+  concurrency: 4
+store:
+  database: {database}
+{pricing}sandbox:
+  state_file: sandbox-state.db
+  review_delay_seconds: 0
+  order_every_seconds: 0
+"""
+
+
+MakeSettings = Callable[..., Settings]
+
+
+@pytest.fixture(autouse=True)
+def fast_polling(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(actions, "POLL_INTERVAL", 0.01)
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> MakeSettings:
+    def make(database: str = "sqlite:///demo-store.db", pricing: str = "") -> Settings:
+        path = tmp_path / "settings.yaml"
+        path.write_text(settings_yaml(database, pricing), encoding="utf-8")
+        path.chmod(0o600)
+        settings = load_settings(path)
+        if settings.store.is_sqlite and not (tmp_path / "demo-store.db").exists():
+            from jettui.store.demo import build_demo_store
+
+            build_demo_store(settings, products=DEMO_PRODUCTS, seed=5)
+        return settings
+
+    return make
+
+
+@pytest.fixture
+def settings(make_settings: MakeSettings) -> Settings:
+    return make_settings()
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Any]:
+    from jettui.store.db import connect, ensure_jet_tables
+
+    database = connect(settings)
+    ensure_jet_tables(database)
+    yield database
+    database.close()
+
+
+def map_all_categories(variant: bool = True) -> None:
+    from jettui.store.jet_tables import JetCategory
+    from jettui.store.opencart import Category
+
+    attributes = [{"attribute_id": VARIANT_ATTRIBUTE, "variant": True}] if variant else []
+    for category in Category.select():
+        JetCategory.create(
+            category_id=category.category_id, jet_node_id=JET_NODE, attributes=attributes
+        )
+
+
+def jet_products() -> dict[str, Any]:
+    from jettui.store.jet_tables import JetProduct
+
+    return {p.merchant_sku: p for p in JetProduct.select()}
