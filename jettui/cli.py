@@ -140,6 +140,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print one JSON document on stdout"
     )
 
+    categories = commands.add_parser(
+        "categories", help="the Jet taxonomy and the OpenCart category ↔ Jet node map"
+    )
+    category_actions = categories.add_subparsers(dest="action", metavar="ACTION", required=True)
+    taxonomy = category_actions.add_parser("taxonomy", help="show or refresh the Jet taxonomy")
+    taxonomy.add_argument("--refresh", action="store_true", help="fetch it from Jet first")
+    taxonomy.add_argument("--search", metavar="TEXT", help="nodes whose name or path has TEXT")
+    category_map = category_actions.add_parser("map", help="map categories to one Jet node")
+    category_map.add_argument("category_ids", nargs="+", type=int, metavar="CATEGORY_ID")
+    category_map.add_argument("--node", type=int, required=True, metavar="NODE_ID")
+    unmap = category_actions.add_parser("unmap", help="remove the Jet node of categories")
+    unmap.add_argument("category_ids", nargs="+", type=int, metavar="CATEGORY_ID")
+    create = category_actions.add_parser(
+        "create", help="create an OpenCart category named after a Jet node, mapped to it"
+    )
+    create.add_argument("--node", type=int, required=True, metavar="NODE_ID")
+    create.add_argument("--parent", type=int, default=0, metavar="CATEGORY_ID")
+    category_list = category_actions.add_parser("list", help="the store's categories")
+    category_list.add_argument("--mapped", action="store_true", help="only mapped categories")
+    for sub in (taxonomy, category_map, unmap, create, category_list):
+        sub.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+
     activate = commands.add_parser(
         "activate", help="Jet API activation ('Runway'): the product, order and return test steps"
     )
@@ -462,6 +484,110 @@ def cmd_cron(args: argparse.Namespace) -> int:
 CRON_FAILURES_SHOWN = 20  # failed items listed per job on stderr
 
 
+def cmd_categories(args: argparse.Namespace) -> int:
+    """Taxonomy cache and category map (0 ok, 1 some nodes failed, 2 bad ids, 3 Jet/store
+    unreachable, 75 another taxonomy refresh runs)."""
+    from jettui.services import categories
+    from jettui.store.db import connect, ensure_jet_tables
+    from jettui.store.errors import LockBusy
+
+    settings = _load(args)
+    _ensure_demo(settings)
+
+    def fail(message: str, code: int) -> int:
+        if args.json:
+            emit_json({"ok": False, "action": args.action, "error": message, "exit_code": code})
+        say(f"jettui: {message}")
+        return code
+
+    try:
+        db = connect(settings)
+        ensure_jet_tables(db)
+    except Exception as exc:  # noqa: BLE001 - exit 3 with one line (and a JSON document)
+        code, message = _classify(exc)
+        return fail(_redact(message, args.config), code)
+    try:
+        if args.action == "taxonomy":
+            return _categories_taxonomy(args, settings, db)
+        if args.action == "list":
+            rows = categories.list_categories(db, settings, mapped_only=args.mapped)
+            if args.json:
+                emit_json({"ok": True, "action": "list", "categories": rows})
+            for row in rows:
+                node = f"{row['jet_node_id']} {row['jet_path']}" if row["jet_node_id"] else "-"
+                say(f"{row['category_id']:>6}  {row['path']}  →  {node}")
+            return EXIT_OK
+        if args.action == "map":
+            result = categories.map_categories(db, args.category_ids, args.node)
+        elif args.action == "unmap":
+            result = categories.unmap_categories(db, args.category_ids)
+        else:
+            result = categories.create_category_and_map(db, settings, args.node, args.parent)
+    except categories.CategoryError as exc:
+        return fail(str(exc), EXIT_USAGE)
+    except LockBusy as exc:
+        return fail(f"{exc}; nothing done", EXIT_LOCKED)
+    finally:
+        db.close()
+    if args.json:
+        emit_json({**result.as_dict(), "exit_code": EXIT_OK})
+    say(result.message)
+    return EXIT_OK
+
+
+def _categories_taxonomy(args: argparse.Namespace, settings: Settings, db: Any) -> int:
+    from jettui.services import categories
+
+    result = None
+    if args.refresh:
+
+        def progress(done: int, total: int, message: str) -> None:
+            if sys.stderr.isatty():
+                say(f"taxonomy: {message}")
+
+        try:
+            result = asyncio.run(categories.refresh_taxonomy(settings, db, progress=progress))
+        except Exception as exc:  # noqa: BLE001 - Jet/store unreachable: one line, exit 3
+            if type(exc).__name__ == "LockBusy":
+                raise
+            code, message = _classify(exc)
+            message = scrub_secrets(f"taxonomy not refreshed: {message}", settings)
+            if args.json:
+                emit_json({"ok": False, "action": "taxonomy", "error": message, "exit_code": code})
+            say(f"jettui: {message}")
+            return code
+        say(scrub_secrets(result.line, settings))
+        for node_id, error in result.failures[:CRON_FAILURES_SHOWN]:
+            say(scrub_secrets(f"  node {node_id}: {error}", settings))
+    cached = categories.taxonomy_count(db)
+    nodes = categories.search_taxonomy(db, args.search or "", limit=TAXONOMY_SHOWN)
+    code = EXIT_PARTIAL if result is not None and not result.ok else EXIT_OK
+    if args.json:
+        document = {
+            "ok": code == EXIT_OK,
+            "action": "taxonomy",
+            "cached": cached,
+            "refresh": result.as_dict() if result is not None else None,
+            "search": args.search,
+            "nodes": [n.as_dict() for n in nodes],
+            "exit_code": code,
+        }
+        sys.stdout.write(scrub_secrets(json.dumps(document, indent=2, default=str), settings))
+        sys.stdout.write("\n")
+    if not cached:
+        say(f"jettui: the taxonomy cache is empty; {categories.REFRESH_HINT}")
+    elif args.search is not None or not args.refresh:
+        for node in nodes:
+            leaf = f"  ({len(node.attributes)} attributes)" if node.is_leaf else ""
+            say(f"{node.node_id:>10}  {node.path}{leaf}")
+        if len(nodes) == TAXONOMY_SHOWN:
+            say(f"  ... first {TAXONOMY_SHOWN} shown (--search narrows)")
+    return code
+
+
+TAXONOMY_SHOWN = 200  # nodes listed by 'categories taxonomy'
+
+
 def cmd_not_yet(args: argparse.Namespace) -> int:
     words = [args.command] + [
         str(getattr(args, key)) for key in ("action", "job") if getattr(args, key, None)
@@ -479,6 +605,7 @@ def _dispatch(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
         "sandbox": cmd_sandbox,
         "activate": cmd_activate,
         "cron": cmd_cron,
+        "categories": cmd_categories,
     }.get(args.command, cmd_not_yet)
 
 

@@ -209,7 +209,18 @@ class JetFile(StoreModel):
 
 
 EVENT_LEVELS = ("debug", "info", "warning", "error")
-EVENT_KINDS = ("product", "order", "return", "refund", "file", "job", "api", "store", "activation")
+EVENT_KINDS = (
+    "product",
+    "order",
+    "return",
+    "refund",
+    "file",
+    "job",
+    "api",
+    "store",
+    "activation",
+    "category",
+)
 
 
 @jet_model
@@ -430,9 +441,32 @@ def _baseline(ctx: MigrationContext) -> None:
         ctx.create_table(model)
 
 
+@jet_model
+class JetTaxonomyNode(StoreModel):
+    """Local copy of one Jet taxonomy node (jet-api.md §2.3): browsing never calls Jet."""
+
+    jet_node_id = pw.BigIntegerField(primary_key=True)
+    name = pw.CharField(255, default="", index=True)
+    path = pw.TextField(default="")  # "Home & Garden > Kitchen & Dining > Cookware"
+    parent_id = pw.BigIntegerField(null=True, index=True)
+    level = pw.IntegerField(default=0)
+    is_leaf = pw.BooleanField(default=False)
+    active = pw.BooleanField(default=True)
+    attributes = JsonTextField(default=list)  # Jet's attribute objects (leaf nodes only)
+    fetched_at = UtcDateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "jet_taxonomy_node"
+
+
+def _taxonomy_cache(ctx: MigrationContext) -> None:
+    ctx.create_table(JetTaxonomyNode)
+
+
 #: every schema step, oldest first; versions strictly increasing. Append, never edit.
 MIGRATIONS: list[Migration] = [
     Migration(1, "jettui tables", _baseline),
+    Migration(2, "Jet taxonomy cache", _taxonomy_cache),
 ]
 
 
