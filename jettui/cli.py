@@ -421,6 +421,64 @@ def cmd_activate(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_products(args: argparse.Namespace) -> int:
+    """Bulk product actions (0 all ok, 1 some items failed or invalid, 2 bad usage or unknown
+    SKU, 3 Jet/store unreachable, 75 lock held). Per-item lines on stderr, --json on stdout."""
+    from jettui.services import catalog
+    from jettui.store.db import connect, ensure_jet_tables
+    from jettui.store.errors import LockBusy
+
+    if args.all == bool(args.skus):
+        raise CommandError("give --all or one or more SKUs (not both)")
+    settings = _load(args)
+
+    def fail(message: str, code: int) -> int:
+        if args.json:
+            emit_json({"ok": False, "action": args.action, "error": message, "exit_code": code})
+        say(f"jettui: {message}")
+        return code
+
+    _ensure_demo(settings)
+    try:
+        db = connect(settings)
+        ensure_jet_tables(db)
+    except Exception as exc:  # noqa: BLE001 - exit 3 with one line (and a JSON document)
+        code, message = _classify(exc)
+        return fail(_redact(message, args.config), code)
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{args.action} {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    try:
+        try:
+            ids = catalog.resolve_products(settings, skus=args.skus, all_mapped=args.all)
+        except catalog.UnknownSku as exc:
+            return fail(f"{exc}; nothing done", EXIT_USAGE)
+        report = asyncio.run(
+            catalog.run_action(
+                settings, db, args.action, ids, dry_run=args.dry_run, progress=progress
+            )
+        )
+    except LockBusy as exc:
+        return fail(f"{exc}; nothing done", EXIT_LOCKED)
+    finally:
+        db.close()
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    if args.json:
+        text = json.dumps(report.as_dict(), indent=2, default=str)
+        sys.stdout.write(scrub_secrets(text, settings) + "\n")
+    for check in report.checks:
+        for line in check.lines():
+            if ": warning: " in line:
+                say(scrub_secrets(line, settings))
+    for item in report.items:
+        say(scrub_secrets(item.line, settings))
+    say(scrub_secrets(report.summary, settings))
+    return report.exit_code
+
+
 def cmd_cron(args: argparse.Namespace) -> int:
     """Run one job, the due jobs or all of them (0 ok, 1 items failed, 2 not available yet,
     3 Jet/store unreachable, 75 a lock held). Human lines on stderr, --json on stdout."""
@@ -604,6 +662,7 @@ def _dispatch(args: argparse.Namespace) -> Callable[[argparse.Namespace], int]:
         "demo": cmd_demo,
         "sandbox": cmd_sandbox,
         "activate": cmd_activate,
+        "products": cmd_products,
         "cron": cmd_cron,
         "categories": cmd_categories,
     }.get(args.command, cmd_not_yet)

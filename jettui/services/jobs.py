@@ -27,6 +27,7 @@ from jettui.config import Settings
 from jettui.jet.client import JetClient
 from jettui.jet.errors import JetAuthError, JetError, JetUnreachable
 from jettui.services import file_status, product_status
+from jettui.services.catalog.actions import sync_job
 from jettui.services.jet_session import EventWriter, StoreThread, open_logged_client
 
 log = logging.getLogger("jettui.services")
@@ -163,7 +164,7 @@ JOBS: dict[str, Job] = {
         Job("fetch-errors", "fetch_errors", file_status.run),
         Job("fetch-returns", "fetch_returns"),  # later work: returns service
         Job("product-status", "product_status", product_status.run),
-        Job("sync", None),  # later work: catalog service (price and inventory)
+        Job("sync", None, sync_job),  # by hand or `cron sync`: no interval setting yet
     )
 }
 

@@ -78,13 +78,22 @@ def db(settings: Settings) -> Iterator[Any]:
 
 
 def map_all_categories(variant: bool = True) -> None:
-    from jettui.store.jet_tables import JetCategory
+    """Every category → JET_NODE, whose cached taxonomy entry has a variant attribute (or not)."""
+    from jettui.store.jet_tables import JetCategory, JetTaxonomyNode
     from jettui.store.opencart import Category
 
-    attributes = [{"attribute_id": VARIANT_ATTRIBUTE, "variant": True}] if variant else []
+    attributes = [
+        {"attribute_id": 50, "variant": False},
+        {"attribute_id": VARIANT_ATTRIBUTE, "variant": variant},
+    ]
+    JetTaxonomyNode.create(
+        jet_node_id=JET_NODE, name="Test node", is_leaf=True, attributes=attributes
+    )
     for category in Category.select():
         JetCategory.create(
-            category_id=category.category_id, jet_node_id=JET_NODE, attributes=attributes
+            category_id=category.category_id,
+            jet_node_id=JET_NODE,
+            attributes=[50, VARIANT_ATTRIBUTE],
         )
 
 

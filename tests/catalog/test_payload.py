@@ -163,3 +163,11 @@ def test_duplicate_sku_is_an_error(settings, db) -> None:
     map_all_categories()
     _set(2, sku="BRW-SWL00001")
     assert any("also used by product" in e for e in _check(settings, 1).errors)
+
+
+def test_no_variant_attribute_children_without_group(settings, db) -> None:
+    map_all_categories(variant=False)
+    check = _check(settings, 5)
+    assert check.ok, check.errors
+    assert len(check.listings) == 4 and check.variation is None
+    assert any("variant attribute is unknown" in w for w in check.warnings)

@@ -12,7 +12,7 @@ import inspect
 import json
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jettui.config import Settings
 from jettui.jet import bulk
@@ -36,6 +36,9 @@ POLL_INTERVAL = bulk.POLL_INTERVAL_SECONDS
 
 SUCCEEDED, FAILED, NOT_ATTEMPTED = "succeeded", "failed", "not attempted"
 UNCHANGED, WOULD_SEND = "unchanged", "would send"
+
+if TYPE_CHECKING:
+    from jettui.services.jobs import JobContext, JobReport
 
 Progress = Callable[[int, int], Awaitable[None] | None]
 
@@ -152,6 +155,37 @@ async def run_action(
     finally:
         await store.close()
     return report
+
+
+async def sync_job(ctx: JobContext) -> JobReport:
+    """Job ``sync``: price and inventory of every uploaded, unarchived SKU whose values changed
+    since last sent (under the ``products`` lock; held elsewhere → one failed item)."""
+    from jettui.store.jet_tables import acquire_lock, default_holder, lock_holder, release_lock
+
+    holder = default_holder("job sync")
+    if not await ctx.store.run(acquire_lock, LOCK_NAME, holder, LOCK_TTL_SECONDS):
+        who = await ctx.store.run(lock_holder, LOCK_NAME)
+        ctx.report.failed(LOCK_NAME, f"lock '{LOCK_NAME}' is held by {who}; nothing synced")
+        ctx.report.message = "products lock held; nothing synced"
+        return ctx.report
+    try:
+        ids = await ctx.store.run(_linked_product_ids)
+        checks = await ctx.store.run(validate_products, ctx.settings, ids)
+        links = await ctx.store.run(_links, ids)
+        report = ActionReport("sync")
+        work = _Work(ctx.settings, ctx.store, report, checks, links, None)
+        work.jet = ctx.jet
+        ctx.say(f"syncing {len(links)} SKU(s)")
+        await work.sync()
+    finally:
+        await ctx.store.run(release_lock, LOCK_NAME, holder)
+    for item in report.items:
+        if item.outcome in (FAILED, NOT_ATTEMPTED):
+            ctx.report.failed(item.sku, item.reason)
+        else:
+            ctx.report.succeeded()
+    ctx.report.message = report.summary.removeprefix("sync: ")
+    return ctx.report
 
 
 class _Work:
@@ -405,6 +439,13 @@ def _now() -> Any:
     return utcnow()
 
 
+def _linked_product_ids() -> list[int]:
+    from jettui.store.jet_tables import JetProduct
+
+    rows = JetProduct.select(JetProduct.product_id).distinct().order_by(JetProduct.product_id)
+    return [pid for (pid,) in rows.tuples()]
+
+
 def _links(product_ids: list[int]) -> dict[str, dict[str, Any]]:
     from jettui.store.jet_tables import JetProduct
 
@@ -449,24 +490,32 @@ def _record_upload(listings: list[Listing], sent: set[str], errors: dict[str, st
     from jettui.store.jet_tables import JetProduct
 
     now = _now()
+    skus = [x.sku for x in listings]
+    # Read before the transaction: on SQLite (WAL) a transaction that reads and then writes
+    # fails at once with "database is locked" when another connection wrote meanwhile.
+    before = dict(
+        JetProduct.select(JetProduct.merchant_sku, JetProduct.status)
+        .where(JetProduct.merchant_sku.in_(skus))
+        .tuples()
+    )
     with database_proxy.atomic():
         for x in listings:
-            row = JetProduct.get_or_none(JetProduct.merchant_sku == x.sku)
-            if row is None:
-                row = JetProduct(merchant_sku=x.sku)
-            row.product_id = x.product_id
-            row.product_option_value_id = x.option_value_id
-            row.parent_sku = x.parent_sku
-            row.updated_at = now
+            values: dict[str, Any] = {
+                "product_id": x.product_id,
+                "product_option_value_id": x.option_value_id,
+                "parent_sku": x.parent_sku,
+                "updated_at": now,
+            }
             if x.sku in sent:
-                if row.status in (None, "", "Not Uploaded", NOT_ON_JET):
-                    row.status = UPLOADED
-                row.sent_hash = x.offer_hash
-                row.sent_at = now
-                row.last_error = None
+                values.update(sent_hash=x.offer_hash, sent_at=now, last_error=None)
+                if before.get(x.sku) in (None, "", "Not Uploaded", NOT_ON_JET):
+                    values["status"] = UPLOADED
             else:
-                row.last_error = errors.get(x.sku, "not sent")
-            row.save()
+                values["last_error"] = errors.get(x.sku, "not sent")
+            if x.sku in before:
+                JetProduct.update(**values).where(JetProduct.merchant_sku == x.sku).execute()
+            else:
+                JetProduct.insert(merchant_sku=x.sku, **values).execute()
 
 
 def _record_sync(listings: list[Listing], ok: set[str], errors: dict[str, str]) -> None:

@@ -324,21 +324,7 @@ class _Context:
             .order_by(JetCategory.category_id)
             .first()
         )
-        self.node_attributes = self._attributes(product_id) if row else []
         return int(row.jet_node_id) if row else None
-
-    def _attributes(self, product_id: int) -> list[Any]:
-        from jettui.store.jet_tables import JetCategory
-        from jettui.store.opencart import ProductToCategory
-
-        row = (
-            JetCategory.select(JetCategory.attributes)
-            .join(ProductToCategory, on=ProductToCategory.category_id == JetCategory.category_id)
-            .where(ProductToCategory.product_id == product_id)
-            .order_by(JetCategory.category_id)
-            .first()
-        )
-        return list(row.attributes or []) if row else []
 
     def _codes(
         self, product: Any, overrides: dict[str, Any], check: ProductCheck
@@ -434,7 +420,7 @@ class _Context:
         if len(set(children)) != len(children):
             check.errors.append(f"option '{option_name}' has values with the same name")
             return
-        refinements = self._variant_attributes()
+        refinements = self._variant_attributes(body["jet_browse_node_id"])
         if not refinements:
             check.warnings.append(
                 "the Jet node's variant attribute is unknown: children are sent without a "
@@ -448,12 +434,15 @@ class _Context:
             "group_title": check.name[:500],
         }
 
-    def _variant_attributes(self) -> list[int]:
-        """Ids of the node's attributes marked as variant (cached by the category mapping)."""
+    def _variant_attributes(self, node_id: int) -> list[int]:
+        """Ids of the node's variant attributes, from the taxonomy cache (categories service)."""
+        from jettui.store.jet_tables import JetTaxonomyNode
+
+        node = JetTaxonomyNode.get_or_none(JetTaxonomyNode.jet_node_id == node_id)
         ids = []
-        for item in self.node_attributes:
+        for item in node.attributes if node else []:
             if isinstance(item, dict) and item.get("variant"):
-                value = item.get("attribute_id", item.get("id"))
+                value = item.get("attribute_id")
                 if isinstance(value, int) and value > 0:
                     ids.append(value)
         return ids

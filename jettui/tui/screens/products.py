@@ -5,9 +5,8 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from jettui.services.listing import PageSource, ProductSource
-from jettui.tui.screens.base import GridPanel, later
-
-_ALL_OR_SKUS = "(--all | SKU...)"
+from jettui.tui.screens.base import GridPanel, GridTable, later
+from jettui.tui.screens.bulk_action import BulkActionModal
 
 
 class ProductsScreen(GridPanel):
@@ -15,19 +14,18 @@ class ProductsScreen(GridPanel):
     EMPTY_TEXT = "No products in the store yet — build the demo store with `jettui demo`."
     BINDINGS = [
         *(
-            later(key, what, description, f"products.{cmd}",
-                  headless=f"jettui products {cmd} {_ALL_OR_SKUS}", show=key == "u")
-            for key, cmd, what, description in (
-                ("u", "upload", "Upload", "Upload"),
-                ("t", "status", "Fetch Jet status", "Fetch status"),
-                ("y", "sync", "Sync price and inventory", "Sync price & inventory"),
-                ("x", "archive", "Archive", "Archive"),
-                ("o", "unarchive", "Unarchive", "Unarchive"),
+            Binding(key, f"bulk('{cmd}')", description, show=key == "u", id=f"products.{cmd}")
+            for key, cmd, description in (
+                ("u", "upload", "Upload"),
+                ("t", "status", "Fetch status"),
+                ("y", "sync", "Sync price & inventory"),
+                ("x", "archive", "Archive"),
+                ("o", "unarchive", "Unarchive"),
             )
         ),
         later("e", "Editing Jet data", "Edit Jet data", "products.edit"),
         Binding("m", "toggle_mapped", "Mapped only / all", show=False, id="products.mapped-only"),
-    ]  # fmt: skip
+    ]
     DETAIL_TITLE_KEY = "name"
     HELP_NOTES = (
         "Jet status (the grid's label: Jet's words, shown in full by enter)",
@@ -53,3 +51,29 @@ class ProductsScreen(GridPanel):
         which = "products of mapped categories" if self.mapped_only else "all products"
         self.notify(f"Showing {which}", title=self.title)
         self.load()
+
+    def action_bulk(self, action: str) -> None:
+        """Act on the selected products, or on the one under the cursor when none is."""
+        ids = sorted(int(i) for i in self.selected_ids)
+        if not ids:
+            tables = self.query(GridTable)
+            cursor = tables.first().cursor_id if tables else None
+            ids = [int(cursor)] if cursor is not None else []
+        if not ids:
+            self.notify("No product to act on.", title=self.title, severity="warning")
+            return
+        modal = BulkActionModal(action, ids)
+
+        def closed(report: object) -> None:
+            if modal.summary:
+                failed = report is None or getattr(report, "exit_code", 1) != 0
+                self.notify(
+                    self.app.redact(modal.summary),
+                    title=self.title,
+                    severity="warning" if failed else "information",
+                    markup=False,
+                )
+            for table in self.query(GridTable):
+                table.reload()
+
+        self.app.push_screen(modal, closed)

@@ -1,0 +1,59 @@
+"""The products screen: select 3 products, press u, confirm, see the Jet status change."""
+
+from __future__ import annotations
+
+from textual.worker import WorkerCancelled
+
+from jettui.tui.app import JettuiApp
+from jettui.tui.screens.base import GridTable
+from jettui.tui.screens.bulk_action import BulkActionModal
+from jettui.tui.screens.products import ProductsScreen
+from tests.catalog.conftest import SECRET, jet_products, map_all_categories
+
+
+async def settle(pilot) -> None:
+    for _ in range(5):
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass
+        await pilot.pause()
+
+
+def statuses(app: JettuiApp) -> dict[int, str]:
+    table = app.screen.query_one(GridTable)
+    return {int(pid): cells[5] for pid, cells in table.source.fetch("", None, False, 0, 20)}
+
+
+async def test_select_three_upload_and_status_changes(settings, db) -> None:
+    map_all_categories()
+    app = JettuiApp(settings, environ={"COLORTERM": "truecolor"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.app.run_action("goto('products')")
+        await settle(pilot)
+        assert isinstance(app.screen, ProductsScreen)
+        table = app.screen.query_one(GridTable)
+        table.select_ids([2, 3, 4])
+        assert {statuses(app)[p] for p in (2, 3, 4)} == {"Not sent"}
+
+        await pilot.press("u")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, BulkActionModal)
+        assert "3 products" in str(modal.query_one("#bulk-question").render())
+
+        await pilot.press("y")
+        await settle(pilot)
+        assert modal.report is not None, modal.summary
+        assert modal.report.summary == "upload: 3 succeeded"
+        await pilot.press("escape")
+        await settle(pilot)
+
+        assert isinstance(app.screen, ProductsScreen)
+        after = statuses(app)
+        assert [after[p] for p in (2, 3, 4)] == ["Uploaded"] * 3
+        assert after[6] == "Not sent"
+        notes = [n.message for n in app._notifications]
+        assert "upload: 3 succeeded" in notes
+        assert SECRET not in " ".join(notes)
+    assert set(jet_products()) == {"ACM-WB00002", "BRW-CK00003", "BRW-T00004"}
