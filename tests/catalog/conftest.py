@@ -4,6 +4,8 @@ Jet node by inserting JetCategory rows directly (the category mapping is other w
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,18 @@ NODE = "node-1"
 JET_NODE = 4000188  # a node of the sandbox taxonomy
 VARIANT_ATTRIBUTE = 119  # marked "variant" in the cached attributes below
 DEMO_PRODUCTS = 16
+
+
+def _store_helpers() -> Any:
+    # tests/store is not a package and its fixtures must not register twice: load by path
+    path = Path(__file__).resolve().parents[1] / "store" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("jettui_tests_store_helpers_catalog", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+store_helpers = _store_helpers()
 
 
 def settings_yaml(database: str, pricing: str = "") -> str:
@@ -101,3 +115,24 @@ def jet_products() -> dict[str, Any]:
     from jettui.store.jet_tables import JetProduct
 
     return {p.merchant_sku: p for p in JetProduct.select()}
+
+
+@pytest.fixture
+def mariadb_url() -> Iterator[str]:
+    """A fresh OpenCart database on the test MariaDB (skipped locally when the server is
+    down, a failure when CI is set), dropped afterwards."""
+    sql = store_helpers.opencart_sql_path()
+    try:
+        if not sql.is_file():
+            raise FileNotFoundError(f"OpenCart install SQL not found at {sql}")
+        store_helpers._mysql_admin().close()
+    except Exception as exc:  # pymysql's OperationalError and friends
+        message = f"MariaDB not usable ({type(exc).__name__}: {exc})"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    name = store_helpers.load_mariadb(sql, "oc_")
+    try:
+        yield store_helpers._mysql_url(name)
+    finally:
+        store_helpers.drop_mariadb(name)
