@@ -142,6 +142,7 @@ class CronSettings:
     fetch_returns: int = 30
     acknowledge: int = 30
     product_status: int = 20
+    sync: int = 60  # price and inventory of uploaded products
 
 
 @dataclass(frozen=True)

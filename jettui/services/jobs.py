@@ -164,7 +164,7 @@ JOBS: dict[str, Job] = {
         Job("fetch-errors", "fetch_errors", file_status.run),
         Job("fetch-returns", "fetch_returns"),  # later work: returns service
         Job("product-status", "product_status", product_status.run),
-        Job("sync", None, sync_job),  # by hand or `cron sync`: no interval setting yet
+        Job("sync", "sync", sync_job),
     )
 }
 

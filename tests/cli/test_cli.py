@@ -43,8 +43,7 @@ def test_help_lists_every_command() -> None:
 @pytest.mark.parametrize(
     "argv",
     [
-        ["cron", "due"],
-        ["products", "upload", "--all", "--dry-run"],
+        ["cron", "fetch-orders"],
         ["orders", "list", "--status", "ready"],
         ["returns", "list"],
         ["refunds", "list"],
@@ -97,11 +96,15 @@ def test_bad_usage_is_exit_2_with_one_line(argv: list[str], fragment: str) -> No
 
 
 def test_headless_commands_never_import_textual(tmp_path: Path) -> None:
+    settings = tmp_path / "settings.yaml"  # the demo store and sandbox state land in tmp_path
+    settings.write_text((REPO / "settings.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     code = (
         "import sys\n"
         "from jettui.cli import main\n"
-        f"main(['--config', {str(REPO / 'settings.yaml')!r}, 'config', 'show', '--json'])\n"
-        f"main(['--config', {str(REPO / 'settings.yaml')!r}, 'cron', 'due'])\n"
+        f"main(['--config', {str(settings)!r}, 'config', 'check', '--json'])\n"
+        f"main(['--config', {str(settings)!r}, 'cron', 'due'])\n"
+        f"main(['--config', {str(settings)!r}, 'demo', '--products', '5'])\n"
+        f"main(['--config', {str(settings)!r}, 'products', 'upload', '--all', '--dry-run'])\n"
         "assert not [m for m in sys.modules if m.startswith('textual')], 'textual imported'\n"
     )
     result = subprocess.run(

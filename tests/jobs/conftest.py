@@ -42,6 +42,7 @@ CRON = {
     "fetch_returns": 30,
     "acknowledge": 30,
     "product_status": 20,
+    "sync": 0,  # these tests are about the status jobs; tests/catalog covers sync
 }
 
 

@@ -52,7 +52,7 @@ def test_due_json_shape_and_human_lines(settings, capsys) -> None:
         "fetch-errors": "ok",
         "fetch-returns": "unavailable",
         "product-status": "ok",
-        "sync": "unavailable",
+        "sync": "skipped",  # off (interval 0) in these settings
     }
     assert all(o["trigger"] == "cron" for o in doc["outcomes"])
     status = next(o for o in doc["outcomes"] if o["job"] == "product-status")

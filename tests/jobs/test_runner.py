@@ -47,7 +47,8 @@ async def test_run_due_says_why_each_other_job_did_not_run(settings, db) -> None
     by_job = {o.job: o for o in outcomes}
     assert by_job["fetch-errors"].result == "ok" and by_job["product-status"].result == "ok"
     assert by_job["fetch-orders"].result == "unavailable"
-    assert by_job["sync"].message == "not available yet"
+    assert by_job["acknowledge"].message == "not available yet"
+    assert by_job["sync"].message == "off (interval 0)"
 
     again = {o.job: o for o in await run_due(settings, db, trigger="test")}
     assert again["product-status"].result == "skipped"
@@ -99,7 +100,7 @@ async def test_unreachable_jet_is_recorded_and_later_jobs_skipped(make_settings)
         outcomes = await run_jobs(
             settings, db, ["product-status", "fetch-errors", "sync"], trigger="test"
         )
-        assert [o.result for o in outcomes] == ["unreachable", "skipped", "unavailable"]
+        assert [o.result for o in outcomes] == ["unreachable", "skipped", "skipped"]
         assert "product-status found Jet or the store unreachable" in outcomes[1].message
         outcome = outcomes[0]
         assert outcome.result == "unreachable" and outcome.exit_code == 3

@@ -129,10 +129,10 @@ async def test_later_actions_say_not_available(demo_settings: Settings) -> None:
     app = make_app(demo_settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("u")
+        await pilot.press("e")
         await pilot.pause()
         messages = [n.message for n in app._notifications]
-        assert any("Upload is not available yet" in m for m in messages), messages
+        assert any("Editing Jet data is not available yet" in m for m in messages), messages
 
 
 async def test_header_names_store_and_jet_without_secrets(settings: Settings) -> None:
