@@ -233,6 +233,33 @@ def _load(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def _reporter(args: argparse.Namespace, **context: Any) -> Callable[[str, int], int]:
+    """``fail(message, code)`` for a command: one line on stderr and, with --json, one JSON
+    document naming the failure; returns the exit code."""
+
+    def fail(message: str, code: int) -> int:
+        if args.json:
+            emit_json({"ok": False, **context, "error": message, "exit_code": code})
+        say(f"jettui: {message}")
+        return code
+
+    return fail
+
+
+def _open_store(settings: Settings, config_path: str | None) -> Any:
+    """The store with jettui's tables ready; a failure is a CommandError (exit 3 when the
+    store is unreachable) whose one line carries no secret."""
+    from jettui.store.db import connect, ensure_jet_tables
+
+    try:
+        db = connect(settings)
+        ensure_jet_tables(db)
+    except Exception as exc:  # noqa: BLE001 - one line, never a traceback
+        code, message = _classify(exc)
+        raise CommandError(_redact(message, config_path), code) from None
+    return db
+
+
 # --- commands -------------------------------------------------------------------------------
 
 
@@ -346,25 +373,18 @@ def cmd_activate(args: argparse.Namespace) -> int:
     """Run Runway steps (0 all ok, 1 some failed, 3 Jet/store unreachable, 75 lock held) or
     show which are done (``status``)."""
     from jettui.services import activation
-    from jettui.store.db import connect, ensure_jet_tables
     from jettui.store.errors import LockBusy
 
     settings = _load(args)
     _ensure_demo(settings)
     target = "sandbox" if settings.jet.is_sandbox else settings.jet.api_url
 
-    def fail(message: str, code: int) -> int:
-        if args.json:
-            emit_json({"ok": False, "target": target, "error": message, "exit_code": code})
-        say(f"jettui: {message}")
-        return code
+    fail = _reporter(args, target=target)
 
     try:
-        db = connect(settings)
-        ensure_jet_tables(db)
-    except Exception as exc:  # noqa: BLE001 - exit 3 with one line (and a JSON document)
-        code, message = _classify(exc)
-        return fail(_redact(message, args.config), code)
+        db = _open_store(settings, args.config)
+    except CommandError as exc:
+        return fail(str(exc), exc.code)
     try:
         if args.step == "status":
             states = activation.activation_status()
@@ -425,26 +445,19 @@ def cmd_products(args: argparse.Namespace) -> int:
     """Bulk product actions (0 all ok, 1 some items failed or invalid, 2 bad usage or unknown
     SKU, 3 Jet/store unreachable, 75 lock held). Per-item lines on stderr, --json on stdout."""
     from jettui.services import catalog
-    from jettui.store.db import connect, ensure_jet_tables
     from jettui.store.errors import LockBusy
 
     if args.all == bool(args.skus):
         raise CommandError("give --all or one or more SKUs (not both)")
     settings = _load(args)
 
-    def fail(message: str, code: int) -> int:
-        if args.json:
-            emit_json({"ok": False, "action": args.action, "error": message, "exit_code": code})
-        say(f"jettui: {message}")
-        return code
+    fail = _reporter(args, action=args.action)
 
     _ensure_demo(settings)
     try:
-        db = connect(settings)
-        ensure_jet_tables(db)
-    except Exception as exc:  # noqa: BLE001 - exit 3 with one line (and a JSON document)
-        code, message = _classify(exc)
-        return fail(_redact(message, args.config), code)
+        db = _open_store(settings, args.config)
+    except CommandError as exc:
+        return fail(str(exc), exc.code)
 
     def progress(done: int, total: int) -> None:
         if sys.stderr.isatty():
@@ -483,26 +496,19 @@ def cmd_cron(args: argparse.Namespace) -> int:
     """Run one job, the due jobs or all of them (0 ok, 1 items failed, 2 not available yet,
     3 Jet/store unreachable, 75 a lock held). Human lines on stderr, --json on stdout."""
     from jettui.services import jobs
-    from jettui.store.db import connect, ensure_jet_tables
 
     settings = _load(args)
     job = jobs.JOBS.get(args.job)
 
-    def fail(message: str, code: int) -> int:
-        if args.json:
-            emit_json({"ok": False, "job": args.job, "error": message, "exit_code": code})
-        say(f"jettui: {message}")
-        return code
+    fail = _reporter(args, job=args.job)
 
     if job is not None and not job.available:
         return fail(f"'cron {args.job}' is {jobs.NOT_AVAILABLE}", EXIT_USAGE)
     _ensure_demo(settings)
     try:
-        db = connect(settings)
-        ensure_jet_tables(db)
-    except Exception as exc:  # noqa: BLE001 - exit 3 with one line (and a JSON document)
-        code, message = _classify(exc)
-        return fail(_redact(message, args.config), code)
+        db = _open_store(settings, args.config)
+    except CommandError as exc:
+        return fail(str(exc), exc.code)
 
     def progress(name: str, message: str) -> None:
         if sys.stderr.isatty():  # cron mails stderr: progress only for a person watching
@@ -546,24 +552,17 @@ def cmd_categories(args: argparse.Namespace) -> int:
     """Taxonomy cache and category map (0 ok, 1 some nodes failed, 2 bad ids, 3 Jet/store
     unreachable, 75 another taxonomy refresh runs)."""
     from jettui.services import categories
-    from jettui.store.db import connect, ensure_jet_tables
     from jettui.store.errors import LockBusy
 
     settings = _load(args)
     _ensure_demo(settings)
 
-    def fail(message: str, code: int) -> int:
-        if args.json:
-            emit_json({"ok": False, "action": args.action, "error": message, "exit_code": code})
-        say(f"jettui: {message}")
-        return code
+    fail = _reporter(args, action=args.action)
 
     try:
-        db = connect(settings)
-        ensure_jet_tables(db)
-    except Exception as exc:  # noqa: BLE001 - exit 3 with one line (and a JSON document)
-        code, message = _classify(exc)
-        return fail(_redact(message, args.config), code)
+        db = _open_store(settings, args.config)
+    except CommandError as exc:
+        return fail(str(exc), exc.code)
     try:
         if args.action == "taxonomy":
             return _categories_taxonomy(args, settings, db)
