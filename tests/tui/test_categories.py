@@ -1,5 +1,6 @@
 """The Categories screen on a demo store with the in-process sandbox: fetch Jet's taxonomy
-(T), map two categories through the picker (m), unmap one (x), create and map (c)."""
+(T), browse it (b), map two categories through the picker (m), unmap one (x), create and
+map (c)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from jettui.services.categories import taxonomy_count
 from jettui.store.jet_tables import JetCategory
 from jettui.tui.screens.base import GridTable
 from jettui.tui.screens.categories import CategoriesScreen
+from jettui.tui.screens.detail import RowDetailScreen
 from jettui.tui.screens.taxonomy import EMPTY_TEXT, TaxonomyPicker
 from jettui.tui.widgets.bulk_table import BulkTableBody
 
@@ -49,6 +51,17 @@ async def test_taxonomy_map_unmap_create(demo_settings: Settings) -> None:
         await settle(pilot)
         assert taxonomy_count(None) > 0
         assert "nodes cached" in "\n".join(str(n.message) for n in app._notifications)
+
+        # b browses the cache: enter on a node shows it with its Jet attributes
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press(*"cookware", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RowDetailScreen)
+        assert ("Jet node", str(COOKWARE)) in app.screen.rows
+        assert dict(app.screen.rows)["Attributes"] != "none"
+        await pilot.press("escape")
+        assert app.screen is screen
 
         await pilot.press("space", "space")  # the first two categories
         first_two = set(table.selected)

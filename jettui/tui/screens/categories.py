@@ -2,8 +2,8 @@
 
 m maps the selected categories (or the one under the cursor) to a Jet node picked from the
 local taxonomy cache; c creates a category named after a picked node (under the category
-under the cursor, or at the top level) and maps it; x unmaps; T refreshes the taxonomy cache
-from Jet. Store work runs in thread workers, the refresh in an async worker: the event loop
+under the cursor, or at the top level) and maps it; x unmaps; b browses the cached taxonomy
+(enter shows a node and its attributes); T refreshes the taxonomy cache from Jet. Store work runs in thread workers, the refresh in an async worker: the event loop
 never waits.
 """
 
@@ -21,14 +21,17 @@ from textual.widgets import Static
 from jettui.services.categories import (
     CategoryError,
     MapResult,
+    TaxonomyNode,
     create_category_and_map,
+    get_node,
     map_categories,
     refresh_taxonomy,
     unmap_categories,
 )
-from jettui.services.listing import CategorySource, PageSource
+from jettui.services.listing import CategorySource, Column, PageSource
 from jettui.store.errors import LockBusy
 from jettui.tui.screens.base import GridPanel, GridTable, _brief
+from jettui.tui.screens.detail import RowDetailScreen
 from jettui.tui.screens.taxonomy import TaxonomyPicker
 
 
@@ -40,6 +43,7 @@ class CategoriesScreen(GridPanel):
         Binding("m", "map", "Map to Jet", id="categories.map"),
         Binding("c", "create", "Create and map", show=False, id="categories.create"),
         Binding("x", "unmap", "Unmap", show=False, id="categories.unmap"),
+        Binding("b", "browse", "Browse Jet taxonomy", show=False, id="categories.browse"),
         Binding(
             "T", "refresh_taxonomy", "Refresh Jet taxonomy", show=False, id="categories.taxonomy"
         ),
@@ -114,6 +118,23 @@ class CategoriesScreen(GridPanel):
             return
         self._store_action(lambda db: unmap_categories(db, ids))
 
+    def action_browse(self) -> None:
+        def picked(node_id: int | None) -> None:
+            if node_id is not None:
+                self._show_node(node_id)
+
+        self.app.push_screen(TaxonomyPicker("Jet taxonomy (enter shows a node)"), picked)
+
+    @work(thread=True, group="categories-node", exit_on_error=False)
+    def _show_node(self, node_id: int) -> None:
+        try:
+            node = get_node(self.app.database(), node_id)
+        except Exception as exc:  # store failure: one line, never a traceback
+            self.app.call_from_thread(self._tell, f"Cannot read the store: {_brief(exc)}", "error")
+            return
+        if node is not None:
+            self.app.call_from_thread(self.app.push_screen, _node_detail(node))
+
     @work(thread=True, group="categories-action", exit_on_error=False)
     def _store_action(self, fn: Callable[[Any], MapResult]) -> None:
         try:
@@ -157,3 +178,23 @@ class CategoriesScreen(GridPanel):
             self._refreshing = False
             self._status("")
             self.load()
+
+
+def _node_detail(node: TaxonomyNode) -> RowDetailScreen:
+    """A cached node in full: its path, place in the tree and Jet attributes (one a line)."""
+    attributes = [
+        f"{a.get('attribute_id')}: {a.get('attribute_description', '')}"
+        + (" (variant)" if a.get("variant") else "")
+        for a in node.attributes
+    ]
+    rows = {
+        "Jet node": str(node.node_id),
+        "Jet category": node.path,
+        "Parent node": str(node.parent_id or "—"),
+        "Level": str(node.level),
+        "Leaf": "yes" if node.is_leaf else "no",
+        "Active": "yes" if node.active else "no",
+        "Attributes": "\n".join(attributes) or "none",
+    }
+    columns = [Column(key, key) for key in rows]
+    return RowDetailScreen(f"Jet taxonomy: {node.name}", columns, list(rows.values()))
