@@ -96,8 +96,8 @@ class TaxonomyPicker(ModalScreen[int | None]):
     def _submit(self, event: Input.Submitted) -> None:
         table = self.table
         node_id = table.cursor_id if table is not None else None
-        if node_id is None:
-            self.notify("No Jet category matches the filter.", severity="warning")
+        if node_id is None:  # an empty cache, no match, or rows still on their way
+            self.notify("Nothing to pick: no Jet category listed.", severity="warning")
             return
         self.dismiss(int(node_id))
 
