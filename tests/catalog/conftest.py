@@ -4,15 +4,12 @@ Jet node by inserting JetCategory rows directly (the category mapping is other w
 
 from __future__ import annotations
 
-import importlib.util
-import os
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from jettui.config import Settings, load_settings
+from jettui.config import Settings
 from jettui.services.catalog import actions
 
 SECRET = "jetsecret-catalog-7731"
@@ -20,18 +17,6 @@ NODE = "node-1"
 JET_NODE = 4000188  # a node of the sandbox taxonomy
 VARIANT_ATTRIBUTE = 119  # marked "variant" in the cached attributes below
 DEMO_PRODUCTS = 16
-
-
-def _store_helpers() -> Any:
-    # tests/store is not a package and its fixtures must not register twice: load by path
-    path = Path(__file__).resolve().parents[1] / "store" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("jettui_tests_store_helpers_catalog", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-store_helpers = _store_helpers()
 
 
 def settings_yaml(database: str, pricing: str = "") -> str:
@@ -61,17 +46,13 @@ def fast_polling(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def make_settings(tmp_path: Path) -> MakeSettings:
-    def make(database: str = "sqlite:///demo-store.db", pricing: str = "") -> Settings:
-        path = tmp_path / "settings.yaml"
-        path.write_text(settings_yaml(database, pricing), encoding="utf-8")
-        path.chmod(0o600)
-        settings = load_settings(path)
-        if settings.store.is_sqlite and not (tmp_path / "demo-store.db").exists():
-            from jettui.store.demo import build_demo_store
+def make_settings(settings_from_yaml: Any) -> MakeSettings:
+    """``make(database, **options)`` → Settings over a small SQLite demo store."""
 
-            build_demo_store(settings, products=DEMO_PRODUCTS, seed=5)
-        return settings
+    def make(database: str = "sqlite:///demo-store.db", pricing: str = "") -> Settings:
+        return settings_from_yaml(
+            settings_yaml(database, pricing), demo_products=DEMO_PRODUCTS, seed=5
+        )
 
     return make
 
@@ -79,16 +60,6 @@ def make_settings(tmp_path: Path) -> MakeSettings:
 @pytest.fixture
 def settings(make_settings: MakeSettings) -> Settings:
     return make_settings()
-
-
-@pytest.fixture
-def db(settings: Settings) -> Iterator[Any]:
-    from jettui.store.db import connect, ensure_jet_tables
-
-    database = connect(settings)
-    ensure_jet_tables(database)
-    yield database
-    database.close()
 
 
 def map_all_categories(variant: bool = True) -> None:
@@ -115,24 +86,3 @@ def jet_products() -> dict[str, Any]:
     from jettui.store.jet_tables import JetProduct
 
     return {p.merchant_sku: p for p in JetProduct.select()}
-
-
-@pytest.fixture
-def mariadb_url() -> Iterator[str]:
-    """A fresh OpenCart database on the test MariaDB (skipped locally when the server is
-    down, a failure when CI is set), dropped afterwards."""
-    sql = store_helpers.opencart_sql_path()
-    try:
-        if not sql.is_file():
-            raise FileNotFoundError(f"OpenCart install SQL not found at {sql}")
-        store_helpers._mysql_admin().close()
-    except Exception as exc:  # pymysql's OperationalError and friends
-        message = f"MariaDB not usable ({type(exc).__name__}: {exc})"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    name = store_helpers.load_mariadb(sql, "oc_")
-    try:
-        yield store_helpers._mysql_url(name)
-    finally:
-        store_helpers.drop_mariadb(name)
