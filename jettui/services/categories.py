@@ -309,6 +309,7 @@ class TaxonomySource(ListSource):
     def __init__(self, db: Any) -> None:
         super().__init__(self.columns, [])
         self.db = db
+        self._loaded = False
 
     def _load(self) -> list[Row]:
         Node = _models().JetTaxonomyNode
@@ -321,10 +322,25 @@ class TaxonomySource(ListSource):
             for node_id, path, leaf, attrs in query.order_by(Node.path).tuples()
         ]
 
-    def count(self, filter_text: str) -> int:
-        if filter_text == "" or not self._rows:
+    def _ensure_loaded(self, reload: bool = False) -> None:
+        if reload or not self._loaded:
             self._set_rows(self._load())
+            self._loaded = True
+
+    def count(self, filter_text: str) -> int:
+        self._ensure_loaded(reload=filter_text == "")  # an unfiltered count re-reads the cache
         return super().count(filter_text)
+
+    # The grid asks for rows before it counts: every entry point reads the cache on first use.
+    def fetch(
+        self, filter_text: str, sort_key: str | None, descending: bool, offset: int, limit: int
+    ) -> list[Row]:
+        self._ensure_loaded()
+        return super().fetch(filter_text, sort_key, descending, offset, limit)
+
+    def ids(self, filter_text: str) -> list[Any]:
+        self._ensure_loaded()
+        return super().ids(filter_text)
 
 
 # --- the category map -------------------------------------------------------------------------

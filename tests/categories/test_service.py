@@ -116,3 +116,13 @@ def test_create_category_and_map_writes_what_opencart_reads(settings, cached) ->
     assert oc.category_breadcrumbs(1, [top_id]) == {top_id: "Pots & Pans"}
     listed = {r["category_id"]: r["path"] for r in cat.list_categories(cached, settings)}
     assert listed[top_id] == "Pots & Pans"
+
+
+def test_taxonomy_source_reads_the_cache_on_its_first_fetch(settings, cached) -> None:
+    """The grid asks for rows before it counts: a fresh source must not look empty."""
+    from jettui.services.categories import TaxonomySource
+
+    source = TaxonomySource(cached)
+    rows = source.fetch("cookware", None, False, 0, 100)
+    assert [row_id for row_id, _ in rows] == [4000188]
+    assert TaxonomySource(cached).ids("cookware") == [4000188]
