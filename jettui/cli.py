@@ -94,7 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     products = commands.add_parser("products", help="bulk product actions on Jet")
     products.add_argument(
-        "action", choices=PRODUCT_ACTIONS, metavar="ACTION", help=" | ".join(PRODUCT_ACTIONS)
+        "action",
+        choices=(*PRODUCT_ACTIONS, "edit"),
+        metavar="ACTION",
+        help=" | ".join(PRODUCT_ACTIONS) + " | edit (one SKU's Jet data)",
     )
     products.add_argument("skus", nargs="*", metavar="SKU", help="merchant SKUs (or --all)")
     products.add_argument("--all", action="store_true", help="every product of a mapped category")
@@ -102,6 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="validate and show what would be sent"
     )
     products.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    code = products.add_mutually_exclusive_group()
+    for flag, code_type in EDIT_CODE_FLAGS.items():
+        code.add_argument(f"--{flag}", metavar="CODE", help=f"edit: set the {code_type} code")
+    code.add_argument("--asin", metavar="ASIN", help="edit: set the ASIN")
+    products.add_argument("--brand", metavar="B", help="edit: set the Jet brand")
+    products.add_argument("--mpn", metavar="M", help="edit: set the manufacturer part number")
+    products.add_argument("--show", action="store_true", help="edit: also show Jet's view")
 
     orders = commands.add_parser("orders", help="list and ship Jet orders")
     order_actions = orders.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -447,6 +457,8 @@ def cmd_products(args: argparse.Namespace) -> int:
     from jettui.services import catalog
     from jettui.store.errors import LockBusy
 
+    if args.action == "edit":
+        return _products_edit(args)
     if args.all == bool(args.skus):
         raise CommandError("give --all or one or more SKUs (not both)")
     settings = _load(args)
@@ -490,6 +502,78 @@ def cmd_products(args: argparse.Namespace) -> int:
         say(scrub_secrets(item.line, settings))
     say(scrub_secrets(report.summary, settings))
     return report.exit_code
+
+
+EDIT_CODE_FLAGS = {"upc": "UPC", "ean": "EAN", "gtin": "GTIN-14", "isbn": "ISBN"}
+
+
+def _products_edit(args: argparse.Namespace) -> int:
+    """`products edit SKU [code] [--brand] [--mpn] [--show]`: 0 saved/shown, 2 invalid or
+    unknown SKU (one line per problem), 3 store or Jet (--show) unreachable."""
+    from jettui.jet.errors import JetAuthError, JetUnreachable
+    from jettui.services import catalog
+
+    if len(args.skus) != 1 or args.all or args.dry_run:
+        raise CommandError("products edit: give exactly one SKU (no --all, no --dry-run)")
+    sku = args.skus[0]
+    settings = _load(args)
+    fail = _reporter(args, action="edit", sku=sku)
+    changes: dict[str, Any] = {}
+    for flag, code_type in EDIT_CODE_FLAGS.items():
+        if getattr(args, flag) is not None:
+            # ISBN-10 or ISBN-13 is told by the code's length
+            changes["standard_code"] = getattr(args, flag)
+            changes["standard_code_type"] = "" if code_type == "ISBN" else code_type
+    for key in ("asin", "brand", "mpn"):
+        if getattr(args, key) is not None:
+            changes[key] = getattr(args, key)
+    _ensure_demo(settings)
+    try:
+        db = _open_store(settings, args.config)
+    except CommandError as exc:
+        return fail(str(exc), exc.code)
+    try:
+        try:
+            (product_id,) = catalog.resolve_products(settings, skus=[sku])
+        except catalog.UnknownSku as exc:
+            return fail(f"{exc}; nothing saved", EXIT_USAGE)
+        problems = catalog.save_jet_data(settings, product_id, changes) if changes else []
+        if problems:
+            if args.json:
+                emit_json({"ok": False, "action": "edit", "sku": sku, "problems": problems,
+                           "exit_code": EXIT_USAGE})  # fmt: skip
+            for line in problems:
+                say(scrub_secrets(f"{sku}: {line}", settings))
+            say(f"{sku}: nothing saved")
+            return EXIT_USAGE
+        data = catalog.get_jet_data(settings, product_id)
+        view = None
+        if args.show:
+            try:
+                view = asyncio.run(catalog.fetch_jet_view(settings, db, data["sku"] or sku))
+            except (JetUnreachable, JetAuthError) as exc:
+                return fail(scrub_secrets(f"Jet unreachable: {exc}", settings), EXIT_UNREACHABLE)
+    finally:
+        db.close()
+    document = {"ok": True, "action": "edit", "sku": sku, "saved": bool(changes), **data}
+    if view is not None:
+        document["jet"] = view
+    if args.json:
+        sys.stdout.write(scrub_secrets(json.dumps(document, indent=2, default=str), settings))
+        sys.stdout.write("\n")
+    lines = [f"{sku}: {'saved' if changes else 'unchanged'}"]
+    lines += [f"  override {k}: {v}" for k, v in sorted(data["overrides"].items())]
+    payload = data["payload"] or {}
+    for key in ("brand", "mfr_part_number", "standard_product_codes", "ASIN"):
+        if key in payload:
+            lines.append(f"  sends {key}: {payload[key]}")
+    lines += [f"  error: {e}" for e in data["errors"]]
+    lines += [f"  warning: {w}" for w in data["warnings"]]
+    if view is not None:
+        lines += ["  as Jet has it:"] + [f"    {line}" for line in catalog.view_lines(view)]
+    for line in lines:
+        say(scrub_secrets(line, settings))
+    return EXIT_OK
 
 
 def cmd_cron(args: argparse.Namespace) -> int:

@@ -7,6 +7,13 @@ from jettui.services.catalog.actions import (
     resolve_products,
     run_action,
 )
+from jettui.services.catalog.edit import (
+    EDITABLE,
+    fetch_jet_view,
+    get_jet_data,
+    save_jet_data,
+    view_lines,
+)
 from jettui.services.catalog.payload import (
     Listing,
     ProductCheck,
@@ -18,12 +25,17 @@ from jettui.services.catalog.payload import (
 __all__ = [
     "ACTIONS",
     "ActionReport",
+    "EDITABLE",
     "ItemResult",
     "Listing",
     "ProductCheck",
     "UnknownSku",
+    "fetch_jet_view",
+    "get_jet_data",
     "price_with_increment",
     "resolve_products",
     "run_action",
+    "save_jet_data",
     "validate_products",
+    "view_lines",
 ]

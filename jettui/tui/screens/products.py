@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from jettui.services.listing import PageSource, ProductSource
-from jettui.tui.screens.base import GridPanel, GridTable, later
+from jettui.tui.screens.base import GridPanel, GridTable
 from jettui.tui.screens.bulk_action import BulkActionModal
 
 
@@ -23,7 +23,7 @@ class ProductsScreen(GridPanel):
                 ("o", "unarchive", "Unarchive"),
             )
         ),
-        later("e", "Editing Jet data", "Edit Jet data", "products.edit"),
+        Binding("e", "edit", "Edit Jet data", show=False, id="products.edit"),
         Binding("m", "toggle_mapped", "Mapped only / all", show=False, id="products.mapped-only"),
     ]
     DETAIL_TITLE_KEY = "name"
@@ -51,6 +51,23 @@ class ProductsScreen(GridPanel):
         which = "products of mapped categories" if self.mapped_only else "all products"
         self.notify(f"Showing {which}", title=self.title)
         self.load()
+
+    def action_edit(self) -> None:
+        """Edit the Jet data of the product under the cursor."""
+        from jettui.tui.screens.product_edit import ProductEditScreen
+
+        tables = self.query(GridTable)
+        cursor = tables.first().cursor_id if tables else None
+        if cursor is None:
+            self.notify("No product to edit.", title=self.title, severity="warning")
+            return
+
+        def closed(saved: bool | None) -> None:
+            if saved:
+                for table in self.query(GridTable):
+                    table.reload()
+
+        self.app.push_screen(ProductEditScreen(int(cursor)), closed)
 
     def action_bulk(self, action: str) -> None:
         """Act on the selected products, or on the one under the cursor when none is."""
