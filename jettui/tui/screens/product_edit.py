@@ -97,7 +97,8 @@ class ProductEditScreen(Screen[bool]):
         self.sku = data["sku"]
         self.overrides = data["overrides"]
         title = f"[b]Jet data[/b] of {self.sku or 'product ' + str(self.product_id)}"
-        self.query_one("#edit-title", Static).update(title + f" — {data['name']}"[:70])
+        name = data["name"] if len(data["name"]) <= 40 else data["name"][:39] + "…"
+        self.query_one("#edit-title", Static).update(f"{title} — {name}")
         sent = data["payload"] or {}
         sent_codes = sent.get("standard_product_codes") or []
         placeholders = {
