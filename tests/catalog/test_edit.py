@@ -147,3 +147,13 @@ async def test_pilot_edit_brand_and_save(settings, db) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ProductsScreen)
+
+
+async def test_an_edit_before_the_first_upload_is_not_taken_for_an_upload(settings, db) -> None:
+    from jettui.services.catalog import run_action
+
+    map_all_categories()
+    assert save_jet_data(settings, 2, {"brand": "Jet Brand Co"}) == []  # creates the link row
+    report = await run_action(settings, db, "archive", [2])
+    outcomes = {item.sku: (item.outcome, item.reason) for item in report.items}
+    assert outcomes[SKU] == ("not attempted", "never uploaded to Jet")

@@ -129,10 +129,10 @@ async def test_later_actions_say_not_available(demo_settings: Settings) -> None:
     app = make_app(demo_settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("e")
+        await pilot.press("3", "f")  # orders: fetching arrives with the orders work
         await pilot.pause()
         messages = [n.message for n in app._notifications]
-        assert any("Editing Jet data is not available yet" in m for m in messages), messages
+        assert any("Fetching orders is not available yet" in m for m in messages), messages
 
 
 async def test_header_names_store_and_jet_without_secrets(settings: Settings) -> None:

@@ -442,7 +442,12 @@ def _now() -> Any:
 def _linked_product_ids() -> list[int]:
     from jettui.store.jet_tables import JetProduct
 
-    rows = JetProduct.select(JetProduct.product_id).distinct().order_by(JetProduct.product_id)
+    rows = (
+        JetProduct.select(JetProduct.product_id)
+        .where(JetProduct.sent_at.is_null(False))
+        .distinct()
+        .order_by(JetProduct.product_id)
+    )
     return [pid for (pid,) in rows.tuples()]
 
 
@@ -451,7 +456,11 @@ def _links(product_ids: list[int]) -> dict[str, dict[str, Any]]:
 
     if not product_ids:
         return {}
-    rows = JetProduct.select().where(JetProduct.product_id.in_(product_ids))
+    # A row that was never sent (an edit saved before the first upload, a failed upload) is
+    # not on Jet: archive, status and sync must not treat it as uploaded.
+    rows = JetProduct.select().where(
+        JetProduct.product_id.in_(product_ids) & JetProduct.sent_at.is_null(False)
+    )
     return {
         r.merchant_sku: {"sent_hash": r.sent_hash, "is_archived": r.is_archived, "status": r.status}
         for r in rows.order_by(JetProduct.id)
