@@ -33,6 +33,11 @@ LOCK_TTL_SECONDS = 3600.0
 UPLOADED = "Uploaded"  # jettui's status until Jet's own is fetched
 NOT_ON_JET = "Not on Jet"
 POLL_INTERVAL = bulk.POLL_INTERVAL_SECONDS
+# Sent after the MerchantSKUs file, for the SKUs whose Jet data has them: (file type, Listing attr)
+EXCEPTION_FILES = (
+    ("ShippingException", "shipping_exception"),
+    ("ReturnsException", "returns_exception"),
+)
 
 SUCCEEDED, FAILED, NOT_ATTEMPTED = "succeeded", "failed", "not attempted"
 UNCHANGED, WOULD_SEND = "unchanged", "would send"
@@ -231,7 +236,7 @@ class _Work:
             if action == "sync" and self._unchanged(sku):
                 self.report.add(sku, UNCHANGED, "price and inventory as last sent")
             else:
-                self.report.add(sku, WOULD_SEND, self._what(action))
+                self.report.add(sku, WOULD_SEND, self._what(action) + self._extra_files(sku))
 
     def _what(self, action: str) -> str:
         return {
@@ -241,6 +246,16 @@ class _Work:
             "sync": "Price, Inventory",
             "status": "GET merchant-skus",
         }[action]
+
+    def _extra_files(self, sku: str) -> str:
+        """The exception files an upload also sends for ``sku``."""
+        listing = self.listings.get(sku)
+        if self.report.action != "upload" or listing is None:
+            return ""
+        files = [
+            file_type for file_type, attr in EXCEPTION_FILES if getattr(listing, attr) is not None
+        ]
+        return "".join(f", {f}" for f in files)
 
     def _targets(self) -> list[str]:
         """SKUs the action applies to (others were reported as not attempted)."""
@@ -264,7 +279,8 @@ class _Work:
         listings = list(self.listings.values())
         variations = {c.sku: c.variation for c in self.checks if c.ok and c.variation}
         phases = 3 + (1 if variations else 0)
-        total = len(listings) * 3 + len(variations)
+        extra = sum(getattr(x, attr) is not None for x in listings for _, attr in EXCEPTION_FILES)
+        total = len(listings) * 3 + len(variations) + extra
         base = 0
 
         async def step(done: int, _total: int) -> None:
@@ -287,13 +303,23 @@ class _Work:
             for parent in ready:
                 if parent not in ok:
                     sent.discard(parent)
+            base += len(ready)
+        # The SKUs are on Jet now: a refused exception fails the SKU but keeps it uploaded.
+        refused: dict[str, str] = {}
+        for file_type, attr in EXCEPTION_FILES:
+            bodies = {x.sku: getattr(x, attr) for x in listings if x.sku in sent}
+            bodies = {sku: body for sku, body in bodies.items() if body is not None}
+            await self._bulk(file_type, bodies, step, refused)
+            base += len(bodies)
         for listing in listings:
-            if listing.sku in sent:
+            if listing.sku in refused:
+                self.report.add(listing.sku, FAILED, refused[listing.sku])
+            elif listing.sku in sent:
                 self.report.add(listing.sku, SUCCEEDED)
             else:
                 outcome = NOT_ATTEMPTED if listing.sku not in errors else FAILED
                 self.report.add(listing.sku, outcome, errors.get(listing.sku, "not sent"))
-        await self.store.run(_record_upload, listings, sent, errors)
+        await self.store.run(_record_upload, listings, sent, errors | refused)
 
     async def _bulk(
         self,
@@ -516,7 +542,7 @@ def _record_upload(listings: list[Listing], sent: set[str], errors: dict[str, st
                 "updated_at": now,
             }
             if x.sku in sent:
-                values.update(sent_hash=x.offer_hash, sent_at=now, last_error=None)
+                values.update(sent_hash=x.offer_hash, sent_at=now, last_error=errors.get(x.sku))
                 if before.get(x.sku) in (None, "", "Not Uploaded", NOT_ON_JET):
                     values["status"] = UPLOADED
             else:

@@ -36,7 +36,8 @@ class UnknownSku(LookupError):
 
 @dataclass
 class Listing:
-    """One Jet SKU: its MerchantSKUs, Price and Inventory bodies."""
+    """One Jet SKU: its MerchantSKUs, Price and Inventory bodies, and the ShippingException and
+    ReturnsException bodies when the product's Jet data has them."""
 
     sku: str
     product_id: int
@@ -45,6 +46,8 @@ class Listing:
     product: dict[str, Any]
     price: dict[str, Any]
     inventory: dict[str, Any]
+    shipping_exception: dict[str, Any] | None = None
+    returns_exception: dict[str, Any] | None = None
 
     @property
     def offer_hash(self) -> str:
@@ -219,7 +222,8 @@ class _Context:
         sku = merchant_sku(product)
         check = ProductCheck(product_id, sku, self._name(product_id))
         self._check_sku(check, product_id)
-        body = self._body(product, check)
+        overrides = self._overrides(product_id)
+        body = self._body(product, overrides, check)
         options = self._options(product_id)
         if len(options) > 1:
             check.errors.append(SEVERAL_OPTIONS)
@@ -230,6 +234,7 @@ class _Context:
         check.listings.append(self._listing(sku, product_id, 0, None, body, price, quantity))
         if options:
             self._children(check, product, body, options[0])
+        self._exceptions(check, overrides)
         for listing in check.listings:
             self._validate_listing(check, listing)
         if check.variation is not None:
@@ -255,15 +260,33 @@ class _Context:
         if others:
             check.errors.append(f"SKU '{check.sku}' is also used by product(s) {others}")
 
-    def _body(self, product: Any, check: ProductCheck) -> dict[str, Any]:
+    def _overrides(self, product_id: int) -> dict[str, Any]:
+        """The product's edited Jet data (edit.py), kept on its own (option value 0) row."""
         from jettui.store.jet_tables import JetProduct
-        from jettui.store.opencart import Manufacturer, ProductDescription
 
         link = JetProduct.get_or_none(
-            (JetProduct.product_id == product.product_id)
-            & (JetProduct.product_option_value_id == 0)
+            (JetProduct.product_id == product_id) & (JetProduct.product_option_value_id == 0)
         )
-        overrides = dict(link.overrides or {}) if link else {}
+        return dict(link.overrides or {}) if link else {}
+
+    def _exceptions(self, check: ProductCheck, overrides: dict[str, Any]) -> None:
+        """The product's shipping / returns exceptions apply to each of its SKUs."""
+        shipping = overrides.get("shipping_exceptions")
+        returns = overrides.get("returns_exceptions")
+        node = self.settings.jet.fulfillment_node_id
+        for listing in check.listings:
+            if shipping:
+                listing.shipping_exception = {
+                    "fulfillment_nodes": [
+                        {"fulfillment_node_id": node, "shipping_exceptions": list(shipping)}
+                    ]
+                }
+            if returns:
+                listing.returns_exception = dict(returns)
+
+    def _body(self, product: Any, overrides: dict[str, Any], check: ProductCheck) -> dict[str, Any]:
+        from jettui.store.opencart import Manufacturer, ProductDescription
+
         body: dict[str, Any] = {"multipack_quantity": 1}
         node = self._node(product.product_id)
         if node is None:
@@ -290,6 +313,8 @@ class _Context:
             body["standard_product_codes"] = codes
         if overrides.get("asin"):
             body["ASIN"] = str(overrides["asin"])
+        if overrides.get("attributes"):
+            body["attributes_node_specific"] = [dict(a) for a in overrides["attributes"]]
         if not codes and not body.get("ASIN"):
             if mpn and brand:
                 check.warnings.append(NEVER_LIVE)
@@ -401,6 +426,10 @@ class _Context:
             sign = -1 if value.price_prefix == "-" else 1
             base = Decimal(product.price or 0) + sign * Decimal(value.price or 0)
             child_body = dict(body, product_title=f"{check.name} - {label}"[:500])
+            if "attributes_node_specific" in body:  # each child its own copy of the list
+                child_body["attributes_node_specific"] = [
+                    dict(a) for a in body["attributes_node_specific"]
+                ]
             weight_sign = -1 if value.weight_prefix == "-" else 1
             weight = Decimal(product.weight or 0) + weight_sign * Decimal(value.weight or 0)
             pounds = self.pounds(weight, product.weight_class_id)

@@ -117,8 +117,6 @@ class ProductEditScreen(Screen[bool]):
         lines = ["The store would send: " + (self._summary(sent) if sent else "nothing")]
         lines += [f"error: {e}" for e in data["errors"]]
         lines += [f"warning: {w}" for w in data["warnings"]]
-        if "returns_exceptions" in self.overrides:
-            lines.append("note: return days are saved; sending them to Jet is not available yet")
         self._show("#edit-sends", "\n".join(lines))
 
     @staticmethod
