@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any
 from jettui.config import Settings
 from jettui.jet import bulk
 from jettui.jet.client import JetClient
-from jettui.jet.errors import JetAuthError, JetError, JetNotFound, JetUnreachable
+from jettui.jet.errors import (
+    JetAuthError,
+    JetError,
+    JetNotFound,
+    JetServerError,
+    JetUnreachable,
+)
 from jettui.services.catalog.payload import (
     Listing,
     ProductCheck,
@@ -287,30 +293,66 @@ class _Work:
             await self._progress(base + done, total)
 
         errors: dict[str, str] = {}
-        sent = await self._bulk("MerchantSKUs", {x.sku: x.product for x in listings}, step, errors)
-        base += len(listings)
-        for file_type, attr in (("Price", "price"), ("Inventory", "inventory")):
-            bodies = {x.sku: getattr(x, attr) for x in listings if x.sku in sent}
-            sent &= await self._bulk(file_type, bodies, step, errors)
-            base += len(listings)
-        if phases == 4:
-            ready = {
-                parent: body
-                for parent, body in variations.items()
-                if parent in sent and all(c in sent for c in body["children_skus"])
-            }
-            ok = await self._bulk("Variation", ready, step, errors)
-            for parent in ready:
-                if parent not in ok:
-                    sent.discard(parent)
-            base += len(ready)
-        # The SKUs are on Jet now: a refused exception fails the SKU but keeps it uploaded.
         refused: dict[str, str] = {}
-        for file_type, attr in EXCEPTION_FILES:
-            bodies = {x.sku: getattr(x, attr) for x in listings if x.sku in sent}
-            bodies = {sku: body for sku, body in bodies.items() if body is not None}
-            await self._bulk(file_type, bodies, step, refused)
-            base += len(bodies)
+        needs = {x.sku: ["MerchantSKUs", "Price", "Inventory"] for x in listings}
+        for parent in variations:
+            needs[parent].append("Variation")
+        for x in listings:
+            needs[x.sku] += [f for f, attr in EXCEPTION_FILES if getattr(x, attr) is not None]
+        finished: set[str] = set()  # file types whose outcome is known
+        on_jet: set[str] = set()  # SKUs whose MerchantSKUs Jet accepted
+        offered: set[str] = set()  # ... and their Price and Inventory too
+        try:
+            sent = await self._bulk(
+                "MerchantSKUs", {x.sku: x.product for x in listings}, step, errors
+            )
+            finished.add("MerchantSKUs")
+            on_jet = set(sent)
+            # Recorded at once: an outage or a crash later must not lose that they are on Jet.
+            await self.store.run(_record_upload, listings, on_jet, offered, errors)
+            base += len(listings)
+            for file_type, attr in (("Price", "price"), ("Inventory", "inventory")):
+                bodies = {x.sku: getattr(x, attr) for x in listings if x.sku in sent}
+                sent &= await self._bulk(file_type, bodies, step, errors)
+                finished.add(file_type)
+                base += len(listings)
+            offered = set(sent)
+            if phases == 4:
+                ready = {
+                    parent: body
+                    for parent, body in variations.items()
+                    if parent in sent and all(c in sent for c in body["children_skus"])
+                }
+                ok = await self._bulk("Variation", ready, step, errors)
+                finished.add("Variation")
+                for parent in ready:
+                    if parent not in ok:
+                        sent.discard(parent)
+                base += len(ready)
+            # The SKUs are on Jet now: a refused exception fails the SKU but keeps it uploaded.
+            for file_type, attr in EXCEPTION_FILES:
+                bodies = {x.sku: getattr(x, attr) for x in listings if x.sku in sent}
+                bodies = {sku: body for sku, body in bodies.items() if body is not None}
+                await self._bulk(file_type, bodies, step, refused)
+                finished.add(file_type)
+                base += len(bodies)
+        except (JetUnreachable, JetAuthError) as exc:
+            # Jet went away part-way: say per SKU what got through, then stop the run.
+            outage = f"Jet unreachable: {exc}"
+            for listing in listings:
+                sku = listing.sku
+                if sku in refused or sku in errors:
+                    self.report.add(sku, FAILED, refused.get(sku) or errors[sku])
+                elif sku not in on_jet:
+                    self.report.add(sku, NOT_ATTEMPTED, outage)
+                elif all(f in finished for f in needs[sku]):
+                    self.report.add(sku, SUCCEEDED)
+                else:
+                    self.report.add(sku, FAILED, outage)
+            done = {sku for sku in on_jet if all(f in finished for f in needs[sku])}
+            reasons = {s: outage for s in on_jet - done} | errors | refused
+            await self.store.run(_record_upload, listings, on_jet, offered, reasons)
+            raise
         for listing in listings:
             if listing.sku in refused:
                 self.report.add(listing.sku, FAILED, refused[listing.sku])
@@ -319,7 +361,7 @@ class _Work:
             else:
                 outcome = NOT_ATTEMPTED if listing.sku not in errors else FAILED
                 self.report.add(listing.sku, outcome, errors.get(listing.sku, "not sent"))
-        await self.store.run(_record_upload, listings, sent, errors | refused)
+        await self.store.run(_record_upload, listings, on_jet, offered, errors | refused)
 
     async def _bulk(
         self,
@@ -337,15 +379,18 @@ class _Work:
             self.jet, file_type, bodies, progress=progress, poll_interval=POLL_INTERVAL
         )
         await self.store.run(_record_files, result)
+        unsent = [f.failure or "" for f in result.files if not f.registered]
+        if unsent and not result.succeeded and any(_outage(u) for u in unsent):
+            # No file reached Jet: stop; the caller reports the SKUs as cut off by the outage.
+            for sku, words in result.invalid.items():
+                errors.setdefault(sku, f"{file_type} not sent: " + "; ".join(words))
+            raise JetUnreachable(unsent[0])
         for sku, words in result.failed.items():
             errors.setdefault(sku, f"{file_type}: " + "; ".join(words))
         for sku, words in result.not_sent.items():
             errors.setdefault(sku, f"{file_type} not sent: " + "; ".join(words))
         for sku in result.unconfirmed:
             errors.setdefault(sku, f"{file_type}: sent, Jet has not confirmed it (fetch status)")
-        unsent = [f.failure or "" for f in result.files if not f.registered]
-        if unsent and not result.succeeded and any("unreachable" in u.lower() for u in unsent):
-            raise JetUnreachable(unsent[0])  # no file reached Jet: stop, report the rest
         return set(result.succeeded)
 
     # --- archive / unarchive / sync / status ----------------------------------------------
@@ -520,7 +565,17 @@ def _record_files(result: bulk.BulkResult) -> None:
             )
 
 
-def _record_upload(listings: list[Listing], sent: set[str], errors: dict[str, str]) -> None:
+def _outage(failure: str) -> bool:
+    """A file's failure says Jet is down (unreachable, 5xx after retries, credentials refused)."""
+    words = (JetUnreachable.summary, JetServerError.summary, JetAuthError.summary)
+    return any(w.lower() in failure.lower() for w in words)
+
+
+def _record_upload(
+    listings: list[Listing], on_jet: set[str], offered: set[str], errors: dict[str, str]
+) -> None:
+    """JetProduct rows: ``on_jet`` SKUs (MerchantSKUs accepted) are uploaded; ``sent_hash`` is
+    set only for SKUs whose price and inventory Jet accepted, so sync resends the others."""
     from jettui.store.base import database_proxy
     from jettui.store.jet_tables import JetProduct
 
@@ -541,8 +596,10 @@ def _record_upload(listings: list[Listing], sent: set[str], errors: dict[str, st
                 "parent_sku": x.parent_sku,
                 "updated_at": now,
             }
-            if x.sku in sent:
-                values.update(sent_hash=x.offer_hash, sent_at=now, last_error=errors.get(x.sku))
+            if x.sku in on_jet:
+                values.update(sent_at=now, last_error=errors.get(x.sku))
+                if x.sku in offered:
+                    values["sent_hash"] = x.offer_hash
                 if before.get(x.sku) in (None, "", "Not Uploaded", NOT_ON_JET):
                     values["status"] = UPLOADED
             else:
