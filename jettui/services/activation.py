@@ -200,12 +200,10 @@ def _event_row(result: StepResult) -> dict[str, Any]:
     }
 
 
-def _acquire(holder: str) -> None:
-    from jettui.store.errors import LockBusy
-    from jettui.store.jet_tables import acquire_lock, lock_holder
+def _take_lock(holder: str) -> None:
+    from jettui.store.jet_tables import take_lock
 
-    if not acquire_lock(LOCK_NAME, holder, LOCK_TTL_SECONDS):
-        raise LockBusy(LOCK_NAME, lock_holder(LOCK_NAME))
+    take_lock(LOCK_NAME, holder, LOCK_TTL_SECONDS)
 
 
 def _release(holder: str) -> None:
@@ -261,7 +259,7 @@ async def run_activation(
     store = StoreThread(db)
     holder = holder or default_holder(LOCK_NAME)
     try:
-        await store.run(_acquire, holder)
+        await store.run(_take_lock, holder)
         try:
             previous = await store.run(activation_status)
             events = EventWriter(store)

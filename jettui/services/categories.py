@@ -162,11 +162,7 @@ async def refresh_taxonomy(
 
 
 def _acquire(holder: str) -> None:
-    jt = _models()
-    if not jt.acquire_lock(LOCK_NAME, holder, LOCK_TTL_SECONDS):
-        from jettui.store.errors import LockBusy
-
-        raise LockBusy(LOCK_NAME, jt.lock_holder(LOCK_NAME))
+    _models().take_lock(LOCK_NAME, holder, LOCK_TTL_SECONDS)
 
 
 async def _download(

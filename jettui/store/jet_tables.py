@@ -340,12 +340,17 @@ def lock_holder(name: str) -> str | None:
     return row.holder
 
 
+def take_lock(name: str, holder: str, ttl_seconds: float) -> str:
+    """:func:`acquire_lock`, raising :class:`LockBusy` (naming who holds it) when it is held."""
+    if not acquire_lock(name, holder, ttl_seconds):
+        raise LockBusy(name, lock_holder(name))
+    return holder
+
+
 @contextlib.contextmanager
 def hold_lock(name: str, holder: str | None = None, ttl_seconds: float = 3600) -> Iterator[str]:
     """``with hold_lock("cron:fetch-orders"):`` — raises :class:`LockBusy` if it is held."""
-    holder = holder or default_holder(name)
-    if not acquire_lock(name, holder, ttl_seconds):
-        raise LockBusy(name, lock_holder(name))
+    holder = take_lock(name, holder or default_holder(name), ttl_seconds)
     try:
         yield holder
     finally:

@@ -133,8 +133,7 @@ async def run_action(
 ) -> ActionReport:
     """Run ``action`` on the products (ids). Raises LockBusy when another run holds the lock;
     Jet unreachable ends the run with ``report.unreachable`` set (items left: not attempted)."""
-    from jettui.store.errors import LockBusy
-    from jettui.store.jet_tables import acquire_lock, default_holder, lock_holder, release_lock
+    from jettui.store.jet_tables import default_holder, release_lock, take_lock
 
     if action not in ACTIONS:
         raise ValueError(f"unknown action '{action}' (one of {', '.join(ACTIONS)})")
@@ -142,8 +141,7 @@ async def run_action(
     report = ActionReport(action, dry_run)
     holder = default_holder(f"products {action}")
     try:
-        if not await store.run(acquire_lock, LOCK_NAME, holder, LOCK_TTL_SECONDS):
-            raise LockBusy(LOCK_NAME, await store.run(lock_holder, LOCK_NAME))
+        await store.run(take_lock, LOCK_NAME, holder, LOCK_TTL_SECONDS)
         try:
             report.checks = await store.run(validate_products, settings, product_ids)
             links = await store.run(_links, product_ids)
