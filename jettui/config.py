@@ -17,6 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
+from jettui.errors import UsageError
+
 CONFIG_ENV = "JETTUI_CONFIG"
 SECRET_ENV = "JETTUI_JET_API_SECRET"
 DEFAULT_CONFIG_NAME = "settings.yaml"
@@ -28,7 +30,7 @@ US_STATES = frozenset(
 )
 
 
-class SettingsError(Exception):
+class SettingsError(UsageError):
     """Settings that cannot be used. ``problems`` holds one human line each."""
 
     def __init__(self, problems: list[str], path: Path | None = None) -> None:
@@ -122,6 +124,23 @@ class OrderSettings:
     customer_email: str = "jet-orders@example.com"
     auto_acknowledge: bool = False
     acknowledge_within_minutes: int = 15
+    # An order that cannot be created (unknown SKU, no stock...): false = reject it on Jet,
+    # true = keep it on the Rejected orders panel for the merchant to fix and retry.
+    hold_problem_orders: bool = False
+    # OpenCart order status ids (oc_order_status) for each stage; defaults = the demo's ids.
+    status_imported: int = 2  # Processing
+    status_partially_shipped: int = 3  # Shipped
+    status_shipped: int = 5  # Complete
+    status_cancelled: int = 7  # Canceled
+    status_refunded: int = 11  # Refunded
+
+    STATUS_KEYS = (
+        "status_imported",
+        "status_partially_shipped",
+        "status_shipped",
+        "status_cancelled",
+        "status_refunded",
+    )
 
 
 @dataclass(frozen=True)
@@ -131,6 +150,8 @@ class ReturnSettings:
     city: str = "Midvale"
     state: str = "UT"
     postcode: str = "84047"
+    restock: bool = False  # put returned units back in stock when a return is completed
+    return_action_id: int = 1  # oc_return_action set on completion (demo: 1 Refunded)
 
 
 @dataclass(frozen=True)
@@ -468,6 +489,11 @@ def _validate(s: Settings, name: str, problems: list[str]) -> None:
         bad("orders.customer_email", f"'{s.orders.customer_email}' is not an email address")
     if s.orders.acknowledge_within_minutes < 0:
         bad("orders.acknowledge_within_minutes", "must not be negative")
+    for key in OrderSettings.STATUS_KEYS:
+        if getattr(s.orders, key) < 1:
+            bad(f"orders.{key}", "must be an order_status_id (1 or more)")
+    if s.returns.return_action_id < 1:
+        bad("returns.return_action_id", "must be a return_action_id (1 or more)")
 
     if not s.returns.address1:
         bad("returns.address1", "must not be empty")

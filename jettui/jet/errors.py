@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from jettui.errors import JettuiError, Unreachable
 
-class JetError(Exception):
+
+class JetError(JettuiError):
     """Base class: a Jet call that did not succeed."""
 
     summary = "Jet call failed"
@@ -49,7 +51,9 @@ class JetError(Exception):
         return f"{type(self).__name__}({str(self)!r})"
 
 
-class JetAuthError(JetError):
+class JetAuthError(JetError, Unreachable):
+    """Credentials or token refused: to a cron run this is an outage, exit 3."""
+
     summary = "Jet refused the credentials or token"
 
 
@@ -73,7 +77,7 @@ class JetServerError(JetError):
     summary = "Jet server error"
 
 
-class JetUnreachable(JetError):
+class JetUnreachable(JetError, Unreachable):
     summary = "Jet unreachable"
 
 

@@ -18,41 +18,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from jettui.config import Settings
 from jettui.jet.client import JetClient
 from jettui.jet.connect import open_jet_client
+from jettui.services.runtime import StoreThread
 
 log = logging.getLogger("jettui.services")
 
 T = TypeVar("T")
 EventRow = dict[str, Any]  # keyword arguments of log_event
-
-
-class StoreThread:
-    """Runs store work on one dedicated thread, off the event loop."""
-
-    def __init__(self, db: Any) -> None:
-        self.db = db
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jettui-store")
-
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
-
-    async def close(self) -> None:
-        try:
-            await self.run(self._close_connection)
-        finally:
-            self._pool.shutdown(wait=False)
-
-    def _close_connection(self) -> None:
-        # The connection this thread opened (peewee keeps one per thread); others are untouched.
-        if self.db is not None and not self.db.is_closed():
-            self.db.close()
 
 
 def call_event(kind: str, detail: dict[str, Any]) -> EventRow | None:

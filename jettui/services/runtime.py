@@ -1,0 +1,124 @@
+"""The runtime every service shares: the store thread, the fan-out and the held lock.
+
+- :class:`StoreThread` runs store work on one dedicated thread, off the event loop (peewee
+  keeps one connection per thread: one thread, one connection).
+- :func:`fan_out` runs ``work(item)`` for many items, ``concurrency`` at a time, on an
+  :class:`asyncio.TaskGroup`: the first failure cancels the other workers and is raised only
+  once every worker has stopped, so nothing calls Jet or writes a report after it returns.
+- :func:`held_lock` takes a named lock in the store (``LockBusy`` when another run has it),
+  refreshes it every third of its TTL while the body runs, and releases it at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+log = logging.getLogger("jettui.services")
+
+T = TypeVar("T")
+
+LOCK_TTL_SECONDS = 600.0  # refreshed every third of it while held
+
+
+class StoreThread:
+    """Runs store work on one dedicated thread, off the event loop."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jettui-store")
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+
+    async def close(self) -> None:
+        try:
+            await self.run(self._close_connection)
+        finally:
+            self._pool.shutdown(wait=False)
+
+    def _close_connection(self) -> None:
+        # The connection this thread opened (peewee keeps one per thread); others are untouched.
+        if self.db is not None and not self.db.is_closed():
+            self.db.close()
+
+
+async def fan_out(
+    items: Iterable[T], work: Callable[[T], Awaitable[None]], *, concurrency: int
+) -> None:
+    """``await work(item)`` for every item, at most ``concurrency`` at once, in order taken.
+
+    The first exception cancels every other worker; it is raised (itself, not wrapped in an
+    ExceptionGroup) after all workers have stopped. Items never taken were not attempted.
+    """
+    pending = iter(items)  # shared: each worker takes the next item
+
+    async def worker() -> None:
+        for item in pending:
+            await work(item)
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(max(1, concurrency)):
+                group.create_task(worker())
+    except BaseExceptionGroup as failures:
+        raise _first_failure(failures) from None
+
+
+def _first_failure(group: BaseExceptionGroup) -> BaseException:
+    for exc in group.exceptions:
+        if isinstance(exc, BaseExceptionGroup):
+            return _first_failure(exc)
+        return exc
+    return group  # pragma: no cover - a group is never empty
+
+
+def lock_holder_name(purpose: str) -> str:
+    """``host:pid:purpose:xxxxxx``: unique per run, readable where a held lock is named."""
+    from jettui.store.jet_tables import default_holder
+
+    return f"{default_holder(purpose)}:{uuid.uuid4().hex[:6]}"
+
+
+@contextlib.asynccontextmanager
+async def held_lock(
+    store: StoreThread,
+    name: str,
+    *,
+    purpose: str = "",
+    ttl_seconds: float = LOCK_TTL_SECONDS,
+) -> AsyncIterator[str]:
+    """``async with held_lock(store, "products", purpose="upload"):`` — raises LockBusy (naming
+    the holder) when another run holds ``name``; refreshed while held; released on exit."""
+    from jettui.store.jet_tables import release_lock, take_lock
+
+    holder = lock_holder_name(purpose or name)
+    await store.run(take_lock, name, holder, ttl_seconds)
+    refresher = asyncio.create_task(_keep(store, name, holder, ttl_seconds))
+    try:
+        yield holder
+    finally:
+        refresher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await refresher
+        try:
+            await store.run(release_lock, name, holder)
+        except Exception:  # noqa: BLE001 - store gone: the TTL frees the lock
+            log.warning("could not release lock %s", name)
+
+
+async def _keep(store: StoreThread, name: str, holder: str, ttl_seconds: float) -> None:
+    from jettui.store.jet_tables import acquire_lock
+
+    while True:
+        await asyncio.sleep(ttl_seconds / 3)
+        try:
+            if not await store.run(acquire_lock, name, holder, ttl_seconds):
+                log.warning("lock %s was taken over by another run", name)
+        except Exception:  # noqa: BLE001 - the run itself will report a dead store
+            log.warning("could not refresh lock %s", name)
