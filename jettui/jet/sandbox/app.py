@@ -1,11 +1,19 @@
 """The sandbox's HTTP face: a Starlette app serving the Jet API under /api plus the blob
-endpoint for bulk files. Auth, fault injection and lazy demo orders wrap every API call."""
+endpoint for bulk files. Auth, fault injection and lazy demo orders wrap every API call.
+
+Fault injection (``sandbox:`` settings), decided with ``Sandbox.rng`` (seed it in tests):
+``latency_ms`` delays every call; ``rate_limit_every`` answers every Nth call 429 and
+``error_rate`` a share of calls 500, both before anything is applied; ``lost_answer_rate``
+applies a share of successful writes (POST, PUT, PATCH) and then loses the answer: half of
+them get a 504 from "the gateway", the other half a dropped connection (the app stops after
+the status line; uvicorn and the in-process transport both close the connection). The token
+and blob endpoints take none of these faults (see :data:`TOKEN_FAULTS`).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import random
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -85,9 +93,39 @@ def _faults(sb: Sandbox) -> Response | None:
             sb.db.set_meta("calls", str(calls))
         if calls % cfg.rate_limit_every == 0:
             return _errors(429, ["too many requests"], {"Retry-After": "1"})
-    if cfg.error_rate > 0 and random.random() < cfg.error_rate:
+    if cfg.error_rate > 0 and sb.rng.random() < cfg.error_rate:
         return _errors(500, ["internal server error (injected by the sandbox)"])
     return None
+
+
+WRITES = frozenset({"POST", "PUT", "PATCH"})
+LOST_ANSWER_HEADER = "x-jettui-sandbox-fault"  # names the fault on a lost answer (both kinds)
+
+
+def _lose_answer(sb: Sandbox, request: Request, response: Response) -> Response:
+    """``response`` of an applied write, or a lost answer instead (module docstring)."""
+    rate = sb.settings.sandbox.lost_answer_rate
+    if request.method not in WRITES or rate <= 0 or sb.rng.random() >= rate:
+        return response
+    kind = "504" if sb.rng.random() < 0.5 else "dropped"
+    sb.note_lost_answer(request.method, _raw_path(request).decode("latin-1"), kind)
+    if kind == "504":
+        return _errors(504, ["gateway timeout: the change was applied but the answer was lost "
+                             "(injected by the sandbox)"], {LOST_ANSWER_HEADER: "answer-lost"})  # fmt: skip
+    return _DroppedAnswer(response)
+
+
+class _DroppedAnswer(Response):
+    """Sends the status line and headers of ``response``, never its body: the connection is
+    closed mid-answer, as when a server dies after committing."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(status_code=response.status_code, headers={
+            "content-length": str(max(len(response.body), 1)), LOST_ANSWER_HEADER: "dropped"})  # fmt: skip
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": self.status_code,
+                    "headers": self.raw_headers})  # fmt: skip
 
 
 def _authorized(sb: Sandbox, request: Request) -> bool:
@@ -114,10 +152,12 @@ def endpoint(handler: Handler, *, auth: bool = True, faults: bool = True) -> Cal
         except ApiError as exc:
             return _errors(exc.status, exc.errors)
         if isinstance(result, Response):
-            return result
-        if result is None:
-            return Response(status_code=201)  # Jet answered writes with an empty 2xx body
-        return JSONResponse(result)
+            response = result
+        elif result is None:
+            response = Response(status_code=201)  # Jet answered writes with an empty 2xx body
+        else:
+            response = JSONResponse(result)
+        return _lose_answer(sb, request, response) if faults else response
 
     return run
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import secrets
 import time
 from collections.abc import Callable
@@ -72,6 +73,20 @@ class SandboxCore:
         self.settings = settings
         self.db = StateDB(settings.sandbox.state_file or ":memory:")
         self.clock = clock
+        # Every random choice of the sandbox (faults, demo orders and returns): seed it in tests.
+        self.rng = random.Random()
+
+    def note_lost_answer(self, method: str, path: str, kind: str) -> None:
+        """Record a write applied whose answer the fault injection lost (``lost_answers()``)."""
+        now = self.clock()
+        with self.db.transaction():
+            self.db.put("lost_answer", new_jet_id(), {"method": method, "path": path,
+                                                      "kind": kind, "at": iso(now)}, now)  # fmt: skip
+
+    def lost_answers(self) -> list[dict[str, Any]]:
+        """The writes applied whose answer was lost, oldest first: ``{method, path, kind, at}``
+        with kind "504" (gateway timeout) or "dropped" (connection closed mid-answer)."""
+        return self.db.all("lost_answer")
 
     @property
     def node_id(self) -> str:
