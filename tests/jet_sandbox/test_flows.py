@@ -553,7 +553,10 @@ async def test_auto_orders():
     now = j.sandbox.clock()
     j.sandbox.clock = lambda: now + 185
     urls = (await j.c.get("/orders/ready")).json()["order_urls"]
-    assert len(urls) == 3  # three intervals passed: caught up on this request
+    assert len(urls) == 1  # the first one as soon as a SKU is for sale
+    j.sandbox.clock = lambda: now + 185 + 185
+    urls = (await j.c.get("/orders/ready")).json()["order_urls"]
+    assert len(urls) == 4  # then three intervals passed: caught up on this request
 
 
 async def test_state_persists_across_apps(tmp_path):

@@ -147,7 +147,7 @@ def endpoint(handler: Handler, *, auth: bool = True, faults: bool = True) -> Cal
             return _errors(401, ["Authorization has been denied for this request."])
         try:
             if auth:
-                sb.maybe_auto_orders()
+                sb.demo_tick()
             result = await handler(sb, request)
         except ApiError as exc:
             return _errors(exc.status, exc.errors)

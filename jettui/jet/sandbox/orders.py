@@ -15,6 +15,7 @@ rejected. The verdict is fixed at POST, so later shipments do not change it.
 
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
@@ -35,6 +36,11 @@ from jettui.jet.sandbox.engine import ApiError, SandboxCore, iso, progress, refu
 
 MAX_LIST = 1000
 MAX_CATCH_UP_ORDERS = 20  # auto orders created at most per request after a long pause
+FIRST_ORDER_LOOK_SECONDS = 5.0  # demo: before the first order, look for a SKU for sale this often
+DEMO_RETURN_SHARE = 0.3  # demo: share of shipped demo orders returned (after the first one)
+DEMO_SEVERAL_ITEMS_SHARE = 0.35  # demo orders with 2 or 3 different SKUs
+DEMO_CHILD_SHARE = 0.5  # demo orders that include a variation child, when one is for sale
+DEMO_DIRECTED_CANCEL_SHARE = 0.15  # demo orders where Jet asks to cancel a unit of one line
 HOUR = 3600.0
 AMOUNT_KEYS = ("principal", "tax", "shipping_cost", "shipping_tax")
 
@@ -50,11 +56,13 @@ class Sandbox(SandboxCore):
         for i, item in enumerate(body["items"]):
             if self.db.get("sku", item["sku"]) is None:
                 raise ApiError(400, f"items[{i}].sku: unknown merchant SKU '{item['sku']}'")
-        rng = rng or random.Random()
+        rng = rng or self.rng
         with self.db.transaction():
             return [self._new_order(body["items"], rng) for _ in range(count)]
 
-    def _new_order(self, items: list[dict[str, Any]], rng: random.Random) -> str:
+    def _new_order(
+        self, items: list[dict[str, Any]], rng: random.Random, *, demo: bool = False
+    ) -> str:
         now = self.clock()
         order_id = new_jet_id()
         buyer, address = random_buyer(rng)
@@ -90,34 +98,96 @@ class Sandbox(SandboxCore):
             "buyer": buyer, "shipping_to": {"recipient": buyer, "address": address},
             "order_totals": {"item_price": {"base_price": base, "item_tax": 0, "item_shipping_cost": 0,
                                             "item_shipping_tax": 0}},
-            "order_items": order_items, "_created": now, "_tag": None, "_done": {},
+            "order_items": order_items, "_created": now, "_tag": None, "_done": {}, "_demo": demo,
         }  # fmt: skip
         self.db.put("order", order_id, order, now)
         return f"/orders/withoutShipmentDetail/{order_id}"
 
+    def demo_tick(self) -> None:
+        """Demo mode (``order_every_seconds`` > 0), run lazily before each API call: place the
+        orders and generate the returns that are due (see :meth:`maybe_auto_orders` and
+        :meth:`maybe_auto_returns`)."""
+        if self.settings.sandbox.order_every_seconds > 0:
+            self.maybe_auto_orders()
+            self.maybe_auto_returns()
+
     def maybe_auto_orders(self, rng: random.Random | None = None) -> None:
-        """Demo mode: one order every ``order_every_seconds`` for a random Available SKU,
-        caught up lazily on the next request."""
+        """Demo mode: the first order as soon as a SKU is Available for Purchase (looked for
+        every few seconds, so a newcomer sees one within a minute of the first listing going
+        live), then one every ``order_every_seconds``, caught up lazily on the next request
+        (at most :data:`MAX_CATCH_UP_ORDERS`; no backlog builds while nothing is for sale).
+        Lines are drawn by :func:`demo_items`."""
         every = self.settings.sandbox.order_every_seconds
         if every <= 0:
             return
         now = self.clock()
+        rng = rng or self.rng
         with self.db.transaction():
-            last = float(self.db.meta("auto_order_at", "0") or 0)
-            if not last:
+            placed = int(self.db.meta("auto_orders", "0"))
+            if placed:
+                last = float(self.db.meta("auto_order_at", "0") or 0)
+                due = int((now - last) // every)
+                if due <= 0:
+                    return
+                next_from = last + due * every
+            else:
+                checked = float(self.db.meta("auto_order_checked_at", "0") or 0)
+                if now - checked < min(every, FIRST_ORDER_LOOK_SECONDS):
+                    return
+                self.db.set_meta("auto_order_checked_at", repr(now))
+                due, next_from = 1, now
+            available, children = self._for_sale()
+            if not available:
                 self.db.set_meta("auto_order_at", repr(now))
                 return
-            due = int((now - last) // every)
-            if due <= 0:
+            count = min(due, MAX_CATCH_UP_ORDERS)
+            self.db.set_meta("auto_order_at", repr(next_from))
+            self.db.set_meta("auto_orders", str(placed + count))
+            for _ in range(count):
+                self._new_order(demo_items(available, children, rng), rng, demo=True)
+
+    def _for_sale(self) -> tuple[list[str], list[str]]:
+        """The Available for Purchase SKUs, and those of them that are variation children."""
+        docs = self.db.all("sku")
+        available = [d["merchant_sku"] for d in docs
+                     if self.status(d)[0] == ProductStatus.AVAILABLE]  # fmt: skip
+        children = {c for d in docs for c in (d.get("variation") or {}).get("children_skus", [])}
+        return available, [s for s in available if s in children]
+
+    def maybe_auto_returns(self) -> None:
+        """Demo mode: generate the returns planned when demo orders shipped (see
+        :meth:`_plan_demo_return`) once their time has come."""
+        if self.settings.sandbox.order_every_seconds <= 0:
+            return
+        now = self.clock()
+        with self.db.transaction():
+            planned = json.loads(self.db.meta("demo_returns_due", "[]"))
+            due = [p for p in planned if p[0] <= now]
+            if not due:
                 return
-            self.db.set_meta("auto_order_at", repr(last + due * every))
-            available = [d["merchant_sku"] for d in self.db.all("sku")
-                         if self.status(d)[0] == ProductStatus.AVAILABLE]  # fmt: skip
-            rng = rng or random.Random()
-            for _ in range(min(due, MAX_CATCH_UP_ORDERS) if available else 0):
-                self._new_order(
-                    [{"sku": rng.choice(available), "order_quantity": rng.randint(1, 3)}], rng
-                )
+            self.db.set_meta("demo_returns_due", json.dumps([p for p in planned if p[0] > now]))
+            returned = {r["merchant_order_id"] for r in self.db.all("return")}
+            for _, order_id in due:
+                if order_id not in returned:
+                    self.generate_return(order_id, self.rng)
+
+    def _plan_demo_return(self, doc: dict[str, Any], now: float) -> None:
+        """When a demo order first ships units, decide whether its buyer sends something back:
+        the first such order always (a newcomer gets a return to complete), then
+        :data:`DEMO_RETURN_SHARE` of them, ``order_every_seconds`` after the shipment."""
+        every = self.settings.sandbox.order_every_seconds
+        if not doc.get("_demo") or "_return_planned" in doc or not doc["has_shipments"]:
+            return
+        if every <= 0:
+            return
+        first = self.db.meta("demo_returns_planned", "0") == "0"
+        doc["_return_planned"] = first or self.rng.random() < DEMO_RETURN_SHARE
+        if doc["_return_planned"]:
+            planned = json.loads(self.db.meta("demo_returns_due", "[]"))
+            planned.append([now + every, doc["merchant_order_id"]])
+            self.db.set_meta("demo_returns_due", json.dumps(planned))
+            count = int(self.db.meta("demo_returns_planned", "0")) + 1
+            self.db.set_meta("demo_returns_planned", str(count))
 
     def order(self, order_id: str) -> dict[str, Any]:
         doc = self.db.get("order", order_id)
@@ -243,6 +313,7 @@ class Sandbox(SandboxCore):
         doc["status"] = str(OrderStatus.COMPLETE if complete else OrderStatus.IN_PROGRESS)
         doc["_shipped_at"] = now
         with self.db.transaction():
+            self._plan_demo_return(doc, now)
             self.db.put("order", order_id, doc, doc["_created"])
 
     # ---- returns --------------------------------------------------------------------------
@@ -252,7 +323,7 @@ class Sandbox(SandboxCore):
         shipped = {sku: v["shipped"] for sku, v in order["_done"].items() if v["shipped"]}
         if not shipped:
             raise ApiError(400, f"order '{order_id}' has no shipped units to return")
-        rng = rng or random.Random()
+        rng = rng or self.rng
         now = self.clock()
         return_id = new_jet_id()
         items = []
@@ -421,6 +492,25 @@ class Sandbox(SandboxCore):
 
 
 _Match = tuple[str, dict[str, Any], dict[str, Any]]  # (where, item sent, item known)
+
+
+def demo_items(
+    available: list[str], children: list[str], rng: random.Random
+) -> list[dict[str, Any]]:
+    """The lines of one demo order (generate-order items), drawn from ``available``: usually
+    one SKU, sometimes 2 or 3; a variation child in about half the orders when ``children``
+    holds one; now and then a directed cancel of one unit (``order_cancel_quantity`` 1, which
+    the order shows as ``request_order_cancel_qty``)."""
+    count = rng.randint(2, 3) if rng.random() < DEMO_SEVERAL_ITEMS_SHARE else 1
+    skus = rng.sample(available, min(count, len(available)))
+    spare = [c for c in children if c not in skus]
+    if spare and not set(skus) & set(children) and rng.random() < DEMO_CHILD_SHARE:
+        skus[0] = rng.choice(spare)
+    items = [{"sku": s, "order_quantity": rng.randint(1, 2), "order_cancel_quantity": 0}
+             for s in skus]  # fmt: skip
+    if rng.random() < DEMO_DIRECTED_CANCEL_SHARE:
+        rng.choice(items)["order_cancel_quantity"] = 1
+    return items
 
 
 def _match_items(
