@@ -4,14 +4,13 @@ children, directed cancels); some shipped demo orders come back as returns. Cont
 
 from __future__ import annotations
 
-import copy
 import random
 from typing import Any
 
 from jettui.jet.sandbox.cases import VALID
 from jettui.jet.sandbox.orders import demo_items
 
-from .conftest import Jet, jet_for, make_settings
+from .conftest import Jet, jet_for, make_settings, shipped_body
 
 
 async def demo_jet(every: float = 300, review: float = 30, seed: int = 5) -> Jet:
@@ -101,19 +100,6 @@ async def test_demo_orders_hold_several_lines_children_and_directed_cancels() ->
         assert line["request_order_cancel_qty"] == 1 <= line["request_order_quantity"]
     listed = (await j.c.get("/orders/directedCancel")).json()["order_urls"]
     assert {u.rsplit("/", 1)[1] for u in listed} == {o["merchant_order_id"] for o in cancelled}
-
-
-def shipped_body(order: dict[str, Any]) -> dict[str, Any]:
-    """Ship every unit of ``order`` and cancel what Jet asked to cancel, in one message."""
-    body = copy.deepcopy(VALID["validate_shipped"])
-    template = body["shipments"][0]["shipment_items"][0]
-    body["shipments"][0]["shipment_items"] = [
-        {**template, "merchant_sku": i["merchant_sku"],
-         "response_shipment_sku_quantity": i["request_order_quantity"] - i["request_order_cancel_qty"],
-         "response_shipment_cancel_qty": i["request_order_cancel_qty"]}
-        for i in order["order_items"]
-    ]  # fmt: skip
-    return body
 
 
 async def ship(j: Jet, order: dict[str, Any]) -> None:

@@ -3,14 +3,22 @@
 Returns: ``created`` → ``inprogress`` when Jet acts, which the sandbox decides lazily: once the
 merchant has read the return's detail and ``review_delay_seconds`` have passed since Jet
 created it (so ``created`` is always seen at least once) → ``completed by merchant`` on PUT
-complete (allowed from ``created`` or ``inprogress``).
+complete (allowed from ``created`` or ``inprogress``). A return holds the shipped units not in
+an earlier return of the order. Jet's API has no "reject return": the merchant disputes Jet's
+``merchant_return_charge`` (billed when a line's reason is the merchant's fault) by completing
+with ``agree_to_return_charge`` false and a ``return_charge_feedback``, and refuses money by
+refunding less (down to 0).
 
 Refunds: POST refuses with 400 what contradicts the order itself (an item not in the order,
 more units than were ordered, a reused ``alt_refund_id``). What conflicts with the returns
 policy is accepted at POST and ends ``rejected - refund conflicts with returns policy``
 instead of ``accepted``: refunding units that were never shipped, or more money (per amount
 component) than the item's price, counting the earlier refunds of the item that were not
-rejected. The verdict is fixed at POST, so later shipments do not change it.
+rejected and what completed returns refunded for it. The verdict is fixed at POST, so later
+shipments do not change it. A refund moves one state per read or per 2 seconds:
+``created`` → ``processing`` → ``accepted`` | ``rejected - ...``.
+
+Demo mode (``order_every_seconds`` > 0): see :meth:`Sandbox.demo_tick`.
 """
 
 from __future__ import annotations
@@ -43,6 +51,13 @@ DEMO_CHILD_SHARE = 0.5  # demo orders that include a variation child, when one i
 DEMO_DIRECTED_CANCEL_SHARE = 0.15  # demo orders where Jet asks to cancel a unit of one line
 HOUR = 3600.0
 AMOUNT_KEYS = ("principal", "tax", "shipping_cost", "shipping_tax")
+RETURN_SHIPPING_CHARGE = 5.99  # billed to the merchant for a return that was the merchant's fault
+MERCHANT_FAULT_REASONS = frozenset({
+    "Received the wrong item", "Website description is inaccurate",
+    "Product is defective / does not work", "Item arrived damaged - box intact",
+    "Item arrived damaged - box damaged", "Wrong quantity received",
+    "Item is missing parts / accessories", "Item is refurbished", "Item is expired",
+})  # fmt: skip
 
 
 class Sandbox(SandboxCore):
@@ -319,17 +334,24 @@ class Sandbox(SandboxCore):
     # ---- returns --------------------------------------------------------------------------
 
     def generate_return(self, order_id: str, rng: random.Random | None = None) -> dict[str, Any]:
+        """A return of every shipped unit not already in an earlier return of the order. Jet
+        bills the merchant the return shipping (``merchant_return_charge``, which the merchant
+        may dispute when completing) when a line's reason is the merchant's fault."""
         order = self.order(order_id)
         shipped = {sku: v["shipped"] for sku, v in order["_done"].items() if v["shipped"]}
         if not shipped:
             raise ApiError(400, f"order '{order_id}' has no shipped units to return")
+        for sku, units in self._returned_units(order_id).items():
+            shipped[sku] = shipped.get(sku, 0) - units
+        if not any(qty > 0 for qty in shipped.values()):
+            raise ApiError(400, f"order '{order_id}': every shipped unit is already returned")
         rng = rng or self.rng
         now = self.clock()
         return_id = new_jet_id()
         items = []
         for item in order["order_items"]:
             qty = shipped.get(item["merchant_sku"], 0)
-            if not qty:
+            if qty <= 0:
                 continue
             unit = item["item_price"]["base_price"] / max(item["request_order_quantity"], 1)
             items.append({
@@ -339,6 +361,8 @@ class Sandbox(SandboxCore):
                 "requested_refund_amount": {"principal": round(unit * qty, 2), "tax": 0,
                                             "shipping_cost": 0, "shipping_tax": 0},
             })  # fmt: skip
+        merchant_fault = any(i["reason"] in MERCHANT_FAULT_REASONS for i in items)
+        charge = RETURN_SHIPPING_CHARGE if merchant_fault else 0
         doc = {
             "merchant_return_authorization_id": return_id,
             "reference_return_authorization_id": str(rng.randrange(10**11, 10**12)),
@@ -346,11 +370,21 @@ class Sandbox(SandboxCore):
             "alt_order_id": order.get("alt_order_id"), "return_date": iso(now),
             "return_status": str(ReturnStatus.CREATED), "shipping_carrier": "UPS",
             "tracking_number": f"1Z{rng.randrange(10**15, 10**16)}", "refund_without_return": False,
-            "merchant_return_charge": 0, "return_merchant_SKUs": items, "_created": now,
+            "merchant_return_charge": charge, "return_merchant_SKUs": items, "_created": now,
         }  # fmt: skip
         with self.db.transaction():
             self.db.put("return", return_id, doc, now)
         return {"url": f"/returns/state/{return_id}"}
+
+    def _returned_units(self, order_id: str) -> dict[str, int]:
+        """Units of each SKU of the order in its returns so far."""
+        units: dict[str, int] = {}
+        for doc in self.db.all("return"):
+            if doc["merchant_order_id"] == order_id:
+                for line in doc["return_merchant_SKUs"]:
+                    sku = line["merchant_sku"]
+                    units[sku] = units.get(sku, 0) + line["return_quantity"]
+        return units
 
     def _return(self, return_id: str) -> dict[str, Any]:
         """The return document, moved to ``inprogress`` when Jet has acted (module docstring)."""
@@ -446,10 +480,21 @@ class Sandbox(SandboxCore):
 
     def _policy_conflicts(self, order: dict[str, Any], matched: list[_Match]) -> list[str]:
         """Why Jet will reject this refund (empty: it will be accepted): units never shipped or
-        money beyond the item's price, earlier refunds of the item that stand included."""
+        money beyond the item's price, counting the earlier refunds of the item that stand and
+        what completed returns already refunded for it."""
+        order_id = order["merchant_order_id"]
         standing = [i for r in self.db.all("refund")
-                    if r["merchant_order_id"] == order["merchant_order_id"] and not r.get("_conflicts")
+                    if r["merchant_order_id"] == order_id and not r.get("_conflicts")
                     for i in r["items"]]  # fmt: skip
+        standing += [
+            {"order_item_id": i["order_item_id"],
+             "order_return_refund_qty": i.get("order_return_refund_qty", 0),
+             "refund_amount": i.get("refund_amount") or dict.fromkeys(AMOUNT_KEYS, 0)}
+            for r in self.db.all("return")
+            if r["merchant_order_id"] == order_id
+            and r["return_status"] == ReturnStatus.COMPLETED_BY_MERCHANT
+            for i in r.get("items", [])
+        ]  # fmt: skip
         problems = []
         for where, item, ordered in matched:
             same = [i for i in standing if i["order_item_id"] == item["order_item_id"]] + [item]
