@@ -102,6 +102,33 @@ async def test_idempotent_writes_whose_answer_was_lost_are_retried(
     assert retries == len(lost) >= 4  # one retry per lost answer, nothing else failed
 
 
+@pytest.mark.parametrize("way", WAYS)
+async def test_acknowledgements_and_shipments_whose_answer_was_lost_apply_once(
+    way: str, tmp_path: Path
+) -> None:
+    state = tmp_path / "s.db"
+    await shipped_order(make_settings(state))  # lists 'lost-sku'
+    faulty = with_jet(make_settings(state, lost_answer_rate=0.5), max_retries=8)
+    async with client_for(faulty, way, seed=6) as (jet, sandbox):
+        orders: list[dict[str, Any]] = []
+        for _ in range(6):
+            while True:  # the generator is not retried: place each order until an answer comes
+                try:
+                    [order_id] = await jet.generate_orders(payloads.generate("lost-sku", qty=3))
+                    break
+                except JetError as exc:
+                    assert exc.may_have_applied
+            orders.append(await jet.get_order(order_id))
+        for order in orders:
+            item_ids = [i["order_item_id"] for i in order["order_items"]]
+            await jet.acknowledge(order["merchant_order_id"], payloads.ack(item_ids))
+            await jet.ship(order["merchant_order_id"], payloads.shipment("lost-sku", 1))
+        views = [await jet.get_order(o["merchant_order_id"]) for o in orders]
+        lost = {e["path"].rsplit("/", 1)[1] for e in sandbox.lost_answers()}
+    assert {"acknowledge", "shipped"} <= lost  # both writes lost answers and were retried
+    assert [(v["status"], len(v["shipments"])) for v in views] == [("inprogress", 1)] * 6
+
+
 async def shipped_order(settings: Settings) -> tuple[str, str]:
     """An order for one unit of 'lost-sku', acknowledged and shipped (no faults)."""
     async with JetClient(

@@ -279,7 +279,8 @@ async def test_order_lifecycle(jet):
     assert (await jet.ack(order)).status_code == 201
     acked = (await c.get(f"/orders/withoutShipmentDetail/{oid}")).json()
     assert acked["status"] == "acknowledged" and acked["acknowledgement_status"] == "accepted"
-    assert (await jet.ack(order)).status_code == 400  # only ready orders
+    assert (await jet.ack(order)).status_code == 201  # the same PUT again: applied once
+    assert (await jet.ack(order, "rejected - other")).status_code == 400  # only ready orders
     assert (await c.put(f"/orders/{oid}/shipped", json=ship)).status_code == 201
     assert (await c.get(f"/orders/withoutShipmentDetail/{oid}")).json()["status"] == "inprogress"
     over = json.loads(json.dumps(ship))

@@ -9,6 +9,11 @@ an earlier return of the order. Jet's API has no "reject return": the merchant d
 with ``agree_to_return_charge`` false and a ``return_charge_feedback``, and refuses money by
 refunding less (down to 0).
 
+Acknowledge and shipped are PUTs, so the sandbox treats a repeat of the very same body as the
+same request (answered 2xx, applied once): a client may retry them after a lost answer. A
+shipped message that differs in anything (another alt_shipment_id or tracking number) is a new
+shipment and counts.
+
 Refunds: POST refuses with 400 what contradicts the order itself (an item not in the order,
 more units than were ordered, a reused ``alt_refund_id``). What conflicts with the returns
 policy is accepted at POST and ends ``rejected - refund conflicts with returns policy``
@@ -255,6 +260,8 @@ class Sandbox(SandboxCore):
     def acknowledge(self, order_id: str, body: Any) -> None:
         doc = self.order(order_id)
         refuse(models.validate_acknowledge(body))
+        if doc.get("_ack_body") == body:
+            return  # the same PUT again (a retry after a lost answer): already applied
         if doc["status"] != OrderStatus.READY:
             raise ApiError(
                 400, f"order is '{doc['status']}': only ready orders can be acknowledged"
@@ -274,6 +281,7 @@ class Sandbox(SandboxCore):
             doc["alt_order_id"] = body["alt_order_id"]
         doc["acknowledgement_status"] = body["acknowledgement_status"]
         doc["order_acknowledge_date"] = iso(now)
+        doc["_ack_body"] = body
         if body["acknowledgement_status"] == AckStatus.ACCEPTED:
             doc["status"] = str(OrderStatus.ACKNOWLEDGED)
         else:
@@ -285,6 +293,9 @@ class Sandbox(SandboxCore):
     def ship(self, order_id: str, body: Any) -> None:
         doc = self.order(order_id)
         refuse(models.validate_shipped(body))
+        message = json.dumps(body, sort_keys=True)
+        if message in doc.get("_messages", []):
+            return  # the same PUT again (a retry after a lost answer): counted once
         items_by_sku = {i["merchant_sku"]: i for i in doc["order_items"]}
         done = {sku: dict(v) for sku, v in doc["_done"].items()}
         errors: list[str] = []
@@ -320,6 +331,7 @@ class Sandbox(SandboxCore):
         if body.get("alt_order_id"):
             doc["alt_order_id"] = body["alt_order_id"]
         doc["_done"] = done
+        doc.setdefault("_messages", []).append(message)
         doc["has_shipments"] = any(v["shipped"] for v in done.values())
         complete = all(
             sum(done.get(i["merchant_sku"], {}).values()) >= i["request_order_quantity"]
