@@ -197,3 +197,19 @@ def test_lost_answer_rate_is_a_share(tmp_path: Path) -> None:
     ok = parse_settings(text.replace("  lost_answer_rate: 0 ", "  lost_answer_rate: 0.25 "),
                         tmp_path / "settings.yaml")  # fmt: skip
     assert ok.sandbox.lost_answer_rate == 0.25
+
+
+async def test_a_retried_write_that_kept_losing_its_answer_may_have_applied(
+    tmp_path: Path,
+) -> None:
+    settings = with_jet(make_settings(tmp_path / "s.db", lost_answer_rate=1.0), max_retries=2)
+    async with client_for(settings, "inprocess", seed=1) as (jet, sandbox):
+        failures = []
+        for n in range(4):
+            with pytest.raises(JetError) as caught:
+                await jet.put_sku(f"gone-{n}", payloads.product())
+            failures.append(caught.value)
+            assert (await jet.get_sku(f"gone-{n}"))["merchant_sku"] == f"gone-{n}"  # applied
+    assert {type(f) for f in failures} <= {JetServerError, JetUnreachable}
+    assert all(f.may_have_applied for f in failures)
+    assert len(sandbox.lost_answers()) == 4 * 3  # every attempt applied, every answer lost
