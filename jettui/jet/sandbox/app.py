@@ -4,10 +4,12 @@ endpoint for bulk files. Auth, fault injection and lazy demo orders wrap every A
 Fault injection (``sandbox:`` settings), decided with ``Sandbox.rng`` (seed it in tests):
 ``latency_ms`` delays every call; ``rate_limit_every`` answers every Nth call 429 and
 ``error_rate`` a share of calls 500, both before anything is applied; ``lost_answer_rate``
-applies a share of successful writes (POST, PUT, PATCH) and then loses the answer: half of
-them get a 504 from "the gateway", the other half a dropped connection (the app stops after
-the status line; uvicorn and the in-process transport both close the connection). The token
-and blob endpoints take none of these faults (see :data:`TOKEN_FAULTS`).
+applies a share of successful writes (POST, PUT, PATCH) and then loses the answer, one of
+:data:`LOST_ANSWER_KINDS` at random: a 504 from "the gateway"; a dropped connection (the app
+stops after the status line; uvicorn and the in-process transport both close the connection:
+httpx.RemoteProtocolError); or no answer until the client's read timeout (httpx.ReadTimeout;
+in-process at once). ``Sandbox.lost_answers()`` lists them. The token and blob endpoints take
+none of these faults (see :data:`TOKEN_FAULTS`).
 """
 
 from __future__ import annotations
@@ -99,7 +101,10 @@ def _faults(sb: Sandbox) -> Response | None:
 
 
 WRITES = frozenset({"POST", "PUT", "PATCH"})
-LOST_ANSWER_HEADER = "x-jettui-sandbox-fault"  # names the fault on a lost answer (both kinds)
+LOST_ANSWER_HEADER = "x-jettui-sandbox-fault"  # names the fault on an answer sent half-way
+# How an answer is lost: a 504 from "the gateway", the connection closed after the status line,
+# or no answer at all until the client's read timeout.
+LOST_ANSWER_KINDS = ("504", "dropped", "timeout")
 
 
 def _lose_answer(sb: Sandbox, request: Request, response: Response) -> Response:
@@ -107,12 +112,26 @@ def _lose_answer(sb: Sandbox, request: Request, response: Response) -> Response:
     rate = sb.settings.sandbox.lost_answer_rate
     if request.method not in WRITES or rate <= 0 or sb.rng.random() >= rate:
         return response
-    kind = "504" if sb.rng.random() < 0.5 else "dropped"
+    kind = sb.rng.choice(LOST_ANSWER_KINDS)
     sb.note_lost_answer(request.method, _raw_path(request).decode("latin-1"), kind)
     if kind == "504":
         return _errors(504, ["gateway timeout: the change was applied but the answer was lost "
                              "(injected by the sandbox)"], {LOST_ANSWER_HEADER: "answer-lost"})  # fmt: skip
+    if kind == "timeout":
+        return _HeldAnswer()
     return _DroppedAnswer(response)
+
+
+class _HeldAnswer(Response):
+    """Never answers: waits until the client gives up (its read timeout) and disconnects.
+    In-process the transport sees the wait and raises the client's ReadTimeout at once."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=504)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass  # the rest of a request body nobody read
 
 
 class _DroppedAnswer(Response):

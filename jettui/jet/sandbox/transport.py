@@ -1,9 +1,10 @@
 """The in-process sandbox as an httpx transport that fails the way a socket would.
 
-httpx's ASGITransport calls the app directly: it applies no timeout at all and turns an app
-that stops answering half-way into an AssertionError. Over HTTP the same situations are a
-``ReadTimeout`` (no answer within the read timeout) and a ``RemoteProtocolError`` (the server
-closed the connection), and the client's retry policy depends on exactly those errors. This
+httpx's ASGITransport calls the app directly: it applies no timeout at all, turns an app that
+stops answering half-way into an AssertionError and one that never answers into a hang. Over
+HTTP the same situations are a ``ReadTimeout`` (no answer within the read timeout; raised at
+once when the app is visibly waiting for the client to leave) and a ``RemoteProtocolError``
+(the server closed the connection), and the client's retry policy depends on exactly those errors. This
 transport makes the embedded sandbox raise them too, so a test or a demo behaves the same
 in-process and over HTTP (issue 7 item 13).
 
@@ -30,19 +31,34 @@ class _ConnectionDropped(Exception):
     """The app returned without finishing its answer: over HTTP the server closes the socket."""
 
 
-def _drop_unfinished(app: ASGIApp) -> ASGIApp:
-    """Wrap ``app`` so that an answer left unfinished raises :class:`_ConnectionDropped`."""
+class _NoAnswer(Exception):
+    """The app waits for the client to go away without answering: over HTTP the client's read
+    timeout ends the wait."""
+
+
+def _as_over_http(app: ASGIApp) -> ASGIApp:
+    """Wrap ``app`` so that an answer left unfinished raises :class:`_ConnectionDropped` and
+    waiting for the disconnect before answering raises :class:`_NoAnswer`."""
 
     async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
-        finished = False
+        finished = started = body_read = False
+
+        async def tracking_receive() -> Message:
+            nonlocal body_read
+            if body_read and not started:
+                raise _NoAnswer  # all read, nothing sent: only a disconnect can come now
+            message = await receive()
+            body_read = message["type"] == "http.request" and not message.get("more_body")
+            return message
 
         async def tracking_send(message: Message) -> None:
-            nonlocal finished
+            nonlocal finished, started
+            started = True
             if message["type"] == "http.response.body" and not message.get("more_body"):
                 finished = True
             await send(message)
 
-        await app(scope, receive, tracking_send)
+        await app(scope, tracking_receive, tracking_send)
         if scope["type"] == "http" and not finished:
             raise _ConnectionDropped
 
@@ -54,7 +70,7 @@ class InProcessTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self._inner = httpx.ASGITransport(app=_drop_unfinished(app))
+        self._inner = httpx.ASGITransport(app=_as_over_http(app))
         self._running: set[asyncio.Task[httpx.Response]] = set()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -65,7 +81,7 @@ class InProcessTransport(httpx.AsyncBaseTransport):
         try:
             # shield: a timeout abandons the answer, not the work (see the module docstring)
             return await asyncio.wait_for(asyncio.shield(task), read_timeout)
-        except TimeoutError:
+        except (TimeoutError, _NoAnswer):  # _NoAnswer: no answer will come, skip the wait
             raise httpx.ReadTimeout("timed out waiting for the sandbox", request=request) from None
         except _ConnectionDropped:
             raise httpx.RemoteProtocolError(
