@@ -15,7 +15,7 @@ import pytest
 
 from jettui.config import Settings, SettingsError, parse_settings
 from jettui.jet.client import JetClient
-from jettui.jet.connect import SANDBOX_BASE_URL
+from jettui.jet.connect import SANDBOX_BASE_URL, open_jet_client
 from jettui.jet.errors import JetError, JetServerError, JetUnreachable
 from jettui.jet.sandbox import sandbox_transport
 from jettui.jet.sandbox.orders import Sandbox
@@ -227,3 +227,22 @@ async def test_a_retried_write_that_kept_losing_its_answer_may_have_applied(
     assert {type(f) for f in failures} <= {JetServerError, JetUnreachable}
     assert all(f.may_have_applied for f in failures)
     assert len(sandbox.lost_answers()) == 4 * 3  # every attempt applied, every answer lost
+
+
+@pytest.mark.parametrize("kind", ["504", "dropped", "timeout"])
+async def test_a_planned_loss_hits_exactly_the_chosen_call(kind: str, tmp_path: Path) -> None:
+    """How other tests make one refund POST apply and lose its answer: plan it in the state
+    file, then run the code under test with its usual client."""
+    state = tmp_path / "s.db"
+    order_id, item_id = await shipped_order(make_settings(state))
+    settings = make_settings(state)
+    Sandbox(settings).lose_next_answers("POST", "/refunds/", kind=kind)
+    async with open_jet_client(settings, backoff_base=BACKOFF) as jet:
+        await jet.put_inventory("lost-sku", payloads.inventory(7))  # not planned: answered
+        with pytest.raises(JetError) as caught:
+            await jet.create_refund(order_id, "first", payloads.refund(item_id, principal=1.0))
+        assert caught.value.may_have_applied and seen_as(caught.value) == kind
+        await jet.create_refund(order_id, "second", payloads.refund(item_id, principal=1.0))
+    refunds = Sandbox(settings).db.all("refund")
+    assert [r["alt_refund_id"] for r in refunds] == ["first", "second"]
+    assert [(e["method"], e["kind"]) for e in Sandbox(settings).lost_answers()] == [("POST", kind)]

@@ -8,7 +8,8 @@ applies a share of successful writes (POST, PUT, PATCH) and then loses the answe
 :data:`LOST_ANSWER_KINDS` at random: a 504 from "the gateway"; a dropped connection (the app
 stops after the status line; uvicorn and the in-process transport both close the connection:
 httpx.RemoteProtocolError); or no answer until the client's read timeout (httpx.ReadTimeout;
-in-process at once). ``Sandbox.lost_answers()`` lists them. The token and blob endpoints take
+in-process at once). ``Sandbox.lose_next_answers()`` plans such losses for chosen calls (a
+test hook, kept in the state file); ``Sandbox.lost_answers()`` lists the answers lost. The token and blob endpoints take
 none of these faults (see :data:`TOKEN_FAULTS`).
 """
 
@@ -109,11 +110,16 @@ LOST_ANSWER_KINDS = ("504", "dropped", "timeout")
 
 def _lose_answer(sb: Sandbox, request: Request, response: Response) -> Response:
     """``response`` of an applied write, or a lost answer instead (module docstring)."""
-    rate = sb.settings.sandbox.lost_answer_rate
-    if request.method not in WRITES or rate <= 0 or sb.rng.random() >= rate:
+    if request.method not in WRITES or response.status_code >= 400:
         return response
-    kind = sb.rng.choice(LOST_ANSWER_KINDS)
-    sb.note_lost_answer(request.method, _raw_path(request).decode("latin-1"), kind)
+    path = _raw_path(request).decode("latin-1")
+    kind = sb.planned_lost_answer(request.method, path)
+    rate = sb.settings.sandbox.lost_answer_rate
+    if kind is None and rate > 0 and sb.rng.random() < rate:
+        kind = sb.rng.choice(LOST_ANSWER_KINDS)
+    if kind is None:
+        return response
+    sb.note_lost_answer(request.method, path, kind)
     if kind == "504":
         return _errors(504, ["gateway timeout: the change was applied but the answer was lost "
                              "(injected by the sandbox)"], {LOST_ANSWER_HEADER: "answer-lost"})  # fmt: skip
