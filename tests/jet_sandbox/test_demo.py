@@ -61,7 +61,7 @@ async def test_no_backlog_builds_while_nothing_is_for_sale() -> None:
 
 
 def test_demo_lines_vary_and_are_reproducible() -> None:
-    available = ["p1", "p2", "p3", "shirt", "shirt-s", "shirt-m"]
+    available = {"p1": 1, "p2": 5, "p3": 5, "shirt": 5, "shirt-s": 5, "shirt-m": 5}
     draws = [demo_items(available, ["shirt-s", "shirt-m"], random.Random(9)) for _ in range(1)]
     rng = random.Random(9)
     orders = [demo_items(available, ["shirt-s", "shirt-m"], rng) for _ in range(200)]
@@ -74,7 +74,9 @@ def test_demo_lines_vary_and_are_reproducible() -> None:
     assert 10 <= len(cancels) <= 60
     assert all(len({i["sku"] for i in o}) == len(o) for o in orders)  # no SKU twice
     assert all(sum(i["order_cancel_quantity"] for i in o) <= 1 for o in orders)
-    alone = [demo_items(["only"], [], rng) for _ in range(50)]
+    assert all(i["order_quantity"] == 1 for o in orders for i in o if i["sku"] == "p1")  # stock
+    assert {i["order_quantity"] for o in orders for i in o} == {1, 2}
+    alone = [demo_items({"only": 3}, [], rng) for _ in range(50)]
     assert all([i["sku"] for i in o] == ["only"] for o in alone)
 
 

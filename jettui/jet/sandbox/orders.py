@@ -166,11 +166,12 @@ class Sandbox(SandboxCore):
             for _ in range(count):
                 self._new_order(demo_items(available, children, rng), rng, demo=True)
 
-    def _for_sale(self) -> tuple[list[str], list[str]]:
-        """The Available for Purchase SKUs, and those of them that are variation children."""
+    def _for_sale(self) -> tuple[dict[str, int], list[str]]:
+        """The Available for Purchase SKUs with their stock on Jet, and those of them that are
+        variation children."""
         docs = self.db.all("sku")
-        available = [d["merchant_sku"] for d in docs
-                     if self.status(d)[0] == ProductStatus.AVAILABLE]  # fmt: skip
+        available = {d["merchant_sku"]: sum(d.get("inventory", {}).values()) for d in docs
+                     if self.status(d)[0] == ProductStatus.AVAILABLE}  # fmt: skip
         children = {c for d in docs for c in (d.get("variation") or {}).get("children_skus", [])}
         return available, [s for s in available if s in children]
 
@@ -180,16 +181,20 @@ class Sandbox(SandboxCore):
         if self.settings.sandbox.order_every_seconds <= 0:
             return
         now = self.clock()
+        if not any(p[0] <= now for p in json.loads(self.db.meta("demo_returns_due", "[]"))):
+            return  # the usual case: no write lock taken
         with self.db.transaction():
             planned = json.loads(self.db.meta("demo_returns_due", "[]"))
             due = [p for p in planned if p[0] <= now]
-            if not due:
-                return
             self.db.set_meta("demo_returns_due", json.dumps([p for p in planned if p[0] > now]))
             returned = {r["merchant_order_id"] for r in self.db.all("return")}
             for _, order_id in due:
-                if order_id not in returned:
+                if order_id in returned:
+                    continue
+                try:
                     self.generate_return(order_id, self.rng)
+                except ApiError:
+                    pass  # nothing left to return (e.g. deleted state): the demo just skips it
 
     def _plan_demo_return(self, doc: dict[str, Any], now: float) -> None:
         """When a demo order first ships units, decide whether its buyer sends something back:
@@ -552,19 +557,20 @@ _Match = tuple[str, dict[str, Any], dict[str, Any]]  # (where, item sent, item k
 
 
 def demo_items(
-    available: list[str], children: list[str], rng: random.Random
+    available: dict[str, int], children: list[str], rng: random.Random
 ) -> list[dict[str, Any]]:
-    """The lines of one demo order (generate-order items), drawn from ``available``: usually
-    one SKU, sometimes 2 or 3; a variation child in about half the orders when ``children``
-    holds one; now and then a directed cancel of one unit (``order_cancel_quantity`` 1, which
-    the order shows as ``request_order_cancel_qty``)."""
+    """The lines of one demo order (generate-order items), drawn from ``available`` (SKU →
+    stock, every stock > 0): usually one SKU, sometimes 2 or 3; a variation child in about half
+    the orders when ``children`` holds one; 1 or 2 units, never more than the stock; now and
+    then a directed cancel of one unit (``order_cancel_quantity`` 1, which the order shows as
+    ``request_order_cancel_qty``)."""
     count = rng.randint(2, 3) if rng.random() < DEMO_SEVERAL_ITEMS_SHARE else 1
-    skus = rng.sample(available, min(count, len(available)))
+    skus = rng.sample(sorted(available), min(count, len(available)))
     spare = [c for c in children if c not in skus]
     if spare and not set(skus) & set(children) and rng.random() < DEMO_CHILD_SHARE:
         skus[0] = rng.choice(spare)
-    items = [{"sku": s, "order_quantity": rng.randint(1, 2), "order_cancel_quantity": 0}
-             for s in skus]  # fmt: skip
+    items = [{"sku": s, "order_quantity": rng.randint(1, max(1, min(2, available[s]))),
+              "order_cancel_quantity": 0} for s in skus]  # fmt: skip
     if rng.random() < DEMO_DIRECTED_CANCEL_SHARE:
         rng.choice(items)["order_cancel_quantity"] = 1
     return items
