@@ -9,8 +9,8 @@ applies a share of successful writes (POST, PUT, PATCH) and then loses the answe
 stops after the status line; uvicorn and the in-process transport both close the connection:
 httpx.RemoteProtocolError); or no answer until the client's read timeout (httpx.ReadTimeout;
 in-process at once). ``Sandbox.lose_next_answers()`` plans such losses for chosen calls (a
-test hook, kept in the state file); ``Sandbox.lost_answers()`` lists the answers lost. The token and blob endpoints take
-none of these faults (see :data:`TOKEN_FAULTS`).
+test hook, kept in the state file); ``Sandbox.lost_answers()`` lists the answers lost. The
+token and blob endpoints take none of these faults (see :data:`TOKEN_FAULTS`).
 """
 
 from __future__ import annotations
