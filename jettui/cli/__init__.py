@@ -27,7 +27,7 @@ __all__ = ["build_parser", "main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns its exit code (never raises, never prints a traceback)."""
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse(argv)
     out = Output(json_mode=bool(args.json))
     with one_line_logging(out):
         code, error = _run(args, out)

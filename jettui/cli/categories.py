@@ -41,6 +41,8 @@ def register(commands: Any) -> None:
     for sub in (taxonomy, mapping, unmap, create, listing):
         add_json(sub)
         sub.set_defaults(handler=run)
+    for sub in (mapping, unmap):  # `map 2 --node 5 4`: the 4 is a category id too
+        sub.set_defaults(strays=("category_ids", record_id, "CATEGORY_ID"))
 
 
 def run(args: argparse.Namespace, out: Output) -> int:

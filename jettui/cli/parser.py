@@ -5,6 +5,7 @@ names its handler with ``set_defaults(handler=...)``."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from typing import Any
 
 from jettui import __version__
@@ -20,6 +21,25 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> Any:
         self.exit(ExitCode.USAGE, f"jettui: {message} (see '{self.prog} --help')\n")
+
+    def parse(self, argv: Sequence[str] | None = None) -> argparse.Namespace:
+        """Like ``parse_args``, but a command's list of ids or SKUs may be split by options
+        (``products upload A --dry-run B``, ``--all A`` as ``A --all``): argparse leaves the
+        positionals after an option over, the command named in ``set_defaults(strays=...)``
+        takes them into that list (converted like the others), so the command's own checks
+        give the same answer whatever the order."""
+        args, extras = self.parse_known_args(argv)
+        strays = getattr(args, "strays", None)
+        if extras and strays is not None and not any(e.startswith("-") for e in extras):
+            dest, convert, metavar = strays
+            try:
+                values = [convert(extra) for extra in extras]
+            except argparse.ArgumentTypeError as exc:
+                self.error(f"argument {metavar}: {exc}")
+            setattr(args, dest, [*(getattr(args, dest) or []), *values])
+        elif extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return args
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:
@@ -96,7 +116,7 @@ def build_parser() -> Parser:
         help="settings file (default: $JETTUI_CONFIG or ./settings.yaml)",
     )
     parser.add_argument("--version", action="version", version=f"jettui {__version__}")
-    parser.set_defaults(handler=dashboard.run, json=False)
+    parser.set_defaults(handler=dashboard.run, json=False, strays=None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for group in (
         config,

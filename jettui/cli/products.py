@@ -38,7 +38,7 @@ def register(commands: Any) -> None:
     products.add_argument("--brand", metavar="B", help="edit: set the Jet brand")
     products.add_argument("--mpn", metavar="M", help="edit: set the manufacturer part number")
     products.add_argument("--show", action="store_true", help="edit: also show Jet's view")
-    products.set_defaults(handler=run)
+    products.set_defaults(handler=run, strays=("skus", str, "SKU"))
 
 
 def run(args: argparse.Namespace, out: Output) -> int:
