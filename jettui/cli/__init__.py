@@ -17,17 +17,24 @@ import os
 import sys
 from collections.abc import Sequence
 
-from jettui.errors import ExitCode, LockBusy, exit_code_for, one_line
+from jettui.errors import ExitCode, exit_code_for
 
-from .output import Output, one_line_logging
-from .parser import build_parser
+from .output import Output, failure_line, one_line_logging
+from .parser import BadUsage, build_parser
 
 __all__ = ["build_parser", "main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns its exit code (never raises, never prints a traceback)."""
-    args = build_parser().parse(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse(words)
+    except BadUsage as exc:
+        out = Output(json_mode="--json" in words)
+        out.say(f"jettui: {exc}")
+        out.finish(ExitCode.USAGE, str(exc))
+        return ExitCode.USAGE
     out = Output(json_mode=bool(args.json))
     with one_line_logging(out):
         code, error = _run(args, out)
@@ -56,9 +63,7 @@ def _run(args: object, out: Output) -> tuple[int, str | None]:
         _silence_stdout()
         return ExitCode.OK, None
     except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
-        line = out.scrub(one_line(exc))
-        if isinstance(exc, LockBusy):
-            line += "; nothing done"
+        line = out.scrub(failure_line(exc))
         out.say(f"jettui: {line}")
         return exit_code_for(exc), line
 

@@ -16,9 +16,12 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
+
+from jettui.errors import JettuiError, LockBusy, is_unreachable, one_line
 
 if TYPE_CHECKING:
     from jettui.config import Settings
@@ -104,6 +107,21 @@ def _write(stream: Any, text: str) -> None:
     stream.flush()
 
 
+def failure_line(exc: BaseException) -> str:
+    """The one line a failure is reported with: jettui's own message; a database driver's
+    raw outage (``(2003, "Can't connect...")``) as "store unreachable: ..."."""
+    if isinstance(exc, LockBusy):
+        return f"{one_line(exc)}; nothing done"
+    if is_unreachable(exc) and not isinstance(exc, JettuiError):
+        args = exc.args
+        if len(args) == 2 and isinstance(args[0], int) and isinstance(args[1], str):
+            reason = f"{args[1]} (MySQL error {args[0]})"  # PyMySQL's (code, message)
+        else:
+            reason = str(exc) or type(exc).__name__
+        return "store unreachable: " + " ".join(reason.split())
+    return one_line(exc)
+
+
 class _OneLineHandler(logging.Handler):
     """Log records as ``jettui: warning: message: reason``, each distinct line once."""
 
@@ -113,12 +131,10 @@ class _OneLineHandler(logging.Handler):
         self.seen: set[str] = set()
 
     def emit(self, record: logging.LogRecord) -> None:
-        from jettui.errors import one_line
-
         try:
             line = " ".join(record.getMessage().split())
             if record.exc_info and record.exc_info[1] is not None:
-                line += f": {one_line(record.exc_info[1])}"
+                line += f": {failure_line(record.exc_info[1])}"
             if line not in self.seen:
                 self.seen.add(line)
                 self.out.say(f"jettui: {record.levelname.lower()}: {line}")
@@ -128,15 +144,28 @@ class _OneLineHandler(logging.Handler):
 
 @contextmanager
 def one_line_logging(out: Output) -> Iterator[None]:
-    """While a command runs, warnings and errors logged by services reach stderr as one line
-    each (secrets masked), never as a traceback."""
+    """While a command runs, warnings and errors logged by services (and failures of worker
+    threads) reach stderr as one line each, secrets masked, never as a traceback."""
     root = logging.getLogger()
     handler = _OneLineHandler(out)
-    old_level = root.level
+    old_level, old_hook = root.level, threading.excepthook
+
+    def thread_failed(args: threading.ExceptHookArgs) -> None:
+        name = args.thread.name if args.thread else "a thread"
+        exc = args.exc_value
+        handler.emit(
+            logging.makeLogRecord(
+                {"msg": f"{name} stopped", "levelno": logging.ERROR, "levelname": "ERROR",
+                 "exc_info": (args.exc_type, exc, args.exc_traceback) if exc else None}
+            )
+        )  # fmt: skip
+
     root.addHandler(handler)
     root.setLevel(logging.WARNING)
+    threading.excepthook = thread_failed
     try:
         yield
     finally:
         root.removeHandler(handler)
         root.setLevel(old_level)
+        threading.excepthook = old_hook

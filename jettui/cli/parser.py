@@ -9,18 +9,23 @@ from collections.abc import Sequence
 from typing import Any
 
 from jettui import __version__
-from jettui.errors import ExitCode
+from jettui.errors import UsageError
 
 #: the largest id a MySQL BIGINT (and so an OpenCart or Jet id column) holds
 MAX_ID = 2**63 - 1
 JSON_HELP = "print one JSON document on stdout"
 
 
+class BadUsage(UsageError):
+    """The command line cannot be parsed (the parser's one line, exit 2)."""
+
+
 class Parser(argparse.ArgumentParser):
-    """Usage errors are one line and exit 2 (no usage dump)."""
+    """Usage errors raise :class:`BadUsage` (one line, exit 2, no usage dump), so that main
+    can still print the --json document."""
 
     def error(self, message: str) -> Any:
-        self.exit(ExitCode.USAGE, f"jettui: {message} (see '{self.prog} --help')\n")
+        raise BadUsage(f"{message} (see '{self.prog} --help')")
 
     def parse(self, argv: Sequence[str] | None = None) -> argparse.Namespace:
         """Like ``parse_args``, but a command's list of ids or SKUs may be split by options
