@@ -110,7 +110,7 @@ def open_store(settings: Settings) -> pw.Database:
     db = connect(settings, wal=False)
     try:
         check_schema(db, settings.store.table_prefix)
-        if not is_mysql(db) and db.database != ":memory:":
+        if isinstance(db, pw.SqliteDatabase) and db.database != ":memory:":
             db.pragma("journal_mode", "wal", permanent=True)
         ensure_jet_tables(db)
     except BaseException:
@@ -267,7 +267,7 @@ class StoreInfo:
 _CORE = ("product", "order", "setting")
 
 
-def check_schema(db: pw.Database, prefix: str) -> tuple[set[str], list[str]]:
+def check_schema(db: pw.Database | pw.DatabaseProxy, prefix: str) -> tuple[set[str], list[str]]:
     """Is the database an OpenCart 3.0-like store with ``prefix``? Reads only (table and column
     lists): the test every command passes before jettui writes anything.
 
