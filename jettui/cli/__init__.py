@@ -13,9 +13,11 @@ Layout: :mod:`.parser` (arguments), :mod:`.output` (printing, secrets masked onc
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import nullcontext
 
 from jettui.errors import ExitCode, exit_code_for
 
@@ -36,7 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         out.finish(ExitCode.USAGE, str(exc))
         return ExitCode.USAGE
     out = Output(json_mode=bool(args.json))
-    with one_line_logging(out):
+    # The dashboard owns the terminal: nothing may be written to stderr while it runs.
+    with nullcontext() if args.command is None else one_line_logging(out):
         code, error = _run(args, out)
     try:
         out.finish(code, error)
@@ -45,12 +48,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-def _run(args: object, out: Output) -> tuple[int, str | None]:
+def _run(args: argparse.Namespace, out: Output) -> tuple[int, str | None]:
     """The handler's exit code, or the code and one line of the failure that stopped it."""
     from jettui.config import SettingsError
 
     try:
-        return args.handler(args, out), None  # type: ignore[attr-defined]
+        return args.handler(args, out), None
     except SettingsError as exc:
         for problem in exc.problems:
             out.say(f"settings: {problem}")

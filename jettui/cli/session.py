@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jettui.errors import UsageError
@@ -54,34 +53,24 @@ def store(settings: Settings, out: Output) -> Iterator[pw.Database]:
 
 
 def _open(settings: Settings, out: Output) -> pw.Database:
+    """``store.db.open_store``; for SQLite, the demo builder is asked when the file is new, not
+    OpenCart's or holds no product (it builds only over a file without data)."""
     from jettui.store.db import open_store
     from jettui.store.errors import StoreSchemaError
 
-    path = _sqlite_file(settings)
-    if path is None:
+    if not settings.store.is_sqlite:
         return open_store(settings)
-    if not path.exists() or path.stat().st_size == 0:
-        ensure_demo(settings, out)
     try:
         db = open_store(settings)
     except StoreSchemaError:
-        # not (yet) an OpenCart store: a demo file left half-built is rebuilt, else refused
         if not ensure_demo(settings, out):
             raise
         return open_store(settings)
     if _has_products(db):
         return db
-    db.close()  # only empty tables (a demo build interrupted?): the demo builder decides
+    db.close()  # only empty tables (a demo build interrupted?)
     ensure_demo(settings, out)
     return open_store(settings)
-
-
-def _sqlite_file(settings: Settings) -> Path | None:
-    """The SQLite store's file; None for a server database or ``:memory:``."""
-    if not settings.store.is_sqlite:
-        return None
-    rest = settings.store.database.partition(":///")[2].split("?", 1)[0]
-    return None if not rest or rest == ":memory:" else Path(rest)
 
 
 def _has_products(db: pw.Database) -> bool:
