@@ -5,6 +5,8 @@
 - :func:`fan_out` runs ``work(item)`` for many items, ``concurrency`` at a time, on an
   :class:`asyncio.TaskGroup`: the first failure cancels the other workers and is raised only
   once every worker has stopped, so nothing calls Jet or writes a report after it returns.
+- :func:`settle` finishes bookkeeping (report + store row) even when its worker is cancelled,
+  so what was done on Jet before an outage is recorded before :func:`fan_out` returns.
 - :func:`held_lock` takes a named lock in the store (``LockBusy`` when another run has it),
   refreshes it every third of its TTL while the body runs, and releases it at the end.
 """
@@ -68,6 +70,18 @@ async def fan_out(
                 group.create_task(worker())
     except BaseExceptionGroup as failures:
         raise _first_failure(failures) from None
+
+
+async def settle(work: Awaitable[T]) -> T:
+    """Await ``work`` to its end even if the caller is cancelled meanwhile; the cancellation is
+    raised once it has finished. For the few steps that record what already happened (a Jet
+    call that succeeded must reach the report and the store together), never for Jet calls."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await asyncio.wait({task})  # no lost write: the cancelled worker waits for it
+        raise
 
 
 def _first_failure(group: BaseExceptionGroup) -> BaseException:

@@ -33,7 +33,7 @@ from jettui.services.catalog.payload import (
 )
 from jettui.services.jet_session import StoreThread, open_logged_client
 from jettui.services.results import PROBLEMS, ItemResult, Outcome, count, summary
-from jettui.services.runtime import fan_out, held_lock
+from jettui.services.runtime import fan_out, held_lock, settle
 from jettui.store.base import database_proxy
 from jettui.store.jet_tables import JetFile, JetProduct
 from jettui.store.text import utcnow
@@ -393,30 +393,45 @@ class _Work:
             except Unreachable:
                 raise
             except JetError as exc:
-                self.report.add(sku, Outcome.FAILED, str(exc), exc)
-                await self.store.run(_update, sku, {"last_error": str(exc)})
+                await self._record(sku, Outcome.FAILED, {"last_error": str(exc)}, str(exc), exc)
                 return
             values: dict[str, Any] = {"is_archived": archived, "last_error": None}
             if not archived:
                 listing = self.listings.get(sku)
                 if listing is None:
                     reason = "unarchived, inventory not resent: the product does not validate"
-                    self.report.add(sku, Outcome.FAILED, reason)
-                    await self.store.run(_update, sku, values | {"last_error": reason})
+                    await self._record(sku, Outcome.FAILED, values | {"last_error": reason}, reason)
                     return
                 try:
                     await self.jet.put_inventory(sku, listing.inventory)
-                except Unreachable:
-                    raise
                 except JetError as exc:
                     reason = f"unarchived, inventory refused: {exc}"
-                    self.report.add(sku, Outcome.FAILED, reason, exc)
-                    await self.store.run(_update, sku, values | {"last_error": reason})
+                    await self._record(
+                        sku, Outcome.FAILED, values | {"last_error": reason}, reason, exc
+                    )
+                    if isinstance(exc, Unreachable):
+                        raise  # recorded as unarchived first: Jet did that much
                     return
-            self.report.add(sku, Outcome.SUCCEEDED)
-            await self.store.run(_update, sku, values)
+            await self._record(sku, Outcome.SUCCEEDED, values)
 
         return one
+
+    async def _record(
+        self,
+        sku: str,
+        outcome: Outcome,
+        values: dict[str, Any],
+        reason: str = "",
+        error: BaseException | None = None,
+    ) -> None:
+        """Report ``sku`` and write its row as one step: an outage cancelling the worker
+        meanwhile cannot leave the report and the store telling different stories."""
+
+        async def record() -> None:
+            self.report.add(sku, outcome, reason, error)
+            await self.store.run(_update, sku, values)
+
+        await settle(record())
 
     async def sync(self) -> None:
         self._invalid()
@@ -452,23 +467,21 @@ class _Work:
             try:
                 product = await self.jet.get_sku(sku)
             except JetNotFound as exc:
-                self.report.add(sku, Outcome.FAILED, f"not on Jet: {exc}", exc)
                 values = {"status": NOT_ON_JET, "sub_statuses": [], "last_error": str(exc)}
-                await self.store.run(_update, sku, values)
+                await self._record(sku, Outcome.FAILED, values, f"not on Jet: {exc}", exc)
                 return
             except Unreachable:
                 raise
             except JetError as exc:
                 self.report.add(sku, Outcome.FAILED, str(exc), exc)
                 return
-            self.report.add(sku, Outcome.SUCCEEDED, str(product.get("status") or ""))
             values = {
                 "status": str(product.get("status") or "unknown")[:64],
                 "sub_statuses": [str(s) for s in product.get("sub_status") or []],
                 "is_archived": bool(product.get("is_archived")),
                 "status_checked_at": _now(),
             }
-            await self.store.run(_update, sku, values)
+            await self._record(sku, Outcome.SUCCEEDED, values, str(product.get("status") or ""))
 
         await self._each(self._targets(), one)
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from jettui.config import Settings
 from jettui.services.results import ItemResult, Outcome, summary
-from jettui.services.runtime import StoreThread, fan_out
+from jettui.services.runtime import StoreThread, fan_out, settle
 
 if TYPE_CHECKING:
     from jettui.jet.client import JetClient
@@ -108,9 +108,11 @@ class Batch(Generic[T]):
             await self.flush()
 
     async def flush(self) -> None:
+        """Write the rows collected so far; a cancellation (an outage stopping the job's other
+        workers) waits for the write instead of dropping rows already taken off the list."""
         rows, self.rows = self.rows, []
         if rows:
-            await self.store.run(self.write, rows)
+            await settle(self.store.run(self.write, rows))
 
 
 Body = Callable[[JobContext], Awaitable[JobReport]]
