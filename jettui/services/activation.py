@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import peewee as pw
+
 from jettui.config import Settings
 from jettui.jet.client import JetClient
 from jettui.jet.enums import AckStatus, ItemAckStatus, OrderStatus, ReturnStatus
@@ -219,7 +221,7 @@ def needs_confirmation(settings: Settings, steps: Iterable[str]) -> bool:
 
 async def run_activation(
     settings: Settings,
-    db: Any,
+    db: pw.Database,
     steps: Sequence[str] = STEPS,
     *,
     confirm_live: bool = False,

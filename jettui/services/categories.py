@@ -119,7 +119,7 @@ def jet_path(raw: str) -> str:
 
 
 async def refresh_taxonomy(
-    settings: Settings, db: Any, progress: Progress | None = None
+    settings: Settings, db: pw.Database, progress: Progress | None = None
 ) -> RefreshResult:
     """Fetch Jet's whole taxonomy into the local cache (see the module doc).
 
@@ -256,18 +256,18 @@ def _node(row: Any) -> TaxonomyNode:
     )
 
 
-def taxonomy_count(db: Any) -> int:
+def taxonomy_count(db: pw.Database) -> int:
     """How many nodes the cache holds (0: never refreshed)."""
     return jt.JetTaxonomyNode.select().count()
 
 
-def get_node(db: Any, node_id: int) -> TaxonomyNode | None:
+def get_node(db: pw.Database | None, node_id: int) -> TaxonomyNode | None:
     Node = jt.JetTaxonomyNode
     row = Node.get_or_none(Node.jet_node_id == int(node_id))
     return _node(row) if row is not None else None
 
 
-def search_taxonomy(db: Any, text: str = "", limit: int = 50) -> list[TaxonomyNode]:
+def search_taxonomy(db: pw.Database, text: str = "", limit: int = 50) -> list[TaxonomyNode]:
     """Cached nodes whose name or path contains ``text`` (any case), by path; all when empty."""
     Node = jt.JetTaxonomyNode
     query = Node.select().order_by(Node.path)
@@ -289,7 +289,7 @@ class TaxonomySource(ListSource):
         Column("attributes", "Attrs", 5, align="right", optional=True),
     )
 
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: pw.Database) -> None:
         super().__init__(self.columns, [])
         self.db = db
         self._loaded = False
@@ -405,7 +405,7 @@ def _link(category_ids: Sequence[int], node: TaxonomyNode) -> dict[int, int]:
     return {cid: nid for cid, nid in previous.items() if nid != node.node_id}
 
 
-def map_categories(db: Any, category_ids: Iterable[int], node_id: int) -> MapResult:
+def map_categories(db: pw.Database, category_ids: Iterable[int], node_id: int) -> MapResult:
     """Map OpenCart categories (one or many) to one cached Jet node; a re-map replaces."""
     with jt.database_proxy.atomic():
         ids = _category_ids(category_ids)
@@ -423,7 +423,7 @@ def map_categories(db: Any, category_ids: Iterable[int], node_id: int) -> MapRes
     return MapResult("map", ids, node.node_id, node.path, previous=previous, message=message)
 
 
-def unmap_categories(db: Any, category_ids: Iterable[int]) -> MapResult:
+def unmap_categories(db: pw.Database, category_ids: Iterable[int]) -> MapResult:
     """Remove the Jet node of these categories (ids without one are listed, not an error)."""
     JetCategory = jt.JetCategory
     with jt.database_proxy.atomic():
@@ -449,7 +449,7 @@ def unmap_categories(db: Any, category_ids: Iterable[int]) -> MapResult:
 
 
 def create_category_and_map(
-    db: Any, settings: Settings, node_id: int, parent_id: int = 0, name: str | None = None
+    db: pw.Database, settings: Settings, node_id: int, parent_id: int = 0, name: str | None = None
 ) -> MapResult:
     """Create an enabled OpenCart category named after the node (or ``name``) under
     ``parent_id`` (0 = top level) in the configured store, and map it to the node."""
@@ -501,7 +501,9 @@ def create_category_and_map(
     )
 
 
-def list_categories(db: Any, settings: Settings, mapped_only: bool = False) -> list[dict[str, Any]]:
+def list_categories(
+    db: pw.Database, settings: Settings, mapped_only: bool = False
+) -> list[dict[str, Any]]:
     """The store's categories as ``{category_id, path, jet_node_id, jet_path}``, by path."""
     JetCategory = jt.JetCategory
     in_store = [

@@ -22,10 +22,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
+import peewee as pw
+
 from jettui.config import Settings
 from jettui.jet.client import JetClient
 from jettui.jet.connect import open_jet_client
 from jettui.services.runtime import StoreThread
+from jettui.store.base import database_proxy
+from jettui.store.jet_tables import log_event
 
 log = logging.getLogger("jettui.services")
 
@@ -116,9 +120,6 @@ class EventWriter:
 
 
 def _write_rows(rows: list[EventRow]) -> None:
-    from jettui.store.base import database_proxy
-    from jettui.store.jet_tables import log_event
-
     with database_proxy.atomic():
         for row in rows:
             log_event(
@@ -132,7 +133,7 @@ def _write_rows(rows: list[EventRow]) -> None:
 
 @asynccontextmanager
 async def open_logged_client(
-    settings: Settings, db: Any, *, events: EventWriter | None = None, **options: Any
+    settings: Settings, db: pw.Database, *, events: EventWriter | None = None, **options: Any
 ) -> AsyncIterator[JetClient]:
     """A :class:`JetClient` (see :func:`open_jet_client`; ``options`` go to the client) whose
     calls reach the event log of ``db`` when ``settings.log.enabled``. Every row is written

@@ -19,7 +19,12 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from jettui.store.jet_tables import acquire_lock, default_holder, release_lock, take_lock
+
+if TYPE_CHECKING:
+    import peewee as pw
 
 log = logging.getLogger("jettui.services")
 
@@ -31,7 +36,7 @@ LOCK_TTL_SECONDS = 600.0  # refreshed every third of it while held
 class StoreThread:
     """Runs store work on one dedicated thread, off the event loop."""
 
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: pw.Database | None) -> None:
         self.db = db
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jettui-store")
 
@@ -94,8 +99,6 @@ def _first_failure(group: BaseExceptionGroup) -> BaseException:
 
 def lock_holder_name(purpose: str) -> str:
     """``host:pid:purpose:xxxxxx``: unique per run, readable where a held lock is named."""
-    from jettui.store.jet_tables import default_holder
-
     return f"{default_holder(purpose)}:{uuid.uuid4().hex[:6]}"
 
 
@@ -109,8 +112,6 @@ async def held_lock(
 ) -> AsyncIterator[str]:
     """``async with held_lock(store, "products", purpose="upload"):`` — raises LockBusy (naming
     the holder) when another run holds ``name``; refreshed while held; released on exit."""
-    from jettui.store.jet_tables import release_lock, take_lock
-
     holder = lock_holder_name(purpose or name)
     await store.run(take_lock, name, holder, ttl_seconds)
     refresher = asyncio.create_task(_keep(store, name, holder, ttl_seconds))
@@ -127,8 +128,6 @@ async def held_lock(
 
 
 async def _keep(store: StoreThread, name: str, holder: str, ttl_seconds: float) -> None:
-    from jettui.store.jet_tables import acquire_lock
-
     while True:
         await asyncio.sleep(ttl_seconds / 3)
         try:
