@@ -4,10 +4,11 @@ only when their job runs."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from jettui.services import jobs
 from jettui.services.jobs import combined_exit_code, run_due, run_job
@@ -118,3 +119,34 @@ print(json.dumps({{"ran": [o.job for o in outcomes if o.ran],
     )
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result == {"ran": [], "loaded": []}
+
+
+async def test_two_concurrent_cron_due_run_each_job_once_and_75_only_for_doing_nothing(
+    settings, db
+) -> None:
+    await put_on_jet(settings, ["acc-3", "acc-4"])
+    link_products(["acc-3", "acc-4"])
+
+    first, second = await asyncio.gather(
+        run_due(settings, db, trigger="cron"), run_due(settings, db, trigger="cron")
+    )
+
+    for job in ("product-status", "fetch-errors"):
+        assert len(job_runs(job)) == 1, job  # the later process saw it run: not again
+    for outcomes in (first, second):
+        ran_something = any(o.ran for o in outcomes)
+        assert (combined_exit_code(outcomes) == 75) == (
+            not ran_something and any(o.result == "locked" for o in outcomes)
+        )
+        assert combined_exit_code(outcomes) in (0, 75)
+
+
+async def test_a_job_another_process_ran_since_the_plan_is_not_run_again(settings, db) -> None:
+    # This `cron due` planned product-status as due; another process ran it meanwhile.
+    planned_at = datetime.now(UTC).replace(tzinfo=None)
+    JetJobRun.create(job="product-status", started_at=planned_at, result="ok")
+
+    outcome = await run_job(settings, db, "product-status", trigger="cron", due_at=planned_at)
+
+    assert outcome.result == "skipped" and "another process ran it" in outcome.message
+    assert len(job_runs("product-status")) == 1

@@ -248,13 +248,16 @@ async def run_job(
     *,
     trigger: str,
     progress: Progress | None = None,
+    due_at: datetime | None = None,
     **client_options: Any,
 ) -> JobOutcome:
     """Run job ``name`` once and record it. Never raises for a Jet or store failure.
 
     ``trigger`` says who asked (``cron``, ``dashboard``, ``timer``...; kept in the event log).
-    ``progress(job, message)`` is called on the event loop. ``client_options`` go to the Jet
-    client (e.g. ``backoff_base``). Raises ValueError for a name that is not a job.
+    ``progress(job, message)`` is called on the event loop. ``due_at`` (`cron due`): run only
+    if the job is still due at that time once its lock is taken; another process may have run
+    it since the plan was made (outcome ``skipped``). ``client_options`` go to the Jet client
+    (e.g. ``backoff_base``). Raises ValueError for a name that is not a job.
     """
     job = JOBS.get(name)
     if job is None:
@@ -267,6 +270,13 @@ async def run_job(
             store, LOCK_PREFIX + name, purpose=f"job:{name}", ttl_seconds=LOCK_TTL_SECONDS
         )
         async with lock:
+            if due_at is not None:
+                latest = (await store.run(last_started, db)).get(name)
+                when = next_due(settings, job, latest)
+                if when is None or when > due_at:
+                    ran_at = f" at {latest:%Y-%m-%d %H:%M} UTC" if latest else ""
+                    reason = f"not run: another process ran it{ran_at}"
+                    return JobOutcome(name, JobResult.SKIPPED, reason, trigger)
             return await _run_locked(settings, db, job, store, trigger, progress, client_options)
     except LockBusy as busy:  # another process runs this job: nothing done
         try:
@@ -372,11 +382,12 @@ async def run_jobs(
     *,
     trigger: str = "cron",
     progress: Progress | None = None,
+    due_at: datetime | None = None,
     **client_options: Any,
 ) -> list[JobOutcome]:
     """Run ``names`` one after another; one outcome each (jobs not available yet included).
     Once one finds Jet or the store unreachable, the rest are skipped (not recorded, so they
-    stay due)."""
+    stay due). ``due_at``: see :func:`run_job`."""
     outcomes: list[JobOutcome] = []
     unreachable: JobOutcome | None = None
     for name in names:
@@ -385,7 +396,7 @@ async def run_jobs(
             outcomes.append(JobOutcome(name, JobResult.SKIPPED, reason, trigger))
             continue
         outcome = await run_job(
-            settings, db, name, trigger=trigger, progress=progress, **client_options
+            settings, db, name, trigger=trigger, progress=progress, due_at=due_at, **client_options
         )
         if outcome.result == JobResult.UNREACHABLE:
             unreachable = outcome
@@ -421,7 +432,9 @@ async def run_due(
             plan[name] = None
             due.append(name)
     ran = iter(
-        await run_jobs(settings, db, due, trigger=trigger, progress=progress, **client_options)
+        await run_jobs(
+            settings, db, due, trigger=trigger, progress=progress, due_at=now, **client_options
+        )
     )
     return [plan[name] or next(ran) for name in JOBS]
 
