@@ -128,7 +128,7 @@ def _pending_files() -> list[PendingFile]:
     return [
         PendingFile(
             row.id,
-            row.jet_file_id,
+            str(row.jet_file_id),  # selected non-null
             row.file_name,
             list(row.payload) if isinstance(row.payload, dict) else None,
         )

@@ -475,7 +475,7 @@ class _Work:
             except JetError as exc:
                 self.report.add(sku, Outcome.FAILED, str(exc), exc)
                 return
-            values = {
+            values: dict[str, Any] = {
                 "status": str(product.get("status") or "unknown")[:64],
                 "sub_statuses": [str(s) for s in product.get("sub_status") or []],
                 "is_archived": bool(product.get("is_archived")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import work
@@ -32,6 +32,8 @@ from jettui.services.listing import Column, ListSource, PageSource
 from jettui.tui.screens.base import GridPanel, GridTable, _brief
 
 if TYPE_CHECKING:
+    import peewee as pw
+
     from jettui.tui.app import JettuiApp
 
 COLUMNS = (
@@ -51,7 +53,7 @@ SEVERITY = {
 
 def schedule_rows(schedules: Sequence[Schedule]) -> list[tuple[str, tuple[str, ...]]]:
     """One row per job, from the jobs service's schedules (interval, last run, next due)."""
-    rows = []
+    rows: list[tuple[str, tuple[str, ...]]] = []
     for item in schedules:
         if item.minutes:
             every = f"{item.minutes} min"
@@ -126,7 +128,8 @@ class CronScreen(GridPanel):
         yield Static(IDLE, id="cron-status", classes="hint")
 
     def make_source(self, db: object) -> PageSource:
-        return ListSource(COLUMNS, schedule_rows(schedules(self.app.settings, db)))
+        rows = schedule_rows(schedules(self.app.settings, cast("pw.Database", db)))
+        return ListSource(COLUMNS, rows)
 
     def on_screen_suspend(self) -> None:
         self._away = True
