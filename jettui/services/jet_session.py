@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import peewee as pw
 
 from jettui.config import Settings
+from jettui.errors import one_line
 from jettui.jet.client import JetClient
 from jettui.jet.connect import open_jet_client
 from jettui.services.runtime import StoreThread
@@ -91,6 +92,8 @@ class EventWriter:
         self.store = store
         self._queue: list[EventRow] = []
         self._task: asyncio.Task[None] | None = None
+        self.lost = 0  # rows the store refused (it went away): the work's own report says so
+        self._warned = False
 
     def add(self, row: EventRow) -> None:
         self._queue.append(row)
@@ -108,8 +111,11 @@ class EventWriter:
             batch, self._queue = self._queue, []
             try:
                 await self.store.run(_write_rows, batch)
-            except Exception:  # a broken event log must not break the work it records
-                log.exception("could not write %d event(s) to the store", len(batch))
+            except Exception as exc:  # a broken event log must not break the work it records
+                self.lost += len(batch)
+                if not self._warned:  # one line per session, not a traceback per batch
+                    self._warned = True
+                    log.warning("event log not written to the store: %s", one_line(exc))
 
     async def flush(self) -> None:
         """Wait until every queued row is written."""

@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from jettui.errors import JettuiError, one_line
 from jettui.store.jet_tables import acquire_lock, default_holder, release_lock, take_lock
 
 if TYPE_CHECKING:
@@ -44,8 +45,12 @@ class StoreThread:
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
 
     async def close(self) -> None:
+        """Close this thread's connection and the thread. Never raises: a store that went away
+        must not replace the report of the work that found it gone."""
         try:
             await self.run(self._close_connection)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("could not close the store connection: %s", one_line(exc))
         finally:
             self._pool.shutdown(wait=False)
 
@@ -95,6 +100,16 @@ def _first_failure(group: BaseExceptionGroup) -> BaseException:
             return _first_failure(exc)
         return exc
     return group  # pragma: no cover - a group is never empty
+
+
+def outage_reason(exc: BaseException) -> str:
+    """One line for an outage (``is_unreachable(exc)``): Jet's error as it reads, the store's
+    as ``store unreachable: <the server's words>`` (not the driver's ``(2003, "...")`` tuple)."""
+    if isinstance(exc, JettuiError):
+        return one_line(exc)
+    args = exc.args
+    text = args[1] if len(args) == 2 and isinstance(args[0], int) else " ".join(map(str, args))
+    return "store unreachable: " + (" ".join(str(text).split()) or type(exc).__name__)
 
 
 def lock_holder_name(purpose: str) -> str:

@@ -150,3 +150,24 @@ async def test_a_job_another_process_ran_since_the_plan_is_not_run_again(setting
 
     assert outcome.result == "skipped" and "another process ran it" in outcome.message
     assert len(job_runs("product-status")) == 1
+
+
+async def test_the_store_going_away_mid_job_is_unreachable_in_one_readable_line(
+    settings, db, monkeypatch
+) -> None:
+    import peewee as pw
+
+    from jettui.services import product_status
+
+    await put_on_jet(settings, ["acc-5"])
+    link_products(["acc-5"])
+
+    def write(changes: list) -> None:
+        raise pw.OperationalError(2003, "Can't connect to MySQL server on 'db' (111)")
+
+    monkeypatch.setattr(product_status, "_write", write)
+    outcome = await run_job(settings, db, "product-status", trigger="test")
+
+    assert outcome.result == "unreachable" and outcome.exit_code == 3
+    assert outcome.message == "store unreachable: Can't connect to MySQL server on 'db' (111)"
+    assert combined_exit_code([outcome]) == 3

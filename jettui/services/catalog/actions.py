@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import peewee as pw
 
 from jettui.config import Settings
-from jettui.errors import ExitCode, Unreachable, is_unreachable, one_line
+from jettui.errors import ExitCode, Unreachable, is_unreachable
 from jettui.jet import bulk
 from jettui.jet.client import JetClient
 from jettui.jet.errors import JetError, JetNotFound, JetServerError, JetUnreachable
@@ -33,7 +33,7 @@ from jettui.services.catalog.payload import (
 )
 from jettui.services.jet_session import StoreThread, open_logged_client
 from jettui.services.results import PROBLEMS, ItemResult, Outcome, count, summary
-from jettui.services.runtime import fan_out, held_lock, settle
+from jettui.services.runtime import fan_out, held_lock, outage_reason, settle
 from jettui.store.base import database_proxy
 from jettui.store.jet_tables import JetFile, JetProduct
 from jettui.store.text import utcnow
@@ -142,7 +142,7 @@ async def run_action(
             except Exception as exc:
                 if not is_unreachable(exc):
                     raise
-                report.unreachable = str(exc) if isinstance(exc, JetError) else one_line(exc)
+                report.unreachable = outage_reason(exc)
                 reason = _outage_reason(exc)
                 done = {i.item for i in report.items}
                 for sku in work.all_skus():
@@ -157,7 +157,7 @@ def _outage_reason(exc: BaseException) -> str:
     """``Jet unreachable: ...`` or ``store unreachable: ...``: why the rest was not done."""
     if isinstance(exc, JetError):
         return f"Jet unreachable: {exc}"
-    return f"store unreachable: {one_line(exc)}"
+    return outage_reason(exc)
 
 
 async def sync_job(ctx: JobContext) -> JobReport:

@@ -29,7 +29,7 @@ from jettui.errors import ExitCode, JettuiError, LockBusy, is_unreachable, one_l
 from jettui.services.jobs.context import JobContext, JobReport, Progress
 from jettui.services.jobs.registry import JOBS, NOT_AVAILABLE, Job
 from jettui.services.results import ItemResult
-from jettui.services.runtime import StoreThread, held_lock
+from jettui.services.runtime import StoreThread, held_lock, outage_reason
 from jettui.store.base import database_proxy
 from jettui.store.jet_tables import (
     JetJobRun,
@@ -286,7 +286,7 @@ async def run_job(
         return JobOutcome(name, JobResult.LOCKED, f"{busy}; nothing done", trigger)
     except Exception as exc:
         if is_unreachable(exc):  # the lock could not even be taken
-            return JobOutcome(name, JobResult.UNREACHABLE, _store_reason(exc), trigger)
+            return JobOutcome(name, JobResult.UNREACHABLE, outage_reason(exc), trigger)
         raise
     finally:
         await store.close()
@@ -312,7 +312,7 @@ async def _run_locked(
     except Exception as exc:  # noqa: BLE001
         if not is_unreachable(exc):
             log.exception("could not record the start of job %s", job.name)
-        return JobOutcome(job.name, JobResult.UNREACHABLE, _store_reason(exc), trigger)
+        return JobOutcome(job.name, JobResult.UNREACHABLE, outage_reason(exc), trigger)
     result, message = JobResult.OK, ""
     try:
         body = job.body()
@@ -338,9 +338,7 @@ def _classify(name: str, exc: Exception) -> tuple[JobResult, str]:
     if isinstance(exc, LockBusy):  # a lock the body needs (e.g. sync: products) is held
         return JobResult.LOCKED, f"{exc}; nothing done"
     if is_unreachable(exc):
-        return JobResult.UNREACHABLE, (
-            one_line(exc) if isinstance(exc, JettuiError) else _store_reason(exc)
-        )
+        return JobResult.UNREACHABLE, outage_reason(exc)
     if not isinstance(exc, JettuiError):
         log.exception("job %s failed", name)
     return JobResult.FAILED, one_line(exc)
@@ -543,8 +541,3 @@ def _record_end(outcome: JobOutcome) -> None:
                 "failures": [_failure(f) for f in outcome.failures[:EVENT_FAILURES]],
             },
         )
-
-
-def _store_reason(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return f"store unreachable: {text}"
