@@ -231,7 +231,7 @@ async def run_activation(
     """Run ``steps`` (in Runway order) and record each result; one result per step asked for.
 
     Raises :class:`ConfirmationRequired` (nothing done) for order/return against a real Jet
-    without ``confirm_live``, :class:`jettui.store.errors.LockBusy` when another run holds the
+    without ``confirm_live``, :class:`jettui.errors.LockBusy` when another run holds the
     lock. ``progress(step, message)`` is called on the event loop as the work advances.
     ``client_options`` go to the Jet client (e.g. ``backoff_base``).
     """
