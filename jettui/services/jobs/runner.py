@@ -322,7 +322,9 @@ async def _run_locked(
             report = await body(ctx)
             message = report.message
     except asyncio.CancelledError:
-        await _finish(store, job.name, run_id, trigger, "failed", "interrupted", report, clock)
+        await _finish(
+            store, job.name, run_id, trigger, JobResult.FAILED, "interrupted", report, clock
+        )
         raise
     except Exception as exc:  # noqa: BLE001 - a job must not take cron or the dashboard down
         result, message = _classify(job.name, exc)
@@ -349,7 +351,7 @@ async def _finish(
     name: str,
     run_id: int,
     trigger: str,
-    result: str,
+    result: JobResult,
     message: str,
     report: JobReport,
     clock: float,
@@ -357,7 +359,7 @@ async def _finish(
     failures = report.failures
     outcome = JobOutcome(
         name,
-        JobResult(result),
+        result,
         message or f"{report.ok + len(failures)} done, {len(failures)} failed",
         trigger,
         items_ok=report.ok,
