@@ -122,6 +122,14 @@ class PricingSettings:
 
 
 @dataclass(frozen=True)
+class CatalogSettings:
+    # A SKU (or option value) renamed in OpenCart after upload: "archive" uploads the new SKU
+    # and archives the old one on Jet; "move" moves jettui's link to the new SKU and leaves
+    # the old one on Jet untouched (for the merchant to handle).
+    renamed_sku: str = "archive"
+
+
+@dataclass(frozen=True)
 class OrderSettings:
     customer_email: str = "jet-orders@example.com"
     auto_acknowledge: bool = False
@@ -186,6 +194,7 @@ class Settings:
     sandbox: SandboxSettings = field(default_factory=SandboxSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     pricing: PricingSettings = field(default_factory=PricingSettings)
+    catalog: CatalogSettings = field(default_factory=CatalogSettings)
     orders: OrderSettings = field(default_factory=OrderSettings)
     returns: ReturnSettings = field(default_factory=ReturnSettings)
     cron: CronSettings = field(default_factory=CronSettings)
@@ -200,6 +209,7 @@ SECTIONS: dict[str, type] = {
     "sandbox": SandboxSettings,
     "store": StoreSettings,
     "pricing": PricingSettings,
+    "catalog": CatalogSettings,
     "orders": OrderSettings,
     "returns": ReturnSettings,
     "cron": CronSettings,
@@ -486,6 +496,8 @@ def _validate(s: Settings, name: str, problems: list[str]) -> None:
         bad("pricing.increment_type", f"'{s.pricing.increment_type}' must be fixed or percent")
     elif s.pricing.increment_type == "percent" and s.pricing.increment_amount <= -100:
         bad("pricing.increment_amount", "a percent increment must be above -100")
+    if s.catalog.renamed_sku not in ("archive", "move"):
+        bad("catalog.renamed_sku", f"'{s.catalog.renamed_sku}' must be archive or move")
 
     if s.orders.customer_email and not _EMAIL.match(s.orders.customer_email):
         bad("orders.customer_email", f"'{s.orders.customer_email}' is not an email address")
