@@ -19,6 +19,7 @@ from typing import Any
 
 from jettui.config import Settings
 from jettui.jet import models
+from jettui.store.base import database_proxy
 
 VARIANT_OPTION_TYPES = ("select", "radio")
 DESCRIPTION_MAX = 2000
@@ -298,12 +299,10 @@ class _Context:
 
         from jettui.store.opencart import Product
 
-        row = (
-            Product.select(*(SQL(c) for c in NUMBER_COLUMNS))
-            .where(Product.product_id == product_id)
-            .tuples()
-            .first()
+        query = Product.select(*(SQL(c) for c in NUMBER_COLUMNS)).where(
+            Product.product_id == product_id
         )
+        row = database_proxy.execute(query).fetchone()  # the raw cursor: no field conversion
         problems = []
         for column, value in zip(NUMBER_COLUMNS, row or (), strict=False):
             try:
@@ -317,12 +316,8 @@ class _Context:
 
         from jettui.store.opencart import Product
 
-        row = (
-            Product.select(SQL("sku"), SQL("model"))
-            .where(Product.product_id == product_id)
-            .tuples()
-            .first()
-        )
+        query = Product.select(SQL("sku"), SQL("model")).where(Product.product_id == product_id)
+        row = database_proxy.execute(query).fetchone()
         return (str(row[0] or "").strip() or str(row[1] or "").strip()) if row else ""
 
     def _check(self, product_id: int) -> ProductCheck:
