@@ -156,7 +156,9 @@ async def run_action(
                 async with open_logged_client(settings, db) as jet:
                     work.jet = jet
                     if await store.run(ledger.has_open_work):
-                        await ledger.reconcile(jet, store, settings.jet.concurrency)
+                        await ledger.reconcile(
+                            jet, store, settings.jet.concurrency, poll_interval=POLL_INTERVAL
+                        )
                         work.links = await store.run(_links, product_ids)
                     await getattr(work, action)()
             except Exception as exc:
@@ -187,7 +189,9 @@ async def sync_job(ctx: JobContext) -> JobReport:
     lock = held_lock(ctx.store, LOCK_NAME, purpose="job sync", ttl_seconds=LOCK_TTL_SECONDS)
     async with lock:
         if await ctx.store.run(ledger.has_open_work):
-            settled = await ledger.reconcile(ctx.jet, ctx.store, ctx.settings.jet.concurrency)
+            settled = await ledger.reconcile(
+                ctx.jet, ctx.store, ctx.settings.jet.concurrency, poll_interval=POLL_INTERVAL
+            )
             ctx.say(f"settled {settled} SKU(s) a crashed upload left unconfirmed")
         ids = await ctx.store.run(_linked_product_ids)
         checks = await ctx.store.run(validate_products, ctx.settings, ids)

@@ -13,8 +13,10 @@ has its Jet id, ``fetch-errors`` also follows it, and its errors reach Rejected 
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +36,7 @@ UNCONFIRMED = "Sent, unconfirmed"  # JetProduct.status of a SKU in a file of unk
 NOT_UPLOADED = "Not Uploaded"
 UPLOADED = "Uploaded"
 FINAL = (PROCESSED_OK, PROCESSED_WITH_ERRORS)
+WAIT_SECONDS = 120.0  # how long reconcile waits for a MerchantSKUs file Jet is processing
 
 
 @dataclass(frozen=True)
@@ -165,11 +168,19 @@ def _settle_sku(sku: str, values: dict[str, Any]) -> None:
 # --- reconciliation ---------------------------------------------------------------------------
 
 
-async def reconcile(jet: JetClient, store: StoreThread, concurrency: int = 4) -> int:
+async def reconcile(
+    jet: JetClient,
+    store: StoreThread,
+    concurrency: int = 4,
+    *,
+    poll_interval: float = 2.0,
+    wait_seconds: float = WAIT_SECONDS,
+) -> int:
     """Settle what a crashed run left open; returns how many SKUs were settled.
 
-    Files: Jet's answer is stored (a file Jet does not know was never registered: its row
-    loses the Jet id so nobody follows it). SKUs: those of files Jet is still processing wait;
+    Files: Jet's answer is stored, after waiting up to ``wait_seconds`` for a MerchantSKUs
+    file Jet is processing (a file Jet does not know was never registered: its row loses the
+    Jet id so nobody follows it). SKUs: those of files Jet is still processing wait;
     the others are on Jet (``Uploaded``) if Jet has them, else back to ``Not Uploaded`` with
     Jet's words when its file named them. An outage raises (Unreachable): nothing is lost."""
     files = await store.run(_open_files)
@@ -178,8 +189,12 @@ async def reconcile(jet: JetClient, store: StoreThread, concurrency: int = 4) ->
 
     async def check_file(file: tuple[int, str, str, list[str]]) -> None:
         row_id, jet_file_id, file_type, skus = file
+        deadline = time.monotonic() + (wait_seconds if file_type == "MerchantSKUs" else 0)
         try:
             answer = await jet.get_file(jet_file_id)
+            while str(answer.get("status")) not in FINAL and time.monotonic() < deadline:
+                await asyncio.sleep(poll_interval)
+                answer = await jet.get_file(jet_file_id)
         except JetNotFound:
             await store.run(_update_file, row_id, {"jet_file_id": None, "status": NOT_REGISTERED})
             return
