@@ -108,9 +108,7 @@ class JettuiApp(App[int]):
     # --- navigation -------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Panel keys (digits) never fire on a form: what is typed there is the user's data."""
-        if action == "goto" and getattr(self.screen, "FORM", False):
-            return False
-        return True
+        return not (action == "goto" and getattr(self.screen, "FORM", False))
 
     async def action_quit(self) -> None:
         """Quit; a form with unsaved changes asks first (save, discard or stay)."""
