@@ -148,3 +148,38 @@ async def test_upload_result_lists_new_status_and_warnings_and_saves(
         await settle(pilot)
         line = app.screen.query_one(GridTable).query_one(BulkTableBody).render_line(1).text
         assert "Archived" in line
+
+
+async def test_rejected_files_fetch_errors_and_resubmit_what_failed(settings: Settings, db) -> None:
+    from jettui.services.catalog.payload import merchant_sku
+    from jettui.store.jet_tables import JetFile
+    from jettui.store.opencart import Product
+
+    product = Product.get(Product.product_id == 3)
+    sku = merchant_sku(product)
+    JetFile.create(
+        jet_file_id="file-with-errors",
+        file_type="MerchantSKUs",
+        file_name="MerchantSKUs-1.json",
+        status="Processed with errors",
+        sku_count=2,
+        error_count=1,
+        error_excerpt={sku: ["brand is restricted"]},
+    )
+    app = JettuiApp(settings, environ=TRUECOLOUR)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        notes = [n.message for n in app._notifications]
+        assert not any("not available" in note for note in notes)
+        assert any(note.startswith("fetch-errors") for note in notes), notes
+
+        await pilot.press("r")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, BulkActionModal) and modal.action == "upload"
+        assert modal.product_ids == [3]
+        assert sku in _text(modal.query_one("#bulk-question"))
