@@ -78,6 +78,7 @@ class JettuiApp(App[int]):
         self._db_lock = threading.Lock()
         self.watch_terminal = False  # run_dashboard: quit when the SSH session is gone
         self.run_due_jobs = False  # run_dashboard: run due jobs in the background while open
+        self.products_mapped_only = False  # the products grid's m switch, kept across panels
         self.set_keymap(dict(settings.tui.keymap))
 
     def on_mount(self) -> None:

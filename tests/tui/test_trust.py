@@ -78,3 +78,63 @@ async def test_reload_keeps_the_cursor_on_the_same_product(demo_settings: Settin
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert app.screen.query_one(GridTable).cursor_id == before
+
+
+def _guide_text(app) -> str:
+    from rich.console import Console
+
+    console = Console(width=80, color_system=None)
+    with console.capture() as capture:
+        console.print(app.screen.query_one("#getting-started").content)
+    return capture.get()
+
+
+async def test_first_run_shows_the_getting_started_path_and_ticks_steps(
+    demo_settings: Settings,
+) -> None:
+    from jettui.store.jet_tables import JetCategory, JetTaxonomyNode
+
+    app = make_app(demo_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        guide = app.screen.query_one("#getting-started")
+        assert guide.display
+        text = _guide_text(app)
+        assert "○ 1." in text and "Refresh the Jet taxonomy" in text and "then T" in text
+        assert "Map categories" in text and "Upload products" in text and "Orders" in text
+
+        app.database()
+        JetTaxonomyNode.create(jet_node_id=4000001, name="Mugs", is_leaf=True)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "✓ 1." in _guide_text(app) and "○ 2." in _guide_text(app)
+        JetCategory.create(category_id=1, jet_node_id=4000001, node_path="Kitchen > Mugs")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "✓ 2." in _guide_text(app)
+
+
+async def test_mapped_only_switch_shows_and_is_remembered(demo_settings: Settings) -> None:
+    app = make_app(demo_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert "mapped categories only" in app.screen.query_one(GridTable).status_text
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert app.screen.mapped_only
+        assert "mapped categories only" in app.screen.query_one(GridTable).status_text
+
+
+def test_help_legend_lists_every_label_the_grid_shows() -> None:
+    from jettui.jet.enums import ProductStatus
+    from jettui.services.catalog.actions import NOT_ON_JET, UPLOADED
+    from jettui.services.listing import NOT_SENT, short_status
+    from jettui.tui.screens.products import ProductsScreen
+
+    legend = {label for label, _ in ProductsScreen.HELP_NOTES[1]}
+    labels = {short_status(str(s)) for s in ProductStatus} | {UPLOADED, NOT_ON_JET, NOT_SENT}
+    assert labels <= legend

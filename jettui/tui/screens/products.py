@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from textual import work
+from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.widgets import Static
 
 from jettui.services.listing import PageSource, ProductSource
 from jettui.tui.screens.base import GridPanel, GridTable, _brief
 from jettui.tui.screens.bulk_action import SKUS_NAMED, BulkActionModal, Targets
+from jettui.tui.screens.getting_started import Step, guide, setup_steps
 
 
 def product_skus(db: object, ids: list[int]) -> dict[int, str]:
@@ -40,26 +43,49 @@ class ProductsScreen(GridPanel):
     ]
     DETAIL_TITLE_KEY = "name"
     HELP_NOTES = (
-        "Jet status (the grid's label: Jet's words, shown in full by enter)",
+        "What the grid lists, and its Jet status labels (enter shows Jet's words in full)",
         (
+            ("Lists", "every product of the store; m: only those of mapped categories"),
             ("Available", "Available for Purchase: live on Jet"),
             ("In review", "Under Jet Review: sent, Jet has not decided yet"),
             ("Missing data", "Missing Listing Data: Jet needs more (brand, code, image...)"),
             ("Archived", "Archived: not for sale until unarchived"),
             ("Unauthorized", "Unauthorized: the brand is restricted on Jet"),
             ("Excluded", "Excluded: Jet's policy excludes the product"),
+            ("Uploaded", "sent to Jet; t fetches the status Jet gave it"),
+            ("Not on Jet", "Jet does not know the SKU (a status fetch said so)"),
             ("Not sent", "never uploaded to Jet"),
         ),
     )
 
-    mapped_only = False
+    @property
+    def mapped_only(self) -> bool:
+        """Remembered by the app: the switch survives leaving and re-opening the panel."""
+        return bool(getattr(self.app, "products_mapped_only", False))
+
+    def compose_top(self) -> ComposeResult:
+        path = Static("", id="getting-started")
+        path.display = False
+        yield path
 
     def make_source(self, db: object) -> PageSource:
+        steps = setup_steps(db)  # on the load worker's thread
+        self.app.call_from_thread(self._show_steps, steps)
         store = self.app.settings.store
         return ProductSource(db, store.language_id, store.store_id, mapped_only=self.mapped_only)
 
+    def _show_steps(self, steps: list[Step]) -> None:
+        path = self.query_one("#getting-started", Static)
+        path.display = not all(step.done for step in steps)
+        path.update(guide(steps))
+
+    def show_source(self, source: PageSource, count: int) -> None:
+        super().show_source(source, count)
+        for table in self.query(GridTable):
+            table.note = "mapped categories only (m: all)" if self.mapped_only else ""
+
     def action_toggle_mapped(self) -> None:
-        self.mapped_only = not self.mapped_only
+        self.app.products_mapped_only = not self.mapped_only
         which = "products of mapped categories" if self.mapped_only else "all products"
         self.notify(f"Showing {which}", title=self.title)
         self.load()

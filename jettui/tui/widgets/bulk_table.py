@@ -315,6 +315,7 @@ class BulkTable(Widget, can_focus=True):
         self._widths: tuple[int, list[tuple[int, Column, int]]] | None = None
         self._ready = False  # children composed; `is_mounted` is still False inside on_mount
         self._keep_id: Hashable | None = None  # row the cursor returns to once rows arrive
+        self._note = ""
 
     # ----------------------------------------------------------------- public API
 
@@ -333,6 +334,16 @@ class BulkTable(Widget, can_focus=True):
             if filter_input.value != value:
                 filter_input.value = value
         self._apply_filter(value)
+
+    @property
+    def note(self) -> str:
+        """A lasting word in the status line about what the grid lists (e.g. a scope)."""
+        return self._note
+
+    @note.setter
+    def note(self, value: str) -> None:
+        self._note = value
+        self._refresh_all()
 
     @property
     def sort_key(self) -> str | None:
@@ -366,6 +377,8 @@ class BulkTable(Widget, can_focus=True):
             noun = "row" if self._total == 1 and not self._counting else "rows"
             rows = f"{self._total:,}{'+' if self._counting else ''} {noun}"
         parts = [rows, f"{len(self.selected):,} selected"]
+        if self._note:
+            parts.append(self._note)
         if self._filter_text:
             parts.append(f"filter: {self._filter_text}")
         if self._sort_key is not None:
