@@ -20,6 +20,7 @@ import io
 import os
 import re
 import stat
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -121,9 +122,9 @@ def _cut(text: str, limit: int = 120) -> str:
 def _check_shape(data: Any) -> None:
     """Refuse alias bombs and deep nesting before anything walks or prints the data."""
     seen: set[int] = set()
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
+    queue: deque[tuple[Any, int]] = deque([(data, 1)])
+    while queue:  # breadth first: an alias is met again before the walk goes deep
+        value, depth = queue.popleft()
         if not isinstance(value, dict | list):
             continue
         if id(value) in seen:
@@ -134,7 +135,7 @@ def _check_shape(data: Any) -> None:
         if depth > MAX_DEPTH or len(seen) > MAX_CONTAINERS:
             raise YamlProblem("not a settings file: nested too deeply or far too large")
         items = value.values() if isinstance(value, dict) else value
-        stack.extend((item, depth + 1) for item in items)
+        queue.extend((item, depth + 1) for item in items)
 
 
 # --- editing --------------------------------------------------------------------------------

@@ -66,7 +66,15 @@ def parse_url(url: str) -> ParsedUrl:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a port out of range or not a number
     except ValueError as exc:
-        return ParsedUrl(url, False, problem=str(exc))
+        # urlsplit's own words may quote the password ("Port could not be cast ... 'pw'").
+        text = str(exc)
+        if "IPv6" in text:
+            problem = "a '[' host without its ']'"
+        elif "Port" in text or "port" in text:
+            problem = "the port must be a number from 0 to 65535"
+        else:
+            problem = "it cannot be read as a URL"
+        return ParsedUrl(url, False, problem=problem)
     if "@" in parts.path or "@" in parts.fragment:
         return ParsedUrl(url, False, problem="an '@' after the host")
     # "u:p?x@host": the "?" of the password started the query ("?password=a@b" is fine).
