@@ -29,7 +29,7 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-MAX_SETTINGS_BYTES = 256 * 1024  # a commented settings file is a few kB
+MAX_SETTINGS_BYTES = 32 * 1024  # the shipped, commented file is 3 kB; the parser is pure Python
 MAX_SECRET_BYTES = 64 * 1024
 MAX_DEPTH = 6  # sections (1) → settings (2) → tui.keymap entries (3); more is a mistake
 MAX_CONTAINERS = 1_000
@@ -84,10 +84,38 @@ def _kind(mode: int) -> str:
 
 def load_yaml(text: str) -> Any:
     """Plain Python data (dict, list, str, int, float, bool, None) from ``text``."""
+    if _flow_depth(text) > MAX_DEPTH:
+        raise YamlProblem("not a settings file: nested far too deeply")
     loader = YAML(typ="safe", pure=True)
     data = _parse(loader, text)
     _check_shape(data)
     return data
+
+
+def _flow_depth(text: str) -> int:
+    """How deep ``[``/``{`` brackets nest (quotes and comments skipped): a cheap look before
+    the parser, whose recursion would take seconds to fail on ``[[[[...``."""
+    depth = deepest = 0
+    quote = ""
+    previous = "\n"
+    in_comment = False
+    for char in text:
+        if in_comment:
+            in_comment = char != "\n"
+        elif quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'" and previous in " \t\n[{,:":
+            quote = char
+        elif char == "#" and previous in " \t\n":
+            in_comment = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        previous = char
+    return deepest
 
 
 def _parse(loader: YAML, text: str) -> Any:

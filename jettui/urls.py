@@ -75,6 +75,8 @@ def parse_url(url: str) -> ParsedUrl:
         else:
             problem = "it cannot be read as a URL"
         return ParsedUrl(url, False, problem=problem)
+    if not parts.netloc:
+        return ParsedUrl(url, True, parts)  # sqlite:///path: no authority, an "@" is a name
     if "@" in parts.path or "@" in parts.fragment:
         return ParsedUrl(url, False, problem="an '@' after the host")
     # "u:p?x@host": the "?" of the password started the query ("?password=a@b" is fine).
