@@ -8,7 +8,7 @@ stored password unless the merchant typed a new one into the URL.
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -85,7 +85,7 @@ class ConfigurationScreen(PanelScreen):
                 id=wid,
                 compact=True,
             )
-        kind = (
+        kind: Literal["integer", "number", "text"] = (
             "integer"
             if isinstance(default, int)
             else "number"
@@ -160,6 +160,7 @@ class ConfigurationScreen(PanelScreen):
         from jettui.config import update_settings_file
 
         path = self.app.settings.path
+        assert path is not None  # action_save checked
         try:
             settings = update_settings_file(path, changes)
         except SettingsError as exc:
@@ -203,10 +204,10 @@ class ConfigurationScreen(PanelScreen):
                     widget.value = value
                     if isinstance(widget, Switch):
                         self._show_switch_state(widget)
-                elif isinstance(default, Secret):
+                elif isinstance(widget, Input) and isinstance(default, Secret):
                     widget.value = ""
                     widget.placeholder = f"{value or 'empty'} (type to replace)"
-                else:
+                elif isinstance(widget, Input):
                     widget.value = _text(value)
 
     def action_leave_field(self) -> None:
