@@ -124,7 +124,7 @@ def check_http_url(url: str) -> str | None:
     parsed = parse_url(url)
     display = shown(redact_url(url))
     if parsed.parts is None:
-        return f"'{display}' is not a valid URL ({parsed.problem})"
+        return f"'{display}' is not a valid URL: {parsed.problem}"
     parts = parsed.parts
     if parts.scheme not in ("http", "https"):
         return f"'{display}' must start with http:// or https://"
@@ -163,10 +163,7 @@ def database_url(url: str) -> str | None:
         return None
     parsed = parse_url(url)
     if parsed.parts is None:
-        return (
-            f"'{display}' is not a valid URL ({parsed.problem}); write special characters "
-            "in the user or password percent-encoded (%40 for @, %2F for /, %3A for :)"
-        )
+        return f"'{display}' is not a valid URL: {parsed.problem}"
     if not parsed.parts.hostname:
         return "a mysql:// URL needs a host, e.g. mysql://user:pass@127.0.0.1:3306/opencart"
     if not parsed.parts.path.strip("/"):

@@ -64,26 +64,26 @@ def parse_url(url: str) -> ParsedUrl:
     """Split ``url``; never raises."""
     try:
         parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a port out of range or not a number
-    except ValueError as exc:
-        # urlsplit's own words may quote the password ("Port could not be cast ... 'pw'").
-        text = str(exc)
-        if "IPv6" in text:
-            problem = "a '[' host without its ']'"
-        elif "Port" in text or "port" in text:
-            problem = "the port must be a number from 0 to 65535"
-        else:
-            problem = "it cannot be read as a URL"
-        return ParsedUrl(url, False, problem=problem)
+    except ValueError:  # the only one urlsplit raises: an unbalanced IPv6 bracket
+        return ParsedUrl(url, False, problem="a '[' in the host without its ']'")
     if not parts.netloc:
         return ParsedUrl(url, True, parts)  # sqlite:///path: no authority, an "@" is a name
-    if "@" in parts.path or "@" in parts.fragment:
-        return ParsedUrl(url, False, problem="an '@' after the host")
-    # "u:p?x@host": the "?" of the password started the query ("?password=a@b" is fine).
+    # "u:p/x@host", "u:p#x@host": a "/" or "#" of the password ended the host early;
+    # "u:p?x@host": its "?" started the query ("?password=a@b" is fine).
     stray_at = any("=" not in item for item in parts.query.split("&") if "@" in item)
-    if stray_at and "@" not in parts.netloc:
-        return ParsedUrl(url, False, problem="an '@' after the host")
+    if "@" in parts.path or "@" in parts.fragment or (stray_at and "@" not in parts.netloc):
+        return ParsedUrl(url, False, problem=UNENCODED)
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a port out of range or not a number
+    except ValueError:  # its words may quote the password ("could not be cast ... 'pw'")
+        return ParsedUrl(url, False, problem="the port must be a number from 0 to 65535")
     return ParsedUrl(url, True, parts)
+
+
+UNENCODED = (
+    "the user or password holds an unencoded '/', '?', '#' or '@': "
+    "percent-encode it (%2F for /, %3F for ?, %23 for #, %40 for @)"
+)
 
 
 def redact_url(url: str) -> str:

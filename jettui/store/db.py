@@ -105,10 +105,7 @@ def open_database(url: str, *, must_exist: bool = False) -> pw.Database:
     scheme = url.partition("://")[0].lower() if "://" in url else ""
     parsed = parse_url(url)
     if scheme in _MYSQL_CLASSES and parsed.parts is None:
-        raise StoreError(
-            f"'{display}' is not a valid database URL ({parsed.problem}): write special "
-            "characters in the user or password percent-encoded (%40 for @, %2F for /)"
-        )
+        raise StoreError(f"'{display}' is not a valid database URL: {parsed.problem}")
     try:
         if scheme in _MYSQL_CLASSES:
             db = _mysql(url, _MYSQL_CLASSES[scheme])
