@@ -1,7 +1,12 @@
 """settings.yaml + environment → typed, validated settings.
 
-Every problem becomes one clear line (``SettingsError.problems``); the CLI prints them and
-exits 2. Secrets are wrapped in :class:`Secret`, whose repr and str never show the value.
+Every problem becomes one clear line (``SettingsError.problems``), all of them reported
+together; the CLI prints them and exits 2. Secrets are wrapped in :class:`Secret`, whose repr
+and str never show the value.
+
+Helpers: :mod:`jettui.settings_yaml` reads (bounded, regular files only) and edits (round-trip,
+comments kept) the YAML; :mod:`jettui.setting_rules` holds each setting's rules, shared with
+the configuration screen; :mod:`jettui.urls` finds and hides the credentials URLs carry.
 """
 
 from __future__ import annotations
