@@ -33,6 +33,7 @@ MAX_SETTINGS_BYTES = 32 * 1024  # the shipped, commented file is 3 kB; the parse
 MAX_SECRET_BYTES = 64 * 1024
 MAX_DEPTH = 6  # sections (1) → settings (2) → tui.keymap entries (3); more is a mistake
 MAX_CONTAINERS = 1_000
+MAX_FLOW_DEPTH = 50  # refused before parsing; the parser's recursion is slow to fail
 
 
 class YamlProblem(Exception):
@@ -84,7 +85,7 @@ def _kind(mode: int) -> str:
 
 def load_yaml(text: str) -> Any:
     """Plain Python data (dict, list, str, int, float, bool, None) from ``text``."""
-    if _flow_depth(text) > MAX_DEPTH:
+    if _flow_depth(text) > MAX_FLOW_DEPTH:
         raise YamlProblem("not a settings file: nested far too deeply")
     loader = YAML(typ="safe", pure=True)
     data = _parse(loader, text)
@@ -93,11 +94,12 @@ def load_yaml(text: str) -> Any:
 
 
 def _flow_depth(text: str) -> int:
-    """How deep ``[``/``{`` brackets nest (quotes and comments skipped): a cheap look before
-    the parser, whose recursion would take seconds to fail on ``[[[[...``."""
+    """How deep flow collections (``[``/``{`` where YAML opens one: after ``:``, ``-``, ``,``,
+    another bracket or at a line's start) nest, quotes and comments skipped: a cheap look
+    before the parser, whose recursion takes seconds to fail on ``[[[[...``."""
     depth = deepest = 0
     quote = ""
-    previous = "\n"
+    previous = "\n"  # the last character that was not a space
     in_comment = False
     for char in text:
         if in_comment:
@@ -105,15 +107,17 @@ def _flow_depth(text: str) -> int:
         elif quote:
             if char == quote:
                 quote = ""
-        elif char in "\"'" and previous in " \t\n[{,:":
+        elif char in " \t":
+            continue
+        elif char in "\"'" and previous in "\n[{,:-":
             quote = char
-        elif char == "#" and previous in " \t\n":
+        elif char == "#":
             in_comment = True
-        elif char in "[{":
+        elif char in "[{" and (previous in "\n:-" or (depth and previous in "[{,")):
             depth += 1
             deepest = max(deepest, depth)
-        elif char in "]}":
-            depth = max(depth - 1, 0)
+        elif char in "]}" and depth:
+            depth -= 1
         previous = char
     return deepest
 

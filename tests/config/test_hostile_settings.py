@@ -215,3 +215,9 @@ def test_config_check_refuses_in_one_line(tmp_path: Path, case: str) -> None:
     assert "Traceback" not in done.stderr
     assert elapsed < 10  # a second or two of work plus the interpreter's start
     assert not Path("/dev/demo-store.db").exists()
+
+
+def test_braces_inside_a_plain_value_are_not_nesting(tmp_path: Path) -> None:
+    """The quick depth look must not refuse a secret that merely contains brackets."""
+    path = write(tmp_path, "jet:\n  api_secret: ab{{{{{{{{{{[[[[[[[[[[cd\n")
+    assert load_settings(path).jet.api_secret.reveal() == "ab{{{{{{{{{{[[[[[[[[[[cd"
