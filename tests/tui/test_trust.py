@@ -7,6 +7,7 @@ from jettui.tui.screens.base import GridTable
 from jettui.tui.screens.go import GoScreen
 from jettui.tui.screens.leave import LeaveForm
 from jettui.tui.screens.product_edit import ProductEditScreen
+from jettui.tui.screens.taxonomy import TaxonomyPicker
 
 from .conftest import make_app, settle
 
@@ -138,3 +139,16 @@ def test_help_legend_lists_every_label_the_grid_shows() -> None:
     legend = {label for label, _ in ProductsScreen.HELP_NOTES[1]}
     labels = {short_status(str(s)) for s in ProductStatus} | {UPLOADED, NOT_ON_JET, NOT_SENT}
     assert labels <= legend
+
+
+async def test_palette_finds_actions_of_other_screens(demo_settings: Settings) -> None:
+    app = make_app(demo_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.current_mode == "products"
+        await pilot.press("ctrl+p", *"taxonomy")
+        await pilot.pause(0.3)
+        await pilot.press("enter")  # the top hit: the categories screen's "Browse Jet taxonomy"
+        await settle(pilot)
+        assert app.current_mode == "categories"
+        assert isinstance(app.screen, TaxonomyPicker)
