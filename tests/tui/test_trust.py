@@ -152,3 +152,16 @@ async def test_palette_finds_actions_of_other_screens(demo_settings: Settings) -
         await settle(pilot)
         assert app.current_mode == "categories"
         assert isinstance(app.screen, TaxonomyPicker)
+
+
+async def test_create_and_map_names_the_parent_category(demo_settings: Settings) -> None:
+    app = make_app(demo_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        path = app.screen.query_one(GridTable).cursor_cells[1]
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, TaxonomyPicker)
+        title = str(app.screen.query_one("#taxonomy-box Static").render())
+        assert f"under {path} " in title and "category 4" not in title

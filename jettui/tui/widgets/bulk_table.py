@@ -368,6 +368,12 @@ class BulkTable(Widget, can_focus=True):
         return None if row is None else row[0]
 
     @property
+    def cursor_cells(self) -> Sequence[str]:
+        """The full texts of the row under the cursor (empty while it is loading)."""
+        row = self._row(self._cursor)
+        return () if row is None else row[1]
+
+    @property
     def status_text(self) -> str:
         if self._error is not None:
             return f"query failed: {self._error}"
