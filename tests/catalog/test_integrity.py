@@ -132,6 +132,18 @@ async def test_renamed_sku_is_uploaded_and_the_old_one_archived(env) -> None:
     assert (await _on_jet(env.settings, "RENAMED-0010"))["price"] == 77.0
 
 
+async def test_sync_before_the_next_upload_names_the_rename(env) -> None:
+    pid = env.simple[0]
+    old = _sku(env, pid)
+    await run_action(env.settings, env.db, "upload", [pid])
+    _set(pid, sku="RENAMED-SYNC")
+    report = await run_action(env.settings, env.db, "sync", [pid])
+    assert _outcomes(report)["RENAMED-SYNC"] == (
+        "not attempted",
+        f"renamed from '{old}' in OpenCart: upload it (products upload)",
+    )
+
+
 async def test_renamed_sku_moves_the_link_when_the_merchant_says_so(env_factory) -> None:
     env = env_factory("catalog:\n  renamed_sku: move\n")
     pid = env.simple[0]

@@ -311,10 +311,20 @@ class _Work:
         linked = [s for s in self.all_skus() if s in self.links]
         for sku in self.all_skus():
             if sku not in self.links and (self.report.action != "sync" or sku in self.listings):
-                self.report.add(sku, Outcome.NOT_ATTEMPTED, "never uploaded to Jet")
+                self.report.add(sku, Outcome.NOT_ATTEMPTED, self._never_uploaded(sku))
         if self.report.action == "sync":
             return [s for s in linked if s in self.listings and not self.links[s]["is_archived"]]
         return linked
+
+    def _never_uploaded(self, sku: str) -> str:
+        """Why ``sku`` is not acted on: never uploaded, or renamed since its upload."""
+        listing = self.listings.get(sku)
+        if listing is not None:
+            slot = (listing.product_id, listing.option_value_id)
+            old = next((s for s, v in self.links.items() if v.get("slot") == slot), None)
+            if old is not None:
+                return f"renamed from '{old}' in OpenCart: upload it (products upload)"
+        return "never uploaded to Jet"
 
     def _unchanged(self, sku: str) -> bool:
         return self.links.get(sku, {}).get("sent_hash") == self.listings[sku].offer_hash
@@ -648,7 +658,12 @@ def _links(product_ids: list[int]) -> dict[str, dict[str, Any]]:
         & (JetProduct.product_option_value_id >= 0)  # retired (renamed) SKUs: upload's business
     )
     return {
-        r.merchant_sku: {"sent_hash": r.sent_hash, "is_archived": r.is_archived, "status": r.status}
+        r.merchant_sku: {
+            "sent_hash": r.sent_hash,
+            "is_archived": r.is_archived,
+            "status": r.status,
+            "slot": (r.product_id, r.product_option_value_id),
+        }
         for r in rows.order_by(JetProduct.id)
     }
 

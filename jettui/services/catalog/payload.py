@@ -458,7 +458,7 @@ class _Context:
             check.errors.append(f"title must be 5-500 characters (got {len(title)})")
         body["product_title"] = title
         maker = Manufacturer.get_or_none(Manufacturer.manufacturer_id == product.manufacturer_id)
-        brand = str(overrides.get("brand") or (maker.name if maker else "") or "").strip()
+        brand = clean_text(str(overrides.get("brand") or (maker.name if maker else "") or ""))
         if not brand:
             check.errors.append("no brand: set the product's manufacturer or a Jet brand")
         elif len(brand) > BRAND_MAX:
