@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,8 @@ from jettui.config import load_settings
 from jettui.jet.sandbox.orders import Sandbox
 from tests.catalog.conftest import DEMO_PRODUCTS, settings_yaml
 
-TRIALS = 10
-FIRST_FILE_TRIALS = 5  # killed as soon as Jet has registered the first MerchantSKUs file
+# (trials, of which killed as soon as Jet has registered the first MerchantSKUs file)
+TRIALS = {"sqlite": (10, 5), "mariadb": (4, 2)}
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
@@ -68,6 +69,30 @@ def _kill(proc: subprocess.Popen[bytes], sandbox: Sandbox, delay: float | None) 
     return "finished before the kill"
 
 
+def _prepare_mariadb(folder: Path, databases: list[str]) -> Any:
+    """A fresh OpenCart 3.0.3.8 database, every product given a valid UPC."""
+    from jettui.store.db import connect, ensure_jet_tables
+    from jettui.store.opencart import Product
+    from tests.catalog.conftest import map_all_categories
+    from tests.catalog.test_integrity import upc
+    from tests.conftest import store_helpers
+
+    name = store_helpers.load_mariadb(store_helpers.opencart_sql_path(), "oc_")
+    databases.append(name)
+    folder.mkdir()
+    path = folder / "settings.yaml"
+    path.write_text(settings_yaml(store_helpers._mysql_url(name)), encoding="utf-8")
+    path.chmod(0o600)
+    settings = load_settings(path)
+    db = connect(settings)
+    ensure_jet_tables(db)
+    map_all_categories()
+    for (pid,) in Product.select(Product.product_id).tuples():
+        Product.update(upc=upc(4200000000 + pid)).where(Product.product_id == pid).execute()
+    db.close()
+    return settings
+
+
 def _prepare(folder: Path, template: Path | None) -> Any:
     from jettui.store.db import connect, ensure_jet_tables
     from tests.catalog.conftest import map_all_categories
@@ -103,16 +128,33 @@ def _jettui_records(settings: Any) -> tuple[dict[str, Any], set[str]]:
     return rows, files
 
 
-def test_sigkill_during_upload_then_rerun_matches_the_sandbox(tmp_path) -> None:
+@pytest.fixture(params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mariadb)])
+def backend(request) -> Iterator[tuple[str, list[str]]]:
+    databases: list[str] = []
+    if request.param == "mariadb":
+        request.getfixturevalue("mariadb_url")  # skips (or fails in CI) without the server
+    yield request.param, databases
+    from tests.conftest import store_helpers
+
+    for name in databases:
+        store_helpers.drop_mariadb(name)
+
+
+def test_sigkill_during_upload_then_rerun_matches_the_sandbox(tmp_path, backend) -> None:
+    kind, databases = backend
+    trials, first_file_trials = TRIALS[kind]
     rng = random.Random(7)
     template: Path | None = None
     seen: list[str] = []
-    for trial in range(TRIALS):
+    for trial in range(trials):
         folder = tmp_path / f"trial-{trial}"
-        settings = _prepare(folder, template)
-        template = template or folder / "demo-store.db"
+        if kind == "mariadb":
+            settings = _prepare_mariadb(folder, databases)
+        else:
+            settings = _prepare(folder, template)
+            template = template or folder / "demo-store.db"
         sandbox = Sandbox(settings)
-        delay = None if trial < FIRST_FILE_TRIALS else rng.uniform(0.3, 8.0)
+        delay = None if trial < first_file_trials else rng.uniform(0.3, 8.0)
 
         how = _kill_when(_upload(folder / "settings.yaml"), sandbox, delay)
         seen.append(how)
@@ -136,9 +178,9 @@ def test_sigkill_during_upload_then_rerun_matches_the_sandbox(tmp_path) -> None:
             for sku, r in rows.items()
             if r.sent_at is not None and r.product_option_value_id >= 0
         }
-        assert uploaded == set(on_jet), (trial, how)
+        assert on_jet and uploaded == set(on_jet), (trial, how)
         assert not [r for r in rows.values() if r.status == "Sent, unconfirmed"], (trial, how)
         assert all(rows[s].sent_hash for s in uploaded), (trial, how)  # price + inventory too
         assert {d["jet_file_id"] for d in _registered_files(sandbox)} <= files, (trial, how)
         assert not any(d.get("is_archived") for d in on_jet.values())
-    assert seen.count("killed during the first file's processing") >= FIRST_FILE_TRIALS - 1, seen
+    assert seen.count("killed during the first file's processing") >= first_file_trials - 1, seen
