@@ -72,3 +72,27 @@ async def test_the_next_run_settles_what_the_crash_left(settings, db, monkeypatc
     upload = await run_action(settings, db, "upload", IDS)
     assert upload.exit_code == 0, upload.summary
     assert all(r.sent_hash for r in jet_products().values())  # price + inventory sent too
+
+
+async def test_a_sku_jet_refuses_in_the_file_is_not_left_unconfirmed(
+    settings, db, monkeypatch
+) -> None:
+    from jettui.jet.sandbox import engine
+
+    map_all_categories()
+    real = engine.SandboxCore.put_product
+
+    def put_product(self: Any, sku: str, body: Any) -> None:
+        if sku == "ACM-WB00002":
+            raise engine.ApiError(400, "brand: not accepted for this category")
+        real(self, sku, body)
+
+    monkeypatch.setattr(engine.SandboxCore, "put_product", put_product)
+    report = await run_action(settings, db, "upload", [2, 3])
+    outcomes = {i.item: (str(i.outcome), i.reason) for i in report.items}
+    assert outcomes["ACM-WB00002"][0] == "failed"
+    assert "not accepted for this category" in outcomes["ACM-WB00002"][1]
+    assert outcomes["BRW-CK00003"][0] == "succeeded"
+    rows = jet_products()
+    assert (rows["ACM-WB00002"].status, rows["ACM-WB00002"].sent_at) == ("Not Uploaded", None)
+    assert rows["BRW-CK00003"].status == "Uploaded"

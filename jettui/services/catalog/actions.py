@@ -711,7 +711,7 @@ def _record_upload(
     on_jet: set[str],
     offered: set[str],
     errors: dict[str, str],
-    refused: set[str] = frozenset(),  # type: ignore[assignment]
+    refused: set[str] | None = None,
 ) -> None:
     """JetProduct rows: ``on_jet`` SKUs (MerchantSKUs accepted) are uploaded; ``sent_hash`` is
     set only for SKUs whose price and inventory Jet accepted, so sync resends the others.
@@ -742,7 +742,7 @@ def _record_upload(
                     values["status"] = UPLOADED
             else:
                 values["last_error"] = errors.get(x.sku, "not sent")
-                if before.get(x.sku) == UNCONFIRMED and x.sku in refused:
+                if before.get(x.sku) == UNCONFIRMED and x.sku in (refused or ()):
                     values.update(status="Not Uploaded", sent_at=None)
             if x.sku in before:
                 JetProduct.update(**values).where(JetProduct.merchant_sku == x.sku).execute()
