@@ -336,7 +336,11 @@ class ProductSource(QuerySource):
         archived_or_status = pw.Case(None, [(JetProduct.is_archived, ARCHIVED)], JetProduct.status)
         jet_status = (
             JetProduct.select(archived_or_status)
-            .where(JetProduct.product_id == Product.product_id)
+            # a renamed SKU's retired row keeps -id as its option value: not the product's status
+            .where(
+                (JetProduct.product_id == Product.product_id)
+                & (JetProduct.product_option_value_id >= 0)
+            )
             .order_by(JetProduct.product_option_value_id)
             .limit(1)
         )
