@@ -37,13 +37,10 @@ def test_dry_run_by_sku_exit_0(settings, db, capsys) -> None:
     code, doc, err = products(settings, capsys, "upload", "ACM-WB00002", "--dry-run")
     assert code == 0, err
     assert doc["dry_run"] is True
-    assert doc["items"] == [
-        {
-            "sku": "ACM-WB00002",
-            "outcome": "would send",
-            "reason": "MerchantSKUs, Price, Inventory",
-        }
-    ]
+    (item,) = doc["items"]
+    assert (item["sku"], item["outcome"]) == ("ACM-WB00002", "would send")
+    assert item["reason"] == "MerchantSKUs, Price, Inventory"
+    assert item["preview"]["bodies"]["Price"]["price"] == item["preview"]["price"]
     assert jet_products() == {}
 
 

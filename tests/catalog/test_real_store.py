@@ -279,3 +279,51 @@ def test_config_check_warns_when_no_image_url_can_be_formed(make_settings) -> No
     result = check_store(settings)
     assert result["ok"]
     assert "warning: no image URL can be formed: set store.url" in result["message"]
+
+
+def test_dry_run_shows_what_it_would_send_and_json_carries_the_bodies(
+    make_settings, capsys
+) -> None:
+    import json
+
+    from jettui.cli import main
+    from jettui.store.db import connect, ensure_jet_tables
+
+    settings = make_settings(pricing=FIXED_10, store=SHOP)
+    db = connect(settings)
+    ensure_jet_tables(db)
+    map_all_categories()
+    _no_config_url()
+    _special(5, "100")
+    (check,) = validate_products(settings, [5])
+    db.close()
+    args = ["--config", str(settings.path), "products", "upload", "NWH-DCS00005", "--dry-run"]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "NWH-DCS00005: would send - MerchantSKUs, Price, Inventory, " not in err
+    lines = err.splitlines()
+    head = lines.index("NWH-DCS00005: would send - MerchantSKUs, Price, Inventory")
+    shown = "\n".join(lines[head : head + 7])
+    assert f"  title: {check.name}" in shown
+    assert "  price: 110.00 (special 100.00, increment +10) | inventory: " in shown
+    assert "  images: https://shop.example.com/image/catalog/" in shown
+    assert "  children (3): NWH-DCS00005-twin, NWH-DCS00005-full, NWH-DCS00005-queen" in shown
+    assert "  price: 100.00 (special 100.00, options -10.00, increment +10)" in err
+
+    assert main([*args, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    items = {i["sku"]: i for i in doc["items"]}
+    parent = items["NWH-DCS00005"]["preview"]
+    sent = {x.sku: x for x in check.listings}
+    assert parent["bodies"]["MerchantSKUs"] == sent["NWH-DCS00005"].product
+    assert parent["bodies"]["Price"] == sent["NWH-DCS00005"].price
+    assert parent["bodies"]["Inventory"] == sent["NWH-DCS00005"].inventory
+    assert parent["bodies"]["Variation"] == check.variation
+    twin = items["NWH-DCS00005-twin"]["preview"]
+    assert twin["parent_sku"] == "NWH-DCS00005" and twin["price"] == 100.0
+    assert twin["pricing"] == {
+        "source": "special",
+        "store_price": "100.00",
+        "options": "-10.00",
+        "increment": "+10",
+    }

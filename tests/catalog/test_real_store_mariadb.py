@@ -48,7 +48,9 @@ async def test_real_demo_data_images_special_combinations_and_repricing(
         base = "https://shop.example.com/image/"
         assert iphone.product["main_image_url"] == base + "catalog/demo/iphone_1.jpg"
         alternates = [a["image_url"] for a in iphone.product["alternate_images"]]
-        assert len(alternates) == 5 and all(u.startswith(base + "catalog/demo/") for u in alternates)
+        assert len(alternates) == 5 and all(
+            u.startswith(base + "catalog/demo/") for u in alternates
+        )
         assert iphone.price["price"] == 60.0 and iphone.pricing["source"] == "special"
 
         canon, *children = checks[CANON].listings

@@ -33,6 +33,7 @@ from jettui.services.catalog.payload import (
     product_ids_for_skus,
     validate_products,
 )
+from jettui.services.catalog.preview import previews
 from jettui.services.jet_session import StoreThread, open_logged_client
 from jettui.services.results import PROBLEMS, ItemResult, Outcome, count, summary
 from jettui.services.runtime import fan_out, held_lock, outage_reason, settle
@@ -277,6 +278,7 @@ class _Work:
             self.report.add(r.old, Outcome.WOULD_SEND, f"move the link to '{r.new}' (renamed)")
         for old in self.plan.to_archive:
             self.report.add(old, Outcome.WOULD_SEND, f"archive: {self._renamed_to(old)}")
+        shown = previews(self.checks) if action == "upload" else {}
         for sku in self._targets():
             if action == "sync" and self._unchanged(sku):
                 self.report.add(sku, Outcome.UNCHANGED, "price and inventory as last sent")
@@ -284,6 +286,8 @@ class _Work:
                 self.report.add(
                     sku, Outcome.WOULD_SEND, self._what(action) + self._extra_files(sku)
                 )
+            if sku in shown:  # what would be sent, with the exact bodies (--json)
+                self.report.items[-1].detail["preview"] = shown[sku]
 
     def _what(self, action: str) -> str:
         return {
