@@ -73,3 +73,18 @@ def test_jet_unreachable_exit_3(make_settings, tmp_path, capsys) -> None:
     db.close()
     assert code == 3
     assert doc["items"][0]["outcome"] == "not attempted"
+
+
+def test_status_and_sync_all_skip_products_not_on_jet_yet_exit_0(settings, db, capsys) -> None:
+    """A cron run over a catalog partly uploaded exits 0: never-uploaded SKUs are skipped."""
+    map_all_categories()
+    code, doc, err = products(settings, capsys, "upload", "ACM-WB00002")
+    assert code == 0, err
+    for action in ("status", "sync"):
+        code, doc, err = products(settings, capsys, action, "--all")
+        assert code == 0 and doc["ok"], (action, err)
+        items = {i["sku"]: i for i in doc["items"]}
+        assert items["ACM-WB00002"]["outcome"] in ("succeeded", "unchanged")
+        skipped = [i for i in doc["items"] if i["outcome"] == "skipped"]
+        assert skipped and all(i["reason"] == "not on Jet yet" for i in skipped)
+        assert "BRW-CK00003: skipped - not on Jet yet" in err

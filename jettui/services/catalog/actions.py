@@ -47,6 +47,7 @@ LOCK_TTL_SECONDS = 600.0  # refreshed every third of it while the action runs
 UPLOADED = "Uploaded"  # jettui's status until Jet's own is fetched
 UNCONFIRMED = ledger.UNCONFIRMED  # in a MerchantSKUs file whose outcome is not known yet
 NOT_ON_JET = "Not on Jet"
+NOT_ON_JET_YET = "not on Jet yet"  # never uploaded: a status or sync skips it
 POLL_INTERVAL = bulk.POLL_INTERVAL_SECONDS
 # Sent after the MerchantSKUs file, for the SKUs whose Jet data has them: (file type, Listing attr)
 EXCEPTION_FILES = (
@@ -315,20 +316,26 @@ class _Work:
         linked = [s for s in self.all_skus() if s in self.links]
         for sku in self.all_skus():
             if sku not in self.links and (self.report.action != "sync" or sku in self.listings):
-                self.report.add(sku, Outcome.NOT_ATTEMPTED, self._never_uploaded(sku))
+                self.report.add(sku, *self._never_uploaded(sku))
         if self.report.action == "sync":
             return [s for s in linked if s in self.listings and not self.links[s]["is_archived"]]
         return linked
 
-    def _never_uploaded(self, sku: str) -> str:
-        """Why ``sku`` is not acted on: never uploaded, or renamed since its upload."""
+    def _never_uploaded(self, sku: str) -> tuple[Outcome, str]:
+        """Why ``sku`` is not acted on: renamed since its upload (not attempted: the merchant
+        has to upload it), or never uploaded. A status or sync of a SKU not on Jet yet has
+        nothing to do (skipped, not a failure: a cron run stays green); archiving one that
+        was asked for is not attempted."""
         listing = self.listings.get(sku)
         if listing is not None:
             slot = (listing.product_id, listing.option_value_id)
             old = next((s for s, v in self.links.items() if v.get("slot") == slot), None)
             if old is not None:
-                return f"renamed from '{old}' in OpenCart: upload it (products upload)"
-        return "never uploaded to Jet"
+                why = f"renamed from '{old}' in OpenCart: upload it (products upload)"
+                return Outcome.NOT_ATTEMPTED, why
+        if self.report.action in ("status", "sync"):
+            return Outcome.SKIPPED, NOT_ON_JET_YET
+        return Outcome.NOT_ATTEMPTED, "never uploaded to Jet"
 
     def _unchanged(self, sku: str) -> bool:
         return self.links.get(sku, {}).get("sent_hash") == self.listings[sku].offer_hash
