@@ -27,6 +27,7 @@ from jettui.jet.errors import JetError, JetNotFound, JetServerError, JetUnreacha
 from jettui.services.catalog import ledger
 from jettui.services.catalog import links as link_plans
 from jettui.services.catalog.payload import (
+    Checker,
     Listing,
     ProductCheck,
     mapped_product_ids,
@@ -59,6 +60,20 @@ if TYPE_CHECKING:
     from jettui.services.jobs.context import JobContext, JobReport
 
 Progress = Callable[[int, int], Awaitable[None] | None]
+Stage = Callable[[str], Awaitable[None] | None]  # what the run is doing now, for a progress bar
+CHECK_CHUNK = 200  # products checked per store-thread call: progress moves while checking
+# The stages a run reports (the TUI's progress bar shows them above the bar).
+CHECKING = "checking"
+MERCHANT_SKUS = "MerchantSKUs file sent, Jet processing"
+PRICE_AND_INVENTORY = "Price and Inventory"
+VARIATIONS = "Variation file (option children)"
+EXCEPTIONS = "shipping and returns exceptions"
+ACTION_STAGES = {
+    "archive": "archiving",
+    "unarchive": "unarchiving",
+    "status": "fetching Jet status",
+    "sync": PRICE_AND_INVENTORY,
+}
 
 
 @dataclass
@@ -130,6 +145,7 @@ async def run_action(
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
+    stage: Stage | None = None,
 ) -> ActionReport:
     """Run ``action`` on the products (ids). Raises LockBusy when another run holds the lock;
     Jet (or the store) unreachable ends the run with ``report.unreachable`` set (items left:
@@ -143,14 +159,14 @@ async def run_action(
             store, LOCK_NAME, purpose=f"products {action}", ttl_seconds=LOCK_TTL_SECONDS
         )
         async with lock:
-            report.checks = await store.run(validate_products, settings, product_ids)
+            report.checks = await _check_in_chunks(settings, store, product_ids, progress, stage)
             plan = None
             if action == "upload":
                 listings = [x for c in report.checks if c.ok for x in c.listings]
                 mode = settings.catalog.renamed_sku
                 plan = await store.run(link_plans.plan_links, listings, mode, not dry_run)
             linked = await store.run(_links, product_ids)
-            work = _Work(settings, store, report, report.checks, linked, progress, plan)
+            work = _Work(settings, store, report, report.checks, linked, progress, plan, stage)
             if dry_run:
                 work.dry_run()
                 return report
@@ -175,6 +191,32 @@ async def run_action(
     finally:
         await store.close()
     return report
+
+
+async def _call(callback: Callable[..., Awaitable[None] | None] | None, *args: Any) -> None:
+    if callback is not None:
+        outcome = callback(*args)
+        if inspect.isawaitable(outcome):
+            await outcome
+
+
+async def _check_in_chunks(
+    settings: Settings,
+    store: StoreThread,
+    product_ids: list[int],
+    progress: Progress | None,
+    stage: Stage | None,
+) -> list[ProductCheck]:
+    """Every product checked, :data:`CHECK_CHUNK` per store-thread call, the progress moving
+    with the products (a long check is not a silent wait)."""
+    await _call(stage, CHECKING)
+    ids = list(dict.fromkeys(product_ids))
+    checker = await store.run(Checker, settings)
+    checks: list[ProductCheck] = []
+    for start in range(0, len(ids), CHECK_CHUNK):
+        checks += await store.run(checker.check_many, ids[start : start + CHECK_CHUNK])
+        await _call(progress, len(checks), len(ids))
+    return checks
 
 
 def _outage_reason(exc: BaseException) -> str:
@@ -217,8 +259,10 @@ class _Work:
         links: dict[str, dict[str, Any]],
         progress: Progress | None,
         plan: link_plans.LinkPlan | None = None,
+        stage: Stage | None = None,
     ) -> None:
         self.settings = settings
+        self.stage = stage
         self.store = store
         self.report = report
         self.checks = checks
@@ -242,10 +286,10 @@ class _Work:
         return list(dict.fromkeys(skus + list(self.links) + renamed))
 
     async def _progress(self, done: int, total: int) -> None:
-        if self.progress is not None:
-            outcome = self.progress(done, total)
-            if inspect.isawaitable(outcome):
-                await outcome
+        await _call(self.progress, done, total)
+
+    async def _stage(self, text: str) -> None:
+        await _call(self.stage, text)
 
     def _invalid(self) -> None:
         for check in self.checks:
@@ -380,6 +424,7 @@ class _Work:
         on_jet: set[str] = set()  # SKUs whose MerchantSKUs Jet accepted
         offered: set[str] = set()  # ... and their Price and Inventory too
         try:
+            await self._stage(MERCHANT_SKUS)
             sent = await self._bulk(
                 "MerchantSKUs", {x.sku: x.product for x in listings}, step, errors
             )
@@ -388,6 +433,7 @@ class _Work:
             # Recorded at once: an outage or a crash later must not lose that they are on Jet.
             await self.store.run(_record_upload, listings, on_jet, offered, errors)
             base += len(listings)
+            await self._stage(PRICE_AND_INVENTORY)
             for file_type, attr in (("Price", "price"), ("Inventory", "inventory")):
                 bodies = {x.sku: getattr(x, attr) for x in listings if x.sku in sent}
                 sent &= await self._bulk(file_type, bodies, step, errors)
@@ -395,6 +441,7 @@ class _Work:
                 base += len(listings)
             offered = set(sent)
             if phases == 4:
+                await self._stage(VARIATIONS)
                 ready = {
                     parent: body
                     for parent, body in variations.items()
@@ -407,6 +454,8 @@ class _Work:
                         sent.discard(parent)
                 base += len(ready)
             # The SKUs are on Jet now: a refused exception fails the SKU but keeps it uploaded.
+            if extra:
+                await self._stage(EXCEPTIONS)
             for file_type, attr in EXCEPTION_FILES:
                 bodies = {x.sku: getattr(x, attr) for x in listings if x.sku in sent}
                 bodies = {sku: body for sku, body in bodies.items() if body is not None}
@@ -588,6 +637,7 @@ class _Work:
         errors: dict[str, str] = {}
         total = len(changed) * 2
         base = 0
+        await self._stage(PRICE_AND_INVENTORY)
 
         async def step(done: int, _total: int) -> None:
             await self._progress(base + done, total)
@@ -631,6 +681,8 @@ class _Work:
     async def _each(self, skus: list[str], work: Callable[[str], Awaitable[None]]) -> None:
         """``work(sku)`` ``jet.concurrency`` at a time; an outage stops every worker."""
         total, done = len(skus), 0
+        await self._stage(ACTION_STAGES[self.report.action])
+        await self._progress(0, total)
 
         async def one(sku: str) -> None:
             nonlocal done

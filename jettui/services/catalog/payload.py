@@ -221,9 +221,7 @@ def product_ids_for_skus(skus: Iterable[str]) -> list[int]:
 
 def validate_products(settings: Settings, product_ids: Iterable[int]) -> list[ProductCheck]:
     """Build and check every product (store thread). Errors block; warnings do not."""
-    ids = list(dict.fromkeys(product_ids))
-    context = _Context(settings)
-    return [context.check(pid) for pid in ids]
+    return Checker(settings).check_many(product_ids)
 
 
 def price_with_increment(base: Decimal, settings: Settings) -> Decimal:
@@ -320,8 +318,9 @@ def _money_signed(value: Decimal) -> str:
     return ("+" if value >= 0 else "-") + _money2(abs(value))
 
 
-class _Context:
-    """Store lookups shared by the products of one run."""
+class Checker:
+    """Store lookups shared by the products of one run: made once, then
+    :meth:`check_many` chunk after chunk (store thread)."""
 
     def __init__(self, settings: Settings) -> None:
         from jettui.store.opencart import WeightClass, WeightClassDescription
@@ -357,6 +356,9 @@ class _Context:
         if not value or self.lb_value is None or weight is None or weight <= 0:
             return None
         return float((Decimal(weight) / value * self.lb_value).quantize(Decimal("0.01")))
+
+    def check_many(self, product_ids: Iterable[int]) -> list[ProductCheck]:
+        return [self.check(pid) for pid in dict.fromkeys(product_ids)]
 
     def check(self, product_id: int) -> ProductCheck:
         """One product's check. A value the store holds that is not a number refuses this

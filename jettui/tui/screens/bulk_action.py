@@ -5,6 +5,10 @@ or the mapped-only switch hides: ``v`` then acts on the visible ones only). The 
 every SKU with its outcome and its Jet status as now stored, the upload warnings, scrolls to
 its last line at 80×24, and can be saved as CSV or JSON next to the settings file.
 
+While it runs, the stage ("checking", "MerchantSKUs file sent, Jet processing", "Price and
+Inventory"...) shows above a bar that moves with the SKUs. Before an upload, ``p`` previews
+what would be sent (the dry run's lines, per SKU).
+
 The action runs in an async worker (the screen stays responsive); the modal dismisses with the
 :class:`ActionReport` (None when cancelled or when it could not run)."""
 
@@ -110,8 +114,9 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
     BulkActionModal { align: center middle; }
     #bulk-box { width: 78; max-width: 100%; height: auto; max-height: 100%; padding: 0 1;
                 border: thick $primary; background: $surface; }
-    #bulk-progress { display: none; margin-top: 1; }
-    #bulk-progress.-running { display: block; }
+    #bulk-progress, #bulk-stage { display: none; }
+    #bulk-stage { margin-top: 1; color: $text-muted; }
+    #bulk-progress.-running, #bulk-stage.-running { display: block; }
     #bulk-result { display: none; height: auto; max-height: 14; margin-top: 1; }
     #bulk-result.-shown { display: block; }
     #bulk-result:focus { background-tint: $foreground 5%; }
@@ -122,6 +127,7 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("escape,n", "cancel", "Cancel", id="bulk.cancel"),
         Binding("y", "confirm", "Run", id="bulk.confirm"),
+        Binding("p", "preview", "Preview", id="bulk.preview"),
         Binding("v", "visible_only", "Visible only", id="bulk.visible-only"),
         Binding("c", "save('csv')", "Save CSV", id="bulk.save-csv"),
         Binding("j", "save('json')", "Save JSON", id="bulk.save-json"),
@@ -144,12 +150,15 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
         with Vertical(id="bulk-box"):
             yield Static(f"[b]{TITLES[self.action]}[/b]", id="bulk-title")
             yield Static(self._question(), id="bulk-question", markup=False)
+            yield Static("", id="bulk-stage", markup=False)
             yield ProgressBar(id="bulk-progress", show_eta=False)
             with VerticalScroll(id="bulk-result"):
                 yield Static("", id="bulk-result-text")
             yield Static("", id="bulk-keys", markup=False)
             with Horizontal(id="bulk-buttons"):
                 yield Button("Cancel (n)", id="no")
+                if self.action == "upload":
+                    yield Button("Preview (p)", id="preview")
                 if self.targets.hidden and self.targets.visible:
                     yield Button(f"Visible only (v): {len(self.targets.visible)}", id="visible")
                 yield Button("Run (y)", id="yes", variant="primary")
@@ -176,6 +185,8 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
             self.action_confirm()
         elif event.button.id == "visible":
             self.action_visible_only()
+        elif event.button.id == "preview":
+            self.action_preview()
         else:
             self.action_cancel()
 
@@ -184,6 +195,8 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
             return bool(self.targets.hidden and self.targets.visible) and not self._started
         if action == "save":
             return bool(self.rows)
+        if action == "preview":
+            return self.action == "upload" and not self._started
         return True
 
     @property
@@ -214,10 +227,53 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
         )
         self.query_one("#bulk-buttons").display = False
         self.query_one("#bulk-progress", ProgressBar).add_class("-running")
+        self.query_one("#bulk-stage", Static).add_class("-running")
         self.run_action()
 
     def _progress(self, done: int, total: int) -> None:
         self.query_one("#bulk-progress", ProgressBar).update(total=max(total, 1), progress=done)
+        self.query_one("#bulk-stage", Static).update(f"{self._stage_text}: {done}/{total}")
+
+    _stage_text = "starting"
+
+    def _stage(self, text: str) -> None:
+        """A new stage: its name above the bar, the bar back to the start."""
+        self._stage_text = text
+        self.query_one("#bulk-stage", Static).update(text)
+        self.query_one("#bulk-progress", ProgressBar).update(progress=0)
+
+    def action_preview(self) -> None:
+        """Show what an upload would send (a dry run of the selection), before running it."""
+        if self.action != "upload" or self._started:
+            return
+        self.query_one("#bulk-question", Static).update("Preparing the preview…")
+        self.preview_upload()
+
+    @work(group="bulk-preview", exclusive=True, exit_on_error=False)
+    async def preview_upload(self) -> None:
+        from jettui.services.catalog import preview_lines, run_action
+
+        try:
+            db = await asyncio.to_thread(self.app.database)
+            report = await run_action(
+                self.app.settings, db, "upload", self.product_ids, dry_run=True
+            )
+        except Exception as exc:  # the lock or the store: one line, nothing sent anyway
+            self.query_one("#bulk-question", Static).update(
+                f"No preview: {str(exc).splitlines()[0][:200]}"
+            )
+            return
+        lines: list[str] = []
+        for item in report.items:
+            lines.append(item.line)
+            if "preview" in item.detail:
+                lines += preview_lines(item.detail["preview"])
+        lines += warnings_of(report)
+        self.query_one("#bulk-question", Static).update(self._question())
+        self.query_one("#bulk-result-text", Static).update(Text(self.app.redact("\n".join(lines))))
+        result = self.query_one("#bulk-result", VerticalScroll)
+        result.add_class("-shown")
+        self.query_one("#bulk-keys", Static).update("Preview: y runs the upload, n cancels")
 
     @work(group="bulk-action", exit_on_error=False)
     async def run_action(self) -> None:
@@ -227,7 +283,12 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
         try:
             db = await asyncio.to_thread(self.app.database)
             report = await run_action(
-                self.app.settings, db, self.action, self.product_ids, progress=self._progress
+                self.app.settings,
+                db,
+                self.action,
+                self.product_ids,
+                progress=self._progress,
+                stage=self._stage,
             )
             skus = [item.item for item in report.items]
             statuses = await asyncio.to_thread(_stored_statuses, skus) if skus else {}
@@ -253,6 +314,7 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
         self.query_one("#bulk-keys", Static).update(keys + "y, n or esc closes")
         # the result needs the room more than a finished bar
         self.query_one("#bulk-progress", ProgressBar).remove_class("-running")
+        self.query_one("#bulk-stage", Static).remove_class("-running")
         self.refresh_bindings()
 
     def _result_table(self, report: ActionReport | None) -> Table | Text:
