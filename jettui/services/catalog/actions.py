@@ -61,6 +61,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], Awaitable[None] | None]
 Stage = Callable[[str], Awaitable[None] | None]  # what the run is doing now, for a progress bar
+STREAM_PRODUCTS = 2_500  # products per part: checked, sent and recorded before the next
 CHECK_CHUNK = 200  # products checked per store-thread call: progress moves while checking
 # The stages a run reports (the TUI's progress bar shows them above the bar).
 CHECKING = "checking"
@@ -154,43 +155,115 @@ async def run_action(
         raise ValueError(f"unknown action '{action}' (one of {', '.join(ACTIONS)})")
     store = StoreThread(db)
     report = ActionReport(action, dry_run)
+    parts = [
+        product_ids[i : i + STREAM_PRODUCTS] for i in range(0, len(product_ids), STREAM_PRODUCTS)
+    ]
+    run = _Run(settings, store, report, progress, stage, len(parts))
     try:
         lock = held_lock(
             store, LOCK_NAME, purpose=f"products {action}", ttl_seconds=LOCK_TTL_SECONDS
         )
         async with lock:
-            report.checks = await _check_in_chunks(settings, store, product_ids, progress, stage)
-            plan = None
-            if action == "upload":
-                listings = [x for c in report.checks if c.ok for x in c.listings]
-                mode = settings.catalog.renamed_sku
-                plan = await store.run(link_plans.plan_links, listings, mode, not dry_run)
-            linked = await store.run(_links, product_ids)
-            work = _Work(settings, store, report, report.checks, linked, progress, plan, stage)
             if dry_run:
-                work.dry_run()
+                for number, ids in enumerate(parts, start=1):
+                    await run.part(number, ids, None)
                 return report
             try:
                 async with open_logged_client(settings, db) as jet:
-                    work.jet = jet
                     if await store.run(ledger.has_open_work):
                         await ledger.reconcile(
                             jet, store, settings.jet.concurrency, poll_interval=POLL_INTERVAL
                         )
-                        work.links = await store.run(_links, product_ids)
-                    await getattr(work, action)()
+                    for number, ids in enumerate(parts, start=1):
+                        await run.part(number, ids, jet)
             except Exception as exc:
                 if not is_unreachable(exc):
                     raise
                 report.unreachable = outage_reason(exc)
-                reason = _outage_reason(exc)
-                done = {i.item for i in report.items}
-                for sku in work.all_skus():
-                    if sku not in done:
-                        report.add(sku, Outcome.NOT_ATTEMPTED, reason, exc)
+                await run.cut_short(exc, parts)
     finally:
         await store.close()
     return report
+
+
+class _Run:
+    """One action streamed over parts of :data:`STREAM_PRODUCTS` products: each part is
+    checked, sent and recorded before the next is read, so memory stays flat however large
+    the catalog. What a part leaves in the report is its items and its problem lines."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: StoreThread,
+        report: ActionReport,
+        progress: Progress | None,
+        stage: Stage | None,
+        parts: int,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.report = report
+        self.progress = progress
+        self.stage = stage
+        self.parts = parts
+        self.number = 0  # the part being worked on (1-based)
+        self.work: _Work | None = None
+
+    async def _stage(self, text: str) -> None:
+        suffix = f" (part {self.number} of {self.parts})" if self.parts > 1 else ""
+        await _call(self.stage, text + suffix)
+
+    async def part(self, number: int, ids: list[int], jet: JetClient | None) -> None:
+        self.number = number
+        report = self.report
+        checks = await _check_in_chunks(self.settings, self.store, ids, self.progress, self._stage)
+        plan = None
+        if report.action == "upload":
+            listings = [x for c in checks if c.ok for x in c.listings]
+            mode = self.settings.catalog.renamed_sku
+            plan = await self.store.run(link_plans.plan_links, listings, mode, not report.dry_run)
+        linked = await self.store.run(_links, ids)
+        self.work = _Work(
+            self.settings, self.store, report, checks, linked, self.progress, plan, self._stage
+        )
+        if jet is None:
+            self.work.dry_run()
+        else:
+            self.work.jet = jet
+            await getattr(self.work, report.action)()
+        # Only the problem lines stay: the bodies of a sent part are not kept.
+        report.checks += [_light(c) for c in checks if c.errors or c.warnings]
+        self.work = None
+
+    async def cut_short(self, exc: BaseException, parts: list[list[int]]) -> None:
+        """After an outage: every SKU of this part and of the parts not reached yet that has no
+        outcome is not attempted, with the reason."""
+        reason = _outage_reason(exc)
+        done = {i.item for i in self.report.items}
+        skus = self.work.all_skus() if self.work is not None else []
+        if self.work is not None:
+            self.report.checks += [_light(c) for c in self.work.checks if c.errors or c.warnings]
+        for ids in parts[self.number :]:
+            try:
+                checks = await self.store.run(validate_products, self.settings, ids)
+                linked = await self.store.run(_links, ids)
+            except Exception:  # noqa: BLE001 - the store went too: the products are not named
+                break
+            skus += [s for c in checks for s in c.skus] + list(linked)
+        for sku in dict.fromkeys(skus):
+            if sku not in done:
+                self.report.add(sku, Outcome.NOT_ATTEMPTED, reason, exc)
+
+
+def _light(check: ProductCheck) -> ProductCheck:
+    """The check without its listings (their bodies): what the report keeps of a sent part."""
+    return ProductCheck(
+        check.product_id,
+        check.sku,
+        check.name,
+        errors=list(check.errors),
+        warnings=list(check.warnings),
+    )
 
 
 async def _call(callback: Callable[..., Awaitable[None] | None] | None, *args: Any) -> None:
