@@ -59,7 +59,10 @@ class ImageFinder:
         self.base = image_base(settings)
         self.image_dir = Path(settings.store.image_dir) if settings.store.image_dir else None
 
-    def for_product(self, product_id: int, main_path: str | None) -> ProductImages:
+    def for_product(
+        self, product_id: int, main_path: str | None, rows: list[str] | None = None
+    ) -> ProductImages:
+        """``rows``: the product's ``product_image`` paths in sort order, when already read."""
         from jettui.store.opencart import ProductImage
 
         found = ProductImages()
@@ -69,12 +72,14 @@ class ImageFinder:
             )
             return found
         paths = [p for p in [main_path or ""] if p.strip()]
-        rows = (
-            ProductImage.select(ProductImage.image)
-            .where(ProductImage.product_id == product_id)
-            .order_by(ProductImage.sort_order, ProductImage.product_image_id)
-        )
-        extra = [r.image for r in rows if (r.image or "").strip() and r.image != main_path]
+        if rows is None:
+            query = (
+                ProductImage.select(ProductImage.image)
+                .where(ProductImage.product_id == product_id)
+                .order_by(ProductImage.sort_order, ProductImage.product_image_id)
+            )
+            rows = [r.image or "" for r in query]
+        extra = [path for path in rows if path.strip() and path != main_path]
         if not paths and extra:  # no main image: the first alternate takes its place
             paths, extra = extra[:1], extra[1:]
         if not paths:

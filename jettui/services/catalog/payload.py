@@ -24,6 +24,7 @@ from typing import Any
 from jettui.config import Settings
 from jettui.jet import models
 from jettui.services.catalog import specials
+from jettui.services.catalog.batch import Batch, load_batch
 from jettui.services.catalog.images import ImageFinder
 from jettui.store.base import database_proxy
 
@@ -36,6 +37,7 @@ NUMBER_COLUMNS = ("price", "quantity", "weight")
 LB_PER_KG = Decimal("2.20462262")
 CODE_COLUMNS = (("upc", "UPC"), ("ean", "EAN"), ("isbn", "ISBN"))
 NEVER_LIVE = "no standard code: sent with brand + manufacturer part number, it will never go live"
+BATCH_PRODUCTS = 200  # products whose rows are read together
 COMBINATIONS_MAX = 100  # children of one product (Jet variation groups stay manageable)
 # A combination's JetProduct slot: a stable id from its option value ids, above any real one.
 COMBINATION_SLOT_BASE = 2**30
@@ -323,7 +325,7 @@ class Checker:
     :meth:`check_many` chunk after chunk (store thread)."""
 
     def __init__(self, settings: Settings) -> None:
-        from jettui.store.opencart import WeightClass, WeightClassDescription
+        from jettui.store.opencart import Manufacturer, WeightClass, WeightClassDescription
 
         self.settings = settings
         self.language_id = settings.store.language_id
@@ -342,6 +344,11 @@ class Checker:
         elif "kg" in units and self.weight_values.get(units["kg"]):
             self.lb_value = self.weight_values[units["kg"]] * LB_PER_KG
         self.sku_owners = self._sku_owners()
+        self.manufacturers: dict[int, str] = dict(
+            Manufacturer.select(Manufacturer.manufacturer_id, Manufacturer.name).tuples()
+        )
+        self.variant_cache: dict[int, list[int]] = {}  # node id → its variant attribute ids
+        self.batch = Batch()  # the rows of the chunk being checked (check_many)
 
     def _sku_owners(self) -> dict[str, list[int]]:
         from jettui.store.opencart import Product
@@ -358,7 +365,17 @@ class Checker:
         return float((Decimal(weight) / value * self.lb_value).quantize(Decimal("0.01")))
 
     def check_many(self, product_ids: Iterable[int]) -> list[ProductCheck]:
-        return [self.check(pid) for pid in dict.fromkeys(product_ids)]
+        """The checks of ``product_ids``, their rows read per chunk (:mod:`.batch`)."""
+        ids = list(dict.fromkeys(product_ids))
+        out: list[ProductCheck] = []
+        for start in range(0, len(ids), BATCH_PRODUCTS):
+            chunk = ids[start : start + BATCH_PRODUCTS]
+            self.batch = load_batch(chunk, self.language_id, self.customer_group_id, clean_text)
+            try:
+                out += [self.check(pid) for pid in chunk]
+            finally:
+                self.batch = Batch()
+        return out
 
     def check(self, product_id: int) -> ProductCheck:
         """One product's check. A value the store holds that is not a number refuses this
@@ -379,10 +396,13 @@ class Checker:
 
         from jettui.store.opencart import Product
 
-        query = Product.select(*(SQL(c) for c in NUMBER_COLUMNS)).where(
-            Product.product_id == product_id
-        )
-        row = database_proxy.execute(query).fetchone()  # the raw cursor: no field conversion
+        if self.batch.has(product_id):
+            row = self.batch.raw.get(product_id, ())[:3]
+        else:
+            query = Product.select(*(SQL(c) for c in NUMBER_COLUMNS)).where(
+                Product.product_id == product_id
+            )
+            row = database_proxy.execute(query).fetchone()  # the raw cursor: no conversion
         problems = []
         for column, value in zip(NUMBER_COLUMNS, row or (), strict=False):
             try:
@@ -396,14 +416,20 @@ class Checker:
 
         from jettui.store.opencart import Product
 
-        query = Product.select(SQL("sku"), SQL("model")).where(Product.product_id == product_id)
-        row = database_proxy.execute(query).fetchone()
+        if self.batch.has(product_id):
+            row = self.batch.raw.get(product_id, (None,) * 5)[3:]
+        else:
+            query = Product.select(SQL("sku"), SQL("model")).where(Product.product_id == product_id)
+            row = database_proxy.execute(query).fetchone()
         return (str(row[0] or "").strip() or str(row[1] or "").strip()) if row else ""
 
     def _check(self, product_id: int) -> ProductCheck:
         from jettui.store.opencart import Product
 
-        product = Product.get_or_none(Product.product_id == product_id)
+        if self.batch.has(product_id):
+            product = self.batch.products.get(product_id)
+        else:
+            product = Product.get_or_none(Product.product_id == product_id)
         if product is None:
             return ProductCheck(product_id, "", "", errors=["no such product in the store"])
         sku = merchant_sku(product)
@@ -415,8 +441,9 @@ class Checker:
         overrides = self._overrides(product_id)
         body = self._body(product, overrides, check)
         options = self._variant_options(check, self._options(product_id))
+        rows = self.batch.specials.get(product_id, []) if self.batch.has(product_id) else None
         base = specials.base_price(
-            product_id, store_number(product.price), self.customer_group_id, self.today
+            product_id, store_number(product.price), self.customer_group_id, self.today, rows
         )
         check.warnings.extend(base.warnings)
         price = self._price(check, base.amount)
@@ -436,13 +463,18 @@ class Checker:
                 check.errors.append(f"variation: {problem}")
         return check
 
-    def _name(self, product_id: int) -> str:
+    def _description(self, product_id: int) -> Any:
         from jettui.store.opencart import ProductDescription
 
-        row = ProductDescription.get_or_none(
+        if self.batch.has(product_id):
+            return self.batch.descriptions.get(product_id)
+        return ProductDescription.get_or_none(
             (ProductDescription.product_id == product_id)
             & (ProductDescription.language_id == self.language_id)
         )
+
+    def _name(self, product_id: int) -> str:
+        row = self._description(product_id)
         return (row.name or "").strip() if row else ""
 
     def _pricing(self, base: specials.BasePrice, deltas: str = "") -> dict[str, str]:
@@ -498,6 +530,9 @@ class Checker:
         """(ProductOptionValue, its label without control characters) of an option."""
         from jettui.store.opencart import OptionValueDescription, ProductOptionValue
 
+        if self.batch.has(po.product_id):
+            return list(self.batch.values.get(po.product_option_id, []))
+
         values = ProductOptionValue.select().where(
             ProductOptionValue.product_option_id == po.product_option_id
         )
@@ -515,6 +550,8 @@ class Checker:
         """The product's edited Jet data (edit.py), kept on its own (option value 0) row."""
         from jettui.store.jet_tables import JetProduct
 
+        if self.batch.has(product_id):
+            return dict(self.batch.overrides.get(product_id, {}))
         link = JetProduct.get_or_none(
             (JetProduct.product_id == product_id) & (JetProduct.product_option_value_id == 0)
         )
@@ -536,7 +573,6 @@ class Checker:
                 listing.returns_exception = dict(returns)
 
     def _body(self, product: Any, overrides: dict[str, Any], check: ProductCheck) -> dict[str, Any]:
-        from jettui.store.opencart import Manufacturer, ProductDescription
 
         body: dict[str, Any] = {"multipack_quantity": 1}
         node = self._node(product.product_id)
@@ -548,8 +584,8 @@ class Checker:
         if not 5 <= len(title) <= 500:
             check.errors.append(f"title must be 5-500 characters (got {len(title)})")
         body["product_title"] = title
-        maker = Manufacturer.get_or_none(Manufacturer.manufacturer_id == product.manufacturer_id)
-        brand = clean_text(str(overrides.get("brand") or (maker.name if maker else "") or ""))
+        maker = self.manufacturers.get(product.manufacturer_id, "")
+        brand = clean_text(str(overrides.get("brand") or maker or ""))
         if not brand:
             check.errors.append("no brand: set the product's manufacturer or a Jet brand")
         elif len(brand) > BRAND_MAX:
@@ -573,14 +609,16 @@ class Checker:
                 check.errors.append(
                     "no standard code (UPC, EAN, ISBN) and no manufacturer part number"
                 )
-        row = ProductDescription.get_or_none(
-            (ProductDescription.product_id == product.product_id)
-            & (ProductDescription.language_id == self.language_id)
-        )
+        row = self._description(product.product_id)
         description = plain_description(row.description if row else "")
         if description:
             body["product_description"] = description
-        images = self.images.for_product(product.product_id, product.image)
+        paths = (
+            self.batch.images.get(product.product_id, [])
+            if self.batch.has(product.product_id)
+            else None
+        )
+        images = self.images.for_product(product.product_id, product.image, paths)
         images.apply(body)
         check.warnings.extend(images.warnings)
         pounds = self.pounds(product.weight, product.weight_class_id)
@@ -592,6 +630,8 @@ class Checker:
         from jettui.store.jet_tables import JetCategory
         from jettui.store.opencart import ProductToCategory
 
+        if self.batch.has(product_id):
+            return self.batch.nodes.get(product_id)
         row = (
             JetCategory.select(JetCategory.jet_node_id)
             .join(ProductToCategory, on=ProductToCategory.category_id == JetCategory.category_id)
@@ -637,6 +677,8 @@ class Checker:
             ProductOptionValue,
         )
 
+        if self.batch.has(product_id):
+            return list(self.batch.options.get(product_id, []))
         out = []
         for po in ProductOption.select().where(ProductOption.product_id == product_id):
             option = Option.get_or_none(Option.option_id == po.option_id)
@@ -765,6 +807,8 @@ class Checker:
         """Ids of the node's variant attributes, from the taxonomy cache (categories service)."""
         from jettui.store.jet_tables import JetTaxonomyNode
 
+        if node_id in self.variant_cache:
+            return list(self.variant_cache[node_id])
         node = JetTaxonomyNode.get_or_none(JetTaxonomyNode.jet_node_id == node_id)
         ids = []
         for item in node.attributes if node else []:
@@ -772,7 +816,8 @@ class Checker:
                 value = item.get("attribute_id")
                 if isinstance(value, int) and value > 0:
                     ids.append(value)
-        return ids
+        self.variant_cache[node_id] = ids
+        return list(ids)
 
     def _listing(
         self,

@@ -9,8 +9,10 @@ ends is picked up by the next sync without any row changing. Store thread only.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from jettui.store.text import now
 
@@ -49,15 +51,21 @@ def active(start: dt.date | None, end: dt.date | None, today: dt.date) -> bool:
 
 
 def base_price(
-    product_id: int, price: Decimal, customer_group_id: int, today: dt.date
+    product_id: int,
+    price: Decimal,
+    customer_group_id: int,
+    today: dt.date,
+    rows: Iterable[Any] | None = None,
 ) -> BasePrice:
-    """``product.price``, or the active special replacing it (see the module doc)."""
+    """``product.price``, or the active special replacing it (see the module doc). ``rows``:
+    the product's specials for the group, when already read."""
     from jettui.store.opencart import ProductSpecial
 
-    rows = ProductSpecial.select().where(
-        (ProductSpecial.product_id == product_id)
-        & (ProductSpecial.customer_group_id == customer_group_id)
-    )
+    if rows is None:
+        rows = ProductSpecial.select().where(
+            (ProductSpecial.product_id == product_id)
+            & (ProductSpecial.customer_group_id == customer_group_id)
+        )
     warnings: list[str] = []
     candidates: list[tuple[int, Decimal, int]] = []
     for row in rows:
