@@ -327,3 +327,24 @@ def test_dry_run_shows_what_it_would_send_and_json_carries_the_bodies(
         "options": "-10.00",
         "increment": "+10",
     }
+
+
+async def test_product_detail_and_edit_cli_show_the_special_price(settings, db, capsys) -> None:
+    from jettui.cli import main
+    from jettui.tui.app import JettuiApp
+    from jettui.tui.screens.product_edit import ProductEditScreen
+    from tests.catalog.test_screen import settle
+
+    map_all_categories()
+    _special(1, "9.5")  # product 1 is the grid's first row
+    sku = _check(settings, 1).sku
+    assert main(["--config", str(settings.path), "products", "edit", sku]) == 0
+    assert "  sends price: 9.50 (special 9.50)" in capsys.readouterr().err
+    app = JettuiApp(settings, environ={"COLORTERM": "truecolor"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.app.run_action("goto('products')")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ProductEditScreen)
+        assert "price: 9.50 (special 9.50)" in str(app.screen.query_one("#edit-sends").render())

@@ -124,6 +124,8 @@ class ProductEditScreen(Screen[bool]):
         days = (self.overrides.get("returns_exceptions") or {}).get("time_to_return")
         self.query_one("#edit-return-days", Input).value = "" if days is None else str(days)
         lines = ["The store would send: " + (self._summary(sent) if sent else "nothing")]
+        if data.get("price"):  # which price: the product's, or its active special
+            lines.append(f"price: {data['price']}")
         lines += [f"error: {e}" for e in data["errors"]]
         lines += [f"warning: {w}" for w in data["warnings"]]
         self._show("#edit-sends", "\n".join(lines))
