@@ -155,9 +155,7 @@ async def run_action(
         raise ValueError(f"unknown action '{action}' (one of {', '.join(ACTIONS)})")
     store = StoreThread(db)
     report = ActionReport(action, dry_run)
-    parts = [
-        product_ids[i : i + STREAM_PRODUCTS] for i in range(0, len(product_ids), STREAM_PRODUCTS)
-    ]
+    parts = _parts(product_ids)
     run = _Run(settings, store, report, progress, stage, len(parts))
     try:
         lock = held_lock(
@@ -184,6 +182,11 @@ async def run_action(
     finally:
         await store.close()
     return report
+
+
+def _parts(product_ids: list[int]) -> list[list[int]]:
+    ids = list(dict.fromkeys(product_ids))
+    return [ids[i : i + STREAM_PRODUCTS] for i in range(0, len(ids), STREAM_PRODUCTS)]
 
 
 class _Run:
@@ -311,13 +314,12 @@ async def sync_job(ctx: JobContext) -> JobReport:
             )
             ctx.say(f"settled {settled} SKU(s) a crashed upload left unconfirmed")
         ids = await ctx.store.run(_linked_product_ids)
-        checks = await ctx.store.run(validate_products, ctx.settings, ids)
-        links = await ctx.store.run(_links, ids)
         report = ActionReport("sync", items=ctx.report.items)  # one list: no copying
-        work = _Work(ctx.settings, ctx.store, report, checks, links, None)
-        work.jet = ctx.jet
-        ctx.say(f"syncing {len(links)} SKU(s)")
-        await work.sync()
+        parts = _parts(ids)
+        run = _Run(ctx.settings, ctx.store, report, None, None, len(parts))
+        ctx.say(f"syncing the SKUs of {len(ids)} uploaded product(s)")
+        for number, part in enumerate(parts, start=1):
+            await run.part(number, part, ctx.jet)
     ctx.report.message = summary(ctx.report.items)
     return ctx.report
 
