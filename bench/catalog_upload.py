@@ -101,8 +101,11 @@ async def _upload(settings_path: Path) -> dict:
     seconds = time.perf_counter() - started
     skus = len(report.items)
     marks = [*stages, ("end", time.perf_counter())]
-    durations = {name: round(marks[i + 1][1] - at, 2) for i, (name, at) in enumerate(marks[:-1])}
-    floor = await _per_sku_floor(settings, report)
+    durations: dict[str, float] = {}
+    for i, (name, at) in enumerate(marks[:-1]):  # "checking (part 2 of 4)" → "checking"
+        key = name.split(" (part ")[0]
+        durations[key] = round(durations.get(key, 0.0) + marks[i + 1][1] - at, 2)
+    floor = await _per_sku_floor(settings, ids)
     db.close()
     return {
         "products": len(ids),
@@ -118,13 +121,13 @@ async def _upload(settings_path: Path) -> dict:
     }
 
 
-async def _per_sku_floor(settings, report) -> float:
+async def _per_sku_floor(settings, product_ids) -> float:
     """SKUs/s sent one by one (3 calls per SKU) for a sample of the SKUs just uploaded."""
     from jettui.jet.connect import open_jet_client
     from jettui.services.catalog import validate_products
     from jettui.services.runtime import fan_out
 
-    ids = list(dict.fromkeys(c.product_id for c in report.checks))[: FLOOR_SAMPLE // 2]
+    ids = product_ids[: FLOOR_SAMPLE // 2]
     listings = [x for c in validate_products(settings, ids) if c.ok for x in c.listings]
     listings = listings[:FLOOR_SAMPLE]
 

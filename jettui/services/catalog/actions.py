@@ -10,6 +10,7 @@ what would be sent; it opens no Jet client.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 from collections.abc import Awaitable, Callable, Iterable
@@ -32,7 +33,6 @@ from jettui.services.catalog.payload import (
     ProductCheck,
     mapped_product_ids,
     product_ids_for_skus,
-    validate_products,
 )
 from jettui.services.catalog.preview import previews
 from jettui.services.jet_session import StoreThread, open_logged_client
@@ -211,6 +211,7 @@ class _Run:
         self.parts = parts
         self.number = 0  # the part being worked on (1-based)
         self.work: _Work | None = None
+        self.checker: Checker | None = None
 
     async def _stage(self, text: str) -> None:
         suffix = f" (part {self.number} of {self.parts})" if self.parts > 1 else ""
@@ -219,7 +220,9 @@ class _Run:
     async def part(self, number: int, ids: list[int], jet: JetClient | None) -> None:
         self.number = number
         report = self.report
-        checks = await _check_in_chunks(self.settings, self.store, ids, self.progress, self._stage)
+        if self.checker is None:  # made once: it reads every product's SKU
+            self.checker = await self.store.run(Checker, self.settings)
+        checks = await _check_in_chunks(self.checker, self.store, ids, self.progress, self._stage)
         plan = None
         if report.action == "upload":
             listings = [x for c in checks if c.ok for x in c.listings]
@@ -248,7 +251,9 @@ class _Run:
             self.report.checks += [_light(c) for c in self.work.checks if c.errors or c.warnings]
         for ids in parts[self.number :]:
             try:
-                checks = await self.store.run(validate_products, self.settings, ids)
+                if self.checker is None:
+                    self.checker = await self.store.run(Checker, self.settings)
+                checks = await self.store.run(self.checker.check_many, ids)
                 linked = await self.store.run(_links, ids)
             except Exception:  # noqa: BLE001 - the store went too: the products are not named
                 break
@@ -277,7 +282,7 @@ async def _call(callback: Callable[..., Awaitable[None] | None] | None, *args: A
 
 
 async def _check_in_chunks(
-    settings: Settings,
+    checker: Checker,
     store: StoreThread,
     product_ids: list[int],
     progress: Progress | None,
@@ -287,7 +292,6 @@ async def _check_in_chunks(
     with the products (a long check is not a silent wait)."""
     await _call(stage, CHECKING)
     ids = list(dict.fromkeys(product_ids))
-    checker = await store.run(Checker, settings)
     checks: list[ProductCheck] = []
     for start in range(0, len(ids), CHECK_CHUNK):
         checks += await store.run(checker.check_many, ids[start : start + CHECK_CHUNK])
@@ -509,11 +513,9 @@ class _Work:
             await self.store.run(_record_upload, listings, on_jet, offered, errors)
             base += len(listings)
             await self._stage(PRICE_AND_INVENTORY)
-            for file_type, attr in (("Price", "price"), ("Inventory", "inventory")):
-                bodies = {x.sku: getattr(x, attr) for x in listings if x.sku in sent}
-                sent &= await self._bulk(file_type, bodies, step, errors)
-                finished.add(file_type)
-                base += len(listings)
+            sent &= await self._price_and_inventory(listings, sent, base, total, errors)
+            finished.update(("Price", "Inventory"))
+            base += 2 * len(listings)
             offered = set(sent)
             if phases == 4:
                 await self._stage(VARIATIONS)
@@ -567,6 +569,36 @@ class _Work:
         await self.store.run(
             _record_upload, listings, on_jet, offered, errors | refused, self._jet_refused()
         )
+
+    async def _price_and_inventory(
+        self, listings: list[Listing], sent: set[str], base: int, total: int, errors: dict[str, str]
+    ) -> set[str]:
+        """The Price and Inventory files of the SKUs Jet took, sent together; the SKUs both
+        accepted. Both files run to their end; then an outage in either is raised."""
+        done = {"Price": 0, "Inventory": 0}
+
+        def step_of(file_type: str) -> Progress:
+            async def step(count: int, _total: int) -> None:
+                done[file_type] = count
+                await self._progress(base + sum(done.values()), total)
+
+            return step
+
+        files = [
+            self._bulk(
+                file_type,
+                {x.sku: getattr(x, attr) for x in listings if x.sku in sent},
+                step_of(file_type),
+                errors,
+            )
+            for file_type, attr in (("Price", "price"), ("Inventory", "inventory"))
+        ]
+        price, inventory = await asyncio.gather(*files, return_exceptions=True)
+        for outcome in (price, inventory):
+            if isinstance(outcome, BaseException):
+                raise outcome
+        assert isinstance(price, set) and isinstance(inventory, set)
+        return price & inventory
 
     def _jet_refused(self) -> set[str]:
         """SKUs Jet refused in (or that never made it into) a MerchantSKUs file: not on Jet."""
