@@ -38,6 +38,8 @@ from .text import utcnow
 
 __all__ = [
     "JET_ORDER_STATES",
+    "JET_REFUND_STATES",
+    "JET_RETURN_STATES",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "JetCategory",
@@ -142,6 +144,18 @@ class JetOrder(StoreModel):
         table_name = "jet_order"
 
 
+#: ledger states of a Jet return's mirror into OpenCart. waiting (its order was never imported:
+#: retried later) → intent (about to write the OpenCart return rows) → mirrored (rows and
+#: history written) → completing (completion recorded, about to be sent) → completed.
+JET_RETURN_STATES = ("waiting", "intent", "mirrored", "completing", "completed")
+
+#: ledger states of a merchant refund. intent (recorded with its alt_refund_id before sending)
+#: → sent (Jet gave its refund_authorization_id) → final (accepted/rejected, history written);
+#: unknown = the request may have reached Jet and the answer was lost (look it up, never resend
+#: blindly); failed = Jet refused it (nothing applied).
+JET_REFUND_STATES = ("intent", "sent", "unknown", "final", "failed")
+
+
 @jet_model
 class JetReturn(StoreModel):
     id = pw.AutoField()
@@ -151,6 +165,9 @@ class JetReturn(StoreModel):
     order_id = pw.IntegerField(default=0)  # OpenCart order
     return_ids = JsonTextField(default=list)  # OpenCart return_id per returned line
     status = pw.CharField(32, default="created")
+    # mirror ledger (JET_RETURN_STATES): a re-run resumes from the recorded state
+    state = pw.CharField(16, default="intent", index=True)
+    attempts = pw.IntegerField(default=0)
     raw = JsonTextField(null=True)
     completion = JsonTextField(null=True)  # what was sent to complete it (refund amounts...)
     error = pw.TextField(null=True)
@@ -170,9 +187,14 @@ class JetRefund(StoreModel):
     merchant_order_id = pw.CharField(64, index=True)
     order_id = pw.IntegerField(default=0)
     status = pw.CharField(32, default="created")  # created / processing / accepted / rejected
+    # send ledger (JET_REFUND_STATES); refund_id above is the alt_refund_id sent to Jet
+    state = pw.CharField(16, default="intent", index=True)
     items = JsonTextField(default=list)
     amount = pw.DecimalField(15, 4, default=0)
     reason = pw.CharField(255, default="")
+    feedback = pw.CharField(255, default="")
+    history_written = pw.BooleanField(default=False)  # order_history row for the final state
+    checked_at = UtcDateTimeField(null=True)  # last time Jet was asked for its state
     raw = JsonTextField(null=True)
     error = pw.TextField(null=True)
     created_at = UtcDateTimeField(default=utcnow)
@@ -468,10 +490,18 @@ def _taxonomy_cache(ctx: MigrationContext) -> None:
     ctx.create_table(JetTaxonomyNode)
 
 
+def _returns_ledger(ctx: MigrationContext) -> None:
+    for column in ("state", "attempts"):
+        ctx.add_column(JetReturn, column)
+    for column in ("state", "feedback", "history_written", "checked_at"):
+        ctx.add_column(JetRefund, column)
+
+
 #: every schema step, oldest first; versions strictly increasing. Append, never edit.
 MIGRATIONS: list[Migration] = [
     Migration(1, "jettui tables", _baseline),
     Migration(2, "Jet taxonomy cache", _taxonomy_cache),
+    Migration(4, "returns and refunds ledgers", _returns_ledger),
 ]
 
 
