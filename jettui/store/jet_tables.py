@@ -116,8 +116,10 @@ class JetCategory(StoreModel):
 
 #: ledger states of an order import, in order. A re-run resumes from the recorded state:
 #: intent (about to write; order_id may be 0) → written (OpenCart rows complete, order_id set)
-#: → stock (stock decremented) → done. 'failed' and 'rejected' end an import that won't finish.
-JET_ORDER_STATES = ("intent", "written", "stock", "done", "failed", "rejected")
+#: → stock (stock decremented) → done. 'failed' and 'rejected' end an import that won't finish;
+#: 'held' keeps an order that cannot be created for the merchant (orders.hold_problem_orders)
+#: until it is retried or rejected. See jettui/services/orders/importer.py.
+JET_ORDER_STATES = ("intent", "written", "stock", "done", "failed", "rejected", "held")
 
 
 @jet_model
@@ -137,6 +139,12 @@ class JetOrder(StoreModel):
     shipments = JsonTextField(default=list)  # what was sent to Jet's ship endpoint
     error = pw.TextField(null=True)
     attempts = pw.IntegerField(default=0)
+    # migration 3: what the import decided per Jet item (order_item_id, merchant_sku,
+    # order_product_id, product_id, product_option_value_id, quantity), warnings written on
+    # the OpenCart order (unknown state, cut text...), and when Jet's status was last read
+    lines = JsonTextField(default=list)
+    warnings = JsonTextField(default=list)
+    status_checked_at = UtcDateTimeField(null=True)
     created_at = UtcDateTimeField(default=utcnow)
     updated_at = UtcDateTimeField(default=utcnow)
 
@@ -490,6 +498,11 @@ def _taxonomy_cache(ctx: MigrationContext) -> None:
     ctx.create_table(JetTaxonomyNode)
 
 
+def _orders_ledger(ctx: MigrationContext) -> None:
+    for column in ("lines", "warnings", "status_checked_at"):
+        ctx.add_column(JetOrder, column)
+
+
 def _returns_ledger(ctx: MigrationContext) -> None:
     for column in ("state", "attempts"):
         ctx.add_column(JetReturn, column)
@@ -501,6 +514,7 @@ def _returns_ledger(ctx: MigrationContext) -> None:
 MIGRATIONS: list[Migration] = [
     Migration(1, "jettui tables", _baseline),
     Migration(2, "Jet taxonomy cache", _taxonomy_cache),
+    Migration(3, "orders import ledger: lines, warnings, status check", _orders_ledger),
     Migration(4, "returns and refunds ledgers", _returns_ledger),
 ]
 
