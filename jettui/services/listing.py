@@ -12,9 +12,10 @@ import operator
 import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import reduce
+from types import SimpleNamespace
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import peewee as pw
@@ -493,28 +494,8 @@ class _JetTableSource(QuerySource):
 
 
 def clock() -> datetime:
-    """Naive UTC now (the clock of jettui's tables); tests replace it for fixed snapshots."""
-    from jettui.store.text import utcnow
-
-    return utcnow()
-
-
-def ack_deadline(
-    raw: Any, placed: datetime | None, created: datetime | None, minutes: int
-) -> datetime | None:
-    """When an unacknowledged order must be acknowledged by: ``minutes`` after Jet made it
-    ready (``order_ready_date``), else after it was placed, else after jettui first saw it."""
-    from jettui.jet.dates import parse_jet_date
-
-    start = None
-    ready = raw.get("order_ready_date") if isinstance(raw, dict) else None
-    if ready:
-        try:
-            start = parse_jet_date(ready).astimezone(UTC).replace(tzinfo=None)
-        except (TypeError, ValueError):
-            start = None
-    start = start or placed or created
-    return None if start is None else start + timedelta(minutes=minutes)
+    """Now, aware UTC; tests replace it for fixed snapshots."""
+    return datetime.now(UTC)
 
 
 def time_left(deadline: datetime | None, now: datetime, window_minutes: int) -> str:
@@ -605,10 +586,10 @@ class OrderSource(_JetTableSource):
         *,
         status: str | Sequence[str] | None = None,
         state: str | Sequence[str] | None = None,
-        ack_minutes: int = 15,
+        settings: Any = None,
     ) -> None:
         super().__init__(db, status=status, state=state)
-        self.ack_minutes = ack_minutes
+        self.settings = settings
 
     def _select(self, *fields: Any) -> pw.ModelSelect:
         order = _oc().Order
@@ -629,6 +610,8 @@ class OrderSource(_JetTableSource):
             order.firstname,
             model.raw,
             model.created_at,
+            model.state,
+            model.acknowledged_at,
         ]
 
     def _search(self) -> list[Any]:
@@ -636,11 +619,16 @@ class OrderSource(_JetTableSource):
         return [*super()._search(), order.lastname, order.firstname, order.email]
 
     def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
-        jet_id, ref, order_id, last, _id, total, status, placed, ship_by, first, raw, created = row
+        (jet_id, ref, order_id, last, _id, total, status, _placed, ship_by, first, raw, created,
+         state, acknowledged_at) = row  # fmt: skip
         ack = ""
         if status == "ready":
-            deadline = ack_deadline(raw, placed, created, self.ack_minutes)
-            ack = time_left(deadline, clock(), self.ack_minutes)
+            from jettui.services.orders.queries import ack_deadline
+
+            ledger = SimpleNamespace(status=status, state=state, raw=raw, created_at=created,
+                                     acknowledged_at=acknowledged_at)  # fmt: skip
+            minutes = self.settings.orders.acknowledge_within_minutes if self.settings else 15
+            ack = time_left(ack_deadline(ledger, self.settings), clock(), minutes)
         return (
             _text(jet_id),
             _text(ref),

@@ -23,8 +23,8 @@ from jettui.errors import one_line
 if TYPE_CHECKING:
     from jettui.tui.app import JettuiApp
 
-#: (db, id) -> the read model (a dict), on a thread
-Loader = Callable[[Any, str], Mapping[str, Any]]
+#: (db, id, settings) -> the read model (a dict), on a thread
+Loader = Callable[[Any, str, Any], Mapping[str, Any]]
 MAX_ROWS = 200  # rows of one list shown (history of a busy order...)
 
 
@@ -123,7 +123,7 @@ class RecordDetailScreen(ModalScreen[None]):
     @work(group="record-detail", exclusive=True, exit_on_error=False)
     async def load(self) -> None:
         def read() -> Mapping[str, Any]:
-            return self._loader(self.app.database(), self.record_id)
+            return self._loader(self.app.database(), self.record_id, self.app.settings)
 
         content = self.query_one("#detail-content", Static)
         try:
@@ -150,10 +150,12 @@ def _redacted(app: JettuiApp, detail: Mapping[str, Any]) -> Mapping[str, Any]:
     return scrub(detail)
 
 
-def load_order(db: Any, merchant_order_id: str) -> Mapping[str, Any]:
+def load_order(db: Any, merchant_order_id: str, settings: Any) -> Mapping[str, Any]:
     from jettui.services.orders.queries import order_detail
 
-    detail = order_detail(db, merchant_order_id)
+    detail = order_detail(db, merchant_order_id, settings=settings)
+    if detail is None:
+        raise LookupError(f"no Jet order '{merchant_order_id}' in jettui")
     return _as_dict(detail) or {}
 
 

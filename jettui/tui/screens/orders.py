@@ -47,8 +47,7 @@ class OrdersScreen(ActionPanel):
     )
 
     def make_source(self, db: object) -> PageSource:
-        minutes = self.app.settings.orders.acknowledge_within_minutes
-        return OrderSource(db, state=IMPORTED, ack_minutes=minutes)
+        return OrderSource(db, state=IMPORTED, settings=self.app.settings)
 
     def action_fetch(self) -> None:
         self.start_job("fetch-orders")

@@ -37,7 +37,7 @@ def return_ids(db: Any, row_ids: list[int]) -> list[str]:
     return [found[i] for i in row_ids if i in found]
 
 
-def load_return(db: Any, return_id: str) -> Mapping[str, Any]:
+def load_return(db: Any, return_id: str, settings: Any = None) -> Mapping[str, Any]:
     """The read model of one return (``list_returns``'s row for it)."""
     from jettui.services.returns import list_returns
 
@@ -50,7 +50,9 @@ def load_return(db: Any, return_id: str) -> Mapping[str, Any]:
 class ReturnsScreen(ActionPanel):
     PANEL_ID = "returns"
     DETAIL_TITLE_KEY = "return_id"
-    EMPTY_TEXT = "No Jet returns yet — press f to fetch them (headless: `jettui cron fetch-returns`)."
+    EMPTY_TEXT = (
+        "No Jet returns yet — press f to fetch them (headless: `jettui cron fetch-returns`)."
+    )
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("f", "fetch", "Fetch returns", id="returns.fetch"),
         Binding("c", "complete", "Complete", id="returns.complete"),

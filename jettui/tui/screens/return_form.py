@@ -1,0 +1,247 @@
+"""Complete a Jet return: per line the units returned and refunded and the four refund
+amounts (pre-filled: every returned unit refunded at what the buyer paid, capped at what the
+return requested), a feedback per line, and agree or dispute the return charge.
+
+ctrl+s checks every rule (the returns service's ``check_return_form``) and shows each problem
+next to its line; nothing is sent while one remains. escape leaves. Work runs in workers."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
+
+from jettui.errors import one_line
+from jettui.jet.enums import CHARGE_FEEDBACK, REFUND_FEEDBACK
+
+if TYPE_CHECKING:
+    from jettui.services.return_rules import ReturnForm
+    from jettui.tui.app import JettuiApp
+
+AMOUNTS = ("principal", "tax", "shipping_cost", "shipping_tax")
+COLUMN_TITLES = ("returned", "refunded", "principal", "tax", "ship", "ship tax")
+HEADER = " " * 20 + "".join(f"{title:<9}" for title in COLUMN_TITLES)
+
+
+@dataclass(frozen=True)
+class ReturnLineInputs:
+    sku: str
+    index: int
+
+    def id(self, what: str) -> str:
+        return f"rl-{self.index}-{what}"
+
+
+def line_of(problem: str) -> str:
+    """``lines[SKU-1].refund_amount.tax: ...`` → ``SKU-1`` ("" for a form-wide problem)."""
+    head = problem.split(": ", 1)[0]
+    if head.startswith("lines[") and "]" in head:
+        return head[len("lines[") : head.index("]")]
+    return ""
+
+
+def load_for_form(db: Any, row_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The return as Jet sent it and its Jet order (store thread)."""
+    from jettui.store.jet_tables import JetOrder, JetReturn
+
+    row = JetReturn.get_or_none(JetReturn.id == row_id)
+    if row is None:
+        raise LookupError("this return is no longer in jettui's tables")
+    order = JetOrder.get_or_none(JetOrder.merchant_order_id == row.merchant_order_id)
+    if order is None or not order.raw:
+        raise LookupError(f"its order {row.merchant_order_id} was never imported: fetch orders")
+    detail = dict(row.raw or {})
+    detail.setdefault("merchant_return_authorization_id", row.merchant_return_authorization_id)
+    return detail, dict(order.raw)
+
+
+class ReturnFormScreen(Screen[bool]):
+    """Dismisses with True when the completion was sent."""
+
+    DEFAULT_CSS = """
+    ReturnFormScreen #rf-body { padding: 0 1; scrollbar-size-vertical: 1; }
+    ReturnFormScreen .form-row { height: 1; }
+    ReturnFormScreen .form-row Label { width: 20; color: $text-muted; }
+    ReturnFormScreen .form-row Select { width: 1fr; }
+    ReturnFormScreen .amount-row Input { width: 9; }
+    ReturnFormScreen .line-title { text-style: bold; margin-top: 1; }
+    ReturnFormScreen .header { color: $text-muted; }
+    ReturnFormScreen .field-error { color: $text-error; height: auto; }
+    ReturnFormScreen .field-error.-empty { display: none; }
+    ReturnFormScreen #rf-problems { color: $text-error; height: auto; }
+    ReturnFormScreen #rf-lines { height: auto; }
+    ReturnFormScreen Checkbox { border: none; padding: 0; height: 1; margin-top: 1; }
+    """
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("ctrl+s", "send", "Complete", id="return_form.send"),
+        Binding("escape", "leave", "Back", id="return_form.leave"),
+    ]
+
+    app: JettuiApp
+
+    def __init__(self, return_row_id: int) -> None:
+        super().__init__(id="return-form")
+        self.row_id = return_row_id
+        self.detail: dict[str, Any] = {}
+        self.order: dict[str, Any] = {}
+        self.lines: list[ReturnLineInputs] = []
+        self.sent = False
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="rf-body"):
+            yield Static("[b]Complete the return[/b] — loading…", id="rf-title")
+            yield Static("", id="rf-problems", markup=False)
+            yield Static(HEADER, classes="header", markup=False)
+            yield Vertical(id="rf-lines")
+            with Horizontal(classes="form-row"):
+                yield Label("Feedback (all)")
+                yield Select([(f, f) for f in REFUND_FEEDBACK], id="rf-feedback",
+                             compact=True, prompt="none")  # fmt: skip
+            yield Checkbox("Agree to the return charge", value=True, id="rf-agree")
+            with Horizontal(classes="form-row"):
+                yield Label("Dispute reason")
+                yield Select([(f, f) for f in CHARGE_FEEDBACK], id="rf-charge",
+                             compact=True, prompt="when disputing")  # fmt: skip
+            yield Static("", id="rf-err-form", classes="field-error -empty", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(group="return-form-load", exclusive=True, exit_on_error=False)
+    async def load(self) -> None:
+        from jettui.services.return_rules import ReturnForm, check_return_form, return_items
+
+        try:
+            db = await asyncio.to_thread(self.app.database)
+            self.detail, self.order = await asyncio.to_thread(load_for_form, db, self.row_id)
+        except Exception as exc:  # noqa: BLE001 - store failure or no order: one line
+            self.query_one("#rf-problems", Static).update(f"Cannot complete it: {one_line(exc)}")
+            return
+        defaults, _problems = check_return_form(self.detail, self.order, ReturnForm())
+        planned = {line.sku: line for line in defaults}
+        rid = self.detail.get("merchant_return_authorization_id", "")
+        self.query_one("#rf-title", Static).update(
+            f"[b]Complete the return[/b] {rid} · order {self.detail.get('merchant_order_id', '')}"
+        )
+        widgets = []
+        self.lines = []
+        for n, item in enumerate(return_items(self.detail)):
+            sku = str(item.get("merchant_sku") or "")
+            inputs = ReturnLineInputs(sku, n)
+            self.lines.append(inputs)
+            plan = planned.get(sku)
+            title = f"{sku} {item.get('merchant_sku_title') or ''}".strip()
+            reason = item.get("reason") or ""
+            widgets.append(Static(f"{title[:50]} — {reason}", classes="line-title", markup=False))
+            back = plan.quantity_returned if plan else int(item.get("return_quantity") or 0)
+            refunded = plan.refund_quantity if plan else back
+            values = [str(back), str(refunded)]
+            values += [f"{plan.amounts[k]:.2f}" if plan else "0.00" for k in AMOUNTS]
+            names = ("back", "refunded", *AMOUNTS)
+            fields = [
+                Input(value, id=inputs.id(name), compact=True, restrict=r"[\d.]*")
+                for name, value in zip(names, values, strict=True)
+            ]
+            widgets.append(Horizontal(Label(""), *fields, classes="form-row amount-row"))
+            widgets.append(
+                Static("", id=inputs.id("err"), classes="field-error -empty", markup=False)
+            )
+        await self.query_one("#rf-lines").mount_all(widgets)
+        if self.lines:
+            self.query_one(f"#{self.lines[0].id('back')}", Input).focus()
+
+    def read_form(self) -> ReturnForm:
+        from jettui.services.return_rules import ReturnForm, ReturnLineForm
+
+        def value(input_id: str) -> str:
+            return self.query_one(f"#{input_id}", Input).value.strip()
+
+        lines = [
+            ReturnLineForm(
+                inputs.sku,
+                quantity_returned=value(inputs.id("back")) or "0",  # type: ignore[arg-type]
+                refund_quantity=value(inputs.id("refunded")) or "0",  # type: ignore[arg-type]
+                amounts={k: value(inputs.id(k)) or "0" for k in AMOUNTS},
+            )
+            for inputs in self.lines
+        ]
+        feedback = self.query_one("#rf-feedback", Select).value
+        charge = self.query_one("#rf-charge", Select).value
+        return ReturnForm(
+            lines=lines,
+            agree_to_return_charge=self.query_one("#rf-agree", Checkbox).value,
+            charge_feedback=charge if isinstance(charge, str) else None,
+            feedback=feedback if isinstance(feedback, str) else None,
+        )
+
+    def show_problems(self, problems: list[str]) -> None:
+        """Each line's problems under it; the others (charge, feedback) under the form."""
+        by_line: dict[str, list[str]] = {}
+        for problem in problems:
+            by_line.setdefault(line_of(problem), []).append(problem)
+        for inputs in self.lines:
+            texts = by_line.pop(inputs.sku, [])
+            widget = self.query_one(f"#{inputs.id('err')}", Static)
+            widget.update("\n".join(texts))
+            widget.set_class(not texts, "-empty")
+        rest = [p for texts in by_line.values() for p in texts]
+        widget = self.query_one("#rf-err-form", Static)
+        widget.update("\n".join(rest))
+        widget.set_class(not rest, "-empty")
+        top = self.query_one("#rf-problems", Static)
+        top.update(
+            f"Not sent: {len(problems)} problem(s), shown by their fields." if problems else ""
+        )
+
+    def action_send(self) -> None:
+        from jettui.services.return_rules import check_return_form
+
+        if self._busy or not self.lines:
+            return
+        form = self.read_form()
+        _lines, problems = check_return_form(self.detail, self.order, form)
+        self.show_problems(problems)
+        if problems:
+            return
+        self._busy = True
+        self.query_one("#rf-problems", Static).update("Sending to Jet…")
+        self.send(form)
+
+    @work(group="return-form-send", exclusive=True, exit_on_error=False)
+    async def send(self, form: ReturnForm) -> None:
+        from jettui.services.return_rules import FormRefused
+        from jettui.services.returns import complete_return
+
+        rid = str(self.detail.get("merchant_return_authorization_id", ""))
+        try:
+            db = await asyncio.to_thread(self.app.database)
+            result = await complete_return(self.app.settings, db, rid, form)
+        except FormRefused as exc:
+            self.show_problems(list(exc.problems))
+            return
+        except Exception as exc:  # noqa: BLE001 - Jet or the store failed: one line
+            self.query_one("#rf-problems", Static).update(
+                self.app.redact(f"Not completed: {one_line(exc)[:200]}")
+            )
+            return
+        finally:
+            self._busy = False
+        if result.is_problem:
+            self.query_one("#rf-problems", Static).update(self.app.redact(result.line))
+            return
+        self.sent = True
+        self.notify(self.app.redact(result.line), title="Returns", markup=False)
+        self.dismiss(True)
+
+    def action_leave(self) -> None:
+        if not self._busy:
+            self.dismiss(self.sent)
