@@ -505,7 +505,8 @@ def time_left(deadline: datetime | None, now: datetime, window_minutes: int) -> 
         return ""
     seconds = (deadline - now).total_seconds()
     if seconds <= 0:
-        return f"late {_minutes(-seconds)}"
+        late = -seconds
+        return f"late {int(late // 3600)}h" if late >= 3600 else f"late {_minutes(late)}"
     text = _minutes(seconds)
     near = min(5 * 60, window_minutes * 60 / 3)
     return f"! {text}" if seconds <= near else text
@@ -543,6 +544,17 @@ def _order_units(raw: Any) -> str:
         except (TypeError, ValueError):
             pass
     return str(total)
+
+
+def _jet_total(raw: Any) -> str:
+    """What the buyer pays on Jet (every line's price, tax, shipping and its tax), for an
+    order not written to OpenCart."""
+    items = _order_items(raw)
+    if not items:
+        return ""
+    keys = ("base_price", "item_tax", "item_shipping_cost", "item_shipping_tax")
+    prices = [item.get("item_price") or {} for item in items]
+    return _money(sum(_number(p.get(k)) for p in prices if isinstance(p, dict) for k in keys))
 
 
 def _buyer(raw: Any, first: object = None, last: object = None) -> str:
@@ -635,7 +647,7 @@ class OrderSource(_JetTableSource):
             "" if not order_id else str(order_id),
             _buyer(raw, first, last),
             _order_units(raw),
-            _money(total),
+            _money(total) if total is not None else _jet_total(raw),
             _text(status),
             ack,
             _short_time(ship_by),
@@ -838,7 +850,11 @@ class ReturnSource(_JetTableSource):
 
 
 # The refund send ledger's words where Jet has no state (yet) to show.
-REFUND_STATE_LABELS = {"intent": "sending", "unknown": "may have applied", "failed": "not sent"}
+REFUND_STATE_LABELS = {
+    "intent": "sending",
+    "unknown": "unknown - may have applied: refresh settles it",
+    "failed": "not sent",
+}
 
 
 def _refund_lines(items: Any) -> str:

@@ -5,6 +5,7 @@ closes. The same screen serves the three panels: each passes a loader."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -28,13 +29,35 @@ Loader = Callable[[Any, str, Any], Mapping[str, Any]]
 MAX_ROWS = 200  # rows of one list shown (history of a busy order...)
 
 
+#: field names whose plain reading would mislead ("order id" is OpenCart's, not Jet's)
+LABELS = {
+    "merchant_order_id": "Jet order id",
+    "reference_order_id": "Jet reference",
+    "order_id": "OpenCart order",
+    "oc_return_ids": "OpenCart returns",
+    "return_id": "Jet return id",
+    "ack_deadline": "Acknowledge by",
+    "ack_seconds_left": "Seconds left",
+    "oc_status": "OpenCart status",
+    "oc_totals": "OpenCart totals",
+    "oc_shipments": "OpenCart shipments",
+}
+
+
 def _label(key: str) -> str:
-    return key.replace("_", " ").capitalize()
+    return LABELS.get(key) or key.replace("_", " ").capitalize()
+
+
+_ISO = re.compile(r"^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d)(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?$")
 
 
 def _plain(value: Any) -> str:
     if value is None or value == "":
         return "—"
+    if isinstance(value, str) and (iso := _ISO.match(value)):
+        zone = iso.group(5) or ""
+        utc = " UTC" if zone in ("Z", "+00:00", "+0000") else (f" {zone}" if zone else "")
+        return f"{iso.group(1)} {iso.group(2)}{utc}"
     if isinstance(value, float):
         return f"{value:,.2f}"
     if isinstance(value, Mapping):
@@ -94,7 +117,10 @@ class RecordDetailScreen(ModalScreen[None]):
     ]
     DEFAULT_CSS = """
     RecordDetailScreen { align: center middle; }
-    RecordDetailScreen #detail-box { height: 100%; max-height: 100%; width: 100%; }
+    RecordDetailScreen #record-box { height: 100%; width: 100%; border: round $primary;
+                                   background: $surface; }
+    RecordDetailScreen #record-title { text-style: bold; padding: 0 1; background: $panel; }
+    RecordDetailScreen #record-body { height: 1fr; padding: 0 1; }
     """
 
     app: JettuiApp
@@ -107,17 +133,17 @@ class RecordDetailScreen(ModalScreen[None]):
         self.detail: Mapping[str, Any] | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="detail-box"):
-            yield Static(f"{self._title}: {self.record_id}", id="detail-title", markup=False)
-            with VerticalScroll(id="detail-body"):
-                yield Static("Loading…", id="detail-content")
-            yield Static(Text("↑↓ scroll · escape closes", style="dim"), id="detail-hint")
+        with Vertical(id="record-box"):
+            yield Static(f"{self._title}: {self.record_id}", id="record-title", markup=False)
+            with VerticalScroll(id="record-body"):
+                yield Static("Loading…", id="record-content")
+            yield Static(Text("↑↓ scroll · escape closes", style="dim"), id="record-hint")
 
     def on_mount(self) -> None:
         self.load()
 
     def action_scroll(self, lines: int) -> None:
-        body = self.query_one("#detail-body", VerticalScroll)
+        body = self.query_one("#record-body", VerticalScroll)
         body.scroll_to(y=body.scroll_y + lines, animate=False)
 
     @work(group="record-detail", exclusive=True, exit_on_error=False)
@@ -125,7 +151,7 @@ class RecordDetailScreen(ModalScreen[None]):
         def read() -> Mapping[str, Any]:
             return self._loader(self.app.database(), self.record_id, self.app.settings)
 
-        content = self.query_one("#detail-content", Static)
+        content = self.query_one("#record-content", Static)
         try:
             detail = await asyncio.to_thread(read)
         except Exception as exc:  # noqa: BLE001 - store failure or gone: one line
@@ -151,9 +177,10 @@ def _redacted(app: JettuiApp, detail: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def load_order(db: Any, merchant_order_id: str, settings: Any) -> Mapping[str, Any]:
+    from jettui.services import listing
     from jettui.services.orders.queries import order_detail
 
-    detail = order_detail(db, merchant_order_id, settings=settings)
+    detail = order_detail(db, merchant_order_id, settings=settings, now=listing.clock())
     if detail is None:
         raise LookupError(f"no Jet order '{merchant_order_id}' in jettui")
     return _as_dict(detail) or {}

@@ -1,6 +1,6 @@
 """Refunds: merchant-initiated refunds and the state Jet reports.
 
-n opens the refund form (order, lines and quantities, reason, feedback; amounts default to
+c opens the refund form (order, lines and quantities, reason, feedback; amounts default to
 what the buyer paid for those units); r asks Jet for the state of every refund not final yet
 (accepted refunds add an OpenCart order history row); enter shows a refund in full. A refund
 whose answer was lost shows "may have applied" until the next refresh settles it: it is never
@@ -28,9 +28,9 @@ from jettui.tui.screens.panel_actions import ActionPanel
 class RefundsScreen(ActionPanel):
     PANEL_ID = "refunds"
     DETAIL_TITLE_KEY = "order"
-    EMPTY_TEXT = "No refunds yet — press n to refund items of a shipped order."
+    EMPTY_TEXT = "No refunds yet — press c to refund items of a shipped order."
     BINDINGS: ClassVar[list[Binding]] = [
-        Binding("n", "create", "New refund", id="refunds.create"),
+        Binding("c", "create", "New refund", id="refunds.create"),
         Binding("r", "refresh_states", "Refresh states", id="refunds.refresh"),
     ]
 

@@ -25,9 +25,10 @@ if TYPE_CHECKING:
     from jettui.services.return_rules import ReturnForm
     from jettui.tui.app import JettuiApp
 
+AGREE_LABEL = "Agree to the return charge (space)"
 AMOUNTS = ("principal", "tax", "shipping_cost", "shipping_tax")
 COLUMN_TITLES = ("returned", "refunded", "principal", "tax", "ship", "ship tax")
-HEADER = " " * 20 + "".join(f"{title:<9}" for title in COLUMN_TITLES)
+HEADER = " " * 16 + "".join(f"{title:<10}" for title in COLUMN_TITLES)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ class ReturnFormScreen(Screen[bool]):
     ReturnFormScreen .form-row { height: 1; }
     ReturnFormScreen .form-row Label { width: 20; color: $text-muted; }
     ReturnFormScreen .form-row Select { width: 1fr; }
-    ReturnFormScreen .amount-row Input { width: 9; }
+    ReturnFormScreen .amount-row Label { width: 16; }
+    ReturnFormScreen .amount-row Input { width: 9; margin-right: 1; }
     ReturnFormScreen .line-title { text-style: bold; margin-top: 1; }
     ReturnFormScreen .header { color: $text-muted; }
     ReturnFormScreen .field-error { color: $text-error; height: auto; }
@@ -105,7 +107,7 @@ class ReturnFormScreen(Screen[bool]):
                 yield Label("Feedback (all)")
                 yield Select([(f, f) for f in REFUND_FEEDBACK], id="rf-feedback",
                              compact=True, prompt="none")  # fmt: skip
-            yield Checkbox("Agree to the return charge", value=True, id="rf-agree")
+            yield Checkbox(AGREE_LABEL + ": yes", value=True, id="rf-agree")
             with Horizontal(classes="form-row"):
                 yield Label("Dispute reason")
                 yield Select([(f, f) for f in CHARGE_FEEDBACK], id="rf-charge",
@@ -115,6 +117,9 @@ class ReturnFormScreen(Screen[bool]):
 
     def on_mount(self) -> None:
         self.load()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = f"{AGREE_LABEL}: {'yes' if event.value else 'no (dispute)'}"
 
     @work(group="return-form-load", exclusive=True, exit_on_error=False)
     async def load(self) -> None:

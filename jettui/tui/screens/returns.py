@@ -113,6 +113,9 @@ class ReturnsScreen(ActionPanel):
         self.app.push_screen(RecordDetailScreen("Return", str(event.cells[0]), load_return))
 
 
+DISPUTE_LABEL = "Dispute the return charge (space)"
+
+
 class RejectReturnModal(ModalScreen[tuple[str, str | None] | None]):
     """Pick the feedback of a rejection (and, to dispute the return charge, its reason)."""
 
@@ -138,7 +141,7 @@ class RejectReturnModal(ModalScreen[tuple[str, str | None] | None]):
                 yield Label("Feedback")
                 yield Select([(f, f) for f in REFUND_FEEDBACK], id="reject-feedback",
                              compact=True, prompt="why (required)")  # fmt: skip
-            yield Checkbox("Dispute the return charge", id="reject-dispute")
+            yield Checkbox(DISPUTE_LABEL + ": no", id="reject-dispute")
             with Horizontal(classes="form-row"):
                 yield Label("Charge reason")
                 yield Select([(f, f) for f in CHARGE_FEEDBACK], id="reject-charge",
@@ -148,6 +151,9 @@ class RejectReturnModal(ModalScreen[tuple[str, str | None] | None]):
 
     def on_mount(self) -> None:
         self.query_one("#reject-feedback", Select).focus()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = f"{DISPUTE_LABEL}: {'yes' if event.value else 'no'}"
 
     def action_ok(self) -> None:
         feedback = self.query_one("#reject-feedback", Select).value

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from jettui.tui.app import JettuiApp
 
 DATE_FORMAT = "%Y-%m-%d %H:%M"
+RETURN_LABEL = "Return location, RMA, days to return (space)"
 #: (field name in the service's problems, input id, label)
 PARCEL_FIELDS = (
     ("tracking_number", "ship-tracking", "Tracking number"),
@@ -82,7 +83,7 @@ class ShipFormScreen(Screen[bool]):
     ShipFormScreen .form-row Label { width: 18; color: $text-muted; }
     ShipFormScreen .form-row Input, ShipFormScreen .form-row Select { width: 1fr; }
     ShipFormScreen .line-row Label { width: 1fr; color: $foreground; }
-    ShipFormScreen .line-row Input { width: 9; margin-left: 1; }
+    ShipFormScreen .line-row Input, ShipFormScreen .qty-title { width: 9; margin-left: 1; }
     ShipFormScreen .section { text-style: bold; color: $text-primary; margin-top: 1; }
     ShipFormScreen .field-error { color: $text-error; height: auto; padding-left: 18; }
     ShipFormScreen .field-error.-empty { display: none; }
@@ -113,7 +114,10 @@ class ShipFormScreen(Screen[bool]):
         with VerticalScroll(id="ship-body"):
             yield Static("[b]Ship[/b] — loading the order…", id="ship-title")
             yield Static("", id="ship-problems", markup=False)
-            yield Static("Lines: ship / cancel", classes="section")
+            with Horizontal(classes="form-row line-row section"):
+                yield Label("Lines: SKU, open units")
+                yield Static("ship", classes="qty-title")
+                yield Static("cancel", classes="qty-title")
             yield Vertical(id="ship-lines")  # filled once the order is read
             yield Static("Parcel (not needed to cancel only)", classes="section")
             for name, input_id, label in PARCEL_FIELDS:
@@ -121,7 +125,7 @@ class ShipFormScreen(Screen[bool]):
                     yield Label(label)
                     yield self._parcel_widget(name, input_id)
                 yield _error(name)
-            yield Checkbox("Return location (RMA, days to return)", id="ship-return-on")
+            yield Checkbox(RETURN_LABEL + ": no", id="ship-return-on")
             with Vertical(id="ship-return-box", classes="-off"):
                 for name, input_id, label in RETURN_FIELDS:
                     with Horizontal(classes="form-row"):
@@ -139,7 +143,9 @@ class ShipFormScreen(Screen[bool]):
             return Select(options, id=input_id, compact=True, prompt="method")
         if name == "zip":
             return Input(id=input_id, compact=True, max_length=5, restrict=r"\d*")
-        return Input(id=input_id, compact=True, placeholder="YYYY-MM-DD HH:MM")
+        if name == "tracking_number":
+            return Input(id=input_id, compact=True, placeholder="required to ship units")
+        return Input(id=input_id, compact=True, placeholder="YYYY-MM-DD HH:MM (UTC)")
 
     def on_mount(self) -> None:
         self.query_one("#ship-tracking", Input).focus()
@@ -165,7 +171,9 @@ class ShipFormScreen(Screen[bool]):
             self._problems([f"order: cannot read it: {one_line(exc)[:200]}"])
             return
         self.view = view
-        await self._fill(view, default_form(view, self.app.settings))
+        from jettui.services import listing
+
+        await self._fill(view, default_form(view, self.app.settings, now=listing.clock()))
 
     async def _fill(self, view: OrderView, form: ShipmentForm) -> None:
         title = f"[b]Ship[/b] {view.merchant_order_id}"
@@ -217,6 +225,8 @@ class ShipFormScreen(Screen[bool]):
             self.query_one(input_id, Input).value = str(value or "")
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        # the state in words too: the box's X reads the same on or off without colour
+        event.checkbox.label = f"{RETURN_LABEL}: {'yes' if event.value else 'no'}"
         self.query_one("#ship-return-box").set_class(not event.value, "-off")
 
     # --- the form -----------------------------------------------------------------------------
