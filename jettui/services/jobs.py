@@ -29,6 +29,8 @@ from jettui.jet.errors import JetAuthError, JetError, JetUnreachable
 from jettui.services import file_status, product_status
 from jettui.services.catalog.actions import sync_job
 from jettui.services.jet_session import EventWriter, StoreThread, open_logged_client
+from jettui.services.orders.acknowledge import acknowledge_job
+from jettui.services.orders.importer import fetch_orders_job
 
 log = logging.getLogger("jettui.services")
 
@@ -159,8 +161,8 @@ class Job:
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
-        Job("fetch-orders", "fetch_orders"),  # later work: orders service
-        Job("acknowledge", "acknowledge"),  # later work: orders service
+        Job("fetch-orders", "fetch_orders", fetch_orders_job),
+        Job("acknowledge", "acknowledge", acknowledge_job),
         Job("fetch-errors", "fetch_errors", file_status.run),
         Job("fetch-returns", "fetch_returns"),  # later work: returns service
         Job("product-status", "product_status", product_status.run),
