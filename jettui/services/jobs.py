@@ -26,9 +26,11 @@ from typing import Any, Generic, TypeVar
 from jettui.config import Settings
 from jettui.jet.client import JetClient
 from jettui.jet.errors import JetAuthError, JetError, JetUnreachable
-from jettui.services import file_status, product_status
+from jettui.services import file_status, product_status, returns
 from jettui.services.catalog.actions import sync_job
 from jettui.services.jet_session import EventWriter, StoreThread, open_logged_client
+from jettui.services.orders.acknowledge import acknowledge_job
+from jettui.services.orders.importer import fetch_orders_job
 
 log = logging.getLogger("jettui.services")
 
@@ -159,10 +161,10 @@ class Job:
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
-        Job("fetch-orders", "fetch_orders"),  # later work: orders service
-        Job("acknowledge", "acknowledge"),  # later work: orders service
+        Job("fetch-orders", "fetch_orders", fetch_orders_job),
+        Job("acknowledge", "acknowledge", acknowledge_job),
         Job("fetch-errors", "fetch_errors", file_status.run),
-        Job("fetch-returns", "fetch_returns"),  # later work: returns service
+        Job("fetch-returns", "fetch_returns", returns.fetch_returns_job),
         Job("product-status", "product_status", product_status.run),
         Job("sync", "sync", sync_job),
     )

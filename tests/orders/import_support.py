@@ -147,3 +147,95 @@ def new_order(lines: list[dict[str, Any]], status: int = 0) -> int:
                 type="select",
             ).execute()
     return int(order_id)
+
+
+# --- the sandbox side ---------------------------------------------------------------------------
+
+#: SKUs the tests sell: linked children of OpenCart options, and plain products found by model
+LINKS = {"CANON-RED": (30, 15), "CINEMA-SMALL": (42, 5)}
+PRICES = {"CANON-RED": 98.0, "CINEMA-SMALL": 110.0, "product 11": 101.0, "Product 3": 80.0}
+
+
+def link_skus(links: dict[str, tuple[int, int]] | None = None) -> None:
+    """JetProduct rows as an upload would leave them (children of the option values)."""
+    from jettui.store.jet_tables import JetProduct
+
+    for sku, (product_id, value_id) in (links or LINKS).items():
+        JetProduct.create(
+            product_id=product_id,
+            product_option_value_id=value_id,
+            merchant_sku=sku,
+            status="Available for Purchase",
+        )
+
+
+async def list_on_jet(settings: Settings, prices: dict[str, float] | None = None) -> None:
+    from jettui.jet.connect import open_jet_client
+
+    async with open_jet_client(settings) as jet:
+        for sku, price in (prices or PRICES).items():
+            await jet.put_sku(sku, _product(sku))
+            await jet.put_price(
+                sku,
+                {
+                    "price": price,
+                    "fulfillment_nodes": [
+                        {"fulfillment_node_id": NODE, "fulfillment_node_price": price}
+                    ],
+                },
+            )
+            await jet.put_inventory(
+                sku, {"fulfillment_nodes": [{"fulfillment_node_id": NODE, "quantity": 50}]}
+            )
+
+
+def _product(sku: str) -> dict[str, Any]:
+    return {
+        "product_title": f"Test product {sku}",
+        "jet_browse_node_id": 4000188,
+        "brand": "Test",
+        "standard_product_codes": [
+            {"standard_product_code": "719236005030", "standard_product_code_type": "UPC"}
+        ],
+        "multipack_quantity": 1,
+        "product_description": "A product the order tests sell",
+        "main_image_url": "https://example.com/img/test.png",
+        "shipping_weight_pounds": 1.5,
+        "map_implementation": "101",
+    }
+
+
+async def place_order(settings: Settings, items: list[tuple[str, int, int]], count: int = 1):
+    """Sandbox orders of ``items`` ``(sku, quantity, cancel quantity)``; their ids."""
+    from jettui.jet.connect import open_jet_client
+
+    body = {
+        "fulfillment_node": NODE,
+        "items": [
+            {"sku": sku, "order_quantity": qty, "order_cancel_quantity": cancel}
+            for sku, qty, cancel in items
+        ],
+    }
+    async with open_jet_client(settings) as jet:
+        return await jet.generate_orders(body, count=count)
+
+
+async def jet_order(settings: Settings, merchant_order_id: str) -> dict[str, Any]:
+    from jettui.jet.connect import open_jet_client
+
+    async with open_jet_client(settings) as jet:
+        return await jet.get_order(merchant_order_id)
+
+
+def edit_jet_order(settings: Settings, merchant_order_id: str, change: Callable[[dict], None]):
+    """Change an order in the sandbox's state file (bad input Jet might send)."""
+    from jettui.jet.sandbox.db import StateDB
+
+    db = StateDB(settings.sandbox.state_file)
+    doc = db.get("order", merchant_order_id)
+    change(doc)
+    try:
+        with db.transaction():
+            db.put("order", merchant_order_id, doc, doc["_created"])
+    finally:
+        db.close()
