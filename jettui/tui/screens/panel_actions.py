@@ -82,6 +82,7 @@ class ItemsActionModal(ModalScreen[list[ItemResult] | None]):
         self._action = action
         self.results: list[ItemResult] | None = None
         self.summary = ""  # one line for the notification once closed
+        self.failed = False  # the run (not only some items) went wrong
         self._busy = False
 
     def compose(self) -> ComposeResult:
@@ -128,18 +129,25 @@ class ItemsActionModal(ModalScreen[list[ItemResult] | None]):
     async def run_action(self) -> None:
         try:
             db = await asyncio.to_thread(self.app.database)
-            results = as_items(await self._action(self.app.settings, db, self._progress))
+            report = await self._action(self.app.settings, db, self._progress)
         except LockBusy as exc:
             self._done(f"Nothing done: {exc}.", None)
         except Exception as exc:  # noqa: BLE001 - Jet or the store failed: one line
             self._done(f"{self._title} failed: {one_line(exc)[:200]}", None)
         else:
-            self._done(f"{self._title}: {summary(results)}", results)
+            results = as_items(report)
+            # a service report says more than its items (a lock held, Jet unreachable)
+            line = getattr(report, "summary", None)
+            if not isinstance(line, str):
+                line = f"{self._title}: {summary(results)}"
+            self.failed = getattr(report, "exit_code", 0) != 0
+            self._done(line, results)
 
     def _done(self, line: str, results: list[ItemResult] | None) -> None:
         self._busy = False
         self.results = results
         self.summary = line
+        self.failed = self.failed or results is None or any(r.is_problem for r in results)
         lines = [line, *(f"  {item.line}" for item in results or [])]
         self.query_one("#items-question", Static).update("Done. Press y, n or escape to close.")
         self.query_one("#items-result-text", Static).update(self.app.redact("\n".join(lines)))
@@ -193,8 +201,7 @@ class ActionPanel(GridPanel):
 
         def closed(results: list[ItemResult] | None) -> None:
             if modal.summary:
-                failed = results is None or any(r.is_problem for r in results)
-                self.tell(modal.summary, "warning" if failed else "information")
+                self.tell(modal.summary, "warning" if modal.failed else "information")
             for table in self.query(GridTable):
                 table.clear_selection()
             self.reload_rows()

@@ -1,0 +1,172 @@
+"""The Orders and Rejected orders panels at 80x24, driven by keys, against the embedded
+sandbox and a SQLite demo store: an order placed on Jet is fetched (f), acknowledged (c,
+confirmed with y) and shipped (p: the ship form, a bad ZIP refused next to its field first).
+A held order is listed with its reason on Rejected orders."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input, Static
+from textual.worker import WorkerCancelled
+
+from jettui.config import Settings, load_settings
+from jettui.tui.app import JettuiApp
+from jettui.tui.screens.base import GridTable
+from jettui.tui.screens.order_detail import RecordDetailScreen
+from jettui.tui.screens.panel_actions import ItemsActionModal
+from jettui.tui.screens.ship_form import ShipFormScreen
+from tests.orders.import_support import list_on_jet, place_order
+
+SECRET = "jetsecret-orders-ui-7731"
+SETTINGS = f"""\
+jet:
+  api_url: sandbox
+  api_user: jetuser
+  api_secret: {SECRET}
+  fulfillment_node_id: node-1
+  max_retries: 0
+store:
+  database: sqlite:///demo-store.db
+orders:
+  customer_email: jet-buyers@example.com
+  hold_problem_orders: true
+returns:
+  address1: 6909 South State Street
+  city: Midvale
+  state: UT
+  postcode: "84047"
+sandbox:
+  state_file: sandbox-state.db
+  review_delay_seconds: 0
+  order_every_seconds: 0
+"""
+PRICES = {"HRT-SWL00001": 65.99, "HRT-TM00002": 32.0}  # demo store products 1 and 2
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    from jettui.store.demo import build_demo_store
+
+    path = tmp_path / "settings.yaml"
+    path.write_text(SETTINGS, encoding="utf-8")
+    path.chmod(0o600)
+    settings = load_settings(path)
+    build_demo_store(settings, products=40, seed=7)
+    asyncio.run(list_on_jet(settings, PRICES))
+    return settings
+
+
+async def settle(pilot: Any) -> None:
+    for _ in range(5):
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass
+        await pilot.pause()
+
+
+def grid_rows(app: JettuiApp) -> list[tuple[str, ...]]:
+    table = app.screen.query_one(GridTable)
+    return [tuple(cells) for _, cells in table.source.fetch("", None, False, 0, 50)]
+
+
+def notes(app: JettuiApp) -> str:
+    return "\n".join(n.message for n in app._notifications)
+
+
+async def test_fetch_acknowledge_and_ship_an_order(settings: Settings) -> None:
+    from jettui.store.opencart import Order
+
+    [jet_id] = await place_order(settings, [("HRT-SWL00001", 2, 0), ("HRT-TM00002", 1, 0)])
+    app = JettuiApp(settings, environ={"COLORTERM": "truecolor"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.run_action("goto('orders')")
+        await settle(pilot)
+        assert "press f to fetch" in str(app.screen.query_one("#empty", Static).render())
+
+        await pilot.press("f")  # the fetch-orders job
+        await settle(pilot)
+        [row] = grid_rows(app)
+        assert row[0] == jet_id and row[2] != ""  # an OpenCart order was written
+        assert (row[4], row[6]) == ("3", "ready")  # 3 units, waiting for an acknowledgement
+        assert row[7].endswith("m")  # time left to acknowledge, counting down
+        oc_order_id = int(row[2])
+
+        await pilot.press("c")  # acknowledge the order under the cursor
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, ItemsActionModal)
+        assert "Acknowledge 1 order" in str(modal.query_one("#items-question").render())
+        await pilot.press("y")
+        await settle(pilot)
+        assert modal.summary == "acknowledge: 1 succeeded", modal.summary
+        await pilot.press("escape")
+        await settle(pilot)
+        assert grid_rows(app)[0][6] == "acknowledged"
+
+        await pilot.press("p")  # the ship form, pre-filled with every open unit
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ShipFormScreen)
+        assert form.focused is form.query_one("#ship-tracking", Input)  # typing goes in
+        await pilot.press(*"1Z999AA10123456784")
+        zip_input = form.query_one("#ship-zip", Input)
+        zip_input.value = ""
+        zip_input.focus()
+        await pilot.press(*"8404", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # refused before sending: the problem is by the field
+        assert "zip: must be exactly 5 digits" in str(form.query_one("#err-zip").render())
+        await pilot.press("7", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is not form, str(form.query_one("#ship-problems").render())
+        assert grid_rows(app)[0][6] == "complete"
+
+        await pilot.press("enter")  # the order detail: lines, history, shipments
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, RecordDetailScreen) and detail.detail is not None
+        assert detail.detail["shipments"][0]["tracking_number"] == "1Z999AA10123456784"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert SECRET not in notes(app)
+
+        order = Order.select(Order.order_status_id).where(Order.order_id == oc_order_id)
+        assert order.scalar(app.database()) == settings.orders.status_shipped
+
+
+async def test_a_held_order_is_listed_with_its_reason_and_rejected_on_jet(
+    settings: Settings,
+) -> None:
+    await list_on_jet(settings, {"GHOST-1": 10.0})  # on Jet, unknown to the store
+    [jet_id] = await place_order(settings, [("GHOST-1", 1, 0)])
+    app = JettuiApp(settings, environ={"COLORTERM": "truecolor"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.run_action("goto('rejected_orders')")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        [row] = grid_rows(app)
+        assert (row[0], row[4]) == (jet_id, "held")
+        assert "GHOST-1" in row[6]  # the reason names the SKU
+
+        await app.run_action("goto('orders')")
+        await settle(pilot)
+        assert not app.screen.query(GridTable)  # not among the imported orders: none are
+        assert "No Jet orders yet" in str(app.screen.query_one("#empty", Static).render())
+        await app.run_action("goto('rejected_orders')")
+        await settle(pilot)
+
+        await pilot.press("x", "y")  # reject on Jet, confirmed
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, ItemsActionModal)
+        assert modal.results and not modal.failed, modal.summary
+        await pilot.press("escape")
+        await settle(pilot)
+        [row] = grid_rows(app)
+        assert row[4] == "rejected"
