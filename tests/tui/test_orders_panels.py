@@ -5,15 +5,9 @@ A held order is listed with its reason on Rejected orders."""
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
-from typing import Any
-
-import pytest
 from textual.widgets import Input, Static
-from textual.worker import WorkerCancelled
 
-from jettui.config import Settings, load_settings
+from jettui.config import Settings
 from jettui.tui.app import JettuiApp
 from jettui.tui.screens.base import GridTable
 from jettui.tui.screens.order_detail import RecordDetailScreen
@@ -21,68 +15,14 @@ from jettui.tui.screens.panel_actions import ItemsActionModal
 from jettui.tui.screens.ship_form import ShipFormScreen
 from tests.orders.import_support import list_on_jet, place_order
 
-SECRET = "jetsecret-orders-ui-7731"
-SETTINGS = f"""\
-jet:
-  api_url: sandbox
-  api_user: jetuser
-  api_secret: {SECRET}
-  fulfillment_node_id: node-1
-  max_retries: 0
-store:
-  database: sqlite:///demo-store.db
-orders:
-  customer_email: jet-buyers@example.com
-  hold_problem_orders: true
-returns:
-  address1: 6909 South State Street
-  city: Midvale
-  state: UT
-  postcode: "84047"
-sandbox:
-  state_file: sandbox-state.db
-  review_delay_seconds: 0
-  order_every_seconds: 0
-"""
-PRICES = {"HRT-SWL00001": 65.99, "HRT-TM00002": 32.0}  # demo store products 1 and 2
+from .shop_support import SECRET, grid_rows, notes, settle
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    from jettui.store.demo import build_demo_store
-
-    path = tmp_path / "settings.yaml"
-    path.write_text(SETTINGS, encoding="utf-8")
-    path.chmod(0o600)
-    settings = load_settings(path)
-    build_demo_store(settings, products=40, seed=7)
-    asyncio.run(list_on_jet(settings, PRICES))
-    return settings
-
-
-async def settle(pilot: Any) -> None:
-    for _ in range(5):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:
-            pass
-        await pilot.pause()
-
-
-def grid_rows(app: JettuiApp) -> list[tuple[str, ...]]:
-    table = app.screen.query_one(GridTable)
-    return [tuple(cells) for _, cells in table.source.fetch("", None, False, 0, 50)]
-
-
-def notes(app: JettuiApp) -> str:
-    return "\n".join(n.message for n in app._notifications)
-
-
-async def test_fetch_acknowledge_and_ship_an_order(settings: Settings) -> None:
+async def test_fetch_acknowledge_and_ship_an_order(shop_settings: Settings) -> None:
     from jettui.store.opencart import Order
 
-    [jet_id] = await place_order(settings, [("HRT-SWL00001", 2, 0), ("HRT-TM00002", 1, 0)])
-    app = JettuiApp(settings, environ={"COLORTERM": "truecolor"})
+    [jet_id] = await place_order(shop_settings, [("HRT-SWL00001", 2, 0), ("HRT-TM00002", 1, 0)])
+    app = JettuiApp(shop_settings, environ={"COLORTERM": "truecolor"})
     async with app.run_test(size=(80, 24)) as pilot:
         await app.run_action("goto('orders')")
         await settle(pilot)
@@ -136,15 +76,15 @@ async def test_fetch_acknowledge_and_ship_an_order(settings: Settings) -> None:
         assert SECRET not in notes(app)
 
         order = Order.select(Order.order_status_id).where(Order.order_id == oc_order_id)
-        assert order.scalar(app.database()) == settings.orders.status_shipped
+        assert order.scalar(app.database()) == shop_settings.orders.status_shipped
 
 
 async def test_a_held_order_is_listed_with_its_reason_and_rejected_on_jet(
-    settings: Settings,
+    shop_settings: Settings,
 ) -> None:
-    await list_on_jet(settings, {"GHOST-1": 10.0})  # on Jet, unknown to the store
-    [jet_id] = await place_order(settings, [("GHOST-1", 1, 0)])
-    app = JettuiApp(settings, environ={"COLORTERM": "truecolor"})
+    await list_on_jet(shop_settings, {"GHOST-1": 10.0})  # on Jet, unknown to the store
+    [jet_id] = await place_order(shop_settings, [("GHOST-1", 1, 0)])
+    app = JettuiApp(shop_settings, environ={"COLORTERM": "truecolor"})
     async with app.run_test(size=(80, 24)) as pilot:
         await app.run_action("goto('rejected_orders')")
         await settle(pilot)
