@@ -38,7 +38,7 @@ from jettui.errors import LockBusy, UsageError
 from jettui.jet.client import JetClient
 from jettui.jet.enums import ReturnStatus
 from jettui.jet.errors import JetAuthError, JetError, JetNotFound, JetUnreachable
-from jettui.services.jet_session import open_logged_client
+from jettui.services.jet_session import EventWriter, open_logged_client
 from jettui.services.results import ItemResult, Outcome, summary
 from jettui.services.return_rules import (
     AMOUNT_KEYS,
@@ -112,7 +112,7 @@ async def fetch_returns(
         async with held_lock(store, LOCK_NAME, purpose="fetch returns"):
             report = ReturnsReport()
             try:
-                async with open_logged_client(settings, db) as jet:
+                async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
                     await _fetch(settings, jet, store, report, progress)
             except (JetUnreachable, JetAuthError) as exc:
                 report.unreachable = str(exc)
@@ -330,7 +330,7 @@ async def _finish(
             row = await store.run(_load_for_completion, return_id)
             if row["state"] == "completed":
                 return ItemResult(return_id, Outcome.UNCHANGED, "already completed")
-            async with open_logged_client(settings, db) as jet:
+            async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
                 detail = await jet.get_return(return_id)
                 if row["state"] == "completing" and _completed_on_jet(detail):
                     # sent before a crash or an outage, and Jet has it: finish OpenCart's side
