@@ -18,6 +18,7 @@ from typing import Any
 from jettui.config import Settings
 from jettui.jet.dates import parse_jet_date
 from jettui.jet.enums import OrderStatus
+from jettui.services.orders import acknowledge
 from jettui.services.orders.ship_form import LineView, build_order_view
 from jettui.store import oc_shipments
 from jettui.store.jet_tables import JET_ORDER_STATES, JetOrder
@@ -26,7 +27,6 @@ from jettui.store.opencart import OrderStatus as OcOrderStatus
 
 #: import states listed on the Rejected orders panel
 PROBLEM_STATES = ("held", "rejected", "failed")
-DEFAULT_ACK_MINUTES = 15
 
 
 # --- rows -------------------------------------------------------------------------------------
@@ -285,23 +285,13 @@ def order_row(
 
 
 def ack_deadline(row: JetOrder, settings: Settings | None = None) -> _dt.datetime | None:
-    """When a ``ready`` order must be acknowledged by: Jet's ``order_ready_date`` (else when
-    Jet sent it, else when jettui first saw it) + ``orders.acknowledge_within_minutes``. None
-    for an order that is not waiting for an acknowledgement."""
-    if row.status != OrderStatus.READY or row.acknowledged_at is not None:
+    """When a ``ready`` order must be acknowledged by (aware UTC), as the acknowledge service
+    reckons it; None for an order that is not waiting for an acknowledgement."""
+    if row.status != OrderStatus.READY or row.acknowledgement_status is not None:
         return None
     if row.state in ("rejected", "failed"):
         return None
-    raw = row.raw or {}
-    start = (
-        _date(raw.get("order_ready_date"))
-        or _date(raw.get("order_transmission_date"))
-        or _aware(row.created_at)
-    )
-    if start is None:
-        return None
-    minutes = settings.orders.acknowledge_within_minutes if settings else DEFAULT_ACK_MINUTES
-    return start + _dt.timedelta(minutes=minutes)
+    return _aware(acknowledge.ack_deadline(settings or Settings(), row.order_placed_date))
 
 
 # --- helpers ----------------------------------------------------------------------------------
