@@ -280,3 +280,42 @@ async def test_jet_status_changes_are_mirrored_once(oc_settings, oc_db) -> None:
     )
     assert mirror_statuses(oc_settings) == []  # the merchant's choice stays
     assert oc_status(order_f) == PROCESSING
+
+
+async def test_a_run_killed_after_jet_took_the_message_is_finished_once(
+    oc_settings, oc_db, monkeypatch
+) -> None:
+    from jettui.services.orders import ship_apply
+    from jettui.services.orders.status import mirror_statuses
+
+    skus = await upload_products(oc_settings, oc_db)
+    iphone = skus["iphone"]
+    h = await generate(oc_settings, [(iphone, 3, 0)])
+    await import_and_acknowledge(oc_settings, oc_db, [h])
+    order_h = oc_order_id(h)
+    imported, totals_before = stock(), totals(order_h)
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt  # the run dies after the partial cancel's restock and totals
+
+    monkeypatch.setattr(ship_apply, "add_order_history", killed)
+    form = form_from_options(await order_view(oc_db, h), oc_settings, carrier="FedEx",
+                             method="FedEx Ground", tracking="7700", zip="84047",
+                             ship={iphone: 1}, cancel={iphone: 1})  # fmt: skip
+    with pytest.raises(KeyboardInterrupt):
+        await ship_order(oc_settings, oc_db, h, form)
+    monkeypatch.undo()
+    [record] = JetOrder.get(JetOrder.merchant_order_id == h).shipments
+    assert record["state"] == "sent" and record["oc"]["done"] == ["lines", "totals"]
+    assert stock()["iphone"] == imported["iphone"] + 1 and oc_status(order_h) == PROCESSING
+
+    # the fetch job's status step finishes it: history and status once, no second restock
+    mirror_statuses(oc_settings)
+    mirror_statuses(oc_settings)
+    assert oc_status(order_h) == SHIPPED
+    assert sum("tracking number: 7700" in c for _, c in history(order_h)) == 1
+    assert stock()["iphone"] == imported["iphone"] + 1
+    assert line_quantities(order_h) == {IPHONE: 2}
+    unit = totals_before["sub_total"] / 3
+    assert totals(order_h)["sub_total"] == pytest.approx(totals_before["sub_total"] - unit)
+    assert JetOrder.get(JetOrder.merchant_order_id == h).shipments[0]["state"] == "applied"

@@ -124,7 +124,14 @@ def mirror_statuses(
     settings: Settings, merchant_order_ids: list[str] | None = None
 ) -> list[Mirror]:
     """Mirror every imported order's Jet status that was not mirrored yet (or only those of
-    ``merchant_order_ids``). Store thread; no Jet call. Returns what was written."""
+    ``merchant_order_ids``). Store thread; no Jet call. Returns what was written.
+
+    First finishes the OpenCart side of shipped messages whose run was cut short
+    (:func:`.shipping.finish_pending`), so a status jettui's own shipment caused is never
+    mirrored in its place."""
+    from jettui.services.orders.shipping import finish_pending
+
+    finish_pending(settings)
     query = JetOrder.select().where(
         (JetOrder.order_id > 0)
         & JetOrder.state.in_(sorted(IMPORTED_STATES))
