@@ -123,8 +123,11 @@ class LineRow:
     order_product_id: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.line.as_dict(), "unit_price": self.unit_price,
-                "order_product_id": self.order_product_id}  # fmt: skip
+        return {
+            **self.line.as_dict(),
+            "unit_price": self.unit_price,
+            "order_product_id": self.order_product_id,
+        }
 
 
 @dataclass(frozen=True)
@@ -220,14 +223,19 @@ def order_detail(
             line,
             _unit_price(items.get(line.merchant_sku, {}), line.ordered),
             ids.get(line.merchant_sku, 0),
-        )  # fmt: skip
+        )
         for line in view.lines
     )
     address = (raw.get("shipping_to") or {}).get("address") or {}
     recipient = (raw.get("shipping_to") or {}).get("recipient") or {}
-    ship_to = {"name": str(recipient.get("name") or ""),
-               "phone_number": str(recipient.get("phone_number") or ""),
-               **{k: str(address.get(k) or "") for k in ("address1", "address2", "city", "state", "zip_code")}}  # fmt: skip
+    ship_to = {
+        "name": str(recipient.get("name") or ""),
+        "phone_number": str(recipient.get("phone_number") or ""),
+        **{
+            k: str(address.get(k) or "")
+            for k in ("address1", "address2", "city", "state", "zip_code")
+        },
+    }
     detail = raw.get("order_detail") or {}
     request = {k.removeprefix("request_"): str(v) for k, v in detail.items() if v is not None}
     oc_totals, oc_status, history, oc_rows = (), "", (), ()
@@ -328,8 +336,12 @@ def _jet_totals(raw: dict[str, Any]) -> dict[str, float]:
         "shipping": Decimal(0),
         "shipping_tax": Decimal(0),
     }
-    keys = {"items": "base_price", "tax": "item_tax", "shipping": "item_shipping_cost",
-            "shipping_tax": "item_shipping_tax"}  # fmt: skip
+    keys = {
+        "items": "base_price",
+        "tax": "item_tax",
+        "shipping": "item_shipping_cost",
+        "shipping_tax": "item_shipping_tax",
+    }
     for item in raw.get("order_items") or []:
         price = item.get("item_price") or {}
         for name, key in keys.items():

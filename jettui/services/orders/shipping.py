@@ -32,7 +32,7 @@ from typing import Any
 import peewee as pw
 
 from jettui.config import Settings
-from jettui.errors import UsageError
+from jettui.errors import UsageError, is_unreachable
 from jettui.jet.client import JetClient
 from jettui.jet.enums import OrderStatus
 from jettui.jet.errors import JetError
@@ -53,6 +53,7 @@ from jettui.services.orders.ship_form import (
 )
 from jettui.services.results import ItemResult, Outcome
 from jettui.services.runtime import LOCK_TTL_SECONDS, StoreThread, held_lock, lock_holder_name
+from jettui.store.errors import StoreError
 from jettui.store.jet_tables import JetOrder, acquire_lock, log_event, release_lock
 from jettui.store.text import utcnow
 
@@ -176,18 +177,23 @@ async def _ship(s: _Session, form: ShipmentForm) -> ItemResult:
     try:
         await s.jet.ship(s.merchant_order_id, body)
     except JetError as exc:
-        if exc.may_have_applied:
-            await s.store.run(_log, s.merchant_order_id, f"shipment {alt}: Jet's answer was lost ({exc}); "
-                              "checked on Jet before the next shipment of this order", "warning")  # fmt: skip
-            return ItemResult(s.merchant_order_id, Outcome.FAILED,
-                              f"Jet did not confirm shipment {alt}: it is looked up on Jet before "
-                              f"anything else is sent for this order ({exc})", error=exc)  # fmt: skip
-        await s.store.run(_drop_record, s.merchant_order_id, alt)
-        if _is_outage(exc):
+        if exc.may_have_applied:  # kept as "sending": looked up on Jet by the next run
+            note = f"Jet did not confirm shipment {alt}: it is looked up on Jet before anything "
+            note += f"else is sent for this order ({exc})"
+            await s.store.run(_log, s.merchant_order_id, note, "warning")
+            return ItemResult(s.merchant_order_id, Outcome.FAILED, note, error=exc)
+        await s.store.run(_drop_record, s.merchant_order_id, alt)  # Jet never took it
+        if is_unreachable(exc):
             raise
         return ItemResult(s.merchant_order_id, Outcome.FAILED, str(exc), error=exc)
     await s.store.run(_mark_sent, s.merchant_order_id, alt)
-    plan = await s.store.run(_finish, s.settings, s.merchant_order_id, alt)
+    try:
+        plan = await s.store.run(_finish, s.settings, s.merchant_order_id, alt)
+    except StoreError as exc:  # e.g. the OpenCart order was deleted in the admin
+        note = f"Jet took shipment {alt}, but the OpenCart order was not updated: {exc} "
+        note += "(tried again by the next fetch)"
+        await s.store.run(_log, s.merchant_order_id, note, "error")
+        return ItemResult(s.merchant_order_id, Outcome.FAILED, note, error=exc)
     after = await s.store.run(load_order_view, s.merchant_order_id)
     return ItemResult(
         s.merchant_order_id,
@@ -200,12 +206,6 @@ async def _ship(s: _Session, form: ShipmentForm) -> ItemResult:
             "open_units": after.open_units,
         },
     )
-
-
-def _is_outage(exc: BaseException) -> bool:
-    from jettui.errors import is_unreachable
-
-    return is_unreachable(exc)
 
 
 def _summary(form: ShipmentForm, after: OrderView) -> str:
@@ -254,6 +254,8 @@ def finish_pending(settings: Settings) -> list[str]:
             for alt in pending:
                 _finish(settings, row.merchant_order_id, alt)
             done.append(row.merchant_order_id)
+        except StoreError as exc:  # this order only; the others are still finished
+            _log(row.merchant_order_id, f"shipment on Jet, OpenCart not updated: {exc}", "error")
         finally:
             release_lock(name, holder)
     return done

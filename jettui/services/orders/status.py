@@ -113,10 +113,18 @@ def mirror_order(
     current = Order.select(Order.order_status_id).where(Order.order_id == row.order_id).scalar()
     if current is None or int(current) == target:
         return None
-    add_order_history(int(row.order_id), target, comment, shop=shop or shop_context(settings),
-                      expected_status_id=int(current))  # fmt: skip
-    log_event("order", f"Jet status {state} mirrored: OpenCart order {row.order_id} → status {target}",
-              ref=row.merchant_order_id)  # fmt: skip
+    add_order_history(
+        int(row.order_id),
+        target,
+        comment,
+        shop=shop or shop_context(settings),
+        expected_status_id=int(current),
+    )
+    log_event(
+        "order",
+        f"Jet status {state} mirrored: OpenCart order {row.order_id} → status {target}",
+        ref=row.merchant_order_id,
+    )
     return Mirror(row.merchant_order_id, int(row.order_id), state, target)
 
 
