@@ -30,7 +30,7 @@ from jettui.errors import LockBusy, UsageError
 from jettui.jet.client import JetClient
 from jettui.jet.enums import REFUND_STATUS_PATHS, RefundStatus
 from jettui.jet.errors import JetAuthError, JetError, JetNotFound, JetUnreachable
-from jettui.services.jet_session import open_logged_client
+from jettui.services.jet_session import EventWriter, open_logged_client
 from jettui.services.results import ItemResult, Outcome
 from jettui.services.return_rules import (
     CheckedRefundLine,
@@ -92,7 +92,7 @@ async def create_refund(
     try:
         async with held_lock(store, LOCK_NAME, purpose="create refund"):
             order_id = await store.run(_imported_order_id, merchant_order_id)
-            async with open_logged_client(settings, db) as jet:
+            async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
                 order = await jet.get_order(merchant_order_id)
                 shipped = shipped_units(order)
                 taken = await store.run(_taken_units, merchant_order_id)
@@ -162,7 +162,7 @@ async def reconcile_refund(settings: Settings, db: Any, alt_refund_id: str) -> I
     try:
         async with held_lock(store, LOCK_NAME, purpose="reconcile refund"):
             row = await store.run(_refund_row, alt_refund_id)
-            async with open_logged_client(settings, db) as jet:
+            async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
                 return await _reconcile(jet, store, row)
     finally:
         await store.close()
@@ -172,7 +172,7 @@ async def poll_refunds(settings: Settings, db: Any) -> list[ItemResult]:
     """Ask Jet for the state of every refund not final yet (see :func:`poll_refunds_with`)."""
     store = StoreThread(db)
     try:
-        async with open_logged_client(settings, db) as jet:
+        async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
             return await poll_refunds_with(settings, jet, store)
     finally:
         await store.close()

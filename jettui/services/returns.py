@@ -34,11 +34,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from jettui.config import Settings
-from jettui.errors import LockBusy, UsageError
+from jettui.errors import LockBusy, UsageError, one_line
 from jettui.jet.client import JetClient
 from jettui.jet.enums import ReturnStatus
 from jettui.jet.errors import JetAuthError, JetError, JetNotFound, JetUnreachable
-from jettui.services.jet_session import open_logged_client
+from jettui.services.jet_session import EventWriter, open_logged_client
 from jettui.services.results import ItemResult, Outcome, summary
 from jettui.services.return_rules import (
     AMOUNT_KEYS,
@@ -78,9 +78,12 @@ class ReturnsReport:
 
     items: list[ItemResult] = field(default_factory=list)
     unreachable: str = ""
+    locked: str = ""  # another run holds the returns lock: nothing done
 
     @property
     def summary(self) -> str:
+        if self.locked:
+            return f"{self.locked}; nothing done"
         text = summary(self.items)
         return text + (f"; stopped: {self.unreachable}" if self.unreachable else "")
 
@@ -88,6 +91,8 @@ class ReturnsReport:
     def exit_code(self) -> int:
         if self.unreachable:
             return 3
+        if self.locked:
+            return 75
         return 1 if any(i.is_problem for i in self.items) else 0
 
     def as_dict(self) -> dict[str, Any]:
@@ -105,20 +110,23 @@ class ReturnsReport:
 async def fetch_returns(
     settings: Settings, db: Any, *, progress: Progress | None = None
 ) -> ReturnsReport:
-    """Fetch and mirror Jet returns (module docstring). Raises :class:`LockBusy` when another
-    run holds the ``returns`` lock; an outage ends the run with ``report.unreachable`` set."""
+    """Fetch and mirror Jet returns (module docstring). Never raises for an outage or a held
+    lock: ``report.unreachable`` (exit 3) or ``report.locked`` (exit 75) says so."""
     store = StoreThread(db)
+    report = ReturnsReport()
     try:
-        async with held_lock(store, LOCK_NAME, purpose="fetch returns"):
-            report = ReturnsReport()
-            try:
-                async with open_logged_client(settings, db) as jet:
-                    await _fetch(settings, jet, store, report, progress)
-            except (JetUnreachable, JetAuthError) as exc:
-                report.unreachable = str(exc)
-            return report
+        async with (
+            held_lock(store, LOCK_NAME, purpose="fetch returns"),
+            open_logged_client(settings, db, events=EventWriter(store)) as jet,
+        ):
+            await _fetch(settings, jet, store, report, progress)
+    except LockBusy as exc:
+        report.locked = one_line(exc)
+    except (JetUnreachable, JetAuthError) as exc:
+        report.unreachable = str(exc)
     finally:
         await store.close()
+    return report
 
 
 async def fetch_returns_job(ctx: JobContext) -> JobReport:
@@ -330,7 +338,7 @@ async def _finish(
             row = await store.run(_load_for_completion, return_id)
             if row["state"] == "completed":
                 return ItemResult(return_id, Outcome.UNCHANGED, "already completed")
-            async with open_logged_client(settings, db) as jet:
+            async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
                 detail = await jet.get_return(return_id)
                 if row["state"] == "completing" and _completed_on_jet(detail):
                     # sent before a crash or an outage, and Jet has it: finish OpenCart's side

@@ -48,13 +48,13 @@ def jet_order(jet_id: str, status: str, state: str = "done", **kw) -> JetOrder:
     fields = {k: v for k, v in kw.items() if k != "items"}
     return JetOrder.create(
         merchant_order_id=jet_id, reference_order_id=data["reference_order_id"], status=status,
-        state=state, raw=data, **fields,
+        state=state, raw=data, order_placed_date=dt.datetime(2026, 11, 29, 11, 50), **fields,
     )  # fmt: skip
 
 
 def test_orders_panel_rows_filters_and_time_left_to_acknowledge(oc_settings, oc_db) -> None:
     jet_order("a" * 32, "ready", created_at=dt.datetime(2026, 11, 29, 11, 0))
-    jet_order("b" * 32, "acknowledged", order_id=5, acknowledged_at=dt.datetime(2026, 11, 29, 11, 55),
+    jet_order("b" * 32, "acknowledged", order_id=5, acknowledgement_status="accepted",
               created_at=dt.datetime(2026, 11, 29, 11, 1))  # fmt: skip
     jet_order("c" * 32, "ready", state="held", error="unknown SKU 'X'",
               created_at=dt.datetime(2026, 11, 29, 11, 2))  # fmt: skip

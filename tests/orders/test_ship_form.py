@@ -207,9 +207,17 @@ def test_rule_quantities_are_whole_numbers_of_zero_or_more() -> None:
     assert problems(good_form(lines=[ShipLine("CAM-1", ship=-1)])) == [
         "lines[CAM-1].ship: must be a whole number of 0 or more (got -1)"
     ]
-    assert problems(good_form(lines=[ShipLine("CAM-1", cancel="2")])) == [
-        "lines[CAM-1].cancel: must be a whole number of 0 or more (got '2')"
+    assert problems(good_form(lines=[ShipLine("CAM-1", cancel="two")])) == [
+        "lines[CAM-1].cancel: must be a whole number of 0 or more (got 'two')"
     ]
+    assert problems(good_form(lines=[ShipLine("CAM-1", ship=1.5)])) == [
+        "lines[CAM-1].ship: must be a whole number of 0 or more (got 1.5)"
+    ]
+    # digits typed into a form field are read as the number they show
+    form = good_form(lines=[ShipLine("CAM-1", ship="2", cancel=" 1")])
+    assert problems(form) == []
+    [item] = shipped_request(view(), form)["shipments"][0]["shipment_items"]
+    assert (item["response_shipment_sku_quantity"], item["response_shipment_cancel_qty"]) == (2, 1)
 
 
 def test_rule_sku_must_be_an_item_of_the_order_and_listed_once() -> None:
@@ -232,6 +240,10 @@ def test_rule_order_must_be_imported() -> None:
         assert problems(good_form(), v) == [
             "order: not imported into OpenCart yet: fetch orders first"
         ]
+    assert problems(good_form(), view(order_id=0, import_state="held")) == [
+        "order: its import is held (fix the problem and retry it, or reject it, on the "
+        "Rejected orders panel)"
+    ]
 
 
 def test_rule_order_acknowledged_before_shipping_but_cancel_only_may_go_to_a_ready_order() -> None:

@@ -130,3 +130,76 @@ def row_dicts(model: Any, *where: Any) -> list[dict[str, Any]]:
     for condition in where:
         query = query.where(condition)
     return list(query.order_by(*model._meta.sorted_fields[:1]).dicts())
+
+
+# --- a Jet order uploaded, imported, acknowledged and shipped through the services ------------
+
+IPHONE_SKU = "product 11"  # OpenCart's demo model of product 40
+
+
+async def upload_products(settings: Settings, db: Any) -> dict[str, str]:
+    """Upload the Canon (with its colour children) and the iPhone through the catalog service;
+    ``{"iphone": sku, "canon_blue": sku}``."""
+    from jettui.services.catalog import actions, run_action
+    from jettui.store.jet_tables import JetProduct
+    from jettui.store.opencart import Product
+    from tests.catalog.conftest import map_all_categories
+
+    actions.POLL_INTERVAL = 0.01
+    map_all_categories()
+    Product.update(upc="036000291452").where(Product.product_id == CANON).execute()
+    Product.update(upc="012345678905").where(Product.product_id == IPHONE).execute()
+    report = await run_action(settings, db, "upload", [CANON, IPHONE])
+    assert report.exit_code == 0, report.summary
+    blue = JetProduct.get(JetProduct.product_option_value_id == CANON_VALUE).merchant_sku
+    return {"iphone": IPHONE_SKU, "canon_blue": blue}
+
+
+async def shipped_order(settings: Settings, db: Any, items: dict[str, int]) -> str:
+    """A sandbox order of ``{sku: quantity}``, imported, acknowledged and shipped in full
+    through the order services; its merchant_order_id."""
+    from jettui.jet.connect import open_jet_client
+    from jettui.services.orders.acknowledge import acknowledge_orders
+    from jettui.services.orders.importer import fetch_orders
+    from jettui.services.orders.shipping import default_form, order_view, ship_order
+
+    body = {
+        "fulfillment_node": NODE,
+        "items": [{"sku": sku, "order_quantity": qty} for sku, qty in items.items()],
+    }
+    async with open_jet_client(settings) as jet:
+        [merchant_order_id] = await jet.generate_orders(body, 1)
+    report = await fetch_orders(settings, db)
+    assert not [i for i in report.items if i.is_problem], report.items
+    await acknowledge_orders(settings, db, [merchant_order_id])
+    form = default_form(await order_view(db, merchant_order_id), settings)
+    form.tracking_number = "1Z999AA10123456784"
+    result = await ship_order(settings, db, merchant_order_id, form)
+    assert result.outcome == "succeeded", result.reason
+    return merchant_order_id
+
+
+async def generate_return(settings: Settings, merchant_order_id: str) -> str:
+    from jettui.jet.connect import open_jet_client
+
+    async with open_jet_client(settings) as jet:
+        return await jet.generate_return(merchant_order_id)
+
+
+async def jet_return(settings: Settings, return_id: str) -> dict[str, Any]:
+    from jettui.jet.connect import open_jet_client
+
+    async with open_jet_client(settings) as jet:
+        return await jet.get_return(return_id)
+
+
+def oc_order_id(merchant_order_id: str) -> int:
+    from jettui.store.jet_tables import JetOrder
+
+    return int(JetOrder.get(JetOrder.merchant_order_id == merchant_order_id).order_id)
+
+
+def jet_order_raw(merchant_order_id: str) -> dict[str, Any]:
+    from jettui.store.jet_tables import JetOrder
+
+    return JetOrder.get(JetOrder.merchant_order_id == merchant_order_id).raw

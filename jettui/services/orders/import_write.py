@@ -123,7 +123,9 @@ def _sqlite_transaction() -> Iterator[None]:
     if is_mysql(db):
         yield
         return
-    with db.atomic():
+    # IMMEDIATE: take the write lock first. A deferred transaction that reads, then writes,
+    # fails at once ("database is locked") when another connection wrote in between (WAL).
+    with db.atomic("IMMEDIATE"):
         yield
 
 

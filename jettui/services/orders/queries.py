@@ -18,6 +18,7 @@ from typing import Any
 from jettui.config import Settings
 from jettui.jet.dates import parse_jet_date
 from jettui.jet.enums import OrderStatus
+from jettui.services.orders import acknowledge
 from jettui.services.orders.ship_form import LineView, build_order_view
 from jettui.store import oc_shipments
 from jettui.store.jet_tables import JET_ORDER_STATES, JetOrder
@@ -26,7 +27,6 @@ from jettui.store.opencart import OrderStatus as OcOrderStatus
 
 #: import states listed on the Rejected orders panel
 PROBLEM_STATES = ("held", "rejected", "failed")
-DEFAULT_ACK_MINUTES = 15
 
 
 # --- rows -------------------------------------------------------------------------------------
@@ -123,8 +123,11 @@ class LineRow:
     order_product_id: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.line.as_dict(), "unit_price": self.unit_price,
-                "order_product_id": self.order_product_id}  # fmt: skip
+        return {
+            **self.line.as_dict(),
+            "unit_price": self.unit_price,
+            "order_product_id": self.order_product_id,
+        }
 
 
 @dataclass(frozen=True)
@@ -220,14 +223,19 @@ def order_detail(
             line,
             _unit_price(items.get(line.merchant_sku, {}), line.ordered),
             ids.get(line.merchant_sku, 0),
-        )  # fmt: skip
+        )
         for line in view.lines
     )
     address = (raw.get("shipping_to") or {}).get("address") or {}
     recipient = (raw.get("shipping_to") or {}).get("recipient") or {}
-    ship_to = {"name": str(recipient.get("name") or ""),
-               "phone_number": str(recipient.get("phone_number") or ""),
-               **{k: str(address.get(k) or "") for k in ("address1", "address2", "city", "state", "zip_code")}}  # fmt: skip
+    ship_to = {
+        "name": str(recipient.get("name") or ""),
+        "phone_number": str(recipient.get("phone_number") or ""),
+        **{
+            k: str(address.get(k) or "")
+            for k in ("address1", "address2", "city", "state", "zip_code")
+        },
+    }
     detail = raw.get("order_detail") or {}
     request = {k.removeprefix("request_"): str(v) for k, v in detail.items() if v is not None}
     oc_totals, oc_status, history, oc_rows = (), "", (), ()
@@ -285,23 +293,13 @@ def order_row(
 
 
 def ack_deadline(row: JetOrder, settings: Settings | None = None) -> _dt.datetime | None:
-    """When a ``ready`` order must be acknowledged by: Jet's ``order_ready_date`` (else when
-    Jet sent it, else when jettui first saw it) + ``orders.acknowledge_within_minutes``. None
-    for an order that is not waiting for an acknowledgement."""
-    if row.status != OrderStatus.READY or row.acknowledged_at is not None:
+    """When a ``ready`` order must be acknowledged by (aware UTC), as the acknowledge service
+    reckons it; None for an order that is not waiting for an acknowledgement."""
+    if row.status != OrderStatus.READY or row.acknowledgement_status is not None:
         return None
     if row.state in ("rejected", "failed"):
         return None
-    raw = row.raw or {}
-    start = (
-        _date(raw.get("order_ready_date"))
-        or _date(raw.get("order_transmission_date"))
-        or _aware(row.created_at)
-    )
-    if start is None:
-        return None
-    minutes = settings.orders.acknowledge_within_minutes if settings else DEFAULT_ACK_MINUTES
-    return start + _dt.timedelta(minutes=minutes)
+    return _aware(acknowledge.ack_deadline(settings or Settings(), row.order_placed_date))
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -338,8 +336,12 @@ def _jet_totals(raw: dict[str, Any]) -> dict[str, float]:
         "shipping": Decimal(0),
         "shipping_tax": Decimal(0),
     }
-    keys = {"items": "base_price", "tax": "item_tax", "shipping": "item_shipping_cost",
-            "shipping_tax": "item_shipping_tax"}  # fmt: skip
+    keys = {
+        "items": "base_price",
+        "tax": "item_tax",
+        "shipping": "item_shipping_cost",
+        "shipping_tax": "item_shipping_tax",
+    }
     for item in raw.get("order_items") or []:
         price = item.get("item_price") or {}
         for name, key in keys.items():

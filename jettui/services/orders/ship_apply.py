@@ -58,10 +58,16 @@ def history_comment(record: Mapping[str, Any]) -> str:
     method: UPS Ground, tracking number: 1Z….``"""
     body = record.get("body") or {}
     items = body.get("shipment_items") or []
-    shipped = [f"{i['response_shipment_sku_quantity']} × {i['merchant_sku']}" for i in items
-               if i.get("response_shipment_sku_quantity")]  # fmt: skip
-    cancelled = [f"{i['response_shipment_cancel_qty']} × {i['merchant_sku']}" for i in items
-                 if i.get("response_shipment_cancel_qty")]  # fmt: skip
+    shipped = [
+        f"{i['response_shipment_sku_quantity']} × {i['merchant_sku']}"
+        for i in items
+        if i.get("response_shipment_sku_quantity")
+    ]
+    cancelled = [
+        f"{i['response_shipment_cancel_qty']} × {i['merchant_sku']}"
+        for i in items
+        if i.get("response_shipment_cancel_qty")
+    ]
     parts = []
     if shipped:
         parts.append("shipped " + ", ".join(shipped))
@@ -87,9 +93,9 @@ def recorded_line_ids(row: JetOrder) -> dict[str, int]:
 
 
 def line_ids(order_id: int, skus: list[str]) -> dict[str, int]:
-    """``{merchant_sku: order_product_id}`` for lines the import did not record: through jettui's product
-    link (product and, for a variation child, its option value), else OpenCart's ``sku`` then
-    ``model`` of the product. SKUs not found are left out."""
+    """``{merchant_sku: order_product_id}`` for lines the import did not record: through
+    jettui's product link (product and, for a variation child, its option value), else
+    OpenCart's ``sku`` then ``model`` of the product. SKUs not found are left out."""
     lines = list(OrderProduct.select().where(OrderProduct.order_id == order_id))
     options: dict[int, set[int]] = {}
     for oo in OrderOption.select().where(OrderOption.order_id == order_id):
@@ -107,10 +113,12 @@ def line_ids(order_id: int, skus: list[str]) -> dict[str, int]:
             product_id = _product_by_code(sku)
             value_id = 0
         candidates = [
-            line for line in lines
-            if line.product_id == product_id and line.order_product_id not in used
+            line
+            for line in lines
+            if line.product_id == product_id
+            and line.order_product_id not in used
             and (value_id in options.get(line.order_product_id, set()) if value_id else True)
-        ]  # fmt: skip
+        ]
         if candidates:
             found[sku] = candidates[0].order_product_id
             used.add(candidates[0].order_product_id)
@@ -150,8 +158,13 @@ def plan_shipment(
         ids |= line_ids(order_id, [sku for sku in cancels if sku not in ids])
         missing = sorted(set(cancels) - set(ids))
         if missing:
-            log_event("order", f"cancelled SKU(s) {', '.join(missing)} have no OpenCart line: "
-                      "stock not put back for them", level="warning", ref=merchant_order_id)  # fmt: skip
+            log_event(
+                "order",
+                f"cancelled SKU(s) {', '.join(missing)} have no OpenCart line: "
+                "stock not put back for them",
+                level="warning",
+                ref=merchant_order_id,
+            )
         quantities = {
             line.order_product_id: int(line.quantity)
             for line in OrderProduct.select().where(OrderProduct.order_id == order_id)
@@ -220,8 +233,13 @@ def _take_lines(order_id: int, take: Mapping[str, Mapping[str, int]], shop: Any,
         if current is None or int(current) == step["before"] - step["take"]:
             continue  # line gone (nothing to put back) or already taken off by an earlier run
         if int(current) != step["before"]:
-            log_event("order", f"OpenCart line {line_id} changed to {current} units outside "
-                      "jettui: cancelled units not put back", level="warning", ref=ref)  # fmt: skip
+            log_event(
+                "order",
+                f"OpenCart line {line_id} changed to {current} units outside "
+                "jettui: cancelled units not put back",
+                level="warning",
+                ref=ref,
+            )
             continue
         restock_lines(order_id, {int(line_id): int(step["take"])}, shop=shop)
 

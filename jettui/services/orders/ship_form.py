@@ -45,6 +45,12 @@ DEFAULT_DELIVERY_DAYS = 5
 
 #: import ledger states in which the OpenCart order is complete (see jet_tables.JET_ORDER_STATES)
 IMPORTED_STATES = frozenset({"done"})
+#: import states that will not become an OpenCart order without the merchant, and what to do
+PROBLEM_STATES = {
+    "held": "fix the problem and retry it, or reject it, on the Rejected orders panel",
+    "rejected": "it was rejected on Jet: there is nothing to ship",
+    "failed": "see the Rejected orders panel",
+}
 SHIPPABLE_STATUSES = frozenset({OrderStatus.ACKNOWLEDGED, OrderStatus.IN_PROGRESS})
 CANCELLABLE_STATUSES = SHIPPABLE_STATUSES | {OrderStatus.READY}
 
@@ -185,8 +191,8 @@ class ShipLine:
     """Units of one SKU shipped and cancelled by this message."""
 
     merchant_sku: str
-    ship: int = 0
-    cancel: int = 0
+    ship: int | str = 0  # text from a form field is read by check_shipment (digits only)
+    cancel: int | str = 0
 
 
 @dataclass(frozen=True)
@@ -231,16 +237,16 @@ class ShipmentForm:
     expected_delivery_date: DateInput = None
     return_location: ReturnLocation | None = None
     rma_number: str = ""
-    days_to_return: int | None = None
+    days_to_return: int | str | None = None
     alt_shipment_id: str = field(default_factory=lambda: f"jettui-{new_jet_id()[:16]}")
 
     @property
     def units_shipped(self) -> int:
-        return sum(_int(line.ship) for line in self.lines)
+        return sum(whole(line.ship) or 0 for line in self.lines)
 
     @property
     def units_cancelled(self) -> int:
-        return sum(_int(line.cancel) for line in self.lines)
+        return sum(whole(line.cancel) or 0 for line in self.lines)
 
     @property
     def cancel_only(self) -> bool:
@@ -343,6 +349,8 @@ def check_shipment(view: OrderView, form: ShipmentForm) -> list[str]:
 
 
 def _order_problems(view: OrderView, form: ShipmentForm) -> list[str]:
+    if view.import_state in PROBLEM_STATES:
+        return [f"order: its import is {view.import_state} ({PROBLEM_STATES[view.import_state]})"]
     if not view.order_id or (view.import_state and view.import_state not in IMPORTED_STATES):
         return ["order: not imported into OpenCart yet: fetch orders first"]
     status = view.jet_status
@@ -371,17 +379,18 @@ def _line_problems(view: OrderView, form: ShipmentForm) -> list[str]:
         bad = [
             f"{where}.{name}: must be a whole number of 0 or more (got {value!r})"
             for name, value in (("ship", line.ship), ("cancel", line.cancel))
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0
+            if whole(value) is None
         ]
         if bad:
             problems += bad
             continue
-        if line.ship + line.cancel > known.open:
+        ship, cancel = whole(line.ship) or 0, whole(line.cancel) or 0
+        if ship + cancel > known.open:
             problems.append(
-                f"{where}: {line.ship} shipped + {line.cancel} cancelled is more than the "
+                f"{where}: {ship} shipped + {cancel} cancelled is more than the "
                 f"{known.open} open unit(s)"
             )
-        elif line.ship > known.shippable:
+        elif ship > known.shippable:
             problems.append(
                 f"{where}.ship: Jet asked to cancel {known.cancel_due} unit(s): at most "
                 f"{known.shippable} of the {known.open} open can ship"
@@ -404,7 +413,8 @@ def _parcel_problems(form: ShipmentForm) -> list[str]:
         )
     if form.method not in SHIPPING_METHODS:
         problems.append(
-            f"method: must be one of Jet's shipping methods, e.g. 'UPS Ground' (got {form.method!r})"
+            "method: must be one of Jet's shipping methods, e.g. 'UPS Ground' "
+            f"(got {form.method!r})"
         )
     if not ZIP5.match(form.zip or ""):
         problems.append(f"zip: must be exactly 5 digits, e.g. 84047 (got {form.zip!r})")
@@ -447,7 +457,8 @@ def _return_problems(form: ShipmentForm) -> list[str]:
     ]
     if location.state not in US_STATES:
         problems.append(
-            f"return_location.state: must be a 2-letter US state code such as UT (got {location.state!r})"
+            "return_location.state: must be a 2-letter US state code such as UT "
+            f"(got {location.state!r})"
         )
     if not ZIP5.match(location.zip_code or ""):
         problems.append(
@@ -461,7 +472,7 @@ def _return_problems(form: ShipmentForm) -> list[str]:
     days = form.days_to_return
     if days is None:
         problems.append("days_to_return: is required with a return location")
-    elif not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_DAYS_TO_RETURN:
+    elif (n := whole(days)) is None or n > MAX_DAYS_TO_RETURN:
         problems.append(
             f"days_to_return: must be a whole number from 0 to {MAX_DAYS_TO_RETURN} (got {days!r})"
         )
@@ -476,16 +487,16 @@ def shipment_body(form: ShipmentForm) -> dict[str, Any]:
     ``alt_shipment_id`` and its items, as Jet's own clients send it."""
     items = []
     for line in form.lines:
-        if not line.ship and not line.cancel:
+        if not whole(line.ship) and not whole(line.cancel):
             continue
         item: dict[str, Any] = {
             "merchant_sku": line.merchant_sku,
-            "response_shipment_sku_quantity": line.ship,
-            "response_shipment_cancel_qty": line.cancel,
+            "response_shipment_sku_quantity": whole(line.ship) or 0,
+            "response_shipment_cancel_qty": whole(line.cancel) or 0,
         }
-        if line.ship and form.return_location is not None:
+        if item["response_shipment_sku_quantity"] and form.return_location is not None:
             item["RMA_number"] = form.rma_number.strip()
-            item["days_to_return"] = form.days_to_return
+            item["days_to_return"] = whole(form.days_to_return)
             item["return_location"] = form.return_location.as_jet()
         items.append(item)
     shipment: dict[str, Any] = {"alt_shipment_id": form.alt_shipment_id}
@@ -536,6 +547,18 @@ def _maybe_date(value: Any) -> _dt.datetime | None:
         return parse_jet_date(value)
     except (TypeError, ValueError):
         return None
+
+
+def whole(value: Any) -> int | None:
+    """A quantity as the form may hold it (an int, or digits typed in a field) → int ≥ 0;
+    None for anything else (negative, fractional, words, True/False)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
 
 
 def _int(value: Any) -> int:

@@ -29,12 +29,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import peewee as pw
+
 from jettui.config import Settings
-from jettui.errors import UsageError
+from jettui.errors import UsageError, is_unreachable
 from jettui.jet.client import JetClient
 from jettui.jet.enums import OrderStatus
 from jettui.jet.errors import JetError
-from jettui.services.jet_session import open_logged_client
+from jettui.services.jet_session import EventWriter, open_logged_client
 from jettui.services.orders import ship_apply
 from jettui.services.orders.ship_form import (
     LineView,
@@ -50,8 +52,9 @@ from jettui.services.orders.ship_form import (
     shipped_request,
 )
 from jettui.services.results import ItemResult, Outcome
-from jettui.services.runtime import StoreThread, held_lock
-from jettui.store.jet_tables import JetOrder, log_event
+from jettui.services.runtime import LOCK_TTL_SECONDS, StoreThread, held_lock, lock_holder_name
+from jettui.store.errors import StoreError
+from jettui.store.jet_tables import JetOrder, acquire_lock, log_event, release_lock
 from jettui.store.text import utcnow
 
 __all__ = [
@@ -146,10 +149,11 @@ async def ship_order(
     """
     store = StoreThread(db)
     try:
-        async with held_lock(store, f"order:{merchant_order_id}", purpose="ship"):
+        async with held_lock(store, order_lock(merchant_order_id), purpose="ship"):
             if jet is not None:
                 return await _ship(_Session(settings, store, jet, merchant_order_id), form)
-            async with open_logged_client(settings, db) as client:
+            # one store connection per run: the event log shares the service's store thread
+            async with open_logged_client(settings, db, events=EventWriter(store)) as client:
                 return await _ship(_Session(settings, store, client, merchant_order_id), form)
     finally:
         await store.close()
@@ -173,18 +177,23 @@ async def _ship(s: _Session, form: ShipmentForm) -> ItemResult:
     try:
         await s.jet.ship(s.merchant_order_id, body)
     except JetError as exc:
-        if exc.may_have_applied:
-            await s.store.run(_log, s.merchant_order_id, f"shipment {alt}: Jet's answer was lost ({exc}); "
-                              "checked on Jet before the next shipment of this order", "warning")  # fmt: skip
-            return ItemResult(s.merchant_order_id, Outcome.FAILED,
-                              f"Jet did not confirm shipment {alt}: it is looked up on Jet before "
-                              f"anything else is sent for this order ({exc})", error=exc)  # fmt: skip
-        await s.store.run(_drop_record, s.merchant_order_id, alt)
-        if _is_outage(exc):
+        if exc.may_have_applied:  # kept as "sending": looked up on Jet by the next run
+            note = f"Jet did not confirm shipment {alt}: it is looked up on Jet before anything "
+            note += f"else is sent for this order ({exc})"
+            await s.store.run(_log, s.merchant_order_id, note, "warning")
+            return ItemResult(s.merchant_order_id, Outcome.FAILED, note, error=exc)
+        await s.store.run(_drop_record, s.merchant_order_id, alt)  # Jet never took it
+        if is_unreachable(exc):
             raise
         return ItemResult(s.merchant_order_id, Outcome.FAILED, str(exc), error=exc)
     await s.store.run(_mark_sent, s.merchant_order_id, alt)
-    plan = await s.store.run(_finish, s.settings, s.merchant_order_id, alt)
+    try:
+        plan = await s.store.run(_finish, s.settings, s.merchant_order_id, alt)
+    except StoreError as exc:  # e.g. the OpenCart order was deleted in the admin
+        note = f"Jet took shipment {alt}, but the OpenCart order was not updated: {exc} "
+        note += "(tried again by the next fetch)"
+        await s.store.run(_log, s.merchant_order_id, note, "error")
+        return ItemResult(s.merchant_order_id, Outcome.FAILED, note, error=exc)
     after = await s.store.run(load_order_view, s.merchant_order_id)
     return ItemResult(
         s.merchant_order_id,
@@ -197,12 +206,6 @@ async def _ship(s: _Session, form: ShipmentForm) -> ItemResult:
             "open_units": after.open_units,
         },
     )
-
-
-def _is_outage(exc: BaseException) -> bool:
-    from jettui.errors import is_unreachable
-
-    return is_unreachable(exc)
 
 
 def _summary(form: ShipmentForm, after: OrderView) -> str:
@@ -235,15 +238,32 @@ async def _recover(s: _Session) -> None:
 
 def finish_pending(settings: Settings) -> list[str]:
     """Finish the OpenCart side of every message Jet took whose run was killed before
-    (store thread; no Jet call). Messages still ``sending`` wait for the next ship of their
-    order, which asks Jet. Returns the merchant_order_ids finished."""
+    (store thread; no Jet call). An order another run is shipping right now (its
+    ``order:<id>`` lock is held) is left to that run. Messages still ``sending`` wait for the
+    next ship of their order, which asks Jet. Returns the merchant_order_ids finished."""
     done = []
-    for row in JetOrder.select().where(JetOrder.shipments.contains('"sent"')):
-        for record in list(row.shipments or []):
-            if record.get("state") == "sent":
-                _finish(settings, row.merchant_order_id, record["alt_shipment_id"])
-                done.append(row.merchant_order_id)
-    return sorted(set(done))
+    holder = lock_holder_name("finish-shipments")
+    # the JSON text holds '"state": "sent"' (the value bypasses the field's JSON encoding)
+    has_sent = JetOrder.shipments ** pw.Value('%"sent"%', converter=False)
+    for row in JetOrder.select().where(has_sent):
+        pending = [r["alt_shipment_id"] for r in row.shipments or [] if r.get("state") == "sent"]
+        name = order_lock(row.merchant_order_id)
+        if not pending or not acquire_lock(name, holder, LOCK_TTL_SECONDS):
+            continue
+        try:
+            for alt in pending:
+                _finish(settings, row.merchant_order_id, alt)
+            done.append(row.merchant_order_id)
+        except StoreError as exc:  # this order only; the others are still finished
+            _log(row.merchant_order_id, f"shipment on Jet, OpenCart not updated: {exc}", "error")
+        finally:
+            release_lock(name, holder)
+    return done
+
+
+def order_lock(merchant_order_id: str) -> str:
+    """The lock a run holds while it ships ``merchant_order_id``."""
+    return f"order:{merchant_order_id}"
 
 
 # --- store-thread steps -----------------------------------------------------------------------

@@ -113,10 +113,18 @@ def mirror_order(
     current = Order.select(Order.order_status_id).where(Order.order_id == row.order_id).scalar()
     if current is None or int(current) == target:
         return None
-    add_order_history(int(row.order_id), target, comment, shop=shop or shop_context(settings),
-                      expected_status_id=int(current))  # fmt: skip
-    log_event("order", f"Jet status {state} mirrored: OpenCart order {row.order_id} → status {target}",
-              ref=row.merchant_order_id)  # fmt: skip
+    add_order_history(
+        int(row.order_id),
+        target,
+        comment,
+        shop=shop or shop_context(settings),
+        expected_status_id=int(current),
+    )
+    log_event(
+        "order",
+        f"Jet status {state} mirrored: OpenCart order {row.order_id} → status {target}",
+        ref=row.merchant_order_id,
+    )
     return Mirror(row.merchant_order_id, int(row.order_id), state, target)
 
 
@@ -124,7 +132,14 @@ def mirror_statuses(
     settings: Settings, merchant_order_ids: list[str] | None = None
 ) -> list[Mirror]:
     """Mirror every imported order's Jet status that was not mirrored yet (or only those of
-    ``merchant_order_ids``). Store thread; no Jet call. Returns what was written."""
+    ``merchant_order_ids``). Store thread; no Jet call. Returns what was written.
+
+    First finishes the OpenCart side of shipped messages whose run was cut short
+    (:func:`.shipping.finish_pending`), so a status jettui's own shipment caused is never
+    mirrored in its place."""
+    from jettui.services.orders.shipping import finish_pending
+
+    finish_pending(settings)
     query = JetOrder.select().where(
         (JetOrder.order_id > 0)
         & JetOrder.state.in_(sorted(IMPORTED_STATES))
