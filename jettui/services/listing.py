@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import reduce
-from types import SimpleNamespace
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import peewee as pw
@@ -624,6 +623,7 @@ class OrderSource(_JetTableSource):
             model.created_at,
             model.state,
             model.acknowledged_at,
+            model.acknowledgement_status,
         ]
 
     def _search(self) -> list[Any]:
@@ -631,14 +631,18 @@ class OrderSource(_JetTableSource):
         return [*super()._search(), order.lastname, order.firstname, order.email]
 
     def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
-        (jet_id, ref, order_id, last, _id, total, status, _placed, ship_by, first, raw, created,
-         state, acknowledged_at) = row  # fmt: skip
+        (jet_id, ref, order_id, last, _id, total, status, placed, ship_by, first, raw, created,
+         state, acknowledged_at, ack_status) = row  # fmt: skip
         ack = ""
         if status == "ready":
             from jettui.services.orders.queries import ack_deadline
 
-            ledger = SimpleNamespace(status=status, state=state, raw=raw, created_at=created,
-                                     acknowledged_at=acknowledged_at)  # fmt: skip
+            # the orders service's own reckoning, on an unsaved row with the fields it reads
+            ledger = self._model()(
+                status=status, state=state, raw=raw, created_at=created,
+                order_placed_date=placed, acknowledged_at=acknowledged_at,
+                acknowledgement_status=ack_status,
+            )  # fmt: skip
             minutes = self.settings.orders.acknowledge_within_minutes if self.settings else 15
             ack = time_left(ack_deadline(ledger, self.settings), clock(), minutes)
         return (

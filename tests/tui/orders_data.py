@@ -70,7 +70,7 @@ def fill(*, with_oc_orders: bool = False) -> None:
             merchant_order_id=jet_id, reference_order_id=ref, status=status, state=state,
             order_id=order_id, raw=raw_order(jet_id, ref, status, buyer, items, ready),
             ship_by=dt.datetime(2026, 11, 30, 18, 0),
-            order_placed_date=created + dt.timedelta(minutes=n),
+            order_placed_date=dt.datetime.fromisoformat(ready[:19]),
             acknowledged_at=created if status == "acknowledged" else None,
             error="unknown SKU 'NOPE-1': no product with that SKU or model" if state == "held" else None,
             created_at=created + dt.timedelta(minutes=n),
