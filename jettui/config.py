@@ -90,6 +90,8 @@ class SandboxSettings:
     review_delay_seconds: float = 0.0  # Under Jet Review → Available for Purchase
     order_every_seconds: float = 0.0  # demo: generate a random order this often (0 = off)
     error_rate: float = 0.0  # fault injection: share of calls answered with a 500
+    # fault injection: share of writes (POST/PUT/PATCH) applied, then their answer lost
+    lost_answer_rate: float = 0.0
     rate_limit_every: int = 0  # fault injection: every Nth call answered with a 429
     latency_ms: int = 0  # fault injection: added to each call
     token_lifetime_seconds: int = 36_000
@@ -511,6 +513,8 @@ def _validate(s: Settings, name: str, problems: list[str]) -> None:
     sb = s.sandbox
     if not 0 <= sb.error_rate <= 1:
         bad("sandbox.error_rate", "must be between 0 and 1")
+    if not 0 <= sb.lost_answer_rate <= 1:
+        bad("sandbox.lost_answer_rate", "must be between 0 and 1")
     for key in ("review_delay_seconds", "order_every_seconds", "rate_limit_every", "latency_ms"):
         if getattr(sb, key) < 0:
             bad(f"sandbox.{key}", "must not be negative")

@@ -54,7 +54,8 @@ class BulkFileResult:
     sku_errors: dict[str, list[str]] = field(default_factory=dict)  # parsed from error_excerpt
     other_errors: list[str] = field(default_factory=list)  # excerpt lines naming no SKU of the file
     registered: bool = False  # files/uploaded accepted: Jet has the file
-    failure: str | None = None  # why the upload or the polling stopped
+    failure: str | None = None  # why the upload or the polling stopped (one line)
+    error: JetError | None = field(default=None, repr=False)  # the Jet error that stopped it
 
     @property
     def processed(self) -> bool:
@@ -241,6 +242,8 @@ async def _send_file(
                 return
             await asyncio.sleep(poll_interval)
     except JetError as exc:
+        # The exception itself is kept: callers classify it by type (an outage stops a run).
+        file.error = exc
         file.failure = str(exc)
 
 

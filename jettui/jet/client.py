@@ -8,9 +8,10 @@ One :class:`JetClient` per task (it is an async context manager around an httpx.
   errors, timeouts and 5xx; 429 honours Retry-After (capped); at most ``concurrency`` calls in
   flight. Retry policy for calls that are not idempotent (POST /refunds, POST /orders/generate):
   they are retried only when the request provably never reached Jet (connect errors, connect and
-  pool timeouts) or when Jet answered 429 (refused before processing). After a 5xx or a read
-  timeout/dropped connection the error is raised with ``may_have_applied=True``, so the caller
-  looks (e.g. GET /refunds/{status} for its alt_refund_id) before sending again.
+  pool timeouts) or when Jet answered 429 (refused before processing). A write that fails after
+  a 5xx or a read timeout/dropped connection (at once for those calls, after the last retry for
+  the others) is raised with ``may_have_applied=True``, so the caller looks (e.g. GET
+  /refunds/{status} for its alt_refund_id, the order for its shipments) before sending again.
 - Validation: every write runs the matching validator of :mod:`jettui.jet.models` first and
   raises :class:`JetValidationError` (status None) without any network call.
 - Secrets: the API secret and the token never reach logs, errors, events or reprs.
@@ -106,6 +107,12 @@ class _Call:
     headers: Mapping[str, str] | None = None
     auth: bool = True
     idempotent: bool = True
+
+    @property
+    def is_write(self) -> bool:
+        """A call that changes something on Jet: after a 5xx or a lost connection it may have
+        taken effect (``may_have_applied``), retried or not."""
+        return self.method not in ("GET", "HEAD")
 
 
 class JetClient:
@@ -265,7 +272,7 @@ class JetClient:
                     f"Jet unreachable ({reason}) after {attempt + 1} attempt(s)",
                     method=call.method,
                     path=shown,
-                    may_have_applied=not isinstance(exc, _NOT_SENT),
+                    may_have_applied=call.is_write and not isinstance(exc, _NOT_SENT),
                 ) from None
             elapsed = time.perf_counter() - started
             status = response.status_code
@@ -297,7 +304,7 @@ class JetClient:
                     messages=error_messages(_json_or_none(response)),
                     method=call.method,
                     path=shown,
-                    may_have_applied=not call.idempotent,
+                    may_have_applied=call.is_write,
                 )
             if status >= 400:
                 raise _client_error(status, response, call.method, shown)

@@ -26,17 +26,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import peewee as pw
+
 from jettui.config import Settings
 from jettui.jet.client import JetClient
 from jettui.jet.enums import AckStatus, ItemAckStatus, OrderStatus, ReturnStatus
 from jettui.jet.errors import JetAuthError, JetError, JetUnreachable
 from jettui.services.jet_session import EventWriter, StoreThread, open_logged_client
+from jettui.services.runtime import held_lock
+from jettui.store.jet_tables import JetEvent, lock_holder
 
 STEPS: tuple[str, ...] = ("product", "order", "return")
 STEP_TITLES = {"product": "Product API", "order": "Order API", "return": "Return API"}
 LIVE_RISKY_STEPS = frozenset({"order", "return"})
 LOCK_NAME = "activation"
-LOCK_TTL_SECONDS = 3600
+LOCK_TTL_SECONDS = 600.0  # refreshed every third of it while the steps run
 EVENT_KIND = "activation"
 
 # The test product CedCommerce sent (jet-api.md §2.9 and §5.1).
@@ -134,8 +138,6 @@ def _utcnow() -> datetime:
 def activation_status() -> dict[str, StepState]:
     """Each step's latest recorded result (and its latest success), from the bound store.
     Blocking: call it off the event loop."""
-    from jettui.store.jet_tables import JetEvent
-
     states = {}
     for step in STEPS:
         rows = (
@@ -159,8 +161,6 @@ def activation_status() -> dict[str, StepState]:
 
 def running_holder() -> str | None:
     """Who runs the activation right now (None when nobody does)."""
-    from jettui.store.jet_tables import lock_holder
-
     return lock_holder(LOCK_NAME)
 
 
@@ -200,18 +200,6 @@ def _event_row(result: StepResult) -> dict[str, Any]:
     }
 
 
-def _take_lock(holder: str) -> None:
-    from jettui.store.jet_tables import take_lock
-
-    take_lock(LOCK_NAME, holder, LOCK_TTL_SECONDS)
-
-
-def _release(holder: str) -> None:
-    from jettui.store.jet_tables import release_lock
-
-    release_lock(LOCK_NAME, holder)
-
-
 # --- running the steps --------------------------------------------------------------------
 
 
@@ -233,23 +221,20 @@ def needs_confirmation(settings: Settings, steps: Iterable[str]) -> bool:
 
 async def run_activation(
     settings: Settings,
-    db: Any,
+    db: pw.Database,
     steps: Sequence[str] = STEPS,
     *,
     confirm_live: bool = False,
     progress: Progress | None = None,
-    holder: str | None = None,
     **client_options: Any,
 ) -> list[StepResult]:
     """Run ``steps`` (in Runway order) and record each result; one result per step asked for.
 
     Raises :class:`ConfirmationRequired` (nothing done) for order/return against a real Jet
-    without ``confirm_live``, :class:`jettui.store.errors.LockBusy` when another run holds the
+    without ``confirm_live``, :class:`jettui.errors.LockBusy` when another run holds the
     lock. ``progress(step, message)`` is called on the event loop as the work advances.
     ``client_options`` go to the Jet client (e.g. ``backoff_base``).
     """
-    from jettui.store.jet_tables import default_holder
-
     wanted = expand_steps(steps)
     if needs_confirmation(settings, wanted) and not confirm_live:
         raise ConfirmationRequired(
@@ -257,16 +242,12 @@ async def run_activation(
             f"({settings.jet.api_url}); on live Jet a cancel really cancels: confirm first"
         )
     store = StoreThread(db)
-    holder = holder or default_holder(LOCK_NAME)
     try:
-        await store.run(_take_lock, holder)
-        try:
+        async with held_lock(store, LOCK_NAME, ttl_seconds=LOCK_TTL_SECONDS):
             previous = await store.run(activation_status)
             events = EventWriter(store)
             async with open_logged_client(settings, db, events=events, **client_options) as jet:
                 return await _run_steps(jet, settings, events, wanted, previous, progress)
-        finally:
-            await store.run(_release, holder)
     finally:
         await store.close()
 

@@ -14,9 +14,8 @@ Every action writes a ``JetEvent`` of kind ``category``. Bad input raises
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,16 +23,20 @@ from typing import Any
 import peewee as pw
 
 from jettui.config import Settings
+from jettui.errors import Unreachable
 from jettui.jet.client import JetClient
-from jettui.jet.errors import JetAuthError, JetError, JetUnreachable
+from jettui.jet.errors import JetError
 from jettui.services.jet_session import EventWriter, StoreThread, open_logged_client
 from jettui.services.listing import Column, ListSource, Row
+from jettui.services.runtime import fan_out, held_lock
+from jettui.store import jet_tables as jt
+from jettui.store import opencart as oc
 
 TAXONOMY_VERSION = "v1"
 PAGE_SIZE = 100
 EVENT_KIND = "category"
 LOCK_NAME = "categories:taxonomy"
-LOCK_TTL_SECONDS = 3600
+LOCK_TTL_SECONDS = 600.0  # refreshed every third of it while the refresh runs
 PATH_SEPARATOR = " > "
 REFRESH_HINT = "run 'jettui categories taxonomy --refresh' (or T on the Categories screen)"
 
@@ -110,19 +113,13 @@ class RefreshResult:
         }
 
 
-def _models() -> Any:
-    from jettui.store import jet_tables
-
-    return jet_tables
-
-
 def jet_path(raw: str) -> str:
     """Jet's ``A/B/C`` node path as ``A > B > C``."""
     return PATH_SEPARATOR.join(part.strip() for part in str(raw or "").split("/") if part.strip())
 
 
 async def refresh_taxonomy(
-    settings: Settings, db: Any, progress: Progress | None = None
+    settings: Settings, db: pw.Database, progress: Progress | None = None
 ) -> RefreshResult:
     """Fetch Jet's whole taxonomy into the local cache (see the module doc).
 
@@ -130,15 +127,12 @@ async def refresh_taxonomy(
     Jet cannot be reached at all (the cache is then left as it was). Nodes that fail one by one
     are reported in ``failures``; their cached rows (if any) are kept.
     """
-    jt = _models()
     started = time.monotonic()
     say = progress or (lambda done, total, message: None)
     store = StoreThread(db)
     writer = EventWriter(store)
-    holder = jt.default_holder(LOCK_NAME)
     try:
-        await store.run(_acquire, holder)
-        try:
+        async with held_lock(store, LOCK_NAME, purpose="taxonomy", ttl_seconds=LOCK_TTL_SECONDS):
             async with open_logged_client(settings, db, events=writer) as jet:
                 result, nodes = await _download(jet, settings.jet.concurrency, say)
             say(len(nodes), len(nodes), "saving the taxonomy cache")
@@ -154,15 +148,9 @@ async def refresh_taxonomy(
                 }
             )
             await writer.flush()
-        finally:
-            await store.run(jt.release_lock, LOCK_NAME, holder)
     finally:
         await store.close()
     return result
-
-
-def _acquire(holder: str) -> None:
-    _models().take_lock(LOCK_NAME, holder, LOCK_TTL_SECONDS)
 
 
 async def _download(
@@ -177,40 +165,40 @@ async def _download(
         if len(page) < PAGE_SIZE:
             break
     ids = list(dict.fromkeys(ids))
-    gate = asyncio.Semaphore(max(1, concurrency))
     done = 0
     total = len(ids)
 
-    async def one(call: Callable[[], Any], node_id: int) -> Any:
+    async def fetch(
+        call: Callable[[int], Awaitable[Any]], node_id: int, into: dict[int, Any]
+    ) -> None:
+        """One node's call; Jet's refusal is that node's failure, an outage stops them all."""
         nonlocal done
-        async with gate:
-            try:
-                return await call()
-            except (JetUnreachable, JetAuthError):
-                raise
-            except JetError as exc:
-                result.failures.append((node_id, str(exc)))
-                return None
-            finally:
-                done += 1
-                say(done, total, f"fetched {done} of {total}")
+        try:
+            into[node_id] = await call(node_id)
+        except Unreachable:
+            raise
+        except JetError as exc:
+            result.failures.append((node_id, str(exc)))
+        done += 1
+        say(done, total, f"fetched {done} of {total}")
 
-    fetched = await asyncio.gather(*(one(lambda i=i: jet.get_taxonomy_node(i), i) for i in ids))
-    nodes = [n for n in fetched if isinstance(n, dict) and "jet_node_id" in n]
+    fetched: dict[int, Any] = {}
+    await fan_out(ids, lambda i: fetch(jet.get_taxonomy_node, i, fetched), concurrency=concurrency)
+    nodes = [n for i in ids if isinstance(n := fetched.get(i), dict) and "jet_node_id" in n]
     parents = {n.get("parent_id") for n in nodes}
     leaves = [n for n in nodes if n["jet_node_id"] not in parents]
     for node in nodes:
         node["_leaf"] = node["jet_node_id"] not in parents
     total += len(leaves)
-    attributes = await asyncio.gather(
-        *(
-            one(lambda i=n["jet_node_id"]: jet.get_taxonomy_attributes(i), n["jet_node_id"])
-            for n in leaves
-        )
+    attributes: dict[int, Any] = {}
+    await fan_out(
+        [n["jet_node_id"] for n in leaves],
+        lambda i: fetch(jet.get_taxonomy_attributes, i, attributes),
+        concurrency=concurrency,
     )
-    for node, attrs in zip(leaves, attributes, strict=True):
-        if attrs is not None:
-            node["_attributes"] = attrs
+    for node in leaves:
+        if node["jet_node_id"] in attributes and attributes[node["jet_node_id"]] is not None:
+            node["_attributes"] = attributes[node["jet_node_id"]]
             result.attributes += 1
     result.nodes, result.leaves = len(nodes), len(leaves)
     return result, nodes
@@ -219,7 +207,6 @@ async def _download(
 def _save_nodes(nodes: list[dict[str, Any]], complete: bool) -> int:
     """Upsert the fetched nodes; when the download was complete, drop nodes Jet no longer
     lists. Returns how many were dropped."""
-    jt = _models()
     Node = jt.JetTaxonomyNode
     now = jt.utcnow()
     rows = [
@@ -269,20 +256,20 @@ def _node(row: Any) -> TaxonomyNode:
     )
 
 
-def taxonomy_count(db: Any) -> int:
+def taxonomy_count(db: pw.Database) -> int:
     """How many nodes the cache holds (0: never refreshed)."""
-    return _models().JetTaxonomyNode.select().count()
+    return jt.JetTaxonomyNode.select().count()
 
 
-def get_node(db: Any, node_id: int) -> TaxonomyNode | None:
-    Node = _models().JetTaxonomyNode
+def get_node(db: pw.Database | None, node_id: int) -> TaxonomyNode | None:
+    Node = jt.JetTaxonomyNode
     row = Node.get_or_none(Node.jet_node_id == int(node_id))
     return _node(row) if row is not None else None
 
 
-def search_taxonomy(db: Any, text: str = "", limit: int = 50) -> list[TaxonomyNode]:
+def search_taxonomy(db: pw.Database, text: str = "", limit: int = 50) -> list[TaxonomyNode]:
     """Cached nodes whose name or path contains ``text`` (any case), by path; all when empty."""
-    Node = _models().JetTaxonomyNode
+    Node = jt.JetTaxonomyNode
     query = Node.select().order_by(Node.path)
     needle = text.strip().lower()
     if needle:
@@ -302,13 +289,13 @@ class TaxonomySource(ListSource):
         Column("attributes", "Attrs", 5, align="right", optional=True),
     )
 
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: pw.Database) -> None:
         super().__init__(self.columns, [])
         self.db = db
         self._loaded = False
 
     def _load(self) -> list[Row]:
-        Node = _models().JetTaxonomyNode
+        Node = jt.JetTaxonomyNode
         query = Node.select(Node.jet_node_id, Node.path, Node.is_leaf, Node.attributes)
         return [
             (
@@ -368,15 +355,13 @@ class MapResult:
 
 
 def _category_ids(ids: Iterable[int]) -> list[int]:
-    from jettui.store.opencart import Category
-
     wanted = list(dict.fromkeys(int(i) for i in ids))
     if not wanted:
         raise CategoryError("no category ids given")
     found = {
         cid
-        for (cid,) in Category.select(Category.category_id)
-        .where(Category.category_id.in_(wanted))
+        for (cid,) in oc.Category.select(oc.Category.category_id)
+        .where(oc.Category.category_id.in_(wanted))
         .tuples()
     }
     missing = [i for i in wanted if i not in found]
@@ -400,7 +385,6 @@ def _categories(n: int) -> str:
 
 def _link(category_ids: Sequence[int], node: TaxonomyNode) -> dict[int, int]:
     """Map each category to ``node`` (replacing any old link); the old node per category."""
-    jt = _models()
     JetCategory = jt.JetCategory
     previous = {
         row.category_id: int(row.jet_node_id)
@@ -421,9 +405,8 @@ def _link(category_ids: Sequence[int], node: TaxonomyNode) -> dict[int, int]:
     return {cid: nid for cid, nid in previous.items() if nid != node.node_id}
 
 
-def map_categories(db: Any, category_ids: Iterable[int], node_id: int) -> MapResult:
+def map_categories(db: pw.Database, category_ids: Iterable[int], node_id: int) -> MapResult:
     """Map OpenCart categories (one or many) to one cached Jet node; a re-map replaces."""
-    jt = _models()
     with jt.database_proxy.atomic():
         ids = _category_ids(category_ids)
         node = _cached_node(node_id)
@@ -440,9 +423,8 @@ def map_categories(db: Any, category_ids: Iterable[int], node_id: int) -> MapRes
     return MapResult("map", ids, node.node_id, node.path, previous=previous, message=message)
 
 
-def unmap_categories(db: Any, category_ids: Iterable[int]) -> MapResult:
+def unmap_categories(db: pw.Database, category_ids: Iterable[int]) -> MapResult:
     """Remove the Jet node of these categories (ids without one are listed, not an error)."""
-    jt = _models()
     JetCategory = jt.JetCategory
     with jt.database_proxy.atomic():
         ids = _category_ids(category_ids)
@@ -467,13 +449,10 @@ def unmap_categories(db: Any, category_ids: Iterable[int]) -> MapResult:
 
 
 def create_category_and_map(
-    db: Any, settings: Settings, node_id: int, parent_id: int = 0, name: str | None = None
+    db: pw.Database, settings: Settings, node_id: int, parent_id: int = 0, name: str | None = None
 ) -> MapResult:
     """Create an enabled OpenCart category named after the node (or ``name``) under
     ``parent_id`` (0 = top level) in the configured store, and map it to the node."""
-    from jettui.store import opencart as oc
-
-    jt = _models()
     with jt.database_proxy.atomic():
         node = _cached_node(node_id)
         parent_id = int(parent_id or 0)
@@ -522,11 +501,11 @@ def create_category_and_map(
     )
 
 
-def list_categories(db: Any, settings: Settings, mapped_only: bool = False) -> list[dict[str, Any]]:
+def list_categories(
+    db: pw.Database, settings: Settings, mapped_only: bool = False
+) -> list[dict[str, Any]]:
     """The store's categories as ``{category_id, path, jet_node_id, jet_path}``, by path."""
-    from jettui.store import opencart as oc
-
-    JetCategory = _models().JetCategory
+    JetCategory = jt.JetCategory
     in_store = [
         cid
         for (cid,) in oc.CategoryToStore.select(oc.CategoryToStore.category_id)

@@ -12,15 +12,17 @@ A file Jet cannot answer for is a failed item, in Jet's words.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime
+from typing import Any
 
+from jettui.errors import Unreachable
 from jettui.jet.bulk import PROCESSED_OK, PROCESSED_WITH_ERRORS, BulkFileResult, parse_error_excerpt
 from jettui.jet.dates import parse_jet_date
-from jettui.jet.errors import JetAuthError, JetError, JetUnreachable
-
-if TYPE_CHECKING:
-    from jettui.services.jobs import JobContext, JobReport
+from jettui.jet.errors import JetError
+from jettui.services.jobs.context import JobContext, JobReport
+from jettui.store.base import database_proxy
+from jettui.store.jet_tables import JetFile, JetProduct
+from jettui.store.text import utcnow
 
 FINAL = (PROCESSED_OK, PROCESSED_WITH_ERRORS)
 IN_CHUNK = 500  # SKUs per "IN (...)" (SQLite limits bound variables)
@@ -55,13 +57,13 @@ async def run(ctx: JobContext) -> JobReport:
         nonlocal processed, sku_errors
         try:
             answer = await ctx.jet.get_file(file.jet_file_id)
-        except (JetUnreachable, JetAuthError):
+        except Unreachable:
             raise
         except JetError as exc:
-            report.failed(file.jet_file_id, str(exc))
+            report.failed(file.jet_file_id, str(exc), exc)
             return
         update = _update(file, answer, known)
-        report.succeeded()
+        report.succeeded(file.jet_file_id, str(update.values["status"]))
         if update.values["status"] in FINAL:
             processed += 1
             sku_errors += sum(len(v) for v in update.sku_errors.values())
@@ -81,8 +83,6 @@ async def run(ctx: JobContext) -> JobReport:
 
 def _update(file: PendingFile, answer: dict[str, Any], known: list[str]) -> FileUpdate:
     """What to store for one file, from Jet's answer to GET files/{id}."""
-    from jettui.store.text import utcnow
-
     now = utcnow()
     excerpt = answer.get("error_excerpt") or []
     lines = [str(x) for x in excerpt] if isinstance(excerpt, list) else [str(excerpt)]
@@ -113,8 +113,6 @@ def _processing_end(answer: dict[str, Any]) -> datetime | None:
         end = parse_jet_date(str(answer.get("processing_end") or ""))
     except ValueError:
         return None
-    from datetime import UTC
-
     return end.astimezone(UTC).replace(tzinfo=None, microsecond=0)
 
 
@@ -122,8 +120,6 @@ def _processing_end(answer: dict[str, Any]) -> datetime | None:
 
 
 def _pending_files() -> list[PendingFile]:
-    from jettui.store.jet_tables import JetFile
-
     query = (
         JetFile.select()
         .where(JetFile.jet_file_id.is_null(False) & JetFile.status.not_in(FINAL))
@@ -132,7 +128,7 @@ def _pending_files() -> list[PendingFile]:
     return [
         PendingFile(
             row.id,
-            row.jet_file_id,
+            str(row.jet_file_id),  # selected non-null
             row.file_name,
             list(row.payload) if isinstance(row.payload, dict) else None,
         )
@@ -141,16 +137,10 @@ def _pending_files() -> list[PendingFile]:
 
 
 def _known_skus() -> list[str]:
-    from jettui.store.jet_tables import JetProduct
-
     return [sku for (sku,) in JetProduct.select(JetProduct.merchant_sku).tuples()]
 
 
 def _write(updates: list[FileUpdate]) -> None:
-    from jettui.store.base import database_proxy
-    from jettui.store.jet_tables import JetFile, JetProduct
-    from jettui.store.text import utcnow
-
     now = utcnow()
     with database_proxy.atomic():
         for update in updates:

@@ -13,7 +13,7 @@ def check_store(settings: Settings) -> dict[str, Any]:
     from jettui.store.db import connect, recognise_store
 
     try:
-        db = connect(settings)
+        db = connect(settings, must_exist=True, wal=False)  # a check never changes the file
         info = recognise_store(db)
     except Exception as exc:  # noqa: BLE001 - reported as one line, never a traceback
         return {"ok": False, "message": str(exc), "database": settings.store.database_display}

@@ -22,10 +22,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
+import peewee as pw
+
 from jettui.config import Settings
+from jettui.errors import one_line
 from jettui.jet.client import JetClient
 from jettui.jet.connect import open_jet_client
 from jettui.services.runtime import StoreThread
+from jettui.store.base import database_proxy
+from jettui.store.jet_tables import log_event
 
 log = logging.getLogger("jettui.services")
 
@@ -87,6 +92,8 @@ class EventWriter:
         self.store = store
         self._queue: list[EventRow] = []
         self._task: asyncio.Task[None] | None = None
+        self.lost = 0  # rows the store refused (it went away): the work's own report says so
+        self._warned = False
 
     def add(self, row: EventRow) -> None:
         self._queue.append(row)
@@ -104,8 +111,11 @@ class EventWriter:
             batch, self._queue = self._queue, []
             try:
                 await self.store.run(_write_rows, batch)
-            except Exception:  # a broken event log must not break the work it records
-                log.exception("could not write %d event(s) to the store", len(batch))
+            except Exception as exc:  # a broken event log must not break the work it records
+                self.lost += len(batch)
+                if not self._warned:  # one line per session, not a traceback per batch
+                    self._warned = True
+                    log.warning("event log not written to the store: %s", one_line(exc))
 
     async def flush(self) -> None:
         """Wait until every queued row is written."""
@@ -116,9 +126,6 @@ class EventWriter:
 
 
 def _write_rows(rows: list[EventRow]) -> None:
-    from jettui.store.base import database_proxy
-    from jettui.store.jet_tables import log_event
-
     with database_proxy.atomic():
         for row in rows:
             log_event(
@@ -132,7 +139,7 @@ def _write_rows(rows: list[EventRow]) -> None:
 
 @asynccontextmanager
 async def open_logged_client(
-    settings: Settings, db: Any, *, events: EventWriter | None = None, **options: Any
+    settings: Settings, db: pw.Database, *, events: EventWriter | None = None, **options: Any
 ) -> AsyncIterator[JetClient]:
     """A :class:`JetClient` (see :func:`open_jet_client`; ``options`` go to the client) whose
     calls reach the event log of ``db`` when ``settings.log.enabled``. Every row is written

@@ -1,50 +1,62 @@
 """Job ``product-status``: every JetProduct's status as Jet has it now.
 
-Every row (archived ones too) is looked up with GET merchant-skus/{sku}, ``jet.concurrency``
-at a time; its status, sub-statuses and archive flag are stored with ``status_checked_at``.
-A SKU Jet does not know (404) is stored as "Not on Jet" with Jet's words in ``last_error``
-and counts as a failed item; other refusals are failed items and leave the row as it was.
-Jet unreachable or refusing the credentials ends the job (the runner reports it).
+Every uploaded row (archived ones too) is looked up with GET merchant-skus/{sku},
+``jet.concurrency`` at a time; its status, sub-statuses and archive flag are stored with
+``status_checked_at``. A SKU Jet does not know (404) is stored as "Not on Jet" with Jet's words
+in ``last_error`` and counts as a failed item; other refusals are failed items and leave the
+row as it was. Rows never uploaded (e.g. Jet data saved with `products edit` before the first
+upload) are not Jet's business yet: skipped, not failed. Jet unreachable or refusing the
+credentials ends the job (the runner reports it).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from jettui.jet.errors import JetAuthError, JetError, JetNotFound, JetUnreachable
-
-if TYPE_CHECKING:
-    from jettui.services.jobs import JobContext, JobReport
+from jettui.errors import Unreachable
+from jettui.jet.errors import JetError, JetNotFound
+from jettui.services.jobs.context import JobContext, JobReport
+from jettui.store.base import database_proxy
+from jettui.store.jet_tables import JetProduct
+from jettui.store.text import utcnow
 
 NOT_ON_JET = "Not on Jet"
 PROGRESS_EVERY = 50  # SKUs between progress lines
 
-Row = tuple[int, str, str]  # JetProduct id, merchant_sku, status before the check
+NEVER_UPLOADED = "never uploaded to Jet"
+
+Row = tuple[int, str, str, bool]  # JetProduct id, merchant_sku, status before, ever sent
 Change = tuple[int, dict[str, Any]]  # JetProduct id, new values
 
 
 async def run(ctx: JobContext) -> JobReport:
     rows: list[Row] = await ctx.store.run(_products)
     report = ctx.report
+    never = [sku for _, sku, _, sent in rows if not sent]
+    for sku in never:
+        report.skipped(sku, NEVER_UPLOADED)
+    rows = [row for row in rows if row[3]]
     total = len(rows)
     ctx.say(f"checking {total} SKU(s) on Jet")
     changes = ctx.batch(_write)
+    done = 0
 
     async def check(row: Row) -> None:
-        row_id, sku, before = row
+        nonlocal done
+        row_id, sku, before, _ = row
         try:
             product = await ctx.jet.get_sku(sku)
         except JetNotFound as exc:
-            report.failed(sku, f"not on Jet: {exc}")
+            report.failed(sku, f"not on Jet: {exc}", exc)
             await changes.add((row_id, _not_on_jet(str(exc))))
-        except (JetUnreachable, JetAuthError):
+        except Unreachable:
             raise  # no point asking about the other SKUs
         except JetError as exc:
-            report.failed(sku, str(exc))
+            report.failed(sku, str(exc), exc)
         else:
-            report.succeeded()
+            report.succeeded(sku, str(product.get("status") or ""))
             await changes.add((row_id, _known(product, before)))
-        done = report.ok + len(report.failures)
+        done += 1
         if done % PROGRESS_EVERY == 0 or done == total:
             ctx.say(f"{done}/{total} checked")
 
@@ -53,12 +65,12 @@ async def run(ctx: JobContext) -> JobReport:
     finally:
         await changes.flush()  # what was learnt before an abort is kept
     report.message = f"{total} checked, {len(report.failures)} failed"
+    if never:
+        report.message += f"; {len(never)} never uploaded, skipped"
     return report
 
 
 def _known(product: dict[str, Any], before: str) -> dict[str, Any]:
-    from jettui.store.text import utcnow
-
     now = utcnow()
     values: dict[str, Any] = {
         "status": str(product.get("status") or "unknown")[:64],
@@ -73,8 +85,6 @@ def _known(product: dict[str, Any], before: str) -> dict[str, Any]:
 
 
 def _not_on_jet(reason: str) -> dict[str, Any]:
-    from jettui.store.text import utcnow
-
     now = utcnow()
     return {
         "status": NOT_ON_JET,
@@ -89,16 +99,19 @@ def _not_on_jet(reason: str) -> dict[str, Any]:
 
 
 def _products() -> list[Row]:
-    from jettui.store.jet_tables import JetProduct
-
-    query = JetProduct.select(JetProduct.id, JetProduct.merchant_sku, JetProduct.status)
-    return list(query.order_by(JetProduct.id).tuples())
+    query = JetProduct.select(
+        JetProduct.id,
+        JetProduct.merchant_sku,
+        JetProduct.status,
+        JetProduct.sent_at.is_null(False),
+    )
+    return [
+        (i, sku, status, bool(sent))
+        for i, sku, status, sent in query.order_by(JetProduct.id).tuples()
+    ]
 
 
 def _write(changes: list[Change]) -> None:
-    from jettui.store.base import database_proxy
-    from jettui.store.jet_tables import JetProduct
-
     with database_proxy.atomic():
         for row_id, values in changes:
             JetProduct.update(**values).where(JetProduct.id == row_id).execute()

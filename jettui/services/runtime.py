@@ -5,6 +5,8 @@
 - :func:`fan_out` runs ``work(item)`` for many items, ``concurrency`` at a time, on an
   :class:`asyncio.TaskGroup`: the first failure cancels the other workers and is raised only
   once every worker has stopped, so nothing calls Jet or writes a report after it returns.
+- :func:`settle` finishes bookkeeping (report + store row) even when its worker is cancelled,
+  so what was done on Jet before an outage is recorded before :func:`fan_out` returns.
 - :func:`held_lock` takes a named lock in the store (``LockBusy`` when another run has it),
   refreshes it every third of its TTL while the body runs, and releases it at the end.
 """
@@ -17,7 +19,13 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from jettui.errors import JettuiError, one_line
+from jettui.store.jet_tables import acquire_lock, default_holder, release_lock, take_lock
+
+if TYPE_CHECKING:
+    import peewee as pw
 
 log = logging.getLogger("jettui.services")
 
@@ -29,7 +37,7 @@ LOCK_TTL_SECONDS = 600.0  # refreshed every third of it while held
 class StoreThread:
     """Runs store work on one dedicated thread, off the event loop."""
 
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: pw.Database | None) -> None:
         self.db = db
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jettui-store")
 
@@ -37,8 +45,12 @@ class StoreThread:
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
 
     async def close(self) -> None:
+        """Close this thread's connection and the thread. Never raises: a store that went away
+        must not replace the report of the work that found it gone."""
         try:
             await self.run(self._close_connection)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("could not close the store connection: %s", one_line(exc))
         finally:
             self._pool.shutdown(wait=False)
 
@@ -70,6 +82,18 @@ async def fan_out(
         raise _first_failure(failures) from None
 
 
+async def settle(work: Awaitable[T]) -> T:
+    """Await ``work`` to its end even if the caller is cancelled meanwhile; the cancellation is
+    raised once it has finished. For the few steps that record what already happened (a Jet
+    call that succeeded must reach the report and the store together), never for Jet calls."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await asyncio.wait({task})  # no lost write: the cancelled worker waits for it
+        raise
+
+
 def _first_failure(group: BaseExceptionGroup) -> BaseException:
     for exc in group.exceptions:
         if isinstance(exc, BaseExceptionGroup):
@@ -78,10 +102,18 @@ def _first_failure(group: BaseExceptionGroup) -> BaseException:
     return group  # pragma: no cover - a group is never empty
 
 
+def outage_reason(exc: BaseException) -> str:
+    """One line for an outage (``is_unreachable(exc)``): Jet's error as it reads, the store's
+    as ``store unreachable: <the server's words>`` (not the driver's ``(2003, "...")`` tuple)."""
+    if isinstance(exc, JettuiError):
+        return one_line(exc)
+    args = exc.args
+    text = args[1] if len(args) == 2 and isinstance(args[0], int) else " ".join(map(str, args))
+    return "store unreachable: " + (" ".join(str(text).split()) or type(exc).__name__)
+
+
 def lock_holder_name(purpose: str) -> str:
     """``host:pid:purpose:xxxxxx``: unique per run, readable where a held lock is named."""
-    from jettui.store.jet_tables import default_holder
-
     return f"{default_holder(purpose)}:{uuid.uuid4().hex[:6]}"
 
 
@@ -95,8 +127,6 @@ async def held_lock(
 ) -> AsyncIterator[str]:
     """``async with held_lock(store, "products", purpose="upload"):`` — raises LockBusy (naming
     the holder) when another run holds ``name``; refreshed while held; released on exit."""
-    from jettui.store.jet_tables import release_lock, take_lock
-
     holder = lock_holder_name(purpose or name)
     await store.run(take_lock, name, holder, ttl_seconds)
     refresher = asyncio.create_task(_keep(store, name, holder, ttl_seconds))
@@ -113,8 +143,6 @@ async def held_lock(
 
 
 async def _keep(store: StoreThread, name: str, holder: str, ttl_seconds: float) -> None:
-    from jettui.store.jet_tables import acquire_lock
-
     while True:
         await asyncio.sleep(ttl_seconds / 3)
         try:

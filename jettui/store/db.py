@@ -4,6 +4,8 @@
     info = recognise_store(db)      # is this OpenCart 3.0 with that prefix? facts for `config check`
     ensure_jet_tables(db)           # jettui's own tables (created/upgraded on first use)
 
+    db = open_store(settings)       # all three for a command: nothing written before recognition
+
 URLs (``store.database``): ``sqlite:///path/to/file.db`` or
 ``mysql://user:pass@host:3306/dbname`` (``mysql+pool://`` for a connection pool). Special
 characters in the user or password must be percent-encoded (``p%40ss`` for ``p@ss``). Extra
@@ -13,7 +15,7 @@ MySQL/MariaDB sessions use PyMySQL, ``charset=utf8mb4``, and OpenCart's own
 ``sql_mode='NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION'`` (non-strict, as its mysqli driver sets),
 both as PyMySQL's ``sql_mode`` and as ``init_command``. Dropped idle connections reconnect
 (playhouse ReconnectMixin). SQLite uses WAL and a busy timeout so the TUI and cron can share
-the file.
+the file; WAL is switched on only once the file is recognised as the store (:func:`open_store`).
 """
 
 from __future__ import annotations
@@ -53,7 +55,9 @@ __all__ = [
     "connect_url",
     "create_opencart_schema",
     "ensure_jet_tables",
+    "check_schema",
     "open_database",
+    "open_store",
     "recognise_store",
 ]
 
@@ -77,22 +81,46 @@ _SQLITE_CLASSES: dict[str, type[pw.Database]] = {
 }
 
 
-def connect(settings: Settings, *, must_exist: bool = False) -> pw.Database:
+def connect(settings: Settings, *, must_exist: bool = False, wal: bool = True) -> pw.Database:
     """Open ``settings.store.database`` and bind all models with ``settings.store.table_prefix``.
 
     ``must_exist``: for SQLite, refuse to create a missing file (``config check``).
+    ``wal``: for SQLite, switch the file to WAL on connecting (a change that stays in the file;
+    False until the file is known to be the store, see :func:`open_store`).
     Raises :class:`StoreUnreachable` (message without the password) when it cannot connect.
     """
-    return connect_url(settings.store.database, settings.store.table_prefix, must_exist=must_exist)
+    return connect_url(
+        settings.store.database, settings.store.table_prefix, must_exist=must_exist, wal=wal
+    )
 
 
-def connect_url(url: str, prefix: str = DEFAULT_PREFIX, *, must_exist: bool = False) -> pw.Database:
+def connect_url(
+    url: str, prefix: str = DEFAULT_PREFIX, *, must_exist: bool = False, wal: bool = True
+) -> pw.Database:
     """:func:`open_database`, then bind every model to it with ``prefix``."""
-    db = open_database(url, must_exist=must_exist)
+    db = open_database(url, must_exist=must_exist, wal=wal)
     return bind_models(db, prefix)
 
 
-def open_database(url: str, *, must_exist: bool = False) -> pw.Database:
+def open_store(settings: Settings) -> pw.Database:
+    """The store for a command, ready for jettui: opened without changing the file, recognised
+    as OpenCart with the configured prefix (:func:`check_schema`), only then switched to WAL
+    (SQLite) and given jettui's tables. A wrong ``table_prefix`` or an unrelated database
+    raises :class:`StoreSchemaError` and nothing is created; the connection is then closed."""
+    db = connect(settings, wal=False)
+    try:
+        check_schema(db, settings.store.table_prefix)
+        if isinstance(db, pw.SqliteDatabase) and db.database != ":memory:":
+            db.pragma("journal_mode", "wal", permanent=True)
+        ensure_jet_tables(db)
+    except BaseException:
+        if not db.is_closed():
+            db.close()
+        raise
+    return db
+
+
+def open_database(url: str, *, must_exist: bool = False, wal: bool = True) -> pw.Database:
     """Open (and connect to) the database at ``url`` without binding the models."""
     password = _password(url)
     display = _redact(url, password)
@@ -104,7 +132,7 @@ def open_database(url: str, *, must_exist: bool = False) -> pw.Database:
         if scheme in _MYSQL_CLASSES:
             db = _mysql(url, _MYSQL_CLASSES[scheme])
         elif scheme in _SQLITE_CLASSES:
-            db = _sqlite(url, _SQLITE_CLASSES[scheme], must_exist, display)
+            db = _sqlite(url, _SQLITE_CLASSES[scheme], must_exist, display, wal)
         else:
             raise StoreError(
                 f"'{display}': unsupported database URL (use sqlite:///path or mysql://...)"
@@ -131,7 +159,9 @@ def _mysql(url: str, cls: type[pw.Database]) -> pw.Database:
     return cls(database, **params)
 
 
-def _sqlite(url: str, cls: type[pw.Database], must_exist: bool, display: str) -> pw.Database:
+def _sqlite(
+    url: str, cls: type[pw.Database], must_exist: bool, display: str, wal: bool
+) -> pw.Database:
     params: dict[str, Any] = db_url.parse(url)
     path = params.pop("database")
     if path != ":memory:":
@@ -146,7 +176,7 @@ def _sqlite(url: str, cls: type[pw.Database], must_exist: bool, display: str) ->
             )
     params.setdefault("timeout", SQLITE_BUSY_TIMEOUT_SECONDS)
     pragmas = {"busy_timeout": int(SQLITE_BUSY_TIMEOUT_SECONDS * 1000), "synchronous": "normal"}
-    if path != ":memory:":
+    if wal and path != ":memory:":
         pragmas["journal_mode"] = "wal"
     params.setdefault("pragmas", pragmas)
     return cls(path, **params)
@@ -237,14 +267,14 @@ class StoreInfo:
 _CORE = ("product", "order", "setting")
 
 
-def recognise_store(db: pw.Database | None = None, prefix: str | None = None) -> StoreInfo:
-    """Check the bound database is an OpenCart 3.0-like store with ``prefix`` and describe it.
+def check_schema(db: pw.Database | pw.DatabaseProxy, prefix: str) -> tuple[set[str], list[str]]:
+    """Is the database an OpenCart 3.0-like store with ``prefix``? Reads only (table and column
+    lists): the test every command passes before jettui writes anything.
 
-    Raises :class:`StoreSchemaError` naming what is wrong: a wrong prefix (listing the
-    prefixes that would work), missing tables or columns jettui uses.
+    Returns the database's tables and warnings (optional tables missing). Raises
+    :class:`StoreSchemaError` naming what is wrong: a wrong prefix (naming the prefix expected
+    and the prefixes found), missing tables or columns jettui uses.
     """
-    db = db or database_proxy
-    prefix = current_prefix() if prefix is None else prefix
     try:
         tables = set(db.get_tables())
     except (pw.OperationalError, pw.InterfaceError, sqlite3.Error) as exc:
@@ -272,6 +302,18 @@ def recognise_store(db: pw.Database | None = None, prefix: str | None = None) ->
         raise StoreSchemaError(
             "not an OpenCart 3.0 database jettui can use: " + "; ".join(problems)
         )
+    return tables, warnings
+
+
+def recognise_store(db: pw.Database | None = None, prefix: str | None = None) -> StoreInfo:
+    """Check the bound database is an OpenCart 3.0-like store with ``prefix`` and describe it.
+
+    Raises :class:`StoreSchemaError` naming what is wrong: a wrong prefix (listing the
+    prefixes that would work), missing tables or columns jettui uses.
+    """
+    db = db or database_proxy
+    prefix = current_prefix() if prefix is None else prefix
+    tables, warnings = check_schema(db, prefix)
 
     config_language = oc.get_setting("config_language", default="") or ""
     lang_row = (
@@ -330,11 +372,14 @@ def _prefix_problem(prefix: str, table: str, tables: set[str]) -> str:
         noun = "prefix" if len(found) == 1 else "prefixes"
         return (
             f"no table {wanted}; found OpenCart tables with {noun} {listed} "
-            f"(set store.table_prefix)"
+            f"(store.table_prefix is '{prefix}')"
         )
     if not tables:
         return f"no table {wanted}: the database is empty (for the demo store run `jettui demo`)"
-    return f"no table {wanted}, and no OpenCart tables with another prefix ({len(tables)} tables)"
+    return (
+        f"no table {wanted}, and no OpenCart tables with another prefix ({len(tables)} tables): "
+        f"not an OpenCart database for store.table_prefix '{prefix}'"
+    )
 
 
 def _guess_version(prefix: str, tables: set[str], db: pw.Database) -> str:

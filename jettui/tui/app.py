@@ -142,11 +142,10 @@ class JettuiApp(App[int]):
         """The store's peewee Database, connected on first use. Call from thread workers."""
         with self._db_lock:
             if self._db is None:
-                from jettui.store.db import connect, ensure_jet_tables
+                from jettui.store.db import open_store
 
-                db = connect(self.settings)
-                ensure_jet_tables(db)
-                self._db = db
+                # recognised as OpenCart (prefix) before any jettui table is created
+                self._db = open_store(self.settings)
             return self._db
 
     def redact(self, text: str) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -76,3 +78,24 @@ def test_headless_activate_never_imports_textual(settings) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+async def test_a_store_gone_away_costs_one_log_line_not_a_traceback_per_batch(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import peewee as pw
+
+    from jettui.services.jet_session import EventWriter
+
+    class DeadStore:
+        async def run(self, fn: Any, *args: Any) -> Any:
+            raise pw.OperationalError(2003, "Can't connect to MySQL server")
+
+    writer = EventWriter(DeadStore())  # type: ignore[arg-type]
+    caplog.set_level(logging.WARNING, logger="jettui.services")
+    for batch in range(3):
+        writer.hook("call", {"method": "GET", "path": f"/x/{batch}", "status": 200})
+        await writer.flush()
+    records = [r for r in caplog.records if r.name == "jettui.services"]
+    assert len(records) == 1 and records[0].exc_info is None
+    assert "Can't connect" in records[0].getMessage() and writer.lost == 3

@@ -33,7 +33,7 @@ async def test_upload_dozen_products(settings, db) -> None:
     report = await run_action(
         settings, db, "upload", ids, progress=lambda d, t: seen.append((d, t))
     )
-    outcomes = {i.sku: (i.outcome, i.reason) for i in report.items}
+    outcomes = {i.item: (i.outcome, i.reason) for i in report.items}
     assert outcomes["BRW-SWL00001"][0] == "not attempted"
     assert "wrong check digit" in outcomes["BRW-SWL00001"][1]
     succeeded = [s for s, (o, _) in outcomes.items() if o == "succeeded"]
@@ -75,7 +75,7 @@ async def test_archive_unarchive_round_trip(settings, db) -> None:
     map_all_categories()
     await run_action(settings, db, "upload", [2, 3])
     report = await run_action(settings, db, "archive", [2, 3, 4])
-    outcomes = {i.sku: i.outcome for i in report.items}
+    outcomes = {i.item: i.outcome for i in report.items}
     assert outcomes == {
         "ACM-WB00002": "succeeded",
         "BRW-CK00003": "succeeded",
@@ -101,7 +101,7 @@ async def test_sync_sends_only_changed(settings, db) -> None:
     await run_action(settings, db, "upload", [2, 3])
     Product.update(price=11, quantity=5).where(Product.product_id == 3).execute()
     report = await run_action(settings, db, "sync", [2, 3])
-    assert {i.sku: i.outcome for i in report.items} == {
+    assert {i.item: i.outcome for i in report.items} == {
         "ACM-WB00002": "unchanged",
         "BRW-CK00003": "succeeded",
     }

@@ -155,5 +155,5 @@ async def test_an_edit_before_the_first_upload_is_not_taken_for_an_upload(settin
     map_all_categories()
     assert save_jet_data(settings, 2, {"brand": "Jet Brand Co"}) == []  # creates the link row
     report = await run_action(settings, db, "archive", [2])
-    outcomes = {item.sku: (item.outcome, item.reason) for item in report.items}
+    outcomes = {item.item: (item.outcome, item.reason) for item in report.items}
     assert outcomes[SKU] == ("not attempted", "never uploaded to Jet")

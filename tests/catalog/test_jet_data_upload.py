@@ -36,7 +36,7 @@ async def test_upload_sends_attributes_and_exceptions(settings, db) -> None:
     map_all_categories()
     assert save_jet_data(settings, 2, JET_DATA) == []
     report = await run_action(settings, db, "upload", [2, 3])
-    assert {i.sku: i.outcome for i in report.items} == {
+    assert {i.item: i.outcome for i in report.items} == {
         SKU: "succeeded",
         OTHER: "succeeded",
     }
@@ -66,7 +66,7 @@ async def test_dry_run_lists_the_exception_files(settings, db) -> None:
     map_all_categories()
     assert save_jet_data(settings, 2, {"returns_exceptions": {"time_to_return": 15}}) == []
     report = await run_action(settings, db, "upload", [2, 3], dry_run=True)
-    reasons = {i.sku: i.reason for i in report.items}
+    reasons = {i.item: i.reason for i in report.items}
     assert reasons[SKU] == "MerchantSKUs, Price, Inventory, ReturnsException"
     assert reasons[OTHER] == "MerchantSKUs, Price, Inventory"
     assert save_jet_data(settings, 2, {"shipping_exceptions": [SHIPPING]}) == []

@@ -24,5 +24,7 @@ async def test_sync_job_waits_for_products_lock(settings, db) -> None:
 
     acquire_lock("products", "otherhost:1", 600)
     (outcome,) = await jobs.run_jobs(settings, db, ["sync"], trigger="test")
-    assert outcome.result == "failed"
-    assert "held" in outcome.failures[0].reason
+    # Another process is working on the products: nothing done, exit 75 (not a failure).
+    assert outcome.result == "locked" and outcome.exit_code == 75
+    assert "otherhost:1" in outcome.message and "nothing done" in outcome.message
+    assert outcome.failures == []

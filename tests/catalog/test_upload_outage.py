@@ -39,13 +39,13 @@ async def test_outage_after_merchant_skus_keeps_what_got_through(
 
     map_all_categories()
     planned = await run_action(settings, db, "upload", IDS, dry_run=True)
-    skus = {i.sku for i in planned.items}
+    skus = {i.item for i in planned.items}
     assert len(skus) >= 3
 
     report = await run_action(settings, db, "upload", IDS)
     assert price_outage == ["MerchantSKUs", "Price"]  # nothing sent after the outage
     assert report.unreachable and report.exit_code == 3
-    items = {i.sku: i for i in report.items}
+    items = {i.item: i for i in report.items}
     assert set(items) == skus and len(report.items) == len(skus)
     for item in items.values():
         assert item.outcome == "failed"

@@ -16,7 +16,7 @@ import pytest
 from jettui.config import Settings
 
 SECRET = "jetsecret-categories-5521"
-SANDBOX_NODES = 335  # jettui/jet/sandbox/taxonomy.json
+SANDBOX_NODES = 399  # jettui/jet/sandbox/taxonomy.json
 COOKWARE = 4000188  # Home & Garden > Kitchen & Dining > Cookware (a leaf)
 
 

@@ -26,7 +26,7 @@ def test_taxonomy_refresh_search_map_list_unmap_create(settings, capsys) -> None
     assert code == 0 and doc["refresh"]["nodes"] == SANDBOX_NODES
     assert doc["cached"] == SANDBOX_NODES
     assert [n["node_id"] for n in doc["nodes"]] == [COOKWARE]
-    assert "335 nodes cached" in err
+    assert "399 nodes cached" in err
 
     code, doc, err = run(settings, capsys, "map", "2", "4", "--node", str(COOKWARE))
     assert code == 0 and doc["category_ids"] == [2, 4]

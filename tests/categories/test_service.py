@@ -40,7 +40,7 @@ def test_refresh_fills_the_cache_and_search_reads_it(settings, db) -> None:
     assert COOKWARE in by_path and len(by_path) > 1
 
     event = JetEvent.select().where(JetEvent.kind == "category").get()
-    assert "335 nodes cached" in event.message
+    assert "399 nodes cached" in event.message
     assert SECRET not in json.dumps([e.message for e in JetEvent.select()])
 
 

@@ -105,6 +105,10 @@ def test_headless_commands_never_import_textual(tmp_path: Path) -> None:
         f"main(['--config', {str(settings)!r}, 'cron', 'due'])\n"
         f"main(['--config', {str(settings)!r}, 'demo', '--products', '5'])\n"
         f"main(['--config', {str(settings)!r}, 'products', 'upload', '--all', '--dry-run'])\n"
+        f"main(['--config', {str(settings)!r}, 'categories', 'list', '--json'])\n"
+        f"main(['--config', {str(settings)!r}, 'activate', 'status'])\n"
+        f"main(['--config', {str(settings)!r}, 'config', 'show'])\n"
+        f"main(['--config', {str(settings)!r}, 'cron', 'bogus', '--json'])\n"
         "assert not [m for m in sys.modules if m.startswith('textual')], 'textual imported'\n"
     )
     result = subprocess.run(
@@ -118,3 +122,12 @@ def test_config_show_json_masks_secrets(capsys: pytest.CaptureFixture[str]) -> N
     document = json.loads(capsys.readouterr().out)
     assert document["settings"]["jet"]["api_secret"] == "********"
     assert document["settings"]["returns"]["state"] == "UT"
+
+
+def test_cron_choices_are_the_registered_jobs() -> None:
+    """The parser names the jobs without importing the job registry (start-up): the two
+    lists must not drift apart."""
+    from jettui.cli.cron import JOBS
+    from jettui.services.jobs import JOBS as REGISTERED
+
+    assert tuple(REGISTERED) == JOBS

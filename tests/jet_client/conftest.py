@@ -50,9 +50,8 @@ class HttpSandbox:
         self.settings = settings
         self.port = _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/api"
-        config = uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=self.port, log_level="warning"
-        )
+        self.app = create_app(settings)  # app.state.lazy.get() is its Sandbox
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="http-sandbox", daemon=True)
 

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from jettui.jet.bulk import parse_error_excerpt, split_files, upload_bulk
+from jettui.jet.errors import JetServerError
 
 from . import payloads
 from .fakes import BASE, FakeJet, jet_settings
@@ -188,6 +189,9 @@ async def test_a_failed_upload_reports_skus_as_not_sent() -> None:
         result = await upload_bulk(jet, "Inventory", {"a": payloads.inventory()}, poll_interval=0)
     assert result.not_sent == {"a": [result.files[0].failure]}
     assert "down" in (result.files[0].failure or "")
+    # The exception itself is kept, so callers classify the failure by type, not by its text.
+    assert isinstance(result.files[0].error, JetServerError)
+    assert result.files[0].error.messages == ["down"]
 
 
 async def test_unknown_file_type_is_refused() -> None:

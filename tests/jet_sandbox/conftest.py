@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from typing import Any
 
@@ -70,6 +71,21 @@ class Jet:
             f"/orders/{order['merchant_order_id']}/acknowledge",
             json={"acknowledgement_status": status, "order_items": items},
         )
+
+
+def shipped_body(order: dict, units: dict[str, int] | None = None) -> dict:
+    """A shipped message for ``order``: ``units`` shipped per SKU (default: every unit not
+    under a directed cancel), the directed cancels cancelled."""
+    body = copy.deepcopy(VALID["validate_shipped"])
+    template = body["shipments"][0]["shipment_items"][0]
+    lines = []
+    for i in order["order_items"]:
+        wanted = i["request_order_quantity"] - i["request_order_cancel_qty"]
+        lines.append({**template, "merchant_sku": i["merchant_sku"],
+                      "response_shipment_sku_quantity": (units or {}).get(i["merchant_sku"], wanted),
+                      "response_shipment_cancel_qty": i["request_order_cancel_qty"] if units is None else 0})  # fmt: skip
+    body["shipments"][0]["shipment_items"] = lines
+    return body
 
 
 def jet_for(settings: Settings) -> Jet:

@@ -279,7 +279,8 @@ async def test_order_lifecycle(jet):
     assert (await jet.ack(order)).status_code == 201
     acked = (await c.get(f"/orders/withoutShipmentDetail/{oid}")).json()
     assert acked["status"] == "acknowledged" and acked["acknowledgement_status"] == "accepted"
-    assert (await jet.ack(order)).status_code == 400  # only ready orders
+    assert (await jet.ack(order)).status_code == 201  # the same PUT again: applied once
+    assert (await jet.ack(order, "rejected - other")).status_code == 400  # only ready orders
     assert (await c.put(f"/orders/{oid}/shipped", json=ship)).status_code == 201
     assert (await c.get(f"/orders/withoutShipmentDetail/{oid}")).json()["status"] == "inprogress"
     over = json.loads(json.dumps(ship))
@@ -553,7 +554,10 @@ async def test_auto_orders():
     now = j.sandbox.clock()
     j.sandbox.clock = lambda: now + 185
     urls = (await j.c.get("/orders/ready")).json()["order_urls"]
-    assert len(urls) == 3  # three intervals passed: caught up on this request
+    assert len(urls) == 1  # the first one as soon as a SKU is for sale
+    j.sandbox.clock = lambda: now + 185 + 185
+    urls = (await j.c.get("/orders/ready")).json()["order_urls"]
+    assert len(urls) == 4  # then three intervals passed: caught up on this request
 
 
 async def test_state_persists_across_apps(tmp_path):

@@ -121,9 +121,12 @@ async def jet_view(settings: Settings, sku: str) -> dict[str, Any]:
 
 
 def link_products(skus: list[str], **values: Any) -> None:
-    """A JetProduct row per SKU (product ids 9001...; no OpenCart row needed for status)."""
+    """An uploaded JetProduct row per SKU (product ids 9001...; no OpenCart row needed for
+    status). ``sent_at=None`` makes rows never uploaded (Jet data saved before an upload)."""
     from jettui.store.jet_tables import JetProduct
+    from jettui.store.text import utcnow
 
+    values.setdefault("sent_at", utcnow())
     start = 9001 + JetProduct.select().count()
     for i, sku in enumerate(skus):
         JetProduct.create(product_id=start + i, merchant_sku=sku, **values)

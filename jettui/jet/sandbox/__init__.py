@@ -6,18 +6,18 @@ In-process (``jet.api_url: sandbox``) through :func:`sandbox_transport`, or over
 
 from __future__ import annotations
 
-import httpx
-
 from jettui.config import Settings
 from jettui.jet.sandbox.app import TOKEN_FAULTS, create_app
+from jettui.jet.sandbox.transport import InProcessTransport
 
-__all__ = ["TOKEN_FAULTS", "create_app", "sandbox_transport", "serve"]
+__all__ = ["TOKEN_FAULTS", "InProcessTransport", "create_app", "sandbox_transport", "serve"]
 
 
-def sandbox_transport(settings: Settings) -> httpx.ASGITransport:
+def sandbox_transport(settings: Settings) -> InProcessTransport:
     """An httpx transport that answers from an in-process sandbox (base URL
-    ``http://sandbox.jettui/api``)."""
-    return httpx.ASGITransport(app=create_app(settings))
+    ``http://sandbox.jettui/api``), with the client's timeouts and dropped connections as
+    over HTTP. ``transport.app.state.lazy.get()`` is the :class:`Sandbox` (for tests)."""
+    return InProcessTransport(create_app(settings))
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8089) -> None:

@@ -1,11 +1,22 @@
 """The sandbox's HTTP face: a Starlette app serving the Jet API under /api plus the blob
-endpoint for bulk files. Auth, fault injection and lazy demo orders wrap every API call."""
+endpoint for bulk files. Auth, fault injection and lazy demo orders wrap every API call.
+
+Fault injection (``sandbox:`` settings), decided with ``Sandbox.rng`` (seed it in tests):
+``latency_ms`` delays every call; ``rate_limit_every`` answers every Nth call 429 and
+``error_rate`` a share of calls 500, both before anything is applied; ``lost_answer_rate``
+applies a share of successful writes (POST, PUT, PATCH) and then loses the answer, one of
+:data:`LOST_ANSWER_KINDS` at random: a 504 from "the gateway"; a dropped connection (the app
+stops after the status line; uvicorn and the in-process transport both close the connection:
+httpx.RemoteProtocolError); or no answer until the client's read timeout (httpx.ReadTimeout;
+in-process at once). ``Sandbox.lose_next_answers()`` plans such losses for chosen calls (a
+test hook, kept in the state file); ``Sandbox.lost_answers()`` lists the answers lost. The
+token and blob endpoints take none of these faults (see :data:`TOKEN_FAULTS`).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import random
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -85,9 +96,61 @@ def _faults(sb: Sandbox) -> Response | None:
             sb.db.set_meta("calls", str(calls))
         if calls % cfg.rate_limit_every == 0:
             return _errors(429, ["too many requests"], {"Retry-After": "1"})
-    if cfg.error_rate > 0 and random.random() < cfg.error_rate:
+    if cfg.error_rate > 0 and sb.rng.random() < cfg.error_rate:
         return _errors(500, ["internal server error (injected by the sandbox)"])
     return None
+
+
+WRITES = frozenset({"POST", "PUT", "PATCH"})
+LOST_ANSWER_HEADER = "x-jettui-sandbox-fault"  # names the fault on an answer sent half-way
+# How an answer is lost: a 504 from "the gateway", the connection closed after the status line,
+# or no answer at all until the client's read timeout.
+LOST_ANSWER_KINDS = ("504", "dropped", "timeout")
+
+
+def _lose_answer(sb: Sandbox, request: Request, response: Response) -> Response:
+    """``response`` of an applied write, or a lost answer instead (module docstring)."""
+    if request.method not in WRITES or response.status_code >= 400:
+        return response
+    path = _raw_path(request).decode("latin-1")
+    kind = sb.planned_lost_answer(request.method, path)
+    rate = sb.settings.sandbox.lost_answer_rate
+    if kind is None and rate > 0 and sb.rng.random() < rate:
+        kind = sb.rng.choice(LOST_ANSWER_KINDS)
+    if kind is None:
+        return response
+    sb.note_lost_answer(request.method, path, kind)
+    if kind == "504":
+        return _errors(504, ["gateway timeout: the change was applied but the answer was lost "
+                             "(injected by the sandbox)"], {LOST_ANSWER_HEADER: "answer-lost"})  # fmt: skip
+    if kind == "timeout":
+        return _HeldAnswer()
+    return _DroppedAnswer(response)
+
+
+class _HeldAnswer(Response):
+    """Never answers: waits until the client gives up (its read timeout) and disconnects.
+    In-process the transport sees the wait and raises the client's ReadTimeout at once."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=504)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass  # the rest of a request body nobody read
+
+
+class _DroppedAnswer(Response):
+    """Sends the status line and headers of ``response``, never its body: the connection is
+    closed mid-answer, as when a server dies after committing."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(status_code=response.status_code, headers={
+            "content-length": str(max(len(response.body), 1)), LOST_ANSWER_HEADER: "dropped"})  # fmt: skip
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": self.status_code,
+                    "headers": self.raw_headers})  # fmt: skip
 
 
 def _authorized(sb: Sandbox, request: Request) -> bool:
@@ -109,15 +172,17 @@ def endpoint(handler: Handler, *, auth: bool = True, faults: bool = True) -> Cal
             return _errors(401, ["Authorization has been denied for this request."])
         try:
             if auth:
-                sb.maybe_auto_orders()
+                sb.demo_tick()
             result = await handler(sb, request)
         except ApiError as exc:
             return _errors(exc.status, exc.errors)
         if isinstance(result, Response):
-            return result
-        if result is None:
-            return Response(status_code=201)  # Jet answered writes with an empty 2xx body
-        return JSONResponse(result)
+            response = result
+        elif result is None:
+            response = Response(status_code=201)  # Jet answered writes with an empty 2xx body
+        else:
+            response = JSONResponse(result)
+        return _lose_answer(sb, request, response) if faults else response
 
     return run
 

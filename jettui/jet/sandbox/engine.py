@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import secrets
 import time
 from collections.abc import Callable
@@ -72,6 +73,50 @@ class SandboxCore:
         self.settings = settings
         self.db = StateDB(settings.sandbox.state_file or ":memory:")
         self.clock = clock
+        # Every random choice of the sandbox (faults, demo orders and returns): seed it in tests.
+        self.rng = random.Random()
+
+    def note_lost_answer(self, method: str, path: str, kind: str) -> None:
+        """Record a write applied whose answer the fault injection lost (``lost_answers()``)."""
+        now = self.clock()
+        with self.db.transaction():
+            self.db.put("lost_answer", new_jet_id(), {"method": method, "path": path,
+                                                      "kind": kind, "at": iso(now)}, now)  # fmt: skip
+
+    def lose_next_answers(
+        self, method: str, path_contains: str, count: int = 1, kind: str = "timeout"
+    ) -> None:
+        """Test hook: the next ``count`` successful ``method`` calls whose path contains
+        ``path_contains`` (e.g. "POST", "/refunds/") are applied, then their answer is lost as
+        ``kind`` ("504", "dropped" or "timeout"), whatever ``lost_answer_rate`` says. Kept in
+        the state file, so a sandbox serving another client or process on the same
+        ``state_file`` honours it too."""
+        if kind not in ("504", "dropped", "timeout"):
+            raise ValueError(f"kind: '{kind}' is not one of 504, dropped, timeout")
+        with self.db.transaction():
+            planned = json.loads(self.db.meta("planned_lost_answers", "[]"))
+            planned.append({"method": method.upper(), "path": path_contains, "count": count,
+                            "kind": kind})  # fmt: skip
+            self.db.set_meta("planned_lost_answers", json.dumps(planned))
+
+    def planned_lost_answer(self, method: str, path: str) -> str | None:
+        """The kind of loss :meth:`lose_next_answers` planned for this call (used up), if any."""
+        if self.db.meta("planned_lost_answers", "[]") == "[]":
+            return None  # the usual case: no write lock taken
+        with self.db.transaction():
+            planned = json.loads(self.db.meta("planned_lost_answers", "[]"))
+            for plan in planned:
+                if plan["method"] == method and plan["path"] in path and plan["count"] > 0:
+                    plan["count"] -= 1
+                    left = [p for p in planned if p["count"] > 0]
+                    self.db.set_meta("planned_lost_answers", json.dumps(left))
+                    return str(plan["kind"])
+        return None
+
+    def lost_answers(self) -> list[dict[str, Any]]:
+        """The writes applied whose answer was lost, oldest first: ``{method, path, kind, at}``
+        with kind "504" (gateway timeout) or "dropped" (connection closed mid-answer)."""
+        return self.db.all("lost_answer")
 
     @property
     def node_id(self) -> str:

@@ -4,6 +4,11 @@
 
 Three levels (0–2). Each top-level category owns a block of ids (``N000000``) like Jet's, so
 sample ids from integrations (4000188, 3000001, 5000058, 12000120) exist.
+
+:data:`TREE` is the original tree; :data:`ADDED` extends it so that every kind of product in
+the demo store (jettui/store/data/catalog.json) has a fitting leaf. Its nodes take ids after
+the original ones of their block (new top-level categories get new blocks), so the ids a
+merchant already mapped never move.
 """
 
 from __future__ import annotations
@@ -200,6 +205,42 @@ TREE: dict[str, dict[str, list[str]]] = {
     },
 }
 
+# Added later (ids after the original ones, see the module docstring): new leaves under existing
+# level-1 categories, new level-1 categories, new top-level categories.
+ADDED: dict[str, dict[str, list[str]]] = {
+    "Home & Garden": {
+        "Kitchen & Dining": ["Drinkware"],
+        "Bedding": ["Duvet Covers"],
+        "Patio & Garden": ["Garden Tools"],
+        "Lighting": ["Desk Lamps", "Floor Lamps", "String Lights", "Ceiling Lights"],
+    },
+    "Electronics": {
+        "Computers": ["Data Storage", "Laptop Bags & Sleeves", "Monitor Arms & Mounts"],
+        "Smart Home": ["Smart Plugs", "Video Doorbells", "Smart Thermostats", "Smart Lighting"],
+    },
+    "Clothing, Shoes & Accessories": {
+        "Women's Clothing": ["Women's Leggings"],
+        "Men's Clothing": ["Men's Hoodies & Sweatshirts", "Men's T-Shirts"],
+        "Accessories": ["Socks"],
+        "Shoes": ["Hiking Boots"],
+    },
+    "Pets": {"Cats": ["Cat Litter Boxes", "Cat Scratchers"]},
+    "Office Supplies": {"Desk Accessories": ["Desk Organizers", "Desk Mats"]},
+    "Books": {
+        "Fiction": ["Literary Fiction", "Mystery & Thrillers", "Science Fiction & Fantasy",
+                    "Romance"],
+        "Cookbooks, Food & Wine": ["Cookbooks", "Baking", "Wine & Beverages"],
+        "Children's Books": ["Picture Books", "Early Readers", "Middle Grade"],
+        "Business & Money": ["Management & Leadership", "Personal Finance", "Entrepreneurship"],
+        "Nonfiction": ["History", "Biographies & Memoirs", "Science", "Self-Help"],
+    },
+    "Tools & Home Improvement": {
+        "Hand Tools": ["Screwdrivers", "Hammers", "Measuring Tools", "Wrenches", "Pliers"],
+        "Power Tools": ["Drills", "Saws", "Sanders"],
+        "Power Tool Accessories": ["Drill Bits", "Saw Blades", "Power Tool Batteries"],
+    },
+}  # fmt: skip
+
 # Sample ids used by integrations, pinned onto realistic leaves (top-level block + offset).
 PINNED: dict[str, int] = {
     "Home & Garden/Kitchen & Dining/Cookware": 4000188,
@@ -211,7 +252,7 @@ BLOCK_OF = {
     "Electronics": 1, "Clothing, Shoes & Accessories": 2, "Grocery & Gourmet Food": 3,
     "Home & Garden": 4, "Health & Beauty": 5, "Toys & Games": 6, "Baby": 7,
     "Sports & Outdoors": 8, "Pets": 9, "Office Supplies": 10, "Automotive": 11,
-    "Household Essentials": 12,
+    "Household Essentials": 12, "Books": 13, "Tools & Home Improvement": 14,
 }  # fmt: skip
 
 TAX_BY_TOP = {
@@ -293,6 +334,9 @@ SCENT = (
 )
 CAPACITY = (14, "Capacity", True, True, [], ["qt", "cups", "l"], "decimal")
 PACK = (15, "Pack Size", True, True, [], [], "int")
+BOOK_FORMAT = (16, "Format", True, False, ["Hardcover", "Paperback", "Board Book"], [], "string")
+PAGES = (17, "Number of Pages", False, True, [], [], "int")
+LANGUAGE = (18, "Language", False, False, ["English", "Spanish", "French", "German"], [], "string")
 
 TEMPLATES = {
     "Electronics": [COLOR, SCREEN, STORAGE, POWER, WEIGHT],
@@ -307,6 +351,8 @@ TEMPLATES = {
     "Office Supplies": [COLOR, COUNT, MATERIAL, PACK],
     "Household Essentials": [SCENT, COUNT, VOLUME, PACK],
     "Automotive": [DIMENSIONS, POWER, COLOR, WEIGHT],
+    "Books": [BOOK_FORMAT, PAGES, LANGUAGE, AGE],
+    "Tools & Home Improvement": [POWER, MATERIAL, DIMENSIONS, WEIGHT, PACK],
 }
 
 
@@ -322,38 +368,49 @@ def build() -> dict:
     nodes: list[dict] = []
     attributes: dict[str, list[dict]] = {}
     used = set(PINNED.values())
+    ids: dict[str, int] = {}  # path → node id
+    seqs: dict[str, int] = {}  # top → last sequence number used in its block
 
-    def add(node_id: int, name: str, path: str, parent: int | None, level: int, tax: str) -> None:
-        nodes.append({"jet_node_id": node_id, "jet_node_name": name, "jet_node_path": path,
+    def add(path: str, parent: int | None, node_id: int | None = None) -> int:
+        top, *rest = path.split("/")
+        if node_id is None:
+            node_id = next_id(top)
+        level = len(rest)
+        nodes.append({"jet_node_id": node_id, "jet_node_name": path.rsplit("/", 1)[-1],
+                      "jet_node_path": path,
                       "amazon_node_ids": [node_id * 7 % 10_000_000 + 1_000_000], "parent_id": parent,
-                      "jet_level": level, "suggested_tax_code": tax, "active": True})  # fmt: skip
+                      "jet_level": level, "suggested_tax_code": TAX_BY_TOP.get(top, "Generic Taxable Product"),
+                      "active": True})  # fmt: skip
+        ids[path] = node_id
+        return node_id
 
-    for top, children in TREE.items():
+    def next_id(top: str) -> int:
         block = BLOCK_OF[top] * 1_000_000
-        tax = TAX_BY_TOP.get(top, "Generic Taxable Product")
-        add(block, top, top, None, 0, tax)
-        seq = 0
-
-        def next_id(block: int = block) -> int:
-            nonlocal seq
+        seq = seqs.get(top, 0) + 1
+        while block + seq in used:
             seq += 1
-            while block + seq in used:
-                seq += 1
-            used.add(block + seq)
-            return block + seq
+        used.add(block + seq)
+        seqs[top] = seq
+        return block + seq
 
-        for i, (mid, leaves) in enumerate(children.items()):
-            mid_id = next_id()
-            add(mid_id, mid, f"{top}/{mid}", block, 1, tax)
-            for j, leaf in enumerate(leaves):
-                path = f"{top}/{mid}/{leaf}"
-                leaf_id = PINNED.get(path) or next_id()
-                add(leaf_id, leaf, path, mid_id, 2, tax)
-                template = TEMPLATES[top]
-                # a deterministic 3–4 attribute subset per leaf
-                picked = [template[(i + j + k) % len(template)] for k in range(3 + (i + j) % 2)]
-                attributes[str(leaf_id)] = list({t[0]: _attribute(t) for t in picked}.values())
-            seq += 20  # leave room between level-1 groups, as real id blocks do
+    def leaves(top: str, mid: str, names: list[str], i: int) -> None:
+        for j, leaf in enumerate(names):
+            path = f"{top}/{mid}/{leaf}"
+            leaf_id = add(path, ids[f"{top}/{mid}"], PINNED.get(path))
+            template = TEMPLATES[top]
+            # a deterministic 3–4 attribute subset per leaf
+            picked = [template[(i + j + k) % len(template)] for k in range(3 + (i + j) % 2)]
+            attributes[str(leaf_id)] = list({t[0]: _attribute(t) for t in picked}.values())
+
+    for tree in (TREE, ADDED):
+        for top, children in tree.items():
+            if top not in ids:
+                add(top, None, BLOCK_OF[top] * 1_000_000)
+            for i, (mid, names) in enumerate(children.items()):
+                if f"{top}/{mid}" not in ids:
+                    add(f"{top}/{mid}", ids[top])
+                leaves(top, mid, names, i)
+                seqs[top] += 20  # leave room between level-1 groups, as real id blocks do
     assert len({n["jet_node_id"] for n in nodes}) == len(nodes), "duplicate node ids"
     return {"version": "1.03", "nodes": nodes, "attributes": attributes}
 

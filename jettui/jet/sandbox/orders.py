@@ -3,18 +3,32 @@
 Returns: ``created`` → ``inprogress`` when Jet acts, which the sandbox decides lazily: once the
 merchant has read the return's detail and ``review_delay_seconds`` have passed since Jet
 created it (so ``created`` is always seen at least once) → ``completed by merchant`` on PUT
-complete (allowed from ``created`` or ``inprogress``).
+complete (allowed from ``created`` or ``inprogress``). A return holds the shipped units not in
+an earlier return of the order. Jet's API has no "reject return": the merchant disputes Jet's
+``merchant_return_charge`` (billed when a line's reason is the merchant's fault) by completing
+with ``agree_to_return_charge`` false and a ``return_charge_feedback``, and refuses money by
+refunding less (down to 0).
+
+Acknowledge and shipped are PUTs, so the sandbox treats a repeat of the very same body as the
+same request (answered 2xx, applied once): a client may retry them after a lost answer. A
+shipped message that differs in anything (another alt_shipment_id or tracking number) is a new
+shipment and counts.
 
 Refunds: POST refuses with 400 what contradicts the order itself (an item not in the order,
 more units than were ordered, a reused ``alt_refund_id``). What conflicts with the returns
 policy is accepted at POST and ends ``rejected - refund conflicts with returns policy``
 instead of ``accepted``: refunding units that were never shipped, or more money (per amount
 component) than the item's price, counting the earlier refunds of the item that were not
-rejected. The verdict is fixed at POST, so later shipments do not change it.
+rejected and what completed returns refunded for it. The verdict is fixed at POST, so later
+shipments do not change it. A refund moves one state per read or per 2 seconds:
+``created`` → ``processing`` → ``accepted`` | ``rejected - ...``.
+
+Demo mode (``order_every_seconds`` > 0): see :meth:`Sandbox.demo_tick`.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
@@ -35,8 +49,20 @@ from jettui.jet.sandbox.engine import ApiError, SandboxCore, iso, progress, refu
 
 MAX_LIST = 1000
 MAX_CATCH_UP_ORDERS = 20  # auto orders created at most per request after a long pause
+FIRST_ORDER_LOOK_SECONDS = 5.0  # demo: before the first order, look for a SKU for sale this often
+DEMO_RETURN_SHARE = 0.3  # demo: share of shipped demo orders returned (after the first one)
+DEMO_SEVERAL_ITEMS_SHARE = 0.35  # demo orders with 2 or 3 different SKUs
+DEMO_CHILD_SHARE = 0.5  # demo orders that include a variation child, when one is for sale
+DEMO_DIRECTED_CANCEL_SHARE = 0.15  # demo orders where Jet asks to cancel a unit of one line
 HOUR = 3600.0
 AMOUNT_KEYS = ("principal", "tax", "shipping_cost", "shipping_tax")
+RETURN_SHIPPING_CHARGE = 5.99  # billed to the merchant for a return that was the merchant's fault
+MERCHANT_FAULT_REASONS = frozenset({
+    "Received the wrong item", "Website description is inaccurate",
+    "Product is defective / does not work", "Item arrived damaged - box intact",
+    "Item arrived damaged - box damaged", "Wrong quantity received",
+    "Item is missing parts / accessories", "Item is refurbished", "Item is expired",
+})  # fmt: skip
 
 
 class Sandbox(SandboxCore):
@@ -50,11 +76,13 @@ class Sandbox(SandboxCore):
         for i, item in enumerate(body["items"]):
             if self.db.get("sku", item["sku"]) is None:
                 raise ApiError(400, f"items[{i}].sku: unknown merchant SKU '{item['sku']}'")
-        rng = rng or random.Random()
+        rng = rng or self.rng
         with self.db.transaction():
             return [self._new_order(body["items"], rng) for _ in range(count)]
 
-    def _new_order(self, items: list[dict[str, Any]], rng: random.Random) -> str:
+    def _new_order(
+        self, items: list[dict[str, Any]], rng: random.Random, *, demo: bool = False
+    ) -> str:
         now = self.clock()
         order_id = new_jet_id()
         buyer, address = random_buyer(rng)
@@ -90,34 +118,101 @@ class Sandbox(SandboxCore):
             "buyer": buyer, "shipping_to": {"recipient": buyer, "address": address},
             "order_totals": {"item_price": {"base_price": base, "item_tax": 0, "item_shipping_cost": 0,
                                             "item_shipping_tax": 0}},
-            "order_items": order_items, "_created": now, "_tag": None, "_done": {},
+            "order_items": order_items, "_created": now, "_tag": None, "_done": {}, "_demo": demo,
         }  # fmt: skip
         self.db.put("order", order_id, order, now)
         return f"/orders/withoutShipmentDetail/{order_id}"
 
+    def demo_tick(self) -> None:
+        """Demo mode (``order_every_seconds`` > 0), run lazily before each API call: place the
+        orders and generate the returns that are due (see :meth:`maybe_auto_orders` and
+        :meth:`maybe_auto_returns`)."""
+        if self.settings.sandbox.order_every_seconds > 0:
+            self.maybe_auto_orders()
+            self.maybe_auto_returns()
+
     def maybe_auto_orders(self, rng: random.Random | None = None) -> None:
-        """Demo mode: one order every ``order_every_seconds`` for a random Available SKU,
-        caught up lazily on the next request."""
+        """Demo mode: the first order as soon as a SKU is Available for Purchase (looked for
+        every few seconds, so a newcomer sees one within a minute of the first listing going
+        live), then one every ``order_every_seconds``, caught up lazily on the next request
+        (at most :data:`MAX_CATCH_UP_ORDERS`; no backlog builds while nothing is for sale).
+        Lines are drawn by :func:`demo_items`."""
         every = self.settings.sandbox.order_every_seconds
         if every <= 0:
             return
         now = self.clock()
+        rng = rng or self.rng
         with self.db.transaction():
-            last = float(self.db.meta("auto_order_at", "0") or 0)
-            if not last:
+            placed = int(self.db.meta("auto_orders", "0"))
+            if placed:
+                last = float(self.db.meta("auto_order_at", "0") or 0)
+                due = int((now - last) // every)
+                if due <= 0:
+                    return
+                next_from = last + due * every
+            else:
+                checked = float(self.db.meta("auto_order_checked_at", "0") or 0)
+                if now - checked < min(every, FIRST_ORDER_LOOK_SECONDS):
+                    return
+                self.db.set_meta("auto_order_checked_at", repr(now))
+                due, next_from = 1, now
+            available, children = self._for_sale()
+            if not available:
                 self.db.set_meta("auto_order_at", repr(now))
                 return
-            due = int((now - last) // every)
-            if due <= 0:
-                return
-            self.db.set_meta("auto_order_at", repr(last + due * every))
-            available = [d["merchant_sku"] for d in self.db.all("sku")
-                         if self.status(d)[0] == ProductStatus.AVAILABLE]  # fmt: skip
-            rng = rng or random.Random()
-            for _ in range(min(due, MAX_CATCH_UP_ORDERS) if available else 0):
-                self._new_order(
-                    [{"sku": rng.choice(available), "order_quantity": rng.randint(1, 3)}], rng
-                )
+            count = min(due, MAX_CATCH_UP_ORDERS)
+            self.db.set_meta("auto_order_at", repr(next_from))
+            self.db.set_meta("auto_orders", str(placed + count))
+            for _ in range(count):
+                self._new_order(demo_items(available, children, rng), rng, demo=True)
+
+    def _for_sale(self) -> tuple[dict[str, int], list[str]]:
+        """The Available for Purchase SKUs with their stock on Jet, and those of them that are
+        variation children."""
+        docs = self.db.all("sku")
+        available = {d["merchant_sku"]: sum(d.get("inventory", {}).values()) for d in docs
+                     if self.status(d)[0] == ProductStatus.AVAILABLE}  # fmt: skip
+        children = {c for d in docs for c in (d.get("variation") or {}).get("children_skus", [])}
+        return available, [s for s in available if s in children]
+
+    def maybe_auto_returns(self) -> None:
+        """Demo mode: generate the returns planned when demo orders shipped (see
+        :meth:`_plan_demo_return`) once their time has come."""
+        if self.settings.sandbox.order_every_seconds <= 0:
+            return
+        now = self.clock()
+        if not any(p[0] <= now for p in json.loads(self.db.meta("demo_returns_due", "[]"))):
+            return  # the usual case: no write lock taken
+        with self.db.transaction():
+            planned = json.loads(self.db.meta("demo_returns_due", "[]"))
+            due = [p for p in planned if p[0] <= now]
+            self.db.set_meta("demo_returns_due", json.dumps([p for p in planned if p[0] > now]))
+            returned = {r["merchant_order_id"] for r in self.db.all("return")}
+            for _, order_id in due:
+                if order_id in returned:
+                    continue
+                try:
+                    self.generate_return(order_id, self.rng)
+                except ApiError:
+                    pass  # nothing left to return (e.g. deleted state): the demo just skips it
+
+    def _plan_demo_return(self, doc: dict[str, Any], now: float) -> None:
+        """When a demo order first ships units, decide whether its buyer sends something back:
+        the first such order always (a newcomer gets a return to complete), then
+        :data:`DEMO_RETURN_SHARE` of them, ``order_every_seconds`` after the shipment."""
+        every = self.settings.sandbox.order_every_seconds
+        if not doc.get("_demo") or "_return_planned" in doc or not doc["has_shipments"]:
+            return
+        if every <= 0:
+            return
+        first = self.db.meta("demo_returns_planned", "0") == "0"
+        doc["_return_planned"] = first or self.rng.random() < DEMO_RETURN_SHARE
+        if doc["_return_planned"]:
+            planned = json.loads(self.db.meta("demo_returns_due", "[]"))
+            planned.append([now + every, doc["merchant_order_id"]])
+            self.db.set_meta("demo_returns_due", json.dumps(planned))
+            count = int(self.db.meta("demo_returns_planned", "0")) + 1
+            self.db.set_meta("demo_returns_planned", str(count))
 
     def order(self, order_id: str) -> dict[str, Any]:
         doc = self.db.get("order", order_id)
@@ -170,6 +265,8 @@ class Sandbox(SandboxCore):
     def acknowledge(self, order_id: str, body: Any) -> None:
         doc = self.order(order_id)
         refuse(models.validate_acknowledge(body))
+        if doc.get("_ack_body") == body:
+            return  # the same PUT again (a retry after a lost answer): already applied
         if doc["status"] != OrderStatus.READY:
             raise ApiError(
                 400, f"order is '{doc['status']}': only ready orders can be acknowledged"
@@ -189,6 +286,7 @@ class Sandbox(SandboxCore):
             doc["alt_order_id"] = body["alt_order_id"]
         doc["acknowledgement_status"] = body["acknowledgement_status"]
         doc["order_acknowledge_date"] = iso(now)
+        doc["_ack_body"] = body
         if body["acknowledgement_status"] == AckStatus.ACCEPTED:
             doc["status"] = str(OrderStatus.ACKNOWLEDGED)
         else:
@@ -200,6 +298,9 @@ class Sandbox(SandboxCore):
     def ship(self, order_id: str, body: Any) -> None:
         doc = self.order(order_id)
         refuse(models.validate_shipped(body))
+        message = json.dumps(body, sort_keys=True)
+        if message in doc.get("_messages", []):
+            return  # the same PUT again (a retry after a lost answer): counted once
         items_by_sku = {i["merchant_sku"]: i for i in doc["order_items"]}
         done = {sku: dict(v) for sku, v in doc["_done"].items()}
         errors: list[str] = []
@@ -235,6 +336,7 @@ class Sandbox(SandboxCore):
         if body.get("alt_order_id"):
             doc["alt_order_id"] = body["alt_order_id"]
         doc["_done"] = done
+        doc.setdefault("_messages", []).append(message)
         doc["has_shipments"] = any(v["shipped"] for v in done.values())
         complete = all(
             sum(done.get(i["merchant_sku"], {}).values()) >= i["request_order_quantity"]
@@ -243,22 +345,30 @@ class Sandbox(SandboxCore):
         doc["status"] = str(OrderStatus.COMPLETE if complete else OrderStatus.IN_PROGRESS)
         doc["_shipped_at"] = now
         with self.db.transaction():
+            self._plan_demo_return(doc, now)
             self.db.put("order", order_id, doc, doc["_created"])
 
     # ---- returns --------------------------------------------------------------------------
 
     def generate_return(self, order_id: str, rng: random.Random | None = None) -> dict[str, Any]:
+        """A return of every shipped unit not already in an earlier return of the order. Jet
+        bills the merchant the return shipping (``merchant_return_charge``, which the merchant
+        may dispute when completing) when a line's reason is the merchant's fault."""
         order = self.order(order_id)
         shipped = {sku: v["shipped"] for sku, v in order["_done"].items() if v["shipped"]}
         if not shipped:
             raise ApiError(400, f"order '{order_id}' has no shipped units to return")
-        rng = rng or random.Random()
+        for sku, units in self._returned_units(order_id).items():
+            shipped[sku] = shipped.get(sku, 0) - units
+        if not any(qty > 0 for qty in shipped.values()):
+            raise ApiError(400, f"order '{order_id}': every shipped unit is already returned")
+        rng = rng or self.rng
         now = self.clock()
         return_id = new_jet_id()
         items = []
         for item in order["order_items"]:
             qty = shipped.get(item["merchant_sku"], 0)
-            if not qty:
+            if qty <= 0:
                 continue
             unit = item["item_price"]["base_price"] / max(item["request_order_quantity"], 1)
             items.append({
@@ -268,6 +378,8 @@ class Sandbox(SandboxCore):
                 "requested_refund_amount": {"principal": round(unit * qty, 2), "tax": 0,
                                             "shipping_cost": 0, "shipping_tax": 0},
             })  # fmt: skip
+        merchant_fault = any(i["reason"] in MERCHANT_FAULT_REASONS for i in items)
+        charge = RETURN_SHIPPING_CHARGE if merchant_fault else 0
         doc = {
             "merchant_return_authorization_id": return_id,
             "reference_return_authorization_id": str(rng.randrange(10**11, 10**12)),
@@ -275,11 +387,21 @@ class Sandbox(SandboxCore):
             "alt_order_id": order.get("alt_order_id"), "return_date": iso(now),
             "return_status": str(ReturnStatus.CREATED), "shipping_carrier": "UPS",
             "tracking_number": f"1Z{rng.randrange(10**15, 10**16)}", "refund_without_return": False,
-            "merchant_return_charge": 0, "return_merchant_SKUs": items, "_created": now,
+            "merchant_return_charge": charge, "return_merchant_SKUs": items, "_created": now,
         }  # fmt: skip
         with self.db.transaction():
             self.db.put("return", return_id, doc, now)
         return {"url": f"/returns/state/{return_id}"}
+
+    def _returned_units(self, order_id: str) -> dict[str, int]:
+        """Units of each SKU of the order in its returns so far."""
+        units: dict[str, int] = {}
+        for doc in self.db.all("return"):
+            if doc["merchant_order_id"] == order_id:
+                for line in doc["return_merchant_SKUs"]:
+                    sku = line["merchant_sku"]
+                    units[sku] = units.get(sku, 0) + line["return_quantity"]
+        return units
 
     def _return(self, return_id: str) -> dict[str, Any]:
         """The return document, moved to ``inprogress`` when Jet has acted (module docstring)."""
@@ -375,10 +497,21 @@ class Sandbox(SandboxCore):
 
     def _policy_conflicts(self, order: dict[str, Any], matched: list[_Match]) -> list[str]:
         """Why Jet will reject this refund (empty: it will be accepted): units never shipped or
-        money beyond the item's price, earlier refunds of the item that stand included."""
+        money beyond the item's price, counting the earlier refunds of the item that stand and
+        what completed returns already refunded for it."""
+        order_id = order["merchant_order_id"]
         standing = [i for r in self.db.all("refund")
-                    if r["merchant_order_id"] == order["merchant_order_id"] and not r.get("_conflicts")
+                    if r["merchant_order_id"] == order_id and not r.get("_conflicts")
                     for i in r["items"]]  # fmt: skip
+        standing += [
+            {"order_item_id": i["order_item_id"],
+             "order_return_refund_qty": i.get("order_return_refund_qty", 0),
+             "refund_amount": i.get("refund_amount") or dict.fromkeys(AMOUNT_KEYS, 0)}
+            for r in self.db.all("return")
+            if r["merchant_order_id"] == order_id
+            and r["return_status"] == ReturnStatus.COMPLETED_BY_MERCHANT
+            for i in r.get("items", [])
+        ]  # fmt: skip
         problems = []
         for where, item, ordered in matched:
             same = [i for i in standing if i["order_item_id"] == item["order_item_id"]] + [item]
@@ -421,6 +554,26 @@ class Sandbox(SandboxCore):
 
 
 _Match = tuple[str, dict[str, Any], dict[str, Any]]  # (where, item sent, item known)
+
+
+def demo_items(
+    available: dict[str, int], children: list[str], rng: random.Random
+) -> list[dict[str, Any]]:
+    """The lines of one demo order (generate-order items), drawn from ``available`` (SKU →
+    stock, every stock > 0): usually one SKU, sometimes 2 or 3; a variation child in about half
+    the orders when ``children`` holds one; 1 or 2 units, never more than the stock; now and
+    then a directed cancel of one unit (``order_cancel_quantity`` 1, which the order shows as
+    ``request_order_cancel_qty``)."""
+    count = rng.randint(2, 3) if rng.random() < DEMO_SEVERAL_ITEMS_SHARE else 1
+    skus = rng.sample(sorted(available), min(count, len(available)))
+    spare = [c for c in children if c not in skus]
+    if spare and not set(skus) & set(children) and rng.random() < DEMO_CHILD_SHARE:
+        skus[0] = rng.choice(spare)
+    items = [{"sku": s, "order_quantity": rng.randint(1, max(1, min(2, available[s]))),
+              "order_cancel_quantity": 0} for s in skus]  # fmt: skip
+    if rng.random() < DEMO_DIRECTED_CANCEL_SHARE:
+        rng.choice(items)["order_cancel_quantity"] = 1
+    return items
 
 
 def _match_items(

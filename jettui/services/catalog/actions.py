@@ -1,29 +1,29 @@
 """Bulk product actions on Jet: upload, archive, unarchive, sync (price + inventory), status.
 
-Every action runs under the lock ``products`` and reports every item (a Jet SKU): succeeded,
-failed (with Jet's words) or not attempted (with the reason). ``dry_run`` validates and lists
+Every action runs under the lock ``products`` (:func:`~jettui.services.runtime.held_lock`,
+refreshed while the action runs) and reports every item (a Jet SKU) once, as an
+:class:`~jettui.services.results.ItemResult`: succeeded, failed (with Jet's words) or not
+attempted (with the reason). Per-SKU calls fan out with :func:`~jettui.services.runtime.fan_out`:
+a Jet outage stops every worker before the report is finished. ``dry_run`` validates and lists
 what would be sent; it opens no Jet client.
 """
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import json
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import peewee as pw
+
 from jettui.config import Settings
+from jettui.errors import ExitCode, Unreachable, is_unreachable
 from jettui.jet import bulk
 from jettui.jet.client import JetClient
-from jettui.jet.errors import (
-    JetAuthError,
-    JetError,
-    JetNotFound,
-    JetServerError,
-    JetUnreachable,
-)
+from jettui.jet.errors import JetError, JetNotFound, JetServerError, JetUnreachable
 from jettui.services.catalog.payload import (
     Listing,
     ProductCheck,
@@ -32,10 +32,15 @@ from jettui.services.catalog.payload import (
     validate_products,
 )
 from jettui.services.jet_session import StoreThread, open_logged_client
+from jettui.services.results import PROBLEMS, ItemResult, Outcome, count, summary
+from jettui.services.runtime import fan_out, held_lock, outage_reason, settle
+from jettui.store.base import database_proxy
+from jettui.store.jet_tables import JetFile, JetProduct
+from jettui.store.text import utcnow
 
 ACTIONS = ("upload", "archive", "unarchive", "sync", "status")
 LOCK_NAME = "products"
-LOCK_TTL_SECONDS = 3600.0
+LOCK_TTL_SECONDS = 600.0  # refreshed every third of it while the action runs
 UPLOADED = "Uploaded"  # jettui's status until Jet's own is fetched
 NOT_ON_JET = "Not on Jet"
 POLL_INTERVAL = bulk.POLL_INTERVAL_SECONDS
@@ -45,27 +50,10 @@ EXCEPTION_FILES = (
     ("ReturnsException", "returns_exception"),
 )
 
-SUCCEEDED, FAILED, NOT_ATTEMPTED = "succeeded", "failed", "not attempted"
-UNCHANGED, WOULD_SEND = "unchanged", "would send"
-
 if TYPE_CHECKING:
-    from jettui.services.jobs import JobContext, JobReport
+    from jettui.services.jobs.context import JobContext, JobReport
 
 Progress = Callable[[int, int], Awaitable[None] | None]
-
-
-@dataclass
-class ItemResult:
-    sku: str
-    outcome: str  # succeeded | failed | not attempted | unchanged | would send
-    reason: str = ""
-
-    def as_dict(self) -> dict[str, str]:
-        return {"sku": self.sku, "outcome": self.outcome, "reason": self.reason}
-
-    @property
-    def line(self) -> str:
-        return f"{self.sku}: {self.outcome}" + (f" - {self.reason}" if self.reason else "")
 
 
 @dataclass
@@ -74,31 +62,29 @@ class ActionReport:
     dry_run: bool = False
     items: list[ItemResult] = field(default_factory=list)
     checks: list[ProductCheck] = field(default_factory=list)
-    unreachable: str | None = None  # Jet could not be reached: the run stopped
+    unreachable: str | None = None  # Jet (or the store) could not be reached: the run stopped
 
-    def add(self, sku: str, outcome: str, reason: str = "") -> None:
-        self.items.append(ItemResult(sku, outcome, " ".join(str(reason).split())))
+    def add(
+        self, sku: str, outcome: Outcome, reason: str = "", error: BaseException | None = None
+    ) -> None:
+        self.items.append(ItemResult(sku, outcome, reason, error))
 
-    def count(self, outcome: str) -> int:
-        return sum(1 for i in self.items if i.outcome == outcome)
+    def count(self, outcome: Outcome) -> int:
+        return count(self.items, outcome)
 
     @property
     def problems(self) -> list[ItemResult]:
-        return [i for i in self.items if i.outcome in (FAILED, NOT_ATTEMPTED)]
+        return [i for i in self.items if i.outcome in PROBLEMS]
 
     @property
     def exit_code(self) -> int:
         if self.unreachable:
-            return 3
-        return 1 if self.problems else 0
+            return int(ExitCode.UNREACHABLE)
+        return int(ExitCode.PARTIAL if self.problems else ExitCode.OK)
 
     @property
     def summary(self) -> str:
-        counts = [
-            (o, self.count(o)) for o in (SUCCEEDED, FAILED, NOT_ATTEMPTED, UNCHANGED, WOULD_SEND)
-        ]
-        text = ", ".join(f"{n} {o}" for o, n in counts if n) or "nothing to do"
-        head = f"{self.action}{' (dry run)' if self.dry_run else ''}: {text}"
+        head = f"{self.action}{' (dry run)' if self.dry_run else ''}: {summary(self.items)}"
         return head + (f"; stopped: {self.unreachable}" if self.unreachable else "")
 
     def as_dict(self) -> dict[str, Any]:
@@ -108,7 +94,7 @@ class ActionReport:
             "dry_run": self.dry_run,
             "exit_code": self.exit_code,
             "summary": self.summary,
-            "items": [i.as_dict() for i in self.items],
+            "items": [i.as_dict(key="sku") for i in self.items],
             "warnings": [line for c in self.checks for line in c.lines() if ": warning: " in line],
         }
 
@@ -124,7 +110,7 @@ def resolve_products(
 
 async def run_action(
     settings: Settings,
-    db: Any,
+    db: pw.Database,
     action: str,
     product_ids: list[int],
     *,
@@ -132,17 +118,17 @@ async def run_action(
     progress: Progress | None = None,
 ) -> ActionReport:
     """Run ``action`` on the products (ids). Raises LockBusy when another run holds the lock;
-    Jet unreachable ends the run with ``report.unreachable`` set (items left: not attempted)."""
-    from jettui.store.jet_tables import default_holder, release_lock, take_lock
-
+    Jet (or the store) unreachable ends the run with ``report.unreachable`` set (items left:
+    not attempted). Every worker has stopped when this returns."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action '{action}' (one of {', '.join(ACTIONS)})")
     store = StoreThread(db)
     report = ActionReport(action, dry_run)
-    holder = default_holder(f"products {action}")
     try:
-        await store.run(take_lock, LOCK_NAME, holder, LOCK_TTL_SECONDS)
-        try:
+        lock = held_lock(
+            store, LOCK_NAME, purpose=f"products {action}", ttl_seconds=LOCK_TTL_SECONDS
+        )
+        async with lock:
             report.checks = await store.run(validate_products, settings, product_ids)
             links = await store.run(_links, product_ids)
             work = _Work(settings, store, report, report.checks, links, progress)
@@ -153,47 +139,42 @@ async def run_action(
                 async with open_logged_client(settings, db) as jet:
                     work.jet = jet
                     await getattr(work, action)()
-            except (JetUnreachable, JetAuthError) as exc:
-                report.unreachable = str(exc)
-                done = {i.sku for i in report.items}
+            except Exception as exc:
+                if not is_unreachable(exc):
+                    raise
+                report.unreachable = outage_reason(exc)
+                reason = _outage_reason(exc)
+                done = {i.item for i in report.items}
                 for sku in work.all_skus():
                     if sku not in done:
-                        report.add(sku, NOT_ATTEMPTED, f"Jet unreachable: {exc}")
-        finally:
-            await store.run(release_lock, LOCK_NAME, holder)
+                        report.add(sku, Outcome.NOT_ATTEMPTED, reason, exc)
     finally:
         await store.close()
     return report
 
 
+def _outage_reason(exc: BaseException) -> str:
+    """``Jet unreachable: ...`` or ``store unreachable: ...``: why the rest was not done."""
+    if isinstance(exc, JetError):
+        return f"Jet unreachable: {exc}"
+    return outage_reason(exc)
+
+
 async def sync_job(ctx: JobContext) -> JobReport:
     """Job ``sync``: price and inventory of every uploaded, unarchived SKU whose values changed
-    since last sent (under the ``products`` lock; held elsewhere → one failed item)."""
-    from jettui.store.jet_tables import acquire_lock, default_holder, lock_holder, release_lock
-
-    holder = default_holder("job sync")
-    if not await ctx.store.run(acquire_lock, LOCK_NAME, holder, LOCK_TTL_SECONDS):
-        who = await ctx.store.run(lock_holder, LOCK_NAME)
-        ctx.report.failed(LOCK_NAME, f"lock '{LOCK_NAME}' is held by {who}; nothing synced")
-        ctx.report.message = "products lock held; nothing synced"
-        return ctx.report
-    try:
+    since last sent, under the ``products`` lock (held elsewhere: LockBusy, the job is
+    "locked" and nothing is sent). Every SKU's result goes straight into the job's report."""
+    lock = held_lock(ctx.store, LOCK_NAME, purpose="job sync", ttl_seconds=LOCK_TTL_SECONDS)
+    async with lock:
         ids = await ctx.store.run(_linked_product_ids)
         checks = await ctx.store.run(validate_products, ctx.settings, ids)
         links = await ctx.store.run(_links, ids)
-        report = ActionReport("sync")
+        report = ActionReport("sync", items=ctx.report.items)  # one list: no copying
         work = _Work(ctx.settings, ctx.store, report, checks, links, None)
         work.jet = ctx.jet
         ctx.say(f"syncing {len(links)} SKU(s)")
         await work.sync()
-    finally:
-        await ctx.store.run(release_lock, LOCK_NAME, holder)
-    for item in report.items:
-        if item.outcome in (FAILED, NOT_ATTEMPTED):
-            ctx.report.failed(item.sku, item.reason)
-        else:
-            ctx.report.succeeded()
-    ctx.report.message = report.summary.removeprefix("sync: ")
+    ctx.report.message = summary(ctx.report.items)
     return ctx.report
 
 
@@ -230,7 +211,7 @@ class _Work:
         for check in self.checks:
             if not check.ok:
                 for sku in check.skus:
-                    self.report.add(sku, NOT_ATTEMPTED, "; ".join(check.errors))
+                    self.report.add(sku, Outcome.NOT_ATTEMPTED, "; ".join(check.errors))
 
     def dry_run(self) -> None:
         action = self.report.action
@@ -238,9 +219,11 @@ class _Work:
             self._invalid()
         for sku in self._targets():
             if action == "sync" and self._unchanged(sku):
-                self.report.add(sku, UNCHANGED, "price and inventory as last sent")
+                self.report.add(sku, Outcome.UNCHANGED, "price and inventory as last sent")
             else:
-                self.report.add(sku, WOULD_SEND, self._what(action) + self._extra_files(sku))
+                self.report.add(
+                    sku, Outcome.WOULD_SEND, self._what(action) + self._extra_files(sku)
+                )
 
     def _what(self, action: str) -> str:
         return {
@@ -268,7 +251,7 @@ class _Work:
         linked = [s for s in self.all_skus() if s in self.links]
         for sku in self.all_skus():
             if sku not in self.links and (self.report.action != "sync" or sku in self.listings):
-                self.report.add(sku, NOT_ATTEMPTED, "never uploaded to Jet")
+                self.report.add(sku, Outcome.NOT_ATTEMPTED, "never uploaded to Jet")
         if self.report.action == "sync":
             return [s for s in linked if s in self.listings and not self.links[s]["is_archived"]]
         return linked
@@ -334,30 +317,30 @@ class _Work:
                 await self._bulk(file_type, bodies, step, refused)
                 finished.add(file_type)
                 base += len(bodies)
-        except (JetUnreachable, JetAuthError) as exc:
+        except Unreachable as exc:
             # Jet went away part-way: say per SKU what got through, then stop the run.
-            outage = f"Jet unreachable: {exc}"
+            outage = _outage_reason(exc)
             for listing in listings:
                 sku = listing.sku
                 if sku in refused or sku in errors:
-                    self.report.add(sku, FAILED, refused.get(sku) or errors[sku])
+                    self.report.add(sku, Outcome.FAILED, refused.get(sku) or errors[sku])
                 elif sku not in on_jet:
-                    self.report.add(sku, NOT_ATTEMPTED, outage)
+                    self.report.add(sku, Outcome.NOT_ATTEMPTED, outage)
                 elif all(f in finished for f in needs[sku]):
-                    self.report.add(sku, SUCCEEDED)
+                    self.report.add(sku, Outcome.SUCCEEDED)
                 else:
-                    self.report.add(sku, FAILED, outage)
+                    self.report.add(sku, Outcome.FAILED, outage)
             done = {sku for sku in on_jet if all(f in finished for f in needs[sku])}
             reasons = {s: outage for s in on_jet - done} | errors | refused
             await self.store.run(_record_upload, listings, on_jet, offered, reasons)
             raise
         for listing in listings:
             if listing.sku in refused:
-                self.report.add(listing.sku, FAILED, refused[listing.sku])
+                self.report.add(listing.sku, Outcome.FAILED, refused[listing.sku])
             elif listing.sku in sent:
-                self.report.add(listing.sku, SUCCEEDED)
+                self.report.add(listing.sku, Outcome.SUCCEEDED)
             else:
-                outcome = NOT_ATTEMPTED if listing.sku not in errors else FAILED
+                outcome = Outcome.NOT_ATTEMPTED if listing.sku not in errors else Outcome.FAILED
                 self.report.add(listing.sku, outcome, errors.get(listing.sku, "not sent"))
         await self.store.run(_record_upload, listings, on_jet, offered, errors | refused)
 
@@ -377,12 +360,15 @@ class _Work:
             self.jet, file_type, bodies, progress=progress, poll_interval=POLL_INTERVAL
         )
         await self.store.run(_record_files, result)
-        unsent = [f.failure or "" for f in result.files if not f.registered]
-        if unsent and not result.succeeded and any(_outage(u) for u in unsent):
+        outages = [f.error for f in result.files if not f.registered and _is_outage(f.error)]
+        if outages and not result.succeeded:
             # No file reached Jet: stop; the caller reports the SKUs as cut off by the outage.
             for sku, words in result.invalid.items():
                 errors.setdefault(sku, f"{file_type} not sent: " + "; ".join(words))
-            raise JetUnreachable(unsent[0])
+            first = outages[0]
+            if isinstance(first, Unreachable):
+                raise first
+            raise JetUnreachable(str(first)) from first  # 5xx after every retry: Jet is down
         for sku, words in result.failed.items():
             errors.setdefault(sku, f"{file_type}: " + "; ".join(words))
         for sku, words in result.not_sent.items():
@@ -404,33 +390,48 @@ class _Work:
             assert self.jet is not None
             try:
                 await self.jet.archive(sku, archived)
-            except (JetUnreachable, JetAuthError):
+            except Unreachable:
                 raise
             except JetError as exc:
-                self.report.add(sku, FAILED, str(exc))
-                await self.store.run(_update, sku, {"last_error": str(exc)})
+                await self._record(sku, Outcome.FAILED, {"last_error": str(exc)}, str(exc), exc)
                 return
             values: dict[str, Any] = {"is_archived": archived, "last_error": None}
             if not archived:
                 listing = self.listings.get(sku)
                 if listing is None:
                     reason = "unarchived, inventory not resent: the product does not validate"
-                    self.report.add(sku, FAILED, reason)
-                    await self.store.run(_update, sku, values | {"last_error": reason})
+                    await self._record(sku, Outcome.FAILED, values | {"last_error": reason}, reason)
                     return
                 try:
                     await self.jet.put_inventory(sku, listing.inventory)
-                except (JetUnreachable, JetAuthError):
-                    raise
                 except JetError as exc:
                     reason = f"unarchived, inventory refused: {exc}"
-                    self.report.add(sku, FAILED, reason)
-                    await self.store.run(_update, sku, values | {"last_error": reason})
+                    await self._record(
+                        sku, Outcome.FAILED, values | {"last_error": reason}, reason, exc
+                    )
+                    if isinstance(exc, Unreachable):
+                        raise  # recorded as unarchived first: Jet did that much
                     return
-            self.report.add(sku, SUCCEEDED)
-            await self.store.run(_update, sku, values)
+            await self._record(sku, Outcome.SUCCEEDED, values)
 
         return one
+
+    async def _record(
+        self,
+        sku: str,
+        outcome: Outcome,
+        values: dict[str, Any],
+        reason: str = "",
+        error: BaseException | None = None,
+    ) -> None:
+        """Report ``sku`` and write its row as one step: an outage cancelling the worker
+        meanwhile cannot leave the report and the store telling different stories."""
+
+        async def record() -> None:
+            self.report.add(sku, outcome, reason, error)
+            await self.store.run(_update, sku, values)
+
+        await settle(record())
 
     async def sync(self) -> None:
         self._invalid()
@@ -438,7 +439,7 @@ class _Work:
         changed = []
         for sku in targets:
             if self._unchanged(sku):
-                self.report.add(sku, UNCHANGED, "price and inventory as last sent")
+                self.report.add(sku, Outcome.UNCHANGED, "price and inventory as last sent")
             else:
                 changed.append(self.listings[sku])
         errors: dict[str, str] = {}
@@ -453,9 +454,11 @@ class _Work:
         ok &= await self._bulk("Inventory", {x.sku: x.inventory for x in changed}, step, errors)
         for listing in changed:
             if listing.sku in ok:
-                self.report.add(listing.sku, SUCCEEDED)
+                self.report.add(listing.sku, Outcome.SUCCEEDED)
             else:
-                self.report.add(listing.sku, FAILED, errors.get(listing.sku, "not confirmed"))
+                self.report.add(
+                    listing.sku, Outcome.FAILED, errors.get(listing.sku, "not confirmed")
+                )
         await self.store.run(_record_sync, changed, ok, errors)
 
     async def status(self) -> None:
@@ -464,53 +467,45 @@ class _Work:
             try:
                 product = await self.jet.get_sku(sku)
             except JetNotFound as exc:
-                self.report.add(sku, FAILED, f"not on Jet: {exc}")
                 values = {"status": NOT_ON_JET, "sub_statuses": [], "last_error": str(exc)}
-                await self.store.run(_update, sku, values)
+                await self._record(sku, Outcome.FAILED, values, f"not on Jet: {exc}", exc)
                 return
-            except (JetUnreachable, JetAuthError):
+            except Unreachable:
                 raise
             except JetError as exc:
-                self.report.add(sku, FAILED, str(exc))
+                self.report.add(sku, Outcome.FAILED, str(exc), exc)
                 return
-            self.report.add(sku, SUCCEEDED, str(product.get("status") or ""))
-            values = {
+            values: dict[str, Any] = {
                 "status": str(product.get("status") or "unknown")[:64],
                 "sub_statuses": [str(s) for s in product.get("sub_status") or []],
                 "is_archived": bool(product.get("is_archived")),
                 "status_checked_at": _now(),
             }
-            await self.store.run(_update, sku, values)
+            await self._record(sku, Outcome.SUCCEEDED, values, str(product.get("status") or ""))
 
         await self._each(self._targets(), one)
 
     async def _each(self, skus: list[str], work: Callable[[str], Awaitable[None]]) -> None:
+        """``work(sku)`` ``jet.concurrency`` at a time; an outage stops every worker."""
         total, done = len(skus), 0
-        pending = iter(skus)
 
-        async def worker() -> None:
+        async def one(sku: str) -> None:
             nonlocal done
-            for sku in pending:
-                await work(sku)
-                done += 1
-                await self._progress(done, total)
+            await work(sku)
+            done += 1
+            await self._progress(done, total)
 
-        workers = max(1, self.settings.jet.concurrency)
-        await asyncio.gather(*(worker() for _ in range(workers)))
+        await fan_out(skus, one, concurrency=self.settings.jet.concurrency)
 
 
 # --- store side (store thread) ----------------------------------------------------------------
 
 
-def _now() -> Any:
-    from jettui.store.text import utcnow
-
+def _now() -> datetime:
     return utcnow()
 
 
 def _linked_product_ids() -> list[int]:
-    from jettui.store.jet_tables import JetProduct
-
     rows = (
         JetProduct.select(JetProduct.product_id)
         .where(JetProduct.sent_at.is_null(False))
@@ -521,8 +516,6 @@ def _linked_product_ids() -> list[int]:
 
 
 def _links(product_ids: list[int]) -> dict[str, dict[str, Any]]:
-    from jettui.store.jet_tables import JetProduct
-
     if not product_ids:
         return {}
     # A row that was never sent (an edit saved before the first upload, a failed upload) is
@@ -537,15 +530,10 @@ def _links(product_ids: list[int]) -> dict[str, dict[str, Any]]:
 
 
 def _update(sku: str, values: dict[str, Any]) -> None:
-    from jettui.store.jet_tables import JetProduct
-
     JetProduct.update(**values, updated_at=_now()).where(JetProduct.merchant_sku == sku).execute()
 
 
 def _record_files(result: bulk.BulkResult) -> None:
-    from jettui.store.base import database_proxy
-    from jettui.store.jet_tables import JetFile
-
     now = _now()
     with database_proxy.atomic():
         for f in result.files:
@@ -563,10 +551,9 @@ def _record_files(result: bulk.BulkResult) -> None:
             )
 
 
-def _outage(failure: str) -> bool:
-    """A file's failure says Jet is down (unreachable, 5xx after retries, credentials refused)."""
-    words = (JetUnreachable.summary, JetServerError.summary, JetAuthError.summary)
-    return any(w.lower() in failure.lower() for w in words)
+def _is_outage(error: BaseException | None) -> bool:
+    """A file's error says Jet is down: unreachable, credentials refused, 5xx after retries."""
+    return error is not None and (is_unreachable(error) or isinstance(error, JetServerError))
 
 
 def _record_upload(
@@ -574,9 +561,6 @@ def _record_upload(
 ) -> None:
     """JetProduct rows: ``on_jet`` SKUs (MerchantSKUs accepted) are uploaded; ``sent_hash`` is
     set only for SKUs whose price and inventory Jet accepted, so sync resends the others."""
-    from jettui.store.base import database_proxy
-    from jettui.store.jet_tables import JetProduct
-
     now = _now()
     skus = [x.sku for x in listings]
     # Read before the transaction: on SQLite (WAL) a transaction that reads and then writes
@@ -609,7 +593,6 @@ def _record_upload(
 
 
 def _record_sync(listings: list[Listing], ok: set[str], errors: dict[str, str]) -> None:
-    from jettui.store.base import database_proxy
 
     now = _now()
     with database_proxy.atomic():

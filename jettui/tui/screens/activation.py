@@ -181,8 +181,8 @@ class ActivationScreen(PanelScreen):
 
     @work(group="activation-run", exit_on_error=False)
     async def run_steps(self, steps: list[str], confirm_live: bool) -> None:
+        from jettui.errors import LockBusy
         from jettui.services.activation import run_activation
-        from jettui.store.errors import LockBusy
 
         done: list[str] = []
 

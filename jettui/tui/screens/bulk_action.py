@@ -98,8 +98,8 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
 
     @work(group="bulk-action", exit_on_error=False)
     async def run_action(self) -> None:
+        from jettui.errors import LockBusy
         from jettui.services.catalog import run_action
-        from jettui.store.errors import LockBusy
 
         try:
             db = await asyncio.to_thread(self.app.database)

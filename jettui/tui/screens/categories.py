@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from jettui.errors import LockBusy
 from jettui.services.categories import (
     CategoryError,
     MapResult,
@@ -29,7 +30,6 @@ from jettui.services.categories import (
     unmap_categories,
 )
 from jettui.services.listing import CategorySource, Column, PageSource
-from jettui.store.errors import LockBusy
 from jettui.tui.screens.base import GridPanel, GridTable, _brief
 from jettui.tui.screens.detail import RowDetailScreen
 from jettui.tui.screens.taxonomy import TaxonomyPicker

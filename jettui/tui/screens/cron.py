@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import work
@@ -19,12 +18,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from jettui.config import CronSettings
-from jettui.services.jobs import JOBS, NOT_AVAILABLE, JobOutcome, run_due, run_jobs
+from jettui.services.jobs import (
+    JOBS,
+    NOT_AVAILABLE,
+    JobOutcome,
+    JobResult,
+    Schedule,
+    run_due,
+    run_jobs,
+    schedules,
+)
 from jettui.services.listing import Column, ListSource, PageSource
 from jettui.tui.screens.base import GridPanel, GridTable, _brief
 
 if TYPE_CHECKING:
+    import peewee as pw
+
     from jettui.tui.app import JettuiApp
 
 COLUMNS = (
@@ -35,46 +44,34 @@ COLUMNS = (
     Column("next", "Next run (UTC)", 16),
 )
 IDLE = "r runs the job under the cursor now, R every due job."
-SEVERITY = {"ok": "information", "unreachable": "error", "failed": "error"}
-
-LastRun = tuple[datetime, str, str]  # started (UTC), result, message
-
-
-def last_runs(db: Any) -> dict[str, LastRun]:
-    """The latest run of each job from jettui's job-run table (job names use dashes)."""
-    from jettui.store.jet_tables import JetJobRun
-
-    latest: dict[str, LastRun] = {}
-    query = JetJobRun.select(
-        JetJobRun.job, JetJobRun.started_at, JetJobRun.result, JetJobRun.message
-    ).order_by(JetJobRun.started_at, JetJobRun.id)
-    for job, started, result, message in query.tuples().execute(db):
-        latest[job.replace("_", "-")] = (started, result, message)
-    return latest
+SEVERITY = {
+    JobResult.OK: "information",
+    JobResult.UNREACHABLE: "error",
+    JobResult.FAILED: "error",
+}
 
 
-def schedule_rows(
-    cron: CronSettings, runs: dict[str, LastRun]
-) -> list[tuple[str, tuple[str, ...]]]:
-    """One row per job: its interval from settings, its last run from the store."""
-    rows = []
-    for job in JOBS.values():
-        minutes = int(getattr(cron, job.setting, 0) or 0) if job.setting else 0
-        every = f"{minutes} min" if minutes else ("off" if job.setting else "—")
-        run = runs.get(job.name)
-        if run is None:
+def schedule_rows(schedules: Sequence[Schedule]) -> list[tuple[str, tuple[str, ...]]]:
+    """One row per job, from the jobs service's schedules (interval, last run, next due)."""
+    rows: list[tuple[str, tuple[str, ...]]] = []
+    for item in schedules:
+        if item.minutes:
+            every = f"{item.minutes} min"
+        else:
+            every = "off" if item.scheduled else "—"
+        if item.last is None:
             last, result = "never", "—"
-            if not job.available:
+            if not item.available:
                 upcoming = "not available"
             else:
-                upcoming = "next `cron due`" if minutes else "—"
+                upcoming = "next `cron due`" if item.minutes else "—"
         else:
-            started, result, message = run
-            last = f"{started:%Y-%m-%d %H:%M}"
-            result = f"{result}: {message}" if message else result
-            due = started + timedelta(minutes=minutes)
-            upcoming = f"{due:%Y-%m-%d %H:%M}" if minutes else "—"
-        rows.append((job.name, (job.name, every, last, result, upcoming)))
+            last = f"{item.last.started_at:%Y-%m-%d %H:%M}"
+            result = item.last.result
+            result = f"{result}: {item.last.message}" if item.last.message else result
+            due = item.next_due
+            upcoming = f"{due:%Y-%m-%d %H:%M}" if due is not None and item.minutes else "—"
+        rows.append((item.job, (item.job, every, last, result, upcoming)))
     return rows
 
 
@@ -104,7 +101,7 @@ async def run_due_in_background(app: JettuiApp) -> None:
         )
         return
     for outcome in outcomes:
-        if outcome.ran and (outcome.result != "ok" or outcome.items_ok):
+        if outcome.ran and (outcome.result != JobResult.OK or outcome.items_ok):
             notify_outcome(app, outcome)
     if isinstance(app.screen, CronScreen) and any(o.ran for o in outcomes):
         app.screen.load()
@@ -131,7 +128,8 @@ class CronScreen(GridPanel):
         yield Static(IDLE, id="cron-status", classes="hint")
 
     def make_source(self, db: object) -> PageSource:
-        return ListSource(COLUMNS, schedule_rows(self.app.settings.cron, last_runs(db)))
+        rows = schedule_rows(schedules(self.app.settings, cast("pw.Database", db)))
+        return ListSource(COLUMNS, rows)
 
     def on_screen_suspend(self) -> None:
         self._away = True
@@ -194,7 +192,7 @@ class CronScreen(GridPanel):
         finally:
             self._jobs_running = False
             self.load()
-        ran = [o for o in outcomes if o.ran or o.result == "locked"]
+        ran = [o for o in outcomes if o.ran or o.result == JobResult.LOCKED]
         for outcome in ran:
             notify_outcome(self.app, outcome)
         if not ran:

@@ -1,0 +1,7 @@
+"""``python -m jettui.cli``."""
+
+import sys
+
+from jettui.cli import main
+
+sys.exit(main())

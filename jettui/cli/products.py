@@ -1,0 +1,147 @@
+"""`jettui products ACTION`: bulk product actions on Jet, and `products edit` for one SKU's
+Jet data. Per-item lines on stderr; with --json the report is the document."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from jettui.errors import ExitCode, Unreachable, UsageError, one_line
+
+from .output import Output
+from .parser import add_json
+from .session import load, store
+
+ACTIONS = ("upload", "archive", "unarchive", "sync", "status")
+EDIT_CODE_FLAGS = {"upc": "UPC", "ean": "EAN", "gtin": "GTIN-14", "isbn": "ISBN"}
+ALL_OR_SKUS = "give --all or one or more SKUs (not both)"
+
+
+def register(commands: Any) -> None:
+    products = commands.add_parser("products", help="bulk product actions on Jet")
+    products.add_argument(
+        "action",
+        choices=(*ACTIONS, "edit"),
+        metavar="ACTION",
+        help=" | ".join(ACTIONS) + " | edit (one SKU's Jet data)",
+    )
+    products.add_argument("skus", nargs="*", metavar="SKU", help="merchant SKUs (or --all)")
+    products.add_argument("--all", action="store_true", help="every product of a mapped category")
+    products.add_argument(
+        "--dry-run", action="store_true", help="validate and show what would be sent"
+    )
+    add_json(products)
+    code = products.add_mutually_exclusive_group()
+    for flag, code_type in EDIT_CODE_FLAGS.items():
+        code.add_argument(f"--{flag}", metavar="CODE", help=f"edit: set the {code_type} code")
+    code.add_argument("--asin", metavar="ASIN", help="edit: set the ASIN")
+    products.add_argument("--brand", metavar="B", help="edit: set the Jet brand")
+    products.add_argument("--mpn", metavar="M", help="edit: set the manufacturer part number")
+    products.add_argument("--show", action="store_true", help="edit: also show Jet's view")
+    products.set_defaults(handler=run, strays=("skus", str, "SKU"))
+
+
+def run(args: argparse.Namespace, out: Output) -> int:
+    """Bulk product actions (0 all ok, 1 some items failed or invalid, 2 bad usage or unknown
+    SKU, 3 Jet/store unreachable, 75 lock held)."""
+    import asyncio
+
+    from jettui.services import catalog
+
+    if args.action == "edit":
+        return _edit(args, out)
+    out.note(action=args.action)
+    if args.all == bool(args.skus):  # checked before the settings: same line in any order
+        raise UsageError(ALL_OR_SKUS)
+    settings = load(args, out)
+
+    def progress(done: int, total: int) -> None:
+        out.note(progress={"done": done, "total": total})  # known if the run is cut short
+        out.progress(f"{args.action} {done}/{total}")
+
+    with store(settings, out) as db:
+        ids = _resolve(catalog, settings, args.skus, args.all, "nothing done")
+        out.note(products=len(ids))
+        report = asyncio.run(
+            catalog.run_action(
+                settings, db, args.action, ids, dry_run=args.dry_run, progress=progress
+            )
+        )
+    out.document.pop("progress", None)
+    out.note(**report.as_dict())
+    for check in report.checks:
+        for line in check.lines():
+            if ": warning: " in line:
+                out.say(line)
+    for item in report.items:
+        out.say(item.line)
+    out.say(report.summary)
+    return report.exit_code
+
+
+def _resolve(catalog: Any, settings: Any, skus: list[str], all_mapped: bool, what: str) -> Any:
+    """Product ids of ``skus`` (or of every mapped product); an unknown SKU is exit 2."""
+    try:
+        return catalog.resolve_products(settings, skus=skus, all_mapped=all_mapped)
+    except catalog.UnknownSku as exc:
+        raise UsageError(f"{exc}; {what}") from None
+
+
+def _edit(args: argparse.Namespace, out: Output) -> int:
+    """`products edit SKU [code] [--brand] [--mpn] [--show]`: 0 saved/shown, 2 invalid or
+    unknown SKU (one line per problem), 3 store or Jet (--show) unreachable."""
+    import asyncio
+
+    from jettui.services import catalog
+
+    out.note(action="edit")
+    if len(args.skus) != 1 or args.all or args.dry_run:
+        raise UsageError("products edit: give exactly one SKU (no --all, no --dry-run)")
+    sku = args.skus[0]
+    out.note(sku=sku)
+    settings = load(args, out)
+    changes = _changes(args)
+    with store(settings, out) as db:
+        (product_id,) = _resolve(catalog, settings, [sku], False, "nothing saved")
+        problems = catalog.save_jet_data(settings, product_id, changes) if changes else []
+        if problems:
+            out.note(problems=problems)
+            for line in problems:
+                out.say(f"{sku}: {line}")
+            out.say(f"{sku}: nothing saved")
+            return ExitCode.USAGE
+        data = catalog.get_jet_data(settings, product_id)
+        out.note(ok=True, saved=bool(changes), **data)
+        view = None
+        if args.show:
+            try:
+                view = asyncio.run(catalog.fetch_jet_view(settings, db, data["sku"] or sku))
+            except Unreachable as exc:
+                raise Unreachable(f"Jet unreachable: {one_line(exc)}") from None
+            out.note(jet=view)
+    lines = [f"{sku}: {'saved' if changes else 'unchanged'}"]
+    lines += [f"  override {k}: {v}" for k, v in sorted(data["overrides"].items())]
+    payload = data["payload"] or {}
+    for key in ("brand", "mfr_part_number", "standard_product_codes", "ASIN"):
+        if key in payload:
+            lines.append(f"  sends {key}: {payload[key]}")
+    lines += [f"  error: {e}" for e in data["errors"]]
+    lines += [f"  warning: {w}" for w in data["warnings"]]
+    if view is not None:
+        lines += ["  as Jet has it:"] + [f"    {line}" for line in catalog.view_lines(view)]
+    for line in lines:
+        out.say(line)
+    return ExitCode.OK
+
+
+def _changes(args: argparse.Namespace) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for flag, code_type in EDIT_CODE_FLAGS.items():
+        if getattr(args, flag) is not None:
+            # ISBN-10 or ISBN-13 is told by the code's length
+            changes["standard_code"] = getattr(args, flag)
+            changes["standard_code_type"] = "" if code_type == "ISBN" else code_type
+    for key in ("asin", "brand", "mpn"):
+        if getattr(args, key) is not None:
+            changes[key] = getattr(args, key)
+    return changes
