@@ -358,8 +358,10 @@ async def _finish(
                 except (JetUnreachable, JetAuthError):
                     raise  # stays "completing": the next try asks Jet first
                 except JetError as exc:
-                    await store.run(_record_refusal, return_id, str(exc))
-                    raise
+                    # a retried PUT whose first try arrived is refused as "already completed"
+                    if not _completed_on_jet(await jet.get_return(return_id)):
+                        await store.run(_record_refusal, return_id, str(exc))
+                        raise
                 return await store.run(_record_completion, settings, return_id)
     finally:
         await store.close()
