@@ -259,7 +259,7 @@ def _mirror_one(settings: Settings, rid: str, detail: dict[str, Any]) -> ItemRes
                 base["reference_return_authorization_id"],
                 order.order_id,
                 lines,
-                reason_map=getattr(settings.returns, "reason_map", None),
+                reason_map=reason_map(settings),
                 store_id=settings.store.store_id,
                 language_id=settings.store.language_id,
             )
@@ -272,6 +272,12 @@ def _mirror_one(settings: Settings, rid: str, detail: dict[str, Any]) -> ItemRes
     text = f"OpenCart return(s) {', '.join(map(str, ids))} for order {order.order_id}"
     log_event("return", f"return {rid} mirrored as {text}", ref=rid)
     return ItemResult(rid, Outcome.SUCCEEDED, text, detail={"return_ids": ids})
+
+
+def reason_map(settings: Settings) -> dict[str, str]:
+    """Jet reason → OpenCart return_reason name overrides from ``returns.reason_map`` (a YAML
+    mapping, read as pairs like ``tui.keymap``); absent: the default map of oc_returns."""
+    return dict(getattr(settings.returns, "reason_map", None) or ())
 
 
 def _line_ids(order: Any) -> dict[str, int]:
