@@ -305,3 +305,12 @@ def test_body_of_a_shipment_with_a_cancel_and_a_return_location_passes_jets_vali
         1,
     )
     assert cam["return_location"]["zip_code"] == "84047" and cam["RMA_number"] == "RMA-7"
+
+
+def test_rule_a_message_is_sent_once() -> None:
+    form = good_form(lines=[ShipLine("CAM-1", ship=1)])
+    sent = record([("CAM-1", 1, 0)], alt=form.alt_shipment_id)
+    assert problems(form, view([sent])) == [
+        f"alt_shipment_id: '{form.alt_shipment_id}' was sent already: start a new form"
+    ]
+    assert problems(good_form(lines=[ShipLine("CAM-1", ship=1)]), view([sent])) == []

@@ -110,6 +110,7 @@ class OrderView:
     request_carrier: str = ""
     request_method: str = ""
     request_delivery_by: _dt.datetime | None = None
+    sent_ids: frozenset[str] = frozenset()  # alt_shipment_id of every message already sent
 
     def line(self, sku: str) -> LineView | None:
         return next((line for line in self.lines if line.merchant_sku == sku), None)
@@ -178,6 +179,7 @@ def build_order_view(
         request_carrier=str(detail.get("request_shipping_carrier") or ""),
         request_method=str(detail.get("request_shipping_method") or ""),
         request_delivery_by=_maybe_date(detail.get("request_delivery_by")),
+        sent_ids=frozenset(str(r.get("alt_shipment_id")) for r in records),
     )
 
 
@@ -342,6 +344,12 @@ def check_shipment(view: OrderView, form: ShipmentForm) -> list[str]:
     """Every problem with ``form`` for the order ``view``, each starting with its field name
     (``zip: must be exactly 5 digits``). Empty: the message may be sent."""
     problems = _order_problems(view, form) + _line_problems(view, form)
+    if form.alt_shipment_id in view.sent_ids:
+        problems.append(
+            f"alt_shipment_id: '{form.alt_shipment_id}' was sent already: start a new form"
+        )
+    elif not 1 <= len(form.alt_shipment_id or "") <= MAX_TEXT:
+        problems.append(f"alt_shipment_id: must be 1 to {MAX_TEXT} characters")
     if form.units_shipped > 0:
         problems += _parcel_problems(form)
     problems += _return_problems(form)

@@ -33,6 +33,7 @@ from jettui.config import Settings
 from jettui.jet.enums import ExceptionState, OrderStatus
 from jettui.services.orders.ship_form import IMPORTED_STATES, build_order_view
 from jettui.services.runtime import StoreThread
+from jettui.store.errors import StoreError
 from jettui.store.jet_tables import JetOrder, log_event
 from jettui.store.oc_orders import ShopContext, add_order_history, shop_context
 from jettui.store.opencart import Order, OrderHistory
@@ -151,7 +152,16 @@ def mirror_statuses(
     done = []
     for row in query:
         shop = shop or shop_context(settings)
-        mirrored = mirror_order(settings, row, shop)
+        try:
+            mirrored = mirror_order(settings, row, shop)
+        except StoreError as exc:  # changed meanwhile, or deleted: this order only
+            log_event(
+                "order",
+                f"Jet status {row.status} not mirrored: {exc}",
+                level="warning",
+                ref=row.merchant_order_id,
+            )
+            continue
         if mirrored is not None:
             done.append(mirrored)
     return done
