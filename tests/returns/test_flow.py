@@ -5,6 +5,7 @@ partial amounts; merchant refunds polled to accepted and to rejected."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from jettui.services.refunds import create_refund, list_refunds, poll_refunds
@@ -97,7 +98,11 @@ async def test_return_fetched_once_and_completed_with_partial_amounts(rt_setting
     iphone_return = next(r["return_id"] for r in rows if r["product_id"] == IPHONE)
     comment = next(h["comment"] for h in done if h["return_id"] == iphone_return)
     assert "refunded 1 of 2 returned unit(s)" in comment and "principal 5.25" in comment
-    assert list_returns(rt_db)[0]["state"] == "completed"
+    (listed,) = list_returns(rt_db)
+    assert listed["state"] == "completed" and listed["status"] == "completed by merchant"
+    assert listed["buyer"] == f"{order.firstname} {order.lastname}"
+    assert {line["sku"] for line in listed["lines"]} == {iphone, canon}
+    json.dumps(listed)  # the panels' and `--json`'s read model
 
 
 async def poll_until_final(settings, db, rounds: int = 5) -> list:
@@ -157,3 +162,4 @@ async def test_refunds_polled_to_accepted_and_to_rejected(rt_settings, rt_db) ->
     assert (
         OrderHistory.select().where(OrderHistory.order_id == oc_order_id(mid2)).count() == history2
     )
+    json.dumps(list_refunds(rt_db))  # the panels' and `--json`'s read model
