@@ -174,6 +174,21 @@ async def test_directed_cancel_cancel_only_and_full_cancel_restock_exactly(
     assert stock() == before
     assert await jet_status(oc_settings, d) == "complete"
 
+    # E: one unit cancelled, later the other: the second message cancels the order, and
+    # OpenCart's full restock puts back only what the first one left on the line
+    e = await generate(oc_settings, [(blue, 2, 0)])
+    await import_and_acknowledge(oc_settings, oc_db, [e])
+    order_e = oc_order_id(e)
+    assert stock()["canon_blue"] == before["canon_blue"] - 2
+    for step in (1, 2):
+        form = ShipmentForm(lines=[ShipLine(blue, cancel=1)])
+        result = await ship_order(oc_settings, oc_db, e, form)
+        assert result.outcome == Outcome.SUCCEEDED, result.reason
+        assert stock()["canon_blue"] == before["canon_blue"] - 2 + step
+    assert oc_status(order_e) == CANCELED
+    assert line_quantities(order_e) == {CANON: 1}
+    assert stock() == before
+
 
 class LostAnswer:
     """A Jet client whose ship call loses its answer: after Jet took it (``reached``) or

@@ -168,6 +168,15 @@ def test_rule_method_from_jets_enum() -> None:
     assert problem.startswith("method: must be one of Jet's shipping methods")
 
 
+def test_rule_method_belongs_to_the_carrier() -> None:
+    assert problems(good_form(carrier="UPS", method="FedEx Ground")) == [
+        "method: 'FedEx Ground' is a FedEx method, but the carrier is UPS"
+    ]
+    assert problems(good_form(carrier="FedEx SmartPost", method="FedEx Smart Post")) == []
+    assert problems(good_form(carrier="Estes", method="Freight")) == []
+    assert problems(good_form(carrier="Other", method="USPS Priority Mail")) == []
+
+
 @pytest.mark.parametrize(
     "name", ["shipment_date", "carrier_pick_up_date", "expected_delivery_date"]
 )

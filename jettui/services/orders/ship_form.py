@@ -18,7 +18,8 @@ Rules (:func:`check_shipment`), each problem prefixed by the field it is about:
 - ``order``: imported into OpenCart; acknowledged on Jet before units are shipped (a
   cancel-only message may go to a ``ready`` order); not complete.
 - With shipped units only (a cancel-only message carries none of them): ``tracking_number``
-  (1–100 characters), ``carrier`` and ``method`` from Jet's enums, ``zip`` exactly 5 digits,
+  (1–100 characters), ``carrier`` and ``method`` from Jet's enums (a carrier's own method, e.g.
+  no ``FedEx Ground`` for UPS; ``Other`` takes any), ``zip`` exactly 5 digits,
   ``shipment_date``, ``carrier_pick_up_date`` and ``expected_delivery_date`` as dates, the
   delivery not before the pick-up nor the shipment.
 - ``return_location``: when given, a full US address (address1, city, state code, 5-digit ZIP)
@@ -424,6 +425,11 @@ def _parcel_problems(form: ShipmentForm) -> list[str]:
             "method: must be one of Jet's shipping methods, e.g. 'UPS Ground' "
             f"(got {form.method!r})"
         )
+    elif _foreign_method(form.carrier, form.method):
+        problems.append(
+            f"method: '{form.method}' is a {_method_family(form.method)} method, but the "
+            f"carrier is {form.carrier}"
+        )
     if not ZIP5.match(form.zip or ""):
         problems.append(f"zip: must be exactly 5 digits, e.g. 84047 (got {form.zip!r})")
     dates: dict[str, _dt.datetime] = {}
@@ -548,6 +554,21 @@ def to_datetime(value: DateInput) -> _dt.datetime:
         pass
     parsed = _dt.datetime.fromisoformat(text)  # 2026-11-30, 2026-11-30 14:00 (ValueError else)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=_dt.UTC)
+
+
+def _foreign_method(carrier: str, method: str) -> bool:
+    """True when ``method`` is another carrier's own (``FedEx Ground`` for UPS)."""
+    family = _method_family(method)
+    if not family or carrier not in CARRIERS or carrier == "Other":
+        return False
+    return family.lower() != carrier.split()[0].lower()
+
+
+def _method_family(method: str) -> str:
+    """The carrier a Jet shipping method belongs to (``FedEx Ground`` → FedEx); "" for a
+    method any carrier may use (``Freight``)."""
+    first = method.split()[0] if method else ""
+    return first if first.lower() in {"fedex", "ups", "usps", "dhl", "ontrac"} else ""
 
 
 def _maybe_date(value: Any) -> _dt.datetime | None:
