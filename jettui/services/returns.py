@@ -185,13 +185,22 @@ async def _fetch(
 
 def _record_listed(listed: Mapping[str, str]) -> list[str]:
     """Record an ``intent`` row for every id Jet listed that jettui has not seen (before any
-    detail is read); return the ids to read: new ones and every unfinished mirror."""
+    detail is read) and Jet's listed state on known ones; return the ids to read: new ones and
+    every unfinished mirror."""
     from jettui.store.jet_tables import JetReturn
 
     states = dict(
         JetReturn.select(JetReturn.merchant_return_authorization_id, JetReturn.state).tuples()
     )
     new = [rid for rid in listed if rid not in states]
+    for status in set(listed.values()):  # Jet's state as listed, for the panel
+        moved = [rid for rid, st in listed.items() if st == status and rid in states]
+        if moved:
+            JetReturn.update(status=status).where(
+                JetReturn.merchant_return_authorization_id.in_(moved)
+                & (JetReturn.status != status)
+                & JetReturn.state.not_in(("completing", "completed"))
+            ).execute()
     if new:
         JetReturn.insert_many(
             [

@@ -71,6 +71,7 @@ async def test_return_fetched_once_and_completed_with_partial_amounts(rt_setting
     again = await fetch_returns(settings, rt_db)
     assert [i for i in again.items if i.outcome != "unchanged"] == []
     assert counts() == before  # a second fetch writes nothing
+    assert list_returns(rt_db)[0]["status"] == "inprogress"  # Jet moved it on once read
 
     form = ReturnForm(
         lines=[ReturnLineForm(iphone, refund_quantity=1, amounts={"principal": "5.25"})],
