@@ -219,3 +219,30 @@ def test_refund_reason_and_feedback_must_be_jet_values(reason, feedback, field) 
 
 def test_refund_without_lines_is_refused() -> None:
     assert refund([])[1] == ["items: name at least one SKU and quantity to refund"]
+
+
+# --- headless options -------------------------------------------------------------------------
+
+
+def test_line_options_feed_the_same_rules() -> None:
+    from jettui.services.return_rules import parse_line_options
+
+    lines = parse_line_options(["SKU-1=1:12.50"])
+    checked, problems = check_return_form(RETURN_DOC, ORDER_DOC, ReturnForm(lines=lines))
+    assert problems == [] and checked[0].refund_quantity == 1
+    assert checked[0].amounts["principal"] == Decimal("12.50")
+    _checked, problems = check_return_form(
+        RETURN_DOC, ORDER_DOC, ReturnForm(lines=parse_line_options(["SKU-1=x"]))
+    )
+    assert problems == ["lines[SKU-1].order_return_refund_qty: must be a whole number (got 'x')"]
+
+
+def test_option_not_in_the_expected_shape_names_the_option() -> None:
+    from jettui.services.return_rules import FormRefused, parse_item_options, parse_line_options
+
+    with pytest.raises(FormRefused, match=r"--line 'SKU-1': expected SKU=QTY\[:AMOUNT\]"):
+        parse_line_options(["SKU-1"])
+    with pytest.raises(FormRefused, match=r"--item 'A=': expected SKU=QTY"):
+        parse_item_options(["A="])
+    (item,) = parse_item_options(["Product 3-Red=2:9.99"])
+    assert (item.sku, item.quantity, item.amounts) == ("Product 3-Red", "2", {"principal": "9.99"})
