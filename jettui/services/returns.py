@@ -312,10 +312,11 @@ async def complete_return(
 ) -> ItemResult:
     """Complete Jet return ``return_id`` (its merchant_return_authorization_id) with ``form``
     (default: every returned unit refunded at what the buyer paid, capped at what the return
-    requested). Raises :class:`FormRefused` (every broken rule, each naming its field) or
-    :class:`ReturnNotFound` before anything is sent, :class:`LockBusy` when the ``returns`` lock
-    is held, and Jet's errors when Jet refuses or cannot be reached (the completion then stays
-    recorded: run it again to finish)."""
+    requested). A return Jet already shows completed (e.g. on Jet's portal) is not sent again:
+    Jet's completion is mirrored to OpenCart. Raises :class:`FormRefused` (every broken rule,
+    each naming its field) or :class:`ReturnNotFound` before anything is sent,
+    :class:`LockBusy` when the ``returns`` lock is held, and Jet's errors when Jet refuses or
+    cannot be reached (the completion then stays recorded: run it again to finish)."""
     return await _finish(settings, db, return_id, form or ReturnForm(), rejected=False)
 
 
@@ -359,7 +360,11 @@ async def _finish(
                     # sent before a crash or an outage, and Jet has it: finish OpenCart's side
                     return await store.run(_record_completion, settings, return_id)
                 if _completed_on_jet(detail):
-                    raise FormRefused("completion", ["return: already completed on Jet"])
+                    # completed elsewhere (Jet's portal): OpenCart follows what Jet has
+                    await store.run(_record_jet_completion, return_id, detail)
+                    result = await store.run(_record_completion, settings, return_id)
+                    result.reason = f"already completed on Jet; mirrored: {result.reason}"
+                    return result
                 if reject is not None:
                     form = _rejection_form(detail, *reject)
                 assert form is not None
@@ -452,6 +457,36 @@ def _record_intent(
     JetReturn.update(
         state="completing", completion=completion, error=None, updated_at=utcnow()
     ).where(JetReturn.merchant_return_authorization_id == return_id).execute()
+
+
+def _record_jet_completion(return_id: str, detail: Mapping[str, Any]) -> None:
+    """Record the completion Jet shows (made outside jettui) as if jettui had sent it."""
+    from jettui.store.jet_tables import JetReturn
+
+    lines = []
+    for item in return_items(detail):
+        amounts = item.get("refund_amount") or {}
+        returned = item.get("total_quantity_returned", item.get("return_quantity")) or 0
+        lines.append({
+            "sku": str(item.get("merchant_sku")),
+            "order_item_id": str(item.get("order_item_id")),
+            "quantity_returned": int(returned),
+            "refund_quantity": int(item.get("order_return_refund_qty") or 0),
+            "amounts": {k: str(amounts.get(k) or 0) for k in AMOUNT_KEYS},
+            "feedback": item.get("return_refund_feedback"),
+        })  # fmt: skip
+    completion = {
+        "body": None,
+        "rejected": all(line["refund_quantity"] == 0 for line in lines),
+        "restocked": False,
+        "lines": lines,
+        "agree_to_return_charge": detail.get("agree_to_return_charge", True),
+        "charge_feedback": detail.get("return_charge_feedback"),
+        "outside_jettui": True,
+    }
+    JetReturn.update(state="completing", completion=completion).where(
+        JetReturn.merchant_return_authorization_id == return_id
+    ).execute()
 
 
 def _record_refusal(return_id: str, reason: str) -> None:

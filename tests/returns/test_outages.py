@@ -273,3 +273,26 @@ async def test_completion_retried_by_the_client_after_a_lost_answer_is_recorded(
     assert result.outcome == "succeeded"
     assert lose_answer.matched == 2  # the client's retry, refused by Jet
     assert list_returns(rt_db)[0]["state"] == "completed"
+
+
+async def test_return_completed_on_jets_portal_is_mirrored_not_resent(rt_settings, rt_db):
+    settings = rt_settings
+    iphone = (await upload_products(settings, rt_db))["iphone"]
+    mid = await shipped_order(settings, rt_db, {iphone: 1})
+    rid = await generate_return(settings, mid)
+    await fetch_returns(settings, rt_db)
+    (item,) = (await jet_return(settings, rid))["items"]
+    async with open_jet_client(settings) as jet:
+        await jet.complete_return(rid, {
+            "merchant_order_id": mid, "agree_to_return_charge": True,
+            "items": [{"order_item_id": item["order_item_id"], "total_quantity_returned": 1,
+                       "order_return_refund_qty": 1, "return_refund_feedback": "item damaged",
+                       "refund_amount": {"principal": 3.5, "tax": 0, "shipping_cost": 0,
+                                         "shipping_tax": 0}}],
+        })  # fmt: skip
+    result = await complete_return(settings, rt_db, rid)
+    assert result.outcome == "succeeded" and "already completed on Jet" in result.reason
+    (row,) = Return.select().where(Return.order_id == oc_order_id(mid))
+    assert (row.return_status_id, row.return_action_id) == (3, 1)
+    (done,) = ReturnHistory.select().where(ReturnHistory.comment.contains("completed"))
+    assert "principal 3.50" in done.comment
