@@ -629,7 +629,9 @@ def list_returns(db: Any, *, states: Iterable[str] | None = None) -> list[dict[s
             "return_id": row.merchant_return_authorization_id,
             "reference": row.reference_return_authorization_id,
             "merchant_order_id": row.merchant_order_id,
-            "reference_order_id": raw.get("reference_order_id") or refs.get(row.merchant_order_id, ""),
+            "reference_order_id": (
+                raw.get("reference_order_id") or refs.get(row.merchant_order_id, "")
+            ),
             "order_id": row.order_id,
             "buyer": buyers.get(row.order_id, ""),
             "lines": lines,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from jettui.services.refunds import create_refund, list_refunds, poll_refunds
+from jettui.services.refunds import create_refund, list_refunds, poll_refunds, refund_form_view
 from jettui.services.return_rules import ReturnForm, ReturnLineForm, paid_for_units
 from jettui.services.returns import complete_return, fetch_returns, list_returns
 from jettui.store.jet_tables import JetReturn
@@ -123,6 +123,9 @@ async def test_refunds_polled_to_accepted_and_to_rejected(rt_settings, rt_db) ->
     order_id = oc_order_id(mid)
     status_before = Order.get_by_id(order_id).order_status_id
 
+    view = await refund_form_view(settings, rt_db, mid)
+    (line,) = view["lines"]
+    assert (line["sku"], line["shipped"], line["taken"], line["refundable"]) == (iphone, 2, 0, 2)
     first = await create_refund(settings, rt_db, mid, {iphone: 1}, "Accidental order")
     assert first.outcome == "succeeded", first.reason
     refunds = await poll_until_final(settings, rt_db)
@@ -131,6 +134,8 @@ async def test_refunds_polled_to_accepted_and_to_rejected(rt_settings, rt_db) ->
     assert history[-1]["order_status_id"] == status_before  # part of the order: status kept
     assert "Jet refund" in history[-1]["comment"] and "1 x product 11" in history[-1]["comment"]
 
+    line = (await refund_form_view(settings, rt_db, mid))["lines"][0]
+    assert (line["taken"], line["refundable"]) == (1, 1)
     second = await create_refund(settings, rt_db, mid, {iphone: 1}, "Accidental order",
                                  "Item damaged")  # fmt: skip
     assert second.outcome == "succeeded", second.reason

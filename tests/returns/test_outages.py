@@ -127,7 +127,8 @@ async def test_return_of_an_order_jettui_never_imported_waits(rt_settings, rt_db
         [foreign] = await jet.generate_orders(body, 1)
         order = await jet.get_order(foreign)
         await jet.acknowledge(foreign, {"acknowledgement_status": "accepted", "order_items": [
-            {"order_item_id": i["order_item_id"], "order_item_acknowledgement_status": "fulfillable"}
+            {"order_item_id": i["order_item_id"],
+             "order_item_acknowledgement_status": "fulfillable"}
             for i in order["order_items"]]})  # fmt: skip
         when = "2026-11-29T10:00:00.0000000-07:00"
         await jet.ship(foreign, {"shipments": [{

@@ -9,6 +9,7 @@ import pytest
 
 from jettui.jet import models
 from jettui.services.return_rules import (
+    AMOUNT_KEYS,
     RefundLineForm,
     ReturnForm,
     ReturnLineForm,
@@ -42,6 +43,11 @@ RETURN_DOC = {
 }  # fmt: skip
 
 
+def amounts(principal: str, tax: str, shipping_cost: str, shipping_tax: str) -> dict:
+    values = (principal, tax, shipping_cost, shipping_tax)
+    return {key: Decimal(v) for key, v in zip(AMOUNT_KEYS, values, strict=True)}
+
+
 def refused(form: ReturnForm) -> list[str]:
     _lines, problems = check_return_form(RETURN_DOC, ORDER_DOC, form)
     return problems
@@ -57,8 +63,7 @@ def test_default_refunds_every_returned_unit_at_what_was_paid_and_requested() ->
     (only,) = lines
     assert (only.quantity_returned, only.refund_quantity) == (2, 2)
     # shipping was paid (6.00) but not requested (0): the default never exceeds the request
-    assert only.amounts == {"principal": Decimal("40.00"), "tax": Decimal("4.00"),
-                            "shipping_cost": Decimal("0.00"), "shipping_tax": Decimal("0.00")}  # fmt: skip
+    assert only.amounts == amounts("40.00", "4.00", "0.00", "0.00")
     body = completion_body(RETURN_DOC, ReturnForm(), lines)
     assert models.validate_complete_return(body) == []
     assert body["items"][0]["refund_amount"]["principal"] == 40.0
@@ -158,8 +163,7 @@ def refund(lines, reason="Accidental order", feedback=None, shipped=None, taken=
 def test_refund_defaults_to_what_was_paid_for_those_units() -> None:
     lines, problems = refund([RefundLineForm("SKU-1", 1)])
     assert problems == []
-    assert lines[0].amounts == {"principal": Decimal("20.00"), "tax": Decimal("2.00"),
-                                "shipping_cost": Decimal("3.00"), "shipping_tax": Decimal("0.30")}  # fmt: skip
+    assert lines[0].amounts == amounts("20.00", "2.00", "3.00", "0.30")
     body = {"items": [x.as_item("Accidental order", "Item damaged") for x in lines]}
     assert models.validate_refund(body) == []
 
