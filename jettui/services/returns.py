@@ -49,6 +49,7 @@ from jettui.services.return_rules import (
     check_return_form,
     completion_body,
     format_amounts,
+    paid_for_units,
     requested_amounts,
     return_items,
 )
@@ -582,6 +583,43 @@ def _line_comment(line: Mapping[str, Any], completion: Mapping[str, Any], reject
 
 
 # --- read model -------------------------------------------------------------------------------
+
+
+def completion_form_view(db: Any, return_id: str) -> dict[str, Any]:
+    """What the completion form shows (store thread; JSON-able): per returned SKU the title,
+    units returned, Jet's reason, what the return requested, what the buyer paid for those
+    units, and the default refund (the smaller of the two, every unit refunded); plus the
+    feedback and charge-feedback choices. Raises :class:`ReturnNotFound`."""
+    from jettui.jet.enums import CHARGE_FEEDBACK, REFUND_FEEDBACK
+    from jettui.store.jet_tables import JetReturn
+
+    order = _load_for_completion(return_id)["order"]
+    row = JetReturn.get(JetReturn.merchant_return_authorization_id == return_id)
+    lines, _problems = check_return_form(row.raw or {}, order, ReturnForm())
+    items = {str(i.get("merchant_sku")): i for i in return_items(row.raw or {})}
+    ordered = {str(i.get("order_item_id")): i for i in order.get("order_items") or []}
+
+    def text(amounts: Mapping[str, Decimal]) -> dict[str, str]:
+        return {k: f"{v:.2f}" for k, v in amounts.items()}
+
+    return {
+        "return_id": return_id,
+        "state": row.state,
+        "lines": [
+            {
+                "sku": line.sku,
+                "title": items[line.sku].get("merchant_sku_title"),
+                "reason": items[line.sku].get("reason"),
+                "quantity_returned": line.quantity_returned,
+                "requested": text(requested_amounts(items[line.sku])),
+                "paid": text(paid_for_units(ordered[line.order_item_id], line.quantity_returned)),
+                "default_refund": text(line.amounts),
+            }
+            for line in lines
+        ],
+        "refund_feedback_choices": list(REFUND_FEEDBACK),
+        "charge_feedback_choices": list(CHARGE_FEEDBACK),
+    }
 
 
 def list_returns(db: Any, *, states: Iterable[str] | None = None) -> list[dict[str, Any]]:

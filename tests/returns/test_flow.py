@@ -10,7 +10,12 @@ from decimal import Decimal
 
 from jettui.services.refunds import create_refund, list_refunds, poll_refunds, refund_form_view
 from jettui.services.return_rules import ReturnForm, ReturnLineForm, paid_for_units
-from jettui.services.returns import complete_return, fetch_returns, list_returns
+from jettui.services.returns import (
+    complete_return,
+    completion_form_view,
+    fetch_returns,
+    list_returns,
+)
 from jettui.store.jet_tables import JetReturn
 from jettui.store.opencart import Order, OrderHistory, Return, ReturnHistory
 from tests.returns.support import (
@@ -73,6 +78,11 @@ async def test_return_fetched_once_and_completed_with_partial_amounts(rt_setting
     assert counts() == before  # a second fetch writes nothing
     assert list_returns(rt_db)[0]["status"] == "inprogress"  # Jet moved it on once read
 
+    view = completion_form_view(rt_db, rid)
+    shown = {line["sku"]: line for line in view["lines"]}
+    assert shown[iphone]["quantity_returned"] == 2
+    assert shown[iphone]["default_refund"] == shown[iphone]["requested"]
+    json.dumps(view)
     form = ReturnForm(
         lines=[ReturnLineForm(iphone, refund_quantity=1, amounts={"principal": "5.25"})],
         feedback="item damaged",
