@@ -27,7 +27,7 @@ from jettui.errors import ExitCode, LockBusy, one_line
 from jettui.jet.client import JetClient
 from jettui.jet.enums import AckStatus, ItemAckStatus, OrderStatus
 from jettui.jet.errors import JetAuthError, JetError, JetUnreachable
-from jettui.services.jet_session import open_logged_client
+from jettui.services.jet_session import EventWriter, open_logged_client
 from jettui.services.results import ItemResult, Outcome, summary
 from jettui.services.runtime import StoreThread, fan_out, held_lock
 from jettui.store.text import utcnow
@@ -211,7 +211,7 @@ async def acknowledge_orders(
     try:
         async with (
             held_lock(store, ACK_LOCK, purpose="acknowledge"),
-            open_logged_client(settings, db) as jet,
+            open_logged_client(settings, db, events=EventWriter(store)) as jet,
         ):
             await run_acknowledge(settings, jet, store, report, ids, progress)
     except LockBusy as exc:

@@ -35,7 +35,7 @@ from jettui.errors import LockBusy, one_line
 from jettui.jet.client import JetClient
 from jettui.jet.enums import OrderStatus
 from jettui.jet.errors import JetAuthError, JetError, JetUnreachable
-from jettui.services.jet_session import open_logged_client
+from jettui.services.jet_session import EventWriter, open_logged_client
 from jettui.services.orders import import_write
 from jettui.services.orders.acknowledge import (
     OrdersReport,
@@ -45,7 +45,8 @@ from jettui.services.orders.acknowledge import (
     rejected_body,
     send_acknowledgement,
 )
-from jettui.services.orders.import_write import ImportOutcome
+from jettui.services.orders.import_plan import Lookups
+from jettui.services.orders.import_write import ImportOutcome, record_acknowledgement
 from jettui.services.results import Outcome
 from jettui.services.runtime import StoreThread, fan_out, held_lock
 from jettui.store.errors import StoreError
@@ -73,7 +74,7 @@ async def fetch_orders(
     try:
         async with (
             held_lock(store, IMPORT_LOCK, purpose="fetch-orders"),
-            open_logged_client(settings, db) as jet,
+            open_logged_client(settings, db, events=EventWriter(store)) as jet,
         ):
             await run_import(settings, jet, store, report, progress)
     except LockBusy as exc:
@@ -101,6 +102,7 @@ async def run_import(
 ) -> None:
     """The body shared by :func:`fetch_orders` and the job (caller holds the lock)."""
     shop: ShopContext = await store.run(shop_context, settings)
+    lookups = Lookups(shop)
     ready = await jet.list_orders(str(OrderStatus.READY))
     owed = await store.run(import_write.unfinished_order_ids, settings.orders.auto_acknowledge)
     ids = list(dict.fromkeys([*ready, *owed]))
@@ -108,7 +110,7 @@ async def run_import(
     say(f"{len(ids)} order(s) to import")
 
     async def one(mid: str) -> None:
-        await _import_one(settings, jet, store, shop, report, mid)
+        await _import_one(settings, jet, store, lookups, report, mid)
         if len(report.items) % PROGRESS_EVERY == 0:
             say(f"{len(report.items)}/{len(ids)} orders")
 
@@ -121,7 +123,7 @@ async def _import_one(
     settings: Settings,
     jet: JetClient,
     store: StoreThread,
-    shop: ShopContext,
+    lookups: Lookups,
     report: OrdersReport,
     mid: str,
     *,
@@ -138,7 +140,9 @@ async def _import_one(
         report.add(mid, Outcome.SKIPPED, "not ready on Jet yet (created)")
         return
     try:
-        outcome = await store.run(import_write.import_order, raw, shop, settings, retry)
+        outcome = await store.run(
+            import_write.import_order, raw, lookups.shop, settings, retry, lookups
+        )
     except StoreError as exc:
         report.add(mid, Outcome.FAILED, one_line(exc))
         return
@@ -156,6 +160,15 @@ async def _answer_jet(
     """Acknowledge (auto_acknowledge) or reject on Jet what the import decided; report it."""
     mid, order_id = outcome.merchant_order_id, outcome.order_id
     is_ready = raw.get("status") == OrderStatus.READY
+    if not outcome.acknowledged and raw.get("acknowledgement_status"):
+        # Jet took an acknowledgement whose answer a killed run never recorded
+        await store.run(
+            record_acknowledgement,
+            mid,
+            str(raw["acknowledgement_status"]),
+            str(raw.get("status") or ""),
+        )
+        outcome.acknowledged = True
     warned = f" ({len(outcome.warnings)} warning(s) on the order)" if outcome.warnings else ""
     if outcome.kind in (import_write.IMPORTED, import_write.ALREADY):
         done = (
@@ -170,9 +183,10 @@ async def _answer_jet(
             report.add(mid, outcome_kind, done, order_id=order_id, warnings=outcome.warnings)
             return
         late = _late_note(settings, _placed(raw))
-        lines = await store.run(_ledger_lines, mid)
         try:
-            note = await send_acknowledgement(jet, store, mid, accepted_body(order_id, raw, lines))
+            note = await send_acknowledgement(
+                jet, store, mid, accepted_body(order_id, raw, outcome.lines)
+            )
         except (JetUnreachable, JetAuthError):
             raise
         except JetError as exc:
@@ -223,11 +237,6 @@ def _placed(raw: dict[str, Any]) -> Any:
     return import_write._utc(raw.get("order_placed_date"))
 
 
-def _ledger_lines(mid: str) -> list[dict[str, Any]]:
-    row = import_write.ledger(mid)
-    return list(row.lines or []) if row is not None else []
-
-
 # --- held orders ------------------------------------------------------------------------------
 
 
@@ -239,10 +248,10 @@ async def retry_order(settings: Settings, db: Any, merchant_order_id: str) -> Or
     try:
         async with (
             held_lock(store, IMPORT_LOCK, purpose="orders retry"),
-            open_logged_client(settings, db) as jet,
+            open_logged_client(settings, db, events=EventWriter(store)) as jet,
         ):
-            shop = await store.run(shop_context, settings)
-            await _import_one(settings, jet, store, shop, report, merchant_order_id, retry=True)
+            lookups = Lookups(await store.run(shop_context, settings))
+            await _import_one(settings, jet, store, lookups, report, merchant_order_id, retry=True)
     except LockBusy as exc:
         report.locked = one_line(exc)
     except Exception as exc:  # noqa: BLE001
@@ -270,7 +279,7 @@ async def reject_order(settings: Settings, db: Any, merchant_order_id: str) -> O
                 return report
             await store.run(import_write.mark_rejected, merchant_order_id)
             problems = [line for line in row.lines or [] if "ack_status" in line]
-            async with open_logged_client(settings, db) as jet:
+            async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
                 raw = await jet.get_order(merchant_order_id)
                 try:
                     await send_acknowledgement(
