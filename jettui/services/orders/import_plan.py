@@ -221,7 +221,8 @@ def plan_order(
     warnings: list[str] = []
     mid = str(raw.get("merchant_order_id") or "")
     ref = str(raw.get("reference_order_id") or "")
-    items = [i for i in raw.get("order_items") or [] if isinstance(i, dict)]
+    listed = raw.get("order_items")
+    items = [i for i in listed if isinstance(i, dict)] if isinstance(listed, list) else []
     lines, problems = _lines(items, lookups, warnings)
     totals = _totals(items, lines, shop, _shipping_method(raw), warnings)
     order = _order_columns(raw, shop, customer_email, totals, warnings, lookups)
@@ -360,7 +361,7 @@ def _line(
     item: dict[str, Any], found: _Resolved, qty: int, lookups: Lookups, warnings: list[str]
 ) -> PlannedLine:
     sku = str(item.get("merchant_sku") or "")
-    price = item.get("item_price") or {}
+    price = _dict(item.get("item_price"))
     base = _money(price.get("base_price"), f"{sku} base_price", warnings)
     tax = _money(price.get("item_tax"), f"{sku} item_tax", warnings)
     product = found.product
@@ -436,7 +437,7 @@ def _totals(
     for item in items:
         if str(item.get("order_item_id") or "") not in written:
             continue
-        price = item.get("item_price") or {}
+        price = _dict(item.get("item_price"))
         sku = str(item.get("merchant_sku") or "")
         shipping += _money(price.get("item_shipping_cost"), f"{sku} item_shipping_cost", warnings)
         tax += _money(price.get("item_tax"), f"{sku} item_tax", [])
@@ -469,6 +470,11 @@ def _money(value: Any, what: str, warnings: list[str]) -> Decimal:
     return amount
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    """Jet's nested objects, or {} for anything else (missing, null, a list...)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _int(value: Any) -> int:
     try:
         return int(value)
@@ -480,7 +486,7 @@ def _int(value: Any) -> int:
 
 
 def _shipping_method(raw: dict[str, Any]) -> str:
-    detail = raw.get("order_detail") or {}
+    detail = _dict(raw.get("order_detail"))
     method = str(detail.get("request_shipping_method") or "").strip()
     carrier = str(detail.get("request_shipping_carrier") or "").strip()
     level = str(detail.get("request_service_level") or "").strip()
@@ -506,10 +512,10 @@ def _order_columns(
     warnings: list[str],
     lookups: Lookups,
 ) -> dict[str, Any]:
-    buyer = raw.get("buyer") or {}
-    ship_to = raw.get("shipping_to") or {}
-    recipient = ship_to.get("recipient") or buyer
-    address = ship_to.get("address") or {}
+    buyer = _dict(raw.get("buyer"))
+    ship_to = _dict(raw.get("shipping_to"))
+    recipient = _dict(ship_to.get("recipient")) or buyer
+    address = _dict(ship_to.get("address"))
     first, last = split_name(buyer.get("name") or recipient.get("name") or "")
     ship_first, ship_last = split_name(recipient.get("name") or buyer.get("name") or "")
     place = _place(address, warnings, lookups)

@@ -140,7 +140,7 @@ def _ledger_row(raw: dict[str, Any]) -> tuple[JetOrder, bool]:
     row = JetOrder.get_or_none(JetOrder.merchant_order_id == mid)
     if row is not None:
         return row, False
-    detail = raw.get("order_detail") or {}
+    detail = raw.get("order_detail") if isinstance(raw.get("order_detail"), dict) else {}
     values = {
         "merchant_order_id": mid,
         "reference_order_id": str(raw.get("reference_order_id") or "")[:64],
@@ -356,7 +356,7 @@ def _finish(row: JetOrder, raw: dict[str, Any], order_id: int) -> ImportOutcome:
 
 def _ledger_lines_from_store(raw: dict[str, Any], order_id: int) -> list[dict[str, Any]]:
     """Jet item ↔ order_product pairs, re-read in item order (lines are written in it)."""
-    items = [i for i in raw.get("order_items") or [] if isinstance(i, dict)]
+    items = _items(raw)
     rows = list(
         OrderProduct.select()
         .where(OrderProduct.order_id == order_id)
@@ -378,6 +378,11 @@ def _ledger_lines_from_store(raw: dict[str, Any], order_id: int) -> list[dict[st
         }
         for item, line in zip(items, rows, strict=False)
     ]
+
+
+def _items(raw: dict[str, Any]) -> list[dict[str, Any]]:
+    listed = raw.get("order_items")
+    return [i for i in listed if isinstance(i, dict)] if isinstance(listed, list) else []
 
 
 def _refuse(row: JetOrder, plan: OrderPlan, order_id: int, settings: Settings) -> ImportOutcome:

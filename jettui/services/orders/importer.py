@@ -27,11 +27,12 @@ not attempted (another run was on it).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from jettui.config import Settings
-from jettui.errors import LockBusy, one_line
+from jettui.errors import LockBusy, is_unreachable, one_line
 from jettui.jet.client import JetClient
 from jettui.jet.enums import OrderStatus
 from jettui.jet.errors import JetAuthError, JetError, JetUnreachable
@@ -54,6 +55,8 @@ from jettui.store.oc_orders import ShopContext, shop_context
 
 if TYPE_CHECKING:
     from jettui.services.jobs import JobContext, JobReport
+
+log = logging.getLogger("jettui.services")
 
 IMPORT_LOCK = "job:fetch-orders"
 #: Jet statuses of orders that can still change (refreshed by every fetch)
@@ -144,6 +147,14 @@ async def _import_one(
             import_write.import_order, raw, lookups.shop, settings, retry, lookups
         )
     except StoreError as exc:
+        report.add(mid, Outcome.FAILED, one_line(exc))
+        return
+    except Exception as exc:
+        if is_unreachable(exc):
+            raise  # the store is gone: no point going on
+        # A bug or data jettui did not foresee: this order only. SQLite rolled it back; on
+        # MySQL the next run finishes or cleans what was written (see import_write).
+        log.exception("importing Jet order %s failed", mid)
         report.add(mid, Outcome.FAILED, one_line(exc))
         return
     await _answer_jet(settings, jet, store, report, raw, outcome)
