@@ -417,8 +417,8 @@ def _known_ids() -> set[str]:
 
 def _record_status(settings: Settings, alt: str, status: str, detail: dict[str, Any]) -> ItemResult:
     """Store Jet's state; on a final one write the order history once (accepted only)."""
-    from jettui.store.base import database_proxy
     from jettui.store.jet_tables import JetRefund, log_event
+    from jettui.store.oc_returns import write_transaction
     from jettui.store.text import utcnow
 
     row = JetRefund.get(JetRefund.refund_id == alt)
@@ -432,7 +432,7 @@ def _record_status(settings: Settings, alt: str, status: str, detail: dict[str, 
         log_event("refund", f"refund {alt} rejected by Jet: {status}", level="warning", ref=alt)
         return ItemResult(alt, Outcome.FAILED, f"rejected by Jet: {status}",
                           detail={"status": status})  # fmt: skip
-    with database_proxy.atomic():
+    with write_transaction():
         if not row.history_written:
             _order_history(settings, row)
         _update(alt, state="final", status=str(RefundStatus.ACCEPTED), checked_at=stamp, raw=raw,

@@ -214,10 +214,9 @@ def _record_listed(listed: Mapping[str, str]) -> list[str]:
 
 def _mirror_one(settings: Settings, rid: str, detail: dict[str, Any]) -> ItemResult:
     """Mirror one return read from Jet (store thread)."""
-    from jettui.store.base import database_proxy
     from jettui.store.errors import StoreError
     from jettui.store.jet_tables import JetOrder, JetReturn, log_event
-    from jettui.store.oc_returns import MirroredLine, mirror_return
+    from jettui.store.oc_returns import MirroredLine, mirror_return, write_transaction
     from jettui.store.text import utcnow
 
     row = JetReturn.get(JetReturn.merchant_return_authorization_id == rid)
@@ -263,7 +262,7 @@ def _mirror_one(settings: Settings, rid: str, detail: dict[str, Any]) -> ItemRes
         for item in return_items(detail)
     ]
     try:
-        with database_proxy.atomic():  # all of it on SQLite; the ledger only on MySQL (MyISAM)
+        with write_transaction():  # all of it on SQLite; the ledger only on MySQL (MyISAM)
             ids = mirror_return(
                 rid,
                 base["reference_return_authorization_id"],
@@ -504,13 +503,13 @@ def _record_refusal(return_id: str, reason: str) -> None:
 def _record_completion(settings: Settings, return_id: str) -> ItemResult:
     """Jet has the completion: OpenCart's returns move to Complete (or Rejected) with the
     amounts in their history; units restocked once when ``returns.restock`` is on."""
-    from jettui.store.base import database_proxy
     from jettui.store.jet_tables import JetOrder, JetReturn, log_event
     from jettui.store.oc_returns import (
         COMPLETE_STATUS,
         complete_return_rows,
         named_status_id,
         restock_units,
+        write_transaction,
     )
     from jettui.store.text import utcnow
 
@@ -527,7 +526,7 @@ def _record_completion(settings: Settings, return_id: str) -> ItemResult:
             for line in lines
             if line["order_item_id"] in item_lines
         }
-        with database_proxy.atomic():
+        with write_transaction():
             restock_units(row.order_id, units, line_ids)
             completion["restocked"] = True
             JetReturn.update(completion=completion).where(JetReturn.id == row.id).execute()
@@ -541,7 +540,7 @@ def _record_completion(settings: Settings, return_id: str) -> ItemResult:
         line = by_item.get(str(item.get("order_item_id")))
         if line is not None:
             comments[int(oc_return)] = _line_comment(line, completion, rejected)
-    with database_proxy.atomic():
+    with write_transaction():
         complete_return_rows(
             return_id, row.return_ids or [], comments, status_id=status, action_id=action
         )
