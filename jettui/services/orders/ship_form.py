@@ -25,6 +25,11 @@ Rules (:func:`check_shipment`), each problem prefixed by the field it is about:
 - ``return_location``: when given, a full US address (address1, city, state code, 5-digit ZIP)
   with ``rma_number`` (1–100 characters) and ``days_to_return`` (0–365); an RMA number or days
   to return without a return location are refused too (Jet would drop them silently).
+- ``alt_shipment_id``: each form is one message with its own id; a form already sent is
+  refused (a second press of "send" never ships twice).
+
+Quantities and days may be ints or the digits typed in a form field; anything else is
+refused with its field named.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Jet's order status mirrored to the OpenCart order, once.
 
 The fetch job refreshes ``JetOrder.status`` (and ``raw``) from Jet, then calls
-:func:`mirror_statuses` (store thread, no Jet call). For each imported order whose Jet status
+:func:`mirror_statuses` (store thread, no Jet call), which first finishes the OpenCart side of
+shipped messages whose run was cut short (:func:`.shipping.finish_pending`). For each imported order whose Jet status
 asks for an OpenCart status it does not have yet, the order moves through
 ``add_order_history`` (OpenCart's stock rules: a move to the cancelled status restocks what the
 order's lines still hold) with a history comment ``Jet status: <status> (jettui)``.
