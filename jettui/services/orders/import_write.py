@@ -25,7 +25,8 @@ OpenCart rows that can always be read back to tell how far an earlier run got:
 
 A Jet order that cannot be created ends **rejected** (or **held**, orders.hold_problem_orders)
 with the reason; a status-0 order an earlier attempt left is deleted with its rows first
-("cleaned"). On SQLite the whole sequence also runs in one transaction.
+("cleaned"). On SQLite the whole sequence also runs in one transaction (so a kill leaves
+nothing of the order at all, and the ledger skips the intermediate order_id/written updates).
 
 The single remaining window is inside the step-4 statement itself: a MySQL server that dies
 in the middle of that one multi-table UPDATE on MyISAM may have applied part of it (MyISAM
