@@ -62,6 +62,7 @@ IMPORT_LOCK = "job:fetch-orders"
 #: Jet statuses of orders that can still change (refreshed by every fetch)
 OPEN_STATUSES = (OrderStatus.READY, OrderStatus.ACKNOWLEDGED, OrderStatus.IN_PROGRESS)
 PROGRESS_EVERY = 50
+LIST_CAP = 1000  # Jet's order lists hold at most this many
 
 Progress = Callable[[str], Any]
 
@@ -118,7 +119,7 @@ async def run_import(
             say(f"{len(report.items)}/{len(ids)} orders")
 
     await fan_out(ids, one, concurrency=settings.jet.concurrency)
-    report.refreshed = await refresh_statuses(settings, jet, store, skip=set(ids))
+    report.refreshed = await refresh_statuses(settings, jet, store, skip=set(ids), ready=ready)
     say(report.summary)
 
 
@@ -315,12 +316,36 @@ async def reject_order(settings: Settings, db: Any, merchant_order_id: str) -> O
 
 
 async def refresh_statuses(
-    settings: Settings, jet: JetClient, store: StoreThread, *, skip: set[str] | None = None
+    settings: Settings,
+    jet: JetClient,
+    store: StoreThread,
+    *,
+    skip: set[str] | None = None,
+    ready: list[str] | None = None,
 ) -> int:
-    """Read Jet's status of every open imported order again (those not in ``skip``), store
-    status and raw on JetOrder, then let the ship side mirror changes to OpenCart. Returns
-    how many orders were read."""
-    ids = [i for i in await store.run(_open_order_ids) if i not in (skip or set())]
+    """Bring Jet's status of the open imported orders (not in ``skip``) up to date: Jet's
+    lists of ready, acknowledged and inprogress orders (``ready``: the list the caller has
+    already read) and of directed cancels say which orders changed; only those are read in
+    full (status and raw stored on JetOrder), then the ship side mirrors the changes to
+    OpenCart. A list at Jet's cap of 1000 cannot say that, and then every open order is
+    read. Returns how many orders were read."""
+    known = {mid: st for mid, st in await store.run(_open_orders) if mid not in (skip or set())}
+    if not known:
+        return 0
+    listed: dict[str, str] = {}
+    capped = False
+    for status in OPEN_STATUSES:
+        ids = ready if status == OrderStatus.READY and ready is not None else None
+        if ids is None:
+            ids = await jet.list_orders(str(status))
+        capped = capped or len(ids) >= LIST_CAP
+        listed.update(dict.fromkeys(ids, str(status)))
+    directed = set(await _directed_cancels(jet))
+    to_read = [
+        mid
+        for mid, status in known.items()
+        if capped or listed.get(mid) != status or mid in directed
+    ]
     changed: list[str] = []
 
     async def one(mid: str) -> None:
@@ -333,19 +358,29 @@ async def refresh_statuses(
         if await store.run(_store_status, mid, raw):
             changed.append(mid)
 
-    await fan_out(ids, one, concurrency=settings.jet.concurrency)
-    if changed:
-        await store.run(mirror_hook, settings, changed)
-    return len(ids)
+    await fan_out(to_read, one, concurrency=settings.jet.concurrency)
+    if changed or directed:
+        await store.run(mirror_hook, settings, sorted(set(changed) | (directed & set(known))))
+    return len(to_read)
 
 
-def _open_order_ids() -> list[str]:
+async def _directed_cancels(jet: JetClient) -> list[str]:
+    """Orders Jet asked to cancel (a deprecated list: an error there is not worth a run)."""
+    try:
+        return await jet.list_directed_cancels()
+    except (JetUnreachable, JetAuthError):
+        raise
+    except JetError:
+        return []
+
+
+def _open_orders() -> list[tuple[str, str]]:
     from jettui.store.jet_tables import JetOrder
 
-    query = JetOrder.select(JetOrder.merchant_order_id).where(
+    query = JetOrder.select(JetOrder.merchant_order_id, JetOrder.status).where(
         (JetOrder.state == "done") & JetOrder.status.in_([str(s) for s in OPEN_STATUSES])
     )
-    return [mid for (mid,) in query.tuples()]
+    return list(query.tuples())
 
 
 def _store_status(mid: str, raw: dict[str, Any]) -> bool:
