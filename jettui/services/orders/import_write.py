@@ -102,7 +102,7 @@ def import_order(
         finished = _finished(row, retry)
         if finished is not None:
             return finished
-        if not _claim(row):
+        if not created and not _claim(row):
             return ImportOutcome(mid, BUSY, reason="another run is importing this order")
         order_id = _find_order(row, created)
         if order_id and _status(order_id):
@@ -136,11 +136,10 @@ def _sqlite_transaction() -> Iterator[None]:
 
 
 def _ledger_row(raw: dict[str, Any]) -> tuple[JetOrder, bool]:
-    """The order's ledger row, written now (state intent) when it has none. True = new."""
+    """The order's ledger row, written now (state intent, claimed: attempts 1) when it has
+    none. True = written now. The insert comes first: the unique key answers "is it new"
+    (a refused insert rolls back only itself, on SQLite and MySQL alike)."""
     mid = str(raw["merchant_order_id"])
-    row = JetOrder.get_or_none(JetOrder.merchant_order_id == mid)
-    if row is not None:
-        return row, False
     detail = raw.get("order_detail") if isinstance(raw.get("order_detail"), dict) else {}
     values = {
         "merchant_order_id": mid,
@@ -151,17 +150,15 @@ def _ledger_row(raw: dict[str, Any]) -> tuple[JetOrder, bool]:
         "ship_by": _utc(detail.get("request_ship_by")),
         "deliver_by": _utc(detail.get("request_delivery_by")),
         "raw": raw,
-        "attempts": 0,
+        "attempts": 1,
         "lines": [],
         "warnings": [],
     }
     try:
-        with database_proxy.atomic():
-            new_id = _insert(JetOrder, values)
+        new_id = _insert(JetOrder, values)
     except pw.IntegrityError:
-        # another run wrote it first: theirs is the one, and it may have written more
         return JetOrder.get(JetOrder.merchant_order_id == mid), False
-    return JetOrder(id=int(new_id), **values), True
+    return JetOrder(id=new_id, **values), True
 
 
 def _utc(value: Any) -> Any:
