@@ -142,6 +142,36 @@ async def _send(
     )
 
 
+async def refund_form_view(settings: Settings, db: Any, merchant_order_id: str) -> dict[str, Any]:
+    """What the refund form shows for an imported order (JSON-able): per SKU the title, units
+    ordered, shipped, already refunded or returned, still refundable, and the default amounts
+    for all refundable units (what the buyer paid for them). Reads the order from Jet (its
+    shipments). Raises :class:`RefundOrderUnknown` for an order jettui did not import."""
+    from jettui.services.return_rules import paid_for_units
+
+    store = StoreThread(db)
+    try:
+        order_id = await store.run(_imported_order_id, merchant_order_id)
+        async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
+            order = await jet.get_order(merchant_order_id)
+        taken = await store.run(_taken_units, merchant_order_id)
+    finally:
+        await store.close()
+    shipped = shipped_units(order)
+    lines = []
+    for item in order.get("order_items") or []:
+        sku = str(item.get("merchant_sku"))
+        left = max(shipped.get(sku, 0) - taken.get(sku, 0), 0)
+        lines.append({
+            "sku": sku, "title": item.get("product_title"),
+            "ordered": int(item.get("request_order_quantity") or 0),
+            "shipped": shipped.get(sku, 0), "taken": taken.get(sku, 0), "refundable": left,
+            "default_amounts": {k: str(v) for k, v in paid_for_units(item, left).items()}
+            if left else {},
+        })  # fmt: skip
+    return {"merchant_order_id": merchant_order_id, "order_id": order_id, "lines": lines}
+
+
 def shipped_units(order: Mapping[str, Any]) -> dict[str, int]:
     """Units shipped per SKU, from the Jet order's ``shipments``."""
     units: dict[str, int] = {}
@@ -387,8 +417,8 @@ def _known_ids() -> set[str]:
 
 def _record_status(settings: Settings, alt: str, status: str, detail: dict[str, Any]) -> ItemResult:
     """Store Jet's state; on a final one write the order history once (accepted only)."""
-    from jettui.store.base import database_proxy
     from jettui.store.jet_tables import JetRefund, log_event
+    from jettui.store.oc_returns import write_transaction
     from jettui.store.text import utcnow
 
     row = JetRefund.get(JetRefund.refund_id == alt)
@@ -402,7 +432,7 @@ def _record_status(settings: Settings, alt: str, status: str, detail: dict[str, 
         log_event("refund", f"refund {alt} rejected by Jet: {status}", level="warning", ref=alt)
         return ItemResult(alt, Outcome.FAILED, f"rejected by Jet: {status}",
                           detail={"status": status})  # fmt: skip
-    with database_proxy.atomic():
+    with write_transaction():
         if not row.history_written:
             _order_history(settings, row)
         _update(alt, state="final", status=str(RefundStatus.ACCEPTED), checked_at=stamp, raw=raw,

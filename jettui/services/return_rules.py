@@ -164,8 +164,8 @@ class ReturnLineForm:
     """One returned SKU: units back, units refunded, money per component (missing = default)."""
 
     sku: str
-    quantity_returned: int | None = None  # default: the return's return_quantity
-    refund_quantity: int | None = None  # default: quantity_returned
+    quantity_returned: int | str | None = None  # default: the return's return_quantity
+    refund_quantity: int | str | None = None  # default: quantity_returned
     amounts: dict[str, AmountInput] = field(default_factory=dict)
     feedback: str | None = None  # return_refund_feedback
     notes: str | None = None
@@ -404,3 +404,50 @@ def check_refund_form(
         problems += amount_problems
         checked.append(CheckedRefundLine(line.sku, str(item.get("order_item_id")), qty, amounts))
     return checked, problems
+
+
+# --- headless options -------------------------------------------------------------------------
+
+
+def parse_line_options(values: Sequence[str], option: str = "--line") -> list[ReturnLineForm]:
+    """``jettui returns complete --line SKU=QTY[:AMOUNT]``: QTY units refunded, AMOUNT the
+    principal (default: what the buyer paid for them). Raises :class:`FormRefused` naming the
+    option for text that is not in that shape (amount rules are checked with the return)."""
+    lines: list[ReturnLineForm] = []
+    problems: list[str] = []
+    for value in values:
+        sku, qty, amount = _split_option(value)
+        if not sku or not qty:
+            problems.append(f"{option} '{value}': expected SKU=QTY[:AMOUNT], e.g. ABC-1=2:19.99")
+            continue
+        line = ReturnLineForm(sku, refund_quantity=qty)
+        if amount:
+            line.amounts["principal"] = amount
+        lines.append(line)
+    if problems:
+        raise FormRefused("completion", problems)
+    return lines
+
+
+def parse_item_options(values: Sequence[str], option: str = "--item") -> list[RefundLineForm]:
+    """``jettui refunds create --item SKU=QTY[:AMOUNT]`` (AMOUNT: the principal refunded)."""
+    items: list[RefundLineForm] = []
+    problems: list[str] = []
+    for value in values:
+        sku, qty, amount = _split_option(value)
+        if not sku or not qty:
+            problems.append(f"{option} '{value}': expected SKU=QTY[:AMOUNT], e.g. ABC-1=1")
+            continue
+        items.append(RefundLineForm(sku, qty, {"principal": amount} if amount else {}))
+    if problems:
+        raise FormRefused("refund", problems)
+    return items
+
+
+def _split_option(value: str) -> tuple[str, str, str]:
+    """``SKU=QTY[:AMOUNT]`` → its three parts (SKUs may hold '=' or ':': split from the right)."""
+    sku, sep, rest = value.rpartition("=")
+    if not sep:
+        return "", "", ""
+    qty, _colon, amount = rest.partition(":")
+    return sku.strip(), qty.strip(), amount.strip()

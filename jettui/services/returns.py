@@ -49,6 +49,7 @@ from jettui.services.return_rules import (
     check_return_form,
     completion_body,
     format_amounts,
+    paid_for_units,
     requested_amounts,
     return_items,
 )
@@ -185,13 +186,22 @@ async def _fetch(
 
 def _record_listed(listed: Mapping[str, str]) -> list[str]:
     """Record an ``intent`` row for every id Jet listed that jettui has not seen (before any
-    detail is read); return the ids to read: new ones and every unfinished mirror."""
+    detail is read) and Jet's listed state on known ones; return the ids to read: new ones and
+    every unfinished mirror."""
     from jettui.store.jet_tables import JetReturn
 
     states = dict(
         JetReturn.select(JetReturn.merchant_return_authorization_id, JetReturn.state).tuples()
     )
     new = [rid for rid in listed if rid not in states]
+    for status in set(listed.values()):  # Jet's state as listed, for the panel
+        moved = [rid for rid, st in listed.items() if st == status and rid in states]
+        if moved:
+            JetReturn.update(status=status).where(
+                JetReturn.merchant_return_authorization_id.in_(moved)
+                & (JetReturn.status != status)
+                & JetReturn.state.not_in(("completing", "completed"))
+            ).execute()
     if new:
         JetReturn.insert_many(
             [
@@ -204,10 +214,9 @@ def _record_listed(listed: Mapping[str, str]) -> list[str]:
 
 def _mirror_one(settings: Settings, rid: str, detail: dict[str, Any]) -> ItemResult:
     """Mirror one return read from Jet (store thread)."""
-    from jettui.store.base import database_proxy
     from jettui.store.errors import StoreError
     from jettui.store.jet_tables import JetOrder, JetReturn, log_event
-    from jettui.store.oc_returns import MirroredLine, mirror_return
+    from jettui.store.oc_returns import MirroredLine, mirror_return, write_transaction
     from jettui.store.text import utcnow
 
     row = JetReturn.get(JetReturn.merchant_return_authorization_id == rid)
@@ -253,13 +262,13 @@ def _mirror_one(settings: Settings, rid: str, detail: dict[str, Any]) -> ItemRes
         for item in return_items(detail)
     ]
     try:
-        with database_proxy.atomic():  # all of it on SQLite; the ledger only on MySQL (MyISAM)
+        with write_transaction():  # all of it on SQLite; the ledger only on MySQL (MyISAM)
             ids = mirror_return(
                 rid,
                 base["reference_return_authorization_id"],
                 order.order_id,
                 lines,
-                reason_map=getattr(settings.returns, "reason_map", None),
+                reason_map=reason_map(settings),
                 store_id=settings.store.store_id,
                 language_id=settings.store.language_id,
             )
@@ -272,6 +281,12 @@ def _mirror_one(settings: Settings, rid: str, detail: dict[str, Any]) -> ItemRes
     text = f"OpenCart return(s) {', '.join(map(str, ids))} for order {order.order_id}"
     log_event("return", f"return {rid} mirrored as {text}", ref=rid)
     return ItemResult(rid, Outcome.SUCCEEDED, text, detail={"return_ids": ids})
+
+
+def reason_map(settings: Settings) -> dict[str, str]:
+    """Jet reason → OpenCart return_reason name overrides from ``returns.reason_map`` (a YAML
+    mapping, read as pairs like ``tui.keymap``); absent: the default map of oc_returns."""
+    return dict(getattr(settings.returns, "reason_map", None) or ())
 
 
 def _line_ids(order: Any) -> dict[str, int]:
@@ -297,10 +312,11 @@ async def complete_return(
 ) -> ItemResult:
     """Complete Jet return ``return_id`` (its merchant_return_authorization_id) with ``form``
     (default: every returned unit refunded at what the buyer paid, capped at what the return
-    requested). Raises :class:`FormRefused` (every broken rule, each naming its field) or
-    :class:`ReturnNotFound` before anything is sent, :class:`LockBusy` when the ``returns`` lock
-    is held, and Jet's errors when Jet refuses or cannot be reached (the completion then stays
-    recorded: run it again to finish)."""
+    requested). A return Jet already shows completed (e.g. on Jet's portal) is not sent again:
+    Jet's completion is mirrored to OpenCart. Raises :class:`FormRefused` (every broken rule,
+    each naming its field) or :class:`ReturnNotFound` before anything is sent,
+    :class:`LockBusy` when the ``returns`` lock is held, and Jet's errors when Jet refuses or
+    cannot be reached (the completion then stays recorded: run it again to finish)."""
     return await _finish(settings, db, return_id, form or ReturnForm(), rejected=False)
 
 
@@ -344,7 +360,11 @@ async def _finish(
                     # sent before a crash or an outage, and Jet has it: finish OpenCart's side
                     return await store.run(_record_completion, settings, return_id)
                 if _completed_on_jet(detail):
-                    raise FormRefused("completion", ["return: already completed on Jet"])
+                    # completed elsewhere (Jet's portal): OpenCart follows what Jet has
+                    await store.run(_record_jet_completion, return_id, detail)
+                    result = await store.run(_record_completion, settings, return_id)
+                    result.reason = f"already completed on Jet; mirrored: {result.reason}"
+                    return result
                 if reject is not None:
                     form = _rejection_form(detail, *reject)
                 assert form is not None
@@ -358,8 +378,10 @@ async def _finish(
                 except (JetUnreachable, JetAuthError):
                     raise  # stays "completing": the next try asks Jet first
                 except JetError as exc:
-                    await store.run(_record_refusal, return_id, str(exc))
-                    raise
+                    # a retried PUT whose first try arrived is refused as "already completed"
+                    if not _completed_on_jet(await jet.get_return(return_id)):
+                        await store.run(_record_refusal, return_id, str(exc))
+                        raise
                 return await store.run(_record_completion, settings, return_id)
     finally:
         await store.close()
@@ -437,6 +459,36 @@ def _record_intent(
     ).where(JetReturn.merchant_return_authorization_id == return_id).execute()
 
 
+def _record_jet_completion(return_id: str, detail: Mapping[str, Any]) -> None:
+    """Record the completion Jet shows (made outside jettui) as if jettui had sent it."""
+    from jettui.store.jet_tables import JetReturn
+
+    lines = []
+    for item in return_items(detail):
+        amounts = item.get("refund_amount") or {}
+        returned = item.get("total_quantity_returned", item.get("return_quantity")) or 0
+        lines.append({
+            "sku": str(item.get("merchant_sku")),
+            "order_item_id": str(item.get("order_item_id")),
+            "quantity_returned": int(returned),
+            "refund_quantity": int(item.get("order_return_refund_qty") or 0),
+            "amounts": {k: str(amounts.get(k) or 0) for k in AMOUNT_KEYS},
+            "feedback": item.get("return_refund_feedback"),
+        })  # fmt: skip
+    completion = {
+        "body": None,
+        "rejected": all(line["refund_quantity"] == 0 for line in lines),
+        "restocked": False,
+        "lines": lines,
+        "agree_to_return_charge": detail.get("agree_to_return_charge", True),
+        "charge_feedback": detail.get("return_charge_feedback"),
+        "outside_jettui": True,
+    }
+    JetReturn.update(state="completing", completion=completion).where(
+        JetReturn.merchant_return_authorization_id == return_id
+    ).execute()
+
+
 def _record_refusal(return_id: str, reason: str) -> None:
     from jettui.store.jet_tables import JetReturn, log_event
     from jettui.store.text import utcnow
@@ -451,13 +503,13 @@ def _record_refusal(return_id: str, reason: str) -> None:
 def _record_completion(settings: Settings, return_id: str) -> ItemResult:
     """Jet has the completion: OpenCart's returns move to Complete (or Rejected) with the
     amounts in their history; units restocked once when ``returns.restock`` is on."""
-    from jettui.store.base import database_proxy
     from jettui.store.jet_tables import JetOrder, JetReturn, log_event
     from jettui.store.oc_returns import (
         COMPLETE_STATUS,
         complete_return_rows,
         named_status_id,
         restock_units,
+        write_transaction,
     )
     from jettui.store.text import utcnow
 
@@ -474,7 +526,7 @@ def _record_completion(settings: Settings, return_id: str) -> ItemResult:
             for line in lines
             if line["order_item_id"] in item_lines
         }
-        with database_proxy.atomic():
+        with write_transaction():
             restock_units(row.order_id, units, line_ids)
             completion["restocked"] = True
             JetReturn.update(completion=completion).where(JetReturn.id == row.id).execute()
@@ -488,7 +540,7 @@ def _record_completion(settings: Settings, return_id: str) -> ItemResult:
         line = by_item.get(str(item.get("order_item_id")))
         if line is not None:
             comments[int(oc_return)] = _line_comment(line, completion, rejected)
-    with database_proxy.atomic():
+    with write_transaction():
         complete_return_rows(
             return_id, row.return_ids or [], comments, status_id=status, action_id=action
         )
@@ -530,6 +582,43 @@ def _line_comment(line: Mapping[str, Any], completion: Mapping[str, Any], reject
 
 
 # --- read model -------------------------------------------------------------------------------
+
+
+def completion_form_view(db: Any, return_id: str) -> dict[str, Any]:
+    """What the completion form shows (store thread; JSON-able): per returned SKU the title,
+    units returned, Jet's reason, what the return requested, what the buyer paid for those
+    units, and the default refund (the smaller of the two, every unit refunded); plus the
+    feedback and charge-feedback choices. Raises :class:`ReturnNotFound`."""
+    from jettui.jet.enums import CHARGE_FEEDBACK, REFUND_FEEDBACK
+    from jettui.store.jet_tables import JetReturn
+
+    order = _load_for_completion(return_id)["order"]
+    row = JetReturn.get(JetReturn.merchant_return_authorization_id == return_id)
+    lines, _problems = check_return_form(row.raw or {}, order, ReturnForm())
+    items = {str(i.get("merchant_sku")): i for i in return_items(row.raw or {})}
+    ordered = {str(i.get("order_item_id")): i for i in order.get("order_items") or []}
+
+    def text(amounts: Mapping[str, Decimal]) -> dict[str, str]:
+        return {k: f"{v:.2f}" for k, v in amounts.items()}
+
+    return {
+        "return_id": return_id,
+        "state": row.state,
+        "lines": [
+            {
+                "sku": line.sku,
+                "title": items[line.sku].get("merchant_sku_title"),
+                "reason": items[line.sku].get("reason"),
+                "quantity_returned": line.quantity_returned,
+                "requested": text(requested_amounts(items[line.sku])),
+                "paid": text(paid_for_units(ordered[line.order_item_id], line.quantity_returned)),
+                "default_refund": text(line.amounts),
+            }
+            for line in lines
+        ],
+        "refund_feedback_choices": list(REFUND_FEEDBACK),
+        "charge_feedback_choices": list(CHARGE_FEEDBACK),
+    }
 
 
 def list_returns(db: Any, *, states: Iterable[str] | None = None) -> list[dict[str, Any]]:
@@ -577,7 +666,9 @@ def list_returns(db: Any, *, states: Iterable[str] | None = None) -> list[dict[s
             "return_id": row.merchant_return_authorization_id,
             "reference": row.reference_return_authorization_id,
             "merchant_order_id": row.merchant_order_id,
-            "reference_order_id": raw.get("reference_order_id") or refs.get(row.merchant_order_id, ""),
+            "reference_order_id": (
+                raw.get("reference_order_id") or refs.get(row.merchant_order_id, "")
+            ),
             "order_id": row.order_id,
             "buyer": buyers.get(row.order_id, ""),
             "lines": lines,

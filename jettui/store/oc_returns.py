@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .base import database_proxy
+from .base import database_proxy, is_mysql
 from .errors import StoreError
 from .jet_tables import JetProduct
 from .opencart import (
@@ -54,6 +54,7 @@ __all__ = [
     "pending_status_id",
     "reason_id",
     "restock_units",
+    "write_transaction",
 ]
 
 #: Jet's return reason (docs/jet-api.md 2.5) → the name of an OpenCart return_reason. The
@@ -92,6 +93,14 @@ def history_marker(return_id: str) -> str:
 
 def completion_marker(return_id: str) -> str:
     return f"Jet return {return_id} completed"
+
+
+def write_transaction() -> Any:
+    """A transaction that takes SQLite's write lock at BEGIN (IMMEDIATE): a deferred one that
+    reads, then writes, fails at once with "database is locked" when another connection wrote
+    in between (WAL). On MySQL a plain transaction (it only covers jettui's InnoDB tables)."""
+    db = database_proxy
+    return db.atomic() if is_mysql(db) else db.atomic("IMMEDIATE")
 
 
 # --- reasons and statuses -----------------------------------------------------------------------
@@ -333,7 +342,7 @@ def restock_units(
     honoured, as OpenCart's own restock). The order lines are left as they are (the units were
     sold). Returns the units put back per SKU. Atomic on SQLite; not on MySQL (MyISAM)."""
     done: dict[str, int] = {}
-    with database_proxy.atomic():
+    with write_transaction():
         for sku, qty in units.items():
             if qty <= 0:
                 continue

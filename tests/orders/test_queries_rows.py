@@ -72,6 +72,7 @@ def test_orders_panel_rows_filters_and_time_left_to_acknowledge(oc_settings, oc_
 
     assert [r.merchant_order_id[0] for r in list_orders(oc_db, "ready")] == ["c", "a"]
     assert [r.merchant_order_id[0] for r in list_orders(oc_db, "held")] == ["c"]
+    assert [r.merchant_order_id[0] for r in list_orders(oc_db, "open")] == ["b", "a"]  # imported
     with pytest.raises(ValueError, match="--status: 'shipped' is not one of created, ready"):
         list_orders(oc_db, "shipped")
 

@@ -174,6 +174,21 @@ async def test_directed_cancel_cancel_only_and_full_cancel_restock_exactly(
     assert stock() == before
     assert await jet_status(oc_settings, d) == "complete"
 
+    # E: one unit cancelled, later the other: the second message cancels the order, and
+    # OpenCart's full restock puts back only what the first one left on the line
+    e = await generate(oc_settings, [(blue, 2, 0)])
+    await import_and_acknowledge(oc_settings, oc_db, [e])
+    order_e = oc_order_id(e)
+    assert stock()["canon_blue"] == before["canon_blue"] - 2
+    for step in (1, 2):
+        form = ShipmentForm(lines=[ShipLine(blue, cancel=1)])
+        result = await ship_order(oc_settings, oc_db, e, form)
+        assert result.outcome == Outcome.SUCCEEDED, result.reason
+        assert stock()["canon_blue"] == before["canon_blue"] - 2 + step
+    assert oc_status(order_e) == CANCELED
+    assert line_quantities(order_e) == {CANON: 1}
+    assert stock() == before
+
 
 class LostAnswer:
     """A Jet client whose ship call loses its answer: after Jet took it (``reached``) or
@@ -319,3 +334,31 @@ async def test_a_run_killed_after_jet_took_the_message_is_finished_once(
     unit = totals_before["sub_total"] / 3
     assert totals(order_h)["sub_total"] == pytest.approx(totals_before["sub_total"] - unit)
     assert JetOrder.get(JetOrder.merchant_order_id == h).shipments[0]["state"] == "applied"
+
+
+async def test_headless_ship_command_defaults_to_every_open_unit(oc_settings, oc_db) -> None:
+    from jettui.errors import ExitCode, UsageError, exit_code_for
+    from jettui.services.orders.shipping import ship_headless
+
+    skus = await upload_products(oc_settings, oc_db)
+    iphone, blue = skus["iphone"], skus["canon_blue"]
+    k = await generate(oc_settings, [(iphone, 2, 0), (blue, 1, 1)])  # Jet asks 1 Canon cancelled
+    await import_and_acknowledge(oc_settings, oc_db, [k])
+    with pytest.raises(UsageError, match="^--ship: 'product 11' must be SKU=QUANTITY"):
+        await ship_headless(oc_settings, oc_db, k, ship=["product 11"])
+    with pytest.raises(ShipmentRefused) as refused:
+        await ship_headless(oc_settings, oc_db, k, carrier="UPS", method="UPS Ground",
+                            tracking="1ZCLI", zip="8404")  # fmt: skip
+    assert refused.value.problems == ["zip: must be exactly 5 digits, e.g. 84047 (got '8404')"]
+    assert exit_code_for(refused.value) == ExitCode.USAGE
+
+    result = await ship_headless(oc_settings, oc_db, k, carrier="UPS", method="UPS Ground",
+                                 tracking="1ZCLI", zip="84047")  # fmt: skip
+    assert result.outcome == Outcome.SUCCEEDED, result.reason
+    assert result.reason == "3 unit(s) shipped (UPS, 1ZCLI), 1 cancelled; nothing open"
+    detail = order_detail(oc_db, k, settings=oc_settings)
+    assert {(x.line.merchant_sku, x.line.shipped, x.line.cancelled) for x in detail.lines} == {
+        (iphone, 2, 0),
+        (blue, 1, 1),
+    }
+    assert oc_status(oc_order_id(k)) == COMPLETE

@@ -168,6 +168,15 @@ def test_rule_method_from_jets_enum() -> None:
     assert problem.startswith("method: must be one of Jet's shipping methods")
 
 
+def test_rule_method_belongs_to_the_carrier() -> None:
+    assert problems(good_form(carrier="UPS", method="FedEx Ground")) == [
+        "method: 'FedEx Ground' is a FedEx method, but the carrier is UPS"
+    ]
+    assert problems(good_form(carrier="FedEx SmartPost", method="FedEx Smart Post")) == []
+    assert problems(good_form(carrier="Estes", method="Freight")) == []
+    assert problems(good_form(carrier="Other", method="USPS Priority Mail")) == []
+
+
 @pytest.mark.parametrize(
     "name", ["shipment_date", "carrier_pick_up_date", "expected_delivery_date"]
 )
@@ -305,3 +314,12 @@ def test_body_of_a_shipment_with_a_cancel_and_a_return_location_passes_jets_vali
         1,
     )
     assert cam["return_location"]["zip_code"] == "84047" and cam["RMA_number"] == "RMA-7"
+
+
+def test_rule_a_message_is_sent_once() -> None:
+    form = good_form(lines=[ShipLine("CAM-1", ship=1)])
+    sent = record([("CAM-1", 1, 0)], alt=form.alt_shipment_id)
+    assert problems(form, view([sent])) == [
+        f"alt_shipment_id: '{form.alt_shipment_id}' was sent already: start a new form"
+    ]
+    assert problems(good_form(lines=[ShipLine("CAM-1", ship=1)]), view([sent])) == []

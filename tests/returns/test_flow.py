@@ -5,11 +5,17 @@ partial amounts; merchant refunds polled to accepted and to rejected."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
-from jettui.services.refunds import create_refund, list_refunds, poll_refunds
+from jettui.services.refunds import create_refund, list_refunds, poll_refunds, refund_form_view
 from jettui.services.return_rules import ReturnForm, ReturnLineForm, paid_for_units
-from jettui.services.returns import complete_return, fetch_returns, list_returns
+from jettui.services.returns import (
+    complete_return,
+    completion_form_view,
+    fetch_returns,
+    list_returns,
+)
 from jettui.store.jet_tables import JetReturn
 from jettui.store.opencart import Order, OrderHistory, Return, ReturnHistory
 from tests.returns.support import (
@@ -70,7 +76,13 @@ async def test_return_fetched_once_and_completed_with_partial_amounts(rt_setting
     again = await fetch_returns(settings, rt_db)
     assert [i for i in again.items if i.outcome != "unchanged"] == []
     assert counts() == before  # a second fetch writes nothing
+    assert list_returns(rt_db)[0]["status"] == "inprogress"  # Jet moved it on once read
 
+    view = completion_form_view(rt_db, rid)
+    shown = {line["sku"]: line for line in view["lines"]}
+    assert shown[iphone]["quantity_returned"] == 2
+    assert shown[iphone]["default_refund"] == shown[iphone]["requested"]
+    json.dumps(view)
     form = ReturnForm(
         lines=[ReturnLineForm(iphone, refund_quantity=1, amounts={"principal": "5.25"})],
         feedback="item damaged",
@@ -97,7 +109,11 @@ async def test_return_fetched_once_and_completed_with_partial_amounts(rt_setting
     iphone_return = next(r["return_id"] for r in rows if r["product_id"] == IPHONE)
     comment = next(h["comment"] for h in done if h["return_id"] == iphone_return)
     assert "refunded 1 of 2 returned unit(s)" in comment and "principal 5.25" in comment
-    assert list_returns(rt_db)[0]["state"] == "completed"
+    (listed,) = list_returns(rt_db)
+    assert listed["state"] == "completed" and listed["status"] == "completed by merchant"
+    assert listed["buyer"] == f"{order.firstname} {order.lastname}"
+    assert {line["sku"] for line in listed["lines"]} == {iphone, canon}
+    json.dumps(listed)  # the panels' and `--json`'s read model
 
 
 async def poll_until_final(settings, db, rounds: int = 5) -> list:
@@ -117,6 +133,9 @@ async def test_refunds_polled_to_accepted_and_to_rejected(rt_settings, rt_db) ->
     order_id = oc_order_id(mid)
     status_before = Order.get_by_id(order_id).order_status_id
 
+    view = await refund_form_view(settings, rt_db, mid)
+    (line,) = view["lines"]
+    assert (line["sku"], line["shipped"], line["taken"], line["refundable"]) == (iphone, 2, 0, 2)
     first = await create_refund(settings, rt_db, mid, {iphone: 1}, "Accidental order")
     assert first.outcome == "succeeded", first.reason
     refunds = await poll_until_final(settings, rt_db)
@@ -125,6 +144,8 @@ async def test_refunds_polled_to_accepted_and_to_rejected(rt_settings, rt_db) ->
     assert history[-1]["order_status_id"] == status_before  # part of the order: status kept
     assert "Jet refund" in history[-1]["comment"] and "1 x product 11" in history[-1]["comment"]
 
+    line = (await refund_form_view(settings, rt_db, mid))["lines"][0]
+    assert (line["taken"], line["refundable"]) == (1, 1)
     second = await create_refund(settings, rt_db, mid, {iphone: 1}, "Accidental order",
                                  "Item damaged")  # fmt: skip
     assert second.outcome == "succeeded", second.reason
@@ -157,3 +178,4 @@ async def test_refunds_polled_to_accepted_and_to_rejected(rt_settings, rt_db) ->
     assert (
         OrderHistory.select().where(OrderHistory.order_id == oc_order_id(mid2)).count() == history2
     )
+    json.dumps(list_refunds(rt_db))  # the panels' and `--json`'s read model

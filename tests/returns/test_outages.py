@@ -31,18 +31,21 @@ from tests.returns.support import (
 
 
 class LoseAnswer(httpx.AsyncBaseTransport):
-    """Forwards every request; when armed, a POST /refunds reaches the sandbox (it applies the
-    refund) and then the client sees a read timeout instead of the answer."""
+    """Forwards every request; when armed, the next matching request (``match``: method and a
+    path fragment) reaches the sandbox, which applies it, and then the client sees a read
+    timeout instead of the answer."""
 
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
         self.armed = False
-        self.refund_posts = 0
+        self.match = ("POST", "/refunds/")
+        self.matched = 0
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await self.inner.handle_async_request(request)
-        if request.method == "POST" and "/refunds/" in request.url.path:
-            self.refund_posts += 1
+        method, fragment = self.match
+        if request.method == method and fragment in request.url.path:
+            self.matched += 1
             if self.armed:
                 self.armed = False
                 await response.aread()
@@ -108,7 +111,7 @@ async def test_refund_cut_after_it_left_is_not_refunded_twice(rt_settings, rt_db
     on_jet = await jet_refunds_of(settings, mid)
     assert [r["alt_refund_id"] for r in on_jet] == [listed["alt_refund_id"]]
     assert on_jet[0]["refund_authorization_id"] == listed["refund_authorization_id"]
-    assert lose_answer.refund_posts == 1  # sent once, never again
+    assert lose_answer.matched == 1  # POSTed once, never again
     comments = [
         h.comment for h in OrderHistory.select().where(OrderHistory.order_id == oc_order_id(mid))
     ]
@@ -124,7 +127,8 @@ async def test_return_of_an_order_jettui_never_imported_waits(rt_settings, rt_db
         [foreign] = await jet.generate_orders(body, 1)
         order = await jet.get_order(foreign)
         await jet.acknowledge(foreign, {"acknowledgement_status": "accepted", "order_items": [
-            {"order_item_id": i["order_item_id"], "order_item_acknowledgement_status": "fulfillable"}
+            {"order_item_id": i["order_item_id"],
+             "order_item_acknowledgement_status": "fulfillable"}
             for i in order["order_items"]]})  # fmt: skip
         when = "2026-11-29T10:00:00.0000000-07:00"
         await jet.ship(foreign, {"shipments": [{
@@ -224,3 +228,72 @@ async def test_cron_job_mirrors_returns_and_polls_refunds(rt_settings, rt_db) ->
     assert {r["return_id"] for r in list_returns(rt_db)} == {rid}
     outcome = await run_job(settings, rt_db, "fetch-returns", trigger="test")
     assert outcome.result == "ok" and outcome.items_ok == 0
+
+
+async def test_completion_whose_answer_was_lost_is_finished_not_resent(
+    rt_settings, rt_db, lose_answer
+) -> None:
+    from jettui.jet.errors import JetUnreachable
+
+    settings = rt_settings  # max_retries 0: the outage reaches the merchant
+    iphone = (await upload_products(settings, rt_db))["iphone"]
+    mid = await shipped_order(settings, rt_db, {iphone: 2})
+    rid = await generate_return(settings, mid)
+    await fetch_returns(settings, rt_db)
+    lose_answer.match = ("PUT", "/complete")
+    lose_answer.armed = True
+    with pytest.raises(JetUnreachable):
+        await complete_return(settings, rt_db, rid)
+    (listed,) = list_returns(rt_db)
+    assert listed["state"] == "completing"  # recorded before it was sent
+    assert (await jet_return(settings, rid))["return_status"] == "completed by merchant"
+
+    result = await complete_return(settings, rt_db, rid)  # asks Jet first: it has it
+    assert result.outcome == "succeeded"
+    assert lose_answer.matched == 1  # the completion was not sent again
+    rows = list(Return.select().where(Return.order_id == oc_order_id(mid)))
+    assert [(r.return_status_id, r.return_action_id) for r in rows] == [(3, 1)]
+    assert list_returns(rt_db)[0]["state"] == "completed"
+
+
+async def test_completion_retried_by_the_client_after_a_lost_answer_is_recorded(
+    rt_settings, rt_db, lose_answer
+) -> None:
+    """The client retries the PUT (idempotent); Jet refuses the second copy as already
+    completed, which means the first one arrived: recorded as completed, not as refused."""
+    from dataclasses import replace
+
+    settings = replace(rt_settings, jet=replace(rt_settings.jet, max_retries=1))
+    iphone = (await upload_products(settings, rt_db))["iphone"]
+    mid = await shipped_order(settings, rt_db, {iphone: 1})
+    rid = await generate_return(settings, mid)
+    await fetch_returns(settings, rt_db)
+    lose_answer.match = ("PUT", "/complete")
+    lose_answer.armed = True
+    result = await complete_return(settings, rt_db, rid)
+    assert result.outcome == "succeeded"
+    assert lose_answer.matched == 2  # the client's retry, refused by Jet
+    assert list_returns(rt_db)[0]["state"] == "completed"
+
+
+async def test_return_completed_on_jets_portal_is_mirrored_not_resent(rt_settings, rt_db):
+    settings = rt_settings
+    iphone = (await upload_products(settings, rt_db))["iphone"]
+    mid = await shipped_order(settings, rt_db, {iphone: 1})
+    rid = await generate_return(settings, mid)
+    await fetch_returns(settings, rt_db)
+    (item,) = (await jet_return(settings, rid))["items"]
+    async with open_jet_client(settings) as jet:
+        await jet.complete_return(rid, {
+            "merchant_order_id": mid, "agree_to_return_charge": True,
+            "items": [{"order_item_id": item["order_item_id"], "total_quantity_returned": 1,
+                       "order_return_refund_qty": 1, "return_refund_feedback": "item damaged",
+                       "refund_amount": {"principal": 3.5, "tax": 0, "shipping_cost": 0,
+                                         "shipping_tax": 0}}],
+        })  # fmt: skip
+    result = await complete_return(settings, rt_db, rid)
+    assert result.outcome == "succeeded" and "already completed on Jet" in result.reason
+    (row,) = Return.select().where(Return.order_id == oc_order_id(mid))
+    assert (row.return_status_id, row.return_action_id) == (3, 1)
+    (done,) = ReturnHistory.select().where(ReturnHistory.comment.contains("completed"))
+    assert "principal 3.50" in done.comment

@@ -9,6 +9,7 @@ import pytest
 
 from jettui.jet import models
 from jettui.services.return_rules import (
+    AMOUNT_KEYS,
     RefundLineForm,
     ReturnForm,
     ReturnLineForm,
@@ -42,6 +43,11 @@ RETURN_DOC = {
 }  # fmt: skip
 
 
+def amounts(principal: str, tax: str, shipping_cost: str, shipping_tax: str) -> dict:
+    values = (principal, tax, shipping_cost, shipping_tax)
+    return {key: Decimal(v) for key, v in zip(AMOUNT_KEYS, values, strict=True)}
+
+
 def refused(form: ReturnForm) -> list[str]:
     _lines, problems = check_return_form(RETURN_DOC, ORDER_DOC, form)
     return problems
@@ -57,8 +63,7 @@ def test_default_refunds_every_returned_unit_at_what_was_paid_and_requested() ->
     (only,) = lines
     assert (only.quantity_returned, only.refund_quantity) == (2, 2)
     # shipping was paid (6.00) but not requested (0): the default never exceeds the request
-    assert only.amounts == {"principal": Decimal("40.00"), "tax": Decimal("4.00"),
-                            "shipping_cost": Decimal("0.00"), "shipping_tax": Decimal("0.00")}  # fmt: skip
+    assert only.amounts == amounts("40.00", "4.00", "0.00", "0.00")
     body = completion_body(RETURN_DOC, ReturnForm(), lines)
     assert models.validate_complete_return(body) == []
     assert body["items"][0]["refund_amount"]["principal"] == 40.0
@@ -158,8 +163,7 @@ def refund(lines, reason="Accidental order", feedback=None, shipped=None, taken=
 def test_refund_defaults_to_what_was_paid_for_those_units() -> None:
     lines, problems = refund([RefundLineForm("SKU-1", 1)])
     assert problems == []
-    assert lines[0].amounts == {"principal": Decimal("20.00"), "tax": Decimal("2.00"),
-                                "shipping_cost": Decimal("3.00"), "shipping_tax": Decimal("0.30")}  # fmt: skip
+    assert lines[0].amounts == amounts("20.00", "2.00", "3.00", "0.30")
     body = {"items": [x.as_item("Accidental order", "Item damaged") for x in lines]}
     assert models.validate_refund(body) == []
 
@@ -219,3 +223,30 @@ def test_refund_reason_and_feedback_must_be_jet_values(reason, feedback, field) 
 
 def test_refund_without_lines_is_refused() -> None:
     assert refund([])[1] == ["items: name at least one SKU and quantity to refund"]
+
+
+# --- headless options -------------------------------------------------------------------------
+
+
+def test_line_options_feed_the_same_rules() -> None:
+    from jettui.services.return_rules import parse_line_options
+
+    lines = parse_line_options(["SKU-1=1:12.50"])
+    checked, problems = check_return_form(RETURN_DOC, ORDER_DOC, ReturnForm(lines=lines))
+    assert problems == [] and checked[0].refund_quantity == 1
+    assert checked[0].amounts["principal"] == Decimal("12.50")
+    _checked, problems = check_return_form(
+        RETURN_DOC, ORDER_DOC, ReturnForm(lines=parse_line_options(["SKU-1=x"]))
+    )
+    assert problems == ["lines[SKU-1].order_return_refund_qty: must be a whole number (got 'x')"]
+
+
+def test_option_not_in_the_expected_shape_names_the_option() -> None:
+    from jettui.services.return_rules import FormRefused, parse_item_options, parse_line_options
+
+    with pytest.raises(FormRefused, match=r"--line 'SKU-1': expected SKU=QTY\[:AMOUNT\]"):
+        parse_line_options(["SKU-1"])
+    with pytest.raises(FormRefused, match=r"--item 'A=': expected SKU=QTY"):
+        parse_item_options(["A="])
+    (item,) = parse_item_options(["Product 3-Red=2:9.99"])
+    assert (item.sku, item.quantity, item.amounts) == ("Product 3-Red", "2", {"principal": "9.99"})

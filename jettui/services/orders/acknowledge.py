@@ -27,7 +27,7 @@ from jettui.errors import ExitCode, LockBusy, one_line
 from jettui.jet.client import JetClient
 from jettui.jet.enums import AckStatus, ItemAckStatus, OrderStatus
 from jettui.jet.errors import JetAuthError, JetError, JetUnreachable
-from jettui.services.jet_session import open_logged_client
+from jettui.services.jet_session import EventWriter, open_logged_client
 from jettui.services.results import ItemResult, Outcome, summary
 from jettui.services.runtime import StoreThread, fan_out, held_lock
 from jettui.store.text import utcnow
@@ -132,7 +132,7 @@ def accepted_body(order_id: int, raw: dict[str, Any], lines: list[dict[str, Any]
     """accepted; alt ids = OpenCart's order id and each item's order_product_id."""
     alt = {str(line.get("order_item_id")): line.get("order_product_id") for line in lines}
     items = []
-    for item in raw.get("order_items") or []:
+    for item in _items(raw):
         item_id = str(item.get("order_item_id") or "")
         entry = {
             "order_item_acknowledgement_status": str(ItemAckStatus.FULFILLABLE),
@@ -162,9 +162,14 @@ def rejected_body(raw: dict[str, Any], problems: list[dict[str, str]]) -> dict:
                 or str(ItemAckStatus.FULFILLABLE),
                 "order_item_id": str(item.get("order_item_id") or ""),
             }
-            for item in raw.get("order_items") or []
+            for item in _items(raw)
         ],
     }
+
+
+def _items(raw: dict[str, Any]) -> list[dict[str, Any]]:
+    listed = raw.get("order_items")
+    return [i for i in listed if isinstance(i, dict)] if isinstance(listed, list) else []
 
 
 async def send_acknowledgement(
@@ -211,7 +216,7 @@ async def acknowledge_orders(
     try:
         async with (
             held_lock(store, ACK_LOCK, purpose="acknowledge"),
-            open_logged_client(settings, db) as jet,
+            open_logged_client(settings, db, events=EventWriter(store)) as jet,
         ):
             await run_acknowledge(settings, jet, store, report, ids, progress)
     except LockBusy as exc:

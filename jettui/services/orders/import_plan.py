@@ -151,15 +151,81 @@ def history_comment(plan_or_raw: OrderPlan | dict[str, Any], warnings: list[str]
     return text
 
 
-def plan_order(raw: dict[str, Any], shop: ShopContext, customer_email: str) -> OrderPlan:
-    """Everything the import will write for the Jet order ``raw`` (nothing is written)."""
+class Lookups:
+    """What does not change while one run imports orders, read once: SKU links, product
+    names and models, option rows, the US country and its zones. Stock and product status
+    are read fresh for every order."""
+
+    def __init__(self, shop: ShopContext) -> None:
+        self.shop = shop
+        self._links: dict[str, tuple[int, int] | None] = {}
+        self._names: dict[int, str | None] = {}
+        self._options: dict[int, dict[str, Any]] = {}
+        self._country: Country | None | bool = False
+        self._zones: dict[str, Zone] = {}
+
+    def link(self, sku: str) -> tuple[int, int] | None:
+        """(product_id, product_option_value_id) of a SKU: jettui's link first, then
+        OpenCart's ``sku``, then ``model``; None when nothing matches."""
+        if sku not in self._links:
+            found = (
+                JetProduct.select(JetProduct.product_id, JetProduct.product_option_value_id)
+                .where(JetProduct.merchant_sku == sku)
+                .tuples()
+                .first()
+            )
+            if found is not None:
+                self._links[sku] = (int(found[0]), int(found[1] or 0))
+            else:
+                product_id = _product_for_unlinked(sku)
+                self._links[sku] = (product_id, 0) if product_id else None
+        return self._links[sku]
+
+    def name(self, product_id: int) -> str | None:
+        if product_id not in self._names:
+            self._names[product_id] = (
+                ProductDescription.select(ProductDescription.name)
+                .where(
+                    (ProductDescription.product_id == product_id)
+                    & (ProductDescription.language_id == self.shop.language_id)
+                )
+                .scalar()
+            )
+        return self._names[product_id]
+
+    def option_row(self, value: ProductOptionValue) -> dict[str, Any]:
+        key = int(value.product_option_value_id)
+        if key not in self._options:
+            self._options[key] = _option_row(value, self.shop)
+        return dict(self._options[key])
+
+    def country(self) -> Country | None:
+        if self._country is False:
+            self._country = Country.get_or_none(Country.iso_code_2 == "US")
+            if self._country is not None:
+                zones = Zone.select().where(Zone.country_id == self._country.country_id)
+                for zone in zones.order_by(Zone.status, Zone.zone_id.desc()):
+                    self._zones[zone.code.upper()] = zone  # the enabled, lowest id wins
+        return self._country  # type: ignore[return-value]
+
+    def zone(self, code: str) -> Zone | None:
+        return self._zones.get(code.upper()) if self.country() is not None else None
+
+
+def plan_order(
+    raw: dict[str, Any], shop: ShopContext, customer_email: str, lookups: Lookups | None = None
+) -> OrderPlan:
+    """Everything the import will write for the Jet order ``raw`` (nothing is written).
+    ``lookups``: a run's memo (a fresh one when None)."""
+    lookups = lookups or Lookups(shop)
     warnings: list[str] = []
     mid = str(raw.get("merchant_order_id") or "")
     ref = str(raw.get("reference_order_id") or "")
-    items = [i for i in raw.get("order_items") or [] if isinstance(i, dict)]
-    lines, problems = _lines(items, shop, warnings)
+    listed = raw.get("order_items")
+    items = [i for i in listed if isinstance(i, dict)] if isinstance(listed, list) else []
+    lines, problems = _lines(items, lookups, warnings)
     totals = _totals(items, lines, shop, _shipping_method(raw), warnings)
-    order = _order_columns(raw, shop, customer_email, totals, warnings)
+    order = _order_columns(raw, shop, customer_email, totals, warnings, lookups)
     order["comment"] = f"Jet.com order {ref} ({marker(mid)})"
     if not items:
         problems.append(ItemProblem("", "", ItemAckStatus.NONFULFILLABLE, "the order has no items"))
@@ -185,7 +251,7 @@ class _Resolved:
 
 
 def _lines(
-    items: list[dict[str, Any]], shop: ShopContext, warnings: list[str]
+    items: list[dict[str, Any]], lookups: Lookups, warnings: list[str]
 ) -> tuple[list[PlannedLine], list[ItemProblem]]:
     lines: list[PlannedLine] = []
     problems: list[ItemProblem] = []
@@ -194,7 +260,7 @@ def _lines(
         item_id = str(item.get("order_item_id") or "")
         sku = str(item.get("merchant_sku") or "")
         qty = _int(item.get("request_order_quantity"))
-        found, problem = _resolve(sku)
+        found, problem = _resolve(sku, lookups)
         if problem is not None:
             problems.append(ItemProblem(item_id, sku, *problem))
             continue
@@ -205,32 +271,38 @@ def _lines(
             )
             continue
         resolved.append((item, found, qty))
-    if not shop.stock_checkout:
+    if not lookups.shop.stock_checkout:
         problems += _stock_problems(resolved)
     for item, found, qty in resolved:
-        lines.append(_line(item, found, qty, shop, warnings))
+        lines.append(_line(item, found, qty, lookups, warnings))
     return lines, problems
 
 
-def _resolve(sku: str) -> tuple[_Resolved | None, tuple[ItemAckStatus, str] | None]:
-    """The product (and option value) a Jet SKU stands for: jettui's link first, then
-    OpenCart's ``sku``, then ``model``."""
+def _resolve(
+    sku: str, lookups: Lookups
+) -> tuple[_Resolved | None, tuple[ItemAckStatus, str] | None]:
+    """The product (and option value) a Jet SKU stands for, with its stock read now."""
     invalid = ItemAckStatus.INVALID_SKU
-    link = JetProduct.get_or_none(JetProduct.merchant_sku == sku) if sku else None
-    if link is not None:
-        product_id, value_id = int(link.product_id), int(link.product_option_value_id or 0)
-    else:
-        product_id, value_id = _product_for_unlinked(sku), 0
-        if not product_id:
-            return None, (invalid, f"{sku or '(empty)'}: unknown merchant SKU")
-    product = Product.get_or_none(Product.product_id == product_id)
+    link = lookups.link(sku) if sku else None
+    if link is None:
+        return None, (invalid, f"{sku or '(empty)'}: unknown merchant SKU")
+    product_id, value_id = link
+    product = (
+        Product.select(Product.product_id, Product.model, Product.quantity, Product.status)
+        .where(Product.product_id == product_id)
+        .first()
+    )
     if product is None:
         return None, (invalid, f"{sku}: product {product_id} no longer exists in OpenCart")
     value = None
     if value_id:
-        value = ProductOptionValue.get_or_none(
-            (ProductOptionValue.product_option_value_id == value_id)
-            & (ProductOptionValue.product_id == product_id)
+        value = (
+            ProductOptionValue.select()
+            .where(
+                (ProductOptionValue.product_option_value_id == value_id)
+                & (ProductOptionValue.product_id == product_id)
+            )
+            .first()
         )
         if value is None:
             return None, (invalid, f"{sku}: option value {value_id} no longer exists in OpenCart")
@@ -286,21 +358,14 @@ def _stock_problems(resolved: list[tuple[dict[str, Any], _Resolved, int]]) -> li
 
 
 def _line(
-    item: dict[str, Any], found: _Resolved, qty: int, shop: ShopContext, warnings: list[str]
+    item: dict[str, Any], found: _Resolved, qty: int, lookups: Lookups, warnings: list[str]
 ) -> PlannedLine:
     sku = str(item.get("merchant_sku") or "")
-    price = item.get("item_price") or {}
+    price = _dict(item.get("item_price"))
     base = _money(price.get("base_price"), f"{sku} base_price", warnings)
     tax = _money(price.get("item_tax"), f"{sku} item_tax", warnings)
     product = found.product
-    name = (
-        ProductDescription.select(ProductDescription.name)
-        .where(
-            (ProductDescription.product_id == product.product_id)
-            & (ProductDescription.language_id == shop.language_id)
-        )
-        .scalar()
-    ) or str(item.get("product_title") or sku)
+    name = lookups.name(int(product.product_id)) or str(item.get("product_title") or sku)
     line = PlannedLine(
         order_item_id=str(item.get("order_item_id") or ""),
         merchant_sku=sku,
@@ -315,7 +380,7 @@ def _line(
     )
     _check_fits(OrderProduct, {"name": line.name, "model": line.model}, f"{sku} ", warnings)
     if found.value is not None:
-        line.options.append(_option_row(found.value, shop))
+        line.options.append(lookups.option_row(found.value))
     return line
 
 
@@ -372,7 +437,7 @@ def _totals(
     for item in items:
         if str(item.get("order_item_id") or "") not in written:
             continue
-        price = item.get("item_price") or {}
+        price = _dict(item.get("item_price"))
         sku = str(item.get("merchant_sku") or "")
         shipping += _money(price.get("item_shipping_cost"), f"{sku} item_shipping_cost", warnings)
         tax += _money(price.get("item_tax"), f"{sku} item_tax", [])
@@ -405,6 +470,11 @@ def _money(value: Any, what: str, warnings: list[str]) -> Decimal:
     return amount
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    """Jet's nested objects, or {} for anything else (missing, null, a list...)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _int(value: Any) -> int:
     try:
         return int(value)
@@ -416,7 +486,7 @@ def _int(value: Any) -> int:
 
 
 def _shipping_method(raw: dict[str, Any]) -> str:
-    detail = raw.get("order_detail") or {}
+    detail = _dict(raw.get("order_detail"))
     method = str(detail.get("request_shipping_method") or "").strip()
     carrier = str(detail.get("request_shipping_carrier") or "").strip()
     level = str(detail.get("request_service_level") or "").strip()
@@ -440,14 +510,15 @@ def _order_columns(
     customer_email: str,
     totals: list[dict[str, Any]],
     warnings: list[str],
+    lookups: Lookups,
 ) -> dict[str, Any]:
-    buyer = raw.get("buyer") or {}
-    ship_to = raw.get("shipping_to") or {}
-    recipient = ship_to.get("recipient") or buyer
-    address = ship_to.get("address") or {}
+    buyer = _dict(raw.get("buyer"))
+    ship_to = _dict(raw.get("shipping_to"))
+    recipient = _dict(ship_to.get("recipient")) or buyer
+    address = _dict(ship_to.get("address"))
     first, last = split_name(buyer.get("name") or recipient.get("name") or "")
     ship_first, ship_last = split_name(recipient.get("name") or buyer.get("name") or "")
-    place = _place(address, warnings)
+    place = _place(address, warnings, lookups)
     placed = _local_time(raw.get("order_placed_date"))
     common = {
         "address_1": str(address.get("address1") or ""),
@@ -503,9 +574,9 @@ def _order_columns(
     return columns
 
 
-def _place(address: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
+def _place(address: dict[str, Any], warnings: list[str], lookups: Lookups) -> dict[str, Any]:
     """Country and zone: Jet ships to the US; the state code is looked up in ``oc_zone``."""
-    country = Country.get_or_none(Country.iso_code_2 == "US")
+    country = lookups.country()
     state = str(address.get("state") or "").strip()
     if country is None:
         warnings.append("the shop has no country with ISO code US: country 0")
@@ -516,14 +587,7 @@ def _place(address: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
             "zone_id": 0,
             "address_format": "",
         }
-    zone = (
-        Zone.select()
-        .where((Zone.country_id == country.country_id) & (Zone.code == state.upper()))
-        .order_by(Zone.status.desc(), Zone.zone_id)
-        .first()
-        if state
-        else None
-    )
+    zone = lookups.zone(state) if state else None
     if zone is None:
         warnings.append(f"state '{state}' is not a zone of {country.name}: zone 0")
     return {

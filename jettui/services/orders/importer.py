@@ -27,15 +27,16 @@ not attempted (another run was on it).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from jettui.config import Settings
-from jettui.errors import LockBusy, one_line
+from jettui.errors import LockBusy, is_unreachable, one_line
 from jettui.jet.client import JetClient
 from jettui.jet.enums import OrderStatus
 from jettui.jet.errors import JetAuthError, JetError, JetUnreachable
-from jettui.services.jet_session import open_logged_client
+from jettui.services.jet_session import EventWriter, open_logged_client
 from jettui.services.orders import import_write
 from jettui.services.orders.acknowledge import (
     OrdersReport,
@@ -45,7 +46,8 @@ from jettui.services.orders.acknowledge import (
     rejected_body,
     send_acknowledgement,
 )
-from jettui.services.orders.import_write import ImportOutcome
+from jettui.services.orders.import_plan import Lookups
+from jettui.services.orders.import_write import ImportOutcome, record_acknowledgement
 from jettui.services.results import Outcome
 from jettui.services.runtime import StoreThread, fan_out, held_lock
 from jettui.store.errors import StoreError
@@ -54,10 +56,13 @@ from jettui.store.oc_orders import ShopContext, shop_context
 if TYPE_CHECKING:
     from jettui.services.jobs import JobContext, JobReport
 
+log = logging.getLogger("jettui.services")
+
 IMPORT_LOCK = "job:fetch-orders"
 #: Jet statuses of orders that can still change (refreshed by every fetch)
 OPEN_STATUSES = (OrderStatus.READY, OrderStatus.ACKNOWLEDGED, OrderStatus.IN_PROGRESS)
 PROGRESS_EVERY = 50
+LIST_CAP = 1000  # Jet's order lists hold at most this many
 
 Progress = Callable[[str], Any]
 
@@ -73,7 +78,7 @@ async def fetch_orders(
     try:
         async with (
             held_lock(store, IMPORT_LOCK, purpose="fetch-orders"),
-            open_logged_client(settings, db) as jet,
+            open_logged_client(settings, db, events=EventWriter(store)) as jet,
         ):
             await run_import(settings, jet, store, report, progress)
     except LockBusy as exc:
@@ -101,6 +106,7 @@ async def run_import(
 ) -> None:
     """The body shared by :func:`fetch_orders` and the job (caller holds the lock)."""
     shop: ShopContext = await store.run(shop_context, settings)
+    lookups = Lookups(shop)
     ready = await jet.list_orders(str(OrderStatus.READY))
     owed = await store.run(import_write.unfinished_order_ids, settings.orders.auto_acknowledge)
     ids = list(dict.fromkeys([*ready, *owed]))
@@ -108,12 +114,12 @@ async def run_import(
     say(f"{len(ids)} order(s) to import")
 
     async def one(mid: str) -> None:
-        await _import_one(settings, jet, store, shop, report, mid)
+        await _import_one(settings, jet, store, lookups, report, mid)
         if len(report.items) % PROGRESS_EVERY == 0:
             say(f"{len(report.items)}/{len(ids)} orders")
 
     await fan_out(ids, one, concurrency=settings.jet.concurrency)
-    report.refreshed = await refresh_statuses(settings, jet, store, skip=set(ids))
+    report.refreshed = await refresh_statuses(settings, jet, store, skip=set(ids), ready=ready)
     say(report.summary)
 
 
@@ -121,7 +127,7 @@ async def _import_one(
     settings: Settings,
     jet: JetClient,
     store: StoreThread,
-    shop: ShopContext,
+    lookups: Lookups,
     report: OrdersReport,
     mid: str,
     *,
@@ -138,8 +144,18 @@ async def _import_one(
         report.add(mid, Outcome.SKIPPED, "not ready on Jet yet (created)")
         return
     try:
-        outcome = await store.run(import_write.import_order, raw, shop, settings, retry)
+        outcome = await store.run(
+            import_write.import_order, raw, lookups.shop, settings, retry, lookups
+        )
     except StoreError as exc:
+        report.add(mid, Outcome.FAILED, one_line(exc))
+        return
+    except Exception as exc:
+        if is_unreachable(exc):
+            raise  # the store is gone: no point going on
+        # A bug or data jettui did not foresee: this order only. SQLite rolled it back; on
+        # MySQL the next run finishes or cleans what was written (see import_write).
+        log.exception("importing Jet order %s failed", mid)
         report.add(mid, Outcome.FAILED, one_line(exc))
         return
     await _answer_jet(settings, jet, store, report, raw, outcome)
@@ -156,6 +172,15 @@ async def _answer_jet(
     """Acknowledge (auto_acknowledge) or reject on Jet what the import decided; report it."""
     mid, order_id = outcome.merchant_order_id, outcome.order_id
     is_ready = raw.get("status") == OrderStatus.READY
+    if not outcome.acknowledged and raw.get("acknowledgement_status"):
+        # Jet took an acknowledgement whose answer a killed run never recorded
+        await store.run(
+            record_acknowledgement,
+            mid,
+            str(raw["acknowledgement_status"]),
+            str(raw.get("status") or ""),
+        )
+        outcome.acknowledged = True
     warned = f" ({len(outcome.warnings)} warning(s) on the order)" if outcome.warnings else ""
     if outcome.kind in (import_write.IMPORTED, import_write.ALREADY):
         done = (
@@ -170,9 +195,10 @@ async def _answer_jet(
             report.add(mid, outcome_kind, done, order_id=order_id, warnings=outcome.warnings)
             return
         late = _late_note(settings, _placed(raw))
-        lines = await store.run(_ledger_lines, mid)
         try:
-            note = await send_acknowledgement(jet, store, mid, accepted_body(order_id, raw, lines))
+            note = await send_acknowledgement(
+                jet, store, mid, accepted_body(order_id, raw, outcome.lines)
+            )
         except (JetUnreachable, JetAuthError):
             raise
         except JetError as exc:
@@ -223,11 +249,6 @@ def _placed(raw: dict[str, Any]) -> Any:
     return import_write._utc(raw.get("order_placed_date"))
 
 
-def _ledger_lines(mid: str) -> list[dict[str, Any]]:
-    row = import_write.ledger(mid)
-    return list(row.lines or []) if row is not None else []
-
-
 # --- held orders ------------------------------------------------------------------------------
 
 
@@ -239,10 +260,10 @@ async def retry_order(settings: Settings, db: Any, merchant_order_id: str) -> Or
     try:
         async with (
             held_lock(store, IMPORT_LOCK, purpose="orders retry"),
-            open_logged_client(settings, db) as jet,
+            open_logged_client(settings, db, events=EventWriter(store)) as jet,
         ):
-            shop = await store.run(shop_context, settings)
-            await _import_one(settings, jet, store, shop, report, merchant_order_id, retry=True)
+            lookups = Lookups(await store.run(shop_context, settings))
+            await _import_one(settings, jet, store, lookups, report, merchant_order_id, retry=True)
     except LockBusy as exc:
         report.locked = one_line(exc)
     except Exception as exc:  # noqa: BLE001
@@ -270,7 +291,7 @@ async def reject_order(settings: Settings, db: Any, merchant_order_id: str) -> O
                 return report
             await store.run(import_write.mark_rejected, merchant_order_id)
             problems = [line for line in row.lines or [] if "ack_status" in line]
-            async with open_logged_client(settings, db) as jet:
+            async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
                 raw = await jet.get_order(merchant_order_id)
                 try:
                     await send_acknowledgement(
@@ -295,12 +316,36 @@ async def reject_order(settings: Settings, db: Any, merchant_order_id: str) -> O
 
 
 async def refresh_statuses(
-    settings: Settings, jet: JetClient, store: StoreThread, *, skip: set[str] | None = None
+    settings: Settings,
+    jet: JetClient,
+    store: StoreThread,
+    *,
+    skip: set[str] | None = None,
+    ready: list[str] | None = None,
 ) -> int:
-    """Read Jet's status of every open imported order again (those not in ``skip``), store
-    status and raw on JetOrder, then let the ship side mirror changes to OpenCart. Returns
-    how many orders were read."""
-    ids = [i for i in await store.run(_open_order_ids) if i not in (skip or set())]
+    """Bring Jet's status of the open imported orders (not in ``skip``) up to date: Jet's
+    lists of ready, acknowledged and inprogress orders (``ready``: the list the caller has
+    already read) and of directed cancels say which orders changed; only those are read in
+    full (status and raw stored on JetOrder), then the ship side mirrors the changes to
+    OpenCart. A list at Jet's cap of 1000 cannot say that, and then every open order is
+    read. Returns how many orders were read."""
+    known = {mid: st for mid, st in await store.run(_open_orders) if mid not in (skip or set())}
+    if not known:
+        return 0
+    listed: dict[str, str] = {}
+    capped = False
+    for status in OPEN_STATUSES:
+        ids = ready if status == OrderStatus.READY and ready is not None else None
+        if ids is None:
+            ids = await jet.list_orders(str(status))
+        capped = capped or len(ids) >= LIST_CAP
+        listed.update(dict.fromkeys(ids, str(status)))
+    directed = set(await _directed_cancels(jet))
+    to_read = [
+        mid
+        for mid, status in known.items()
+        if capped or listed.get(mid) != status or mid in directed
+    ]
     changed: list[str] = []
 
     async def one(mid: str) -> None:
@@ -313,19 +358,29 @@ async def refresh_statuses(
         if await store.run(_store_status, mid, raw):
             changed.append(mid)
 
-    await fan_out(ids, one, concurrency=settings.jet.concurrency)
-    if changed:
-        await store.run(mirror_hook, settings, changed)
-    return len(ids)
+    await fan_out(to_read, one, concurrency=settings.jet.concurrency)
+    if changed or directed:
+        await store.run(mirror_hook, settings, sorted(set(changed) | (directed & set(known))))
+    return len(to_read)
 
 
-def _open_order_ids() -> list[str]:
+async def _directed_cancels(jet: JetClient) -> list[str]:
+    """Orders Jet asked to cancel (a deprecated list: an error there is not worth a run)."""
+    try:
+        return await jet.list_directed_cancels()
+    except (JetUnreachable, JetAuthError):
+        raise
+    except JetError:
+        return []
+
+
+def _open_orders() -> list[tuple[str, str]]:
     from jettui.store.jet_tables import JetOrder
 
-    query = JetOrder.select(JetOrder.merchant_order_id).where(
+    query = JetOrder.select(JetOrder.merchant_order_id, JetOrder.status).where(
         (JetOrder.state == "done") & JetOrder.status.in_([str(s) for s in OPEN_STATUSES])
     )
-    return [mid for (mid,) in query.tuples()]
+    return list(query.tuples())
 
 
 def _store_status(mid: str, raw: dict[str, Any]) -> bool:

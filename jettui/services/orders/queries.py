@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from jettui.config import Settings
+from jettui.errors import UsageError
 from jettui.jet.dates import parse_jet_date
 from jettui.jet.enums import OrderStatus
 from jettui.services.orders import acknowledge
@@ -27,6 +28,10 @@ from jettui.store.opencart import OrderStatus as OcOrderStatus
 
 #: import states listed on the Rejected orders panel
 PROBLEM_STATES = ("held", "rejected", "failed")
+
+
+class UnknownStatus(UsageError, ValueError):
+    """``--status`` names no Jet status or import state (exit 2)."""
 
 
 # --- rows -------------------------------------------------------------------------------------
@@ -179,8 +184,9 @@ def list_orders(
 ) -> list[OrderRow]:
     """Rows of the Orders panel, newest first. ``status``: a Jet status (``ready``,
     ``acknowledged``, ``inprogress``, ``complete``), an import state (``held``, ``done``...)
-    or ``open`` (units left to ship or cancel). Unknown values raise ValueError naming the
-    choices. ``settings`` gives ``orders.acknowledge_within_minutes`` (default 15)."""
+    or ``open`` (units left to ship or cancel); anything else raises :class:`UnknownStatus`
+    (a UsageError) naming the choices. ``settings`` gives
+    ``orders.acknowledge_within_minutes`` (default 15)."""
     query = JetOrder.select().order_by(JetOrder.created_at.desc(), JetOrder.id.desc())
     if status is not None:
         query = _filtered(query, status)
@@ -314,7 +320,7 @@ def _filtered(query: Any, status: str) -> Any:
     if status == "open":
         return query.where(JetOrder.state == "done")
     choices = ", ".join([*jet, *JET_ORDER_STATES, "open"])
-    raise ValueError(f"--status: '{status}' is not one of {choices}")
+    raise UnknownStatus(f"--status: '{status}' is not one of {choices}")
 
 
 def _view(row: JetOrder) -> Any:

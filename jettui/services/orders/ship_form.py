@@ -18,12 +18,18 @@ Rules (:func:`check_shipment`), each problem prefixed by the field it is about:
 - ``order``: imported into OpenCart; acknowledged on Jet before units are shipped (a
   cancel-only message may go to a ``ready`` order); not complete.
 - With shipped units only (a cancel-only message carries none of them): ``tracking_number``
-  (1–100 characters), ``carrier`` and ``method`` from Jet's enums, ``zip`` exactly 5 digits,
+  (1–100 characters), ``carrier`` and ``method`` from Jet's enums (a carrier's own method, e.g.
+  no ``FedEx Ground`` for UPS; ``Other`` takes any), ``zip`` exactly 5 digits,
   ``shipment_date``, ``carrier_pick_up_date`` and ``expected_delivery_date`` as dates, the
   delivery not before the pick-up nor the shipment.
 - ``return_location``: when given, a full US address (address1, city, state code, 5-digit ZIP)
   with ``rma_number`` (1–100 characters) and ``days_to_return`` (0–365); an RMA number or days
   to return without a return location are refused too (Jet would drop them silently).
+- ``alt_shipment_id``: each form is one message with its own id; a form already sent is
+  refused (a second press of "send" never ships twice).
+
+Quantities and days may be ints or the digits typed in a form field; anything else is
+refused with its field named.
 """
 
 from __future__ import annotations
@@ -110,6 +116,7 @@ class OrderView:
     request_carrier: str = ""
     request_method: str = ""
     request_delivery_by: _dt.datetime | None = None
+    sent_ids: frozenset[str] = frozenset()  # alt_shipment_id of every message already sent
 
     def line(self, sku: str) -> LineView | None:
         return next((line for line in self.lines if line.merchant_sku == sku), None)
@@ -178,6 +185,7 @@ def build_order_view(
         request_carrier=str(detail.get("request_shipping_carrier") or ""),
         request_method=str(detail.get("request_shipping_method") or ""),
         request_delivery_by=_maybe_date(detail.get("request_delivery_by")),
+        sent_ids=frozenset(str(r.get("alt_shipment_id")) for r in records),
     )
 
 
@@ -342,6 +350,12 @@ def check_shipment(view: OrderView, form: ShipmentForm) -> list[str]:
     """Every problem with ``form`` for the order ``view``, each starting with its field name
     (``zip: must be exactly 5 digits``). Empty: the message may be sent."""
     problems = _order_problems(view, form) + _line_problems(view, form)
+    if form.alt_shipment_id in view.sent_ids:
+        problems.append(
+            f"alt_shipment_id: '{form.alt_shipment_id}' was sent already: start a new form"
+        )
+    elif not 1 <= len(form.alt_shipment_id or "") <= MAX_TEXT:
+        problems.append(f"alt_shipment_id: must be 1 to {MAX_TEXT} characters")
     if form.units_shipped > 0:
         problems += _parcel_problems(form)
     problems += _return_problems(form)
@@ -415,6 +429,11 @@ def _parcel_problems(form: ShipmentForm) -> list[str]:
         problems.append(
             "method: must be one of Jet's shipping methods, e.g. 'UPS Ground' "
             f"(got {form.method!r})"
+        )
+    elif _foreign_method(form.carrier, form.method):
+        problems.append(
+            f"method: '{form.method}' is a {_method_family(form.method)} method, but the "
+            f"carrier is {form.carrier}"
         )
     if not ZIP5.match(form.zip or ""):
         problems.append(f"zip: must be exactly 5 digits, e.g. 84047 (got {form.zip!r})")
@@ -540,6 +559,21 @@ def to_datetime(value: DateInput) -> _dt.datetime:
         pass
     parsed = _dt.datetime.fromisoformat(text)  # 2026-11-30, 2026-11-30 14:00 (ValueError else)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=_dt.UTC)
+
+
+def _foreign_method(carrier: str, method: str) -> bool:
+    """True when ``method`` is another carrier's own (``FedEx Ground`` for UPS)."""
+    family = _method_family(method)
+    if not family or carrier not in CARRIERS or carrier == "Other":
+        return False
+    return family.lower() != carrier.split()[0].lower()
+
+
+def _method_family(method: str) -> str:
+    """The carrier a Jet shipping method belongs to (``FedEx Ground`` → FedEx); "" for a
+    method any carrier may use (``Freight``)."""
+    first = method.split()[0] if method else ""
+    return first if first.lower() in {"fedex", "ups", "usps", "dhl", "ontrac"} else ""
 
 
 def _maybe_date(value: Any) -> _dt.datetime | None:

@@ -72,6 +72,7 @@ __all__ = [
     "load_order_view",
     "order_view",
     "parse_quantities",
+    "ship_headless",
     "ship_order",
 ]
 
@@ -118,6 +119,42 @@ async def order_view(db: Any, merchant_order_id: str) -> OrderView:
         return await store.run(load_order_view, merchant_order_id)
     finally:
         await store.close()
+
+
+# --- headless ---------------------------------------------------------------------------------
+
+
+async def ship_headless(
+    settings: Settings,
+    db: Any,
+    merchant_order_id: str,
+    *,
+    carrier: str = "",
+    method: str = "",
+    tracking: str = "",
+    zip: str = "",
+    ship: list[str] | None = None,
+    cancel: list[str] | None = None,
+) -> ItemResult:
+    """``jettui orders ship JET_ORDER_ID --carrier C --method M --tracking T --zip Z
+    [--cancel SKU=QTY ...] [--ship SKU=QTY ...]`` (default: ship every open unit; Jet's
+    directed cancels are cancelled unless ``--cancel`` names the line). Raises
+    :class:`UsageError` for a malformed SKU=QTY and :class:`ShipmentRefused` for a broken rule
+    (exit 2, nothing sent), else as :func:`ship_order`."""
+    try:
+        ships = parse_quantities(ship or [], "--ship")
+        cancels = parse_quantities(cancel or [], "--cancel")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    view = await order_view(db, merchant_order_id)
+    form = form_from_options(
+        view, settings, carrier=carrier, method=method, tracking=tracking, zip=zip,
+        ship=ships or None, cancel=cancels,
+    )  # fmt: skip
+    problems = check_shipment(view, form)
+    if problems:
+        raise ShipmentRefused(merchant_order_id, problems)
+    return await ship_order(settings, db, merchant_order_id, form)
 
 
 # --- shipping ---------------------------------------------------------------------------------

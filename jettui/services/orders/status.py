@@ -1,7 +1,8 @@
 """Jet's order status mirrored to the OpenCart order, once.
 
 The fetch job refreshes ``JetOrder.status`` (and ``raw``) from Jet, then calls
-:func:`mirror_statuses` (store thread, no Jet call). For each imported order whose Jet status
+:func:`mirror_statuses` (store thread, no Jet call), which first finishes the OpenCart side of
+shipped messages whose run was cut short (:func:`.shipping.finish_pending`). For each imported order whose Jet status
 asks for an OpenCart status it does not have yet, the order moves through
 ``add_order_history`` (OpenCart's stock rules: a move to the cancelled status restocks what the
 order's lines still hold) with a history comment ``Jet status: <status> (jettui)``.
@@ -33,6 +34,7 @@ from jettui.config import Settings
 from jettui.jet.enums import ExceptionState, OrderStatus
 from jettui.services.orders.ship_form import IMPORTED_STATES, build_order_view
 from jettui.services.runtime import StoreThread
+from jettui.store.errors import StoreError
 from jettui.store.jet_tables import JetOrder, log_event
 from jettui.store.oc_orders import ShopContext, add_order_history, shop_context
 from jettui.store.opencart import Order, OrderHistory
@@ -151,7 +153,16 @@ def mirror_statuses(
     done = []
     for row in query:
         shop = shop or shop_context(settings)
-        mirrored = mirror_order(settings, row, shop)
+        try:
+            mirrored = mirror_order(settings, row, shop)
+        except StoreError as exc:  # changed meanwhile, or deleted: this order only
+            log_event(
+                "order",
+                f"Jet status {row.status} not mirrored: {exc}",
+                level="warning",
+                ref=row.merchant_order_id,
+            )
+            continue
         if mirrored is not None:
             done.append(mirrored)
     return done
