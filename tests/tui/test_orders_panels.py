@@ -5,7 +5,7 @@ A held order is listed with its reason on Rejected orders."""
 
 from __future__ import annotations
 
-from textual.widgets import Input, Static
+from textual.widgets import Checkbox, Input, Static
 
 from jettui.config import Settings
 from jettui.tui.app import JettuiApp
@@ -21,6 +21,7 @@ from .shop_support import SECRET, grid_rows, notes, settle
 async def test_fetch_acknowledge_and_ship_an_order(shop_settings: Settings) -> None:
     from jettui.store.opencart import Order
 
+    [other] = await place_order(shop_settings, [("HRT-TM00002", 1, 0)])
     [jet_id] = await place_order(shop_settings, [("HRT-SWL00001", 2, 0), ("HRT-TM00002", 1, 0)])
     app = JettuiApp(shop_settings, environ={"COLORTERM": "truecolor"})
     async with app.run_test(size=(80, 24)) as pilot:
@@ -30,40 +31,52 @@ async def test_fetch_acknowledge_and_ship_an_order(shop_settings: Settings) -> N
 
         await pilot.press("f")  # the fetch-orders job
         await settle(pilot)
-        [row] = grid_rows(app)
-        assert row[0] == jet_id and row[2] != ""  # an OpenCart order was written
+        row, second = grid_rows(app)  # newest first
+        assert (row[0], second[0]) == (jet_id, other)
+        assert row[2] != ""  # an OpenCart order was written
         assert (row[4], row[6]) == ("3", "ready")  # 3 units, waiting for an acknowledgement
         assert row[7].endswith("m")  # time left to acknowledge, counting down
         oc_order_id = int(row[2])
 
-        await pilot.press("c")  # acknowledge the order under the cursor
+        await pilot.press("space", "space", "c")  # acknowledge the selection: both orders
         await settle(pilot)
         modal = app.screen
         assert isinstance(modal, ItemsActionModal)
-        assert "Acknowledge 1 order" in str(modal.query_one("#items-question").render())
+        assert "Acknowledge 2 orders" in str(modal.query_one("#items-question").render())
         await pilot.press("y")
         await settle(pilot)
-        assert modal.summary == "acknowledge: 1 succeeded", modal.summary
+        assert modal.summary == "acknowledge: 2 succeeded", modal.summary
         await pilot.press("escape")
         await settle(pilot)
-        assert grid_rows(app)[0][6] == "acknowledged"
+        assert [r[6] for r in grid_rows(app)] == ["acknowledged", "acknowledged"]
+        assert [r[7] for r in grid_rows(app)] == ["", ""]  # nothing left to count down
 
-        await pilot.press("p")  # the ship form, pre-filled with every open unit
+        await pilot.press("home", "p")  # the ship form, pre-filled with every open unit
         await settle(pilot)
         form = app.screen
-        assert isinstance(form, ShipFormScreen)
+        assert isinstance(form, ShipFormScreen) and form.merchant_order_id == jet_id
         assert form.focused is form.query_one("#ship-tracking", Input)  # typing goes in
+        assert [(line.sku, form.query_one(f"#{line.ship_id}", Input).value)
+                for line in form.lines] == [("HRT-SWL00001", "2"), ("HRT-TM00002", "1")]  # fmt: skip
         await pilot.press(*"1Z999AA10123456784")
         zip_input = form.query_one("#ship-zip", Input)
         zip_input.value = ""
         zip_input.focus()
-        await pilot.press(*"8404", "ctrl+s")
+        await pilot.press(*"8404")
+        form.query_one("#ship-return-on", Checkbox).focus()
+        await pilot.press("space")  # a return location, its RMA number left empty
+        await pilot.press("ctrl+s")
         await settle(pilot)
-        assert app.screen is form  # refused before sending: the problem is by the field
+        assert app.screen is form  # refused before sending: each problem by its field
         assert "zip: must be exactly 5 digits" in str(form.query_one("#err-zip").render())
-        await pilot.press("7", "ctrl+s")
+        assert "rma_number: is required" in str(form.query_one("#err-rma_number").render())
+        assert form.focused is zip_input  # the first problem's field, scrolled into view
+        await pilot.press(*"84047")  # focusing selected its text: typing replaces it
+        form.query_one("#ret-rma", Input).value = "RMA-1"
+        await pilot.press("ctrl+s")
         await settle(pilot)
-        assert app.screen is not form, str(form.query_one("#ship-problems").render())
+        errors = [str(w.render()) for w in form.query(".field-error") if str(w.render())]
+        assert app.screen is not form, (zip_input.value, errors)
         assert grid_rows(app)[0][6] == "complete"
 
         await pilot.press("enter")  # the order detail: lines, history, shipments

@@ -11,11 +11,13 @@ import inspect
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from textual import on
 from textual.binding import Binding
 
 from jettui.services.listing import PageSource, RejectedOrderSource
 from jettui.tui.screens.orders import jet_order_ids
 from jettui.tui.screens.panel_actions import ActionPanel, as_items, plural
+from jettui.tui.widgets.bulk_table import BulkTable
 
 
 async def _call(fn: Callable[..., Any], *args: Any) -> Any:
@@ -67,3 +69,11 @@ class RejectedOrdersScreen(ActionPanel):
             return results
 
         self.run_items(title, question.format(plural(len(row_ids), "order")), run)
+
+    @on(BulkTable.RowActivated)
+    def _open_order(self, event: BulkTable.RowActivated) -> None:
+        from jettui.tui.screens.order_detail import OrderDetailScreen
+
+        event.prevent_default()  # the order in full (reason, lines, warnings), not the row
+        event.stop()
+        self.app.push_screen(OrderDetailScreen(str(event.cells[0])))

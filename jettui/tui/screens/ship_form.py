@@ -303,6 +303,7 @@ class ShipFormScreen(Screen[bool]):
             widget.set_class(not texts, "-empty")
             if texts:
                 shown.add(name)
+        self._focus_first(problems)
         rest = [p for name, texts in by_field.items() if name not in shown for p in texts]
         top = self.query_one("#ship-problems", Static)
         if problems:
@@ -310,6 +311,16 @@ class ShipFormScreen(Screen[bool]):
             top.update("\n".join([head, *rest]))
         else:
             top.update("")
+
+    def _focus_first(self, problems: list[str]) -> None:
+        """Focus (and so scroll to) the input of the first problem's field, if it has one."""
+        inputs = {name: input_id for name, input_id, _label in (*PARCEL_FIELDS, *RETURN_FIELDS)}
+        inputs |= {f"lines[{line.sku}]": line.ship_id for line in self.lines}
+        for problem in problems:
+            input_id = inputs.get(field_of(problem))
+            if input_id is not None:
+                self.query_one(f"#{input_id}").focus()
+                return
 
     def action_send(self) -> None:
         from jettui.services.orders.shipping import check_shipment
@@ -320,7 +331,6 @@ class ShipFormScreen(Screen[bool]):
         problems += check_shipment(self.view, form)
         self._problems(problems)
         if problems:
-            self.query_one("#ship-body").scroll_home(animate=False)
             return
         self._busy = True
         self.query_one("#ship-problems", Static).update("Sending to Jet…")
