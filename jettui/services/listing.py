@@ -577,13 +577,14 @@ class OrderSource(_JetTableSource):
     """
 
     MODEL = "JetOrder"
-    FIELDS = ("merchant_order_id", "reference_order_id", "order_id")
+    FIELDS = ("merchant_order_id", "order_id")
     SEARCH = ("merchant_order_id", "reference_order_id", "status")
+    # At 80 columns Ref gives way first (the last optional), then Buyer.
     columns = (
         Column("merchant_order_id", "Jet order", min_width=10),
-        Column("reference_order_id", "Ref", 12, optional=True),
         Column("order_id", "OC #", 5, align="right"),
         Column("buyer", "Buyer", min_width=10, optional=True),
+        Column("reference_order_id", "Ref", 12, optional=True),
         Column("items", "Items", 5, align="right", sortable=False),
         Column("total", "Total", 9, align="right"),
         Column("status", "Jet status", 12, short=short_status),
@@ -612,6 +613,7 @@ class OrderSource(_JetTableSource):
         return [
             *super()._fields(),
             order.lastname,  # buyer sorts by the OpenCart order's last name
+            model.reference_order_id,
             model.id,  # items: not sortable (counted from Jet's order)
             order.total,
             model.status,
@@ -631,7 +633,7 @@ class OrderSource(_JetTableSource):
         return [*super()._search(), order.lastname, order.firstname, order.email]
 
     def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
-        (jet_id, ref, order_id, last, _id, total, status, placed, ship_by, first, raw, created,
+        (jet_id, order_id, last, ref, _id, total, status, placed, ship_by, first, raw, created,
          state, acknowledged_at, ack_status) = row  # fmt: skip
         ack = ""
         if status == "ready":
@@ -647,9 +649,9 @@ class OrderSource(_JetTableSource):
             ack = time_left(ack_deadline(ledger, self.settings), clock(), minutes)
         return (
             _text(jet_id),
-            _text(ref),
             "" if not order_id else str(order_id),
             _buyer(raw, first, last),
+            _text(ref),
             _order_units(raw),
             _money(total) if total is not None else _jet_total(raw),
             _text(status),

@@ -13,7 +13,7 @@ from jettui.tui.screens.base import GridTable
 from jettui.tui.screens.order_detail import RecordDetailScreen
 from jettui.tui.screens.panel_actions import ItemsActionModal
 from jettui.tui.screens.ship_form import ShipFormScreen
-from tests.orders.import_support import list_on_jet, place_order
+from tests.orders.import_support import jet_order, list_on_jet, place_order
 
 from .shop_support import SECRET, grid_rows, notes, settle
 
@@ -33,10 +33,11 @@ async def test_fetch_acknowledge_and_ship_an_order(shop_settings: Settings) -> N
         await settle(pilot)
         row, second = grid_rows(app)  # newest first
         assert (row[0], second[0]) == (jet_id, other)
-        assert row[2] != ""  # an OpenCart order was written
+        assert row[1] != ""  # an OpenCart order was written
+        assert row[2] == (await jet_order(shop_settings, jet_id))["buyer"]["name"]
         assert (row[4], row[6]) == ("3", "ready")  # 3 units, waiting for an acknowledgement
         assert row[7].endswith("m")  # time left to acknowledge, counting down
-        oc_order_id = int(row[2])
+        oc_order_id = int(row[1])
 
         await pilot.press("space", "space", "c")  # acknowledge the selection: both orders
         await settle(pilot)
