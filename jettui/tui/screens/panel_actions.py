@@ -26,6 +26,20 @@ if TYPE_CHECKING:
     from jettui.config import Settings
     from jettui.tui.app import JettuiApp
 
+#: on a form screen, digits never switch panels (typed while a picker or a box has focus);
+#: inputs take them as text before any binding sees them
+FORM_BINDINGS: list[Binding] = [
+    Binding(",".join("1234567890"), "form_digit", show=False, id="form.digits"),
+]
+
+
+class FormKeys:
+    """Mixin for form screens: the digit keys stay on the form."""
+
+    def action_form_digit(self) -> None:
+        """Nothing: a digit outside an input is not a panel key on a form."""
+
+
 #: the action: (settings, db, progress(done, total)) -> one result per item
 ItemsAction = Callable[[Any, Any, Callable[[int, int], None]], Awaitable[list[ItemResult]]]
 

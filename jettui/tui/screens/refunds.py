@@ -22,7 +22,7 @@ from textual.widgets import Footer, Input, Label, Select, Static
 from jettui.errors import one_line
 from jettui.jet.enums import MERCHANT_REFUND_FEEDBACK, REFUND_REASONS
 from jettui.services.listing import PageSource, RefundSource
-from jettui.tui.screens.panel_actions import ActionPanel
+from jettui.tui.screens.panel_actions import FORM_BINDINGS, ActionPanel, FormKeys
 
 
 class RefundsScreen(ActionPanel):
@@ -88,7 +88,7 @@ def item_of(problem: str) -> str:
     return ""
 
 
-class RefundFormScreen(Screen[bool]):
+class RefundFormScreen(FormKeys, Screen[bool]):
     """Dismisses with True when a refund was sent (or may have been: see the panel)."""
 
     DEFAULT_CSS = """
@@ -107,6 +107,7 @@ class RefundFormScreen(Screen[bool]):
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("ctrl+s", "send", "Refund", id="refund_form.send"),
         Binding("escape", "leave", "Back", id="refund_form.leave"),
+        *FORM_BINDINGS,
     ]
 
     def __init__(self, order: str = "") -> None:

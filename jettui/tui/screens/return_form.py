@@ -20,6 +20,7 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 
 from jettui.errors import one_line
 from jettui.jet.enums import CHARGE_FEEDBACK, REFUND_FEEDBACK
+from jettui.tui.screens.panel_actions import FORM_BINDINGS, FormKeys
 
 if TYPE_CHECKING:
     from jettui.services.return_rules import ReturnForm
@@ -63,7 +64,7 @@ def load_for_form(db: Any, row_id: int) -> tuple[dict[str, Any], dict[str, Any]]
     return detail, dict(order.raw)
 
 
-class ReturnFormScreen(Screen[bool]):
+class ReturnFormScreen(FormKeys, Screen[bool]):
     """Dismisses with True when the completion was sent."""
 
     DEFAULT_CSS = """
@@ -84,6 +85,7 @@ class ReturnFormScreen(Screen[bool]):
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("ctrl+s", "send", "Complete", id="return_form.send"),
         Binding("escape", "leave", "Back", id="return_form.leave"),
+        *FORM_BINDINGS,
     ]
 
     app: JettuiApp
@@ -116,6 +118,7 @@ class ReturnFormScreen(Screen[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#rf-feedback", Select).focus()  # until the lines are read
         self.load()
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:

@@ -22,6 +22,7 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 
 from jettui.errors import one_line
 from jettui.jet.enums import CARRIERS, SHIPPING_METHODS
+from jettui.tui.screens.panel_actions import FORM_BINDINGS, FormKeys
 
 if TYPE_CHECKING:
     from jettui.services.orders.shipping import OrderView, ShipmentForm
@@ -74,7 +75,7 @@ def _date_text(value: Any) -> str:
     return value.strftime(DATE_FORMAT) if isinstance(value, datetime) else str(value or "")
 
 
-class ShipFormScreen(Screen[bool]):
+class ShipFormScreen(FormKeys, Screen[bool]):
     """Dismisses with True when a shipped message was sent."""
 
     DEFAULT_CSS = """
@@ -95,6 +96,7 @@ class ShipFormScreen(Screen[bool]):
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("ctrl+s", "send", "Ship", id="ship_form.send"),
         Binding("escape", "leave", "Back", id="ship_form.leave"),
+        *FORM_BINDINGS,
     ]
 
     app: JettuiApp
