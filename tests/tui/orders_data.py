@@ -8,7 +8,6 @@ has 4 minutes left to be acknowledged, the second is past its deadline.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 
@@ -105,7 +104,3 @@ def fill(*, with_oc_orders: bool = False) -> None:
 def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
     monkeypatch.setattr(listing, "clock", lambda: NOW)
     return NOW
-
-
-def cells(table: Any, limit: int = 20) -> list[tuple[str, ...]]:
-    return [tuple(row) for _, row in table.source.fetch("", None, False, 0, limit)]

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from jettui.config import Settings
 
 from .conftest import make_app, settle
-from .orders_data import fill, frozen_clock  # noqa: F401 - fixture
+from .orders_data import fill
 
 THEMES = ("jettui", "jettui-16")
 
