@@ -7,7 +7,6 @@ them in some order (`fetch`), and every matching id (`ids`, for select-all/inver
 
 from __future__ import annotations
 
-import html
 import operator
 import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -61,6 +60,7 @@ SHORT_STATUS = {
     str(FileStatus.MERCHANT_ACKNOWLEDGED): "Acknowledged",
 }
 NOT_SENT = "Not sent"  # a product jettui never sent to Jet
+ARCHIVED = str(ProductStatus.ARCHIVED)
 
 
 def short_status(text: str) -> str:
@@ -175,7 +175,17 @@ def _money(value: object) -> str:
 
 
 def _text(value: object) -> str:
-    return "" if value is None else html.unescape(str(value))
+    """A value as grid text. OpenCart's fields already undid the column's escaping: decoding
+    again would show a name stored as "Fish &amp; Chips" as "Fish & Chips"."""
+    return "" if value is None else str(value)
+
+
+def _raw_store_text(value: object) -> str:
+    """Text selected from an OpenCart column by a subquery (no field conversion ran on it):
+    undo the column's escaping once, as the field would have."""
+    from jettui.store.text import from_db_text
+
+    return "" if value is None else from_db_text(value)
 
 
 def _cell(value: object) -> str:
@@ -323,9 +333,11 @@ class ProductSource(QuerySource):
         oc, JetProduct = _oc(), _jet().JetProduct
         Product, ProductToCategory = oc.Product, oc.ProductToCategory
         CategoryDescription = oc.CategoryDescription
-        # The simple product's own row (option value 0) comes first; children follow.
+        # The simple product's own row (option value 0) comes first; children follow. An
+        # archive is known at once (is_archived), before Jet's own status is fetched again.
+        archived_or_status = pw.Case(None, [(JetProduct.is_archived, ARCHIVED)], JetProduct.status)
         jet_status = (
-            JetProduct.select(JetProduct.status)
+            JetProduct.select(archived_or_status)
             .where(JetProduct.product_id == Product.product_id)
             .order_by(JetProduct.product_option_value_id)
             .limit(1)
@@ -363,7 +375,7 @@ class ProductSource(QuerySource):
             _money(price),
             "" if quantity is None else str(quantity),
             jet_status or NOT_SENT,
-            _text(category),
+            _raw_store_text(category),
         )
 
 
