@@ -6,14 +6,17 @@ One run (:func:`run_import`):
 1. lists Jet's ``ready`` orders and adds every order the ledger says is owed work (an import
    a killed run left half-done, a rejection not yet sent, with ``orders.auto_acknowledge`` an
    imported order not yet acknowledged);
-2. per order, ``jet.concurrency`` at a time: GET the order in full, write it on the store
-   thread (:func:`import_write.import_order`: exactly once, crash-safe — see that module),
-   then acknowledge it on Jet when ``orders.auto_acknowledge`` is on (``alt_order_id`` = the
-   OpenCart order id), or reject it (``rejected - item level error``) when it cannot be
-   created — unless ``orders.hold_problem_orders`` keeps it (state ``held``) for
-   :func:`retry_order` / :func:`reject_order`;
+2. in chunks of 50 (the next chunk is read while this one is written and answered): GET
+   each order in full (``jet.concurrency`` at a time), write the chunk on the store thread
+   (:func:`import_write.import_order` per order: exactly once, crash-safe — see that
+   module), then, ``jet.concurrency`` at a time, acknowledge each written order on Jet when
+   ``orders.auto_acknowledge`` is on (``alt_order_id`` = the OpenCart order id), or reject
+   one that cannot be created (``rejected - item level error``) — unless
+   ``orders.hold_problem_orders`` keeps it (state ``held``) for :func:`retry_order` /
+   :func:`reject_order`;
 3. refreshes Jet's status of the open imported orders (ready, acknowledged, inprogress) into
-   ``JetOrder.status``/``raw`` and hands the changed ones to the ship side's
+   ``JetOrder.status``/``raw`` (only those Jet's lists show changed, or asked to cancel) and
+   hands the changed ones to the ship side's
    :func:`jettui.services.orders.status.mirror_statuses`, which mirrors them to OpenCart once.
 
 Every entry point holds the lock ``job:fetch-orders`` (the job runner's own lock for this
