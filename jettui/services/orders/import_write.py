@@ -438,13 +438,24 @@ def unfinished_order_ids(auto_acknowledge: bool) -> list[str]:
 
 def record_acknowledgement(merchant_order_id: str, ack_status: str, jet_status: str) -> None:
     """Jet took our acknowledgement (the call itself is in the event log)."""
+    record_acknowledgements([(merchant_order_id, ack_status, jet_status)])
+
+
+def record_acknowledgements(rows: list[tuple[str, str, str]]) -> None:
+    """Many of :func:`record_acknowledgement` ``(merchant_order_id, ack_status, jet_status)``,
+    one UPDATE per kind."""
     now = utcnow()
-    JetOrder.update(
-        acknowledgement_status=ack_status[:64],
-        acknowledged_at=now,
-        status=jet_status[:32],
-        updated_at=now,
-    ).where(JetOrder.merchant_order_id == merchant_order_id).execute()
+    groups: dict[tuple[str, str], list[str]] = {}
+    for mid, ack_status, jet_status in rows:
+        groups.setdefault((ack_status[:64], jet_status[:32]), []).append(mid)
+    with database_proxy.atomic():
+        for (ack_status, jet_status), ids in groups.items():
+            JetOrder.update(
+                acknowledgement_status=ack_status,
+                acknowledged_at=now,
+                status=jet_status,
+                updated_at=now,
+            ).where(JetOrder.merchant_order_id.in_(ids)).execute()
 
 
 def mark_rejected(merchant_order_id: str) -> None:
