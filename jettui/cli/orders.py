@@ -225,35 +225,32 @@ def run_reject(args: argparse.Namespace, out: Output) -> int:
 def run_ship(args: argparse.Namespace, out: Output) -> int:
     """Ship/cancel units of one order: every rule checked first (exit 2, each problem naming
     its field, nothing sent); 0 sent and mirrored, 1 Jet refused it."""
-    from jettui.services.orders.shipping import (
-        ShipmentRefused,
-        check_shipment,
-        form_from_options,
-        order_view,
-        parse_quantities,
-        ship_order,
-    )
+    from jettui.services.orders.shipping import ShipmentRefused, parse_quantities, ship_headless
 
     out.note(action="ship", merchant_order_id=args.order_id)
-    try:
-        ship = parse_quantities(args.ship, "--ship")
-        cancel = parse_quantities(args.cancel, "--cancel")
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    for values, option in ((args.ship, "--ship"), (args.cancel, "--cancel")):
+        try:  # a malformed option is one line before any settings or store is read
+            parse_quantities(values, option)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     settings = load(args, out)
     with store(settings, out) as db:
-        view = asyncio.run(order_view(db, args.order_id))
-        form = form_from_options(view, settings, carrier=args.carrier, method=args.method,
-                                 tracking=args.tracking, zip=args.zip, ship=ship,
-                                 cancel=cancel)  # fmt: skip
-        problems = check_shipment(view, form)
-        if not problems:
-            try:
-                result = asyncio.run(ship_order(settings, db, args.order_id, form))
-            except ShipmentRefused as exc:
-                problems = list(exc.problems)
-    if problems:
-        return _refused(out, problems, "shipment")
+        try:
+            result = asyncio.run(
+                ship_headless(
+                    settings,
+                    db,
+                    args.order_id,
+                    carrier=args.carrier,
+                    method=args.method,
+                    tracking=args.tracking,
+                    zip=args.zip,
+                    ship=args.ship,
+                    cancel=args.cancel,
+                )  # fmt: skip
+            )
+        except ShipmentRefused as exc:
+            return _refused(out, list(exc.problems), "shipment")
     out.note(result=result.as_dict("merchant_order_id"))
     out.say(result.line)
     return ExitCode.PARTIAL if result.is_problem else ExitCode.OK

@@ -12,7 +12,7 @@ import argparse
 import asyncio
 from typing import Any
 
-from jettui.errors import ExitCode, UsageError
+from jettui.errors import ExitCode
 
 from .orders import _refused
 from .output import Output
@@ -28,7 +28,9 @@ def register(commands: Any) -> None:
     )
     create.add_argument("order_id", metavar="JET_ORDER_ID")
     create.add_argument("--item", action="append", default=[], required=True,
-                        metavar="SKU=QTY", help="units of a SKU to refund (repeatable)")  # fmt: skip
+                        metavar="SKU=QTY[:AMOUNT]",
+                        help="units of a SKU to refund, and the principal refunded for them "
+                        "(repeatable; default amount: what the buyer paid)")  # fmt: skip
     create.add_argument("--reason", required=True, metavar="R", help="Jet's refund reason")
     create.add_argument("--feedback", metavar="F", help="Jet's merchant refund feedback")
     listing = actions.add_parser("list", help="list refunds and their state (stdout)")
@@ -75,15 +77,14 @@ def run_list(args: argparse.Namespace, out: Output) -> int:
 
 def run_create(args: argparse.Namespace, out: Output) -> int:
     """0 sent, 1 Jet refused it, 2 a rule broken, 3 Jet's answer lost (may have applied)."""
-    from jettui.services.orders.shipping import parse_quantities
     from jettui.services.refunds import create_refund
-    from jettui.services.return_rules import FormRefused
+    from jettui.services.return_rules import FormRefused, parse_item_options
 
     out.note(action="create", merchant_order_id=args.order_id)
-    try:
-        items = parse_quantities(args.item, "--item")
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    try:  # a malformed --item is refused before any settings or store is read
+        items = parse_item_options(args.item)
+    except FormRefused as exc:
+        return _refused(out, list(exc.problems), "refund")
     settings = load(args, out)
     with store(settings, out) as db:
         try:

@@ -11,7 +11,7 @@ import argparse
 import asyncio
 from typing import Any
 
-from jettui.errors import ExitCode, UsageError
+from jettui.errors import ExitCode
 from jettui.jet.enums import CHARGE_FEEDBACK
 
 from .orders import _refused
@@ -33,8 +33,8 @@ def register(commands: Any) -> None:
         action="append",
         default=[],
         metavar="SKU=QTY[:AMOUNT]",
-        help="units of a SKU returned and refunded, and the principal refunded for them "
-        "(repeatable; lines not named are refunded in full)",
+        help="units of a SKU refunded, and the principal refunded for them (repeatable; "
+        "lines not named are refunded in full at what the buyer paid)",
     )
     complete.add_argument("--feedback", metavar="F", help="Jet's return refund feedback")
     complete.add_argument(
@@ -89,33 +89,18 @@ def run_list(args: argparse.Namespace, out: Output) -> int:
     return ExitCode.OK
 
 
-def parse_lines(values: list[str]) -> list[Any]:
-    """``SKU=QTY[:AMOUNT]`` options as return lines; UsageError naming --line and the value."""
-    from jettui.services.return_rules import ReturnLineForm
-
-    lines = []
-    for value in values:
-        sku, sep, rest = value.rpartition("=")
-        quantity, _colon, amount = rest.partition(":")
-        if not sep or not sku.strip() or not quantity.strip().isdigit():
-            raise UsageError(
-                f"--line: '{value}' must be SKU=QTY or SKU=QTY:AMOUNT, e.g. A-1=2:19.98"
-            )
-        amounts = {"principal": amount.strip()} if amount.strip() else {}
-        qty = int(quantity)
-        lines.append(ReturnLineForm(sku.strip(), quantity_returned=qty, refund_quantity=qty,
-                                    amounts=amounts))  # fmt: skip
-    return lines
-
-
 def run_complete(args: argparse.Namespace, out: Output) -> int:
     """0 completed, 1 Jet refused it, 2 a rule broken (each problem names its field)."""
-    from jettui.services.return_rules import FormRefused, ReturnForm
+    from jettui.services.return_rules import FormRefused, ReturnForm, parse_line_options
     from jettui.services.returns import complete_return
 
     out.note(action="complete", return_id=args.return_id)
+    try:  # a malformed --line is refused before any settings or store is read
+        lines = parse_line_options(args.line)
+    except FormRefused as exc:
+        return _refused(out, list(exc.problems), "completion")
     form = ReturnForm(
-        lines=parse_lines(args.line),
+        lines=lines,
         agree_to_return_charge=args.dispute_charge is None,
         charge_feedback=args.dispute_charge,
         feedback=args.feedback,
