@@ -38,7 +38,7 @@ CASES = {
     "order_detail": _opened("orders", "enter"),
     "ship_form": _opened("orders", "p"),
     "return_form": _opened("returns", "c"),
-    "refund_form": _opened("refunds", "c", *"9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a41", "enter"),
+    "refund_form": _opened("refunds", "c"),
 }
 
 

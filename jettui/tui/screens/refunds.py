@@ -57,11 +57,14 @@ class RefundsScreen(ActionPanel):
 class OrderLine:
     sku: str
     title: str
-    ordered: int
+    shipped: int
+    taken: int  # already refunded or returned
+    refundable: int
 
 
-def order_lines(db: Any, order: str) -> tuple[str, list[OrderLine]]:
-    """The Jet order (by its Jet id or reference id) and its lines (store thread)."""
+def resolve_order(db: Any, order: str) -> str:
+    """The Jet order id of ``order`` (its Jet id or reference id), from jettui's tables (store
+    thread); LookupError when jettui has no such order."""
     from jettui.store.jet_tables import JetOrder
 
     row = JetOrder.get_or_none(
@@ -69,15 +72,7 @@ def order_lines(db: Any, order: str) -> tuple[str, list[OrderLine]]:
     )
     if row is None:
         raise LookupError(f"no Jet order '{order}' in jettui: fetch orders first")
-    lines = [
-        OrderLine(
-            str(item.get("merchant_sku") or ""),
-            str(item.get("product_title") or ""),
-            int(item.get("request_order_quantity") or 0),
-        )
-        for item in (row.raw or {}).get("order_items") or []
-    ]
-    return row.merchant_order_id, lines
+    return str(row.merchant_order_id)
 
 
 def item_of(problem: str) -> str:
@@ -154,27 +149,43 @@ class RefundFormScreen(FormKeys, Screen[bool]):
 
     @work(group="refund-form-load", exclusive=True, exit_on_error=False)
     async def load_lines(self, order: str) -> None:
+        from jettui.services.refunds import refund_form_view
+
         box = self.query_one("#rfd-lines", Vertical)
         await box.remove_children()
         self.lines = []
+        app: Any = self.app
+        self._field_error("order", ["order: asking Jet what was shipped…"])
         try:
             db = await asyncio.to_thread(self._db)
-            self.merchant_order_id, lines = await asyncio.to_thread(order_lines, db, order)
-        except Exception as exc:  # noqa: BLE001 - unknown order or store failure: one line
-            self._field_error("order", [f"order: {one_line(exc)[:200]}"])
+            self.merchant_order_id = await asyncio.to_thread(resolve_order, db, order)
+            view = await refund_form_view(app.settings, db, self.merchant_order_id)
+        except Exception as exc:  # noqa: BLE001 - unknown order, Jet or store failure: one line
+            self._field_error("order", [app.redact(f"order: {one_line(exc)[:200]}")])
             return
         self._field_error("order", [])
-        self.lines = lines
+        self.lines = [
+            OrderLine(
+                str(line["sku"]),
+                str(line.get("title") or ""),
+                int(line["shipped"]),
+                int(line["taken"]),
+                int(line["refundable"]),
+            )  # fmt: skip
+            for line in view["lines"]
+        ]
         widgets = []
-        for n, line in enumerate(lines):
-            text = f"{line.sku} {line.title}"[:52] + f" — {line.ordered} ordered"
+        for n, line in enumerate(self.lines):
+            text = f"{line.sku} {line.title}"[:36] + (
+                f" — {line.refundable} refundable ({line.shipped} shipped, {line.taken} taken)"
+            )
             quantity = Input("0", id=f"rfd-qty-{n}", compact=True, type="integer")
             widgets.append(Horizontal(Label(text, markup=False), quantity, classes="line-row"))
             widgets.append(
                 Static("", id=f"rfd-err-line-{n}", classes="field-error -empty", markup=False)
             )
         await box.mount_all(widgets)
-        if lines:
+        if self.lines:
             self.query_one("#rfd-qty-0", Input).focus()
 
     def _db(self) -> Any:

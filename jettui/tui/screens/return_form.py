@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -49,21 +49,6 @@ def line_of(problem: str) -> str:
     return ""
 
 
-def load_for_form(db: Any, row_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The return as Jet sent it and its Jet order (store thread)."""
-    from jettui.store.jet_tables import JetOrder, JetReturn
-
-    row = JetReturn.get_or_none(JetReturn.id == row_id)
-    if row is None:
-        raise LookupError("this return is no longer in jettui's tables")
-    order = JetOrder.get_or_none(JetOrder.merchant_order_id == row.merchant_order_id)
-    if order is None or not order.raw:
-        raise LookupError(f"its order {row.merchant_order_id} was never imported: fetch orders")
-    detail = dict(row.raw or {})
-    detail.setdefault("merchant_return_authorization_id", row.merchant_return_authorization_id)
-    return detail, dict(order.raw)
-
-
 class ReturnFormScreen(FormKeys, Screen[bool]):
     """Dismisses with True when the completion was sent."""
 
@@ -75,7 +60,7 @@ class ReturnFormScreen(FormKeys, Screen[bool]):
     ReturnFormScreen .amount-row Label { width: 16; }
     ReturnFormScreen .amount-row Input { width: 9; margin-right: 1; }
     ReturnFormScreen .line-title { text-style: bold; margin-top: 1; }
-    ReturnFormScreen .header { color: $text-muted; }
+    ReturnFormScreen .header, ReturnFormScreen .hint { color: $text-muted; }
     ReturnFormScreen .field-error { color: $text-error; height: auto; }
     ReturnFormScreen .field-error.-empty { display: none; }
     ReturnFormScreen #rf-problems { color: $text-error; height: auto; }
@@ -93,8 +78,7 @@ class ReturnFormScreen(FormKeys, Screen[bool]):
     def __init__(self, return_row_id: int) -> None:
         super().__init__(id="return-form")
         self.row_id = return_row_id
-        self.detail: dict[str, Any] = {}
-        self.order: dict[str, Any] = {}
+        self.return_id = ""
         self.lines: list[ReturnLineInputs] = []
         self.sent = False
         self._busy = False
@@ -126,34 +110,36 @@ class ReturnFormScreen(FormKeys, Screen[bool]):
 
     @work(group="return-form-load", exclusive=True, exit_on_error=False)
     async def load(self) -> None:
-        from jettui.services.return_rules import ReturnForm, check_return_form, return_items
+        from jettui.services.returns import completion_form_view
+        from jettui.tui.screens.returns import return_ids
 
         try:
             db = await asyncio.to_thread(self.app.database)
-            self.detail, self.order = await asyncio.to_thread(load_for_form, db, self.row_id)
+            ids = await asyncio.to_thread(return_ids, db, [self.row_id])
+            if not ids:
+                raise LookupError("this return is no longer in jettui's tables")
+            self.return_id = ids[0]
+            view = await asyncio.to_thread(completion_form_view, db, self.return_id)
         except Exception as exc:  # noqa: BLE001 - store failure or no order: one line
-            self.query_one("#rf-problems", Static).update(f"Cannot complete it: {one_line(exc)}")
+            text = f"Cannot complete it: {one_line(exc)[:200]}"
+            self.query_one("#rf-problems", Static).update(self.app.redact(text))
             return
-        defaults, _problems = check_return_form(self.detail, self.order, ReturnForm())
-        planned = {line.sku: line for line in defaults}
-        rid = self.detail.get("merchant_return_authorization_id", "")
-        self.query_one("#rf-title", Static).update(
-            f"[b]Complete the return[/b] {rid} · order {self.detail.get('merchant_order_id', '')}"
-        )
+        self.query_one("#rf-title", Static).update(f"[b]Complete the return[/b] {self.return_id}")
         widgets = []
         self.lines = []
-        for n, item in enumerate(return_items(self.detail)):
-            sku = str(item.get("merchant_sku") or "")
-            inputs = ReturnLineInputs(sku, n)
+        for n, line in enumerate(view["lines"]):
+            inputs = ReturnLineInputs(str(line["sku"]), n)
             self.lines.append(inputs)
-            plan = planned.get(sku)
-            title = f"{sku} {item.get('merchant_sku_title') or ''}".strip()
-            reason = item.get("reason") or ""
-            widgets.append(Static(f"{title[:50]} — {reason}", classes="line-title", markup=False))
-            back = plan.quantity_returned if plan else int(item.get("return_quantity") or 0)
-            refunded = plan.refund_quantity if plan else back
-            values = [str(back), str(refunded)]
-            values += [f"{plan.amounts[k]:.2f}" if plan else "0.00" for k in AMOUNTS]
+            title = f"{line['sku']} {line.get('title') or ''}".strip()
+            requested = sum(float(v) for v in line["requested"].values())
+            paid = sum(float(v) for v in line["paid"].values())
+            widgets.append(Static(f"{title[:40]} — {line.get('reason') or ''}",
+                                  classes="line-title", markup=False))  # fmt: skip
+            widgets.append(Static(f"{line['quantity_returned']} returned · requested "
+                                  f"{requested:.2f} · paid {paid:.2f}", classes="hint",
+                                  markup=False))  # fmt: skip
+            back = str(line["quantity_returned"])
+            values = [back, back, *(line["default_refund"][k] for k in AMOUNTS)]
             names = ("back", "refunded", *AMOUNTS)
             fields = [
                 Input(value, id=inputs.id(name), compact=True, restrict=r"[\d.]*")
@@ -211,28 +197,22 @@ class ReturnFormScreen(FormKeys, Screen[bool]):
         )
 
     def action_send(self) -> None:
-        from jettui.services.return_rules import check_return_form
-
+        """Send the completion: the returns service checks every rule first and refuses it
+        (each problem naming its field, shown by its line) before anything reaches Jet."""
         if self._busy or not self.lines:
             return
-        form = self.read_form()
-        _lines, problems = check_return_form(self.detail, self.order, form)
-        self.show_problems(problems)
-        if problems:
-            return
         self._busy = True
-        self.query_one("#rf-problems", Static).update("Sending to Jet…")
-        self.send(form)
+        self.query_one("#rf-problems", Static).update("Checking and sending to Jet…")
+        self.send(self.read_form())
 
     @work(group="return-form-send", exclusive=True, exit_on_error=False)
     async def send(self, form: ReturnForm) -> None:
         from jettui.services.return_rules import FormRefused
         from jettui.services.returns import complete_return
 
-        rid = str(self.detail.get("merchant_return_authorization_id", ""))
         try:
             db = await asyncio.to_thread(self.app.database)
-            result = await complete_return(self.app.settings, db, rid, form)
+            result = await complete_return(self.app.settings, db, self.return_id, form)
         except FormRefused as exc:
             self.show_problems(list(exc.problems))
             return
