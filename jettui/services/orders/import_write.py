@@ -34,6 +34,11 @@ cannot undo a statement). A killed client cannot cause it: the server finishes a
 it has received. Nothing jettui does can apply it twice: the statement's own guard (status
 still 0) is false once any run has changed the status.
 
+Writes that must not run twice (inserts, the guarded updates) bypass the MySQL connection's
+silent reconnect-and-retry (:func:`jettui.store.oc_orders.execute_once`): a "lost connection
+during query" may come after the server applied the statement, so it ends the run instead,
+and the next run reads back what was written.
+
 Overlapping runs are kept apart by the ``job:fetch-orders`` lock; each order is also claimed
 on its ledger row (``attempts`` compare-and-set) so two writers can never work on one order.
 """
