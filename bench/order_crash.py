@@ -132,6 +132,12 @@ async def place(settings: Settings, skus: list[str], rng: random.Random, count: 
     return shapes
 
 
+def _ledger_ids() -> set[str]:
+    from jettui.store.jet_tables import JetOrder
+
+    return {mid for (mid,) in JetOrder.select(JetOrder.merchant_order_id).tuples()}
+
+
 def kill_child(settings_path: Path, kill_after: int) -> int:
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     result = subprocess.run(
@@ -163,6 +169,7 @@ async def run(settings_path: Path, trials: int, orders: int, seed: int) -> int:
     started = time.perf_counter()
     try:
         for trial in range(1, trials + 1):
+            seen = _ledger_ids()
             shapes += await place(settings, list(sku_map), rng, orders)
             code = await asyncio.to_thread(
                 kill_child, settings_path, rng.randint(1, orders * STATEMENTS_PER_ORDER)
@@ -170,7 +177,8 @@ async def run(settings_path: Path, trials: int, orders: int, seed: int) -> int:
             killed += code == -9
             clean_exits += code != -9
             report = await fetch_orders(settings, db)
-            problems = list(import_problems(sku_map, len(shapes)))
+            new = _ledger_ids() - seen  # these in detail; the counts cover every order
+            problems = list(import_problems(sku_map, len(shapes), only=new))
             if report.exit_code != 0:
                 problems.append(f"completing run: {report.summary}")
             if stock_now(sku_map) != expected_stock(initial, sku_map, shapes):
@@ -180,6 +188,10 @@ async def run(settings_path: Path, trials: int, orders: int, seed: int) -> int:
                 problems_seen += problems[:3]
             print(f"trial {trial}/{trials}: {'killed' if code == -9 else 'ran to the end'}; "
                   f"{len(problems)} problem(s)", flush=True)  # fmt: skip
+        final = import_problems(sku_map, len(shapes))  # every order once more, in detail
+        if final:
+            problem_trials += 1
+            problems_seen += final[:3]
     finally:
         db.close()
     print(

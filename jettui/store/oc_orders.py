@@ -52,6 +52,7 @@ __all__ = [
     "ShopContext",
     "StatusChange",
     "add_order_history",
+    "execute_once",
     "restock_lines",
     "shop_context",
     "stock_direction",
@@ -225,8 +226,7 @@ def add_order_history(
         raise StoreError(
             f"OpenCart order {order_id} has status {current}, not {old}: changed by someone else"
         )
-    db = database_proxy
-    history = db.execute_sql(
+    history = execute_once(
         _sql(
             "INSERT INTO {order_history} (order_id, order_status_id, notify, comment, date_added)"
             " VALUES ({p}, {p}, {p}, {p}, {p})"
@@ -240,6 +240,14 @@ def add_order_history(
         ),
     ).lastrowid
     return StatusChange(order_id, old, status_id, direction, int(history))
+
+
+def execute_once(sql: str, params: Any = None) -> Any:
+    """Run a write that must never run twice, without the MySQL connection's silent
+    reconnect-and-retry (playhouse ReconnectMixin): "lost connection during query" may come
+    after the server applied the statement. The error then ends the run instead, and the next
+    run reads back what was written."""
+    return pw.Database.execute_sql(database_proxy.obj, sql, params)
 
 
 def _sql(template: str) -> str:
@@ -269,7 +277,7 @@ def _set_status_and_stock(
     if is_mysql(db):
         return _set_status_and_stock_mysql(order_id, old, new, direction, stamp)
     with db.atomic():
-        changed = db.execute_sql(
+        changed = execute_once(
             _sql(
                 "UPDATE {order} SET order_status_id = {p}, date_modified = {p} "
                 "WHERE order_id = {p} AND order_status_id = {p}"
@@ -280,7 +288,7 @@ def _set_status_and_stock(
             return False
         if direction:
             # set-based, like the MySQL statement: units summed per product / option value
-            db.execute_sql(
+            execute_once(
                 _sql(
                     "UPDATE {product} SET quantity = quantity + {p} * (SELECT SUM(op.quantity) "
                     "FROM {order_product} AS op WHERE op.order_id = {p} "
@@ -290,7 +298,7 @@ def _set_status_and_stock(
                 ),
                 (direction, order_id, order_id),
             )
-            db.execute_sql(
+            execute_once(
                 _sql(
                     "UPDATE {product_option_value} SET quantity = quantity + {p} * "
                     "(SELECT SUM(op.quantity) FROM {order_option} AS oo JOIN {order_product} AS op "
@@ -310,10 +318,9 @@ def _set_status_and_stock_mysql(
 ) -> bool:
     """The single multi-table UPDATE (MySQL updates each matched row once, so the per-product
     and per-option-value sums come from derived tables joined to every row)."""
-    db = database_proxy
     o = _table(Order)
     if not direction:
-        cursor = db.execute_sql(
+        cursor = execute_once(
             f"UPDATE {o} SET order_status_id = %s, date_modified = %s "
             "WHERE order_id = %s AND order_status_id = %s",
             (new, stamp, order_id, old),
@@ -334,7 +341,7 @@ def _set_status_and_stock_mysql(
         "o.order_status_id = %s, o.date_modified = %s "
         "WHERE o.order_id = %s AND o.order_status_id = %s"
     )
-    cursor = db.execute_sql(
+    cursor = execute_once(
         sql, (order_id, order_id, direction, direction, new, stamp, order_id, old)
     )
     # old != new here (the direction is non-zero), so a matched order row always changes.
@@ -411,7 +418,7 @@ def _take_off_line(line: OrderProduct, qty: int, restock: bool) -> bool:
                 "WHERE order_product_id = %s AND quantity = %s"
             )
             params = (left, total, *values)
-        return db.execute_sql(sql, params).rowcount > 0
+        return execute_once(sql, params).rowcount > 0
     with db.atomic():
         changed = (
             OrderProduct.update(quantity=left, total=total)

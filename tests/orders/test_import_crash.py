@@ -127,3 +127,47 @@ async def test_four_concurrent_fetches_write_each_order_once(oc_database, tmp_pa
     # a run that started after the first finished found nothing left to do: still one each
     assert import_problems(SKU, len(placed)) == []
     assert stock_now(SKU) == expected_stock(initial, SKU, placed)
+
+
+async def test_database_going_away_mid_import_is_finished_by_the_next_run(
+    oc_database, tmp_path, oc_db, monkeypatch
+):
+    """The connection is lost right after the server applied a random statement ("lost
+    connection during query"): the run stops as unreachable; the next one completes it."""
+    import peewee as pw
+
+    settings = write_settings(tmp_path, oc_database, "  auto_acknowledge: true\n")
+    link_skus()
+    await list_on_jet(settings)
+    Product.update(quantity=100_000).where(Product.product_id.in_([30, 40, 42])).execute()
+    ProductOptionValue.update(quantity=100_000).where(
+        ProductOptionValue.product_option_value_id.in_([5, 15])
+    ).execute()
+    initial = stock_now(SKU)
+    rng = random.Random(5)
+    placed: list[list[tuple[str, int]]] = []
+    original = pw.Database.execute_sql
+    broke = 0
+    for _trial in range(12):
+        placed += await place_batch(settings, rng, 10)
+        fail_at = rng.randint(1, 10 * STATEMENTS_PER_ORDER)
+        calls = 0
+
+        def flaky(self, sql, params=None, *args, fail_at=fail_at, **kwargs):  # type: ignore[no-untyped-def]
+            nonlocal calls
+            cursor = original(self, sql, params, *args, **kwargs)
+            calls += 1
+            if calls == fail_at:
+                raise pw.OperationalError(2013, "Lost connection to MySQL server during query")
+            return cursor
+
+        monkeypatch.setattr(pw.Database, "execute_sql", flaky)
+        broken = await fetch_orders(settings, oc_db)
+        monkeypatch.setattr(pw.Database, "execute_sql", original)
+        assert broken.exit_code in (0, 1, 3), broken.summary
+        broke += broken.exit_code == 3
+        report = await fetch_orders(settings, oc_db)
+        assert report.exit_code == 0, report.summary
+        assert import_problems(SKU, len(placed)) == []
+        assert stock_now(SKU) == expected_stock(initial, SKU, placed)
+    assert broke >= 3, f"the connection was lost in only {broke} of 12 runs"

@@ -34,6 +34,11 @@ cannot undo a statement). A killed client cannot cause it: the server finishes a
 it has received. Nothing jettui does can apply it twice: the statement's own guard (status
 still 0) is false once any run has changed the status.
 
+Writes that must not run twice (inserts, the guarded updates) bypass the MySQL connection's
+silent reconnect-and-retry (:func:`jettui.store.oc_orders.execute_once`): a "lost connection
+during query" may come after the server applied the statement, so it ends the run instead,
+and the next run reads back what was written.
+
 Overlapping runs are kept apart by the ``job:fetch-orders`` lock; each order is also claimed
 on its ledger row (``attempts`` compare-and-set) so two writers can never work on one order.
 """
@@ -60,7 +65,7 @@ from jettui.services.orders.import_plan import (
 from jettui.store.base import database_proxy, is_mysql
 from jettui.store.errors import StoreError
 from jettui.store.jet_tables import JetOrder, log_event
-from jettui.store.oc_orders import ShopContext, add_order_history
+from jettui.store.oc_orders import ShopContext, add_order_history, execute_once
 from jettui.store.opencart import Order, OrderHistory, OrderOption, OrderProduct, OrderTotal
 from jettui.store.text import utcnow
 
@@ -249,7 +254,8 @@ def _write_rows(row: JetOrder, plan: OrderPlan, order_id: int) -> tuple[int, lis
         for option in line.options:
             _insert(OrderOption, {"order_id": order_id, "order_product_id": line_id, **option})
         ledger_lines.append(line.ledger(line_id))
-    OrderTotal.insert_many([{"order_id": order_id, **t} for t in plan.totals]).execute()
+    for total in plan.totals:
+        _insert(OrderTotal, {"order_id": order_id, **total})
     if not is_mysql(database_proxy):
         return order_id, ledger_lines  # SQLite: the ledger says done when the transaction ends
     JetOrder.update(
@@ -266,27 +272,28 @@ def _write_rows(row: JetOrder, plan: OrderPlan, order_id: int) -> tuple[int, lis
 def _insert(model: type[pw.Model], row: dict[str, Any]) -> int:
     """INSERT one row with every column given (model defaults for the rest), converted by
     the model's fields (escaping, 3-byte text, lengths), and return its new id. The same as
-    ``model.insert(**row)`` at a fraction of peewee's per-query cost: an import writes
-    thousands of these."""
+    ``model.insert(**row)`` at a fraction of peewee's per-query cost (an import writes
+    thousands), and never silently re-sent after a lost connection (:func:`execute_once`)."""
     db = database_proxy
     fields = [f for f in model._meta.sorted_fields if not isinstance(f, pw.AutoField)]
-    sql = _INSERT_SQL.get((model, db.param))
+    key = (model, db.param, model._meta.table_name)  # the prefix may change (tests)
+    sql = _INSERT_SQL.get(key)
     if sql is None:
         left, right = db.quote[0], db.quote[-1]
         columns = ", ".join(f"{left}{f.column_name}{right}" for f in fields)
         marks = ", ".join([db.param] * len(fields))
         table = f"{left}{model._meta.table_name}{right}"
         sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-        _INSERT_SQL[(model, db.param)] = sql
+        _INSERT_SQL[key] = sql
     params = [f.db_value(row[f.name] if f.name in row else _default(f)) for f in fields]
-    return int(db.execute_sql(sql, params).lastrowid)
+    return int(execute_once(sql, params).lastrowid)
 
 
 def _default(field: pw.Field) -> Any:
     return field.default() if callable(field.default) else field.default
 
 
-_INSERT_SQL: dict[tuple[type[pw.Model], str], str] = {}
+_INSERT_SQL: dict[tuple[type[pw.Model], str, str], str] = {}
 
 
 def _delete_children(order_id: int) -> None:
@@ -341,11 +348,14 @@ def _finish(row: JetOrder, raw: dict[str, Any], order_id: int) -> ImportOutcome:
         .exists()
     )
     if not has_history:
-        OrderHistory.insert(
-            order_id=order_id,
-            order_status_id=_status(order_id),
-            comment=history_comment(raw, warnings),
-        ).execute()
+        _insert(
+            OrderHistory,
+            {
+                "order_id": order_id,
+                "order_status_id": _status(order_id),
+                "comment": history_comment(raw, warnings),
+            },
+        )
     lines = list(row.lines or [])
     if not lines or any("order_product_id" not in line for line in lines):
         lines = _ledger_lines_from_store(raw, order_id)

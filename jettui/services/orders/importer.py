@@ -147,7 +147,7 @@ async def _import_orders(
 
     async def reader() -> None:
         for chunk in chunks:
-            await queue.put((chunk, await _read_orders(settings, jet, report, chunk)))
+            await queue.put((chunk, await _read_orders(settings, jet, report, chunk, retry)))
         await queue.put(None)
 
     async def writer() -> None:
@@ -173,7 +173,7 @@ async def _import_orders(
 
 
 async def _read_orders(
-    settings: Settings, jet: JetClient, report: OrdersReport, chunk: list[str]
+    settings: Settings, jet: JetClient, report: OrdersReport, chunk: list[str], retry: bool
 ) -> dict[str, dict[str, Any]]:
     raws: dict[str, dict[str, Any]] = {}
 
@@ -185,8 +185,12 @@ async def _read_orders(
         except JetError as exc:
             report.add(mid, Outcome.FAILED, f"could not read the order from Jet: {one_line(exc)}")
             return
-        if raw.get("status") == OrderStatus.CREATED:
+        status = raw.get("status")
+        if status == OrderStatus.CREATED:
             report.add(mid, Outcome.SKIPPED, "not ready on Jet yet (created)")
+            return
+        if retry and status not in (OrderStatus.READY, OrderStatus.ACKNOWLEDGED):
+            report.add(mid, Outcome.FAILED, f"Jet has it as '{status}': nothing to import")
             return
         raws[mid] = raw
 
