@@ -107,6 +107,7 @@ def build_parser() -> Parser:
         refunds,
         returns,
         sandbox,
+        status,
     )
 
     parser = Parser(
@@ -134,6 +135,7 @@ def build_parser() -> Parser:
         categories,
         activate,
         sandbox,
+        status,
     ):
         group.register(commands)
     return parser
