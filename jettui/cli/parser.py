@@ -102,6 +102,7 @@ def build_parser() -> Parser:
         cron,
         dashboard,
         demo,
+        logs,
         orders,
         products,
         refunds,
@@ -136,6 +137,7 @@ def build_parser() -> Parser:
         activate,
         sandbox,
         status,
+        logs,
     ):
         group.register(commands)
     return parser

@@ -277,7 +277,10 @@ async def run_job(
                     ran_at = f" at {latest:%Y-%m-%d %H:%M} UTC" if latest else ""
                     reason = f"not run: another process ran it{ran_at}"
                     return JobOutcome(name, JobResult.SKIPPED, reason, trigger)
-            return await _run_locked(settings, db, job, store, trigger, progress, client_options)
+            outcome = await _run_locked(settings, db, job, store, trigger, progress, client_options)
+            if outcome.ran and outcome.result != JobResult.UNREACHABLE:
+                await _prune(settings, store)
+            return outcome
     except LockBusy as busy:  # another process runs this job: nothing done
         try:
             await store.run(_log_locked, name, busy, trigger)
@@ -333,6 +336,17 @@ async def _run_locked(
     outcome = await _finish(store, job.name, run_id, trigger, result, message, report, clock)
     outcome.started_at = started_at
     return outcome
+
+
+async def _prune(settings: Settings, store: StoreThread) -> None:
+    """Bounded growth: the scheduled jobs prune old log rows (at most hourly, see
+    :func:`jettui.services.logs.prune_if_due`); a failed prune never fails the job."""
+    from jettui.services.logs import prune_if_due
+
+    try:
+        await store.run(prune_if_due, settings, _utcnow())
+    except Exception as exc:  # noqa: BLE001
+        log.warning("old log rows not pruned: %s", one_line(exc))
 
 
 def _classify(name: str, exc: Exception) -> tuple[JobResult, str]:
