@@ -27,6 +27,7 @@ from jettui.config import Settings, scrub_secrets
 history = logging.getLogger("jettui.history")
 history.propagate = False
 history.setLevel(logging.INFO)
+history.addHandler(logging.NullHandler())  # no file: dropped (never logging's stderr fallback)
 
 FILE_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 PRUNE_EVERY = _dt.timedelta(hours=1)  # a job prunes when the last prune is older than this
@@ -101,7 +102,7 @@ def remove_file_log(handler: logging.Handler) -> None:
 def file_line(row: dict[str, Any]) -> None:
     """One event-log row (``log_event`` keyword arguments) to the log file, with the Jet
     call's bodies when it has them (already redacted and truncated)."""
-    if not history.handlers:
+    if not any(isinstance(h, logging.FileHandler) for h in history.handlers):
         return
     level = getattr(logging, str(row.get("level", "info")).upper(), logging.INFO)
     text = f"{row.get('kind', '')} {row.get('ref', '')}: {row.get('message', '')}"
