@@ -155,24 +155,56 @@ def _ref_is(field: Any, value: str) -> Any:
     return (field == value) | field.endswith(f"/{value}") | field.contains(f"/{value}/")
 
 
+def event_conditions(where: EventFilter) -> list[Any]:
+    """The peewee conditions on ``jet_event`` for ``where`` (bind the models first)."""
+    from jettui.store.jet_tables import JetEvent
+
+    conditions: list[Any] = []
+    if where.since is not None:
+        conditions.append(JetEvent.time >= where.since)
+    for value in (where.sku, where.order, where.file):
+        if value:
+            conditions.append(_ref_is(JetEvent.ref, value))
+    if where.job:
+        conditions.append((JetEvent.kind == "job") & (JetEvent.ref == where.job))
+    if where.level:
+        conditions.append(JetEvent.level.in_(LEVELS[LEVELS.index(where.level) :]))
+    return conditions
+
+
 def event_query(where: EventFilter) -> Any:
     """The peewee query for ``where``, newest first (bind the models first)."""
     from jettui.store.jet_tables import JetEvent
 
     query = JetEvent.select()
-    if where.since is not None:
-        query = query.where(JetEvent.time >= where.since)
-    if where.sku:
-        query = query.where(_ref_is(JetEvent.ref, where.sku))
-    if where.order:
-        query = query.where(_ref_is(JetEvent.ref, where.order))
-    if where.file:
-        query = query.where(_ref_is(JetEvent.ref, where.file))
-    if where.job:
-        query = query.where((JetEvent.kind == "job") & (JetEvent.ref == where.job))
-    if where.level:
-        query = query.where(JetEvent.level.in_(LEVELS[LEVELS.index(where.level) :]))
+    for condition in event_conditions(where):
+        query = query.where(condition)
     return query.order_by(JetEvent.time.desc(), JetEvent.id.desc())
+
+
+FILTER_KEYS = ("sku", "order", "file", "job", "level", "since")
+
+
+def parse_filter(text: str, now: _dt.datetime) -> EventFilter:
+    """The Logs panel's filter line: ``sku:A1 order:123 file:F job:sync level:warning
+    since:2h`` (any of them, any order). Raises ValueError naming what is wrong."""
+    values: dict[str, Any] = {}
+    for word in text.split():
+        key, sep, value = word.partition(":")
+        if not sep or key not in FILTER_KEYS or not value:
+            raise ValueError(f"'{word}': use {' '.join(k + ':...' for k in FILTER_KEYS)}")
+        if key == "level" and value not in LEVELS:
+            raise ValueError(f"level:{value}: one of {', '.join(LEVELS)}")
+        values[key] = parse_since(value, now) if key == "since" else value
+    return EventFilter(**values)
+
+
+def describe_filter(where: EventFilter) -> str:
+    """``sku:A1 level:warning`` — the filter as the panel's line shows it."""
+    words = [f"{k}:{getattr(where, k)}" for k in FILTER_KEYS[:-1] if getattr(where, k)]
+    if where.since is not None:
+        words.append(f"since:{where.since:%Y-%m-%dT%H:%M}")
+    return " ".join(words)
 
 
 def query_events(where: EventFilter) -> list[dict[str, Any]]:

@@ -523,17 +523,22 @@ class HeaderState:
             if self.next_deadline is not None:
                 left = self.next_deadline - now
                 late = left.total_seconds() < 0
-                ack += f", {_minutes(-left)} late" if late else f" within {_minutes(left)}"
+                ack += f", {_minutes(-left)} late" if late else f" in {_minutes(left)}"
                 urgent = left <= NEAR_DEADLINE
             parts.append(("⚠ " if urgent else "") + ack)
         else:
-            parts.append("no orders to ack")
+            parts.append("0 to ack")
         if self.failing:
             parts.append("✗ " + ", ".join(self.failing) + " failing")
         if self.next_fetch is not None:
-            due = "now" if self.next_fetch <= now else self.next_fetch.strftime("%H:%M")
+            due = "now" if self.next_fetch <= now else f"in {_minutes(self.next_fetch - now)}"
             parts.append(f"fetch {due}")
         return _fit(parts, width)
+
+    def urgent(self, now: _dt.datetime) -> bool:
+        """Something in the header needs a person now (shown in the warning style)."""
+        soon = self.next_deadline is not None and self.next_deadline - now <= NEAR_DEADLINE
+        return bool(self.error or self.failing or soon)
 
 
 def header_state(settings: Settings, now: _dt.datetime) -> HeaderState:
@@ -562,8 +567,10 @@ def _fit(parts: list[str], width: int) -> str:
 
 def _minutes(delta: _dt.timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "<1m"
     if minutes < 60:
-        return f"{max(minutes, 0)}m"
+        return f"{minutes}m"
     hours, minutes = divmod(minutes, 60)
     return f"{hours}h{minutes:02d}m" if hours < 48 else f"{hours // 24}d"
 
