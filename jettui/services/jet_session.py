@@ -6,7 +6,8 @@
 When ``settings.log.enabled``, every HTTP call becomes one ``JetEvent`` (kind ``api``), e.g.
 ``PUT /merchant-skus/test_product → 201 in 12 ms``; retries, 4xx and 429 are warnings, 5xx and
 unreachable errors. Its detail keeps method, path, status, timing, attempt and, so that the log
-explains what happened, the request and response bodies: secret-looking keys and bearer tokens
+explains what happened, the request and response bodies (a successful read keeps only its
+response's size: see :func:`_routine_read`): secret-looking keys and bearer tokens
 redacted (:func:`~jettui.store.jet_tables.redact`, the settings' secrets scrubbed too), each
 cut to ``log.body_bytes`` characters with its full size said. The bodies are taken by httpx
 event hooks on the client's HTTP client and handed to the call's row through a context
@@ -138,7 +139,8 @@ def capture_bodies(client: JetClient, settings: Settings) -> None:
     async def on_response(response: httpx.Response) -> None:
         await response.aread()
         bodies = dict(_call_bodies.get() or {})
-        bodies["response_body"] = shown_body(response.content, limit, settings)
+        if not _routine_read(response):
+            bodies["response_body"] = shown_body(response.content, limit, settings)
         bodies["response_bytes"] = len(response.content)
         _call_bodies.set(bodies)
 
@@ -147,6 +149,14 @@ def capture_bodies(client: JetClient, settings: Settings) -> None:
         "request": [*http.event_hooks["request"], on_request],
         "response": [*http.event_hooks["response"], on_response],
     }
+
+
+def _routine_read(response: httpx.Response) -> bool:
+    """A read Jet answered with success: its body is not kept, only its size (the result it
+    fetched is stored where it belongs, e.g. the product's status). Writes and failures keep
+    theirs: they are what a log has to explain. This is what keeps the log small for a big
+    catalogue (product-status reads every SKU)."""
+    return response.request.method == "GET" and response.is_success
 
 
 def _with_bodies(detail: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from jettui.cli import main
+from jettui.jet.errors import JetNotFound
 from jettui.services import logs
 from jettui.services.jet_session import open_logged_client, shown_body
 from jettui.store.jet_tables import JetEvent, JetFile, JetJobRun, JetProduct, log_event
@@ -52,6 +53,8 @@ async def _calls(settings, db) -> None:
     async with open_logged_client(settings, db) as jet:
         await jet.put_sku("OPS-1", PRODUCT)
         await jet.get_sku("OPS-1")
+        with pytest.raises(JetNotFound):
+            await jet.get_sku("OPS-NOPE")
 
 
 def test_jet_calls_keep_bodies_redacted_and_truncated(make_settings) -> None:
@@ -70,6 +73,10 @@ def test_jet_calls_keep_bodies_redacted_and_truncated(make_settings) -> None:
     assert put["request_bytes"] > 300
     assert put["request_body"].endswith(f"… (truncated: {put['request_bytes']} bytes)")
     assert len(put["request_body"]) < 170
+    read = rows["GET /merchant-skus/OPS-1"]  # a successful read: only its size is kept
+    assert "response_body" not in read and read["response_bytes"] > 100
+    refused = rows["GET /merchant-skus/OPS-NOPE"]  # a failure keeps what Jet said
+    assert "not found" in refused["response_body"].lower()
     assert SECRET not in json.dumps(list(rows.values()))
     db.close()
 
