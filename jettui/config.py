@@ -1,33 +1,53 @@
 """settings.yaml + environment → typed, validated settings.
 
-Every problem becomes one clear line (``SettingsError.problems``); the CLI prints them and
-exits 2. Secrets are wrapped in :class:`Secret`, whose repr and str never show the value.
+Every problem becomes one clear line (``SettingsError.problems``), all of them reported
+together; the CLI prints them and exits 2. Secrets are wrapped in :class:`Secret`, whose repr
+and str never show the value.
+
+Helpers: :mod:`jettui.settings_yaml` reads (bounded, regular files only) and edits (round-trip,
+comments kept) the YAML; :mod:`jettui.setting_rules` holds each setting's rules, shared with
+the configuration screen; :mod:`jettui.urls` finds and hides the credentials URLs carry.
 """
 
 from __future__ import annotations
 
 import difflib
 import os
-import re
 import stat
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
-
-import yaml
 
 from jettui.errors import UsageError
+from jettui.setting_rules import US_STATES, check_http_url, problems_for, shown
+from jettui.settings_yaml import (
+    MAX_SECRET_BYTES,
+    MAX_SETTINGS_BYTES,
+    YamlProblem,
+    load_yaml,
+    read_small_text,
+    set_values,
+)
+from jettui.urls import has_password, mask_secrets, redact_url, url_secrets
+
+__all__ = [
+    "US_STATES",
+    "Secret",
+    "Settings",
+    "SettingsError",
+    "check_http_url",
+    "load_settings",
+    "parse_settings",
+    "redact_url",
+    "scrub_secrets",
+    "secret_values",
+    "settings_to_dict",
+    "update_settings_file",
+]
 
 CONFIG_ENV = "JETTUI_CONFIG"
 SECRET_ENV = "JETTUI_JET_API_SECRET"
 DEFAULT_CONFIG_NAME = "settings.yaml"
-
-# US states, DC, territories and military "states" (ISO 3166-2:US subdivision codes + USPS).
-US_STATES = frozenset(
-    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
-    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC AS GU MP PR UM VI AA AE AP".split()
-)
 
 
 class SettingsError(UsageError):
@@ -214,19 +234,6 @@ SECTIONS: dict[str, type] = {
 }
 
 
-def redact_url(url: str) -> str:
-    """Replace the password of ``scheme://user:pass@host/...`` with ``***``."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
-
-
 def find_config(explicit: str | os.PathLike[str] | None = None) -> Path:
     """--config, then $JETTUI_CONFIG, then ./settings.yaml."""
     if explicit:
@@ -241,14 +248,16 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     """Read, validate and resolve a settings file. Raises :class:`SettingsError`."""
     config_path = find_config(path)
     try:
-        text = config_path.read_text(encoding="utf-8")
+        text = read_small_text(config_path, MAX_SETTINGS_BYTES)
     except FileNotFoundError:
         raise SettingsError(
             [f"{config_path}: no such settings file (pass --config PATH or set {CONFIG_ENV})"],
             config_path,
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise SettingsError([f"{config_path}: cannot read: {_reason(exc)}"], config_path) from None
+    except YamlProblem as exc:
+        raise SettingsError([f"{config_path}: not a settings file: {exc}"], config_path) from None
     return parse_settings(text, config_path)
 
 
@@ -257,14 +266,13 @@ def _reason(exc: BaseException) -> str:
 
 
 def parse_settings(text: str, config_path: Path) -> Settings:
+    """Settings from a file's text. Every problem is collected and reported together in one
+    :class:`SettingsError` (a merchant fixes them in one pass, not one per run)."""
     name = config_path.name
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise SettingsError([f"{name}: not valid YAML{where}: {problem}"], config_path) from None
+        raw = load_yaml(text)
+    except YamlProblem as exc:
+        raise SettingsError([f"{name}: {exc}"], config_path) from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -274,9 +282,10 @@ def parse_settings(text: str, config_path: Path) -> Settings:
         )
     problems: list[str] = []
     sections: dict[str, Any] = {}
+    refused: set[str] = set()  # "section.key" whose value had the wrong type: default kept
     for key, value in raw.items():
         if key not in SECTIONS:
-            problems.append(f"{name}: unknown section '{key}'{_did_you_mean(key, SECTIONS)}")
+            problems.append(f"{name}: unknown section '{shown(key)}'{_did_you_mean(key, SECTIONS)}")
             continue
         if value is None:
             value = {}
@@ -284,13 +293,12 @@ def parse_settings(text: str, config_path: Path) -> Settings:
             problems.append(
                 f"{name}: {key}: must be a mapping of settings, not {_type_name(value)}"
             )
+            refused.update(f"{key}.{f.name}" for f in fields(SECTIONS[key]))
             continue
-        sections[key] = _build_section(key, SECTIONS[key], value, name, problems)
-    if problems:
-        raise SettingsError(problems, config_path)
+        sections[key] = _build_section(key, SECTIONS[key], value, name, problems, refused)
     settings = Settings(**sections, path=config_path)
     settings = _resolve(settings, raw, config_path, problems)
-    _validate(settings, name, problems)
+    _validate(settings, name, problems, refused)
     if problems:
         raise SettingsError(problems, config_path)
     return settings
@@ -309,23 +317,32 @@ def _type_name(value: Any) -> str:
 
 
 def _did_you_mean(key: Any, choices: Any) -> str:
-    match = difflib.get_close_matches(str(key), [str(c) for c in choices], n=1, cutoff=0.6)
+    match = difflib.get_close_matches(str(key)[:100], [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
 def _build_section(
-    section: str, cls: type, values: dict[str, Any], name: str, problems: list[str]
+    section: str,
+    cls: type,
+    values: dict[str, Any],
+    name: str,
+    problems: list[str],
+    refused: set[str],
 ) -> Any:
     known = {f.name: f for f in fields(cls)}
     kwargs: dict[str, Any] = {}
     for key, value in values.items():
         where = f"{name}: {section}.{key}"
         if key not in known:
-            problems.append(f"{name}: unknown setting '{section}.{key}'{_did_you_mean(key, known)}")
+            problems.append(
+                f"{name}: unknown setting '{section}.{shown(key)}'{_did_you_mean(key, known)}"
+            )
             continue
         default = getattr(cls(), key)
         converted = _convert(value, default, where, problems)
-        if converted is not _INVALID:
+        if converted is _INVALID:
+            refused.add(f"{section}.{key}")
+        else:
             kwargs[key] = converted
     return cls(**kwargs)
 
@@ -334,6 +351,12 @@ _INVALID = object()
 
 
 def _convert(value: Any, default: Any, where: str, problems: list[str]) -> Any:
+    """``value`` as the type of ``default``, or :data:`_INVALID` with a problem added."""
+    got = (
+        _type_name(value)
+        if isinstance(value, list | dict)
+        else (f"{_type_name(value)} ({shown(value)})")
+    )
     if isinstance(default, Secret):
         if isinstance(value, str | int) and not isinstance(value, bool):
             return Secret(str(value))
@@ -342,17 +365,21 @@ def _convert(value: Any, default: Any, where: str, problems: list[str]) -> Any:
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value
-        problems.append(f"{where}: must be true or false, not {_type_name(value)} ({value!r})")
+        problems.append(f"{where}: must be true or false, not {got}")
         return _INVALID
     if isinstance(default, int):
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        problems.append(f"{where}: must be a whole number, not {_type_name(value)} ({value!r})")
+        problems.append(f"{where}: must be a whole number, not {got}")
         return _INVALID
     if isinstance(default, float):
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-        problems.append(f"{where}: must be a number, not {_type_name(value)} ({value!r})")
+            try:
+                return float(value)
+            except OverflowError:  # an int beyond float's range
+                problems.append(f"{where}: must be a number of sensible size, not {got}")
+                return _INVALID
+        problems.append(f"{where}: must be a number, not {got}")
         return _INVALID
     if isinstance(default, tuple):  # a mapping of text to text (tui.keymap)
         if isinstance(value, dict) and all(
@@ -365,7 +392,7 @@ def _convert(value: Any, default: Any, where: str, problems: list[str]) -> Any:
         if isinstance(value, str):
             return value.strip()
         hint = ' (put it in quotes, e.g. "84047")' if isinstance(value, int) else ""
-        problems.append(f"{where}: must be text, not {_type_name(value)} ({value!r}){hint}")
+        problems.append(f"{where}: must be text, not {got}{hint}")
         return _INVALID
     return value
 
@@ -385,12 +412,15 @@ def _resolve(settings: Settings, raw: dict[str, Any], path: Path, problems: list
         secret_path = (base / Path(jet.api_secret_file).expanduser()).resolve()
         jet = _replace(jet, api_secret_file=str(secret_path))
         try:
-            jet = _replace(jet, api_secret=Secret(secret_path.read_text(encoding="utf-8").strip()))
+            secret = read_small_text(secret_path, MAX_SECRET_BYTES).strip()
         except OSError as exc:
             problems.append(
                 f"{path.name}: jet.api_secret_file: cannot read {secret_path}: {_reason(exc)}"
             )
+        except YamlProblem as exc:
+            problems.append(f"{path.name}: jet.api_secret_file: {secret_path} is {exc}")
         else:
+            jet = _replace(jet, api_secret=Secret(secret))
             warnings.extend(_permission_warning(secret_path))
     if (
         isinstance(raw_jet, dict)
@@ -403,7 +433,7 @@ def _resolve(settings: Settings, raw: dict[str, Any], path: Path, problems: list
     store = settings.store
     if store.is_sqlite:
         store = _replace(store, database=_resolve_sqlite_url(store.database, base))
-    elif "@" in store.database and ":" in urlsplit(store.database).netloc.split("@")[0]:
+    elif has_password(store.database):  # in the userinfo or as ?password=
         warnings.extend(_permission_warning(path))
     sandbox = settings.sandbox
     if sandbox.state_file and sandbox.state_file != ":memory:":
@@ -419,11 +449,13 @@ def _resolve(settings: Settings, raw: dict[str, Any], path: Path, problems: list
         store=store,
         sandbox=sandbox,
         log=log_settings,
-        warnings=tuple(dict.fromkeys(warnings))
+        warnings=tuple(dict.fromkeys(warnings)),
     )
 
 
 def _resolve_sqlite_url(url: str, base: Path) -> str:
+    """``sqlite:///relative`` → ``sqlite:////absolute``; the path is taken literally (a ``#``
+    or ``?`` is part of the file name, never a fragment or query)."""
     scheme, sep, rest = url.partition(":///")
     if not sep or rest in ("", ":memory:") or rest.startswith("/"):
         return url
@@ -448,118 +480,38 @@ def _replace(obj: Any, **changes: Any) -> Any:
     return replace(obj, **changes)
 
 
-_URL_HOST = re.compile(r"^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:]+\]$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PREFIX = re.compile(r"^[A-Za-z0-9_]*$")
+def _validate(s: Settings, name: str, problems: list[str], refused: set[str]) -> None:
+    """Each setting against its rules (:mod:`jettui.setting_rules`, shared with the
+    configuration screen), then the rules that tie settings together. A setting whose value
+    had the wrong type was already reported: its default is not checked again."""
+    for section, cls in SECTIONS.items():
+        obj = getattr(s, section)
+        defaults = cls()
+        for f in fields(cls):
+            dotted = f"{section}.{f.name}"
+            if dotted in refused:
+                continue
+            value = getattr(obj, f.name)
+            for problem in problems_for(dotted, value, getattr(defaults, f.name)):
+                problems.append(f"{name}: {dotted}: {problem}")
+                refused.add(dotted)  # reported: the rules tying settings together skip it
 
-
-def _validate(s: Settings, name: str, problems: list[str]) -> None:
-    def bad(key: str, message: str) -> None:
-        problems.append(f"{name}: {key}: {message}")
-
-    if not s.jet.is_sandbox:
-        url_problem = check_http_url(s.jet.api_url)
-        if url_problem:
-            bad(
-                "jet.api_url",
-                f'{url_problem} (use "sandbox" or e.g. https://merchant-api.jet.com/api)',
-            )
-    for key in ("api_user", "fulfillment_node_id"):
-        if not getattr(s.jet, key):
-            bad(f"jet.{key}", "must not be empty")
-    if not s.jet.api_secret:
-        bad("jet.api_secret", f"must not be empty (or set api_secret_file or {SECRET_ENV})")
-    if s.jet.email and not _EMAIL.match(s.jet.email):
-        bad("jet.email", f"'{s.jet.email}' is not an email address")
-    if s.jet.timeout_seconds <= 0:
-        bad("jet.timeout_seconds", "must be greater than 0")
-    for key in ("max_retries",):
-        if getattr(s.jet, key) < 0:
-            bad(f"jet.{key}", "must not be negative")
-    for key in ("concurrency", "bulk_max_skus", "bulk_max_bytes"):
-        if getattr(s.jet, key) < 1:
-            bad(f"jet.{key}", "must be at least 1")
-
-    db = s.store.database
-    if not re.match(r"^(sqlite|mysql|mysql\+pool|sqliteext|sqlite\+pool)://", db):
-        bad("store.database", f"'{redact_url(db)}' must start with sqlite:/// or mysql://")
-    elif db.startswith("mysql") and not urlsplit(db).hostname:
-        bad(
-            "store.database",
-            "a mysql:// URL needs a host, e.g. mysql://user:pass@127.0.0.1:3306/opencart",
+    if not s.jet.api_secret and "jet.api_secret" not in refused:
+        problems.append(
+            f"{name}: jet.api_secret: must not be empty (or set api_secret_file or {SECRET_ENV})"
         )
-    elif db.startswith("mysql") and not urlsplit(db).path.strip("/"):
-        bad("store.database", "a mysql:// URL needs a database name after the host")
-    if not _PREFIX.match(s.store.table_prefix):
-        bad("store.table_prefix", "only letters, digits and _ are allowed")
-    if s.store.store_id < 0:
-        bad("store.store_id", "must not be negative")
-    if s.store.language_id < 1:
-        bad("store.language_id", "must be at least 1")
-
-    if s.pricing.increment_type not in ("fixed", "percent"):
-        bad("pricing.increment_type", f"'{s.pricing.increment_type}' must be fixed or percent")
-    elif s.pricing.increment_type == "percent" and s.pricing.increment_amount <= -100:
-        bad("pricing.increment_amount", "a percent increment must be above -100")
-
-    if s.orders.customer_email and not _EMAIL.match(s.orders.customer_email):
-        bad("orders.customer_email", f"'{s.orders.customer_email}' is not an email address")
-    if s.orders.acknowledge_within_minutes < 0:
-        bad("orders.acknowledge_within_minutes", "must not be negative")
-    for key in OrderSettings.STATUS_KEYS:
-        if getattr(s.orders, key) < 1:
-            bad(f"orders.{key}", "must be an order_status_id (1 or more)")
-    if s.returns.return_action_id < 1:
-        bad("returns.return_action_id", "must be a return_action_id (1 or more)")
-
-    if not s.returns.address1:
-        bad("returns.address1", "must not be empty")
-    if not s.returns.city:
-        bad("returns.city", "must not be empty")
-    if s.returns.state.upper() not in US_STATES or s.returns.state != s.returns.state.upper():
-        bad("returns.state", f"'{s.returns.state}' is not a US state ISO code (e.g. UT, NY, CA)")
-    if not re.fullmatch(r"\d{5}", s.returns.postcode):
-        bad("returns.postcode", f"'{s.returns.postcode}' must be exactly 5 digits, e.g. \"84047\"")
-
-    for f in fields(CronSettings):
-        if getattr(s.cron, f.name) < 0:
-            bad(f"cron.{f.name}", "must not be negative (0 switches the job off)")
-
-    for key in ("max_bytes", "keep_days", "unreachable_alert_minutes"):
-        if getattr(s.log, key) < 1:
-            bad(f"log.{key}", "must be at least 1")
-    for key in ("backup_count", "body_bytes"):
-        if getattr(s.log, key) < 0:
-            bad(f"log.{key}", "must not be negative")
-
-    sb = s.sandbox
-    if not 0 <= sb.error_rate <= 1:
-        bad("sandbox.error_rate", "must be between 0 and 1")
-    if not 0 <= sb.lost_answer_rate <= 1:
-        bad("sandbox.lost_answer_rate", "must be between 0 and 1")
-    for key in ("review_delay_seconds", "order_every_seconds", "rate_limit_every", "latency_ms"):
-        if getattr(sb, key) < 0:
-            bad(f"sandbox.{key}", "must not be negative")
-    if sb.token_lifetime_seconds < 1:
-        bad("sandbox.token_lifetime_seconds", "must be at least 1")
-
-
-def check_http_url(url: str) -> str | None:
-    """None when ``url`` is a usable http(s) URL, else what is wrong with it."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError as exc:
-        return f"'{url}' is not a valid URL ({exc})"
-    if parts.scheme not in ("http", "https"):
-        return f"'{url}' must start with http:// or https://"
-    if not parts.hostname or not _URL_HOST.match(parts.netloc.rsplit("@", 1)[-1].rsplit(":", 1)[0]):
-        return f"'{url}' has no valid host"
-    return None
+    pricing = s.pricing
+    if (
+        pricing.increment_type == "percent"
+        and pricing.increment_amount <= -100
+        and "pricing.increment_amount" not in refused
+    ):
+        problems.append(f"{name}: pricing.increment_amount: a percent increment must be above -100")
 
 
 def settings_to_dict(settings: Settings, reveal: bool = False) -> dict[str, dict[str, Any]]:
-    """Plain data for --json and the configuration screen; secrets masked unless ``reveal``."""
+    """Plain data for --json and the configuration screen; secrets masked unless ``reveal``
+    (URLs lose their password, in the userinfo or as a query option)."""
     out: dict[str, dict[str, Any]] = {}
     for section in SECTIONS:
         obj = getattr(settings, section)
@@ -570,11 +522,14 @@ def settings_to_dict(settings: Settings, reveal: bool = False) -> dict[str, dict
                 value = value.reveal() if reveal else ("********" if value else "")
             elif isinstance(value, tuple):
                 value = dict(value)
-            elif section == "store" and f.name == "database" and not reveal:
+            elif (section, f.name) in _URL_SETTINGS and not reveal:
                 value = redact_url(value)
             values[f.name] = value
         out[section] = values
     return out
+
+
+_URL_SETTINGS = {("store", "database"), ("jet", "api_url")}
 
 
 def update_settings_file(path: str | os.PathLike[str], changes: dict[str, Any]) -> Settings:
@@ -585,17 +540,25 @@ def update_settings_file(path: str | os.PathLike[str], changes: dict[str, Any]) 
     write is atomic (temporary file + rename) and keeps the file's permission bits.
     """
     config_path = Path(path)
-    text = config_path.read_text(encoding="utf-8")
+    try:
+        text = read_small_text(config_path, MAX_SETTINGS_BYTES)
+    except YamlProblem as exc:
+        raise SettingsError([f"{config_path}: not a settings file: {exc}"], config_path) from None
     problems: list[str] = []
+    edits: dict[tuple[str, str], Any] = {}
     for dotted, value in changes.items():
         section, _, key = dotted.partition(".")
         cls = SECTIONS.get(section)
         if cls is None or key not in {f.name for f in fields(cls)}:
             problems.append(f"{config_path.name}: unknown setting '{dotted}'")
             continue
-        text = _set_yaml_value(text, section, key, value)
+        edits[(section, key)] = value.reveal() if isinstance(value, Secret) else value
     if problems:
         raise SettingsError(problems, config_path)
+    try:
+        text = set_values(text, edits)
+    except YamlProblem as exc:
+        raise SettingsError([f"{config_path.name}: {exc}"], config_path) from None
     settings = parse_settings(text, config_path)
     tmp = config_path.with_name(f".{config_path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
@@ -607,78 +570,16 @@ def update_settings_file(path: str | os.PathLike[str], changes: dict[str, Any]) 
     return settings
 
 
-def _yaml_scalar(value: Any) -> str:
-    if isinstance(value, Secret):
-        value = value.reveal()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    dumped = yaml.safe_dump(str(value), default_style=None, width=10_000).strip()
-    if dumped.endswith("\n..."):
-        dumped = dumped[: -len("\n...")]
-    # Quote anything YAML would read back as another type (e.g. "84047" → int).
-    if yaml.safe_load(dumped) != str(value) or not isinstance(yaml.safe_load(dumped), str):
-        dumped = '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return dumped.splitlines()[0] if "\n" not in str(value) else dumped
-
-
-_SECTION_LINE = re.compile(r"^(?P<name>[A-Za-z_][\w-]*)\s*:\s*(#.*)?$")
-_KEY_LINE = re.compile(
-    r"^(?P<indent>[ \t]+)(?P<key>[A-Za-z_][\w-]*)\s*:(?P<gap>\s*)(?P<value>(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'|[^#\n]*?))(?P<tail>\s+#.*)?$"
-)
-
-
-def _set_yaml_value(text: str, section: str, key: str, value: Any) -> str:
-    """Replace (or add) ``key`` under ``section`` in a two-level YAML text, keeping comments."""
-    lines = text.splitlines(keepends=True)
-    scalar = _yaml_scalar(value)
-    section_start = None
-    for index, line in enumerate(lines):
-        match = _SECTION_LINE.match(line.rstrip("\r\n"))
-        if section_start is None:
-            if match and match.group("name") == section:
-                section_start = index
-            continue
-        if match or (line.strip() and not line[0].isspace() and not line.lstrip().startswith("#")):
-            break  # next section: key not present, insert before it
-        key_match = _KEY_LINE.match(line.rstrip("\r\n"))
-        if key_match and key_match.group("key") == key:
-            tail = key_match.group("tail") or ""
-            newline = line[len(line.rstrip("\r\n")) :]
-            lines[index] = f"{key_match.group('indent')}{key}: {scalar}{tail}{newline}"
-            return "".join(lines)
-    if section_start is None:
-        if lines and not lines[-1].endswith("\n"):
-            lines[-1] += "\n"
-        lines.append(f"{section}:\n  {key}: {scalar}\n")
-        return "".join(lines)
-    # Insert after the last non-blank line of the section.
-    insert_at = section_start + 1
-    for index in range(section_start + 1, len(lines)):
-        line = lines[index]
-        if line.strip() and not line[0].isspace() and not line.lstrip().startswith("#"):
-            break
-        if line.strip():
-            insert_at = index + 1
-    lines.insert(insert_at, f"  {key}: {scalar}\n")
-    return "".join(lines)
-
-
 def secret_values(settings: Settings) -> list[str]:
-    """The configured values that must never reach a log, screen or traceback."""
+    """The configured values that must never reach a log, screen or traceback: the Jet
+    secret and every credential the database and Jet URLs carry (parsed from the URLs)."""
     values = [settings.jet.api_secret.reveal()]
-    try:
-        password = urlsplit(settings.store.database).password
-    except ValueError:
-        password = None
-    if password:
-        values.append(password)
-    return [value for value in values if len(value) >= 3]
+    values += url_secrets(settings.store.database)
+    values += url_secrets(settings.jet.api_url)
+    return [value for value in dict.fromkeys(values) if value]
 
 
 def scrub_secrets(text: str, settings: Settings) -> str:
-    """``text`` with every configured secret replaced by ``***``."""
-    for value in secret_values(settings):
-        text = text.replace(value, "***")
-    return text
+    """``text`` with every configured secret replaced by ``***`` (a short one only where it
+    stands alone: never inside a word)."""
+    return mask_secrets(text, secret_values(settings))

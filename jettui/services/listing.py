@@ -7,7 +7,6 @@ them in some order (`fetch`), and every matching id (`ids`, for select-all/inver
 
 from __future__ import annotations
 
-import html
 import operator
 import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -173,7 +172,17 @@ def _money(value: object) -> str:
 
 
 def _text(value: object) -> str:
-    return "" if value is None else html.unescape(str(value))
+    """A value as grid text. OpenCart's fields already undid the column's escaping: decoding
+    again would show a name stored as "Fish &amp; Chips" as "Fish & Chips"."""
+    return "" if value is None else str(value)
+
+
+def _raw_store_text(value: object) -> str:
+    """Text selected from an OpenCart column by a subquery (no field conversion ran on it):
+    undo the column's escaping once, as the field would have."""
+    from jettui.store.text import from_db_text
+
+    return "" if value is None else from_db_text(value)
 
 
 def _cell(value: object) -> str:
@@ -361,7 +370,7 @@ class ProductSource(QuerySource):
             _money(price),
             "" if quantity is None else str(quantity),
             jet_status or NOT_SENT,
-            _text(category),
+            _raw_store_text(category),
         )
 
 

@@ -9,7 +9,12 @@
 URLs (``store.database``): ``sqlite:///path/to/file.db`` or
 ``mysql://user:pass@host:3306/dbname`` (``mysql+pool://`` for a connection pool). Special
 characters in the user or password must be percent-encoded (``p%40ss`` for ``p@ss``). Extra
-PyMySQL options can be given as query parameters (``?connect_timeout=5``).
+PyMySQL options can be given as query parameters (``?connect_timeout=5``). A SQLite path is
+taken literally: ``sqlite:///shop#2.db`` opens the file ``shop#2.db`` (no query or fragment).
+
+Every message names the database by :func:`jettui.urls.redact_url` (the parsed URL without
+its password, in the userinfo or as ``?password=``) and masks the URL's credentials in driver
+errors, a short password only where it stands alone.
 
 MySQL/MariaDB sessions use PyMySQL, ``charset=utf8mb4``, and OpenCart's own
 ``sql_mode='NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION'`` (non-strict, as its mysqli driver sets),
@@ -24,12 +29,13 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import peewee as pw
 from playhouse import db_url
 from playhouse.pool import PooledMySQLDatabase, PooledSqliteDatabase
 from playhouse.shortcuts import ReconnectMixin
+
+from jettui.urls import mask_secrets, parse_url, redact_url, url_secrets
 
 from . import opencart as oc
 from .base import (
@@ -122,12 +128,12 @@ def open_store(settings: Settings) -> pw.Database:
 
 def open_database(url: str, *, must_exist: bool = False, wal: bool = True) -> pw.Database:
     """Open (and connect to) the database at ``url`` without binding the models."""
-    password = _password(url)
-    display = _redact(url, password)
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        raise StoreError(f"'{display}' is not a database URL") from None
+    secrets = url_secrets(url)
+    display = redact_url(url)
+    scheme = url.partition("://")[0].lower() if "://" in url else ""
+    parsed = parse_url(url)
+    if scheme in _MYSQL_CLASSES and parsed.parts is None:
+        raise StoreError(f"'{display}' is not a valid database URL: {parsed.problem}")
     try:
         if scheme in _MYSQL_CLASSES:
             db = _mysql(url, _MYSQL_CLASSES[scheme])
@@ -142,7 +148,7 @@ def open_database(url: str, *, must_exist: bool = False, wal: bool = True) -> pw
         raise
     except Exception as exc:  # driver errors: pymysql, sqlite3, peewee wrappers
         raise StoreUnreachable(
-            f"cannot open the store database {display}: {_scrub(_reason(exc), password)}"
+            f"cannot open the store database {display}: {_scrub(_reason(exc), secrets)}"
         ) from None
     return db
 
@@ -159,11 +165,17 @@ def _mysql(url: str, cls: type[pw.Database]) -> pw.Database:
     return cls(database, **params)
 
 
+def sqlite_path(url: str) -> str:
+    """The file of ``sqlite:///path``, literally: ``#`` and ``?`` are part of the name (a URL
+    parser would cut them off and open another file)."""
+    return url.partition("://")[2][1:]
+
+
 def _sqlite(
     url: str, cls: type[pw.Database], must_exist: bool, display: str, wal: bool
 ) -> pw.Database:
-    params: dict[str, Any] = db_url.parse(url)
-    path = params.pop("database")
+    params: dict[str, Any] = {}
+    path = sqlite_path(url)
     if path != ":memory:":
         file = Path(path)
         if must_exist and not file.exists():
@@ -182,36 +194,21 @@ def _sqlite(
     return cls(path, **params)
 
 
-def _password(url: str) -> str | None:
-    try:
-        return urlsplit(url).password
-    except ValueError:
-        return None
-
-
-def _redact(url: str, password: str | None) -> str:
-    from jettui.config import redact_url
-
-    shown = redact_url(url)
-    return _scrub(shown, password)
-
-
-def _scrub(text: str, password: str | None) -> str:
-    if password:
-        from urllib.parse import unquote
-
-        for secret in {password, unquote(password)}:
-            if secret:
-                text = text.replace(secret, "***")
-    return text
+def _scrub(text: str, secrets: list[str]) -> str:
+    """``text`` with the URL's credentials masked (never a short one inside a word)."""
+    return mask_secrets(text, secrets)
 
 
 def _reason(exc: BaseException) -> str:
+    """A driver error as one short line: PyMySQL's ``(code, message)`` tuple becomes
+    "message (MySQL error code)"."""
     args = getattr(exc, "args", ())
-    # PyMySQL: (code, message)
     if len(args) == 2 and isinstance(args[0], int) and isinstance(args[1], str):
-        return f"{args[1]} (MySQL error {args[0]})"
-    return str(exc) or type(exc).__name__
+        text = f"{args[1]} (MySQL error {args[0]})"
+    else:
+        text = str(exc) or type(exc).__name__
+    text = " ".join(text.split())
+    return text if len(text) <= 300 else text[:299] + "…"
 
 
 def close() -> None:

@@ -16,6 +16,11 @@
 - **Length**: MySQL (non-strict) truncates text longer than a ``varchar(n)``; SQLite does not.
   We cut to ``n`` characters ourselves so both backends store the same thing, and never in the
   middle of an entity (``&am``): the cut moves before the ``&``.
+- **HTML fields** (product and category descriptions): OpenCart's editor saves HTML, which the
+  request cleaning escapes once more; reading the column (above) gives back that HTML, in
+  which a literal ``<`` is still ``&lt;``. :func:`html_to_text` drops the tags and decodes
+  entities exactly once more, so ``Press the &lt;Enter&gt; key`` reads "Press the <Enter> key"
+  (decoding before dropping tags would make ``<Enter>`` a tag and lose it).
 - **Zero dates**: ``'0000-00-00'`` / ``'0000-00-00 00:00:00'`` mean "unset": read as ``None``,
   ``None`` written back as the zero date.
 """
@@ -25,6 +30,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import re
+from html.parser import HTMLParser
 
 ZERO_DATE = "0000-00-00"
 ZERO_DATETIME = "0000-00-00 00:00:00"
@@ -84,6 +90,40 @@ def from_db_text(value: object, unescape: bool = True) -> str:
         value = bytes(value).decode("utf-8", "replace")
     text = value if isinstance(value, str) else str(value)
     return oc_unescape(text) if unescape else text
+
+
+class _TextOnly(HTMLParser):
+    """Collects the text of an HTML fragment; scripts and styles are not text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)  # each entity decoded once, by the parser
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        self.parts.append(" ")  # <p>, <br>, <li>...: words on either side stay apart
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+        self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(fragment: str) -> str:
+    """An HTML fragment (a description as read from the store) → plain text: tags dropped,
+    entities decoded exactly once, runs of whitespace collapsed to one space."""
+    if "<" not in fragment and "&" not in fragment:
+        return " ".join(fragment.split())
+    parser = _TextOnly()
+    parser.feed(fragment)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
 
 
 def is_zero_date(value: object) -> bool:

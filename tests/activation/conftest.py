@@ -21,14 +21,21 @@ DEMO_PRODUCTS = 5
 
 
 def settings_yaml(database: str, *, jet: str = "", sandbox: str = "", log: bool = True) -> str:
-    return f"""\
-jet:
+    jet_defaults = f"""\
   api_url: sandbox
   api_user: jetuser
   api_secret: {SECRET}
   fulfillment_node_id: node-1
   max_retries: 0
-{jet}store:
+"""
+    sandbox_defaults = """\
+  state_file: sandbox-state.db
+  review_delay_seconds: 0.3
+  order_every_seconds: 0
+"""
+    return f"""\
+jet:
+{_override(jet_defaults, jet)}store:
   database: {database}
 returns:
   address1: 6909 South State Street
@@ -39,10 +46,15 @@ returns:
 log:
   enabled: {"true" if log else "false"}
 sandbox:
-  state_file: sandbox-state.db
-  review_delay_seconds: 0.3
-  order_every_seconds: 0
-{sandbox}"""
+{_override(sandbox_defaults, sandbox)}"""
+
+
+def _override(defaults: str, overrides: str) -> str:
+    """The ``defaults`` lines of one section, then ``overrides``, without the default lines
+    of the keys it sets (a settings file refuses a key given twice)."""
+    keys = {line.split(":")[0] for line in overrides.splitlines() if line.strip()}
+    kept = [line for line in defaults.splitlines(keepends=True) if line.split(":")[0] not in keys]
+    return "".join(kept) + overrides
 
 
 MakeSettings = Callable[..., Settings]

@@ -36,22 +36,34 @@ def settings_yaml(
     database: str, *, jet: str = "", sandbox: str = "", cron: dict[str, int] | None = None
 ) -> str:
     minutes = "".join(f"  {key}: {value}\n" for key, value in {**CRON, **(cron or {})}.items())
-    return f"""\
-jet:
+    jet_defaults = f"""\
   api_url: sandbox
   api_user: jetuser
   api_secret: {SECRET}
   fulfillment_node_id: {NODE}
   max_retries: 0
   concurrency: 3
-{jet}store:
-  database: {database}
-cron:
-{minutes}sandbox:
+"""
+    sandbox_defaults = """\
   state_file: sandbox-state.db
   review_delay_seconds: 0
   order_every_seconds: 0
-{sandbox}"""
+"""
+    return f"""\
+jet:
+{_override(jet_defaults, jet)}store:
+  database: {database}
+cron:
+{minutes}sandbox:
+{_override(sandbox_defaults, sandbox)}"""
+
+
+def _override(defaults: str, overrides: str) -> str:
+    """The ``defaults`` lines of one section, then ``overrides``, without the default lines
+    of the keys it sets (a settings file refuses a key given twice)."""
+    keys = {line.split(":")[0] for line in overrides.splitlines() if line.strip()}
+    kept = [line for line in defaults.splitlines(keepends=True) if line.split(":")[0] not in keys]
+    return "".join(kept) + overrides
 
 
 MakeSettings = Callable[..., Settings]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 from pathlib import Path
 
-from textual.widgets import Input, Select, Static, Switch
+from textual.widgets import Input, Label, Select, Static, Switch
 
 from jettui.config import SECTIONS, Settings, load_settings
 from jettui.tui.screens.base import GridTable
@@ -141,3 +141,101 @@ async def test_saved_settings_reach_the_other_panels(settings_path: Path, demo_s
             await pilot.pause()
         rows = dict(app.screen.query_one(GridTable).source.fetch("", None, False, 0, 10))
         assert rows["fetch-orders"][1] == "off"
+
+
+# --- secrets, switches, numbers (issues 7 and 11) --------------------------------------------
+
+DB_PASSWORD = "Db-S3cret-99"
+
+
+def _with_mysql(settings_path: Path) -> Settings:
+    """The test settings pointing at a MySQL store that is not there (port 1 refuses)."""
+    text = settings_path.read_text(encoding="utf-8").replace(
+        "database: sqlite:///demo-store.db",
+        f"database: mysql://shop:{DB_PASSWORD}@127.0.0.1:1/opencart",
+    )
+    settings_path.write_text(text, encoding="utf-8")
+    return load_settings(settings_path)
+
+
+async def _save(pilot) -> None:
+    await pilot.press("ctrl+s")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_saving_another_change_keeps_the_database_password(settings_path: Path) -> None:
+    app = make_app(_with_mysql(settings_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_form(pilot)
+        database = screen.query_one(f"#{field_id('store.database')}", Input)
+        assert DB_PASSWORD not in database.value and "***" in database.value
+        await _type_into(pilot, "returns.city", "Provo")
+        await _save(pilot)
+        assert app.settings.returns.city == "Provo"
+        text = settings_path.read_text(encoding="utf-8")
+        assert f"mysql://shop:{DB_PASSWORD}@127.0.0.1:1/opencart" in text
+        assert "***" not in text
+        assert load_settings(settings_path).store.database.endswith(
+            f":{DB_PASSWORD}@127.0.0.1:1/opencart"
+        )
+
+
+async def test_editing_the_masked_url_keeps_the_password_unless_retyped(
+    settings_path: Path,
+) -> None:
+    app = make_app(_with_mysql(settings_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_form(pilot)
+        await _type_into(pilot, "store.database", "mysql://shop:***@127.0.0.2:1/opencart")
+        await _save(pilot)
+        text = settings_path.read_text(encoding="utf-8")
+        assert f"mysql://shop:{DB_PASSWORD}@127.0.0.2:1/opencart" in text
+        await _type_into(pilot, "store.database", "mysql://shop:N3w-pass@127.0.0.2:1/opencart")
+        await _save(pilot)
+        text = settings_path.read_text(encoding="utf-8")
+        assert "mysql://shop:N3w-pass@127.0.0.2:1/opencart" in text
+        assert not any("N3w-pass" in n.message for n in app._notifications)
+
+
+async def test_switches_say_on_or_off_in_words(settings_path: Path, settings) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_form(pilot)
+        state = screen.query_one(f"#{field_id('log.enabled')}-state", Label)
+        assert str(state.content) == "on"
+        assert (
+            str(screen.query_one(f"#{field_id('returns.restock')}-state", Label).content) == "off"
+        )
+        screen.query_one(f"#{field_id('log.enabled')}", Switch).value = False
+        await pilot.pause()
+        assert str(state.content) == "off"
+
+
+async def test_a_whole_number_is_saved_without_a_decimal_point(
+    settings_path: Path, settings
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_form(pilot)
+        await _type_into(pilot, "jet.timeout_seconds", "45")
+        await _save(pilot)
+        text = settings_path.read_text(encoding="utf-8")
+        assert "timeout_seconds: 45\n" in text
+        assert "45.0" not in text
+        assert app.settings.jet.timeout_seconds == 45.0
+
+
+async def test_the_form_applies_the_loader_rules(settings_path: Path, settings) -> None:
+    """One rule table: a concurrency the loader caps is refused by the form too."""
+    before = settings_path.read_bytes()
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_form(pilot)
+        await _type_into(pilot, "jet.concurrency", "100000000")
+        await _type_into(pilot, "sandbox.token_lifetime_seconds", "99999999999")
+        await _save(pilot)
+        problems = str(screen.query_one("#problems", Static).content)
+        assert "jet.concurrency: must be at most 64" in problems
+        assert "sandbox.token_lifetime_seconds: must be at most" in problems
+        assert settings_path.read_bytes() == before

@@ -9,7 +9,6 @@ is the variation parent, and each option value is a child SKU ``<sku>-<value slu
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
 from collections.abc import Iterable
@@ -168,10 +167,12 @@ def slug(text: str) -> str:
 
 
 def plain_description(text: str) -> str:
-    """HTML → plain text (tags dropped, entities decoded, spaces collapsed), ≤ 2000."""
-    no_tags = re.sub(r"<[^>]*>", " ", html.unescape(text or ""))
-    flat = " ".join(html.unescape(no_tags).split())
-    return flat[:DESCRIPTION_MAX].rstrip()
+    """A description as read from the store (HTML: the column's escaping already undone) →
+    Jet's plain text, ≤ 2000 characters. Entities are decoded exactly once, after the tags
+    are gone (:func:`jettui.store.text.html_to_text`)."""
+    from jettui.store.text import html_to_text
+
+    return html_to_text(text or "")[:DESCRIPTION_MAX].rstrip()
 
 
 class _Context:

@@ -1,9 +1,14 @@
-"""Configuration: every setting, grouped by section, validated, saved into settings.yaml."""
+"""Configuration: every setting, grouped by section, validated, saved into settings.yaml.
+
+Secrets are never shown and never written back masked: the Jet secret's field starts empty
+(typing replaces it), and the database URL shows its password as ``***``; saving keeps the
+stored password unless the merchant typed a new one into the URL.
+"""
 
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,8 +18,10 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from jettui.config import SECTIONS, Secret, Settings, SettingsError, settings_to_dict
+from jettui.setting_rules import parse_text
 from jettui.tui.screens.base import PanelScreen
 from jettui.tui.validation import validators_for
+from jettui.urls import restore_masked
 
 CHOICES: dict[str, tuple[str, ...]] = {"pricing.increment_type": ("fixed", "percent")}
 MASK = "********"
@@ -26,6 +33,7 @@ def field_id(dotted: str) -> str:
 
 class ConfigurationScreen(PanelScreen):
     PANEL_ID = "configuration"
+    DEFAULT_CSS = ".switch-state { padding: 0 1; }"
     AUTO_FOCUS = "#form"  # not a field: digits and ? keep navigating until tab enters the form
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("ctrl+s", "save", "Save", id="configuration.save"),
@@ -42,6 +50,12 @@ class ConfigurationScreen(PanelScreen):
                     with Horizontal(classes="field"):
                         yield Label(name, classes="field-label")
                         yield self._editor(dotted, default, shown[section][name])
+                        if isinstance(default, bool):
+                            yield Label(
+                                _on_off(shown[section][name]),
+                                id=f"{field_id(dotted)}-state",
+                                classes="switch-state",
+                            )
         yield Static("", id="problems")
         with Horizontal(id="form-buttons"):
             yield Button("Save  ^s", id="save", variant="primary", compact=True)
@@ -71,7 +85,7 @@ class ConfigurationScreen(PanelScreen):
                 id=wid,
                 compact=True,
             )
-        kind = (
+        kind: Literal["integer", "number", "text"] = (
             "integer"
             if isinstance(default, int)
             else "number"
@@ -110,11 +124,18 @@ class ConfigurationScreen(PanelScreen):
                     if widget.value:
                         changes[dotted] = widget.value
                     continue
+                if widget.value.strip() == _text(current):
+                    continue  # untouched (a masked URL included): the stored value stays
                 result = widget.validate(widget.value)
                 if result is not None and not result.is_valid:
                     problems.extend(f"{dotted}: {d}" for d in result.failure_descriptions)
                     continue
-                value = _parse(widget.value, default)
+                value, _ = parse_text(widget.value, default)
+                if dotted in MASKED_URLS:
+                    # An edited URL still showing "***" keeps the stored password.
+                    value = restore_masked(
+                        value, getattr(getattr(self.app.settings, section), name)
+                    )
                 if value != current:
                     changes[dotted] = value
         return changes, problems
@@ -139,6 +160,7 @@ class ConfigurationScreen(PanelScreen):
         from jettui.config import update_settings_file
 
         path = self.app.settings.path
+        assert path is not None  # action_save checked
         try:
             settings = update_settings_file(path, changes)
         except SettingsError as exc:
@@ -180,10 +202,12 @@ class ConfigurationScreen(PanelScreen):
                 value = shown[section][name]
                 if isinstance(widget, Switch | Select):
                     widget.value = value
-                elif isinstance(default, Secret):
+                    if isinstance(widget, Switch):
+                        self._show_switch_state(widget)
+                elif isinstance(widget, Input) and isinstance(default, Secret):
                     widget.value = ""
                     widget.placeholder = f"{value or 'empty'} (type to replace)"
-                else:
+                elif isinstance(widget, Input):
                     widget.value = _text(value)
 
     def action_leave_field(self) -> None:
@@ -192,6 +216,15 @@ class ConfigurationScreen(PanelScreen):
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
         self.action_save()
+
+    @on(Switch.Changed)
+    def _switch_changed(self, event: Switch.Changed) -> None:
+        self._show_switch_state(event.switch)
+
+    def _show_switch_state(self, switch: Switch) -> None:
+        """Say on/off in words: a switch's colour alone is lost on 16-colour terminals."""
+        for label in self.query(f"#{switch.id}-state").results(Label):
+            label.update(_on_off(switch.value))
 
 
 def _form_fields() -> list[tuple[str, list[tuple[str, str, Any]]]]:
@@ -210,16 +243,15 @@ def _form_fields() -> list[tuple[str, list[tuple[str, str, Any]]]]:
     ]
 
 
+# Settings shown with their password masked (``***``): see :func:`restore_masked`.
+MASKED_URLS = frozenset({"store.database", "jet.api_url"})
+
+
+def _on_off(value: Any) -> str:
+    return "on" if value else "off"
+
+
 def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def _parse(text: str, default: Any) -> Any:
-    text = text.strip()
-    if isinstance(default, int) and not isinstance(default, bool):
-        return int(text)
-    if isinstance(default, float):
-        return float(text)
-    return text
