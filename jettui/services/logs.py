@@ -8,7 +8,8 @@
 - **Reading** (:func:`query_events`): `jettui logs` and the Logs panel's filters by time, SKU,
   order, bulk file, job and level, over ``jet_event``.
 - **Pruning** (:func:`prune`): the event log, job runs and bulk-file contents older than
-  ``log.keep_days``; the job runner calls :func:`prune_if_due` after a job, at most hourly.
+  ``log.keep_days``; the scheduled runs (`cron due`, the dashboard's background runs) call
+  :func:`prune_if_due` once the due jobs ran: at most hourly.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ history.addHandler(logging.NullHandler())  # no file: dropped (never logging's s
 
 FILE_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 PRUNE_EVERY = _dt.timedelta(hours=1)  # a job prunes when the last prune is older than this
-PRUNE_REF = "prune"  # the event-log row recording each prune (kind "job")
+PRUNE_REF = "prune"  # the event-log row recording each prune (kind "store")
 DELETE_BATCH = 5000  # rows deleted per statement (short transactions on a busy MySQL)
 
 
@@ -278,13 +279,13 @@ def prune_if_due(settings: Settings, now: _dt.datetime) -> PruneReport | None:
 
     last = (
         JetEvent.select(JetEvent.time)
-        .where((JetEvent.kind == "job") & (JetEvent.ref == PRUNE_REF))
+        .where((JetEvent.kind == "store") & (JetEvent.ref == PRUNE_REF))
         .order_by(JetEvent.time.desc())
         .first()
     )
     if last is not None and last.time > now - PRUNE_EVERY:
         return None
     report = prune(settings, now)
-    JetEvent.create(kind="job", level="info", ref=PRUNE_REF, message=report.line, time=now)
+    JetEvent.create(kind="store", level="info", ref=PRUNE_REF, message=report.line, time=now)
     history.info("%s", report.line)
     return report

@@ -277,10 +277,7 @@ async def run_job(
                     ran_at = f" at {latest:%Y-%m-%d %H:%M} UTC" if latest else ""
                     reason = f"not run: another process ran it{ran_at}"
                     return JobOutcome(name, JobResult.SKIPPED, reason, trigger)
-            outcome = await _run_locked(settings, db, job, store, trigger, progress, client_options)
-            if outcome.ran and outcome.result != JobResult.UNREACHABLE:
-                await _prune(settings, store)
-            return outcome
+            return await _run_locked(settings, db, job, store, trigger, progress, client_options)
     except LockBusy as busy:  # another process runs this job: nothing done
         try:
             await store.run(_log_locked, name, busy, trigger)
@@ -336,17 +333,6 @@ async def _run_locked(
     outcome = await _finish(store, job.name, run_id, trigger, result, message, report, clock)
     outcome.started_at = started_at
     return outcome
-
-
-async def _prune(settings: Settings, store: StoreThread) -> None:
-    """Bounded growth: the scheduled jobs prune old log rows (at most hourly, see
-    :func:`jettui.services.logs.prune_if_due`); a failed prune never fails the job."""
-    from jettui.services.logs import prune_if_due
-
-    try:
-        await store.run(prune_if_due, settings, _utcnow())
-    except Exception as exc:  # noqa: BLE001
-        log.warning("old log rows not pruned: %s", one_line(exc))
 
 
 def _classify(name: str, exc: Exception) -> tuple[JobResult, str]:
@@ -445,12 +431,27 @@ async def run_due(
         else:
             plan[name] = None
             due.append(name)
-    ran = iter(
-        await run_jobs(
-            settings, db, due, trigger=trigger, progress=progress, due_at=now, **client_options
-        )
+    outcomes = await run_jobs(
+        settings, db, due, trigger=trigger, progress=progress, due_at=now, **client_options
     )
+    if any(o.ran and o.result != JobResult.UNREACHABLE for o in outcomes):
+        await _prune(settings, db)
+    ran = iter(outcomes)
     return [plan[name] or next(ran) for name in JOBS]
+
+
+async def _prune(settings: Settings, db: pw.Database) -> None:
+    """Bounded growth: the scheduled runs prune old log rows (at most hourly, see
+    :func:`jettui.services.logs.prune_if_due`); a failed prune never fails the run."""
+    from jettui.services.logs import prune_if_due
+
+    store = StoreThread(db)
+    try:
+        await store.run(prune_if_due, settings, _utcnow())
+    except Exception as exc:  # noqa: BLE001
+        log.warning("old log rows not pruned: %s", one_line(exc))
+    finally:
+        await store.close()
 
 
 def _last_started_safely(db: pw.Database) -> dict[str, datetime]:
