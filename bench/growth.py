@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from jettui.config import LogSettings, Settings  # noqa: E402
-from jettui.services.jet_session import call_event, shown_body  # noqa: E402
+from jettui.services.jet_session import call_event, says_it_all, shown_body  # noqa: E402
 from jettui.services.logs import prune_if_due  # noqa: E402
 from jettui.store.base import database_proxy  # noqa: E402
 from jettui.store.db import connect_url, ensure_jet_tables  # noqa: E402
@@ -86,7 +86,8 @@ class Writer:
         detail["response_bytes"] = response_size if response_size is not None else len(response)
         row = call_event("call", detail)
         assert row is not None
-        self.event(when, row["kind"], row["message"], row["level"], row["ref"], row["detail"])
+        kept = None if says_it_all(detail) else row["detail"]  # as EventWriter keeps it
+        self.event(when, row["kind"], row["message"], row["level"], row["ref"], kept)
 
     def event(
         self, when: dt.datetime, kind: str, message: str, level: str, ref: str, detail: Any = None

@@ -6,12 +6,14 @@
 When ``settings.log.enabled``, every HTTP call becomes one ``JetEvent`` (kind ``api``), e.g.
 ``PUT /merchant-skus/test_product → 201 in 12 ms``; retries, 4xx and 429 are warnings, 5xx and
 unreachable errors. Its detail keeps method, path, status, timing, attempt and, so that the log
-explains what happened, the request and response bodies (a successful read keeps only its
-response's size: see :func:`_routine_read`): secret-looking keys and bearer tokens
+explains what happened, the request and response bodies: secret-looking keys and bearer tokens
 redacted (:func:`~jettui.store.jet_tables.redact`, the settings' secrets scrubbed too), each
 cut to ``log.body_bytes`` characters with its full size said. The bodies are taken by httpx
 event hooks on the client's HTTP client and handed to the call's row through a context
-variable (each call runs in its own task, so concurrent calls never swap bodies).
+variable (each call runs in its own task, so concurrent calls never swap bodies). A successful
+read (GET → 2xx, first attempt) keeps no body and no detail: its one line says it all, the
+result it fetched is stored where it belongs, and such reads are most rows for a big catalogue
+(product-status reads every SKU): see :func:`says_it_all`. Writes and failures keep everything.
 Headless runs also copy every row to the log file (:mod:`jettui.services.logs`).
 
 The client's hook is synchronous and runs on the event loop, so it only queues the row; one
@@ -159,6 +161,21 @@ def _routine_read(response: httpx.Response) -> bool:
     return response.request.method == "GET" and response.is_success
 
 
+def says_it_all(detail: dict[str, Any]) -> bool:
+    """A successful first-attempt read without a kept body: the row's message (method, path,
+    status, time) says everything its detail would (a catalogue's status reads are most rows)."""
+    status = detail.get("status")
+    return (
+        detail.get("method") == "GET"
+        and isinstance(status, int)
+        and 200 <= status < 300
+        and int(detail.get("attempt") or 1) == 1
+        and not detail.get("error")
+        and not detail.get("request_body")
+        and not detail.get("response_body")
+    )
+
+
 def _with_bodies(detail: dict[str, Any]) -> dict[str, Any]:
     """The call's detail with the bodies the hooks took for it (then forgotten)."""
     bodies = _call_bodies.get()
@@ -190,6 +207,8 @@ class EventWriter:
             detail = _with_bodies(detail)
         row = call_event(kind, detail)
         if row is not None:
+            if kind == "call" and says_it_all(detail):
+                row["detail"] = None  # a routine read: its one line is all there is to keep
             self.add(row)
 
     async def _drain(self) -> None:

@@ -110,7 +110,7 @@ class LogsScreen(GridPanel):
             _body(detail, "response"),
             _call(detail),
         ]
-        title = f"{self.title}: {cells[0]}" if cells else self.title
+        title = f"{self.title}: {cells[0]}" if cells else str(self.title)
         screen = RowDetailScreen(title, [*columns, *BODY_COLUMNS], [*cells, *extra])
         self.app.call_from_thread(self.app.push_screen, screen)
 
