@@ -192,59 +192,93 @@ def _read_facts(settings: Settings, now: _dt.datetime) -> StoreFacts:
     from jettui.services.jobs import JOBS
 
     facts = StoreFacts()
-    runs = _runs_by_job()
-    facts.jobs = [_job_health(name, runs.get(name, [])) for name in JOBS]
+    runs = {name: _recent_runs(name) for name in JOBS}
+    last_ok = _last_ok()
+    facts.jobs = [
+        _job_health(name, runs[name], last_ok.get(name), _failures_since(name, last_ok.get(name)))
+        for name in JOBS
+    ]
     facts.unacknowledged = _unacknowledged(settings)
     facts.late_shipments = _late_shipments(now)
     facts.products = _products_by_status()
     facts.error_files = _error_files()
     facts.stale_locks = _stale_locks(now)
     facts.unreachable_since, facts.unreachable_reason = _outage(runs)
-    facts.next_fetch = _next_fetch(settings, runs.get("fetch-orders", []))
+    facts.next_fetch = _next_fetch(settings)
     return facts
 
 
 Run = tuple[_dt.datetime, str, str]  # started_at, result, message (oldest first)
+RECENT_RUNS = 50  # per job: enough for "3 in a row" and for an outage's start
+DID_ITS_WORK = ("ok", "partial")
+FAILING_RESULTS = (FAILED, UNREACHABLE)
 
 
-def _runs_by_job(limit_per_job: int = 200) -> dict[str, list[Run]]:
-    """Each job's recent runs, oldest first (a few hundred: enough for every rule)."""
+def _job_names(name: str) -> list[str]:
+    """The job's name as rows may hold it (``fetch-orders`` or ``fetch_orders``)."""
+    return list(dict.fromkeys([name, name.replace("-", "_")]))
+
+
+def _recent_runs(name: str) -> list[Run]:
+    """The job's newest runs that say something about its health, oldest first."""
     from jettui.store.jet_tables import JetJobRun
 
-    out: dict[str, list[Run]] = {}
     query = (
-        JetJobRun.select(JetJobRun.job, JetJobRun.started_at, JetJobRun.result, JetJobRun.message)
+        JetJobRun.select(JetJobRun.started_at, JetJobRun.result, JetJobRun.message)
+        .where(JetJobRun.job.in_(_job_names(name)) & JetJobRun.result.not_in(NOT_RUNS))
         .order_by(JetJobRun.started_at.desc(), JetJobRun.id.desc())
-        .limit(limit_per_job * 8)
+        .limit(RECENT_RUNS)
     )
-    for job, started, result, message in query.tuples():
-        runs = out.setdefault(job.replace("_", "-"), [])
-        if len(runs) < limit_per_job:
-            runs.append((started, result, message or ""))
-    return {job: runs[::-1] for job, runs in out.items()}
+    return [(started, result, message or "") for started, result, message in query.tuples()][::-1]
 
 
-def _job_health(job: str, runs: list[Run]) -> JobHealth:
-    done = [r for r in runs if r[1] not in NOT_RUNS]
-    last_ok_at = None
-    since = 0
-    for started, result, _ in done:
-        if result in ("ok", "partial"):
-            last_ok_at, since = started, 0
-        else:
-            since += 1
+def _last_ok() -> dict[str, _dt.datetime]:
+    """When each job last did its work (ok or partial), however long ago."""
+    import peewee as pw
+
+    from jettui.store.jet_tables import JetJobRun
+
+    query = (
+        JetJobRun.select(JetJobRun.job, pw.fn.MAX(JetJobRun.started_at))
+        .where(JetJobRun.result.in_(DID_ITS_WORK))
+        .group_by(JetJobRun.job)
+    )
+    out: dict[str, _dt.datetime] = {}
+    for job, started in query.tuples():
+        if isinstance(started, str):  # SQLite aggregates return the stored text
+            started = _dt.datetime.fromisoformat(started)
+        name = job.replace("_", "-")
+        if started is not None and (name not in out or started > out[name]):
+            out[name] = started
+    return out
+
+
+def _failures_since(name: str, last_ok: _dt.datetime | None) -> int:
+    from jettui.store.jet_tables import JetJobRun
+
+    query = JetJobRun.select().where(
+        JetJobRun.job.in_(_job_names(name)) & JetJobRun.result.in_(FAILING_RESULTS)
+    )
+    if last_ok is not None:
+        query = query.where(JetJobRun.started_at > last_ok)
+    return query.count()
+
+
+def _job_health(
+    job: str, runs: list[Run], last_ok: _dt.datetime | None, failures_since: int
+) -> JobHealth:
     in_a_row = 0
-    for _, result, _ in reversed(done):
+    for _, result, _ in reversed(runs):
         if result != FAILED:
             break
         in_a_row += 1
-    errors = [r for r in done if r[1] != "ok"]
+    errors = [r for r in runs if r[1] != "ok"]
     return JobHealth(
         job=job,
-        last_ok=last_ok_at,
-        failures_since=since,
+        last_ok=last_ok,
+        failures_since=failures_since,
         failing_in_a_row=in_a_row,
-        last_result=done[-1][1] if done else "never run",
+        last_result=runs[-1][1] if runs else "never run",
         last_error=errors[-1][2] if errors else "",
     )
 
@@ -252,10 +286,7 @@ def _job_health(job: str, runs: list[Run]) -> JobHealth:
 def _outage(runs: dict[str, list[Run]]) -> tuple[_dt.datetime | None, str]:
     """When the current outage began: the first of the newest runs (all jobs together) that
     all found Jet or the store unreachable. None when the newest run reached both."""
-    timeline = sorted(
-        (r for job_runs in runs.values() for r in job_runs if r[1] not in NOT_RUNS),
-        key=lambda r: r[0],
-    )
+    timeline = sorted((r for job_runs in runs.values() for r in job_runs), key=lambda r: r[0])
     since, reason = None, ""
     for started, result, message in reversed(timeline):
         if result != UNREACHABLE:
@@ -348,10 +379,13 @@ def _stale_locks(now: _dt.datetime) -> list[dict[str, Any]]:
     ]
 
 
-def _next_fetch(settings: Settings, runs: list[Run]) -> _dt.datetime | None:
-    from jettui.services.jobs import JOBS, next_due
+def _next_fetch(settings: Settings) -> _dt.datetime | None:
+    """When `cron due` next runs fetch-orders (the runner's own rule: interval after the
+    latest start, whatever that run's result)."""
+    from jettui.services.jobs import JOBS, last_started, next_due
+    from jettui.store.base import database_proxy
 
-    last = runs[-1][0] if runs else None
+    last = last_started(database_proxy.obj).get("fetch-orders")
     return next_due(settings, JOBS["fetch-orders"], last)
 
 

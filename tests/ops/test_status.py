@@ -181,3 +181,14 @@ def test_facts_listed_without_being_problems(settings, db, capsys) -> None:
     assert doc["orders"]["late"][0]["merchant_order_id"] == "SHIPLATE"
     assert [f["jet_file_id"] for f in doc["error_files"]] == ["F-INV"]  # F-OLD was resubmitted
     assert doc["jet"]["checked"] is False
+
+
+def test_last_success_and_failures_since_reach_back_past_recent_runs(settings, db, capsys) -> None:
+    run("sync", "ok", T0 - minutes(24 * 60 * 3))  # three days ago
+    for n in range(60, 0, -1):  # an hour of failures each hour since
+        run("sync", "unreachable", T0 - minutes(60 * n), message="Jet unreachable (ConnectError)")
+    code, out, _ = jettui_status(settings, capsys, "--json")
+    sync = next(j for j in json.loads(out)["jobs"] if j["job"] == "sync")
+    assert sync["last_ok"] == "2026-02-27T12:00:00+00:00"
+    assert sync["failures_since"] == 60
+    assert sync["last_error"] == "Jet unreachable (ConnectError)"
