@@ -88,6 +88,7 @@ class StoreFacts:
     stale_locks: list[dict[str, Any]] = field(default_factory=list)
     unreachable_since: _dt.datetime | None = None  # start of the current outage, by job runs
     unreachable_reason: str = ""
+    last_reached: _dt.datetime | None = None  # newest job run that reached Jet and the store
     next_fetch: _dt.datetime | None = None  # when fetch-orders is next due (None: off)
 
 
@@ -204,6 +205,8 @@ def _read_facts(settings: Settings, now: _dt.datetime) -> StoreFacts:
     facts.error_files = _error_files()
     facts.stale_locks = _stale_locks(now)
     facts.unreachable_since, facts.unreachable_reason = _outage(runs)
+    reached = [r[0] for job_runs in runs.values() for r in job_runs if r[1] != UNREACHABLE]
+    facts.last_reached = max(reached, default=None)
     facts.next_fetch = _next_fetch(settings)
     return facts
 
@@ -465,16 +468,7 @@ def evaluate(
                 f"order {mid} must be acknowledged within {left} ({_hm(deadline)}){more}",
             )
         )
-    limit = _dt.timedelta(minutes=settings.log.unreachable_alert_minutes)
-    if facts.unreachable_since is not None and now - facts.unreachable_since >= limit:
-        problems.append(
-            Problem(
-                "unreachable",
-                Severity.CRITICAL,
-                f"Jet or the store unreachable since {_hm(facts.unreachable_since)} "
-                f"({_minutes(now - facts.unreachable_since)}): {facts.unreachable_reason}",
-            )
-        )
+    problems += _outage_problems(settings, facts, jet, now)
     if jet.refused:
         problems.append(Problem("jet-refused", Severity.CRITICAL, f"Jet: {jet.message}"))
     for job in facts.jobs:
@@ -495,6 +489,31 @@ def evaluate(
             )
         )
     return problems
+
+
+def _outage_problems(
+    settings: Settings, facts: StoreFacts, jet: JetHealth, now: _dt.datetime
+) -> list[Problem]:
+    """Jet or the store unreachable for ``log.unreachable_alert_minutes`` or longer. With the
+    Jet check, Jet answering now ends any outage, and Jet not answering now has lasted since
+    the runs found it down (or since a run last reached it). Without it (``--no-jet``), the
+    job runs alone say so: the newest runs all found Jet or the store unreachable."""
+    limit = _dt.timedelta(minutes=settings.log.unreachable_alert_minutes)
+    reason = facts.unreachable_reason
+    if not jet.checked:
+        since = facts.unreachable_since
+    elif jet.reachable or jet.refused:
+        return []
+    else:
+        since = facts.unreachable_since or facts.last_reached
+        reason = jet.message
+        if since is None:
+            line = f"Jet not reachable and no job run has reached it yet: {reason}"
+            return [Problem("unreachable", Severity.WARNING, line)]
+    if since is None or now - since < limit:
+        return []
+    line = f"Jet or the store unreachable since {_hm(since)} ({_minutes(now - since)}): {reason}"
+    return [Problem("unreachable", Severity.CRITICAL, line)]
 
 
 async def collect(

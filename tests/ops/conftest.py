@@ -16,10 +16,15 @@ SECRET = "jetsecret-ops-7731"
 T0 = dt.datetime(2026, 3, 2, 12, 0, 0)  # the tests' "now" (naive UTC)
 
 
-def settings_yaml(database: str = "sqlite:///demo-store.db", log: str = "", cron: str = "") -> str:
+def settings_yaml(
+    database: str = "sqlite:///demo-store.db",
+    log: str = "",
+    cron: str = "",
+    api_url: str = "sandbox",
+) -> str:
     return f"""\
 jet:
-  api_url: sandbox
+  api_url: {api_url}
   api_user: jetuser
   api_secret: {SECRET}
   fulfillment_node_id: node-1

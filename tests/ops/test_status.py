@@ -151,8 +151,6 @@ def test_jet_refusing_the_credentials_is_critical(settings) -> None:
     refused = JetHealth(True, False, "Jet refused the API user 'jetuser' and secret", refused=True)
     problems = evaluate(settings, StoreFacts(), refused, T0)
     assert [(p.rule, p.severity) for p in problems] == [("jet-refused", Severity.CRITICAL)]
-    down = JetHealth(True, False, "Jet unreachable (ConnectError)")
-    assert evaluate(settings, StoreFacts(), down, T0) == []  # the job runs decide how long
 
 
 def test_jet_check_reports_the_token_expiry(settings, db) -> None:
@@ -192,3 +190,32 @@ def test_last_success_and_failures_since_reach_back_past_recent_runs(settings, d
     assert sync["last_ok"] == "2026-02-27T12:00:00+00:00"
     assert sync["failures_since"] == 60
     assert sync["last_error"] == "Jet unreachable (ConnectError)"
+
+
+def test_jet_down_now_counts_from_the_last_run_that_reached_it(settings) -> None:
+    down = JetHealth(True, False, "POST token: Jet unreachable (ConnectError)")
+    facts = StoreFacts(last_reached=T0 - minutes(29))
+    assert evaluate(settings, facts, down, T0) == []  # 29 minutes < 30
+    facts = StoreFacts(last_reached=T0 - minutes(31))
+    [problem] = evaluate(settings, facts, down, T0)
+    assert (problem.rule, problem.severity) == ("unreachable", Severity.CRITICAL)
+    assert problem.message == (
+        "Jet or the store unreachable since 2026-03-02 11:29 UTC (31m): "
+        "POST token: Jet unreachable (ConnectError)"
+    )
+    [never] = evaluate(settings, StoreFacts(), down, T0)  # no run ever reached Jet
+    assert (never.rule, never.severity) == ("unreachable", Severity.WARNING)
+    up = JetHealth(True, True, "token obtained")
+    old_outage = StoreFacts(unreachable_since=T0 - minutes(90), unreachable_reason="down")
+    assert evaluate(settings, old_outage, up, T0) == []  # Jet answers now: the outage is over
+
+
+def test_jet_not_answering_the_check_with_no_run_history_warns(make_settings, capsys) -> None:
+    settings = make_settings(api_url="http://127.0.0.1:9/api")  # nothing listens there
+    from jettui.store.db import open_store
+
+    open_store(settings).close()
+    code = main(["--config", str(settings.path), "status", "--nagios"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert out.startswith("JETTUI WARNING - Jet not reachable and no job run has reached it yet")
