@@ -6,8 +6,8 @@ tables (never writes), optionally asks Jet for a token, and applies the health r
 - an acknowledgement deadline missed (critical) or within :data:`NEAR_DEADLINE` (warning);
 - a job whose last :data:`FAILING_RUNS` runs all failed (warning);
 - a lock held past its expiry (stale: its process died or hung; warning);
-- Jet or the store unreachable, by the job runs, for longer than
-  ``log.unreachable_alert_minutes`` (critical); Jet refusing the credentials (critical).
+- Jet or the store unreachable for ``log.unreachable_alert_minutes`` or longer (critical; see
+  :func:`_outage_problems`); Jet refusing the credentials (critical).
 
 Every rule takes ``now`` (naive UTC) from the caller, so tests control the clock. Exit codes:
 0 healthy, 1 something needs a person, 3 the store cannot be read (:class:`StoreUnreadable`);
