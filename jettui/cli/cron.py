@@ -23,6 +23,7 @@ from .session import NOT_AVAILABLE, load, store
 JOBS = ("fetch-orders", "acknowledge", "fetch-errors", "fetch-returns", "product-status", "sync")
 CHOICES = (*JOBS, "due", "all")
 FAILURES_SHOWN = 20  # failed items listed per job on stderr
+FAILURES_LOGGED = 200  # failed items written per job to the log file
 FAILING = frozenset({"partial", "failed", "unreachable"})  # outcomes `cron due` always prints
 
 if TYPE_CHECKING:
@@ -98,11 +99,22 @@ def failure_line(outcome: JobOutcome) -> str:
 
 
 def record(outcomes: list[JobOutcome]) -> None:
-    """Every outcome of this run to the log file (a no-op when ``log.file`` is not set)."""
+    """The outcomes of the jobs that ran (or found their lock held) to the log file, failed
+    items included up to :data:`FAILURES_LOGGED` each (a no-op when ``log.file`` is not set;
+    jobs not due are not worth a line every few minutes)."""
     from jettui.services.logs import history
 
     for outcome in outcomes:
+        if not outcome.ran and outcome.result != "locked":
+            continue
         level = logging.WARNING if outcome.result in FAILING else logging.INFO
         history.log(level, "cron %s", outcome.line)
-        for failure in outcome.failures:
+        for failure in outcome.failures[:FAILURES_LOGGED]:
             history.log(level, "cron %s:   %s: %s", outcome.job, failure.item, failure.reason)
+        if outcome.items_failed > FAILURES_LOGGED:
+            history.log(
+                level,
+                "cron %s:   ... and %d more",
+                outcome.job,
+                outcome.items_failed - FAILURES_LOGGED,
+            )
