@@ -21,7 +21,36 @@ from .parser import add_json
 from .session import NOT_AVAILABLE, load, store
 
 JOBS = ("fetch-orders", "acknowledge", "fetch-errors", "fetch-returns", "product-status", "sync")
-CHOICES = (*JOBS, "due", "all")
+CHOICES = (*JOBS, "due", "all", "install")
+EVERY = "*/5 * * * *"  # cron due decides per job; every five minutes is fine-grained enough
+
+
+def jettui_command() -> str:
+    """The absolute command running this jettui: the `jettui` script when that is what ran
+    (or is on PATH), else this Python with ``-m jettui.cli``."""
+    import shlex
+    import shutil
+    import sys
+    from pathlib import Path
+
+    argv0 = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if argv0 is not None and argv0.name == "jettui" and argv0.exists():
+        return shlex.quote(str(argv0.absolute()))
+    found = shutil.which("jettui")
+    if found:
+        return shlex.quote(str(Path(found).absolute()))
+    return f"{shlex.quote(str(Path(sys.executable).absolute()))} -m jettui.cli"
+
+
+def crontab_line(settings_path: object) -> str:
+    """The crontab line to paste: absolute jettui, absolute settings file, `cron due`."""
+    import shlex
+    from pathlib import Path
+
+    config = f" --config {shlex.quote(str(Path(str(settings_path)).absolute()))}"
+    return f"{EVERY} {jettui_command()}{config if settings_path else ''} cron due"
+
+
 FAILURES_SHOWN = 20  # failed items listed per job on stderr
 FAILURES_LOGGED = 200  # failed items written per job to the log file
 FAILING = frozenset({"partial", "failed", "unreachable"})  # outcomes `cron due` always prints
@@ -32,7 +61,9 @@ if TYPE_CHECKING:
 
 def register(commands: Any) -> None:
     cron = commands.add_parser(
-        "cron", help="run a background job once (for crontab: 'jettui cron due')"
+        "cron",
+        help="run a background job once (for crontab: 'jettui cron due';"
+        " 'jettui cron install' prints the line to paste)",
     )
     cron.add_argument("job", choices=CHOICES, metavar="JOB", help=" | ".join(CHOICES))
     add_json(cron)
@@ -53,6 +84,12 @@ def run(args: argparse.Namespace, out: Output) -> int:
 
     out.note(job=args.job)
     settings = load(args, out)
+    if args.job == "install":  # print the line; installing it is the user's (crontab -e)
+        line = crontab_line(settings.path or "")
+        out.note(crontab=line)
+        out.show(line)
+        out.say("Add this line with `crontab -e` (cron due runs each job when it is due).")
+        return 0
     job = jobs.JOBS.get(args.job)
     if job is not None and not job.available:
         raise UsageError(f"'cron {args.job}' is {NOT_AVAILABLE}")

@@ -58,6 +58,7 @@ SHORT_STATUS = {
     str(FileStatus.MERCHANT_ACKNOWLEDGED): "Acknowledged",
 }
 NOT_SENT = "Not sent"  # a product jettui never sent to Jet
+ARCHIVED = str(ProductStatus.ARCHIVED)
 
 
 def short_status(text: str) -> str:
@@ -330,9 +331,11 @@ class ProductSource(QuerySource):
         oc, JetProduct = _oc(), _jet().JetProduct
         Product, ProductToCategory = oc.Product, oc.ProductToCategory
         CategoryDescription = oc.CategoryDescription
-        # The simple product's own row (option value 0) comes first; children follow.
+        # The simple product's own row (option value 0) comes first; children follow. An
+        # archive is known at once (is_archived), before Jet's own status is fetched again.
+        archived_or_status = pw.Case(None, [(JetProduct.is_archived, ARCHIVED)], JetProduct.status)
         jet_status = (
-            JetProduct.select(JetProduct.status)
+            JetProduct.select(archived_or_status)
             .where(JetProduct.product_id == Product.product_id)
             .order_by(JetProduct.product_option_value_id)
             .limit(1)

@@ -90,6 +90,7 @@ class JettuiApp(App[int]):
         self.show_state = False  # run_dashboard: the header shows orders, next fetch, failures
         self.header_state: HeaderState | None = None
         self._state_read_at: Any = None  # the clock when header_state was read
+        self.products_mapped_only = False  # the products grid's m switch, kept across panels
         self.set_keymap(dict(settings.tui.keymap))
 
     def on_mount(self) -> None:
@@ -165,6 +166,25 @@ class JettuiApp(App[int]):
             self.exit(0)
 
     # --- navigation -------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Panel keys (digits) never fire on a form: what is typed there is the user's data."""
+        return not (action == "goto" and getattr(self.screen, "FORM", False))
+
+    async def action_quit(self) -> None:
+        """Quit; a form with unsaved changes asks first (save, discard or stay)."""
+        screen = self.screen
+        unsaved = getattr(screen, "unsaved_changes", None)
+        if not callable(unsaved) or not unsaved():
+            self.exit()
+            return
+        from jettui.tui.screens.leave import LeaveForm
+
+        async def answered(answer: str | None) -> None:
+            if answer == "discard" or (answer == "save" and await screen.save_now()):
+                self.exit()
+
+        self.push_screen(LeaveForm(screen.title or "This screen", "quit"), answered)
+
     async def action_goto(self, panel_id: str) -> None:
         if panel_id not in PANELS_BY_ID:
             return

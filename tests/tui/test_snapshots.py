@@ -16,6 +16,13 @@ from jettui.tui.panels import PANELS
 from .conftest import make_app, settle
 
 THEMES = ("jettui", "jettui-16")
+CRONTAB = "*/5 * * * * /usr/local/bin/jettui --config /srv/jettui/settings.yaml cron due"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_crontab_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cron screen shows absolute paths: fixed here so the snapshot is the same anywhere."""
+    monkeypatch.setattr("jettui.tui.screens.cron.crontab_line", lambda _path: CRONTAB)
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -45,3 +52,35 @@ def test_go_menu(snap_compare, demo_settings: Settings) -> None:
         await settle(pilot)
 
     assert snap_compare(make_app(demo_settings, "jettui-16"), run_before=open_menu)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_result_dialog_scrolled_to_its_end(snap_compare, demo_settings: Settings, theme) -> None:
+    """A bulk result longer than the screen: every SKU reachable (here: its last lines)."""
+
+    async def run_status(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("a", "t")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_settings, theme), run_before=run_status)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_getting_started(snap_compare, demo_settings: Settings, theme: str) -> None:
+    """First run, taxonomy fetched: step 1 ticked, the others waiting with their keys."""
+    from jettui.store.db import open_store
+    from jettui.store.jet_tables import JetTaxonomyNode
+
+    db = open_store(demo_settings)
+    JetTaxonomyNode.create(jet_node_id=4000001, name="Mugs", is_leaf=True)
+    db.close()
+
+    async def open_products(pilot: Pilot) -> None:
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_settings, theme), run_before=open_products)

@@ -67,6 +67,13 @@ class CategoriesScreen(GridPanel):
         cursor = tables.first().cursor_id if tables else None
         return int(cursor) if cursor is not None else None
 
+    def _cursor_path(self) -> str:
+        """The category under the cursor by its path ("Books > Fiction"), not its id."""
+        tables = self.query(GridTable)
+        cells = tables.first().cursor_cells if tables else ()
+        keys = [column.key for column in CategorySource.columns]
+        return cells[keys.index("path")] if len(cells) > keys.index("path") else "the category"
+
     def _targets(self) -> list[int]:
         """The selected categories, or the one under the cursor when none is."""
         ids = sorted(int(i) for i in self.selected_ids)
@@ -108,7 +115,7 @@ class CategoriesScreen(GridPanel):
                     lambda db: create_category_and_map(db, settings, node_id, parent_id)
                 )
 
-        where = f"under category {parent_id}" if parent_id else "at the top level"
+        where = f"under {self._cursor_path()}" if parent_id else "at the top level"
         self.app.push_screen(TaxonomyPicker(f"Create a category {where} and map it to"), picked)
 
     def action_unmap(self) -> None:

@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from jettui.cli.cron import crontab_line
 from jettui.services.jobs import (
     JOBS,
     NOT_AVAILABLE,
@@ -120,8 +121,9 @@ class CronScreen(GridPanel):
     _away = False
 
     def compose_top(self) -> ComposeResult:
+        line = crontab_line(self.app.settings.path or "")
         yield Static(
-            "One crontab line runs every due job:  */5 * * * * jettui cron due",
+            Text.assemble("One crontab line runs every due job (`crontab -e`):\n", (line, "bold")),
             id="cron-hint",
             classes="hint",
         )

@@ -26,8 +26,8 @@ class GoScreen(ModalScreen[None]):
                 show=False,
                 id=f"go-menu-{panel.id}",
             )
+            # every panel, digits included: a modal screen does not pass keys on to the app
             for panel in PANELS
-            if panel.go_key != panel.key
         ),
     ]
 

@@ -14,6 +14,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
 
+from jettui.tui.screens.leave import LeaveForm
+
 if TYPE_CHECKING:
     from jettui.tui.app import JettuiApp
 
@@ -27,7 +29,12 @@ FIELDS = (  # (input id, override key, label)
 
 
 class ProductEditScreen(Screen[bool]):
-    """Dismisses with True when something was saved."""
+    """Dismisses with True when something was saved. Opens with the first field focused, so
+    typed digits land in it (FORM: panel keys never fire here); leaving with unsaved changes
+    asks first (escape here, ctrl+q in the app)."""
+
+    FORM: ClassVar[bool] = True
+    AUTO_FOCUS = "#edit-code"
 
     DEFAULT_CSS = """
     ProductEditScreen #edit-body { padding: 0 1; }
@@ -48,9 +55,11 @@ class ProductEditScreen(Screen[bool]):
     def __init__(self, product_id: int) -> None:
         super().__init__(id="product-edit")
         self.product_id = product_id
+        self.title = f"Jet data of product {product_id}"
         self.sku = ""
         self.overrides: dict[str, Any] = {}
         self.saved = False
+        self._as_loaded: dict[str, Any] | None = None  # the form as last loaded or saved
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="edit-body"):
@@ -118,6 +127,7 @@ class ProductEditScreen(Screen[bool]):
         lines += [f"error: {e}" for e in data["errors"]]
         lines += [f"warning: {w}" for w in data["warnings"]]
         self._show("#edit-sends", "\n".join(lines))
+        self._as_loaded = self._changes()[0] | {"_days": self._days_text()}
 
     @staticmethod
     def _summary(sent: dict[str, Any]) -> str:
@@ -168,15 +178,32 @@ class ProductEditScreen(Screen[bool]):
         changes["returns_exceptions"] = returns or None
         return changes, problems
 
+    def _days_text(self) -> str:
+        return self.query_one("#edit-return-days", Input).value.strip()
+
+    def unsaved_changes(self) -> bool:
+        """The form differs from what was loaded (or last saved)."""
+        if self._as_loaded is None:  # still loading: nothing typed can be lost yet
+            return False
+        return self._changes()[0] | {"_days": self._days_text()} != self._as_loaded
+
     def action_save(self) -> None:
+        self.save()
+
+    async def save_now(self) -> bool:
+        """Validate and save the form; True when saved (problems are shown otherwise)."""
         changes, problems = self._changes()
         if problems:
             self._show("#edit-problems", "\n".join(problems) + "\nNothing saved.")
-            return
-        self.save(changes)
+            return False
+        return await self._save(changes)
 
     @work(group="product-edit-save", exclusive=True, exit_on_error=False)
-    async def save(self, changes: dict[str, Any]) -> None:
+    async def save(self, then_leave: bool = False) -> None:
+        if await self.save_now() and then_leave:
+            self.dismiss(self.saved)
+
+    async def _save(self, changes: dict[str, Any]) -> bool:
         from jettui.services.catalog import save_jet_data
 
         def write() -> list[str]:
@@ -189,11 +216,23 @@ class ProductEditScreen(Screen[bool]):
             problems = [f"store: {str(exc).splitlines()[0][:200]}"]
         if problems:
             self._show("#edit-problems", "\n".join(problems) + "\nNothing saved.")
-            return
+            return False
         self.saved = True
+        self._as_loaded = changes | {"_days": self._days_text()}
         self._show("#edit-problems", "")
         self.notify(f"Jet data of {self.sku} saved.", title="Products", markup=False)
         self.load(then_jet=False)
+        return True
 
     def action_leave(self) -> None:
-        self.dismiss(self.saved)
+        if not self.unsaved_changes():
+            self.dismiss(self.saved)
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "save":
+                self.save(then_leave=True)
+            elif answer == "discard":
+                self.dismiss(self.saved)
+
+        self.app.push_screen(LeaveForm(f"Jet data of {self.sku or self.product_id}"), answered)

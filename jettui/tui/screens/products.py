@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from textual import work
+from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.widgets import Static
 
 from jettui.services.listing import PageSource, ProductSource
-from jettui.tui.screens.base import GridPanel, GridTable
-from jettui.tui.screens.bulk_action import BulkActionModal
+from jettui.tui.screens.base import GridPanel, GridTable, _brief
+from jettui.tui.screens.bulk_action import SKUS_NAMED, BulkActionModal, Targets
+from jettui.tui.screens.getting_started import Step, guide, setup_steps
+
+
+def product_skus(db: object, ids: list[int]) -> dict[int, str]:
+    """product id → merchant SKU (its SKU, else its model), as the upload names it."""
+    from jettui.services.catalog.payload import merchant_sku
+    from jettui.store.opencart import Product
+
+    rows = Product.select(Product.product_id, Product.sku, Product.model).where(
+        Product.product_id.in_(ids)
+    )
+    return {row.product_id: merchant_sku(row) for row in rows.execute(db)}
 
 
 class ProductsScreen(GridPanel):
@@ -28,26 +43,49 @@ class ProductsScreen(GridPanel):
     ]
     DETAIL_TITLE_KEY = "name"
     HELP_NOTES = (
-        "Jet status (the grid's label: Jet's words, shown in full by enter)",
+        "What the grid lists, and its Jet status labels (enter shows Jet's words in full)",
         (
+            ("Lists", "every product of the store; m: only those of mapped categories"),
             ("Available", "Available for Purchase: live on Jet"),
             ("In review", "Under Jet Review: sent, Jet has not decided yet"),
             ("Missing data", "Missing Listing Data: Jet needs more (brand, code, image...)"),
             ("Archived", "Archived: not for sale until unarchived"),
             ("Unauthorized", "Unauthorized: the brand is restricted on Jet"),
             ("Excluded", "Excluded: Jet's policy excludes the product"),
+            ("Uploaded", "sent to Jet; t fetches the status Jet gave it"),
+            ("Not on Jet", "Jet does not know the SKU (a status fetch said so)"),
             ("Not sent", "never uploaded to Jet"),
         ),
     )
 
-    mapped_only = False
+    @property
+    def mapped_only(self) -> bool:
+        """Remembered by the app: the switch survives leaving and re-opening the panel."""
+        return bool(getattr(self.app, "products_mapped_only", False))
+
+    def compose_top(self) -> ComposeResult:
+        path = Static("", id="getting-started")
+        path.display = False
+        yield path
 
     def make_source(self, db: object) -> PageSource:
+        steps = setup_steps(db)  # on the load worker's thread
+        self.app.call_from_thread(self._show_steps, steps)
         store = self.app.settings.store
         return ProductSource(db, store.language_id, store.store_id, mapped_only=self.mapped_only)
 
+    def _show_steps(self, steps: list[Step]) -> None:
+        path = self.query_one("#getting-started", Static)
+        path.display = not all(step.done for step in steps)
+        path.update(guide(steps))
+
+    def show_source(self, source: PageSource, count: int) -> None:
+        super().show_source(source, count)
+        for table in self.query(GridTable):
+            table.note = "mapped categories only (m: all)" if self.mapped_only else ""
+
     def action_toggle_mapped(self) -> None:
-        self.mapped_only = not self.mapped_only
+        self.app.products_mapped_only = not self.mapped_only
         which = "products of mapped categories" if self.mapped_only else "all products"
         self.notify(f"Showing {which}", title=self.title)
         self.load()
@@ -71,15 +109,48 @@ class ProductsScreen(GridPanel):
 
     def action_bulk(self, action: str) -> None:
         """Act on the selected products, or on the one under the cursor when none is."""
-        ids = sorted(int(i) for i in self.selected_ids)
-        if not ids:
-            tables = self.query(GridTable)
-            cursor = tables.first().cursor_id if tables else None
-            ids = [int(cursor)] if cursor is not None else []
+        tables = self.query(GridTable)
+        if not tables:
+            self.notify("No product to act on.", title=self.title, severity="warning")
+            return
+        table = tables.first()
+        ids = sorted(int(i) for i in table.selected)
+        if not ids and table.cursor_id is not None:
+            ids = [int(table.cursor_id)]
         if not ids:
             self.notify("No product to act on.", title=self.title, severity="warning")
             return
-        modal = BulkActionModal(action, ids)
+        self._confirm_bulk(action, ids, table.source, table.filter_text)
+
+    @work(thread=True, group="products-targets", exclusive=True, exit_on_error=False)
+    def _confirm_bulk(
+        self, action: str, ids: list[int], source: PageSource, filter_text: str
+    ) -> None:
+        """Name the SKUs and count the selected rows the grid hides, then ask (store thread)."""
+        try:
+            visible = set(source.ids(filter_text))
+            shown = [i for i in ids if i in visible]
+            named = ids[:SKUS_NAMED] + shown[:SKUS_NAMED]  # the confirm names only these
+            skus = product_skus(self.app.database(), named)
+        except Exception as exc:  # the store failed: one line
+            self.app.call_from_thread(
+                self.notify, self.app.redact(_brief(exc)), title=self.title, severity="error"
+            )
+            return
+        reasons = [
+            *(["the filter"] if filter_text.strip() else []),
+            *(["the mapped-only switch"] if self.mapped_only else []),
+        ]
+        targets = Targets(
+            ids,
+            skus,
+            hidden=[i for i in ids if i not in visible],  # selected, not shown
+            why_hidden=" and ".join(reasons) or "the grid",
+        )
+        self.app.call_from_thread(self._open_bulk, action, targets)
+
+    def _open_bulk(self, action: str, targets: Targets) -> None:
+        modal = BulkActionModal(action, targets.product_ids, targets)
 
         def closed(report: object) -> None:
             if modal.summary:

@@ -17,12 +17,13 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.cache import LRUCache
+from textual.containers import Horizontal
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
 from jettui.services.listing import Column, ListSource, PageSource, Row
@@ -102,9 +103,12 @@ def _fit(text: str, width: int, align: str, crop: str = "end") -> str:
     text = text.replace("\n", " ")
     length = cell_len(text)
     if length > width:
-        if crop == "path":
-            return _crop_path(text, width)
-        return set_cell_size(text, width - 1) + "…"
+        if crop != "path":
+            return set_cell_size(text, width - 1) + "…"
+        # a cropped path keeps whole segments, so it is often narrower than the column:
+        # pad it like any short text, or the columns after it shift left
+        text = _crop_path(text, width)
+        length = cell_len(text)
     pad = width - length
     if align == "right":
         return " " * pad + text
@@ -235,8 +239,10 @@ class BulkTable(Widget, can_focus=True):
     BulkTable {
         height: 1fr;
         layout: vertical;
-        & > BulkFilterInput { display: none; }
-        & > BulkFilterInput.-active { display: block; }
+        & > .bulk-table--filter { display: none; height: 1; }
+        & > .bulk-table--filter.-active { display: block; }
+        & > .bulk-table--filter > Label { width: auto; padding: 0 1 0 0; color: $text-muted; }
+        & > .bulk-table--filter > BulkFilterInput { width: 1fr; }
         & > .bulk-table--status {
             height: 1;
             background: $panel;
@@ -308,6 +314,8 @@ class BulkTable(Widget, can_focus=True):
         self._error: str | None = None
         self._widths: tuple[int, list[tuple[int, Column, int]]] | None = None
         self._ready = False  # children composed; `is_mounted` is still False inside on_mount
+        self._keep_id: Hashable | None = None  # row the cursor returns to once rows arrive
+        self._note = ""
 
     # ----------------------------------------------------------------- public API
 
@@ -326,6 +334,16 @@ class BulkTable(Widget, can_focus=True):
             if filter_input.value != value:
                 filter_input.value = value
         self._apply_filter(value)
+
+    @property
+    def note(self) -> str:
+        """A lasting word in the status line about what the grid lists (e.g. a scope)."""
+        return self._note
+
+    @note.setter
+    def note(self, value: str) -> None:
+        self._note = value
+        self._refresh_all()
 
     @property
     def sort_key(self) -> str | None:
@@ -350,14 +368,23 @@ class BulkTable(Widget, can_focus=True):
         return None if row is None else row[0]
 
     @property
+    def cursor_cells(self) -> Sequence[str]:
+        """The full texts of the row under the cursor (empty while it is loading)."""
+        row = self._row(self._cursor)
+        return () if row is None else row[1]
+
+    @property
     def status_text(self) -> str:
         if self._error is not None:
             return f"query failed: {self._error}"
         if self._total is None:
             rows = "… rows"
         else:
-            rows = f"{self._total:,}{'+' if self._counting else ''} rows"
+            noun = "row" if self._total == 1 and not self._counting else "rows"
+            rows = f"{self._total:,}{'+' if self._counting else ''} {noun}"
         parts = [rows, f"{len(self.selected):,} selected"]
+        if self._note:
+            parts.append(self._note)
         if self._filter_text:
             parts.append(f"filter: {self._filter_text}")
         if self._sort_key is not None:
@@ -366,16 +393,19 @@ class BulkTable(Widget, can_focus=True):
         return " · ".join(parts)
 
     def reload(self) -> None:
-        """Re-query count and visible rows (e.g. after a bulk action); keeps the selection."""
-        self._requery(reset_cursor=False)
+        """Re-query count and visible rows (e.g. after a bulk action); keeps the selection
+        and the cursor on the same row id (the next action must hit the same product)."""
+        self._requery(reset_cursor=False, keep_id=self.cursor_id)
 
     def set_source(self, source: PageSource) -> None:
-        """Show another source. Filter and selection stay (clear them yourself if ids differ)."""
+        """Show another source. Filter and selection stay (clear them yourself if ids differ);
+        the cursor stays on the same row id when the new source still lists it."""
+        keep_id = self.cursor_id
         self._source = source
         self._widths = None
         if self._sort_key not in {c.key for c in source.columns}:
             self._sort_key, self._descending = None, False
-        self._requery(reset_cursor=True)
+        self._requery(reset_cursor=keep_id is None, keep_id=keep_id)
 
     def select_ids(self, ids: Iterable[Hashable]) -> None:
         self.selected.update(ids)
@@ -388,7 +418,11 @@ class BulkTable(Widget, can_focus=True):
     # ------------------------------------------------------------------ compose
 
     def compose(self) -> ComposeResult:
-        yield BulkFilterInput(placeholder="filter…", compact=True)
+        with Horizontal(classes="bulk-table--filter"):
+            yield Label("Filter:")
+            yield BulkFilterInput(
+                placeholder="type to narrow the rows; enter or esc: back", compact=True
+            )
         yield BulkTableBody(self)
         yield Static(self.status_text, classes="bulk-table--status", markup=False)
 
@@ -408,7 +442,8 @@ class BulkTable(Widget, can_focus=True):
 
     # ------------------------------------------------------------------ querying
 
-    def _requery(self, *, reset_cursor: bool) -> None:
+    def _requery(self, *, reset_cursor: bool, keep_id: Hashable | None = None) -> None:
+        self._keep_id = keep_id
         self._generation += 1
         self._pages.clear()
         self._pending.clear()
@@ -513,6 +548,18 @@ class BulkTable(Widget, can_focus=True):
         else:
             self._body.refresh()
             self._ensure_loaded()
+        if message.new_query and message.rows is not None:
+            self._return_to_kept_row(message.first_page, message.rows)
+
+    def _return_to_kept_row(self, first_page: int, rows: list[Row]) -> None:
+        """After a reload, put the cursor back on the row it was on (wherever it moved)."""
+        keep_id, self._keep_id = self._keep_id, None
+        if keep_id is None:
+            return
+        for offset, (row_id, _cells) in enumerate(rows):
+            if row_id == keep_id:
+                self._move_cursor(first_page * PAGE_SIZE + offset)
+                return
 
     def _set_total(self, total: int, *, exact: bool) -> None:
         self._counting = not exact
@@ -712,12 +759,12 @@ class BulkTable(Widget, can_focus=True):
 
     def action_open_filter(self) -> None:
         filter_input = self.query_one(BulkFilterInput)
-        filter_input.add_class("-active")
+        self.query_one(".bulk-table--filter").add_class("-active")
         filter_input.focus()
         filter_input.cursor_position = len(filter_input.value)
 
     def _leave_filter(self) -> None:
-        self.query_one(BulkFilterInput).remove_class("-active")
+        self.query_one(".bulk-table--filter").remove_class("-active")
         self.focus()
 
     @on(BulkFilterInput.Changed)

@@ -1,0 +1,49 @@
+"""The getting-started path shown above the products grid until the store is set up:
+refresh the Jet taxonomy, map categories, upload, watch orders arrive. Each step names its
+key and is ticked once done (read from the store on every products load)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    keys: str
+    done: bool
+
+
+def setup_steps(db: object) -> list[Step]:
+    """The steps and whether each is done (store thread)."""
+    from jettui.store.jet_tables import JetCategory, JetOrder, JetProduct, JetTaxonomyNode
+
+    def exists(query: object) -> bool:
+        return bool(query.exists(db))  # type: ignore[attr-defined]
+
+    uploaded = JetProduct.select().where(JetProduct.sent_at.is_null(False))
+    return [
+        Step("Refresh the Jet taxonomy", "2 Categories, then T", exists(JetTaxonomyNode.select())),
+        Step("Map categories to Jet nodes", "2 Categories, then m", exists(JetCategory.select())),
+        Step("Upload products", "space selects, u uploads", exists(uploaded)),
+        Step("Watch orders arrive", "3 Orders", exists(JetOrder.select())),
+    ]
+
+
+def guide(steps: list[Step]) -> Table:
+    """The path as a small table: ✓ or ○, the step, its keys."""
+    table = Table(
+        title="Getting started", title_justify="left", show_header=False, box=None,
+        expand=True, padding=(0, 1),
+    )  # fmt: skip
+    table.add_column(no_wrap=True, width=5)
+    table.add_column(ratio=1)
+    table.add_column(no_wrap=True, style="bold")
+    for n, step in enumerate(steps, 1):
+        mark = Text("✓" if step.done else "○", style="green" if step.done else "")
+        title = Text(step.title, style="dim" if step.done else "")
+        table.add_row(Text.assemble(mark, f" {n}."), title, step.keys)
+    return table
