@@ -43,6 +43,7 @@ __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "JetCategory",
+    "JetCategoryCreation",
     "JetEvent",
     "JetFile",
     "JetJobRun",
@@ -110,6 +111,25 @@ class JetCategory(StoreModel):
 
     class Meta:
         table_name = "jet_category"
+
+
+@jet_model
+class JetCategoryCreation(StoreModel):
+    """Ledger of ``categories create`` (OpenCart's MyISAM tables cannot roll back): the intent,
+    with the category id chosen, is written before any OpenCart row, so a re-run after a
+    crash completes that category instead of making a second one."""
+
+    id = pw.AutoField()
+    category_id = pw.IntegerField(unique=True)  # chosen before the category row is inserted
+    parent_id = pw.IntegerField(default=0)
+    jet_node_id = pw.BigIntegerField()
+    name = pw.CharField(255)
+    state = pw.CharField(16, default="intent", index=True)  # intent → done | abandoned
+    created_at = UtcDateTimeField(default=utcnow)
+    updated_at = UtcDateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "jet_category_creation"
 
 
 # --- orders, returns, refunds -----------------------------------------------------------------
@@ -510,12 +530,17 @@ def _returns_ledger(ctx: MigrationContext) -> None:
         ctx.add_column(JetRefund, column)
 
 
+def _category_ledger(ctx: MigrationContext) -> None:
+    ctx.create_table(JetCategoryCreation)
+
+
 #: every schema step, oldest first; versions strictly increasing. Append, never edit.
 MIGRATIONS: list[Migration] = [
     Migration(1, "jettui tables", _baseline),
     Migration(2, "Jet taxonomy cache", _taxonomy_cache),
     Migration(3, "orders import ledger: lines, warnings, status check", _orders_ledger),
     Migration(4, "returns and refunds ledgers", _returns_ledger),
+    Migration(5, "categories create ledger", _category_ledger),
 ]
 
 

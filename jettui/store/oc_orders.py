@@ -52,6 +52,7 @@ __all__ = [
     "ShopContext",
     "StatusChange",
     "add_order_history",
+    "execute_once",
     "restock_lines",
     "shop_context",
     "stock_direction",
@@ -209,27 +210,62 @@ def add_order_history(
     Raises :class:`StoreError` for an order that does not exist.
     """
     shop = shop or shop_context()
-    row = Order.select(Order.order_status_id).where(Order.order_id == order_id).first()
-    if row is None:
-        raise StoreError(f"OpenCart order {order_id} does not exist")
-    old = int(row.order_status_id or 0)
-    if expected_status_id is not None and old != expected_status_id:
-        raise StoreError(
-            f"OpenCart order {order_id} has status {old}, not {expected_status_id}: changed by "
-            "someone else"
-        )
+    if expected_status_id is None:
+        current = Order.select(Order.order_status_id).where(Order.order_id == order_id).scalar()
+        if current is None:
+            raise StoreError(f"OpenCart order {order_id} does not exist")
+        old = int(current or 0)
+    else:
+        old = expected_status_id  # the guarded update below says whether it still is
     direction = stock_direction(shop, old, status_id)
     stamp = now()
     if not _set_status_and_stock(order_id, old, status_id, direction, stamp):
-        raise StoreError(f"OpenCart order {order_id} changed status while jettui was updating it")
-    history = OrderHistory.insert(
-        order_id=order_id,
-        order_status_id=status_id,
-        notify=1 if notify else 0,
-        comment=comment,
-        date_added=stamp,
-    ).execute()
+        current = Order.select(Order.order_status_id).where(Order.order_id == order_id).scalar()
+        if current is None:
+            raise StoreError(f"OpenCart order {order_id} does not exist")
+        raise StoreError(
+            f"OpenCart order {order_id} has status {current}, not {old}: changed by someone else"
+        )
+    history = execute_once(
+        _sql(
+            "INSERT INTO {order_history} (order_id, order_status_id, notify, comment, date_added)"
+            " VALUES ({p}, {p}, {p}, {p}, {p})"
+        ),
+        (
+            order_id,
+            status_id,
+            1 if notify else 0,
+            OrderHistory.comment.db_value(comment),
+            OrderHistory.date_added.db_value(stamp),
+        ),
+    ).lastrowid
     return StatusChange(order_id, old, status_id, direction, int(history))
+
+
+def execute_once(sql: str, params: Any = None) -> Any:
+    """Run a write that must never run twice, without the MySQL connection's silent
+    reconnect-and-retry (playhouse ReconnectMixin): "lost connection during query" may come
+    after the server applied the statement. The error then ends the run instead, and the next
+    run reads back what was written."""
+    return pw.Database.execute_sql(database_proxy.obj, sql, params)
+
+
+def _sql(template: str) -> str:
+    """``template`` with ``{table}`` names (quoted, with the bound prefix) and ``{p}``
+    placeholders for the bound database (cached: these run for every order)."""
+    db = database_proxy
+    key = (template, db.param, OrderHistory._meta.table_name)
+    if key not in _SQL:
+        q0, q1 = db.quote[0], db.quote[-1]
+        names = {
+            m.base_table: f"{q0}{m._meta.table_name}{q1}"
+            for m in (Order, OrderHistory, OrderProduct, OrderOption, Product, ProductOptionValue)
+        }
+        _SQL[key] = template.format(p=db.param, **names)
+    return _SQL[key]
+
+
+_SQL: dict[tuple[str, str, str], str] = {}
 
 
 def _set_status_and_stock(
@@ -241,47 +277,40 @@ def _set_status_and_stock(
     if is_mysql(db):
         return _set_status_and_stock_mysql(order_id, old, new, direction, stamp)
     with db.atomic():
-        changed = (
-            Order.update(order_status_id=new, date_modified=stamp)
-            .where((Order.order_id == order_id) & (Order.order_status_id == old))
-            .execute()
-        )
+        changed = execute_once(
+            _sql(
+                "UPDATE {order} SET order_status_id = {p}, date_modified = {p} "
+                "WHERE order_id = {p} AND order_status_id = {p}"
+            ),
+            (new, Order.date_modified.db_value(stamp), order_id, old),
+        ).rowcount
         if not changed:
             return False
         if direction:
-            for product_id, qty in _product_units(order_id).items():
-                Product.update(quantity=Product.quantity + direction * qty).where(
-                    (Product.product_id == product_id) & (Product.subtract == 1)
-                ).execute()
-            for value_id, qty in _option_value_units(order_id).items():
-                ProductOptionValue.update(
-                    quantity=ProductOptionValue.quantity + direction * qty
-                ).where(
-                    (ProductOptionValue.product_option_value_id == value_id)
-                    & (ProductOptionValue.subtract == 1)
-                ).execute()
+            # set-based, like the MySQL statement: units summed per product / option value
+            execute_once(
+                _sql(
+                    "UPDATE {product} SET quantity = quantity + {p} * (SELECT SUM(op.quantity) "
+                    "FROM {order_product} AS op WHERE op.order_id = {p} "
+                    "AND op.product_id = {product}.product_id) "
+                    "WHERE subtract = 1 AND product_id IN "
+                    "(SELECT product_id FROM {order_product} WHERE order_id = {p})"
+                ),
+                (direction, order_id, order_id),
+            )
+            execute_once(
+                _sql(
+                    "UPDATE {product_option_value} SET quantity = quantity + {p} * "
+                    "(SELECT SUM(op.quantity) FROM {order_option} AS oo JOIN {order_product} AS op "
+                    "ON op.order_product_id = oo.order_product_id WHERE oo.order_id = {p} AND "
+                    "oo.product_option_value_id = "
+                    "{product_option_value}.product_option_value_id) "
+                    "WHERE subtract = 1 AND product_option_value_id IN (SELECT "
+                    "product_option_value_id FROM {order_option} WHERE order_id = {p})"
+                ),
+                (direction, order_id, order_id),
+            )
     return True
-
-
-def _product_units(order_id: int) -> dict[int, int]:
-    """Units per product over the order's lines (a product may be on several lines)."""
-    query = (
-        OrderProduct.select(OrderProduct.product_id, pw.fn.SUM(OrderProduct.quantity))
-        .where(OrderProduct.order_id == order_id)
-        .group_by(OrderProduct.product_id)
-    )
-    return {int(pid): int(qty or 0) for pid, qty in query.tuples()}
-
-
-def _option_value_units(order_id: int) -> dict[int, int]:
-    """Units per option value: each ``order_option`` row moves its line's quantity."""
-    query = (
-        OrderOption.select(OrderOption.product_option_value_id, pw.fn.SUM(OrderProduct.quantity))
-        .join(OrderProduct, on=(OrderProduct.order_product_id == OrderOption.order_product_id))
-        .where(OrderOption.order_id == order_id)
-        .group_by(OrderOption.product_option_value_id)
-    )
-    return {int(vid): int(qty or 0) for vid, qty in query.tuples() if vid}
 
 
 def _set_status_and_stock_mysql(
@@ -289,10 +318,9 @@ def _set_status_and_stock_mysql(
 ) -> bool:
     """The single multi-table UPDATE (MySQL updates each matched row once, so the per-product
     and per-option-value sums come from derived tables joined to every row)."""
-    db = database_proxy
     o = _table(Order)
     if not direction:
-        cursor = db.execute_sql(
+        cursor = execute_once(
             f"UPDATE {o} SET order_status_id = %s, date_modified = %s "
             "WHERE order_id = %s AND order_status_id = %s",
             (new, stamp, order_id, old),
@@ -313,7 +341,7 @@ def _set_status_and_stock_mysql(
         "o.order_status_id = %s, o.date_modified = %s "
         "WHERE o.order_id = %s AND o.order_status_id = %s"
     )
-    cursor = db.execute_sql(
+    cursor = execute_once(
         sql, (order_id, order_id, direction, direction, new, stamp, order_id, old)
     )
     # old != new here (the direction is non-zero), so a matched order row always changes.
@@ -390,7 +418,7 @@ def _take_off_line(line: OrderProduct, qty: int, restock: bool) -> bool:
                 "WHERE order_product_id = %s AND quantity = %s"
             )
             params = (left, total, *values)
-        return db.execute_sql(sql, params).rowcount > 0
+        return execute_once(sql, params).rowcount > 0
     with db.atomic():
         changed = (
             OrderProduct.update(quantity=left, total=total)

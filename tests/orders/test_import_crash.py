@@ -10,8 +10,6 @@ import os
 import random
 import subprocess
 import sys
-from collections import Counter
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -19,21 +17,15 @@ import pytest
 from jettui.services.orders.importer import fetch_orders
 from jettui.store.jet_tables import JetOrder
 from jettui.store.opencart import (
-    Order,
-    OrderHistory,
-    OrderOption,
-    OrderProduct,
-    OrderTotal,
     Product,
     ProductOptionValue,
 )
+from tests.orders.crash_check import expected_stock, import_problems, stock_now
 from tests.orders.import_support import (
     BACKENDS,
     link_skus,
     list_on_jet,
     place_order,
-    product_qty,
-    value_qty,
     write_settings,
 )
 
@@ -53,7 +45,7 @@ SHAPES = [
     [("CANON-RED", 1), ("Product 3", 2)],  # one product on two lines
 ]
 SKU = {"product 11": (40, 0), "CANON-RED": (30, 15), "CINEMA-SMALL": (42, 5), "Product 3": (30, 0)}
-STATEMENTS_PER_ORDER = 30  # roughly what one order costs (ledger, rows, stock, history, ack)
+STATEMENTS_PER_ORDER = 20  # roughly what one order costs (ledger, rows, stock, history, ack)
 
 
 def child_env() -> dict[str, str]:
@@ -84,62 +76,6 @@ async def place_batch(settings, rng: random.Random, count: int) -> list[list[tup
     return shapes
 
 
-def expected_stock(initial: dict[str, int], shapes: list[list[tuple[str, int]]]) -> dict[str, int]:
-    taken: Counter[str] = Counter()
-    for shape in shapes:
-        for sku, qty in shape:
-            product_id, value_id = SKU[sku]
-            taken[f"p{product_id}"] += qty
-            if value_id:
-                taken[f"v{value_id}"] += qty
-    return {key: initial[key] - taken[key] for key in initial}
-
-
-def stock() -> dict[str, int]:
-    return {
-        "p40": product_qty(40),
-        "p30": product_qty(30),
-        "p42": product_qty(42),
-        "v15": value_qty(15),
-        "v5": value_qty(5),
-    }
-
-
-def check_every_order_once(expected_orders: int) -> None:
-    """One complete OpenCart order per Jet order; nothing half-written left behind."""
-    rows = list(JetOrder.select())
-    assert len(rows) == expected_orders
-    assert Counter(r.state for r in rows) == {"done": expected_orders}
-    assert Order.select().where(Order.order_status_id == 0).count() == 0  # no half order
-    marked = Counter()
-    for order in Order.select(Order.order_id, Order.comment, Order.total, Order.order_status_id):
-        marked[order.comment.rsplit("Jet order id ", 1)[-1].rstrip(")")] += 1
-    assert set(marked.values()) == {1}, "an OpenCart order written twice"
-    for row in rows:
-        order = Order.get_by_id(row.order_id)
-        assert row.merchant_order_id in order.comment and order.order_status_id == 2
-        items = [i for i in row.raw["order_items"]]
-        lines = list(
-            OrderProduct.select()
-            .where(OrderProduct.order_id == row.order_id)
-            .order_by(OrderProduct.order_product_id)
-        )
-        assert [(x.product_id, x.quantity) for x in lines] == [
-            (SKU[i["merchant_sku"]][0], i["request_order_quantity"]) for i in items
-        ]
-        options = OrderOption.select().where(OrderOption.order_id == row.order_id).count()
-        assert options == sum(1 for i in items if SKU[i["merchant_sku"]][1])
-        totals = {
-            t.code: t.value for t in OrderTotal.select().where(OrderTotal.order_id == row.order_id)
-        }
-        assert set(totals) == {"sub_total", "shipping", "total"}
-        assert totals["total"] == totals["sub_total"] + totals["shipping"] == order.total
-        assert totals["sub_total"] == sum((x.total for x in lines), Decimal(0))
-        history = OrderHistory.select().where(OrderHistory.order_id == row.order_id)
-        assert [h.order_status_id for h in history] == [2]
-        assert row.acknowledgement_status == "accepted"
-
-
 async def test_sigkill_at_random_points_never_doubles_or_loses(oc_database, tmp_path, oc_db):
     settings = write_settings(tmp_path, oc_database, "  auto_acknowledge: true\n")
     settings_path = tmp_path / "settings.yaml"
@@ -149,11 +85,12 @@ async def test_sigkill_at_random_points_never_doubles_or_loses(oc_database, tmp_
     ProductOptionValue.update(quantity=100_000).where(
         ProductOptionValue.product_option_value_id.in_([5, 15])
     ).execute()
-    initial = stock()
+    initial = stock_now(SKU)
     rng = random.Random(int(os.environ.get("JETTUI_CRASH_SEED", "8")))
     placed: list[list[tuple[str, int]]] = []
     killed = 0
     for _trial in range(TRIALS):
+        seen = {mid for (mid,) in JetOrder.select(JetOrder.merchant_order_id).tuples()}
         placed += await place_batch(settings, rng, ORDERS)
         kill_after = rng.randint(1, ORDERS * STATEMENTS_PER_ORDER)
         result = await asyncio.to_thread(run_child, settings_path, kill_after)
@@ -161,9 +98,11 @@ async def test_sigkill_at_random_points_never_doubles_or_loses(oc_database, tmp_
         assert result.returncode in (-9, 0, 1), result.stderr[-2000:]
         report = await fetch_orders(settings, oc_db)
         assert report.exit_code == 0, report.summary
-        check_every_order_once(len(placed))
-        assert stock() == expected_stock(initial, placed)
+        new = {mid for (mid,) in JetOrder.select(JetOrder.merchant_order_id).tuples()} - seen
+        assert import_problems(SKU, len(placed), only=new) == []
+        assert stock_now(SKU) == expected_stock(initial, SKU, placed)
     assert killed >= TRIALS // 2, f"only {killed} of {TRIALS} runs were killed"
+    assert import_problems(SKU, len(placed)) == []  # every order once more, in detail
 
 
 async def test_four_concurrent_fetches_write_each_order_once(oc_database, tmp_path, oc_db):
@@ -175,7 +114,7 @@ async def test_four_concurrent_fetches_write_each_order_once(oc_database, tmp_pa
     ProductOptionValue.update(quantity=100_000).where(
         ProductOptionValue.product_option_value_id.in_([5, 15])
     ).execute()
-    initial = stock()
+    initial = stock_now(SKU)
     placed = await place_batch(settings, random.Random(3), ORDERS)
     results = await asyncio.gather(
         *(asyncio.to_thread(run_child, settings_path, 0, "job") for _ in range(4))
@@ -186,5 +125,49 @@ async def test_four_concurrent_fetches_write_each_order_once(oc_database, tmp_pa
         if r.returncode == 75:
             assert r.stdout.split()[:2] == ["locked", "0"]  # did nothing
     # a run that started after the first finished found nothing left to do: still one each
-    check_every_order_once(len(placed))
-    assert stock() == expected_stock(initial, placed)
+    assert import_problems(SKU, len(placed)) == []
+    assert stock_now(SKU) == expected_stock(initial, SKU, placed)
+
+
+async def test_database_going_away_mid_import_is_finished_by_the_next_run(
+    oc_database, tmp_path, oc_db, monkeypatch
+):
+    """The connection is lost right after the server applied a random statement ("lost
+    connection during query"): the run stops as unreachable; the next one completes it."""
+    import peewee as pw
+
+    settings = write_settings(tmp_path, oc_database, "  auto_acknowledge: true\n")
+    link_skus()
+    await list_on_jet(settings)
+    Product.update(quantity=100_000).where(Product.product_id.in_([30, 40, 42])).execute()
+    ProductOptionValue.update(quantity=100_000).where(
+        ProductOptionValue.product_option_value_id.in_([5, 15])
+    ).execute()
+    initial = stock_now(SKU)
+    rng = random.Random(5)
+    placed: list[list[tuple[str, int]]] = []
+    original = pw.Database.execute_sql
+    broke = 0
+    for _trial in range(12):
+        placed += await place_batch(settings, rng, 10)
+        fail_at = rng.randint(1, 10 * STATEMENTS_PER_ORDER)
+        calls = 0
+
+        def flaky(self, sql, params=None, *args, fail_at=fail_at, **kwargs):  # type: ignore[no-untyped-def]
+            nonlocal calls
+            cursor = original(self, sql, params, *args, **kwargs)
+            calls += 1
+            if calls == fail_at:
+                raise pw.OperationalError(2013, "Lost connection to MySQL server during query")
+            return cursor
+
+        monkeypatch.setattr(pw.Database, "execute_sql", flaky)
+        broken = await fetch_orders(settings, oc_db)
+        monkeypatch.setattr(pw.Database, "execute_sql", original)
+        assert broken.exit_code in (0, 1, 3), broken.summary
+        broke += broken.exit_code == 3
+        report = await fetch_orders(settings, oc_db)
+        assert report.exit_code == 0, report.summary
+        assert import_problems(SKU, len(placed)) == []
+        assert stock_now(SKU) == expected_stock(initial, SKU, placed)
+    assert broke >= 3, f"the connection was lost in only {broke} of 12 runs"

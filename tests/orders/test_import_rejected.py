@@ -115,4 +115,6 @@ async def test_held_orders_wait_for_retry_or_reject(oc_database, tmp_path, oc_db
     assert jet["acknowledgement_status"] == "rejected - item level error"
     assert JetOrder.get(JetOrder.merchant_order_id == ghost).state == "rejected"
     assert (await reject_order(settings, oc_db, ghost)).items[0].outcome == "unchanged"
+    late = await retry_order(settings, oc_db, ghost)  # Jet closed it: nothing to import
+    assert "Jet has it as 'complete'" in late.items[0].reason and late.exit_code == 1
     assert jet_orders_in_opencart() == 1

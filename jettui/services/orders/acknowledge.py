@@ -172,14 +172,41 @@ def _items(raw: dict[str, Any]) -> list[dict[str, Any]]:
     return [i for i in listed if isinstance(i, dict)] if isinstance(listed, list) else []
 
 
-async def send_acknowledgement(
-    jet: JetClient, store: StoreThread, merchant_order_id: str, body: dict[str, Any]
-) -> str:
-    """PUT the acknowledgement and record it in the ledger. Returns "" when sent now, or a
-    note when Jet had it already. Raises JetError (Jet's words) when Jet refuses it."""
-    from jettui.services.orders.import_write import record_acknowledgement
+class AckRecorder:
+    """Acknowledgements Jet took, written to the ledger ``every`` at a time (one UPDATE per
+    batch). Safe to delay: a run killed before :meth:`flush` leaves orders that Jet shows
+    acknowledged, and the next run records them from Jet's answer instead of sending again."""
 
+    def __init__(self, store: StoreThread, every: int = 100) -> None:
+        self.store = store
+        self.every = every
+        self.rows: list[tuple[str, str, str]] = []
+
+    async def add(self, merchant_order_id: str, ack_status: str, jet_status: str) -> None:
+        self.rows.append((merchant_order_id, ack_status, jet_status))
+        if len(self.rows) >= self.every:
+            await self.flush()
+
+    async def flush(self) -> None:
+        from jettui.services.orders.import_write import record_acknowledgements
+
+        rows, self.rows = self.rows, []
+        if rows:
+            await self.store.run(record_acknowledgements, rows)
+
+
+async def send_acknowledgement(
+    jet: JetClient,
+    store: StoreThread,
+    merchant_order_id: str,
+    body: dict[str, Any],
+    recorder: AckRecorder | None = None,
+) -> str:
+    """PUT the acknowledgement and record it in the ledger (now, or through ``recorder``).
+    Returns "" when sent now, or a note when Jet had it already. Raises JetError (Jet's
+    words) when Jet refuses it."""
     wanted = str(body["acknowledgement_status"])
+    record = recorder or AckRecorder(store, every=1)
     try:
         await jet.acknowledge(merchant_order_id, body)
     except (JetUnreachable, JetAuthError):
@@ -189,12 +216,10 @@ async def send_acknowledgement(
         order = await jet.get_order(merchant_order_id)
         if order.get("acknowledgement_status") != wanted:
             raise
-        await store.run(
-            record_acknowledgement, merchant_order_id, wanted, str(order.get("status") or "")
-        )
+        await record.add(merchant_order_id, wanted, str(order.get("status") or ""))
         return "Jet had the acknowledgement already"
     status = OrderStatus.ACKNOWLEDGED if wanted == AckStatus.ACCEPTED else OrderStatus.COMPLETE
-    await store.run(record_acknowledgement, merchant_order_id, wanted, str(status))
+    await record.add(merchant_order_id, wanted, str(status))
     return ""
 
 

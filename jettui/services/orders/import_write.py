@@ -25,13 +25,19 @@ OpenCart rows that can always be read back to tell how far an earlier run got:
 
 A Jet order that cannot be created ends **rejected** (or **held**, orders.hold_problem_orders)
 with the reason; a status-0 order an earlier attempt left is deleted with its rows first
-("cleaned"). On SQLite the whole sequence also runs in one transaction.
+("cleaned"). On SQLite the whole sequence also runs in one transaction (so a kill leaves
+nothing of the order at all, and the ledger skips the intermediate order_id/written updates).
 
 The single remaining window is inside the step-4 statement itself: a MySQL server that dies
 in the middle of that one multi-table UPDATE on MyISAM may have applied part of it (MyISAM
 cannot undo a statement). A killed client cannot cause it: the server finishes a statement
 it has received. Nothing jettui does can apply it twice: the statement's own guard (status
 still 0) is false once any run has changed the status.
+
+Writes that must not run twice (inserts, the guarded updates) bypass the MySQL connection's
+silent reconnect-and-retry (:func:`jettui.store.oc_orders.execute_once`): a "lost connection
+during query" may come after the server applied the statement, so it ends the run instead,
+and the next run reads back what was written.
 
 Overlapping runs are kept apart by the ``job:fetch-orders`` lock; each order is also claimed
 on its ledger row (``attempts`` compare-and-set) so two writers can never work on one order.
@@ -59,7 +65,7 @@ from jettui.services.orders.import_plan import (
 from jettui.store.base import database_proxy, is_mysql
 from jettui.store.errors import StoreError
 from jettui.store.jet_tables import JetOrder, log_event
-from jettui.store.oc_orders import ShopContext, add_order_history
+from jettui.store.oc_orders import ShopContext, add_order_history, execute_once
 from jettui.store.opencart import Order, OrderHistory, OrderOption, OrderProduct, OrderTotal
 from jettui.store.text import utcnow
 
@@ -101,7 +107,7 @@ def import_order(
         finished = _finished(row, retry)
         if finished is not None:
             return finished
-        if not _claim(row):
+        if not created and not _claim(row):
             return ImportOutcome(mid, BUSY, reason="another run is importing this order")
         order_id = _find_order(row, created)
         if order_id and _status(order_id):
@@ -135,11 +141,10 @@ def _sqlite_transaction() -> Iterator[None]:
 
 
 def _ledger_row(raw: dict[str, Any]) -> tuple[JetOrder, bool]:
-    """The order's ledger row, written now (state intent) when it has none. True = new."""
+    """The order's ledger row, written now (state intent, claimed: attempts 1) when it has
+    none. True = written now. The insert comes first: the unique key answers "is it new"
+    (a refused insert rolls back only itself, on SQLite and MySQL alike)."""
     mid = str(raw["merchant_order_id"])
-    row = JetOrder.get_or_none(JetOrder.merchant_order_id == mid)
-    if row is not None:
-        return row, False
     detail = raw.get("order_detail") if isinstance(raw.get("order_detail"), dict) else {}
     values = {
         "merchant_order_id": mid,
@@ -150,17 +155,15 @@ def _ledger_row(raw: dict[str, Any]) -> tuple[JetOrder, bool]:
         "ship_by": _utc(detail.get("request_ship_by")),
         "deliver_by": _utc(detail.get("request_delivery_by")),
         "raw": raw,
-        "attempts": 0,
+        "attempts": 1,
         "lines": [],
         "warnings": [],
     }
     try:
-        with database_proxy.atomic():
-            new_id = _insert(JetOrder, values)
+        new_id = _insert(JetOrder, values)
     except pw.IntegrityError:
-        # another run wrote it first: theirs is the one, and it may have written more
         return JetOrder.get(JetOrder.merchant_order_id == mid), False
-    return JetOrder(id=int(new_id), **values), True
+    return JetOrder(id=new_id, **values), True
 
 
 def _utc(value: Any) -> Any:
@@ -251,7 +254,8 @@ def _write_rows(row: JetOrder, plan: OrderPlan, order_id: int) -> tuple[int, lis
         for option in line.options:
             _insert(OrderOption, {"order_id": order_id, "order_product_id": line_id, **option})
         ledger_lines.append(line.ledger(line_id))
-    OrderTotal.insert_many([{"order_id": order_id, **t} for t in plan.totals]).execute()
+    for total in plan.totals:
+        _insert(OrderTotal, {"order_id": order_id, **total})
     if not is_mysql(database_proxy):
         return order_id, ledger_lines  # SQLite: the ledger says done when the transaction ends
     JetOrder.update(
@@ -268,27 +272,28 @@ def _write_rows(row: JetOrder, plan: OrderPlan, order_id: int) -> tuple[int, lis
 def _insert(model: type[pw.Model], row: dict[str, Any]) -> int:
     """INSERT one row with every column given (model defaults for the rest), converted by
     the model's fields (escaping, 3-byte text, lengths), and return its new id. The same as
-    ``model.insert(**row)`` at a fraction of peewee's per-query cost: an import writes
-    thousands of these."""
+    ``model.insert(**row)`` at a fraction of peewee's per-query cost (an import writes
+    thousands), and never silently re-sent after a lost connection (:func:`execute_once`)."""
     db = database_proxy
     fields = [f for f in model._meta.sorted_fields if not isinstance(f, pw.AutoField)]
-    sql = _INSERT_SQL.get((model, db.param))
+    key = (model, db.param, model._meta.table_name)  # the prefix may change (tests)
+    sql = _INSERT_SQL.get(key)
     if sql is None:
         left, right = db.quote[0], db.quote[-1]
         columns = ", ".join(f"{left}{f.column_name}{right}" for f in fields)
         marks = ", ".join([db.param] * len(fields))
         table = f"{left}{model._meta.table_name}{right}"
         sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-        _INSERT_SQL[(model, db.param)] = sql
+        _INSERT_SQL[key] = sql
     params = [f.db_value(row[f.name] if f.name in row else _default(f)) for f in fields]
-    return int(db.execute_sql(sql, params).lastrowid)
+    return int(execute_once(sql, params).lastrowid)
 
 
 def _default(field: pw.Field) -> Any:
     return field.default() if callable(field.default) else field.default
 
 
-_INSERT_SQL: dict[tuple[type[pw.Model], str], str] = {}
+_INSERT_SQL: dict[tuple[type[pw.Model], str, str], str] = {}
 
 
 def _delete_children(order_id: int) -> None:
@@ -343,11 +348,14 @@ def _finish(row: JetOrder, raw: dict[str, Any], order_id: int) -> ImportOutcome:
         .exists()
     )
     if not has_history:
-        OrderHistory.insert(
-            order_id=order_id,
-            order_status_id=_status(order_id),
-            comment=history_comment(raw, warnings),
-        ).execute()
+        _insert(
+            OrderHistory,
+            {
+                "order_id": order_id,
+                "order_status_id": _status(order_id),
+                "comment": history_comment(raw, warnings),
+            },
+        )
     lines = list(row.lines or [])
     if not lines or any("order_product_id" not in line for line in lines):
         lines = _ledger_lines_from_store(raw, order_id)
@@ -440,13 +448,24 @@ def unfinished_order_ids(auto_acknowledge: bool) -> list[str]:
 
 def record_acknowledgement(merchant_order_id: str, ack_status: str, jet_status: str) -> None:
     """Jet took our acknowledgement (the call itself is in the event log)."""
+    record_acknowledgements([(merchant_order_id, ack_status, jet_status)])
+
+
+def record_acknowledgements(rows: list[tuple[str, str, str]]) -> None:
+    """Many of :func:`record_acknowledgement` ``(merchant_order_id, ack_status, jet_status)``,
+    one UPDATE per kind."""
     now = utcnow()
-    JetOrder.update(
-        acknowledgement_status=ack_status[:64],
-        acknowledged_at=now,
-        status=jet_status[:32],
-        updated_at=now,
-    ).where(JetOrder.merchant_order_id == merchant_order_id).execute()
+    groups: dict[tuple[str, str], list[str]] = {}
+    for mid, ack_status, jet_status in rows:
+        groups.setdefault((ack_status[:64], jet_status[:32]), []).append(mid)
+    with database_proxy.atomic():
+        for (ack_status, jet_status), ids in groups.items():
+            JetOrder.update(
+                acknowledgement_status=ack_status,
+                acknowledged_at=now,
+                status=jet_status,
+                updated_at=now,
+            ).where(JetOrder.merchant_order_id.in_(ids)).execute()
 
 
 def mark_rejected(merchant_order_id: str) -> None:

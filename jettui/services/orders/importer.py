@@ -6,14 +6,17 @@ One run (:func:`run_import`):
 1. lists Jet's ``ready`` orders and adds every order the ledger says is owed work (an import
    a killed run left half-done, a rejection not yet sent, with ``orders.auto_acknowledge`` an
    imported order not yet acknowledged);
-2. per order, ``jet.concurrency`` at a time: GET the order in full, write it on the store
-   thread (:func:`import_write.import_order`: exactly once, crash-safe — see that module),
-   then acknowledge it on Jet when ``orders.auto_acknowledge`` is on (``alt_order_id`` = the
-   OpenCart order id), or reject it (``rejected - item level error``) when it cannot be
-   created — unless ``orders.hold_problem_orders`` keeps it (state ``held``) for
-   :func:`retry_order` / :func:`reject_order`;
+2. in chunks of 50 (the next chunk is read while this one is written and answered): GET
+   each order in full (``jet.concurrency`` at a time), write the chunk on the store thread
+   (:func:`import_write.import_order` per order: exactly once, crash-safe — see that
+   module), then, ``jet.concurrency`` at a time, acknowledge each written order on Jet when
+   ``orders.auto_acknowledge`` is on (``alt_order_id`` = the OpenCart order id), or reject
+   one that cannot be created (``rejected - item level error``) — unless
+   ``orders.hold_problem_orders`` keeps it (state ``held``) for :func:`retry_order` /
+   :func:`reject_order`;
 3. refreshes Jet's status of the open imported orders (ready, acknowledged, inprogress) into
-   ``JetOrder.status``/``raw`` and hands the changed ones to the ship side's
+   ``JetOrder.status``/``raw`` (only those Jet's lists show changed, or asked to cancel) and
+   hands the changed ones to the ship side's
    :func:`jettui.services.orders.status.mirror_statuses`, which mirrors them to OpenCart once.
 
 Every entry point holds the lock ``job:fetch-orders`` (the job runner's own lock for this
@@ -27,6 +30,7 @@ not attempted (another run was on it).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -39,6 +43,7 @@ from jettui.jet.errors import JetAuthError, JetError, JetUnreachable
 from jettui.services.jet_session import EventWriter, open_logged_client
 from jettui.services.orders import import_write
 from jettui.services.orders.acknowledge import (
+    AckRecorder,
     OrdersReport,
     _late_note,
     _outage,
@@ -61,7 +66,8 @@ log = logging.getLogger("jettui.services")
 IMPORT_LOCK = "job:fetch-orders"
 #: Jet statuses of orders that can still change (refreshed by every fetch)
 OPEN_STATUSES = (OrderStatus.READY, OrderStatus.ACKNOWLEDGED, OrderStatus.IN_PROGRESS)
-PROGRESS_EVERY = 50
+CHUNK = 50  # orders read, written and answered together
+LIST_CAP = 1000  # Jet's order lists hold at most this many
 
 Progress = Callable[[str], Any]
 
@@ -111,53 +117,109 @@ async def run_import(
     ids = list(dict.fromkeys([*ready, *owed]))
     say = progress or (lambda _message: None)
     say(f"{len(ids)} order(s) to import")
-
-    async def one(mid: str) -> None:
-        await _import_one(settings, jet, store, lookups, report, mid)
-        if len(report.items) % PROGRESS_EVERY == 0:
-            say(f"{len(report.items)}/{len(ids)} orders")
-
-    await fan_out(ids, one, concurrency=settings.jet.concurrency)
-    report.refreshed = await refresh_statuses(settings, jet, store, skip=set(ids))
+    recorder = AckRecorder(store)
+    try:
+        await _import_orders(settings, jet, store, lookups, report, ids, recorder, say)
+    finally:
+        await recorder.flush()  # what Jet took before an abort is recorded
+    report.refreshed = await refresh_statuses(settings, jet, store, skip=set(ids), ready=ready)
     say(report.summary)
 
 
-async def _import_one(
+async def _import_orders(
     settings: Settings,
     jet: JetClient,
     store: StoreThread,
     lookups: Lookups,
     report: OrdersReport,
-    mid: str,
+    ids: list[str],
+    recorder: AckRecorder | None,
+    say: Progress,
     *,
     retry: bool = False,
 ) -> None:
-    try:
-        raw = await jet.get_order(mid)
-    except (JetUnreachable, JetAuthError):
-        raise
-    except JetError as exc:
-        report.add(mid, Outcome.FAILED, f"could not read the order from Jet: {one_line(exc)}")
-        return
-    if raw.get("status") == OrderStatus.CREATED:
-        report.add(mid, Outcome.SKIPPED, "not ready on Jet yet (created)")
-        return
-    try:
-        outcome = await store.run(
-            import_write.import_order, raw, lookups.shop, settings, retry, lookups
-        )
-    except StoreError as exc:
-        report.add(mid, Outcome.FAILED, one_line(exc))
-        return
-    except Exception as exc:
-        if is_unreachable(exc):
-            raise  # the store is gone: no point going on
-        # A bug or data jettui did not foresee: this order only. SQLite rolled it back; on
-        # MySQL the next run finishes or cleans what was written (see import_write).
-        log.exception("importing Jet order %s failed", mid)
-        report.add(mid, Outcome.FAILED, one_line(exc))
-        return
-    await _answer_jet(settings, jet, store, report, raw, outcome)
+    """Orders go through in chunks: read from Jet (``jet.concurrency`` at a time), written in
+    one visit to the store thread, then acknowledged or rejected on Jet. Reading the next
+    chunk overlaps with writing and answering this one, so Jet always has calls to answer
+    while the store and the interpreter are not shared by every order in turn."""
+    chunks = [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
+    queue: asyncio.Queue[tuple[list[str], dict[str, dict[str, Any]]] | None] = asyncio.Queue(1)
+
+    async def reader() -> None:
+        for chunk in chunks:
+            await queue.put((chunk, await _read_orders(settings, jet, report, chunk, retry)))
+        await queue.put(None)
+
+    async def writer() -> None:
+        done = 0
+        while (item := await queue.get()) is not None:
+            chunk, raws = item
+            ordered = [raws[mid] for mid in chunk if mid in raws]
+            written = await store.run(_write_orders, ordered, settings, lookups, retry)
+
+            async def answer(result: tuple[dict[str, Any], ImportOutcome | str]) -> None:
+                raw, outcome = result
+                if isinstance(outcome, str):
+                    report.add(str(raw.get("merchant_order_id")), Outcome.FAILED, outcome)
+                    return
+                await _answer_jet(settings, jet, store, report, raw, outcome, recorder)
+
+            await fan_out(written, answer, concurrency=settings.jet.concurrency)
+            done += len(chunk)
+            say(f"{done}/{len(ids)} orders")
+
+    # both stages at once; the first failure stops the other
+    await fan_out([reader, writer], lambda stage: stage(), concurrency=2)
+
+
+async def _read_orders(
+    settings: Settings, jet: JetClient, report: OrdersReport, chunk: list[str], retry: bool
+) -> dict[str, dict[str, Any]]:
+    raws: dict[str, dict[str, Any]] = {}
+
+    async def read(mid: str) -> None:
+        try:
+            raw = await jet.get_order(mid)
+        except (JetUnreachable, JetAuthError):
+            raise
+        except JetError as exc:
+            report.add(mid, Outcome.FAILED, f"could not read the order from Jet: {one_line(exc)}")
+            return
+        status = raw.get("status")
+        if status == OrderStatus.CREATED:
+            report.add(mid, Outcome.SKIPPED, "not ready on Jet yet (created)")
+            return
+        if retry and status not in (OrderStatus.READY, OrderStatus.ACKNOWLEDGED):
+            report.add(mid, Outcome.FAILED, f"Jet has it as '{status}': nothing to import")
+            return
+        raws[mid] = raw
+
+    await fan_out(chunk, read, concurrency=settings.jet.concurrency)
+    return raws
+
+
+def _write_orders(
+    raws: list[dict[str, Any]], settings: Settings, lookups: Lookups, retry: bool
+) -> list[tuple[dict[str, Any], ImportOutcome | str]]:
+    """Store thread: :func:`import_write.import_order` for each order; a failure (its one
+    line) stays with its order, except the store going away, which ends the run."""
+    results: list[tuple[dict[str, Any], ImportOutcome | str]] = []
+    for raw in raws:
+        try:
+            outcome: ImportOutcome | str = import_write.import_order(
+                raw, lookups.shop, settings, retry, lookups
+            )
+        except StoreError as exc:
+            outcome = one_line(exc)
+        except Exception as exc:
+            if is_unreachable(exc):
+                raise
+            # A bug or data jettui did not foresee: this order only. SQLite rolled it back;
+            # on MySQL the next run finishes or cleans what was written (see import_write).
+            log.exception("importing Jet order %s failed", raw.get("merchant_order_id"))
+            outcome = one_line(exc)
+        results.append((raw, outcome))
+    return results
 
 
 async def _answer_jet(
@@ -167,6 +229,7 @@ async def _answer_jet(
     report: OrdersReport,
     raw: dict[str, Any],
     outcome: ImportOutcome,
+    recorder: AckRecorder | None = None,
 ) -> None:
     """Acknowledge (auto_acknowledge) or reject on Jet what the import decided; report it."""
     mid, order_id = outcome.merchant_order_id, outcome.order_id
@@ -196,7 +259,7 @@ async def _answer_jet(
         late = _late_note(settings, _placed(raw))
         try:
             note = await send_acknowledgement(
-                jet, store, mid, accepted_body(order_id, raw, outcome.lines)
+                jet, store, mid, accepted_body(order_id, raw, outcome.lines), recorder
             )
         except (JetUnreachable, JetAuthError):
             raise
@@ -231,7 +294,7 @@ async def _answer_jet(
         )
         return
     try:
-        await send_acknowledgement(jet, store, mid, rejected_body(raw, outcome.problems))
+        await send_acknowledgement(jet, store, mid, rejected_body(raw, outcome.problems), recorder)
     except (JetUnreachable, JetAuthError):
         raise
     except JetError as exc:
@@ -262,7 +325,10 @@ async def retry_order(settings: Settings, db: Any, merchant_order_id: str) -> Or
             open_logged_client(settings, db, events=EventWriter(store)) as jet,
         ):
             lookups = Lookups(await store.run(shop_context, settings))
-            await _import_one(settings, jet, store, lookups, report, merchant_order_id, retry=True)
+            await _import_orders(
+                settings, jet, store, lookups, report, [merchant_order_id], None,
+                lambda _message: None, retry=True,
+            )  # fmt: skip
     except LockBusy as exc:
         report.locked = one_line(exc)
     except Exception as exc:  # noqa: BLE001
@@ -315,12 +381,36 @@ async def reject_order(settings: Settings, db: Any, merchant_order_id: str) -> O
 
 
 async def refresh_statuses(
-    settings: Settings, jet: JetClient, store: StoreThread, *, skip: set[str] | None = None
+    settings: Settings,
+    jet: JetClient,
+    store: StoreThread,
+    *,
+    skip: set[str] | None = None,
+    ready: list[str] | None = None,
 ) -> int:
-    """Read Jet's status of every open imported order again (those not in ``skip``), store
-    status and raw on JetOrder, then let the ship side mirror changes to OpenCart. Returns
-    how many orders were read."""
-    ids = [i for i in await store.run(_open_order_ids) if i not in (skip or set())]
+    """Bring Jet's status of the open imported orders (not in ``skip``) up to date: Jet's
+    lists of ready, acknowledged and inprogress orders (``ready``: the list the caller has
+    already read) and of directed cancels say which orders changed; only those are read in
+    full (status and raw stored on JetOrder), then the ship side mirrors the changes to
+    OpenCart. A list at Jet's cap of 1000 cannot say that, and then every open order is
+    read. Returns how many orders were read."""
+    known = {mid: st for mid, st in await store.run(_open_orders) if mid not in (skip or set())}
+    if not known:
+        return 0
+    listed: dict[str, str] = {}
+    capped = False
+    for status in OPEN_STATUSES:
+        ids = ready if status == OrderStatus.READY and ready is not None else None
+        if ids is None:
+            ids = await jet.list_orders(str(status))
+        capped = capped or len(ids) >= LIST_CAP
+        listed.update(dict.fromkeys(ids, str(status)))
+    directed = set(await _directed_cancels(jet))
+    to_read = [
+        mid
+        for mid, status in known.items()
+        if capped or listed.get(mid) != status or mid in directed
+    ]
     changed: list[str] = []
 
     async def one(mid: str) -> None:
@@ -333,19 +423,29 @@ async def refresh_statuses(
         if await store.run(_store_status, mid, raw):
             changed.append(mid)
 
-    await fan_out(ids, one, concurrency=settings.jet.concurrency)
-    if changed:
-        await store.run(mirror_hook, settings, changed)
-    return len(ids)
+    await fan_out(to_read, one, concurrency=settings.jet.concurrency)
+    if changed or directed:
+        await store.run(mirror_hook, settings, sorted(set(changed) | (directed & set(known))))
+    return len(to_read)
 
 
-def _open_order_ids() -> list[str]:
+async def _directed_cancels(jet: JetClient) -> list[str]:
+    """Orders Jet asked to cancel (a deprecated list: an error there is not worth a run)."""
+    try:
+        return await jet.list_directed_cancels()
+    except (JetUnreachable, JetAuthError):
+        raise
+    except JetError:
+        return []
+
+
+def _open_orders() -> list[tuple[str, str]]:
     from jettui.store.jet_tables import JetOrder
 
-    query = JetOrder.select(JetOrder.merchant_order_id).where(
+    query = JetOrder.select(JetOrder.merchant_order_id, JetOrder.status).where(
         (JetOrder.state == "done") & JetOrder.status.in_([str(s) for s in OPEN_STATUSES])
     )
-    return [mid for (mid,) in query.tuples()]
+    return list(query.tuples())
 
 
 def _store_status(mid: str, raw: dict[str, Any]) -> bool:
