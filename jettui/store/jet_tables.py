@@ -38,6 +38,8 @@ from .text import utcnow
 
 __all__ = [
     "JET_ORDER_STATES",
+    "JET_REFUND_STATES",
+    "JET_RETURN_STATES",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "JetCategory",
@@ -134,8 +136,10 @@ class JetCategoryCreation(StoreModel):
 
 #: ledger states of an order import, in order. A re-run resumes from the recorded state:
 #: intent (about to write; order_id may be 0) → written (OpenCart rows complete, order_id set)
-#: → stock (stock decremented) → done. 'failed' and 'rejected' end an import that won't finish.
-JET_ORDER_STATES = ("intent", "written", "stock", "done", "failed", "rejected")
+#: → stock (stock decremented) → done. 'failed' and 'rejected' end an import that won't finish;
+#: 'held' keeps an order that cannot be created for the merchant (orders.hold_problem_orders)
+#: until it is retried or rejected. See jettui/services/orders/importer.py.
+JET_ORDER_STATES = ("intent", "written", "stock", "done", "failed", "rejected", "held")
 
 
 @jet_model
@@ -155,11 +159,29 @@ class JetOrder(StoreModel):
     shipments = JsonTextField(default=list)  # what was sent to Jet's ship endpoint
     error = pw.TextField(null=True)
     attempts = pw.IntegerField(default=0)
+    # migration 3: what the import decided per Jet item (order_item_id, merchant_sku,
+    # order_product_id, product_id, product_option_value_id, quantity), warnings written on
+    # the OpenCart order (unknown state, cut text...), and when Jet's status was last read
+    lines = JsonTextField(default=list)
+    warnings = JsonTextField(default=list)
+    status_checked_at = UtcDateTimeField(null=True)
     created_at = UtcDateTimeField(default=utcnow)
     updated_at = UtcDateTimeField(default=utcnow)
 
     class Meta:
         table_name = "jet_order"
+
+
+#: ledger states of a Jet return's mirror into OpenCart. waiting (its order was never imported:
+#: retried later) → intent (about to write the OpenCart return rows) → mirrored (rows and
+#: history written) → completing (completion recorded, about to be sent) → completed.
+JET_RETURN_STATES = ("waiting", "intent", "mirrored", "completing", "completed")
+
+#: ledger states of a merchant refund. intent (recorded with its alt_refund_id before sending)
+#: → sent (Jet gave its refund_authorization_id) → final (accepted/rejected, history written);
+#: unknown = the request may have reached Jet and the answer was lost (look it up, never resend
+#: blindly); failed = Jet refused it (nothing applied).
+JET_REFUND_STATES = ("intent", "sent", "unknown", "final", "failed")
 
 
 @jet_model
@@ -171,6 +193,9 @@ class JetReturn(StoreModel):
     order_id = pw.IntegerField(default=0)  # OpenCart order
     return_ids = JsonTextField(default=list)  # OpenCart return_id per returned line
     status = pw.CharField(32, default="created")
+    # mirror ledger (JET_RETURN_STATES): a re-run resumes from the recorded state
+    state = pw.CharField(16, default="intent", index=True)
+    attempts = pw.IntegerField(default=0)
     raw = JsonTextField(null=True)
     completion = JsonTextField(null=True)  # what was sent to complete it (refund amounts...)
     error = pw.TextField(null=True)
@@ -190,9 +215,14 @@ class JetRefund(StoreModel):
     merchant_order_id = pw.CharField(64, index=True)
     order_id = pw.IntegerField(default=0)
     status = pw.CharField(32, default="created")  # created / processing / accepted / rejected
+    # send ledger (JET_REFUND_STATES); refund_id above is the alt_refund_id sent to Jet
+    state = pw.CharField(16, default="intent", index=True)
     items = JsonTextField(default=list)
     amount = pw.DecimalField(15, 4, default=0)
     reason = pw.CharField(255, default="")
+    feedback = pw.CharField(255, default="")
+    history_written = pw.BooleanField(default=False)  # order_history row for the final state
+    checked_at = UtcDateTimeField(null=True)  # last time Jet was asked for its state
     raw = JsonTextField(null=True)
     error = pw.TextField(null=True)
     created_at = UtcDateTimeField(default=utcnow)
@@ -488,6 +518,18 @@ def _taxonomy_cache(ctx: MigrationContext) -> None:
     ctx.create_table(JetTaxonomyNode)
 
 
+def _orders_ledger(ctx: MigrationContext) -> None:
+    for column in ("lines", "warnings", "status_checked_at"):
+        ctx.add_column(JetOrder, column)
+
+
+def _returns_ledger(ctx: MigrationContext) -> None:
+    for column in ("state", "attempts"):
+        ctx.add_column(JetReturn, column)
+    for column in ("state", "feedback", "history_written", "checked_at"):
+        ctx.add_column(JetRefund, column)
+
+
 def _category_ledger(ctx: MigrationContext) -> None:
     ctx.create_table(JetCategoryCreation)
 
@@ -496,6 +538,8 @@ def _category_ledger(ctx: MigrationContext) -> None:
 MIGRATIONS: list[Migration] = [
     Migration(1, "jettui tables", _baseline),
     Migration(2, "Jet taxonomy cache", _taxonomy_cache),
+    Migration(3, "orders import ledger: lines, warnings, status check", _orders_ledger),
+    Migration(4, "returns and refunds ledgers", _returns_ledger),
     Migration(5, "categories create ledger", _category_ledger),
 ]
 
