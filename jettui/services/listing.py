@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import reduce
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import peewee as pw
 
 from jettui.jet.enums import FileStatus, ProductStatus, ReturnStatus
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
 
 Row = tuple[Hashable, Sequence[str]]
 
@@ -108,7 +111,7 @@ class ListSource:
         columns: Sequence[Column],
         rows: Iterable[Row],
         *,
-        sort_key: Callable[[str], object] = natural_key,
+        sort_key: Callable[[str], SupportsRichComparison] = natural_key,
     ) -> None:
         self.columns = tuple(columns)
         self._index = {column.key: i for i, column in enumerate(self.columns)}
@@ -116,7 +119,7 @@ class ListSource:
         self._set_rows(rows)
 
     def _set_rows(self, rows: Iterable[Row]) -> None:
-        self._rows = [(row_id, tuple(cells)) for row_id, cells in rows]
+        self._rows: list[Row] = [(row_id, tuple(cells)) for row_id, cells in rows]
         self._haystack = ["\x1f".join(cells).casefold() for _, cells in self._rows]
 
     def _matching(self, filter_text: str) -> list[Row]:
@@ -436,7 +439,7 @@ class CategorySource(ListSource):
             .tuples()
             .execute(self.db)
         }
-        rows = []
+        rows: list[Row] = []
         for category_id in in_store:
             chain = sorted(ancestors.get(category_id, [(0, category_id)]))
             path = " > ".join(names.get(path_id, "?") for _, path_id in chain)

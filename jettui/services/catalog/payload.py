@@ -102,6 +102,7 @@ def merchant_sku(product: Any) -> str:
 
 def mapped_product_ids(settings: Settings) -> list[int]:
     """Every product of the store in at least one category mapped to a Jet node."""
+    from jettui.store.base import tuple_rows
     from jettui.store.jet_tables import JetCategory
     from jettui.store.opencart import Product, ProductToCategory, ProductToStore
 
@@ -115,7 +116,7 @@ def mapped_product_ids(settings: Settings) -> list[int]:
         .distinct()
         .order_by(Product.product_id)
     )
-    return [pid for (pid,) in query.tuples()]
+    return [pid for (pid,) in tuple_rows(query)]
 
 
 def product_ids_for_skus(skus: Iterable[str]) -> list[int]:
@@ -133,8 +134,8 @@ def product_ids_for_skus(skus: Iterable[str]) -> list[int]:
         sku = merchant_sku(row)
         if sku in wanted:
             found.setdefault(sku, row.product_id)
-    for row in JetProduct.select().where(JetProduct.merchant_sku.in_(wanted)):
-        found.setdefault(row.merchant_sku, row.product_id)
+    for jet_row in JetProduct.select().where(JetProduct.merchant_sku.in_(wanted)):
+        found.setdefault(jet_row.merchant_sku, jet_row.product_id)
     unknown = [s for s in wanted if s not in found]
     if unknown:
         raise UnknownSku(f"unknown SKU(s): {', '.join(unknown)}")
