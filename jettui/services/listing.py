@@ -76,7 +76,8 @@ def short_status(text: str) -> str:
 class PageSource(Protocol):
     """Synchronous row provider; `BulkTable` calls it from thread workers."""
 
-    columns: Sequence[Column]
+    @property
+    def columns(self) -> Sequence[Column]: ...  # read-only here: sources keep a tuple or list
 
     def count(self, filter_text: str) -> int: ...
 

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, ProgressBar, Static
@@ -52,7 +52,7 @@ class ConfirmLive(ModalScreen[bool]):
     #confirm-buttons { height: auto; margin-top: 1; align-horizontal: right; }
     #confirm-buttons Button { margin-left: 2; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "answer(False)", "Cancel", id="confirm.no"),
         Binding("y", "answer(True)", "Run on live Jet", id="confirm.yes"),
     ]
@@ -86,7 +86,7 @@ class ActivationScreen(PanelScreen):
     #activation-progress { padding: 0 1; display: none; }
     #activation-progress.-running { display: block; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "run('product')", "Product API", id="activation.product"),
         Binding("o", "run('order')", "Order API", show=False, id="activation.order"),
         Binding("t", "run('return')", "Return API", show=False, id="activation.return"),

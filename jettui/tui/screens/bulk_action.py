@@ -24,7 +24,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, ProgressBar, Static
@@ -119,7 +119,7 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
     #bulk-buttons { height: auto; margin-top: 1; align-horizontal: right; }
     #bulk-buttons Button { margin-left: 2; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "cancel", "Cancel", id="bulk.cancel"),
         Binding("y", "confirm", "Run", id="bulk.confirm"),
         Binding("v", "visible_only", "Visible only", id="bulk.visible-only"),

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from jettui.errors import LockBusy
@@ -34,12 +34,15 @@ from jettui.tui.screens.base import GridPanel, GridTable, _brief
 from jettui.tui.screens.detail import RowDetailScreen
 from jettui.tui.screens.taxonomy import TaxonomyPicker
 
+if TYPE_CHECKING:
+    import peewee as pw
+
 
 class CategoriesScreen(GridPanel):
     PANEL_ID = "categories"
     DETAIL_TITLE_KEY = "path"
     EMPTY_TEXT = "No OpenCart categories yet — build the demo store with `jettui demo`."
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "map", "Map to Jet", id="categories.map"),
         Binding("c", "create", "Create and map", show=False, id="categories.create"),
         Binding("x", "unmap", "Unmap", show=False, id="categories.unmap"),
@@ -56,7 +59,7 @@ class CategoriesScreen(GridPanel):
         status.display = False
         yield status
 
-    def make_source(self, db: object) -> PageSource:
+    def make_source(self, db: pw.Database) -> PageSource:
         store = self.app.settings.store
         return CategorySource(db, store.language_id, store.store_id)
 

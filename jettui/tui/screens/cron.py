@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from jettui.cli.cron import crontab_line
@@ -112,7 +112,7 @@ class CronScreen(GridPanel):
     PANEL_ID = "cron"
     DETAIL_TITLE_KEY = "job"
     EMPTY_TEXT = "No jobs."
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "run_job", "Run job", id="cron.run"),
         Binding("R", "run_due", "Run due jobs", key_display="R", id="cron.due"),
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -27,7 +27,7 @@ class LeaveForm(ModalScreen[Answer]):
                  background: $surface; }
     #leave-keys { margin-top: 1; color: $text-muted; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s,ctrl+s", "answer('save')", "Save, then leave", id="leave.save"),
         Binding("d,y", "answer('discard')", "Leave without saving", id="leave.discard"),
         Binding("escape,n", "answer('stay')", "Stay", id="leave.stay"),

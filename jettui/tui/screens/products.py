@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,8 +14,11 @@ from jettui.tui.screens.base import GridPanel, GridTable, _brief
 from jettui.tui.screens.bulk_action import SKUS_NAMED, BulkActionModal, Targets
 from jettui.tui.screens.getting_started import Step, guide, setup_steps
 
+if TYPE_CHECKING:
+    import peewee as pw
 
-def product_skus(db: object, ids: list[int]) -> dict[int, str]:
+
+def product_skus(db: pw.Database, ids: list[int]) -> dict[int, str]:
     """product id → merchant SKU (its SKU, else its model), as the upload names it."""
     from jettui.services.catalog.payload import merchant_sku
     from jettui.store.opencart import Product
@@ -68,7 +73,7 @@ class ProductsScreen(GridPanel):
         path.display = False
         yield path
 
-    def make_source(self, db: object) -> PageSource:
+    def make_source(self, db: pw.Database) -> PageSource:
         steps = setup_steps(db)  # on the load worker's thread
         self.app.call_from_thread(self._show_steps, steps)
         store = self.app.settings.store

@@ -11,7 +11,7 @@ from functools import partial
 from typing import ClassVar
 
 from textual import work
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from jettui.services.listing import FileSource
 from jettui.tui.screens.base import GridPanel, GridTable, _brief
@@ -35,7 +35,7 @@ class RejectedFilesScreen(GridPanel):
         " (press f to ask Jet now; `jettui cron fetch-errors` does it headless)."
     )
     SOURCE = partial(FileSource, with_errors=True)
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "fetch_errors", "Fetch errors", id="rejected-files.fetch"),
         Binding("r", "resubmit", "Resubmit failed SKUs", id="rejected-files.resubmit"),
     ]

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
@@ -32,7 +32,7 @@ class TaxonomyPicker(ModalScreen[int | None]):
     #taxonomy-box BulkTable { height: 1fr; }
     #taxonomy-message { color: $text-muted; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="taxonomy.cancel"),
     ]
 
