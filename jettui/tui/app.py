@@ -116,12 +116,12 @@ class JettuiApp(App[int]):
 
     async def action_quit(self) -> None:
         """Quit; a form with unsaved changes asks first (save, discard or stay)."""
+        from jettui.tui.screens.leave import LeaveForm, UnsavedForm
+
         screen = self.screen
-        unsaved = getattr(screen, "unsaved_changes", None)
-        if not callable(unsaved) or not unsaved():
+        if not isinstance(screen, UnsavedForm) or not screen.unsaved_changes():
             self.exit()
             return
-        from jettui.tui.screens.leave import LeaveForm
 
         async def answered(answer: str | None) -> None:
             if answer == "discard" or (answer == "save" and await screen.save_now()):

@@ -64,7 +64,9 @@ class PanelScreen(Screen):
 
     PANEL_ID: ClassVar[str] = ""
     HELP_NOTES: ClassVar[tuple[str, tuple[tuple[str, str], ...]]] = ("", ())  # title, rows
-    AUTO_FOCUS = None  # the sidebar is hidden at 80 columns: never focus it by default
+    AUTO_FOCUS: ClassVar[str | None] = (
+        None  # the sidebar is hidden at 80 columns: never focus it by default
+    )
     BINDINGS: ClassVar[list[BindingType]] = []
 
     app: JettuiApp
@@ -72,6 +74,11 @@ class PanelScreen(Screen):
     def __init__(self) -> None:
         super().__init__(id=f"screen-{self.PANEL_ID}")
         self.title = PANELS_BY_ID[self.PANEL_ID].title
+
+    @property
+    def panel_title(self) -> str:
+        """The screen's title as a ``str`` (Textual types ``Screen.title`` as optional)."""
+        return self.title or ""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -94,7 +101,9 @@ class PanelScreen(Screen):
     def action_not_available(self, what: str, headless: str = "") -> None:
         """Bound to actions that arrive with later work: say so instead of pretending."""
         hint = f" Headless: {headless}" if headless else ""
-        self.notify(f"{what} is not available yet.{hint}", title=self.title, severity="warning")
+        self.notify(
+            f"{what} is not available yet.{hint}", title=self.panel_title, severity="warning"
+        )
 
     def palette_commands(self) -> Iterable[tuple[str, str, str]]:
         """(title, help, action) for the command palette: this screen's described bindings."""
@@ -189,7 +198,7 @@ class GridPanel(PanelScreen):
         columns = event.table.source.columns
         keys = [column.key for column in columns]
         at = keys.index(self.DETAIL_TITLE_KEY) if self.DETAIL_TITLE_KEY in keys else 0
-        title = f"{self.title}: {event.cells[at]}" if event.cells else self.title
+        title = f"{self.title}: {event.cells[at]}" if event.cells else self.panel_title
         self.app.push_screen(RowDetailScreen(title, columns, event.cells))
 
     @property

@@ -94,6 +94,7 @@ def as_csv(rows: list[dict[str, str]]) -> str:
 def _stored_statuses(skus: list[str]) -> dict[str, str]:
     """Jet status per SKU as stored now (store thread): the grid's label, Archived when so."""
     from jettui.services.listing import short_status
+    from jettui.store.base import tuple_rows
     from jettui.store.jet_tables import JetProduct
 
     rows = JetProduct.select(
@@ -101,7 +102,7 @@ def _stored_statuses(skus: list[str]) -> dict[str, str]:
     ).where(JetProduct.merchant_sku.in_(skus))
     return {
         sku: "Archived" if archived else short_status(status)
-        for sku, status, archived in rows.tuples()
+        for sku, status, archived in tuple_rows(rows)
     }
 
 
@@ -214,13 +215,14 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
         )
         self.query_one("#bulk-buttons").display = False
         self.query_one("#bulk-progress", ProgressBar).add_class("-running")
-        self.run_action()
+        self.run_bulk()
 
     def _progress(self, done: int, total: int) -> None:
         self.query_one("#bulk-progress", ProgressBar).update(total=max(total, 1), progress=done)
 
+    # (not run_action: that is Widget.run_action(action), which this must not shadow)
     @work(group="bulk-action", exit_on_error=False)
-    async def run_action(self) -> None:
+    async def run_bulk(self) -> None:
         from jettui.errors import LockBusy
         from jettui.services.catalog import run_action
 

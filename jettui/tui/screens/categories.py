@@ -33,9 +33,11 @@ from jettui.services.listing import CategorySource, Column, PageSource
 from jettui.tui.screens.base import GridPanel, GridTable, _brief
 from jettui.tui.screens.detail import RowDetailScreen
 from jettui.tui.screens.taxonomy import TaxonomyPicker
+from jettui.tui.widgets.bulk_table import int_id
 
 if TYPE_CHECKING:
     import peewee as pw
+    from textual.notifications import SeverityLevel
 
 
 class CategoriesScreen(GridPanel):
@@ -68,7 +70,7 @@ class CategoriesScreen(GridPanel):
     def _cursor_id(self) -> int | None:
         tables = self.query(GridTable)
         cursor = tables.first().cursor_id if tables else None
-        return int(cursor) if cursor is not None else None
+        return int_id(cursor) if cursor is not None else None
 
     def _cursor_path(self) -> str:
         """The category under the cursor by its path ("Books > Fiction"), not its id."""
@@ -79,7 +81,7 @@ class CategoriesScreen(GridPanel):
 
     def _targets(self) -> list[int]:
         """The selected categories, or the one under the cursor when none is."""
-        ids = sorted(int(i) for i in self.selected_ids)
+        ids = sorted(int_id(i) for i in self.selected_ids)
         if ids:
             return ids
         cursor = self._cursor_id()
@@ -90,8 +92,8 @@ class CategoriesScreen(GridPanel):
         status.update(text)
         status.display = bool(text)
 
-    def _tell(self, text: str, severity: str = "information") -> None:
-        self.notify(self.app.redact(text), title=self.title, severity=severity, markup=False)
+    def _tell(self, text: str, severity: SeverityLevel = "information") -> None:
+        self.notify(self.app.redact(text), title=self.panel_title, severity=severity, markup=False)
 
     # --- actions ------------------------------------------------------------------------------
 
