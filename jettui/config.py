@@ -142,6 +142,14 @@ class PricingSettings:
 
 
 @dataclass(frozen=True)
+class CatalogSettings:
+    # A SKU (or option value) renamed in OpenCart after upload: "archive" uploads the new SKU
+    # and archives the old one on Jet; "move" moves jettui's link to the new SKU and leaves
+    # the old one on Jet untouched (for the merchant to handle).
+    renamed_sku: str = "archive"
+
+
+@dataclass(frozen=True)
 class OrderSettings:
     customer_email: str = "jet-orders@example.com"
     auto_acknowledge: bool = False
@@ -206,6 +214,7 @@ class Settings:
     sandbox: SandboxSettings = field(default_factory=SandboxSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     pricing: PricingSettings = field(default_factory=PricingSettings)
+    catalog: CatalogSettings = field(default_factory=CatalogSettings)
     orders: OrderSettings = field(default_factory=OrderSettings)
     returns: ReturnSettings = field(default_factory=ReturnSettings)
     cron: CronSettings = field(default_factory=CronSettings)
@@ -220,6 +229,7 @@ SECTIONS: dict[str, type] = {
     "sandbox": SandboxSettings,
     "store": StoreSettings,
     "pricing": PricingSettings,
+    "catalog": CatalogSettings,
     "orders": OrderSettings,
     "returns": ReturnSettings,
     "cron": CronSettings,

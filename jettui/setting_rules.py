@@ -189,6 +189,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "store.language_id": (whole(1),),
     "pricing.increment_type": (one_of("fixed", "percent"),),
     "pricing.increment_amount": (number(-1_000_000, 1_000_000),),
+    "catalog.renamed_sku": (one_of("archive", "move"),),
     "orders.customer_email": (email,),
     "orders.acknowledge_within_minutes": (whole(0),),
     "returns.address1": (not_empty,),

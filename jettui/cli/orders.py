@@ -1,27 +1,265 @@
-"""`jettui orders ...`: list and ship Jet orders. Not available yet: the orders service adds
-its handlers here (replace ``not_available`` in ``set_defaults``)."""
+"""`jettui orders ...`: list, show, acknowledge, retry, reject and ship Jet orders.
+
+Listings (`list`, `show`) go to stdout; per-order lines and summaries to stderr; with --json
+the document carries them. `ship` checks every rule of the ship form before anything is sent:
+each problem names its field, exit 2, nothing sent. Exit codes: 0 done, 1 some orders failed
+(an order acknowledged past its deadline included), 2 bad usage or a refused form, 3 Jet or
+the store unreachable, 75 another run holds the lock."""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 from typing import Any
 
-from .parser import add_json, sku_qty
-from .session import not_available
+from jettui.errors import ExitCode, UsageError
+
+from .output import Output
+from .parser import add_json
+from .session import load, store
+
+ALL_OR_IDS = "give --all or one or more Jet order ids (not both)"
 
 
 def register(commands: Any) -> None:
-    orders = commands.add_parser("orders", help="list and ship Jet orders")
+    orders = commands.add_parser("orders", help="list, acknowledge and ship Jet orders")
     actions = orders.add_subparsers(dest="action", metavar="ACTION", required=True)
-    listing = actions.add_parser("list", help="list Jet orders")
-    listing.add_argument("--status", metavar="S", help="only orders in this status")
-    ship = actions.add_parser("ship", help="ship (and/or cancel units of) an order")
+    listing = actions.add_parser("list", help="list Jet orders (stdout)")
+    listing.add_argument(
+        "--status",
+        metavar="S",
+        help="a Jet status (ready, acknowledged, inprogress, complete), an import state "
+        "(held, rejected, failed, done...) or 'open' (units left to ship)",
+    )
+    show = actions.add_parser("show", help="one order: lines, totals, history, shipments")
+    show.add_argument("order_id", metavar="JET_ORDER_ID")
+    acknowledge = actions.add_parser("acknowledge", help="accept imported orders on Jet")
+    acknowledge.add_argument("order_ids", nargs="*", metavar="JET_ORDER_ID")
+    acknowledge.add_argument("--all", action="store_true", help="every unacknowledged order")
+    retry = actions.add_parser("retry", help="import a held order again (after a fix)")
+    retry.add_argument("order_id", metavar="JET_ORDER_ID")
+    reject = actions.add_parser("reject", help="reject a held order on Jet")
+    reject.add_argument("order_id", metavar="JET_ORDER_ID")
+    ship = actions.add_parser(
+        "ship", help="ship and/or cancel units (default: ship every open unit)"
+    )
     ship.add_argument("order_id", metavar="JET_ORDER_ID")
-    ship.add_argument("--carrier", required=True, metavar="C")
-    ship.add_argument("--method", required=True, metavar="M")
-    ship.add_argument("--tracking", required=True, metavar="T")
+    ship.add_argument("--carrier", required=True, metavar="C", help="one of Jet's carriers")
+    ship.add_argument("--method", required=True, metavar="M", help="one of Jet's methods")
+    ship.add_argument("--tracking", required=True, metavar="T", help="tracking number")
     ship.add_argument("--zip", required=True, metavar="Z", help="ship-from ZIP (5 digits)")
-    ship.add_argument("--ship", action="append", default=[], metavar="SKU=QTY", type=sku_qty)
-    ship.add_argument("--cancel", action="append", default=[], metavar="SKU=QTY", type=sku_qty)
-    for sub in (listing, ship):
+    ship.add_argument("--ship", action="append", default=[], metavar="SKU=QTY",
+                      help="units of a SKU to ship (repeatable; default: every open unit)")  # fmt: skip
+    ship.add_argument("--cancel", action="append", default=[], metavar="SKU=QTY",
+                      help="units of a SKU to cancel (repeatable)")  # fmt: skip
+    handlers = {
+        listing: run_list,
+        show: run_show,
+        acknowledge: run_acknowledge,
+        retry: run_retry,
+        reject: run_reject,
+        ship: run_ship,
+    }
+    for sub, handler in handlers.items():
         add_json(sub)
-        sub.set_defaults(handler=not_available)
+        sub.set_defaults(handler=handler)
+
+
+# --- listings ---------------------------------------------------------------------------------
+
+
+def _left(seconds: int | None) -> str:
+    if seconds is None:
+        return ""
+    if seconds <= 0:
+        return f"LATE by {-seconds // 60} min"
+    return f"{seconds // 60} min left to acknowledge"
+
+
+def order_line(row: Any) -> str:
+    """One order as a listing line (tab-separated: pipes into cut/awk)."""
+    ship_by = row.ship_by.strftime("%Y-%m-%d %H:%M") if row.ship_by else ""
+    fields = [
+        row.merchant_order_id,
+        row.reference_order_id,
+        str(row.order_id or ""),
+        row.jet_status,
+        row.import_state,
+        str(row.items),
+        f"{row.total:.2f}",
+        row.buyer,
+        ship_by,
+        _left(row.ack_seconds_left),
+        row.error,
+    ]
+    return "\t".join(" ".join(str(f).split()) for f in fields)
+
+
+LIST_HEADER = "\t".join(("jet_order_id", "reference", "oc_order", "jet_status", "import",
+                         "items", "total", "buyer", "ship_by", "acknowledge", "error"))  # fmt: skip
+
+
+def status_choices() -> tuple[str, ...]:
+    """What ``--status`` takes: Jet's order statuses, the import states, and ``open``."""
+    from jettui.jet.enums import OrderStatus
+    from jettui.store.jet_tables import JET_ORDER_STATES
+
+    return (*(str(s) for s in OrderStatus), *JET_ORDER_STATES, "open")
+
+
+def run_list(args: argparse.Namespace, out: Output) -> int:
+    """Orders newest first on stdout (0), or one line naming the valid statuses (2)."""
+    from jettui.services.orders.queries import list_orders
+
+    out.note(action="list", status=args.status)
+    if args.status is not None and args.status not in status_choices():
+        raise UsageError(f"--status: '{args.status}' is not one of {', '.join(status_choices())}")
+    settings = load(args, out)
+    with store(settings, out) as db:
+        try:
+            rows = list_orders(db, args.status, settings=settings)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    out.note(orders=[row.as_dict() for row in rows])
+    if rows:
+        out.show(LIST_HEADER)
+    for row in rows:
+        out.show(order_line(row))
+    out.say(f"{len(rows)} order{'' if len(rows) == 1 else 's'}")
+    return ExitCode.OK
+
+
+def run_show(args: argparse.Namespace, out: Output) -> int:
+    """One order in full on stdout (0); an unknown id is exit 2."""
+    from jettui.services.orders.queries import order_detail
+
+    out.note(action="show", merchant_order_id=args.order_id)
+    settings = load(args, out)
+    with store(settings, out) as db:
+        detail = order_detail(db, args.order_id, settings=settings)
+    if detail is None:
+        raise UsageError(f"no Jet order '{args.order_id}' in jettui: fetch orders first")
+    document = detail.as_dict()
+    out.note(order=document)
+    for line in detail_lines(document):
+        out.show(line)
+    return ExitCode.OK
+
+
+def detail_lines(order: dict[str, Any]) -> list[str]:
+    """``jettui orders show`` as text: the order's fields, then lines, history, shipments."""
+    lists = ("lines", "history", "shipments", "oc_totals", "oc_shipments", "warnings")
+    lines = []
+    for key, value in order.items():
+        if key in lists:
+            continue
+        if isinstance(value, dict):
+            value = ", ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, ""))
+        lines.append(f"{key}: {'' if value is None else value}")
+    for line in order.get("lines") or []:
+        lines.append(
+            f"line {line['merchant_sku']}: {line['ordered']} ordered, {line['shipped']} shipped,"
+            f" {line['cancelled']} cancelled, {line['open']} open"
+            f" ({line.get('unit_price', 0):.2f} each) {line.get('title', '')}".rstrip()
+        )
+    for total in order.get("oc_totals") or []:
+        lines.append(f"total {total['title']}: {total['value']:.2f}")
+    for entry in order.get("history") or []:
+        lines.append(f"history {entry['date_added']} {entry['status']}: {entry['comment']}")
+    for shipment in order.get("shipments") or []:
+        lines.append(
+            f"shipment {shipment['alt_shipment_id']} ({shipment['state']}) {shipment['carrier']}"
+            f" {shipment['method']} {shipment['tracking_number']} shipped {shipment['shipped']}"
+            f" cancelled {shipment['cancelled']}"
+        )
+    lines += [f"warning: {w}" for w in order.get("warnings") or []]
+    return lines
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+
+def _report(out: Output, report: Any) -> int:
+    """Per-order lines and the summary on stderr, the report in the document; its exit code."""
+    out.note(**report.as_dict())
+    for item in report.items:
+        out.say(item.line)
+    out.say(report.summary)
+    return int(report.exit_code)
+
+
+def run_acknowledge(args: argparse.Namespace, out: Output) -> int:
+    """Accept orders on Jet (ids or --all); 1 when one failed or was past its deadline."""
+    from jettui.services.orders.acknowledge import acknowledge_orders
+
+    out.note(action="acknowledge")
+    if args.all == bool(args.order_ids):  # checked before the settings: same line any order
+        raise UsageError(ALL_OR_IDS)
+    settings = load(args, out)
+    with store(settings, out) as db:
+        ids = None if args.all else list(args.order_ids)
+        report = asyncio.run(acknowledge_orders(settings, db, ids))
+    return _report(out, report)
+
+
+def run_retry(args: argparse.Namespace, out: Output) -> int:
+    from jettui.services.orders.importer import retry_order
+
+    out.note(action="retry", merchant_order_id=args.order_id)
+    settings = load(args, out)
+    with store(settings, out) as db:
+        report = asyncio.run(retry_order(settings, db, args.order_id))
+    return _report(out, report)
+
+
+def run_reject(args: argparse.Namespace, out: Output) -> int:
+    from jettui.services.orders.importer import reject_order
+
+    out.note(action="reject", merchant_order_id=args.order_id)
+    settings = load(args, out)
+    with store(settings, out) as db:
+        report = asyncio.run(reject_order(settings, db, args.order_id))
+    return _report(out, report)
+
+
+def run_ship(args: argparse.Namespace, out: Output) -> int:
+    """Ship/cancel units of one order: every rule checked first (exit 2, each problem naming
+    its field, nothing sent); 0 sent and mirrored, 1 Jet refused it."""
+    from jettui.services.orders.shipping import ShipmentRefused, parse_quantities, ship_headless
+
+    out.note(action="ship", merchant_order_id=args.order_id)
+    for values, option in ((args.ship, "--ship"), (args.cancel, "--cancel")):
+        try:  # a malformed option is one line before any settings or store is read
+            parse_quantities(values, option)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    settings = load(args, out)
+    with store(settings, out) as db:
+        try:
+            result = asyncio.run(
+                ship_headless(
+                    settings,
+                    db,
+                    args.order_id,
+                    carrier=args.carrier,
+                    method=args.method,
+                    tracking=args.tracking,
+                    zip=args.zip,
+                    ship=args.ship,
+                    cancel=args.cancel,
+                )  # fmt: skip
+            )
+        except ShipmentRefused as exc:
+            return _refused(out, list(exc.problems), "shipment")
+    out.note(result=result.as_dict("merchant_order_id"))
+    out.say(result.line)
+    return ExitCode.PARTIAL if result.is_problem else ExitCode.OK
+
+
+def _refused(out: Output, problems: list[str], what: str) -> int:
+    """A form that breaks rules: each problem (naming its field) on stderr; exit 2."""
+    out.note(problems=problems)
+    for problem in problems:
+        out.say(f"jettui: {problem}")
+    out.say(f"jettui: {what} not sent ({len(problems)} problem{'s' if len(problems) > 1 else ''})")
+    return ExitCode.USAGE

@@ -28,6 +28,11 @@ def register(commands: Any) -> None:
     products.add_argument("skus", nargs="*", metavar="SKU", help="merchant SKUs (or --all)")
     products.add_argument("--all", action="store_true", help="every product of a mapped category")
     products.add_argument(
+        "--include-disabled",
+        action="store_true",
+        help="with --all: also products disabled in OpenCart (left out by default)",
+    )
+    products.add_argument(
         "--dry-run", action="store_true", help="validate and show what would be sent"
     )
     add_json(products)
@@ -60,13 +65,19 @@ def run(args: argparse.Namespace, out: Output) -> int:
         out.progress(f"{args.action} {done}/{total}")
 
     with store(settings, out) as db:
-        ids = _resolve(catalog, settings, args.skus, args.all, "nothing done")
+        ids = _resolve(
+            catalog, settings, args.skus, args.all, "nothing done", args.include_disabled
+        )
+        left_out = 0
+        if args.all and not args.include_disabled:
+            left_out = catalog.disabled_mapped_count(settings)
         out.note(products=len(ids))
         report = asyncio.run(
             catalog.run_action(
                 settings, db, args.action, ids, dry_run=args.dry_run, progress=progress
             )
         )
+        report.left_out = left_out
     out.document.pop("progress", None)
     out.note(**report.as_dict())
     for check in report.checks:
@@ -79,10 +90,19 @@ def run(args: argparse.Namespace, out: Output) -> int:
     return report.exit_code
 
 
-def _resolve(catalog: Any, settings: Any, skus: list[str], all_mapped: bool, what: str) -> Any:
+def _resolve(
+    catalog: Any,
+    settings: Any,
+    skus: list[str],
+    all_mapped: bool,
+    what: str,
+    include_disabled: bool = False,
+) -> Any:
     """Product ids of ``skus`` (or of every mapped product); an unknown SKU is exit 2."""
     try:
-        return catalog.resolve_products(settings, skus=skus, all_mapped=all_mapped)
+        return catalog.resolve_products(
+            settings, skus=skus, all_mapped=all_mapped, include_disabled=include_disabled
+        )
     except catalog.UnknownSku as exc:
         raise UsageError(f"{exc}; {what}") from None
 

@@ -453,30 +453,108 @@ def create_category_and_map(
     db: pw.Database, settings: Settings, node_id: int, parent_id: int = 0, name: str | None = None
 ) -> MapResult:
     """Create an enabled OpenCart category named after the node (or ``name``) under
-    ``parent_id`` (0 = top level) in the configured store, and map it to the node."""
-    with jt.database_proxy.atomic():
-        node = _cached_node(node_id)
-        parent_id = int(parent_id or 0)
-        if parent_id:
-            _category_ids([parent_id])
-        title = (name if name is not None else node.name).strip()
-        if not title:
-            raise CategoryError("the new category needs a name")
-        now = jt.utcnow()
+    ``parent_id`` (0 = top level) in the configured store, and map it to the node.
+
+    Crash-safe on MyISAM (no rollback): the intent, with the category id chosen, is recorded
+    first (:class:`~jettui.store.jet_tables.JetCategoryCreation`); each step then only adds
+    what is missing. A create a crash interrupted is completed by the next create: when it
+    asked for the same category, that one is the result (never a second category)."""
+    node = _cached_node(node_id)
+    parent_id = int(parent_id or 0)
+    if parent_id:
+        _category_ids([parent_id])
+    title = (name if name is not None else node.name).strip()
+    if not title:
+        raise CategoryError("the new category needs a name")
+    finished = finish_interrupted_creates(settings)
+    same = [
+        i
+        for i in finished
+        if (i.jet_node_id, i.parent_id, i.name) == (node.node_id, parent_id, title)
+    ]
+    if same:
+        return _created(settings, same[-1], node, "completed after an interrupted run: ")
+    intent = _record_intent(node, parent_id, title)
+    _complete(settings, intent)
+    return _created(settings, intent, node)
+
+
+def _record_intent(node: TaxonomyNode, parent_id: int, title: str) -> Any:
+    """The ledger row, with the next free category id (a racing create: try the next)."""
+    Ledger = jt.JetCategoryCreation
+    for _attempt in range(5):
+        highest = oc.Category.select(pw.fn.MAX(oc.Category.category_id)).scalar() or 0
+        taken = Ledger.select(pw.fn.MAX(Ledger.category_id)).scalar() or 0
+        try:
+            with jt.database_proxy.atomic():
+                return Ledger.create(
+                    category_id=max(int(highest), int(taken)) + 1,
+                    parent_id=parent_id,
+                    jet_node_id=node.node_id,
+                    name=title[:255],
+                )
+        except pw.IntegrityError:
+            continue
+    raise CategoryError("another create is choosing category ids; try again")
+
+
+def finish_interrupted_creates(settings: Settings) -> list[Any]:
+    """Complete every create a crash or failure left half-done; returns those completed.
+    One whose category id was meanwhile taken by another category (OpenCart's admin) is
+    marked abandoned: there is nothing of jettui's to remove."""
+    Ledger = jt.JetCategoryCreation
+    done = []
+    for intent in Ledger.select().where(Ledger.state == "intent").order_by(Ledger.id):
+        if _taken_by_another(settings, intent):
+            Ledger.update(state="abandoned", updated_at=jt.utcnow()).where(
+                Ledger.id == intent.id
+            ).execute()
+            continue
+        _complete(settings, intent)
+        done.append(intent)
+    return done
+
+
+def _taken_by_another(settings: Settings, intent: Any) -> bool:
+    names = {
+        row.name
+        for row in oc.CategoryDescription.select().where(
+            oc.CategoryDescription.category_id == intent.category_id
+        )
+    }
+    return bool(names) and intent.name not in names
+
+
+def _complete(settings: Settings, intent: Any) -> None:
+    """Every row of the category that is missing, then the map, then the ledger says done.
+    Each step is idempotent: a crash anywhere leaves a state this finishes."""
+    category_id, parent_id, title = intent.category_id, intent.parent_id, intent.name
+    node = _cached_node(intent.jet_node_id)
+    created = intent.created_at
+    if not oc.Category.select().where(oc.Category.category_id == category_id).exists():
         # What OpenCart 3.0's admin (model/catalog/category.php addCategory) writes for its
         # default form: top unchecked, 1 column, enabled; meta_title is required, = the name.
-        category = oc.Category.create(
+        oc.Category.insert(
+            category_id=category_id,
             parent_id=parent_id,
             top=0,
             column=1,
             sort_order=0,
             status=1,
-            date_added=now,
-            date_modified=now,
+            date_added=created,
+            date_modified=created,
+        ).execute()
+    described = {
+        lid
+        for (lid,) in tuple_rows(
+            oc.CategoryDescription.select(oc.CategoryDescription.language_id).where(
+                oc.CategoryDescription.category_id == category_id
+            )
         )
-        category_id = int(category.category_id)
-        language_ids = [lid for (lid,) in tuple_rows(oc.Language.select(oc.Language.language_id))]
-        for language_id in language_ids or [settings.store.language_id]:
+    }
+    language_ids = [lid for (lid,) in tuple_rows(oc.Language.select(oc.Language.language_id))]
+    for language_id in language_ids or [settings.store.language_id]:
+        if language_id not in described:
             oc.CategoryDescription.create(
                 category_id=category_id,
                 language_id=language_id,
@@ -486,17 +564,39 @@ def create_category_and_map(
                 meta_description="",
                 meta_keyword="",
             )
+    in_store = (
+        oc.CategoryToStore.select()
+        .where(
+            (oc.CategoryToStore.category_id == category_id)
+            & (oc.CategoryToStore.store_id == settings.store.store_id)
+        )
+        .exists()
+    )
+    if not in_store:
         oc.CategoryToStore.create(category_id=category_id, store_id=settings.store.store_id)
-        oc.write_category_path(category_id, parent_id)
+    oc.write_category_path(category_id, parent_id)  # delete + replace: idempotent
+    with jt.database_proxy.atomic():
         _link([category_id], node)
-        path = oc.category_breadcrumbs(settings.store.language_id, [category_id]).get(
-            category_id, title
-        )
-        message = f"category '{path}' ({category_id}) created and mapped to {node.path}"
-        created = {"category_id": category_id, "name": title, "parent_id": parent_id, "path": path}
-        jt.log_event(
-            EVENT_KIND, message, ref=str(node.node_id), detail={**created, "node_id": node.node_id}
-        )
+        jt.JetCategoryCreation.update(state="done", updated_at=jt.utcnow()).where(
+            jt.JetCategoryCreation.id == intent.id
+        ).execute()
+
+
+def _created(settings: Settings, intent: Any, node: TaxonomyNode, note: str = "") -> MapResult:
+    category_id, title = int(intent.category_id), intent.name
+    path = oc.category_breadcrumbs(settings.store.language_id, [category_id]).get(
+        category_id, title
+    )
+    message = f"{note}category '{path}' ({category_id}) created and mapped to {node.path}"
+    created = {
+        "category_id": category_id,
+        "name": title,
+        "parent_id": int(intent.parent_id),
+        "path": path,
+    }
+    jt.log_event(
+        EVENT_KIND, message, ref=str(node.node_id), detail={**created, "node_id": node.node_id}
+    )
     return MapResult(
         "create", [category_id], node.node_id, node.path, created=created, message=message
     )

@@ -38,9 +38,12 @@ from .text import utcnow
 
 __all__ = [
     "JET_ORDER_STATES",
+    "JET_REFUND_STATES",
+    "JET_RETURN_STATES",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "JetCategory",
+    "JetCategoryCreation",
     "JetEvent",
     "JetFile",
     "JetJobRun",
@@ -110,12 +113,33 @@ class JetCategory(StoreModel):
         table_name = "jet_category"
 
 
+@jet_model
+class JetCategoryCreation(StoreModel):
+    """Ledger of ``categories create`` (OpenCart's MyISAM tables cannot roll back): the intent,
+    with the category id chosen, is written before any OpenCart row, so a re-run after a
+    crash completes that category instead of making a second one."""
+
+    id = pw.AutoField()
+    category_id = pw.IntegerField(unique=True)  # chosen before the category row is inserted
+    parent_id = pw.IntegerField(default=0)
+    jet_node_id = pw.BigIntegerField()
+    name = pw.CharField(255)
+    state = pw.CharField(16, default="intent", index=True)  # intent → done | abandoned
+    created_at = UtcDateTimeField(default=utcnow)
+    updated_at = UtcDateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "jet_category_creation"
+
+
 # --- orders, returns, refunds -----------------------------------------------------------------
 
 #: ledger states of an order import, in order. A re-run resumes from the recorded state:
 #: intent (about to write; order_id may be 0) → written (OpenCart rows complete, order_id set)
-#: → stock (stock decremented) → done. 'failed' and 'rejected' end an import that won't finish.
-JET_ORDER_STATES = ("intent", "written", "stock", "done", "failed", "rejected")
+#: → stock (stock decremented) → done. 'failed' and 'rejected' end an import that won't finish;
+#: 'held' keeps an order that cannot be created for the merchant (orders.hold_problem_orders)
+#: until it is retried or rejected. See jettui/services/orders/importer.py.
+JET_ORDER_STATES = ("intent", "written", "stock", "done", "failed", "rejected", "held")
 
 
 @jet_model
@@ -135,11 +159,29 @@ class JetOrder(StoreModel):
     shipments = JsonTextField(default=list)  # what was sent to Jet's ship endpoint
     error = pw.TextField(null=True)
     attempts = pw.IntegerField(default=0)
+    # migration 3: what the import decided per Jet item (order_item_id, merchant_sku,
+    # order_product_id, product_id, product_option_value_id, quantity), warnings written on
+    # the OpenCart order (unknown state, cut text...), and when Jet's status was last read
+    lines = JsonTextField(default=list)
+    warnings = JsonTextField(default=list)
+    status_checked_at = UtcDateTimeField(null=True)
     created_at = UtcDateTimeField(default=utcnow)
     updated_at = UtcDateTimeField(default=utcnow)
 
     class Meta:
         table_name = "jet_order"
+
+
+#: ledger states of a Jet return's mirror into OpenCart. waiting (its order was never imported:
+#: retried later) → intent (about to write the OpenCart return rows) → mirrored (rows and
+#: history written) → completing (completion recorded, about to be sent) → completed.
+JET_RETURN_STATES = ("waiting", "intent", "mirrored", "completing", "completed")
+
+#: ledger states of a merchant refund. intent (recorded with its alt_refund_id before sending)
+#: → sent (Jet gave its refund_authorization_id) → final (accepted/rejected, history written);
+#: unknown = the request may have reached Jet and the answer was lost (look it up, never resend
+#: blindly); failed = Jet refused it (nothing applied).
+JET_REFUND_STATES = ("intent", "sent", "unknown", "final", "failed")
 
 
 @jet_model
@@ -151,6 +193,9 @@ class JetReturn(StoreModel):
     order_id = pw.IntegerField(default=0)  # OpenCart order
     return_ids = JsonTextField(default=list)  # OpenCart return_id per returned line
     status = pw.CharField(32, default="created")
+    # mirror ledger (JET_RETURN_STATES): a re-run resumes from the recorded state
+    state = pw.CharField(16, default="intent", index=True)
+    attempts = pw.IntegerField(default=0)
     raw = JsonTextField(null=True)
     completion = JsonTextField(null=True)  # what was sent to complete it (refund amounts...)
     error = pw.TextField(null=True)
@@ -170,9 +215,14 @@ class JetRefund(StoreModel):
     merchant_order_id = pw.CharField(64, index=True)
     order_id = pw.IntegerField(default=0)
     status = pw.CharField(32, default="created")  # created / processing / accepted / rejected
+    # send ledger (JET_REFUND_STATES); refund_id above is the alt_refund_id sent to Jet
+    state = pw.CharField(16, default="intent", index=True)
     items = JsonTextField(default=list)
     amount = pw.DecimalField(15, 4, default=0)
     reason = pw.CharField(255, default="")
+    feedback = pw.CharField(255, default="")
+    history_written = pw.BooleanField(default=False)  # order_history row for the final state
+    checked_at = UtcDateTimeField(null=True)  # last time Jet was asked for its state
     raw = JsonTextField(null=True)
     error = pw.TextField(null=True)
     created_at = UtcDateTimeField(default=utcnow)
@@ -468,10 +518,29 @@ def _taxonomy_cache(ctx: MigrationContext) -> None:
     ctx.create_table(JetTaxonomyNode)
 
 
+def _orders_ledger(ctx: MigrationContext) -> None:
+    for column in ("lines", "warnings", "status_checked_at"):
+        ctx.add_column(JetOrder, column)
+
+
+def _returns_ledger(ctx: MigrationContext) -> None:
+    for column in ("state", "attempts"):
+        ctx.add_column(JetReturn, column)
+    for column in ("state", "feedback", "history_written", "checked_at"):
+        ctx.add_column(JetRefund, column)
+
+
+def _category_ledger(ctx: MigrationContext) -> None:
+    ctx.create_table(JetCategoryCreation)
+
+
 #: every schema step, oldest first; versions strictly increasing. Append, never edit.
 MIGRATIONS: list[Migration] = [
     Migration(1, "jettui tables", _baseline),
     Migration(2, "Jet taxonomy cache", _taxonomy_cache),
+    Migration(3, "orders import ledger: lines, warnings, status check", _orders_ledger),
+    Migration(4, "returns and refunds ledgers", _returns_ledger),
+    Migration(5, "categories create ledger", _category_ledger),
 ]
 
 

@@ -89,19 +89,6 @@ def test_optioned_product_children_fixed_increment(make_settings) -> None:
     db.close()
 
 
-def test_price_never_below_one_cent(make_settings) -> None:
-    settings = make_settings(
-        pricing="pricing:\n  increment_type: fixed\n  increment_amount: -500\n"
-    )
-    from jettui.store.db import connect, ensure_jet_tables
-
-    db = connect(settings)
-    ensure_jet_tables(db)
-    map_all_categories()
-    assert _check(settings, 1).listings[0].price["price"] == 0.01
-    db.close()
-
-
 def test_code_types_guessed(settings, db) -> None:
     map_all_categories()
     _set(1, upc="", ean="4006381333931")

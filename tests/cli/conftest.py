@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from .orders_support import jettui, shop  # noqa: F401 - fixtures of the orders/returns commands
+
 REPO = Path(__file__).parents[2]
 SHIPPED = (REPO / "settings.yaml").read_text(encoding="utf-8")
 

@@ -29,8 +29,8 @@ MYSQL_GONE = (2003, "Can't connect to MySQL server on '127.0.0.1' ([Errno 111] C
         (["products", "upload", "--all", "SKU-1", "--json"], "give --all or one or more SKUs"),
         (["products", "upload", "SKU-1", "--all", "--json"], "give --all or one or more SKUs"),
         (["categories", "map", "2", "--node", str(2**64), "--json"], "an id is a whole number"),
-        (["cron", "fetch-orders", "--json"], "not available yet"),
-        (["orders", "list", "--json"], "not available yet"),
+        (["orders", "acknowledge", "--json"], "give --all or one or more Jet order ids"),
+        (["orders", "list", "--status", "gone", "--json"], "--status: 'gone' is not one of"),
     ],
 )
 def test_usage_errors_print_one_document(

@@ -37,6 +37,7 @@ NEW_TEXT = {
     "store.database": "sqlite:///other-store.db",
     "store.table_prefix": "shop_",
     "pricing.increment_type": "fixed",
+    "catalog.renamed_sku": "move",
     "orders.customer_email": "orders@example.org",
     "returns.address1": "1 Main Street",
     "returns.address2": "",

@@ -19,7 +19,7 @@ from .conftest import make_app, settle
 
 # A text each panel shows on an empty (demo) store: what the user sees first.
 EXPECTED_TEXT = {
-    "orders": "No Jet orders yet — run `jettui cron fetch-orders` or press f",
+    "orders": "No Jet orders yet — press f to fetch them",
     "rejected_orders": "No rejected orders",
     "returns": "No Jet returns yet",
     "refunds": "No refunds yet",
@@ -103,7 +103,7 @@ async def test_palette_lists_the_screens_actions(settings: Settings) -> None:
         await pilot.press("enter")
         await pilot.pause()
         messages = [n.message for n in app._notifications]
-        assert any("Shipping is not available yet" in m for m in messages), messages
+        assert any("No order to ship" in m for m in messages), messages
 
 
 async def test_help_lists_keys_of_the_screen_and_closes(demo_settings: Settings) -> None:
@@ -125,14 +125,14 @@ async def test_help_lists_keys_of_the_screen_and_closes(demo_settings: Settings)
         assert "Fetch orders" in text and "Upload" not in text
 
 
-async def test_later_actions_say_not_available(demo_settings: Settings) -> None:
+async def test_orders_fetch_key_runs_the_fetch_job(demo_settings: Settings) -> None:
     app = make_app(demo_settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("3", "f")  # orders: fetching arrives with the orders work
-        await pilot.pause()
+        await pilot.press("3", "f")  # orders: the fetch-orders job, as cron runs it
+        await settle(pilot)
         messages = [n.message for n in app._notifications]
-        assert any("Fetching orders is not available yet" in m for m in messages), messages
+        assert any(m.startswith("fetch-orders: ok") for m in messages), messages
 
 
 async def test_header_names_store_and_jet_without_secrets(settings: Settings) -> None:

@@ -18,6 +18,7 @@ from jettui.services.catalog.payload import (
     Listing,
     ProductCheck,
     UnknownSku,
+    disabled_mapped_count,
     price_with_increment,
     validate_products,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "Listing",
     "ProductCheck",
     "UnknownSku",
+    "disabled_mapped_count",
     "fetch_jet_view",
     "get_jet_data",
     "price_with_increment",

@@ -24,6 +24,8 @@ from jettui.errors import ExitCode, Unreachable, is_unreachable
 from jettui.jet import bulk
 from jettui.jet.client import JetClient
 from jettui.jet.errors import JetError, JetNotFound, JetServerError, JetUnreachable
+from jettui.services.catalog import ledger
+from jettui.services.catalog import links as link_plans
 from jettui.services.catalog.payload import (
     Listing,
     ProductCheck,
@@ -42,6 +44,7 @@ ACTIONS = ("upload", "archive", "unarchive", "sync", "status")
 LOCK_NAME = "products"
 LOCK_TTL_SECONDS = 600.0  # refreshed every third of it while the action runs
 UPLOADED = "Uploaded"  # jettui's status until Jet's own is fetched
+UNCONFIRMED = ledger.UNCONFIRMED  # in a MerchantSKUs file whose outcome is not known yet
 NOT_ON_JET = "Not on Jet"
 POLL_INTERVAL = bulk.POLL_INTERVAL_SECONDS
 # Sent after the MerchantSKUs file, for the SKUs whose Jet data has them: (file type, Listing attr)
@@ -63,6 +66,7 @@ class ActionReport:
     items: list[ItemResult] = field(default_factory=list)
     checks: list[ProductCheck] = field(default_factory=list)
     unreachable: str | None = None  # Jet (or the store) could not be reached: the run stopped
+    left_out: int = 0  # disabled products left out of --all (see --include-disabled)
 
     def add(
         self, sku: str, outcome: Outcome, reason: str = "", error: BaseException | None = None
@@ -85,6 +89,8 @@ class ActionReport:
     @property
     def summary(self) -> str:
         head = f"{self.action}{' (dry run)' if self.dry_run else ''}: {summary(self.items)}"
+        if self.left_out:
+            head += f"; {self.left_out} disabled product(s) left out (--include-disabled)"
         return head + (f"; stopped: {self.unreachable}" if self.unreachable else "")
 
     def as_dict(self) -> dict[str, Any]:
@@ -94,17 +100,23 @@ class ActionReport:
             "dry_run": self.dry_run,
             "exit_code": self.exit_code,
             "summary": self.summary,
+            "disabled_left_out": self.left_out,
             "items": [i.as_dict(key="sku") for i in self.items],
             "warnings": [line for c in self.checks for line in c.lines() if ": warning: " in line],
         }
 
 
 def resolve_products(
-    settings: Settings, *, skus: Iterable[str] = (), all_mapped: bool = False
+    settings: Settings,
+    *,
+    skus: Iterable[str] = (),
+    all_mapped: bool = False,
+    include_disabled: bool = False,
 ) -> list[int]:
-    """Product ids for ``--all`` or SKUs (store thread). Raises payload.UnknownSku."""
+    """Product ids for ``--all`` (disabled products only with ``include_disabled``) or SKUs
+    (store thread). Raises payload.UnknownSku."""
     if all_mapped:
-        return mapped_product_ids(settings)
+        return mapped_product_ids(settings, include_disabled=include_disabled)
     return product_ids_for_skus(skus)
 
 
@@ -130,14 +142,24 @@ async def run_action(
         )
         async with lock:
             report.checks = await store.run(validate_products, settings, product_ids)
-            links = await store.run(_links, product_ids)
-            work = _Work(settings, store, report, report.checks, links, progress)
+            plan = None
+            if action == "upload":
+                listings = [x for c in report.checks if c.ok for x in c.listings]
+                mode = settings.catalog.renamed_sku
+                plan = await store.run(link_plans.plan_links, listings, mode, not dry_run)
+            linked = await store.run(_links, product_ids)
+            work = _Work(settings, store, report, report.checks, linked, progress, plan)
             if dry_run:
                 work.dry_run()
                 return report
             try:
                 async with open_logged_client(settings, db) as jet:
                     work.jet = jet
+                    if await store.run(ledger.has_open_work):
+                        await ledger.reconcile(
+                            jet, store, settings.jet.concurrency, poll_interval=POLL_INTERVAL
+                        )
+                        work.links = await store.run(_links, product_ids)
                     await getattr(work, action)()
             except Exception as exc:
                 if not is_unreachable(exc):
@@ -166,6 +188,11 @@ async def sync_job(ctx: JobContext) -> JobReport:
     "locked" and nothing is sent). Every SKU's result goes straight into the job's report."""
     lock = held_lock(ctx.store, LOCK_NAME, purpose="job sync", ttl_seconds=LOCK_TTL_SECONDS)
     async with lock:
+        if await ctx.store.run(ledger.has_open_work):
+            settled = await ledger.reconcile(
+                ctx.jet, ctx.store, ctx.settings.jet.concurrency, poll_interval=POLL_INTERVAL
+            )
+            ctx.say(f"settled {settled} SKU(s) a crashed upload left unconfirmed")
         ids = await ctx.store.run(_linked_product_ids)
         checks = await ctx.store.run(validate_products, ctx.settings, ids)
         links = await ctx.store.run(_links, ids)
@@ -187,6 +214,7 @@ class _Work:
         checks: list[ProductCheck],
         links: dict[str, dict[str, Any]],
         progress: Progress | None,
+        plan: link_plans.LinkPlan | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -195,11 +223,21 @@ class _Work:
         self.links = links  # merchant_sku → JetProduct values of the products
         self.progress = progress
         self.jet: JetClient | None = None
-        self.listings = {x.sku: x for c in checks if c.ok for x in c.listings}
+        self.plan = plan or link_plans.LinkPlan()
+        refused = self.plan.refused
+        # A product one of whose SKUs is refused (linked to another product) is not sent.
+        blocked = {c.product_id for c in checks for x in c.listings if x.sku in refused}
+        self.listings = {
+            x.sku: x for c in checks if c.ok and c.product_id not in blocked for x in c.listings
+        }
+        self.blocked = blocked
+        self.results: dict[str, bulk.BulkResult] = {}  # file type → the last bulk result
+        self.intended: set[str] = set()  # SKUs of MerchantSKUs files Jet was told about
 
     def all_skus(self) -> list[str]:
         skus = [s for c in self.checks for s in c.skus]
-        return list(dict.fromkeys(skus + list(self.links)))
+        renamed = [r.old for r in self.plan.moved] + self.plan.to_archive
+        return list(dict.fromkeys(skus + list(self.links) + renamed))
 
     async def _progress(self, done: int, total: int) -> None:
         if self.progress is not None:
@@ -212,11 +250,33 @@ class _Work:
             if not check.ok:
                 for sku in check.skus:
                     self.report.add(sku, Outcome.NOT_ATTEMPTED, "; ".join(check.errors))
+            elif check.product_id in self.blocked:
+                reasons = [self.plan.refused[s] for s in check.skus if s in self.plan.refused]
+                for sku in check.skus:
+                    self.report.add(sku, Outcome.NOT_ATTEMPTED, "; ".join(reasons))
+
+    def _renames(self) -> None:
+        """One line per link moved to a renamed SKU (the old SKU left on Jet as it is)."""
+        for r in self.plan.moved:
+            self.report.add(
+                r.old,
+                Outcome.SUCCEEDED,
+                f"renamed to '{r.new}' in OpenCart: jettui's link moved to '{r.new}'; "
+                f"'{r.old}' left on Jet as it is (catalog.renamed_sku: move)",
+            )
+
+    def _renamed_to(self, old: str) -> str:
+        new = next((r.new for r in self.plan.retired if r.old == old), "")
+        return f"renamed to '{new}' in OpenCart" if new else "renamed in OpenCart"
 
     def dry_run(self) -> None:
         action = self.report.action
         if action in ("upload", "sync"):
             self._invalid()
+        for r in self.plan.moved:
+            self.report.add(r.old, Outcome.WOULD_SEND, f"move the link to '{r.new}' (renamed)")
+        for old in self.plan.to_archive:
+            self.report.add(old, Outcome.WOULD_SEND, f"archive: {self._renamed_to(old)}")
         for sku in self._targets():
             if action == "sync" and self._unchanged(sku):
                 self.report.add(sku, Outcome.UNCHANGED, "price and inventory as last sent")
@@ -251,10 +311,20 @@ class _Work:
         linked = [s for s in self.all_skus() if s in self.links]
         for sku in self.all_skus():
             if sku not in self.links and (self.report.action != "sync" or sku in self.listings):
-                self.report.add(sku, Outcome.NOT_ATTEMPTED, "never uploaded to Jet")
+                self.report.add(sku, Outcome.NOT_ATTEMPTED, self._never_uploaded(sku))
         if self.report.action == "sync":
             return [s for s in linked if s in self.listings and not self.links[s]["is_archived"]]
         return linked
+
+    def _never_uploaded(self, sku: str) -> str:
+        """Why ``sku`` is not acted on: never uploaded, or renamed since its upload."""
+        listing = self.listings.get(sku)
+        if listing is not None:
+            slot = (listing.product_id, listing.option_value_id)
+            old = next((s for s, v in self.links.items() if v.get("slot") == slot), None)
+            if old is not None:
+                return f"renamed from '{old}' in OpenCart: upload it (products upload)"
+        return "never uploaded to Jet"
 
     def _unchanged(self, sku: str) -> bool:
         return self.links.get(sku, {}).get("sent_hash") == self.listings[sku].offer_hash
@@ -263,7 +333,22 @@ class _Work:
 
     async def upload(self) -> None:
         self._invalid()
+        self._renames()
         listings = list(self.listings.values())
+        owners = {x.sku: (x.product_id, x.option_value_id, x.parent_sku) for x in listings}
+
+        async def before_register(intent: ledger.FileIntent) -> None:
+            # Written before Jet hears of the file: a crash from here on leaves a trail.
+            await settle(self.store.run(ledger.record_intent, intent, owners))
+            if intent.file_type == "MerchantSKUs":
+                self.intended.update(intent.payload)
+
+        assert self.jet is not None
+        self.jet = ledger.RecordingClient(self.jet, before_register)  # type: ignore[assignment]
+        await self._upload(listings)
+        await self._archive_retired()
+
+    async def _upload(self, listings: list[Listing]) -> None:
         variations = {c.sku: c.variation for c in self.checks if c.ok and c.variation}
         phases = 3 + (1 if variations else 0)
         extra = sum(getattr(x, attr) is not None for x in listings for _, attr in EXCEPTION_FILES)
@@ -332,7 +417,9 @@ class _Work:
                     self.report.add(sku, Outcome.FAILED, outage)
             done = {sku for sku in on_jet if all(f in finished for f in needs[sku])}
             reasons = {s: outage for s in on_jet - done} | errors | refused
-            await self.store.run(_record_upload, listings, on_jet, offered, reasons)
+            await self.store.run(
+                _record_upload, listings, on_jet, offered, reasons, self._jet_refused()
+            )
             raise
         for listing in listings:
             if listing.sku in refused:
@@ -342,7 +429,51 @@ class _Work:
             else:
                 outcome = Outcome.NOT_ATTEMPTED if listing.sku not in errors else Outcome.FAILED
                 self.report.add(listing.sku, outcome, errors.get(listing.sku, "not sent"))
-        await self.store.run(_record_upload, listings, on_jet, offered, errors | refused)
+        await self.store.run(
+            _record_upload, listings, on_jet, offered, errors | refused, self._jet_refused()
+        )
+
+    def _jet_refused(self) -> set[str]:
+        """SKUs Jet refused in (or that never made it into) a MerchantSKUs file: not on Jet."""
+        result = self.results.get("MerchantSKUs")
+        if result is None:
+            return set()
+        return set(result.failed) | (set(result.not_sent) - self.intended)
+
+    async def _archive_retired(self) -> None:
+        """Archive on Jet the SKUs renamed in OpenCart (catalog.renamed_sku: archive), each
+        reported: succeeded, or failed in Jet's words (retried by the next upload)."""
+
+        async def one(sku: str) -> None:
+            assert self.jet is not None
+            why = self._renamed_to(sku)
+            try:
+                await self.jet.archive(sku, True)
+            except JetNotFound:
+                await self._settled(sku, Outcome.SUCCEEDED, None, f"{why}; not on Jet")
+                return
+            except Unreachable:
+                raise
+            except JetError as exc:
+                await self._settled(sku, Outcome.FAILED, f"archive refused: {exc}", why, exc)
+                return
+            await self._settled(sku, Outcome.SUCCEEDED, None, f"archived on Jet: {why}")
+
+        await fan_out(self.plan.to_archive, one, concurrency=self.settings.jet.concurrency)
+
+    async def _settled(
+        self,
+        sku: str,
+        outcome: Outcome,
+        error: str | None,
+        reason: str,
+        exc: BaseException | None = None,
+    ) -> None:
+        async def record() -> None:
+            self.report.add(sku, outcome, f"{reason}: {error}" if error else reason, exc)
+            await self.store.run(link_plans.record_archived, sku, error)
+
+        await settle(record())
 
     async def _bulk(
         self,
@@ -359,6 +490,7 @@ class _Work:
         result = await bulk.upload_bulk(
             self.jet, file_type, bodies, progress=progress, poll_interval=POLL_INTERVAL
         )
+        self.results[file_type] = result
         await self.store.run(_record_files, result)
         outages = [f.error for f in result.files if not f.registered and _is_outage(f.error)]
         if outages and not result.succeeded:
@@ -525,10 +657,17 @@ def _links(product_ids: list[int]) -> dict[str, dict[str, Any]]:
     # A row that was never sent (an edit saved before the first upload, a failed upload) is
     # not on Jet: archive, status and sync must not treat it as uploaded.
     rows = JetProduct.select().where(
-        JetProduct.product_id.in_(product_ids) & JetProduct.sent_at.is_null(False)
+        JetProduct.product_id.in_(product_ids)
+        & JetProduct.sent_at.is_null(False)
+        & (JetProduct.product_option_value_id >= 0)  # retired (renamed) SKUs: upload's business
     )
     return {
-        r.merchant_sku: {"sent_hash": r.sent_hash, "is_archived": r.is_archived, "status": r.status}
+        r.merchant_sku: {
+            "sent_hash": r.sent_hash,
+            "is_archived": r.is_archived,
+            "status": r.status,
+            "slot": (r.product_id, r.product_option_value_id),
+        }
         for r in rows.order_by(JetProduct.id)
     }
 
@@ -538,21 +677,32 @@ def _update(sku: str, values: dict[str, Any]) -> None:
 
 
 def _record_files(result: bulk.BulkResult) -> None:
+    """The files' JetFile rows: the row written before registering (ledger) is completed; a
+    file whose registration failed keeps that row open for :func:`ledger.reconcile` (Jet may
+    have it even so: an answer lost)."""
     now = _now()
+    names = [f.file_name for f in result.files]
+    recorded = {r.file_name: r for r in JetFile.select().where(JetFile.file_name.in_(names))}
     with database_proxy.atomic():
         for f in result.files:
-            JetFile.create(
-                jet_file_id=f.jet_file_id if f.registered else None,
-                file_type=result.file_type,
-                file_name=f.file_name,
-                status=(f.status or ("uploaded" if f.registered else "failed"))[:64],
-                sku_count=len(f.skus),
-                error_count=f.error_count,
-                error_excerpt=f.sku_errors or None,
-                payload=json.loads(f.content) if f.content else None,
-                uploaded_at=now if f.registered else None,
-                processed_at=now if f.processed else None,
-            )
+            row = recorded.get(f.file_name)
+            if row is not None and not f.registered:
+                continue  # files/uploaded was tried: its fate is reconcile's to learn
+            values = {
+                "jet_file_id": f.jet_file_id if f.registered else None,
+                "file_type": result.file_type,
+                "status": (f.status or ("uploaded" if f.registered else "failed"))[:64],
+                "sku_count": len(f.skus),
+                "error_count": f.error_count,
+                "error_excerpt": f.sku_errors or None,
+                "payload": json.loads(f.content) if f.content else None,
+                "uploaded_at": now if f.registered else None,
+                "processed_at": now if f.processed else None,
+            }
+            if row is None:
+                JetFile.create(file_name=f.file_name, **values)
+            else:
+                JetFile.update(**values, updated_at=now).where(JetFile.id == row.id).execute()
 
 
 def _is_outage(error: BaseException | None) -> bool:
@@ -561,10 +711,16 @@ def _is_outage(error: BaseException | None) -> bool:
 
 
 def _record_upload(
-    listings: list[Listing], on_jet: set[str], offered: set[str], errors: dict[str, str]
+    listings: list[Listing],
+    on_jet: set[str],
+    offered: set[str],
+    errors: dict[str, str],
+    refused: set[str] | None = None,
 ) -> None:
     """JetProduct rows: ``on_jet`` SKUs (MerchantSKUs accepted) are uploaded; ``sent_hash`` is
-    set only for SKUs whose price and inventory Jet accepted, so sync resends the others."""
+    set only for SKUs whose price and inventory Jet accepted, so sync resends the others.
+    A SKU recorded as sent-unconfirmed that Jet ``refused`` is back to never uploaded; one
+    whose fate is still unknown stays unconfirmed (reconciled by the next run)."""
     now = _now()
     skus = [x.sku for x in listings]
     # Read before the transaction: on SQLite (WAL) a transaction that reads and then writes
@@ -588,10 +744,12 @@ def _record_upload(
                 values.update(sent_at=now, last_error=errors.get(x.sku))
                 if x.sku in offered:
                     values["sent_hash"] = x.offer_hash
-                if before.get(x.sku) in (None, "", "Not Uploaded", NOT_ON_JET):
+                if before.get(x.sku) in (None, "", "Not Uploaded", NOT_ON_JET, UNCONFIRMED):
                     values["status"] = UPLOADED
             else:
                 values["last_error"] = errors.get(x.sku, "not sent")
+                if before.get(x.sku) == UNCONFIRMED and x.sku in (refused or ()):
+                    values.update(status="Not Uploaded", sent_at=None)
             if x.sku in before:
                 JetProduct.update(**values).where(JetProduct.merchant_sku == x.sku).execute()
             else:

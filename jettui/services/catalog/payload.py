@@ -13,16 +13,19 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from jettui.config import Settings
 from jettui.jet import models
+from jettui.store.base import database_proxy
 
 VARIANT_OPTION_TYPES = ("select", "radio")
 DESCRIPTION_MAX = 2000
 BRAND_MAX = 50
 MIN_PRICE = Decimal("0.01")
+STORE_NUMBER_MAX = Decimal("1e15")  # OpenCart's DECIMAL(15,4) holds less than this
+NUMBER_COLUMNS = ("price", "quantity", "weight")
 LB_PER_KG = Decimal("2.20462262")
 CODE_COLUMNS = (("upc", "UPC"), ("ean", "EAN"), ("isbn", "ISBN"))
 NEVER_LIVE = "no standard code: sent with brand + manufacturer part number, it will never go live"
@@ -31,6 +34,16 @@ SEVERAL_OPTIONS = "several options: not supported yet"
 
 class UnknownSku(LookupError):
     """A SKU asked for by name matches no product of the store."""
+
+
+class BadPrice(ValueError):
+    """A price that cannot be listed: zero, negative, or below one cent after the increment."""
+
+
+# TAB, CR, LF and every other control character (C0, DEL, C1): they break Jet's titles and the
+# grid's rows. Whitespace controls become a space; the others are dropped.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_SPACE = re.compile(r"[\t\n\r]")
 
 
 @dataclass
@@ -100,9 +113,27 @@ def merchant_sku(product: Any) -> str:
     return (product.sku or "").strip() or (product.model or "").strip()
 
 
-def mapped_product_ids(settings: Settings) -> list[int]:
-    """Every product of the store in at least one category mapped to a Jet node."""
+def mapped_product_ids(settings: Settings, *, include_disabled: bool = False) -> list[int]:
+    """Every product of the store in at least one category mapped to a Jet node; disabled
+    products (``status = 0``) only when ``include_disabled``."""
     from jettui.store.base import tuple_rows
+
+    query = _mapped_products(settings)
+    if not include_disabled:
+        from jettui.store.opencart import Product
+
+        query = query.where(Product.status != 0)
+    return [pid for (pid,) in tuple_rows(query)]
+
+
+def disabled_mapped_count(settings: Settings) -> int:
+    """How many mapped products are disabled in OpenCart (left out of ``--all``)."""
+    from jettui.store.opencart import Product
+
+    return _mapped_products(settings).where(Product.status == 0).count()
+
+
+def _mapped_products(settings: Settings) -> Any:
     from jettui.store.jet_tables import JetCategory
     from jettui.store.opencart import Product, ProductToCategory, ProductToStore
 
@@ -116,7 +147,7 @@ def mapped_product_ids(settings: Settings) -> list[int]:
         .distinct()
         .order_by(Product.product_id)
     )
-    return [pid for (pid,) in tuple_rows(query)]
+    return query
 
 
 def product_ids_for_skus(skus: Iterable[str]) -> list[int]:
@@ -153,14 +184,51 @@ def validate_products(settings: Settings, product_ids: Iterable[int]) -> list[Pr
 
 
 def price_with_increment(base: Decimal, settings: Settings) -> Decimal:
-    """OpenCart price → Jet price: ``settings.pricing`` increment, 2 decimals, ≥ 0.01."""
+    """OpenCart price → Jet price: ``settings.pricing`` increment, 2 decimals.
+
+    Raises :class:`BadPrice` for a store price of 0 or less, or a result below one cent: such
+    a product is refused, never listed at a price the merchant did not set."""
+    if not base.is_finite() or base <= 0:
+        raise BadPrice(f"the store price is {_money(base)}: it must be above 0")
     amount = Decimal(str(settings.pricing.increment_amount))
     if settings.pricing.increment_type == "fixed":
         value = base + amount
     else:
         value = base * (1 + amount / 100)
     value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return max(value, MIN_PRICE)
+    if value < MIN_PRICE:
+        raise BadPrice(
+            f"the store price {_money(base)} with the increment "
+            f"({_increment(settings)}) gives {_money(value)}: Jet needs at least 0.01"
+        )
+    return value
+
+
+def _money(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value.is_finite() else str(value)
+
+
+def _increment(settings: Settings) -> str:
+    amount = settings.pricing.increment_amount
+    return f"{amount:+g}" + ("%" if settings.pricing.increment_type == "percent" else "")
+
+
+def clean_text(text: str) -> str:
+    """``text`` without control characters (TAB/CR/LF become spaces), spaces collapsed."""
+    spaced = _CONTROL_SPACE.sub(" ", text or "")
+    return " ".join(_CONTROL.sub("", spaced).split())
+
+
+def store_number(value: Any) -> Decimal:
+    """A price/quantity/weight as the store holds it → a finite Decimal; ValueError (naming
+    the value) when it is not a number (SQLite keeps any text) or out of range (1e400)."""
+    try:
+        number = Decimal(str(value if value is not None else 0).strip() or "0")
+    except InvalidOperation:
+        raise ValueError(f"'{str(value)[:40]}' is not a number") from None
+    if not number.is_finite() or abs(number) >= STORE_NUMBER_MAX:
+        raise ValueError(f"'{str(value)[:40]}' is out of range")
+    return number
 
 
 def slug(text: str) -> str:
@@ -216,22 +284,65 @@ class _Context:
         return float((Decimal(weight) / value * self.lb_value).quantize(Decimal("0.01")))
 
     def check(self, product_id: int) -> ProductCheck:
+        """One product's check. A value the store holds that is not a number refuses this
+        product only: the other products of the run go on."""
+        unreadable = self._unreadable_numbers(product_id)
+        if unreadable:
+            sku = self._raw_sku(product_id)
+            return ProductCheck(product_id, sku, "", errors=unreadable)
+        try:
+            return self._check(product_id)
+        except (ValueError, ArithmeticError, TypeError) as exc:  # e.g. an option value's price
+            sku = self._raw_sku(product_id)
+            return ProductCheck(product_id, sku, "", errors=[f"unreadable store value: {exc}"])
+
+    def _unreadable_numbers(self, product_id: int) -> list[str]:
+        """The product's price/quantity/weight read raw (SQLite keeps any text in them)."""
+        from peewee import SQL
+
+        from jettui.store.opencart import Product
+
+        query = Product.select(*(SQL(c) for c in NUMBER_COLUMNS)).where(
+            Product.product_id == product_id
+        )
+        row = database_proxy.execute(query).fetchone()  # the raw cursor: no field conversion
+        problems = []
+        for column, value in zip(NUMBER_COLUMNS, row or (), strict=False):
+            try:
+                store_number(value)
+            except ValueError as exc:
+                problems.append(f"{column}: {exc} in the store")
+        return problems
+
+    def _raw_sku(self, product_id: int) -> str:
+        from peewee import SQL
+
+        from jettui.store.opencart import Product
+
+        query = Product.select(SQL("sku"), SQL("model")).where(Product.product_id == product_id)
+        row = database_proxy.execute(query).fetchone()
+        return (str(row[0] or "").strip() or str(row[1] or "").strip()) if row else ""
+
+    def _check(self, product_id: int) -> ProductCheck:
         from jettui.store.opencart import Product
 
         product = Product.get_or_none(Product.product_id == product_id)
         if product is None:
             return ProductCheck(product_id, "", "", errors=["no such product in the store"])
         sku = merchant_sku(product)
-        check = ProductCheck(product_id, sku, self._name(product_id))
+        raw_name = self._name(product_id)
+        check = ProductCheck(product_id, sku, clean_text(raw_name))
+        if check.name != " ".join(raw_name.split()):
+            check.warnings.append("control characters removed from the name")
         self._check_sku(check, product_id)
         overrides = self._overrides(product_id)
         body = self._body(product, overrides, check)
         options = self._options(product_id)
         if len(options) > 1:
             check.errors.append(SEVERAL_OPTIONS)
-        price = price_with_increment(Decimal(product.price or 0), self.settings)
+        price = self._price(check, Decimal(product.price or 0))
         quantity = max(0, int(product.quantity or 0))
-        if check.errors:
+        if check.errors or price is None:
             return check
         check.listings.append(self._listing(sku, product_id, 0, None, body, price, quantity))
         if options:
@@ -253,6 +364,14 @@ class _Context:
         )
         return (row.name or "").strip() if row else ""
 
+    def _price(self, check: ProductCheck, base: Decimal, label: str = "") -> Decimal | None:
+        """The Jet price of ``base``, or None with the reason among the check's errors."""
+        try:
+            return price_with_increment(base, self.settings)
+        except BadPrice as exc:
+            check.errors.append(f"{label}{exc}")
+            return None
+
     def _check_sku(self, check: ProductCheck, product_id: int) -> None:
         if not check.sku:
             check.errors.append("no SKU or model: Jet needs a merchant SKU")
@@ -261,6 +380,47 @@ class _Context:
         others = [p for p in self.sku_owners.get(check.sku, []) if p != product_id]
         if others:
             check.errors.append(f"SKU '{check.sku}' is also used by product(s) {others}")
+        parents = self._generated_by_others(check.sku, product_id)
+        if parents:
+            check.errors.append(
+                f"SKU '{check.sku}' is also the variation child SKU of product(s) {parents}"
+            )
+
+    def _generated_by_others(self, sku: str, product_id: int) -> list[int]:
+        """Other products whose option values generate ``sku`` as a child SKU
+        (``<parent sku>-<value slug>``): only parents that are a prefix of ``sku`` are read."""
+        found = []
+        for i, char in enumerate(sku):
+            if char != "-":
+                continue
+            for parent_id in self.sku_owners.get(sku[:i], []):
+                if parent_id != product_id and sku in self._child_skus(parent_id, sku[:i]):
+                    found.append(parent_id)
+        return sorted(set(found))
+
+    def _child_skus(self, product_id: int, parent_sku: str) -> list[str]:
+        """The child SKUs the product's single variant option generates (none otherwise)."""
+        options = self._options(product_id)
+        if len(options) != 1 or options[0][1] not in VARIANT_OPTION_TYPES:
+            return []
+        return [f"{parent_sku}-{slug(label)}" for _, label in self._values(options[0][0])]
+
+    def _values(self, po: Any) -> list[tuple[Any, str]]:
+        """(ProductOptionValue, its label without control characters) of an option."""
+        from jettui.store.opencart import OptionValueDescription, ProductOptionValue
+
+        values = ProductOptionValue.select().where(
+            ProductOptionValue.product_option_id == po.product_option_id
+        )
+        out = []
+        for value in values.order_by(ProductOptionValue.product_option_value_id):
+            described = OptionValueDescription.get_or_none(
+                (OptionValueDescription.option_value_id == value.option_value_id)
+                & (OptionValueDescription.language_id == self.language_id)
+            )
+            label = clean_text(described.name if described else "") or str(value.option_value_id)
+            out.append((value, label))
+        return out
 
     def _overrides(self, product_id: int) -> dict[str, Any]:
         """The product's edited Jet data (edit.py), kept on its own (option value 0) row."""
@@ -300,7 +460,7 @@ class _Context:
             check.errors.append(f"title must be 5-500 characters (got {len(title)})")
         body["product_title"] = title
         maker = Manufacturer.get_or_none(Manufacturer.manufacturer_id == product.manufacturer_id)
-        brand = str(overrides.get("brand") or (maker.name if maker else "") or "").strip()
+        brand = clean_text(str(overrides.get("brand") or (maker.name if maker else "") or ""))
         if not brand:
             check.errors.append("no brand: set the product's manufacturer or a Jet brand")
         elif len(brand) > BRAND_MAX:
@@ -409,44 +569,45 @@ class _Context:
     def _children(
         self, check: ProductCheck, product: Any, body: dict[str, Any], option: tuple
     ) -> None:
-        from jettui.store.opencart import OptionValueDescription, ProductOptionValue
-
         po, option_type, option_name = option
         if option_type not in VARIANT_OPTION_TYPES:
             check.errors.append(f"option type '{option_type}' cannot become Jet variations")
             return
         parent = check.sku
-        values = ProductOptionValue.select().where(
-            ProductOptionValue.product_option_id == po.product_option_id
-        )
-        for value in values.order_by(ProductOptionValue.product_option_value_id):
-            described = OptionValueDescription.get_or_none(
-                (OptionValueDescription.option_value_id == value.option_value_id)
-                & (OptionValueDescription.language_id == self.language_id)
-            )
-            label = described.name if described else str(value.option_value_id)
+        for value, label in self._values(po):
+            child_sku = f"{parent}-{slug(label)}"
+            owners = [p for p in self.sku_owners.get(child_sku, []) if p != product.product_id]
+            if owners:
+                check.errors.append(
+                    f"{child_sku}: the variation child SKU is also the SKU of product(s) {owners}"
+                )
             sign = -1 if value.price_prefix == "-" else 1
-            base = Decimal(product.price or 0) + sign * Decimal(value.price or 0)
+            base = store_number(product.price) + sign * store_number(value.price)
+            price = self._price(check, base, f"{child_sku}: ")
+            if price is None:
+                continue
             child_body = dict(body, product_title=f"{check.name} - {label}"[:500])
             if "attributes_node_specific" in body:  # each child its own copy of the list
                 child_body["attributes_node_specific"] = [
                     dict(a) for a in body["attributes_node_specific"]
                 ]
             weight_sign = -1 if value.weight_prefix == "-" else 1
-            weight = Decimal(product.weight or 0) + weight_sign * Decimal(value.weight or 0)
+            weight = store_number(product.weight) + weight_sign * store_number(value.weight)
             pounds = self.pounds(weight, product.weight_class_id)
             if pounds:
                 child_body["shipping_weight_pounds"] = pounds
             child = self._listing(
-                f"{parent}-{slug(label)}",
+                child_sku,
                 product.product_id,
                 value.product_option_value_id,
                 parent,
                 child_body,
-                price_with_increment(base, self.settings),
-                max(0, int(value.quantity or 0)),
+                price,
+                max(0, int(store_number(value.quantity))),
             )
             check.listings.append(child)
+        if check.errors:
+            return
         children = [x.sku for x in check.listings[1:]]
         if len(set(children)) != len(children):
             check.errors.append(f"option '{option_name}' has values with the same name")

@@ -44,10 +44,10 @@ class Job:
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
-        Job("fetch-orders", "fetch_orders"),  # later work: orders service
-        Job("acknowledge", "acknowledge"),  # later work: orders service
+        Job("fetch-orders", "fetch_orders", "jettui.services.orders.importer:fetch_orders_job"),
+        Job("acknowledge", "acknowledge", "jettui.services.orders.acknowledge:acknowledge_job"),
         Job("fetch-errors", "fetch_errors", "jettui.services.file_status:run"),
-        Job("fetch-returns", "fetch_returns"),  # later work: returns service
+        Job("fetch-returns", "fetch_returns", "jettui.services.returns:fetch_returns_job"),
         Job("product-status", "product_status", "jettui.services.product_status:run"),
         Job("sync", "sync", "jettui.services.catalog.actions:sync_job"),
     )

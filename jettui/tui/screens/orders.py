@@ -1,28 +1,105 @@
-"""Orders: Jet orders and the OpenCart order each became."""
+"""Orders: Jet orders and the OpenCart order each became.
+
+f fetches (the fetch-orders job: new ready orders imported, Jet statuses refreshed); c
+acknowledges the selected orders (or the one under the cursor); p opens the ship form of the
+order under the cursor; r re-reads the grid; enter opens the order detail (lines, history,
+shipments). The Ack-left column counts down ``orders.acknowledge_within_minutes`` and turns
+to ``! 3m`` near the end and ``late`` past it (text and highlight, for 16 colours too).
+"""
 
 from __future__ import annotations
 
-from functools import partial
+import asyncio
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
 
-from jettui.services.listing import OrderSource
+from textual import on
+from textual.binding import Binding
+
+from jettui.services.listing import REJECTED_STATES, OrderSource, PageSource
 from jettui.store.jet_tables import JET_ORDER_STATES
-from jettui.tui.screens.base import GridPanel, later
+from jettui.tui.screens.panel_actions import ActionPanel, plural
+from jettui.tui.widgets.bulk_table import BulkTable
 
-REJECTED = ("failed", "rejected")  # import ledger states shown on the rejected-orders panel
-IMPORTED = tuple(state for state in JET_ORDER_STATES if state not in REJECTED)
+#: import ledger states shown on the orders grid (the others are on Rejected orders)
+IMPORTED = tuple(state for state in JET_ORDER_STATES if state not in REJECTED_STATES)
+REJECTED = REJECTED_STATES
 
 
-class OrdersScreen(GridPanel):
+class OrdersScreen(ActionPanel):
     PANEL_ID = "orders"
     DETAIL_TITLE_KEY = "merchant_order_id"
-    EMPTY_TEXT = "No Jet orders yet — run `jettui cron fetch-orders` or press f to fetch them."
-    SOURCE = partial(OrderSource, state=IMPORTED)
-    BINDINGS = [
-        later("f", "Fetching orders", "Fetch orders", "orders.fetch",
-              headless="jettui cron fetch-orders", show=True),
-        later("c", "Acknowledging", "Acknowledge", "orders.acknowledge",
-              headless="jettui cron acknowledge"),
-        later("x", "Rejecting an order", "Reject", "orders.reject"),
-        later("p", "Shipping", "Ship", "orders.ship",
-              headless="jettui orders ship JET_ORDER_ID ..."),
-    ]  # fmt: skip
+    EMPTY_TEXT = "No Jet orders yet — press f to fetch them (headless: `jettui cron fetch-orders`)."
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("f", "fetch", "Fetch orders", id="orders.fetch"),
+        Binding("c", "acknowledge", "Acknowledge", id="orders.acknowledge"),
+        Binding("p", "ship", "Ship", id="orders.ship"),
+        Binding("r", "refresh", "Refresh", show=False, id="orders.refresh"),
+    ]
+    HELP_NOTES = (
+        "Orders (enter shows the order: lines, history, shipments)",
+        (
+            ("Ack left", "time left to acknowledge a ready order; '! 3m' near the end, 'late'"),
+            ("c", "acknowledge the selected orders, or the one under the cursor"),
+            ("p", "ship and/or cancel units of the order under the cursor"),
+            ("Rejected", "orders that could not be created are on Rejected orders (4)"),
+        ),
+    )
+
+    def make_source(self, db: object) -> PageSource:
+        return OrderSource(db, state=IMPORTED, settings=self.app.settings)
+
+    def action_fetch(self) -> None:
+        self.start_job("fetch-orders")
+
+    def action_refresh(self) -> None:
+        self.reload_rows()
+
+    def action_acknowledge(self) -> None:
+        row_ids = [int(i) for i in self.targets()]
+        if not row_ids:
+            self.tell("No order to acknowledge.", "warning")
+            return
+
+        async def acknowledge(settings: Any, db: Any, progress: Callable[[int, int], None]) -> Any:
+            from jettui.services.orders.acknowledge import acknowledge_orders
+
+            jet_ids = await asyncio.to_thread(jet_order_ids, db, row_ids)
+            return await acknowledge_orders(settings, db, jet_ids)
+
+        question = f"Acknowledge {plural(len(row_ids), 'order')} on Jet (accepted)?"
+        self.run_items("Acknowledge", question, acknowledge)
+
+    def action_ship(self) -> None:
+        from jettui.tui.screens.ship_form import ShipFormScreen
+
+        cursor = self.cursor_id()
+        if cursor is None:
+            self.tell("No order to ship.", "warning")
+            return
+
+        def closed(shipped: bool | None) -> None:
+            if shipped:
+                self.reload_rows()
+
+        self.app.push_screen(ShipFormScreen(int(cursor)), closed)
+
+    @on(BulkTable.RowActivated)
+    def _open_order(self, event: BulkTable.RowActivated) -> None:
+        from jettui.tui.screens.order_detail import OrderDetailScreen
+
+        event.prevent_default()  # instead of the generic row detail
+        event.stop()
+        self.app.push_screen(OrderDetailScreen(str(event.cells[0])))
+
+
+def jet_order_ids(db: Any, row_ids: Sequence[int]) -> list[str]:
+    """Grid row ids (jettui's JetOrder ids) → Jet order ids, in the given order. Call from a
+    thread: it reads the store."""
+    from jettui.store.jet_tables import JetOrder
+
+    query = JetOrder.select(JetOrder.id, JetOrder.merchant_order_id).where(
+        JetOrder.id.in_(list(row_ids))
+    )
+    found = dict(query.tuples().execute(db))
+    return [found[i] for i in row_ids if i in found]

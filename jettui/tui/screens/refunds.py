@@ -1,18 +1,288 @@
-"""Refunds: merchant-initiated refunds and the state Jet reports."""
+"""Refunds: merchant-initiated refunds and the state Jet reports.
+
+c opens the refund form (order, lines and quantities, reason, feedback; amounts default to
+what the buyer paid for those units); r asks Jet for the state of every refund not final yet
+(accepted refunds add an OpenCart order history row); enter shows a refund in full. A refund
+whose answer was lost shows "may have applied" until the next refresh settles it: it is never
+sent twice (its alt refund id makes the retry safe)."""
 
 from __future__ import annotations
 
-from jettui.services.listing import RefundSource
-from jettui.tui.screens.base import GridPanel, later
+import asyncio
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Select, Static
+
+from jettui.errors import one_line
+from jettui.jet.enums import MERCHANT_REFUND_FEEDBACK, REFUND_REASONS
+from jettui.services.listing import PageSource, RefundSource
+from jettui.tui.screens.panel_actions import FORM_BINDINGS, ActionPanel, FormKeys
 
 
-class RefundsScreen(GridPanel):
+class RefundsScreen(ActionPanel):
     PANEL_ID = "refunds"
-    DETAIL_TITLE_KEY = "refund_id"
-    EMPTY_TEXT = "No refunds yet — press c to refund an order, or run `jettui refunds create`."
-    SOURCE = RefundSource
-    BINDINGS = [
-        later("c", "Creating a refund", "Create refund", "refunds.create",
-              headless="jettui refunds create ...", show=True),
-        later("f", "Fetching refund states", "Fetch states", "refunds.fetch"),
-    ]  # fmt: skip
+    DETAIL_TITLE_KEY = "order"
+    EMPTY_TEXT = "No refunds yet — press c to refund items of a shipped order."
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("c", "create", "New refund", id="refunds.create"),
+        Binding("r", "refresh_states", "Refresh states", id="refunds.refresh"),
+    ]
+
+    def make_source(self, db: object) -> PageSource:
+        return RefundSource(db)
+
+    def action_create(self) -> None:
+        def closed(created: bool | None) -> None:
+            if created:
+                self.reload_rows()
+
+        self.app.push_screen(RefundFormScreen(), closed)
+
+    def action_refresh_states(self) -> None:
+        async def poll(settings: Any, db: Any, progress: Any) -> Any:
+            from jettui.services.refunds import poll_refunds
+
+            return await poll_refunds(settings, db)
+
+        self.run_items("Refresh refund states", "Ask Jet for every open refund's state?", poll)
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    sku: str
+    title: str
+    shipped: int
+    taken: int  # already refunded or returned
+    refundable: int
+
+
+def resolve_order(db: Any, order: str) -> str:
+    """The Jet order id of ``order`` (its Jet id or reference id), from jettui's tables (store
+    thread); LookupError when jettui has no such order."""
+    from jettui.store.jet_tables import JetOrder
+
+    row = JetOrder.get_or_none(
+        (JetOrder.merchant_order_id == order) | (JetOrder.reference_order_id == order)
+    )
+    if row is None:
+        raise LookupError(f"no Jet order '{order}' in jettui: fetch orders first")
+    return str(row.merchant_order_id)
+
+
+def item_of(problem: str) -> str:
+    """``items[SKU-1].quantity: ...`` → ``SKU-1``; the field for the others (reason...)."""
+    head = problem.split(": ", 1)[0]
+    if head.startswith("items[") and "]" in head:
+        return head[len("items[") : head.index("]")]
+    return ""
+
+
+class RefundFormScreen(FormKeys, Screen[bool]):
+    """Dismisses with True when a refund was sent (or may have been: see the panel)."""
+
+    DEFAULT_CSS = """
+    RefundFormScreen #rfd-body { padding: 0 1; scrollbar-size-vertical: 1; }
+    RefundFormScreen .form-row { height: 1; margin-top: 1; }
+    RefundFormScreen .form-row Label { width: 16; color: $text-muted; }
+    RefundFormScreen .form-row Input, RefundFormScreen .form-row Select { width: 1fr; }
+    RefundFormScreen .line-row { height: 1; }
+    RefundFormScreen .line-row Label { width: 1fr; }
+    RefundFormScreen .line-row Input { width: 8; }
+    RefundFormScreen #rfd-lines { height: auto; margin-top: 1; }
+    RefundFormScreen .field-error { color: $text-error; height: auto; }
+    RefundFormScreen .field-error.-empty { display: none; }
+    RefundFormScreen #rfd-problems { color: $text-error; height: auto; }
+    """
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("ctrl+s", "send", "Refund", id="refund_form.send"),
+        Binding("escape", "leave", "Back", id="refund_form.leave"),
+        *FORM_BINDINGS,
+    ]
+
+    def __init__(self, order: str = "") -> None:
+        super().__init__(id="refund-form")
+        self.order = order
+        self.merchant_order_id = ""
+        self.lines: list[OrderLine] = []
+        self.sent = False
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="rfd-body"):
+            yield Static("[b]Refund items of an order[/b] (amounts: what the buyer paid)")
+            yield Static("", id="rfd-problems", markup=False)
+            with Horizontal(classes="form-row"):
+                yield Label("Jet order")
+                yield Input(self.order, id="rfd-order", compact=True,
+                            placeholder="Jet order id or reference, then enter")  # fmt: skip
+            yield Static("", id="rfd-err-order", classes="field-error -empty", markup=False)
+            yield Vertical(id="rfd-lines")
+            yield Static("", id="rfd-err-items", classes="field-error -empty", markup=False)
+            with Horizontal(classes="form-row"):
+                yield Label("Reason")
+                yield Select([(r, r) for r in REFUND_REASONS], id="rfd-reason",
+                             compact=True, prompt="reason (required)")  # fmt: skip
+            yield Static("", id="rfd-err-reason", classes="field-error -empty", markup=False)
+            with Horizontal(classes="form-row"):
+                yield Label("Feedback")
+                yield Select([(f, f) for f in MERCHANT_REFUND_FEEDBACK], id="rfd-feedback",
+                             compact=True, prompt="none")  # fmt: skip
+            yield Static("", id="rfd-err-feedback", classes="field-error -empty", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#rfd-order", Input).focus()
+        if self.order:
+            self.load_lines(self.order)
+
+    @on(Input.Submitted, "#rfd-order")
+    def _order_given(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip():
+            self.load_lines(event.value.strip())
+
+    @work(group="refund-form-load", exclusive=True, exit_on_error=False)
+    async def load_lines(self, order: str) -> None:
+        from jettui.services.refunds import refund_form_view
+
+        box = self.query_one("#rfd-lines", Vertical)
+        await box.remove_children()
+        self.lines = []
+        app: Any = self.app
+        self._field_error("order", ["order: asking Jet what was shipped…"])
+        try:
+            db = await asyncio.to_thread(self._db)
+            self.merchant_order_id = await asyncio.to_thread(resolve_order, db, order)
+            view = await refund_form_view(app.settings, db, self.merchant_order_id)
+        except Exception as exc:  # noqa: BLE001 - unknown order, Jet or store failure: one line
+            self._field_error("order", [app.redact(f"order: {one_line(exc)[:200]}")])
+            return
+        self._field_error("order", [])
+        self.lines = [
+            OrderLine(
+                str(line["sku"]),
+                str(line.get("title") or ""),
+                int(line["shipped"]),
+                int(line["taken"]),
+                int(line["refundable"]),
+            )  # fmt: skip
+            for line in view["lines"]
+        ]
+        widgets = []
+        for n, line in enumerate(self.lines):
+            text = f"{line.sku} {line.title}"[:36] + (
+                f" — {line.refundable} refundable ({line.shipped} shipped, {line.taken} taken)"
+            )
+            quantity = Input("0", id=f"rfd-qty-{n}", compact=True, type="integer")
+            widgets.append(Horizontal(Label(text, markup=False), quantity, classes="line-row"))
+            widgets.append(
+                Static("", id=f"rfd-err-line-{n}", classes="field-error -empty", markup=False)
+            )
+        await box.mount_all(widgets)
+        if self.lines:
+            self.query_one("#rfd-qty-0", Input).focus()
+
+    def _db(self) -> Any:
+        return self.app.database()  # type: ignore[attr-defined]
+
+    def _field_error(self, name: str, texts: list[str]) -> None:
+        widget = self.query_one(f"#rfd-err-{name}", Static)
+        widget.update("\n".join(texts))
+        widget.set_class(not texts, "-empty")
+
+    def read_form(self) -> tuple[dict[str, int], str, str | None, list[str]]:
+        """{sku: qty} of the lines with units, the reason, the feedback and reading problems."""
+        items: dict[str, int] = {}
+        problems: list[str] = []
+        for n, line in enumerate(self.lines):
+            text = self.query_one(f"#rfd-qty-{n}", Input).value.strip() or "0"
+            try:
+                quantity = int(text)
+            except ValueError:
+                problems.append(f"items[{line.sku}].quantity: '{text}' is not a whole number")
+                continue
+            if quantity:
+                items[line.sku] = quantity
+        reason = self.query_one("#rfd-reason", Select).value
+        feedback = self.query_one("#rfd-feedback", Select).value
+        if not isinstance(reason, str):
+            problems.append("reason: pick one of Jet's refund reasons")
+        if not self.lines:
+            problems.append("order: give the order (then enter) to list its lines")
+        elif not items and not problems:
+            problems.append("items: give a quantity to refund on at least one line")
+        return (items, reason if isinstance(reason, str) else "",
+                feedback if isinstance(feedback, str) else None, problems)  # fmt: skip
+
+    def show_problems(self, problems: list[str]) -> None:
+        by_line: dict[str, list[str]] = {}
+        by_field: dict[str, list[str]] = {}
+        for problem in problems:
+            sku = item_of(problem)
+            if sku:
+                by_line.setdefault(sku, []).append(problem)
+            else:
+                field = problem.split(": ", 1)[0]
+                field = field if field in ("order", "reason", "feedback") else "items"
+                by_field.setdefault(field, []).append(problem)
+        for n, line in enumerate(self.lines):
+            self._field_error(f"line-{n}", by_line.pop(line.sku, []))
+        leftover = [p for texts in by_line.values() for p in texts]  # SKUs not on the form
+        for name in ("order", "reason", "feedback"):
+            self._field_error(name, by_field.get(name, []))
+        self._field_error("items", by_field.get("items", []) + leftover)
+        top = self.query_one("#rfd-problems", Static)
+        top.update(
+            f"Not sent: {len(problems)} problem(s), shown by their fields." if problems else ""
+        )
+
+    def action_send(self) -> None:
+        if self._busy:
+            return
+        items, reason, feedback, problems = self.read_form()
+        self.show_problems(problems)
+        if problems:
+            return
+        self._busy = True
+        self.query_one("#rfd-problems", Static).update("Sending to Jet…")
+        self.send(items, reason, feedback)
+
+    @work(group="refund-form-send", exclusive=True, exit_on_error=False)
+    async def send(self, items: dict[str, int], reason: str, feedback: str | None) -> None:
+        from jettui.services.refunds import create_refund
+        from jettui.services.return_rules import FormRefused
+
+        app: Any = self.app
+        try:
+            db = await asyncio.to_thread(self._db)
+            result = await create_refund(
+                app.settings, db, self.merchant_order_id, items, reason, feedback
+            )
+        except FormRefused as exc:
+            self.show_problems(list(exc.problems))
+            return
+        except Exception as exc:  # noqa: BLE001 - Jet or the store failed: one line
+            text = f"Not sent: {one_line(exc)[:200]}"
+            self.query_one("#rfd-problems", Static).update(app.redact(text))
+            return
+        finally:
+            self._busy = False
+        may_have = bool(result.detail.get("may_have_applied"))
+        if result.is_problem and not may_have:
+            self.query_one("#rfd-problems", Static).update(app.redact(result.line))
+            return
+        self.sent = True
+        severity = "warning" if may_have else "information"
+        line = result.line + (" (may have applied: r on the panel settles it)" if may_have else "")
+        self.notify(app.redact(line), title="Refunds", severity=severity, markup=False)
+        self.dismiss(True)
+
+    def action_leave(self) -> None:
+        if not self._busy:
+            self.dismiss(self.sent)

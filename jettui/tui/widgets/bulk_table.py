@@ -194,6 +194,7 @@ class BulkTableBody(ScrollView, can_focus=False):
         "bulk-table--selected",
         "bulk-table--marker",
         "bulk-table--placeholder",
+        "bulk-table--alert",
     }
 
     DEFAULT_CSS = """
@@ -217,6 +218,7 @@ class BulkTableBody(ScrollView, can_focus=False):
         & > .bulk-table--selected { text-style: bold; }
         & > .bulk-table--marker { color: $text-accent; text-style: bold; }
         & > .bulk-table--placeholder { color: $text-muted; }
+        & > .bulk-table--alert { color: $text-error; text-style: bold reverse; }
     }
     """
 
@@ -654,14 +656,37 @@ class BulkTable(Widget, can_focus=True):
             focused = self.has_focus or self.has_focus_within
             name = "bulk-table--cursor" if focused else "bulk-table--cursor-blurred"
             style += body.get_component_rich_style(name)
-        text = self._line(cells, width)[MARK_WIDTH:]
         if is_selected:
             marker_style = style + body.get_component_rich_style("bulk-table--marker")
             segments = [Segment(MARKER + " ", marker_style)]
         else:
             segments = [Segment(" " * MARK_WIDTH, style)]
-        segments.append(Segment(_fit(text, width - MARK_WIDTH, "left"), style))
+        alerts = self._alert_spans(cells, width)
+        text = _fit(self._line(cells, width)[MARK_WIDTH:], width - MARK_WIDTH, "left")
+        if not alerts:
+            segments.append(Segment(text, style))
+        else:  # highlighted cells (e.g. an order near its deadline): split the line at them
+            alert_style = style + body.get_component_rich_style("bulk-table--alert")
+            position = 0
+            for start, end in alerts:
+                segments.append(Segment(text[position:start], style))
+                segments.append(Segment(text[start:end], alert_style))
+                position = end
+            segments.append(Segment(text[position:], style))
         return Strip(segments, width)
+
+    def _alert_spans(self, cells: Sequence[str], width: int) -> list[tuple[int, int]]:
+        """(start, end) offsets after the marker of the cells whose column's `alert` says so.
+        Offsets count characters: grid cells are padded to width (wide glyphs aside)."""
+        spans = []
+        position = 0
+        for i, column, cell_width in self._layout(width):
+            position += 1  # the space before each column
+            cell = str(cells[i]) if i < len(cells) else ""
+            if column.alert is not None and column.alert(cell):
+                spans.append((position, position + cell_width))
+            position += cell_width
+        return spans
 
     def _refresh_all(self) -> None:
         if not self._ready:

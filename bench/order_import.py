@@ -1,0 +1,273 @@
+"""Benchmark the order import against the bare sequential Jet calls, on the HTTP sandbox.
+
+    python bench/order_import.py [--orders 1000] [--database sqlite|mysql://...]
+
+Starts ``jettui sandbox`` in a child process (state in a temp dir) and builds a demo store
+(SQLite by default; ``--database mysql://...`` for a MariaDB OpenCart database with the
+demo built into it). Then, in the same run:
+
+1. the sequential floor: ``--orders`` ready orders are handled by bare client calls with
+   concurrency 1 and no database — GET the ready list, GET each order, PUT each
+   acknowledgement;
+2. the import: as many new ready orders are fetched, written to the store (OpenCart order,
+   lines, options, totals, history, stock, ledger) and acknowledged by ``fetch_orders`` with
+   ``orders.auto_acknowledge`` and ``jet.concurrency`` workers.
+
+Prints both times and the ratio import/floor (target ≤ 1.0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from jettui.config import Settings, load_settings  # noqa: E402
+from jettui.jet.client import JetClient  # noqa: E402
+
+SETTINGS = """\
+jet:
+  api_url: {api_url}
+  api_user: benchuser
+  api_secret: bench-secret
+  fulfillment_node_id: node-1
+  concurrency: {concurrency}
+  max_retries: 2
+sandbox:
+  state_file: {state}
+  review_delay_seconds: 0
+  order_every_seconds: 0
+store:
+  database: {database}
+orders:
+  auto_acknowledge: true
+log:
+  enabled: {log}
+"""
+SANDBOX = "import sys; from jettui.cli import main; sys.exit(main(sys.argv[1:]))"
+DEMO_PRODUCTS = 40
+SKUS = 8  # demo products sold on Jet
+BATCH = 100  # orders per generate call (the sandbox's maximum)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(base_url: str, process: subprocess.Popen, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"sandbox exited with {process.returncode}")
+        try:
+            httpx.get(f"{base_url}/authcheck", timeout=1.0)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise SystemExit(f"sandbox did not answer within {seconds:g} s")
+
+
+def prepare_store(settings: Settings) -> list[str]:
+    """Demo store with every product in stock; the first SKUS products linked as Jet SKUs."""
+    from jettui.store.db import connect, ensure_jet_tables
+    from jettui.store.demo import build_demo_store
+    from jettui.store.jet_tables import JetProduct
+    from jettui.store.opencart import Product, ProductOptionValue
+
+    build_demo_store(settings, products=DEMO_PRODUCTS, seed=11)
+    db = connect(settings)
+    try:
+        ensure_jet_tables(db)
+        Product.update(quantity=1_000_000, status=1).execute()
+        ProductOptionValue.update(quantity=1_000_000).execute()
+        skus = []
+        for product in Product.select().order_by(Product.product_id).limit(SKUS):
+            sku = f"BENCH-{product.product_id}"
+            JetProduct.create(product_id=product.product_id, merchant_sku=sku)
+            skus.append(sku)
+        return skus
+    finally:
+        db.close()
+
+
+def listing(sku: str) -> dict:
+    return {
+        "product_title": f"Bench {sku}",
+        "jet_browse_node_id": 4000188,
+        "brand": "Bench",
+        "standard_product_codes": [
+            {"standard_product_code": "719236005030", "standard_product_code_type": "UPC"}
+        ],
+        "multipack_quantity": 1,
+        "main_image_url": "https://example.com/bench.png",
+        "shipping_weight_pounds": 1.0,
+    }
+
+
+async def list_skus(jet: JetClient, skus: list[str]) -> None:
+    for i, sku in enumerate(skus):
+        price = 10.0 + i
+        await jet.put_sku(sku, listing(sku))
+        await jet.put_price(
+            sku,
+            {
+                "price": price,
+                "fulfillment_nodes": [
+                    {"fulfillment_node_id": "node-1", "fulfillment_node_price": price}
+                ],
+            },
+        )
+
+
+async def generate(jet: JetClient, skus: list[str], count: int) -> list[str]:
+    ids: list[str] = []
+    for n, start in enumerate(range(0, count, BATCH)):
+        a, b = skus[n % len(skus)], skus[(n + 3) % len(skus)]
+        items = [{"sku": a, "order_quantity": 1 + n % 3}]
+        if n % 2:
+            items.append({"sku": b, "order_quantity": 1})
+        body = {"fulfillment_node": "node-1", "items": items}
+        ids += await jet.generate_orders(body, count=min(BATCH, count - start))
+    return ids
+
+
+def accepted(order: dict) -> dict:
+    return {
+        "acknowledgement_status": "accepted",
+        "order_items": [
+            {
+                "order_item_acknowledgement_status": "fulfillable",
+                "order_item_id": i["order_item_id"],
+            }
+            for i in order["order_items"]
+        ],
+    }
+
+
+async def sequential_floor(settings: Settings) -> tuple[float, int]:
+    """GET the list, GET each order, PUT each acknowledgement: concurrency 1, no database."""
+    jet_settings = replace(settings.jet, concurrency=1)
+    async with JetClient(jet_settings) as jet:
+        await jet.authcheck()  # the token is not part of the measurement
+        started, cpu = time.perf_counter(), time.process_time()
+        ids = await jet.list_orders("ready")
+        for mid in ids:
+            order = await jet.get_order(mid)
+            await jet.acknowledge(mid, accepted(order))
+        print(f"floor: {time.process_time() - cpu:.2f} s CPU in this process")
+        return time.perf_counter() - started, len(ids)
+
+
+async def import_run(settings: Settings) -> tuple[float, object]:
+    from jettui.services.orders.importer import fetch_orders
+    from jettui.store.db import connect
+
+    db = connect(settings)
+    try:
+        async with JetClient(settings.jet) as jet:
+            await jet.authcheck()  # warm the sandbox the same way as the floor
+        started, cpu = time.perf_counter(), time.process_time()
+        report = await fetch_orders(settings, db)
+        elapsed = time.perf_counter() - started
+        print(f"import: {time.process_time() - cpu:.2f} s CPU in this process")
+        return elapsed, report
+    finally:
+        db.close()
+
+
+async def run(settings: Settings, orders: int) -> int:
+    from jettui.store.db import connect
+    from jettui.store.jet_tables import JetOrder
+
+    skus = await asyncio.to_thread(prepare_store, settings)
+    async with JetClient(settings.jet) as jet:
+        await list_skus(jet, skus)
+        await generate(jet, skus, orders)
+    floor, floor_count = await sequential_floor(settings)
+    async with JetClient(settings.jet) as jet:
+        await generate(jet, skus, orders)
+    elapsed, report = await import_run(settings)
+    db = connect(settings)
+    try:
+        imported = (
+            JetOrder.select()
+            .where((JetOrder.state == "done") & (JetOrder.acknowledgement_status == "accepted"))
+            .count()
+        )
+    finally:
+        db.close()
+    print(f"store: {settings.store.database_display}; jet.concurrency {settings.jet.concurrency}")
+    print(f"sequential floor: {floor_count} orders in {floor:.2f} s (list, GET each, PUT ack each)")
+    print(f"import:           {imported} orders in {elapsed:.2f} s ({report.summary})")
+    print(f"ratio import/floor: {elapsed / floor:.2f} (target <= 1.0)")
+    return 0 if imported == orders and floor_count == orders else 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=1000)
+    parser.add_argument("--database", default="sqlite", help="sqlite (temp file) or a mysql URL")
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument(
+        "--no-log", action="store_true", help="do not write every Jet call to the event log"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="jettui-orders-bench-") as tmp:
+        port = free_port()
+        base_url = f"http://127.0.0.1:{port}/api"
+        database = args.database
+        if database == "sqlite":
+            database = f"sqlite:///{Path(tmp) / 'store.db'}"
+        common = {
+            "state": Path(tmp) / "state.db",
+            "database": database,
+            "concurrency": args.concurrency,
+            "log": "false" if args.no_log else "true",
+        }
+        server_path = Path(tmp) / "sandbox.yaml"
+        server_path.write_text(SETTINGS.format(api_url="sandbox", **common))
+        client_path = Path(tmp) / "settings.yaml"
+        client_path.write_text(SETTINGS.format(api_url=base_url, **common))
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                SANDBOX,
+                "--config",
+                str(server_path),
+                "sandbox",
+                "--port",
+                str(port),
+            ],  # fmt: skip
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_until_up(base_url, server)
+            code = asyncio.run(run(load_settings(client_path), args.orders))
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

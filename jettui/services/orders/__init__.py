@@ -1,0 +1,1 @@
+"""Jet orders: import, acknowledge, ship and cancel, status mirroring, read models."""

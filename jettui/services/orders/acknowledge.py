@@ -1,0 +1,346 @@
+"""Acknowledging Jet orders: accepted once written to OpenCart, rejected when they cannot be.
+
+- :func:`acknowledge_orders` (``jettui orders acknowledge ID... | --all``, the panel's key):
+  accept imported orders not acknowledged yet; ``alt_order_id`` = the OpenCart order id and
+  each item's ``alt_order_item_id`` = its ``order_product_id``.
+- :func:`acknowledge_job` (``jettui cron acknowledge``): every imported, unacknowledged order.
+- :func:`send_acknowledgement` is the one place that PUTs an acknowledgement (accepted or
+  rejected) and records it; the importer uses it for auto_acknowledge and for rejections.
+- Deadline: Jet wants an acknowledgement within ``orders.acknowledge_within_minutes`` of the
+  order being placed (:func:`ack_deadline`, :func:`time_left` for the panels). A run that finds
+  an order past it still acknowledges it, and reports it as a failed item (exit 1).
+
+A lost answer is not a double acknowledgement: when Jet refuses one because the order is no
+longer ``ready``, the order is read back, and an order Jet shows with our acknowledgement
+counts as acknowledged.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from jettui.config import Settings
+from jettui.errors import ExitCode, LockBusy, one_line
+from jettui.jet.client import JetClient
+from jettui.jet.enums import AckStatus, ItemAckStatus, OrderStatus
+from jettui.jet.errors import JetAuthError, JetError, JetUnreachable
+from jettui.services.jet_session import EventWriter, open_logged_client
+from jettui.services.results import ItemResult, Outcome, summary
+from jettui.services.runtime import StoreThread, fan_out, held_lock
+from jettui.store.text import utcnow
+
+if TYPE_CHECKING:
+    from jettui.services.jobs import JobContext, JobReport
+    from jettui.store.jet_tables import JetOrder
+
+ACK_LOCK = "job:acknowledge"  # the job runner's lock for `cron acknowledge`: one writer
+Progress = Callable[[str], Any]
+
+
+@dataclass
+class OrdersReport:
+    """Per-order results of an orders run (import, acknowledge, retry, reject)."""
+
+    action: str
+    items: list[ItemResult] = field(default_factory=list)
+    refreshed: int = 0  # open orders whose Jet status was read again
+    unreachable: str | None = None  # Jet or the store could not be reached: the run stopped
+    locked: str | None = None  # another run holds the lock: nothing was done
+
+    def add(
+        self, merchant_order_id: str, outcome: Outcome, reason: str = "", **detail: Any
+    ) -> ItemResult:
+        item = ItemResult(merchant_order_id, outcome, reason, detail=detail)
+        self.items.append(item)
+        return item
+
+    @property
+    def problems(self) -> list[ItemResult]:
+        return [i for i in self.items if i.is_problem]
+
+    @property
+    def exit_code(self) -> int:
+        if self.locked:
+            return ExitCode.LOCKED
+        if self.unreachable:
+            return ExitCode.UNREACHABLE
+        return ExitCode.PARTIAL if self.problems else ExitCode.OK
+
+    @property
+    def summary(self) -> str:
+        if self.locked:
+            return f"{self.action}: {self.locked}; nothing done"
+        text = f"{self.action}: {summary(self.items)}"
+        if self.refreshed:
+            text += f"; {self.refreshed} status(es) refreshed"
+        return text + (f"; stopped: {self.unreachable}" if self.unreachable else "")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.exit_code == 0,
+            "action": self.action,
+            "exit_code": int(self.exit_code),
+            "summary": self.summary,
+            "items": [i.as_dict("merchant_order_id") for i in self.items],
+        }
+
+    def fill(self, job_report: JobReport) -> JobReport:
+        """Copy into the job runner's report (problems as failed items)."""
+        for item in self.items:
+            if item.is_problem:
+                job_report.failed(item.item, item.reason or str(item.outcome))
+            else:
+                job_report.succeeded()
+        job_report.message = self.summary.split(": ", 1)[-1]
+        return job_report
+
+
+# --- deadlines --------------------------------------------------------------------------------
+
+
+def ack_deadline(settings: Settings, placed: _dt.datetime | None) -> _dt.datetime | None:
+    """When Jet wants the acknowledgement (naive UTC): placed + acknowledge_within_minutes."""
+    if placed is None:
+        return None
+    return placed + _dt.timedelta(minutes=settings.orders.acknowledge_within_minutes)
+
+
+def time_left(
+    settings: Settings, row: JetOrder, now: _dt.datetime | None = None
+) -> _dt.timedelta | None:
+    """Time left to acknowledge ``row`` (negative: late); None when acknowledged or unknown."""
+    if row.acknowledgement_status is not None:
+        return None
+    deadline = ack_deadline(settings, row.order_placed_date)
+    return None if deadline is None else deadline - (now or utcnow())
+
+
+def _late_note(settings: Settings, placed: _dt.datetime | None) -> str:
+    deadline = ack_deadline(settings, placed)
+    if deadline is None or utcnow() <= deadline:
+        return ""
+    return f"past its acknowledgement deadline ({deadline:%Y-%m-%d %H:%M} UTC)"
+
+
+# --- the acknowledgement itself ---------------------------------------------------------------
+
+
+def accepted_body(order_id: int, raw: dict[str, Any], lines: list[dict[str, Any]]) -> dict:
+    """accepted; alt ids = OpenCart's order id and each item's order_product_id."""
+    alt = {str(line.get("order_item_id")): line.get("order_product_id") for line in lines}
+    items = []
+    for item in _items(raw):
+        item_id = str(item.get("order_item_id") or "")
+        entry = {
+            "order_item_acknowledgement_status": str(ItemAckStatus.FULFILLABLE),
+            "order_item_id": item_id,
+        }
+        if alt.get(item_id):
+            entry["alt_order_item_id"] = str(alt[item_id])
+        items.append(entry)
+    return {
+        "acknowledgement_status": str(AckStatus.ACCEPTED),
+        "alt_order_id": str(order_id),
+        "order_items": items,
+    }
+
+
+def rejected_body(raw: dict[str, Any], problems: list[dict[str, str]]) -> dict:
+    """rejected - item level error; each item nonfulfillable with its reason's status, the
+    others fulfillable."""
+    status = {p.get("order_item_id"): p.get("ack_status") for p in problems}
+    return {
+        "acknowledgement_status": str(AckStatus.REJECTED_ITEM_ERROR),
+        "order_items": [
+            {
+                "order_item_acknowledgement_status": status.get(
+                    str(item.get("order_item_id") or "")
+                )
+                or str(ItemAckStatus.FULFILLABLE),
+                "order_item_id": str(item.get("order_item_id") or ""),
+            }
+            for item in _items(raw)
+        ],
+    }
+
+
+def _items(raw: dict[str, Any]) -> list[dict[str, Any]]:
+    listed = raw.get("order_items")
+    return [i for i in listed if isinstance(i, dict)] if isinstance(listed, list) else []
+
+
+class AckRecorder:
+    """Acknowledgements Jet took, written to the ledger ``every`` at a time (one UPDATE per
+    batch). Safe to delay: a run killed before :meth:`flush` leaves orders that Jet shows
+    acknowledged, and the next run records them from Jet's answer instead of sending again."""
+
+    def __init__(self, store: StoreThread, every: int = 100) -> None:
+        self.store = store
+        self.every = every
+        self.rows: list[tuple[str, str, str]] = []
+
+    async def add(self, merchant_order_id: str, ack_status: str, jet_status: str) -> None:
+        self.rows.append((merchant_order_id, ack_status, jet_status))
+        if len(self.rows) >= self.every:
+            await self.flush()
+
+    async def flush(self) -> None:
+        from jettui.services.orders.import_write import record_acknowledgements
+
+        rows, self.rows = self.rows, []
+        if rows:
+            await self.store.run(record_acknowledgements, rows)
+
+
+async def send_acknowledgement(
+    jet: JetClient,
+    store: StoreThread,
+    merchant_order_id: str,
+    body: dict[str, Any],
+    recorder: AckRecorder | None = None,
+) -> str:
+    """PUT the acknowledgement and record it in the ledger (now, or through ``recorder``).
+    Returns "" when sent now, or a note when Jet had it already. Raises JetError (Jet's
+    words) when Jet refuses it."""
+    wanted = str(body["acknowledgement_status"])
+    record = recorder or AckRecorder(store, every=1)
+    try:
+        await jet.acknowledge(merchant_order_id, body)
+    except (JetUnreachable, JetAuthError):
+        raise
+    except JetError:
+        # A lost answer to an earlier PUT? Jet then shows the order acknowledged already.
+        order = await jet.get_order(merchant_order_id)
+        if order.get("acknowledgement_status") != wanted:
+            raise
+        await record.add(merchant_order_id, wanted, str(order.get("status") or ""))
+        return "Jet had the acknowledgement already"
+    status = OrderStatus.ACKNOWLEDGED if wanted == AckStatus.ACCEPTED else OrderStatus.COMPLETE
+    await record.add(merchant_order_id, wanted, str(status))
+    return ""
+
+
+# --- acknowledge_orders ------------------------------------------------------------------------
+
+
+async def acknowledge_orders(
+    settings: Settings,
+    db: Any,
+    ids: Sequence[str] | None = None,
+    *,
+    progress: Progress | None = None,
+) -> OrdersReport:
+    """Accept imported orders on Jet: ``ids`` (merchant_order_ids) or, with None, every
+    imported order not acknowledged yet. Takes the ``job:acknowledge`` lock (``locked`` in the
+    report when another run has it). Never raises for Jet or store outages: the report says."""
+    report = OrdersReport("acknowledge")
+    store = StoreThread(db)
+    try:
+        async with (
+            held_lock(store, ACK_LOCK, purpose="acknowledge"),
+            open_logged_client(settings, db, events=EventWriter(store)) as jet,
+        ):
+            await run_acknowledge(settings, jet, store, report, ids, progress)
+    except LockBusy as exc:
+        report.locked = one_line(exc)
+    except Exception as exc:  # noqa: BLE001 - outages become the report's verdict
+        report.unreachable = _outage(exc)
+    finally:
+        await store.close()
+    return report
+
+
+async def acknowledge_job(ctx: JobContext) -> JobReport:
+    """Job ``acknowledge``: every imported, unacknowledged order (the runner holds the lock)."""
+    report = OrdersReport("acknowledge")
+    await run_acknowledge(ctx.settings, ctx.jet, ctx.store, report, None, ctx.say)
+    return report.fill(ctx.report)
+
+
+async def run_acknowledge(
+    settings: Settings,
+    jet: JetClient,
+    store: StoreThread,
+    report: OrdersReport,
+    ids: Sequence[str] | None,
+    progress: Progress | None,
+) -> None:
+    rows = await store.run(_candidates, list(ids) if ids is not None else None)
+    if progress:
+        progress(f"acknowledging {len(rows)} order(s)")
+
+    async def one(row: dict[str, Any]) -> None:
+        mid = row["merchant_order_id"]
+        if row["problem"]:
+            outcome = Outcome.UNCHANGED if row["acknowledged"] else Outcome.FAILED
+            report.add(mid, outcome, row["problem"])
+            return
+        late = _late_note(settings, row["placed"])
+        try:
+            note = await send_acknowledgement(
+                jet, store, mid, accepted_body(row["order_id"], row["raw"], row["lines"])
+            )
+        except (JetUnreachable, JetAuthError):
+            raise
+        except JetError as exc:
+            report.add(mid, Outcome.FAILED, _join(one_line(exc), late), order_id=row["order_id"])
+            return
+        text = _join(f"acknowledged (OpenCart order {row['order_id']})", note, late)
+        report.add(
+            mid, Outcome.FAILED if late else Outcome.SUCCEEDED, text, order_id=row["order_id"]
+        )
+
+    await fan_out(rows, one, concurrency=settings.jet.concurrency)
+
+
+def _join(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
+
+
+def _candidates(ids: list[str] | None) -> list[dict[str, Any]]:
+    from jettui.store.jet_tables import JetOrder
+
+    if ids is None:
+        query = JetOrder.select().where(
+            (JetOrder.state == "done") & JetOrder.acknowledgement_status.is_null()
+        )
+        rows = {r.merchant_order_id: r for r in query.order_by(JetOrder.id)}
+        ids = list(rows)
+    else:
+        found = JetOrder.select().where(JetOrder.merchant_order_id.in_(ids))
+        rows = {r.merchant_order_id: r for r in found}
+    out = []
+    for mid in dict.fromkeys(ids):
+        row = rows.get(mid)
+        problem = ""
+        if row is None:
+            problem = "not a Jet order jettui has fetched"
+        elif row.state != "done":
+            problem = f"not imported into OpenCart (import state {row.state})"
+        elif row.acknowledgement_status is not None:
+            problem = f"already acknowledged ({row.acknowledgement_status})"
+        out.append(
+            {
+                "merchant_order_id": mid,
+                "problem": problem,
+                "acknowledged": row is not None and row.acknowledgement_status is not None,
+                "order_id": int(row.order_id) if row is not None else 0,
+                "raw": (row.raw or {}) if row is not None else {},
+                "lines": (row.lines or []) if row is not None else [],
+                "placed": row.order_placed_date if row is not None else None,
+            }
+        )
+    return out
+
+
+def _outage(exc: BaseException) -> str:
+    """The report's ``unreachable`` line for Jet refusing or missing, or the store missing;
+    anything else is a bug and is raised."""
+    from jettui.errors import is_unreachable
+
+    if isinstance(exc, JetError) or is_unreachable(exc):
+        return one_line(exc)
+    raise exc

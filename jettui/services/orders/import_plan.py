@@ -1,0 +1,634 @@
+"""From a Jet order to the OpenCart rows that represent it (synchronous: run on the store thread).
+
+:func:`plan_order` reads the shop (SKU links, products, option values, countries and zones)
+and decides every column of the OpenCart order addOrder would write, its ``order_product`` /
+``order_option`` / ``order_total`` rows, the warnings to put on the order, and the problems
+that stop it from being created. It writes nothing, so the writer can decide once, then write.
+
+Jet's money (``order_items[].item_price``: ``base_price``, ``item_tax``,
+``item_shipping_cost``, ``item_shipping_tax``) is per order item, i.e. for all its units (the
+sandbox and Jet's published sample agree): a line's unit price is ``base_price / quantity``,
+its total is ``base_price``. Totals: sub_total = Σ base_price, shipping = Σ
+item_shipping_cost, tax = Σ item_tax + item_shipping_tax (only when non-zero), total = their
+sum = ``order.total``.
+
+Problems (the order is not created; see the importer for rejected/held):
+
+- an unknown SKU (no jettui link, no OpenCart product with that ``sku`` or ``model``), a SKU
+  whose product or option value was deleted → ``nonfulfillable - invalid merchant SKU``;
+- a disabled product, or not enough stock (product, and option value when it subtracts) when
+  the shop does not sell without stock (``config_stock_checkout`` 0) → ``nonfulfillable - no
+  inventory``; units of one product on several items are counted together;
+- a quantity of 0 or less → ``nonfulfillable``.
+
+What does not fit OpenCart's columns is written as faithfully as they allow, with a warning:
+an unknown US state (zone 0, the state text kept), text cut to the column or holding
+characters outside utf8's 3 bytes (replaced by U+FFFD), money that is not a number (0).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from jettui.jet.dates import parse_jet_date
+from jettui.jet.enums import ItemAckStatus
+from jettui.store.jet_tables import JetProduct
+from jettui.store.oc_orders import ShopContext
+from jettui.store.opencart import (
+    Country,
+    Option,
+    OptionDescription,
+    OptionValueDescription,
+    Order,
+    OrderProduct,
+    Product,
+    ProductDescription,
+    ProductOption,
+    ProductOptionValue,
+    Zone,
+)
+
+CENT = Decimal("0.0001")
+PAYMENT_METHOD = "Jet.com"
+PAYMENT_CODE = "jet"
+SHIPPING_CODE = "jet.jet"
+USER_AGENT = "jettui (Jet.com order import)"
+
+
+@dataclass
+class PlannedLine:
+    """One ``order_product`` row (and its ``order_option`` rows) for one Jet order item."""
+
+    order_item_id: str
+    merchant_sku: str
+    product_id: int
+    product_option_value_id: int
+    name: str
+    model: str
+    quantity: int
+    price: Decimal  # unit, ex tax
+    total: Decimal  # what Jet charged for the item's units
+    tax: Decimal  # unit tax
+    options: list[dict[str, Any]] = field(default_factory=list)
+
+    def product_row(self, order_id: int) -> dict[str, Any]:
+        return {
+            "order_id": order_id,
+            "product_id": self.product_id,
+            "name": self.name,
+            "model": self.model,
+            "quantity": self.quantity,
+            "price": self.price,
+            "total": self.total,
+            "tax": self.tax,
+            "reward": 0,
+        }
+
+    def ledger(self, order_product_id: int = 0) -> dict[str, Any]:
+        return {
+            "order_item_id": self.order_item_id,
+            "merchant_sku": self.merchant_sku,
+            "order_product_id": order_product_id,
+            "product_id": self.product_id,
+            "product_option_value_id": self.product_option_value_id,
+            "quantity": self.quantity,
+        }
+
+
+@dataclass(frozen=True)
+class ItemProblem:
+    order_item_id: str
+    merchant_sku: str
+    status: ItemAckStatus
+    reason: str
+
+
+@dataclass
+class OrderPlan:
+    merchant_order_id: str
+    reference_order_id: str
+    order: dict[str, Any]  # oc_order columns (order_status_id left at 0: addOrder's value)
+    lines: list[PlannedLine]
+    totals: list[dict[str, Any]]  # code, title, value, sort_order
+    warnings: list[str]
+    problems: list[ItemProblem]
+    item_ids: list[str]  # every Jet order_item_id, in Jet's order (for the acknowledgement)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def reason(self) -> str:
+        """All problems in one line."""
+        return "; ".join(p.reason for p in self.problems)
+
+    @property
+    def total(self) -> Decimal:
+        return self.order["total"]
+
+
+def marker(merchant_order_id: str) -> str:
+    """The text in ``order.comment`` that ties an OpenCart order to its Jet order: written by
+    the same INSERT as the order row, so a run killed right after it finds the order again."""
+    return f"Jet order id {merchant_order_id}"
+
+
+def history_comment(plan_or_raw: OrderPlan | dict[str, Any], warnings: list[str]) -> str:
+    """The ``order_history`` comment naming the Jet order, its reference id and warnings."""
+    if isinstance(plan_or_raw, OrderPlan):
+        mid, ref = plan_or_raw.merchant_order_id, plan_or_raw.reference_order_id
+    else:
+        mid = str(plan_or_raw.get("merchant_order_id") or "")
+        ref = str(plan_or_raw.get("reference_order_id") or "")
+    text = f"Imported from Jet.com: order {ref} ({marker(mid)})."
+    if warnings:
+        text += " Warnings: " + "; ".join(warnings) + "."
+    return text
+
+
+class Lookups:
+    """What does not change while one run imports orders, read once: SKU links, product
+    names and models, option rows, the US country and its zones. Stock and product status
+    are read fresh for every order."""
+
+    def __init__(self, shop: ShopContext) -> None:
+        self.shop = shop
+        self._links: dict[str, tuple[int, int] | None] = {}
+        self._names: dict[int, str | None] = {}
+        self._options: dict[int, dict[str, Any]] = {}
+        self._country: Country | None | bool = False
+        self._zones: dict[str, Zone] = {}
+
+    def link(self, sku: str) -> tuple[int, int] | None:
+        """(product_id, product_option_value_id) of a SKU: jettui's link first, then
+        OpenCart's ``sku``, then ``model``; None when nothing matches."""
+        if sku not in self._links:
+            found = (
+                JetProduct.select(JetProduct.product_id, JetProduct.product_option_value_id)
+                .where(JetProduct.merchant_sku == sku)
+                .tuples()
+                .first()
+            )
+            if found is not None:
+                self._links[sku] = (int(found[0]), int(found[1] or 0))
+            else:
+                product_id = _product_for_unlinked(sku)
+                self._links[sku] = (product_id, 0) if product_id else None
+        return self._links[sku]
+
+    def name(self, product_id: int) -> str | None:
+        if product_id not in self._names:
+            self._names[product_id] = (
+                ProductDescription.select(ProductDescription.name)
+                .where(
+                    (ProductDescription.product_id == product_id)
+                    & (ProductDescription.language_id == self.shop.language_id)
+                )
+                .scalar()
+            )
+        return self._names[product_id]
+
+    def option_row(self, value: ProductOptionValue) -> dict[str, Any]:
+        key = int(value.product_option_value_id)
+        if key not in self._options:
+            self._options[key] = _option_row(value, self.shop)
+        return dict(self._options[key])
+
+    def country(self) -> Country | None:
+        if self._country is False:
+            self._country = Country.get_or_none(Country.iso_code_2 == "US")
+            if self._country is not None:
+                zones = Zone.select().where(Zone.country_id == self._country.country_id)
+                for zone in zones.order_by(Zone.status, Zone.zone_id.desc()):
+                    self._zones[zone.code.upper()] = zone  # the enabled, lowest id wins
+        return self._country  # type: ignore[return-value]
+
+    def zone(self, code: str) -> Zone | None:
+        return self._zones.get(code.upper()) if self.country() is not None else None
+
+
+def plan_order(
+    raw: dict[str, Any], shop: ShopContext, customer_email: str, lookups: Lookups | None = None
+) -> OrderPlan:
+    """Everything the import will write for the Jet order ``raw`` (nothing is written).
+    ``lookups``: a run's memo (a fresh one when None)."""
+    lookups = lookups or Lookups(shop)
+    warnings: list[str] = []
+    mid = str(raw.get("merchant_order_id") or "")
+    ref = str(raw.get("reference_order_id") or "")
+    listed = raw.get("order_items")
+    items = [i for i in listed if isinstance(i, dict)] if isinstance(listed, list) else []
+    lines, problems = _lines(items, lookups, warnings)
+    totals = _totals(items, lines, shop, _shipping_method(raw), warnings)
+    order = _order_columns(raw, shop, customer_email, totals, warnings, lookups)
+    order["comment"] = f"Jet.com order {ref} ({marker(mid)})"
+    if not items:
+        problems.append(ItemProblem("", "", ItemAckStatus.NONFULFILLABLE, "the order has no items"))
+    return OrderPlan(
+        merchant_order_id=mid,
+        reference_order_id=ref,
+        order=order,
+        lines=lines,
+        totals=totals,
+        warnings=warnings,
+        problems=problems,
+        item_ids=[str(i.get("order_item_id") or "") for i in items],
+    )
+
+
+# --- lines ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Resolved:
+    product: Product
+    value: ProductOptionValue | None
+
+
+def _lines(
+    items: list[dict[str, Any]], lookups: Lookups, warnings: list[str]
+) -> tuple[list[PlannedLine], list[ItemProblem]]:
+    lines: list[PlannedLine] = []
+    problems: list[ItemProblem] = []
+    resolved: list[tuple[dict[str, Any], _Resolved, int]] = []
+    for item in items:
+        item_id = str(item.get("order_item_id") or "")
+        sku = str(item.get("merchant_sku") or "")
+        qty = _int(item.get("request_order_quantity"))
+        found, problem = _resolve(sku, lookups)
+        if problem is not None:
+            problems.append(ItemProblem(item_id, sku, *problem))
+            continue
+        assert found is not None
+        if qty <= 0:
+            problems.append(
+                ItemProblem(item_id, sku, ItemAckStatus.NONFULFILLABLE, f"{sku}: quantity {qty}")
+            )
+            continue
+        resolved.append((item, found, qty))
+    if not lookups.shop.stock_checkout:
+        problems += _stock_problems(resolved)
+    for item, found, qty in resolved:
+        lines.append(_line(item, found, qty, lookups, warnings))
+    return lines, problems
+
+
+def _resolve(
+    sku: str, lookups: Lookups
+) -> tuple[_Resolved | None, tuple[ItemAckStatus, str] | None]:
+    """The product (and option value) a Jet SKU stands for, with its stock read now."""
+    invalid = ItemAckStatus.INVALID_SKU
+    link = lookups.link(sku) if sku else None
+    if link is None:
+        return None, (invalid, f"{sku or '(empty)'}: unknown merchant SKU")
+    product_id, value_id = link
+    product = (
+        Product.select(Product.product_id, Product.model, Product.quantity, Product.status)
+        .where(Product.product_id == product_id)
+        .first()
+    )
+    if product is None:
+        return None, (invalid, f"{sku}: product {product_id} no longer exists in OpenCart")
+    value = None
+    if value_id:
+        value = (
+            ProductOptionValue.select()
+            .where(
+                (ProductOptionValue.product_option_value_id == value_id)
+                & (ProductOptionValue.product_id == product_id)
+            )
+            .first()
+        )
+        if value is None:
+            return None, (invalid, f"{sku}: option value {value_id} no longer exists in OpenCart")
+    if not product.status:
+        return None, (
+            ItemAckStatus.NO_INVENTORY,
+            f"{sku}: product {product_id} is disabled in OpenCart",
+        )
+    return _Resolved(product, value), None
+
+
+def _product_for_unlinked(sku: str) -> int:
+    if not sku:
+        return 0
+    for column in (Product.sku, Product.model):
+        found = (
+            Product.select(Product.product_id)
+            .where(column == sku)
+            .order_by(Product.status.desc(), Product.product_id)
+            .scalar()
+        )
+        if found:
+            return int(found)
+    return 0
+
+
+def _stock_problems(resolved: list[tuple[dict[str, Any], _Resolved, int]]) -> list[ItemProblem]:
+    """OpenCart's checkout refuses a cart whose product (or subtracting option value) has
+    fewer units than ordered; units of one product on several items count together."""
+    per_product: dict[int, int] = defaultdict(int)
+    per_value: dict[int, int] = defaultdict(int)
+    for _item, found, qty in resolved:
+        per_product[found.product.product_id] += qty
+        if found.value is not None and found.value.subtract:
+            per_value[found.value.product_option_value_id] += qty
+    problems = []
+    for item, found, _qty in resolved:
+        sku = str(item.get("merchant_sku") or "")
+        have, want = int(found.product.quantity), per_product[found.product.product_id]
+        if found.value is not None and found.value.subtract:
+            have = min(have, int(found.value.quantity))
+            want = max(want, per_value[found.value.product_option_value_id])
+        if have < want:
+            problems.append(
+                ItemProblem(
+                    str(item.get("order_item_id") or ""),
+                    sku,
+                    ItemAckStatus.NO_INVENTORY,
+                    f"{sku}: {max(have, 0)} in stock, {want} ordered",
+                )
+            )
+    return problems
+
+
+def _line(
+    item: dict[str, Any], found: _Resolved, qty: int, lookups: Lookups, warnings: list[str]
+) -> PlannedLine:
+    sku = str(item.get("merchant_sku") or "")
+    price = _dict(item.get("item_price"))
+    base = _money(price.get("base_price"), f"{sku} base_price", warnings)
+    tax = _money(price.get("item_tax"), f"{sku} item_tax", warnings)
+    product = found.product
+    name = lookups.name(int(product.product_id)) or str(item.get("product_title") or sku)
+    line = PlannedLine(
+        order_item_id=str(item.get("order_item_id") or ""),
+        merchant_sku=sku,
+        product_id=int(product.product_id),
+        product_option_value_id=int(found.value.product_option_value_id) if found.value else 0,
+        name=name,
+        model=product.model,
+        quantity=qty,
+        price=(base / qty).quantize(CENT),
+        total=base.quantize(CENT),
+        tax=(tax / qty).quantize(CENT),
+    )
+    _check_fits(OrderProduct, {"name": line.name, "model": line.model}, f"{sku} ", warnings)
+    if found.value is not None:
+        line.options.append(lookups.option_row(found.value))
+    return line
+
+
+def _option_row(value: ProductOptionValue, shop: ShopContext) -> dict[str, Any]:
+    """``order_option`` columns for a variation child's option value (what the cart writes:
+    option name, value name, option type)."""
+    option_name = (
+        OptionDescription.select(OptionDescription.name)
+        .where(
+            (OptionDescription.option_id == value.option_id)
+            & (OptionDescription.language_id == shop.language_id)
+        )
+        .scalar()
+    )
+    value_name = (
+        OptionValueDescription.select(OptionValueDescription.name)
+        .where(
+            (OptionValueDescription.option_value_id == value.option_value_id)
+            & (OptionValueDescription.language_id == shop.language_id)
+        )
+        .scalar()
+    )
+    option_type = Option.select(Option.type).where(Option.option_id == value.option_id).scalar()
+    product_option_id = value.product_option_id or (
+        ProductOption.select(ProductOption.product_option_id)
+        .where(
+            (ProductOption.product_id == value.product_id)
+            & (ProductOption.option_id == value.option_id)
+        )
+        .scalar()
+    )
+    return {
+        "product_option_id": int(product_option_id or 0),
+        "product_option_value_id": int(value.product_option_value_id),
+        "name": option_name or "",
+        "value": value_name or "",
+        "type": option_type or "select",
+    }
+
+
+# --- totals -----------------------------------------------------------------------------------
+
+
+def _totals(
+    items: list[dict[str, Any]],
+    lines: list[PlannedLine],
+    shop: ShopContext,
+    shipping_method: str,
+    warnings: list[str],
+) -> list[dict[str, Any]]:
+    sub_total = sum((line.total for line in lines), Decimal(0))
+    written = {line.order_item_id for line in lines}
+    shipping = tax = Decimal(0)
+    for item in items:
+        if str(item.get("order_item_id") or "") not in written:
+            continue
+        price = _dict(item.get("item_price"))
+        sku = str(item.get("merchant_sku") or "")
+        shipping += _money(price.get("item_shipping_cost"), f"{sku} item_shipping_cost", warnings)
+        tax += _money(price.get("item_tax"), f"{sku} item_tax", [])
+        tax += _money(price.get("item_shipping_tax"), f"{sku} item_shipping_tax", warnings)
+    sort = shop.total_sort_order
+    rows = [
+        ("sub_total", "Sub-Total", sub_total),
+        ("shipping", shipping_method, shipping),
+    ]
+    if tax:
+        rows.append(("tax", "Tax", tax))
+    rows.append(("total", "Total", sub_total + shipping + tax))
+    return [
+        {"code": code, "title": title, "value": value.quantize(CENT), "sort_order": sort[code]}
+        for code, title, value in rows
+    ]
+
+
+def _money(value: Any, what: str, warnings: list[str]) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        warnings.append(f"{what} '{value}' is not an amount: written as 0")
+        return Decimal(0)
+    if not amount.is_finite() or amount < 0:
+        warnings.append(f"{what} '{value}' is not an amount: written as 0")
+        return Decimal(0)
+    return amount
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    """Jet's nested objects, or {} for anything else (missing, null, a list...)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+# --- the order row ----------------------------------------------------------------------------
+
+
+def _shipping_method(raw: dict[str, Any]) -> str:
+    detail = _dict(raw.get("order_detail"))
+    method = str(detail.get("request_shipping_method") or "").strip()
+    carrier = str(detail.get("request_shipping_carrier") or "").strip()
+    level = str(detail.get("request_service_level") or "").strip()
+    if method and carrier and not method.lower().startswith(carrier.lower()):
+        method = f"{carrier} {method}"
+    text = method or carrier or "Jet.com shipping"
+    return f"{text} ({level})" if level else text
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """``"Jane Q. Doe"`` → ``("Jane", "Q. Doe")``; one word → ``(word, "")``."""
+    parts = str(name or "").split()
+    if not parts:
+        return "", ""
+    return parts[0], " ".join(parts[1:])
+
+
+def _order_columns(
+    raw: dict[str, Any],
+    shop: ShopContext,
+    customer_email: str,
+    totals: list[dict[str, Any]],
+    warnings: list[str],
+    lookups: Lookups,
+) -> dict[str, Any]:
+    buyer = _dict(raw.get("buyer"))
+    ship_to = _dict(raw.get("shipping_to"))
+    recipient = _dict(ship_to.get("recipient")) or buyer
+    address = _dict(ship_to.get("address"))
+    first, last = split_name(buyer.get("name") or recipient.get("name") or "")
+    ship_first, ship_last = split_name(recipient.get("name") or buyer.get("name") or "")
+    place = _place(address, warnings, lookups)
+    placed = _local_time(raw.get("order_placed_date"))
+    common = {
+        "address_1": str(address.get("address1") or ""),
+        "address_2": str(address.get("address2") or ""),
+        "city": str(address.get("city") or ""),
+        "postcode": str(address.get("zip_code") or ""),
+        "custom_field": "[]",
+        "company": "",
+        **place,
+    }
+    columns: dict[str, Any] = {
+        "invoice_no": 0,
+        "invoice_prefix": shop.invoice_prefix,
+        "store_id": shop.store_id,
+        "store_name": shop.store_name,
+        "store_url": shop.store_url,
+        "customer_id": 0,
+        "customer_group_id": shop.customer_group_id,
+        "firstname": first,
+        "lastname": last,
+        "email": customer_email,
+        "telephone": str(buyer.get("phone_number") or recipient.get("phone_number") or ""),
+        "fax": "",
+        "custom_field": "[]",
+        **{f"payment_{k}": v for k, v in common.items()},
+        "payment_firstname": first,
+        "payment_lastname": last,
+        "payment_method": PAYMENT_METHOD,
+        "payment_code": PAYMENT_CODE,
+        **{f"shipping_{k}": v for k, v in common.items()},
+        "shipping_firstname": ship_first,
+        "shipping_lastname": ship_last,
+        "shipping_method": _shipping_method(raw),
+        "shipping_code": SHIPPING_CODE,
+        "total": next(t["value"] for t in totals if t["code"] == "total"),
+        "order_status_id": 0,
+        "affiliate_id": 0,
+        "commission": Decimal(0),
+        "marketing_id": 0,
+        "tracking": "",
+        "language_id": shop.language_id,
+        "currency_id": shop.currency_id,
+        "currency_code": shop.currency_code,
+        "currency_value": shop.currency_value,
+        "ip": "",
+        "forwarded_ip": "",
+        "user_agent": USER_AGENT,
+        "accept_language": "",
+        "date_added": placed,
+        "date_modified": placed,
+    }
+    _check_fits(Order, columns, "", warnings, skip_prefix="payment_")
+    return columns
+
+
+def _place(address: dict[str, Any], warnings: list[str], lookups: Lookups) -> dict[str, Any]:
+    """Country and zone: Jet ships to the US; the state code is looked up in ``oc_zone``."""
+    country = lookups.country()
+    state = str(address.get("state") or "").strip()
+    if country is None:
+        warnings.append("the shop has no country with ISO code US: country 0")
+        return {
+            "country": "United States",
+            "country_id": 0,
+            "zone": state,
+            "zone_id": 0,
+            "address_format": "",
+        }
+    zone = lookups.zone(state) if state else None
+    if zone is None:
+        warnings.append(f"state '{state}' is not a zone of {country.name}: zone 0")
+    return {
+        "country": country.name,
+        "country_id": int(country.country_id),
+        "zone": zone.name if zone is not None else state,
+        "zone_id": int(zone.zone_id) if zone is not None else 0,
+        "address_format": country.address_format or "",
+    }
+
+
+def _local_time(value: Any) -> _dt.datetime:
+    """A Jet date (UTC) as the shop's local time, which is what OpenCart's NOW() writes."""
+    try:
+        moment = parse_jet_date(str(value))
+    except (TypeError, ValueError):
+        return _dt.datetime.now().replace(microsecond=0)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=_dt.UTC)
+    return moment.astimezone().replace(tzinfo=None, microsecond=0)
+
+
+def _check_fits(
+    model: type, values: dict[str, Any], what: str, warnings: list[str], skip_prefix: str = ""
+) -> None:
+    """Warn about text a column cannot hold as given (cut to its length, 4-byte characters
+    replaced). Payment columns repeat the shipping ones, so only one of them is named."""
+    fields = model._meta.fields
+    for column, value in values.items():
+        if (
+            not isinstance(value, str)
+            or not value
+            or (skip_prefix and column.startswith(skip_prefix))
+        ):
+            continue
+        f = fields.get(column)
+        if f is None or not hasattr(f, "html"):
+            continue
+        stored = f.python_value(f.db_value(value))
+        if stored != value:
+            column_name = (
+                column.removeprefix("shipping_") if column.startswith("shipping_") else column
+            )
+            warnings.append(f"{what}{column_name} '{value[:40]}' stored as '{stored[:40]}'")

@@ -1,0 +1,479 @@
+"""Writing one Jet order into OpenCart exactly once (synchronous: run on the store thread).
+
+OpenCart's order tables are MyISAM: nothing rolls back, and a run can die between any two
+statements (SIGKILL, power loss, the database going away). The import is therefore a ledger
+(``jet_order``, InnoDB, one row per Jet order: ``merchant_order_id`` is a unique key) plus
+OpenCart rows that can always be read back to tell how far an earlier run got:
+
+1. **intent** — the ledger row is written (with the order as Jet sent it) before any OpenCart
+   write. A concurrent run inserting the same Jet order hits the unique key.
+2. The ``order`` row is inserted with ``order_status_id`` 0 — what addOrder does; the admin
+   does not list such an order — and ``comment`` holding :func:`import_plan.marker` (the Jet
+   order id) in the same INSERT. Its id then goes to the ledger. A run killed between the two
+   is found again by the marker (searched only for a ledger row an earlier run left behind).
+3. ``order_product``/``order_option``/``order_total`` rows. While the order is at status 0
+   they are not trusted: a resumed run deletes and rewrites them (the order row is reused).
+   → ledger **written**.
+4. ``add_order_history(status_imported)``: the stock move and the status change (0 → the
+   imported status) are ONE atomic step (a single multi-table UPDATE on MySQL, a transaction
+   on SQLite) guarded by "status is still 0". So the order's status says whether stock was
+   taken: 0 → not taken (and the rows are rewritten), > 0 → taken, with every line already
+   written (step 3 ended before). It can never be taken twice: a second attempt finds the
+   status no longer 0 and writes nothing.
+5. The ``order_history`` row (inserted by add_order_history right after; a resumed run whose
+   order is past status 0 adds it if no history row carries the marker) → ledger **done**.
+
+A Jet order that cannot be created ends **rejected** (or **held**, orders.hold_problem_orders)
+with the reason; a status-0 order an earlier attempt left is deleted with its rows first
+("cleaned"). On SQLite the whole sequence also runs in one transaction (so a kill leaves
+nothing of the order at all, and the ledger skips the intermediate order_id/written updates).
+
+The single remaining window is inside the step-4 statement itself: a MySQL server that dies
+in the middle of that one multi-table UPDATE on MyISAM may have applied part of it (MyISAM
+cannot undo a statement). A killed client cannot cause it: the server finishes a statement
+it has received. Nothing jettui does can apply it twice: the statement's own guard (status
+still 0) is false once any run has changed the status.
+
+Writes that must not run twice (inserts, the guarded updates) bypass the MySQL connection's
+silent reconnect-and-retry (:func:`jettui.store.oc_orders.execute_once`): a "lost connection
+during query" may come after the server applied the statement, so it ends the run instead,
+and the next run reads back what was written.
+
+Overlapping runs are kept apart by the ``job:fetch-orders`` lock; each order is also claimed
+on its ledger row (``attempts`` compare-and-set) so two writers can never work on one order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import peewee as pw
+
+from jettui.config import Settings
+from jettui.jet.dates import parse_jet_date
+from jettui.services.orders.import_plan import (
+    ItemProblem,
+    Lookups,
+    OrderPlan,
+    history_comment,
+    marker,
+    plan_order,
+)
+from jettui.store.base import database_proxy, is_mysql
+from jettui.store.errors import StoreError
+from jettui.store.jet_tables import JetOrder, log_event
+from jettui.store.oc_orders import ShopContext, add_order_history, execute_once
+from jettui.store.opencart import Order, OrderHistory, OrderOption, OrderProduct, OrderTotal
+from jettui.store.text import utcnow
+
+IMPORTED, ALREADY, REJECTED, HELD, BUSY = "imported", "already", "rejected", "held", "busy"
+#: ledger states of an import that has not finished (a run resumes them)
+UNFINISHED_STATES = ("intent", "written", "stock")
+
+
+@dataclass
+class ImportOutcome:
+    """What :func:`import_order` did with one Jet order."""
+
+    merchant_order_id: str
+    kind: str  # imported | already | rejected | held | busy
+    order_id: int = 0
+    reason: str = ""
+    warnings: list[str] = field(default_factory=list)
+    problems: list[dict[str, str]] = field(default_factory=list)  # rejected/held items
+    acknowledged: bool = False  # Jet has our acknowledgement (accepted or rejected)
+    resumed: bool = False  # finished what an earlier run had started
+    lines: list[dict[str, Any]] = field(default_factory=list)  # Jet item ↔ order_product
+
+
+def import_order(
+    raw: dict[str, Any],
+    shop: ShopContext,
+    settings: Settings,
+    retry: bool = False,
+    lookups: Lookups | None = None,
+) -> ImportOutcome:
+    """Import the Jet order ``raw`` (as GET withoutShipmentDetail returned it), or finish or
+    clean what an earlier run left. ``retry``: try a held order again. ``lookups``: the run's
+    memo of SKU links, names and zones."""
+    mid = str(raw.get("merchant_order_id") or "")
+    if not mid:
+        raise StoreError("a Jet order without merchant_order_id")
+    with _sqlite_transaction():
+        row, created = _ledger_row(raw)
+        finished = _finished(row, retry)
+        if finished is not None:
+            return finished
+        if not created and not _claim(row):
+            return ImportOutcome(mid, BUSY, reason="another run is importing this order")
+        order_id = _find_order(row, created)
+        if order_id and _status(order_id):
+            return _finish(row, raw, order_id)
+        plan = plan_order(raw, shop, settings.orders.customer_email, lookups)
+        if not plan.ok:
+            return _refuse(row, plan, order_id, settings)
+        order_id, lines = _write_rows(row, plan, order_id)
+        add_order_history(
+            order_id,
+            settings.orders.status_imported,
+            history_comment(plan, plan.warnings),
+            shop=shop,
+            expected_status_id=0,
+        )
+        return _done(row, order_id, lines, plan.warnings, resumed=not created)
+
+
+@contextlib.contextmanager
+def _sqlite_transaction() -> Iterator[None]:
+    """SQLite: the whole import in one transaction. MySQL: none — the ledger (InnoDB) must be
+    committed before the MyISAM writes it announces, so every statement commits on its own."""
+    db = database_proxy
+    if is_mysql(db):
+        yield
+        return
+    # IMMEDIATE: take the write lock first. A deferred transaction that reads, then writes,
+    # fails at once ("database is locked") when another connection wrote in between (WAL).
+    with db.atomic("IMMEDIATE"):
+        yield
+
+
+def _ledger_row(raw: dict[str, Any]) -> tuple[JetOrder, bool]:
+    """The order's ledger row, written now (state intent, claimed: attempts 1) when it has
+    none. True = written now. The insert comes first: the unique key answers "is it new"
+    (a refused insert rolls back only itself, on SQLite and MySQL alike)."""
+    mid = str(raw["merchant_order_id"])
+    detail = raw.get("order_detail") if isinstance(raw.get("order_detail"), dict) else {}
+    values = {
+        "merchant_order_id": mid,
+        "reference_order_id": str(raw.get("reference_order_id") or "")[:64],
+        "status": str(raw.get("status") or "ready")[:32],
+        "state": "intent",
+        "order_placed_date": _utc(raw.get("order_placed_date")),
+        "ship_by": _utc(detail.get("request_ship_by")),
+        "deliver_by": _utc(detail.get("request_delivery_by")),
+        "raw": raw,
+        "attempts": 1,
+        "lines": [],
+        "warnings": [],
+    }
+    try:
+        new_id = _insert(JetOrder, values)
+    except pw.IntegrityError:
+        return JetOrder.get(JetOrder.merchant_order_id == mid), False
+    return JetOrder(id=new_id, **values), True
+
+
+def _utc(value: Any) -> Any:
+    if not value:
+        return None
+    try:
+        moment = parse_jet_date(str(value))
+    except ValueError:
+        return None
+    from datetime import UTC
+
+    return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def _finished(row: JetOrder, retry: bool) -> ImportOutcome | None:
+    mid = row.merchant_order_id
+    acked = row.acknowledgement_status is not None
+    if row.state == "done":
+        return ImportOutcome(
+            mid, ALREADY, int(row.order_id), acknowledged=acked, lines=list(row.lines or [])
+        )
+    if row.state == REJECTED:
+        return ImportOutcome(
+            mid, REJECTED, reason=row.error or "", problems=_problems(row), acknowledged=acked
+        )
+    if row.state == HELD and not retry:
+        return ImportOutcome(mid, HELD, reason=row.error or "", problems=_problems(row))
+    return None
+
+
+def _problems(row: JetOrder) -> list[dict[str, str]]:
+    return [line for line in row.lines or [] if "ack_status" in line]
+
+
+def _claim(row: JetOrder) -> bool:
+    """Take the order for this run: ``attempts`` compare-and-set (False: another run has it)."""
+    taken = bool(
+        JetOrder.update(attempts=JetOrder.attempts + 1, updated_at=utcnow())
+        .where((JetOrder.id == row.id) & (JetOrder.attempts == row.attempts))
+        .execute()
+    )
+    row.attempts = int(row.attempts or 0) + 1
+    return taken
+
+
+def _find_order(row: JetOrder, created: bool) -> int:
+    """The OpenCart order an earlier attempt wrote for this Jet order (0: none)."""
+    tag = marker(row.merchant_order_id)
+    if row.order_id:
+        comment = Order.select(Order.comment).where(Order.order_id == row.order_id).scalar()
+        if comment is not None and tag in comment:
+            return int(row.order_id)
+    if created:
+        return 0  # the ledger row is this run's own: nothing was written before it
+    found = (
+        Order.select(Order.order_id)
+        .where(Order.comment.contains(tag))
+        .order_by(Order.order_status_id.desc(), Order.order_id)
+        .scalar()
+    )
+    return int(found or 0)
+
+
+def _status(order_id: int) -> int:
+    if not order_id:
+        return 0
+    status = Order.select(Order.order_status_id).where(Order.order_id == order_id).scalar()
+    return int(status or 0)
+
+
+def _write_rows(row: JetOrder, plan: OrderPlan, order_id: int) -> tuple[int, list[dict]]:
+    """Steps 2 and 3: the order row at status 0 (reused when an earlier attempt wrote it),
+    then its lines, options and totals; the ledger says ``written``."""
+    if order_id:
+        _delete_children(order_id)
+        Order.update(**plan.order).where(
+            (Order.order_id == order_id) & (Order.order_status_id == 0)
+        ).execute()
+    else:
+        order_id = _insert(Order, plan.order)
+        if is_mysql(database_proxy):  # (SQLite: one transaction, nothing to find again)
+            JetOrder.update(order_id=order_id, updated_at=utcnow()).where(
+                JetOrder.id == row.id
+            ).execute()
+    ledger_lines = []
+    for line in plan.lines:
+        line_id = _insert(OrderProduct, line.product_row(order_id))
+        for option in line.options:
+            _insert(OrderOption, {"order_id": order_id, "order_product_id": line_id, **option})
+        ledger_lines.append(line.ledger(line_id))
+    for total in plan.totals:
+        _insert(OrderTotal, {"order_id": order_id, **total})
+    if not is_mysql(database_proxy):
+        return order_id, ledger_lines  # SQLite: the ledger says done when the transaction ends
+    JetOrder.update(
+        state="written",
+        order_id=order_id,
+        lines=ledger_lines,
+        warnings=plan.warnings,
+        error=None,
+        updated_at=utcnow(),
+    ).where(JetOrder.id == row.id).execute()
+    return order_id, ledger_lines
+
+
+def _insert(model: type[pw.Model], row: dict[str, Any]) -> int:
+    """INSERT one row with every column given (model defaults for the rest), converted by
+    the model's fields (escaping, 3-byte text, lengths), and return its new id. The same as
+    ``model.insert(**row)`` at a fraction of peewee's per-query cost (an import writes
+    thousands), and never silently re-sent after a lost connection (:func:`execute_once`)."""
+    db = database_proxy
+    fields = [f for f in model._meta.sorted_fields if not isinstance(f, pw.AutoField)]
+    key = (model, db.param, model._meta.table_name)  # the prefix may change (tests)
+    sql = _INSERT_SQL.get(key)
+    if sql is None:
+        left, right = db.quote[0], db.quote[-1]
+        columns = ", ".join(f"{left}{f.column_name}{right}" for f in fields)
+        marks = ", ".join([db.param] * len(fields))
+        table = f"{left}{model._meta.table_name}{right}"
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+        _INSERT_SQL[key] = sql
+    params = [f.db_value(row[f.name] if f.name in row else _default(f)) for f in fields]
+    return int(execute_once(sql, params).lastrowid)
+
+
+def _default(field: pw.Field) -> Any:
+    return field.default() if callable(field.default) else field.default
+
+
+_INSERT_SQL: dict[tuple[type[pw.Model], str, str], str] = {}
+
+
+def _delete_children(order_id: int) -> None:
+    for model in (OrderOption, OrderProduct, OrderTotal, OrderHistory):
+        model.delete().where(model.order_id == order_id).execute()
+
+
+def _done(
+    row: JetOrder,
+    order_id: int,
+    lines: list[dict[str, Any]],
+    warnings: list[str],
+    *,
+    resumed: bool,
+) -> ImportOutcome:
+    """Step 5 after a complete write: the ledger says ``done``."""
+    JetOrder.update(
+        state="done",
+        order_id=order_id,
+        lines=lines,
+        warnings=warnings,
+        error=None,
+        updated_at=utcnow(),
+    ).where(JetOrder.id == row.id).execute()
+    log_event(
+        "order",
+        f"Jet order {row.reference_order_id or row.merchant_order_id} imported as OpenCart "
+        f"order {order_id}" + (" (finished an interrupted import)" if resumed else ""),
+        ref=row.merchant_order_id,
+        level="warning" if warnings else "info",
+        detail={"order_id": order_id, "warnings": warnings} if warnings else {"order_id": order_id},
+    )
+    return ImportOutcome(
+        row.merchant_order_id,
+        IMPORTED,
+        order_id,
+        warnings=warnings,
+        acknowledged=row.acknowledgement_status is not None,
+        resumed=resumed,
+        lines=lines,
+    )
+
+
+def _finish(row: JetOrder, raw: dict[str, Any], order_id: int) -> ImportOutcome:
+    """An earlier run got past the stock step (the order's status is no longer 0): add the
+    history row if it was killed before writing it, then ``done``."""
+    warnings = list(row.warnings or [])
+    tag = marker(row.merchant_order_id)
+    has_history = (
+        OrderHistory.select()
+        .where((OrderHistory.order_id == order_id) & OrderHistory.comment.contains(tag))
+        .exists()
+    )
+    if not has_history:
+        _insert(
+            OrderHistory,
+            {
+                "order_id": order_id,
+                "order_status_id": _status(order_id),
+                "comment": history_comment(raw, warnings),
+            },
+        )
+    lines = list(row.lines or [])
+    if not lines or any("order_product_id" not in line for line in lines):
+        lines = _ledger_lines_from_store(raw, order_id)
+    return _done(row, order_id, lines, warnings, resumed=True)
+
+
+def _ledger_lines_from_store(raw: dict[str, Any], order_id: int) -> list[dict[str, Any]]:
+    """Jet item ↔ order_product pairs, re-read in item order (lines are written in it)."""
+    items = _items(raw)
+    rows = list(
+        OrderProduct.select()
+        .where(OrderProduct.order_id == order_id)
+        .order_by(OrderProduct.order_product_id)
+    )
+    values = dict(
+        OrderOption.select(OrderOption.order_product_id, OrderOption.product_option_value_id)
+        .where(OrderOption.order_id == order_id)
+        .tuples()
+    )
+    return [
+        {
+            "order_item_id": str(item.get("order_item_id") or ""),
+            "merchant_sku": str(item.get("merchant_sku") or ""),
+            "order_product_id": int(line.order_product_id),
+            "product_id": int(line.product_id),
+            "product_option_value_id": int(values.get(line.order_product_id, 0) or 0),
+            "quantity": int(line.quantity),
+        }
+        for item, line in zip(items, rows, strict=False)
+    ]
+
+
+def _items(raw: dict[str, Any]) -> list[dict[str, Any]]:
+    listed = raw.get("order_items")
+    return [i for i in listed if isinstance(i, dict)] if isinstance(listed, list) else []
+
+
+def _refuse(row: JetOrder, plan: OrderPlan, order_id: int, settings: Settings) -> ImportOutcome:
+    """The order cannot be created: clean what an earlier attempt wrote (status 0: no stock
+    was taken), then rejected or held with the reason."""
+    if order_id:
+        _delete_children(order_id)
+        Order.delete().where((Order.order_id == order_id) & (Order.order_status_id == 0)).execute()
+    state = HELD if settings.orders.hold_problem_orders else REJECTED
+    problems = [_problem(p) for p in plan.problems]
+    JetOrder.update(
+        state=state,
+        order_id=0,
+        error=plan.reason[:2000],
+        lines=problems,
+        warnings=plan.warnings,
+        updated_at=utcnow(),
+    ).where(JetOrder.id == row.id).execute()
+    verb = "held for the merchant" if state == HELD else "rejected"
+    log_event(
+        "order",
+        f"Jet order {plan.reference_order_id or plan.merchant_order_id} {verb}: {plan.reason}",
+        ref=plan.merchant_order_id,
+        level="warning",
+        detail={"problems": problems},
+    )
+    return ImportOutcome(
+        plan.merchant_order_id, state, reason=plan.reason, problems=problems, warnings=plan.warnings
+    )
+
+
+def _problem(problem: ItemProblem) -> dict[str, str]:
+    return {
+        "order_item_id": problem.order_item_id,
+        "merchant_sku": problem.merchant_sku,
+        "ack_status": str(problem.status),
+        "reason": problem.reason,
+    }
+
+
+# --- the ledger's other questions -------------------------------------------------------------
+
+
+def unfinished_order_ids(auto_acknowledge: bool) -> list[str]:
+    """Jet orders this shop still owes work: imports not finished, rejections not yet sent to
+    Jet, and (with auto_acknowledge) imported orders not yet acknowledged."""
+    pending = JetOrder.state.in_(UNFINISHED_STATES) | (
+        (JetOrder.state == REJECTED) & JetOrder.acknowledgement_status.is_null()
+    )
+    if auto_acknowledge:
+        pending |= (JetOrder.state == "done") & JetOrder.acknowledgement_status.is_null()
+    query = JetOrder.select(JetOrder.merchant_order_id).where(pending).order_by(JetOrder.id)
+    return [mid for (mid,) in query.tuples()]
+
+
+def record_acknowledgement(merchant_order_id: str, ack_status: str, jet_status: str) -> None:
+    """Jet took our acknowledgement (the call itself is in the event log)."""
+    record_acknowledgements([(merchant_order_id, ack_status, jet_status)])
+
+
+def record_acknowledgements(rows: list[tuple[str, str, str]]) -> None:
+    """Many of :func:`record_acknowledgement` ``(merchant_order_id, ack_status, jet_status)``,
+    one UPDATE per kind."""
+    now = utcnow()
+    groups: dict[tuple[str, str], list[str]] = {}
+    for mid, ack_status, jet_status in rows:
+        groups.setdefault((ack_status[:64], jet_status[:32]), []).append(mid)
+    with database_proxy.atomic():
+        for (ack_status, jet_status), ids in groups.items():
+            JetOrder.update(
+                acknowledgement_status=ack_status,
+                acknowledged_at=now,
+                status=jet_status,
+                updated_at=now,
+            ).where(JetOrder.merchant_order_id.in_(ids)).execute()
+
+
+def mark_rejected(merchant_order_id: str) -> None:
+    """A held order the merchant rejects: ledger state rejected (sent to Jet by the caller)."""
+    JetOrder.update(state=REJECTED, updated_at=utcnow()).where(
+        (JetOrder.merchant_order_id == merchant_order_id) & (JetOrder.state == HELD)
+    ).execute()
+
+
+def ledger(merchant_order_id: str) -> JetOrder | None:
+    return JetOrder.get_or_none(JetOrder.merchant_order_id == merchant_order_id)

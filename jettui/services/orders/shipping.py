@@ -1,0 +1,361 @@
+"""Ship and cancel a Jet order: the service behind the ship form, the Orders panel's ship key
+and ``jettui orders ship``.
+
+    view = await order_view(db, merchant_order_id)
+    form = default_form(view, settings)           # or form_from_options(...) headless
+    problems = check_shipment(view, form)         # shown next to the fields; empty = sendable
+    result = await ship_order(settings, db, merchant_order_id, form)
+
+:func:`ship_order` checks every rule before anything is sent (:class:`ShipmentRefused`, exit 2,
+lists each problem with its field), sends one ``PUT /orders/{id}/shipped``, records it on
+``JetOrder.shipments`` and moves the OpenCart order (:mod:`.ship_apply`).
+
+Exactly once. Each message has its own ``alt_shipment_id``; the record is written with state
+``sending`` before the PUT, ``sent`` once Jet took it, ``applied`` when OpenCart is updated.
+Jet counts every message it receives (a repeat would ship the units twice and put the order in
+"too many units shipped"), so a message whose answer was lost (timeout, 5xx) is never re-sent
+blindly: the next ship of that order first reads the order from Jet and keeps the record if
+Jet lists that ``alt_shipment_id`` (else drops it: Jet never saw it). Its units stay counted
+meanwhile, so the form cannot offer them again. A run killed after Jet took the message is
+finished by the next ship of the order or by :func:`finish_pending` (the fetch job calls it).
+One lock per order (``order:<id>``) keeps two runs from shipping the same order at once.
+
+Record kept per message (JSON in ``JetOrder.shipments``): ``alt_shipment_id``, ``state``,
+``sent_at``, ``body`` (the Jet shipment as sent), ``oc`` (the OpenCart plan, once Jet took it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import peewee as pw
+
+from jettui.config import Settings
+from jettui.errors import UsageError, is_unreachable
+from jettui.jet.client import JetClient
+from jettui.jet.enums import OrderStatus
+from jettui.jet.errors import JetError
+from jettui.services.jet_session import EventWriter, open_logged_client
+from jettui.services.orders import ship_apply
+from jettui.services.orders.ship_form import (
+    LineView,
+    OrderView,
+    ReturnLocation,
+    ShipLine,
+    ShipmentForm,
+    build_order_view,
+    check_shipment,
+    default_form,
+    form_from_options,
+    parse_quantities,
+    shipped_request,
+)
+from jettui.services.results import ItemResult, Outcome
+from jettui.services.runtime import LOCK_TTL_SECONDS, StoreThread, held_lock, lock_holder_name
+from jettui.store.errors import StoreError
+from jettui.store.jet_tables import JetOrder, acquire_lock, log_event, release_lock
+from jettui.store.text import utcnow
+
+__all__ = [
+    "LineView",
+    "OrderNotFound",
+    "OrderView",
+    "ReturnLocation",
+    "ShipLine",
+    "ShipmentForm",
+    "ShipmentRefused",
+    "check_shipment",
+    "default_form",
+    "finish_pending",
+    "form_from_options",
+    "load_order_view",
+    "order_view",
+    "parse_quantities",
+    "ship_headless",
+    "ship_order",
+]
+
+
+class ShipmentRefused(UsageError):
+    """The form breaks a rule: nothing was sent. ``problems`` name their fields."""
+
+    def __init__(self, merchant_order_id: str, problems: list[str]) -> None:
+        self.merchant_order_id = merchant_order_id
+        self.problems = problems
+        super().__init__(f"shipment of {merchant_order_id} not sent: " + "; ".join(problems))
+
+
+class OrderNotFound(UsageError):
+    def __init__(self, merchant_order_id: str) -> None:
+        super().__init__(f"no Jet order '{merchant_order_id}' in jettui: fetch orders first")
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def load_order_view(merchant_order_id: str) -> OrderView:
+    """The order as the ship form sees it (store thread). Raises :class:`OrderNotFound`."""
+    row = JetOrder.get_or_none(JetOrder.merchant_order_id == merchant_order_id)
+    if row is None:
+        raise OrderNotFound(merchant_order_id)
+    return view_of(row)
+
+
+def view_of(row: JetOrder) -> OrderView:
+    return build_order_view(
+        row.raw or {},
+        list(row.shipments or []),
+        order_id=int(row.order_id or 0),
+        jet_status=str(row.status or ""),
+        import_state=str(row.state or ""),
+    )
+
+
+async def order_view(db: Any, merchant_order_id: str) -> OrderView:
+    """:func:`load_order_view` off the event loop."""
+    store = StoreThread(db)
+    try:
+        return await store.run(load_order_view, merchant_order_id)
+    finally:
+        await store.close()
+
+
+# --- headless ---------------------------------------------------------------------------------
+
+
+async def ship_headless(
+    settings: Settings,
+    db: Any,
+    merchant_order_id: str,
+    *,
+    carrier: str = "",
+    method: str = "",
+    tracking: str = "",
+    zip: str = "",
+    ship: list[str] | None = None,
+    cancel: list[str] | None = None,
+) -> ItemResult:
+    """``jettui orders ship JET_ORDER_ID --carrier C --method M --tracking T --zip Z
+    [--cancel SKU=QTY ...] [--ship SKU=QTY ...]`` (default: ship every open unit; Jet's
+    directed cancels are cancelled unless ``--cancel`` names the line). Raises
+    :class:`UsageError` for a malformed SKU=QTY and :class:`ShipmentRefused` for a broken rule
+    (exit 2, nothing sent), else as :func:`ship_order`."""
+    try:
+        ships = parse_quantities(ship or [], "--ship")
+        cancels = parse_quantities(cancel or [], "--cancel")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    view = await order_view(db, merchant_order_id)
+    form = form_from_options(
+        view, settings, carrier=carrier, method=method, tracking=tracking, zip=zip,
+        ship=ships or None, cancel=cancels,
+    )  # fmt: skip
+    problems = check_shipment(view, form)
+    if problems:
+        raise ShipmentRefused(merchant_order_id, problems)
+    return await ship_order(settings, db, merchant_order_id, form)
+
+
+# --- shipping ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Session:
+    settings: Settings
+    store: StoreThread
+    jet: JetClient
+    merchant_order_id: str
+
+
+async def ship_order(
+    settings: Settings,
+    db: Any,
+    merchant_order_id: str,
+    form: ShipmentForm,
+    *,
+    jet: JetClient | None = None,
+) -> ItemResult:
+    """Send ``form`` to Jet as one shipped message and mirror it to OpenCart.
+
+    Returns ``SUCCEEDED`` (detail: ``status_id``, ``jet_status``, ``alt_shipment_id``) or
+    ``FAILED`` with Jet's words (Jet refused it, or its answer was lost: see the module
+    docstring). Raises :class:`ShipmentRefused` (a rule is broken, nothing sent),
+    :class:`OrderNotFound`, ``LockBusy`` (the order is being shipped by another run) and the
+    unreachable errors of Jet or the store (exit 3). ``jet``: an open client to reuse.
+    """
+    store = StoreThread(db)
+    try:
+        async with held_lock(store, order_lock(merchant_order_id), purpose="ship"):
+            if jet is not None:
+                return await _ship(_Session(settings, store, jet, merchant_order_id), form)
+            # one store connection per run: the event log shares the service's store thread
+            async with open_logged_client(settings, db, events=EventWriter(store)) as client:
+                return await _ship(_Session(settings, store, client, merchant_order_id), form)
+    finally:
+        await store.close()
+
+
+async def _ship(s: _Session, form: ShipmentForm) -> ItemResult:
+    await _recover(s)
+    view = await s.store.run(load_order_view, s.merchant_order_id)
+    problems = check_shipment(view, form)
+    if problems:
+        raise ShipmentRefused(s.merchant_order_id, problems)
+    body = shipped_request(view, form)
+    alt = form.alt_shipment_id
+    record = {
+        "alt_shipment_id": alt,
+        "state": "sending",
+        "sent_at": None,
+        "body": body["shipments"][0],
+    }
+    await s.store.run(_add_record, s.merchant_order_id, record)
+    try:
+        await s.jet.ship(s.merchant_order_id, body)
+    except JetError as exc:
+        if exc.may_have_applied:  # kept as "sending": looked up on Jet by the next run
+            note = f"Jet did not confirm shipment {alt}: it is looked up on Jet before anything "
+            note += f"else is sent for this order ({exc})"
+            await s.store.run(_log, s.merchant_order_id, note, "warning")
+            return ItemResult(s.merchant_order_id, Outcome.FAILED, note, error=exc)
+        await s.store.run(_drop_record, s.merchant_order_id, alt)  # Jet never took it
+        if is_unreachable(exc):
+            raise
+        return ItemResult(s.merchant_order_id, Outcome.FAILED, str(exc), error=exc)
+    await s.store.run(_mark_sent, s.merchant_order_id, alt)
+    try:
+        plan = await s.store.run(_finish, s.settings, s.merchant_order_id, alt)
+    except StoreError as exc:  # e.g. the OpenCart order was deleted in the admin
+        note = f"Jet took shipment {alt}, but the OpenCart order was not updated: {exc} "
+        note += "(tried again by the next fetch)"
+        await s.store.run(_log, s.merchant_order_id, note, "error")
+        return ItemResult(s.merchant_order_id, Outcome.FAILED, note, error=exc)
+    after = await s.store.run(load_order_view, s.merchant_order_id)
+    return ItemResult(
+        s.merchant_order_id,
+        Outcome.SUCCEEDED,
+        _summary(form, after),
+        detail={
+            "alt_shipment_id": alt,
+            "status_id": plan["status_id"],
+            "jet_status": after.jet_status,
+            "open_units": after.open_units,
+        },
+    )
+
+
+def _summary(form: ShipmentForm, after: OrderView) -> str:
+    parts = []
+    if form.units_shipped:
+        parts.append(
+            f"{form.units_shipped} unit(s) shipped ({form.carrier}, {form.tracking_number.strip()})"
+        )
+    if form.units_cancelled:
+        parts.append(f"{form.units_cancelled} cancelled")
+    left = f"{after.open_units} open" if after.open_units else "nothing open"
+    return ", ".join(parts) + f"; {left}"
+
+
+async def _recover(s: _Session) -> None:
+    """Settle messages whose answer was lost (ask Jet), then finish the OpenCart side of every
+    message Jet took."""
+    unsure = await s.store.run(_records_in, s.merchant_order_id, "sending")
+    if unsure:
+        raw = await s.jet.get_order(s.merchant_order_id)
+        on_jet = {sh.get("alt_shipment_id") for sh in raw.get("shipments") or []}
+        for alt in unsure:
+            if alt in on_jet:
+                await s.store.run(_mark_sent, s.merchant_order_id, alt)
+            else:
+                await s.store.run(_drop_record, s.merchant_order_id, alt)
+    for alt in await s.store.run(_records_in, s.merchant_order_id, "sent"):
+        await s.store.run(_finish, s.settings, s.merchant_order_id, alt)
+
+
+def finish_pending(settings: Settings) -> list[str]:
+    """Finish the OpenCart side of every message Jet took whose run was killed before
+    (store thread; no Jet call). An order another run is shipping right now (its
+    ``order:<id>`` lock is held) is left to that run. Messages still ``sending`` wait for the
+    next ship of their order, which asks Jet. Returns the merchant_order_ids finished."""
+    done = []
+    holder = lock_holder_name("finish-shipments")
+    # the JSON text holds '"state": "sent"' (the value bypasses the field's JSON encoding)
+    has_sent = JetOrder.shipments ** pw.Value('%"sent"%', converter=False)
+    for row in JetOrder.select().where(has_sent):
+        pending = [r["alt_shipment_id"] for r in row.shipments or [] if r.get("state") == "sent"]
+        name = order_lock(row.merchant_order_id)
+        if not pending or not acquire_lock(name, holder, LOCK_TTL_SECONDS):
+            continue
+        try:
+            for alt in pending:
+                _finish(settings, row.merchant_order_id, alt)
+            done.append(row.merchant_order_id)
+        except StoreError as exc:  # this order only; the others are still finished
+            _log(row.merchant_order_id, f"shipment on Jet, OpenCart not updated: {exc}", "error")
+        finally:
+            release_lock(name, holder)
+    return done
+
+
+def order_lock(merchant_order_id: str) -> str:
+    """The lock a run holds while it ships ``merchant_order_id``."""
+    return f"order:{merchant_order_id}"
+
+
+# --- store-thread steps -----------------------------------------------------------------------
+
+
+def _finish(settings: Settings, merchant_order_id: str, alt: str) -> dict[str, Any]:
+    """Plan (once) and apply the OpenCart side of a message Jet took; update the Jet status
+    jettui knows (Jet moves the order to inprogress, or complete when nothing is open)."""
+    view = load_order_view(merchant_order_id)
+    plan = ship_apply.plan_shipment(settings, merchant_order_id, alt, view)
+    plan = ship_apply.apply_shipment(settings, merchant_order_id, alt)
+    status = OrderStatus.COMPLETE if view.open_units == 0 else OrderStatus.IN_PROGRESS
+    JetOrder.update(status=str(status), updated_at=utcnow()).where(
+        JetOrder.merchant_order_id == merchant_order_id
+    ).execute()
+    _log(
+        merchant_order_id,
+        f"{plan['comment']} OpenCart order {plan['order_id']} → status {plan['status_id']}",
+    )
+    return plan
+
+
+def _records_in(merchant_order_id: str, state: str) -> list[str]:
+    row = JetOrder.get(JetOrder.merchant_order_id == merchant_order_id)
+    return [r["alt_shipment_id"] for r in row.shipments or [] if r.get("state") == state]
+
+
+def _update_records(merchant_order_id: str, change: Any) -> None:
+    row = JetOrder.get_or_none(JetOrder.merchant_order_id == merchant_order_id)
+    if row is None:
+        raise OrderNotFound(merchant_order_id)
+    records = change(list(row.shipments or []))
+    JetOrder.update(shipments=records, updated_at=utcnow()).where(JetOrder.id == row.id).execute()
+
+
+def _add_record(merchant_order_id: str, record: dict[str, Any]) -> None:
+    _update_records(merchant_order_id, lambda records: [*records, record])
+
+
+def _drop_record(merchant_order_id: str, alt: str) -> None:
+    _update_records(
+        merchant_order_id, lambda records: [r for r in records if r.get("alt_shipment_id") != alt]
+    )
+
+
+def _mark_sent(merchant_order_id: str, alt: str) -> None:
+    def change(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for r in records:
+            if r.get("alt_shipment_id") == alt and r.get("state") == "sending":
+                r["state"] = "sent"
+                r["sent_at"] = utcnow().isoformat(timespec="seconds")
+        return records
+
+    _update_records(merchant_order_id, change)
+
+
+def _log(merchant_order_id: str, message: str, level: str = "info") -> None:
+    log_event("order", message, level=level, ref=merchant_order_id)

@@ -1,0 +1,453 @@
+"""The money and quantity rules of return completions and merchant refunds (pure: no I/O).
+
+What the buyer paid comes from the Jet order (docs/jet-api.md table 2.4a): each order item's
+``item_price`` holds the line's ``base_price``, ``item_tax``, ``item_shipping_cost`` and
+``item_shipping_tax`` for all ``request_order_quantity`` units (the sandbox and Jet's return
+generator divide by the quantity to price one unit). A refund of ``n`` units is worth ``n/qty``
+of each, rounded half up to the cent.
+
+Every check returns problems as one line each that names the field, e.g.
+``lines[SKU-1].refund_amount.tax: must be at least 0 (got -1)``, so a form or the CLI can put
+the message next to what the merchant typed. Nothing is sent to Jet while a problem remains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from jettui.errors import UsageError
+from jettui.jet.enums import (
+    CHARGE_FEEDBACK,
+    MERCHANT_REFUND_FEEDBACK,
+    REFUND_FEEDBACK,
+    REFUND_REASONS,
+)
+
+#: Jet's refund amount components (table 2.5b) and the order item_price key each comes from
+AMOUNT_KEYS: tuple[str, ...] = ("principal", "tax", "shipping_cost", "shipping_tax")
+PRICE_KEYS: dict[str, str] = {
+    "principal": "base_price",
+    "tax": "item_tax",
+    "shipping_cost": "item_shipping_cost",
+    "shipping_tax": "item_shipping_tax",
+}
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+Amounts = dict[str, Decimal]
+AmountInput = Decimal | int | float | str
+
+
+class FormRefused(UsageError):
+    """A completion or refund that breaks a rule: nothing was sent. ``problems`` has one line
+    per broken rule, each naming its field; ``str()`` is all of them on one line."""
+
+    def __init__(self, what: str, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__(f"{what} not sent: " + "; ".join(self.problems))
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def zero_amounts() -> Amounts:
+    return dict.fromkeys(AMOUNT_KEYS, ZERO)
+
+
+def amounts_total(amounts: Mapping[str, Decimal]) -> Decimal:
+    return cents(sum((Decimal(amounts.get(k, 0)) for k in AMOUNT_KEYS), ZERO))
+
+
+def as_json_amounts(amounts: Mapping[str, Decimal]) -> dict[str, float]:
+    """Jet's body wants JSON numbers; two decimals survive the float exactly enough."""
+    return {k: float(cents(Decimal(amounts[k]))) for k in AMOUNT_KEYS}
+
+
+def format_amounts(amounts: Mapping[str, Any]) -> str:
+    """``principal 12.50, tax 1.00`` (zero components left out; ``0.00`` when all are zero)."""
+    parts = [f"{k} {cents(Decimal(str(amounts[k]))):.2f}" for k in AMOUNT_KEYS if amounts.get(k)]
+    return ", ".join(parts) or "0.00"
+
+
+def parse_amount(value: AmountInput, where: str) -> tuple[Decimal | None, str | None]:
+    """``value`` as a Decimal of cents, or the problem with it (≥ 0, at most 2 decimals)."""
+    if isinstance(value, bool):
+        return None, f"{where}: must be a number, not true/false"
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None, f"{where}: must be a number (got {value!r})"
+    if not number.is_finite():
+        return None, f"{where}: must be a finite number (got {value!r})"
+    if number < 0:
+        return None, f"{where}: must be at least 0 (got {value})"
+    if number != number.quantize(CENT, rounding=ROUND_HALF_UP):
+        return None, f"{where}: at most 2 decimals (got {value})"
+    return cents(number), None
+
+
+def item_paid(order_item: Mapping[str, Any]) -> Amounts:
+    """What the buyer paid for the whole order line, per component."""
+    price = order_item.get("item_price") or {}
+    return {k: cents(Decimal(str(price.get(PRICE_KEYS[k]) or 0))) for k in AMOUNT_KEYS}
+
+
+def paid_for_units(order_item: Mapping[str, Any], units: int) -> Amounts:
+    """What the buyer paid for ``units`` of the order line (its share of each component)."""
+    ordered = max(int(order_item.get("request_order_quantity") or 0), 1)
+    paid = item_paid(order_item)
+    if units >= ordered:
+        return paid
+    return {k: cents(paid[k] * units / ordered) for k in AMOUNT_KEYS}
+
+
+def requested_amounts(return_item: Mapping[str, Any]) -> Amounts:
+    requested = return_item.get("requested_refund_amount") or {}
+    return {k: cents(Decimal(str(requested.get(k) or 0))) for k in AMOUNT_KEYS}
+
+
+def _whole(value: Any, where: str, lo: int) -> tuple[int | None, str | None]:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None, f"{where}: must be a whole number (got {value!r})"
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return None, f"{where}: must be a whole number (got {value!r})"
+    if number < lo:
+        return None, f"{where}: must be at least {lo} (got {number})"
+    return number, None
+
+
+def _check_amounts(
+    given: Mapping[str, AmountInput] | None,
+    default: Amounts,
+    limits: Sequence[tuple[Amounts, str]],
+    where: str,
+) -> tuple[Amounts, list[str]]:
+    """The amounts to send (given ones parsed, the rest ``default``) and their problems."""
+    given = dict(given or {})
+    problems = [
+        f"{where}.refund_amount.{key}: unknown amount (one of {', '.join(AMOUNT_KEYS)})"
+        for key in given
+        if key not in AMOUNT_KEYS
+    ]
+    out: Amounts = {}
+    for key in AMOUNT_KEYS:
+        if key not in given:
+            out[key] = default[key]
+            continue
+        value, problem = parse_amount(given[key], f"{where}.refund_amount.{key}")
+        if problem:
+            problems.append(problem)
+            continue
+        assert value is not None
+        for limit, what in limits:
+            if value > limit[key]:
+                problems.append(
+                    f"{where}.refund_amount.{key}: {value:.2f} is more than {what} "
+                    f"({limit[key]:.2f})"
+                )
+                break
+        out[key] = value
+    return out, problems
+
+
+# --- completing a Jet return ------------------------------------------------------------------
+
+
+@dataclass
+class ReturnLineForm:
+    """One returned SKU: units back, units refunded, money per component (missing = default)."""
+
+    sku: str
+    quantity_returned: int | str | None = None  # default: the return's return_quantity
+    refund_quantity: int | str | None = None  # default: quantity_returned
+    amounts: dict[str, AmountInput] = field(default_factory=dict)
+    feedback: str | None = None  # return_refund_feedback
+    notes: str | None = None
+
+
+@dataclass
+class ReturnForm:
+    """``jettui returns complete``: lines not named are refunded in full by default."""
+
+    lines: list[ReturnLineForm] = field(default_factory=list)
+    agree_to_return_charge: bool = True
+    charge_feedback: str | None = None  # return_charge_feedback (required when disputing)
+    feedback: str | None = None  # return_refund_feedback for every line without its own
+
+
+@dataclass(frozen=True)
+class CheckedReturnLine:
+    sku: str
+    order_item_id: str
+    quantity_returned: int
+    refund_quantity: int
+    amounts: Amounts
+    feedback: str | None
+    notes: str | None
+
+    def as_item(self) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "order_item_id": self.order_item_id,
+            "total_quantity_returned": self.quantity_returned,
+            "order_return_refund_qty": self.refund_quantity,
+            "refund_amount": as_json_amounts(self.amounts),
+        }
+        if self.feedback:
+            item["return_refund_feedback"] = self.feedback
+        if self.notes:
+            item["notes"] = self.notes
+        return item
+
+
+def return_items(detail: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A return's lines, whatever Jet named the array (``return_merchant_SKUs`` while created)."""
+    items = detail.get("items") or detail.get("return_merchant_SKUs") or []
+    return [i for i in items if isinstance(i, dict)]
+
+
+def check_return_form(
+    detail: Mapping[str, Any], order: Mapping[str, Any], form: ReturnForm
+) -> tuple[list[CheckedReturnLine], list[str]]:
+    """The lines to send for ``form`` on the return ``detail`` of the Jet ``order``, and every
+    problem (each naming its field). Rules: quantities whole, refunded ≤ returned ≤ the return's
+    quantity; amounts ≥ 0 with at most 2 decimals, never above what the buyer paid for the
+    refunded units nor above what the return requested; SKUs must be on the return and order."""
+    problems: list[str] = []
+    returned = {str(i.get("merchant_sku")): i for i in return_items(detail)}
+    ordered = {str(i.get("order_item_id")): i for i in order.get("order_items") or []}
+    named: dict[str, ReturnLineForm] = {}
+    for line in form.lines:
+        where = f"lines[{line.sku}]"
+        if line.sku in named:
+            problems.append(f"{where}.sku: named twice")
+        elif line.sku not in returned:
+            on_order = any(i.get("merchant_sku") == line.sku for i in ordered.values())
+            why = "is not part of this return" if on_order else "is not on this order"
+            problems.append(f"{where}.sku: '{line.sku}' {why}")
+        named[line.sku] = line
+    feedbacks = [(f"lines[{ln.sku}].return_refund_feedback", ln.feedback) for ln in form.lines]
+    feedbacks.append(("return_refund_feedback", form.feedback))
+    problems += [
+        f"{where}: '{value}' is not a Jet refund feedback (e.g. '{REFUND_FEEDBACK[2]}')"
+        for where, value in feedbacks
+        if value and value not in REFUND_FEEDBACK
+    ]
+    if not form.agree_to_return_charge and not form.charge_feedback:
+        problems.append(
+            "return_charge_feedback: required when disputing the return charge "
+            f"(one of {', '.join(CHARGE_FEEDBACK)})"
+        )
+    if form.charge_feedback and form.charge_feedback not in CHARGE_FEEDBACK:
+        problems.append(
+            f"return_charge_feedback: '{form.charge_feedback}' is not one of "
+            f"{', '.join(CHARGE_FEEDBACK)}"
+        )
+    checked: list[CheckedReturnLine] = []
+    for sku, item in returned.items():
+        where = f"lines[{sku}]"
+        line = named.get(sku) or ReturnLineForm(sku)
+        order_item = ordered.get(str(item.get("order_item_id")))
+        if order_item is None:
+            problems.append(f"{where}.sku: '{sku}' is not on this order")
+            continue
+        asked = int(item.get("return_quantity") or 0)
+        back, problem = (asked, None)
+        if line.quantity_returned is not None:
+            back, problem = _whole(line.quantity_returned, f"{where}.total_quantity_returned", 0)
+        if problem is None and back is not None and back > asked:
+            problem = f"{where}.total_quantity_returned: {back} is more than the {asked} returned"
+        if problem:
+            problems.append(problem)
+            continue
+        assert back is not None
+        refunded, problem = (back, None)
+        if line.refund_quantity is not None:
+            refunded, problem = _whole(line.refund_quantity, f"{where}.order_return_refund_qty", 0)
+        if problem is None and refunded is not None and refunded > back:
+            problem = (
+                f"{where}.order_return_refund_qty: {refunded} is more than the {back} returned"
+            )
+        if problem:
+            problems.append(problem)
+            continue
+        assert refunded is not None
+        paid = paid_for_units(order_item, refunded)
+        requested = requested_amounts(item)
+        default = {k: min(paid[k], requested[k]) for k in AMOUNT_KEYS}
+        limits = [
+            (paid, f"what the buyer paid for {refunded} unit(s)"),
+            (requested, "what the return requested"),
+        ]
+        amounts, amount_problems = _check_amounts(line.amounts, default, limits, where)
+        problems += amount_problems
+        feedback = line.feedback or form.feedback
+        checked.append(
+            CheckedReturnLine(
+                sku,
+                str(item.get("order_item_id")),
+                back,
+                refunded,
+                amounts,
+                feedback,
+                line.notes,
+            )
+        )
+    return checked, problems
+
+
+def completion_body(
+    detail: Mapping[str, Any], form: ReturnForm, lines: Sequence[CheckedReturnLine]
+) -> dict[str, Any]:
+    """PUT /returns/{id}/complete (table 2.5b) for checked lines."""
+    body: dict[str, Any] = {
+        "merchant_order_id": detail.get("merchant_order_id"),
+        "agree_to_return_charge": form.agree_to_return_charge,
+        "items": [line.as_item() for line in lines],
+    }
+    if form.charge_feedback:
+        body["return_charge_feedback"] = form.charge_feedback
+    if detail.get("alt_order_id"):
+        body["alt_order_id"] = detail["alt_order_id"]
+    return body
+
+
+# --- merchant refunds -------------------------------------------------------------------------
+
+
+@dataclass
+class RefundLineForm:
+    sku: str
+    quantity: int | str
+    amounts: dict[str, AmountInput] = field(default_factory=dict)  # missing = what was paid
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckedRefundLine:
+    sku: str
+    order_item_id: str
+    quantity: int
+    amounts: Amounts
+
+    def as_item(self, reason: str, feedback: str | None) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "order_item_id": self.order_item_id,
+            "total_quantity_returned": self.quantity,
+            "order_return_refund_qty": self.quantity,
+            "refund_reason": reason,
+            "refund_amount": as_json_amounts(self.amounts),
+        }
+        if feedback:
+            item["refund_feedback"] = feedback
+        return item
+
+
+def check_refund_form(
+    order: Mapping[str, Any],
+    lines: Sequence[RefundLineForm],
+    reason: str,
+    feedback: str | None,
+    *,
+    shipped: Mapping[str, int],
+    taken: Mapping[str, int],
+) -> tuple[list[CheckedRefundLine], list[str]]:
+    """Lines to send and problems for a merchant refund on the Jet ``order``. ``shipped`` and
+    ``taken`` (already refunded or returned) count units per SKU: a line may refund at most
+    ``shipped - taken`` units, and at most what the buyer paid for them."""
+    problems: list[str] = []
+    if reason not in REFUND_REASONS:
+        problems.append(
+            f"reason: '{reason}' is not a Jet refund reason (e.g. '{REFUND_REASONS[0]}')"
+        )
+    if feedback and feedback not in MERCHANT_REFUND_FEEDBACK:
+        problems.append(
+            f"feedback: '{feedback}' is not a Jet refund feedback "
+            f"(e.g. '{MERCHANT_REFUND_FEEDBACK[0]}')"
+        )
+    if not lines:
+        problems.append("items: name at least one SKU and quantity to refund")
+    items = {str(i.get("merchant_sku")): i for i in order.get("order_items") or []}
+    seen: set[str] = set()
+    checked: list[CheckedRefundLine] = []
+    for line in lines:
+        where = f"items[{line.sku}]"
+        if line.sku in seen:
+            problems.append(f"{where}.sku: named twice")
+            continue
+        seen.add(line.sku)
+        item = items.get(line.sku)
+        if item is None:
+            problems.append(f"{where}.sku: '{line.sku}' is not on this order")
+            continue
+        qty, problem = _whole(line.quantity, f"{where}.quantity", 1)
+        if problem:
+            problems.append(problem)
+            continue
+        assert qty is not None
+        left = shipped.get(line.sku, 0) - taken.get(line.sku, 0)
+        if qty > left:
+            problems.append(
+                f"{where}.quantity: {qty} is more than the {max(left, 0)} refundable "
+                f"({shipped.get(line.sku, 0)} shipped, {taken.get(line.sku, 0)} already "
+                "refunded or returned)"
+            )
+            continue
+        paid = paid_for_units(item, qty)
+        limits = [(paid, f"what the buyer paid for {qty} unit(s)")]
+        amounts, amount_problems = _check_amounts(line.amounts, paid, limits, where)
+        problems += amount_problems
+        checked.append(CheckedRefundLine(line.sku, str(item.get("order_item_id")), qty, amounts))
+    return checked, problems
+
+
+# --- headless options -------------------------------------------------------------------------
+
+
+def parse_line_options(values: Sequence[str], option: str = "--line") -> list[ReturnLineForm]:
+    """``jettui returns complete --line SKU=QTY[:AMOUNT]``: QTY units refunded, AMOUNT the
+    principal (default: what the buyer paid for them). Raises :class:`FormRefused` naming the
+    option for text that is not in that shape (amount rules are checked with the return)."""
+    lines: list[ReturnLineForm] = []
+    problems: list[str] = []
+    for value in values:
+        sku, qty, amount = _split_option(value)
+        if not sku or not qty:
+            problems.append(f"{option} '{value}': expected SKU=QTY[:AMOUNT], e.g. ABC-1=2:19.99")
+            continue
+        line = ReturnLineForm(sku, refund_quantity=qty)
+        if amount:
+            line.amounts["principal"] = amount
+        lines.append(line)
+    if problems:
+        raise FormRefused("completion", problems)
+    return lines
+
+
+def parse_item_options(values: Sequence[str], option: str = "--item") -> list[RefundLineForm]:
+    """``jettui refunds create --item SKU=QTY[:AMOUNT]`` (AMOUNT: the principal refunded)."""
+    items: list[RefundLineForm] = []
+    problems: list[str] = []
+    for value in values:
+        sku, qty, amount = _split_option(value)
+        if not sku or not qty:
+            problems.append(f"{option} '{value}': expected SKU=QTY[:AMOUNT], e.g. ABC-1=1")
+            continue
+        items.append(RefundLineForm(sku, qty, {"principal": amount} if amount else {}))
+    if problems:
+        raise FormRefused("refund", problems)
+    return items
+
+
+def _split_option(value: str) -> tuple[str, str, str]:
+    """``SKU=QTY[:AMOUNT]`` → its three parts (SKUs may hold '=' or ':': split from the right)."""
+    sku, sep, rest = value.rpartition("=")
+    if not sep:
+        return "", "", ""
+    qty, _colon, amount = rest.partition(":")
+    return sku.strip(), qty.strip(), amount.strip()

@@ -1,0 +1,191 @@
+"""Detail of one Jet order, return or refund (enter on a row): every field of the service's
+read model, its lists (lines, history, shipments...) as tables. Read in a worker; escape
+closes. The same screen serves the three panels: each passes a loader."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from jettui.errors import one_line
+
+if TYPE_CHECKING:
+    from jettui.tui.app import JettuiApp
+
+#: (db, id, settings) -> the read model (a dict), on a thread
+Loader = Callable[[Any, str, Any], Mapping[str, Any]]
+MAX_ROWS = 200  # rows of one list shown (history of a busy order...)
+
+
+#: field names whose plain reading would mislead ("order id" is OpenCart's, not Jet's)
+LABELS = {
+    "merchant_order_id": "Jet order id",
+    "reference_order_id": "Jet reference",
+    "order_id": "OpenCart order",
+    "oc_return_ids": "OpenCart returns",
+    "return_id": "Jet return id",
+    "ack_deadline": "Acknowledge by",
+    "ack_seconds_left": "Seconds left",
+    "oc_status": "OpenCart status",
+    "oc_totals": "OpenCart totals",
+    "oc_shipments": "OpenCart shipments",
+}
+
+
+def _label(key: str) -> str:
+    return LABELS.get(key) or key.replace("_", " ").capitalize()
+
+
+_ISO = re.compile(r"^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d)(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?$")
+
+
+def _plain(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str) and (iso := _ISO.match(value)):
+        zone = iso.group(5) or ""
+        utc = " UTC" if zone in ("Z", "+00:00", "+0000") else (f" {zone}" if zone else "")
+        return f"{iso.group(1)} {iso.group(2)}{utc}"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {_plain(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple) and not any(isinstance(v, Mapping) for v in value):
+        return ", ".join(_plain(v) for v in value) or "—"
+    return str(getattr(value, "isoformat", lambda: value)()).replace("T", " ")
+
+
+def _as_dict(value: Any) -> Mapping[str, Any] | None:
+    if isinstance(value, Mapping):
+        return value
+    as_dict = getattr(value, "as_dict", None)
+    return as_dict() if callable(as_dict) else None
+
+
+def render_detail(detail: Mapping[str, Any]) -> RenderableType:
+    """Scalars as a two-column table, then each list of records as a titled table."""
+    fields = Table(show_header=False, box=None, expand=True)
+    fields.add_column(style="bold", no_wrap=True)
+    fields.add_column(ratio=1, overflow="fold")
+    parts: list[RenderableType] = [fields]
+    for key, value in detail.items():
+        records = None
+        if isinstance(value, list | tuple) and value:
+            converted = [_as_dict(v) for v in value]
+            if all(c is not None for c in converted):
+                records = converted
+        if records is None:
+            fields.add_row(_label(key), Text(_plain(value)))
+            continue
+        parts.append(_records_table(_label(key), records))  # type: ignore[arg-type]
+    return Group(*parts)
+
+
+def _records_table(title: str, records: Sequence[Mapping[str, Any]]) -> Table:
+    columns: list[str] = []
+    for record in records:
+        columns += [k for k in record if k not in columns]
+    table = Table(title=title, title_justify="left", title_style="bold", expand=True)
+    for column in columns:
+        table.add_column(_label(column), overflow="fold")
+    for record in records[:MAX_ROWS]:
+        table.add_row(*(Text(_plain(record.get(c))) for c in columns))
+    if len(records) > MAX_ROWS:
+        table.caption = f"first {MAX_ROWS} of {len(records)}"
+    return table
+
+
+class RecordDetailScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("escape,q", "dismiss", "Close", id="record-detail.close"),
+        Binding("down,j", "scroll(2)", "Down", show=False, id="record-detail.down"),
+        Binding("up,k", "scroll(-2)", "Up", show=False, id="record-detail.up"),
+        Binding("pagedown", "scroll(15)", "Page down", show=False, id="record-detail.pgdn"),
+        Binding("pageup", "scroll(-15)", "Page up", show=False, id="record-detail.pgup"),
+    ]
+    DEFAULT_CSS = """
+    RecordDetailScreen { align: center middle; }
+    RecordDetailScreen #record-box { height: 100%; width: 100%; border: round $primary;
+                                   background: $surface; }
+    RecordDetailScreen #record-title { text-style: bold; padding: 0 1; background: $panel; }
+    RecordDetailScreen #record-body { height: 1fr; padding: 0 1; }
+    """
+
+    app: JettuiApp
+
+    def __init__(self, title: str, record_id: str, loader: Loader) -> None:
+        super().__init__(id="record-detail")
+        self._title = title
+        self.record_id = record_id
+        self._loader = loader
+        self.detail: Mapping[str, Any] | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="record-box"):
+            yield Static(f"{self._title}: {self.record_id}", id="record-title", markup=False)
+            with VerticalScroll(id="record-body"):
+                yield Static("Loading…", id="record-content")
+            yield Static(Text("↑↓ scroll · escape closes", style="dim"), id="record-hint")
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def action_scroll(self, lines: int) -> None:
+        body = self.query_one("#record-body", VerticalScroll)
+        body.scroll_to(y=body.scroll_y + lines, animate=False)
+
+    @work(group="record-detail", exclusive=True, exit_on_error=False)
+    async def load(self) -> None:
+        def read() -> Mapping[str, Any]:
+            return self._loader(self.app.database(), self.record_id, self.app.settings)
+
+        content = self.query_one("#record-content", Static)
+        try:
+            detail = await asyncio.to_thread(read)
+        except Exception as exc:  # noqa: BLE001 - store failure or gone: one line
+            content.update(Text(self.app.redact(f"Cannot read it: {one_line(exc)[:200]}")))
+            return
+        self.detail = detail
+        content.update(render_detail(_redacted(self.app, detail)))
+
+
+def _redacted(app: JettuiApp, detail: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Texts of the read model with any secret masked (Jet's words, never ours)."""
+
+    def scrub(value: Any) -> Any:
+        if isinstance(value, str):
+            return app.redact(value)
+        if isinstance(value, Mapping):
+            return {k: scrub(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [scrub(v) for v in value]
+        return value
+
+    return scrub(detail)
+
+
+def load_order(db: Any, merchant_order_id: str, settings: Any) -> Mapping[str, Any]:
+    from jettui.services import listing
+    from jettui.services.orders.queries import order_detail
+
+    detail = order_detail(db, merchant_order_id, settings=settings, now=listing.clock())
+    if detail is None:
+        raise LookupError(f"no Jet order '{merchant_order_id}' in jettui")
+    return _as_dict(detail) or {}
+
+
+def OrderDetailScreen(merchant_order_id: str) -> RecordDetailScreen:  # noqa: N802 - a screen
+    """The order detail: lines, totals, history, shipments, time left to acknowledge."""
+    return RecordDetailScreen("Order", merchant_order_id, load_order)
