@@ -597,10 +597,10 @@ class OrderSource(_JetTableSource):
     """
 
     MODEL = "JetOrder"
-    FIELDS = ("merchant_order_id", "order_id")
-    SEARCH = ("merchant_order_id", "reference_order_id", "status")
+    FIELDS: ClassVar[tuple[str, ...]] = ("merchant_order_id", "order_id")
+    SEARCH: ClassVar[tuple[str, ...]] = ("merchant_order_id", "reference_order_id", "status")
     # At 80 columns Ref gives way first (the last optional), then Buyer.
-    columns = (
+    columns: tuple[Column, ...] = (
         Column("merchant_order_id", "Jet order", min_width=10),
         Column("order_id", "OC #", 5, align="right"),
         Column("buyer", "Buyer", min_width=10, optional=True),
