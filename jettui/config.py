@@ -199,6 +199,12 @@ class CronSettings:
 @dataclass(frozen=True)
 class LogSettings:
     enabled: bool = True
+    file: str = ""  # headless runs also log here (rotating); "" = no file
+    max_bytes: int = 5_000_000  # the file is rotated at this size...
+    backup_count: int = 5  # ...keeping this many old files
+    keep_days: int = 30  # event log, job runs and bulk-file contents pruned after this
+    body_bytes: int = 4000  # request/response bodies kept per Jet call (larger: truncated)
+    unreachable_alert_minutes: int = 60  # `jettui status`: Jet/store down this long needs a person
 
 
 @dataclass(frozen=True)
@@ -443,8 +449,17 @@ def _resolve(settings: Settings, raw: dict[str, Any], path: Path, problems: list
     if sandbox.state_file and sandbox.state_file != ":memory:":
         state = (base / Path(sandbox.state_file).expanduser()).resolve()
         sandbox = _replace(sandbox, state_file=str(state))
+    log_settings = settings.log
+    if log_settings.file:
+        log_file = str((base / Path(log_settings.file).expanduser()).resolve())
+        log_settings = _replace(log_settings, file=log_file)
     return _replace(
-        settings, jet=jet, store=store, sandbox=sandbox, warnings=tuple(dict.fromkeys(warnings))
+        settings,
+        jet=jet,
+        store=store,
+        sandbox=sandbox,
+        log=log_settings,
+        warnings=tuple(dict.fromkeys(warnings)),
     )
 
 

@@ -203,6 +203,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "sandbox.order_every_seconds": (number(0, 24 * 3600),),
     "sandbox.latency_ms": (whole(0, 600_000),),
     "sandbox.token_lifetime_seconds": (whole(1, MAX_TOKEN_LIFETIME_SECONDS),),
+    "log.max_bytes": (whole(1),),
+    "log.keep_days": (whole(1),),
+    "log.unreachable_alert_minutes": (whole(1),),
 }
 for _key in (
     "status_imported",

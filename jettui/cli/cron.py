@@ -1,12 +1,18 @@
 """`jettui cron JOB`: run one background job, the due ones (for crontab: `cron due`) or all.
 
+`cron due` is quiet: nothing printed when every job went well (cron mails only output, so mail
+arrives only when something failed), one line per failed job otherwise; ``-v`` prints the full
+account, as `cron JOB` and `cron all` always do. ``--json`` is unchanged. Every outcome also
+reaches the log file (``log.file``).
+
 A run with nothing due is the common case (cron starts it every few minutes): it imports only
 what deciding and reporting need, and the job bodies stay unloaded (``services.jobs``)."""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import logging
+from typing import TYPE_CHECKING, Any
 
 from jettui.errors import UsageError
 
@@ -46,6 +52,11 @@ def crontab_line(settings_path: object) -> str:
 
 
 FAILURES_SHOWN = 20  # failed items listed per job on stderr
+FAILURES_LOGGED = 200  # failed items written per job to the log file
+FAILING = frozenset({"partial", "failed", "unreachable"})  # outcomes `cron due` always prints
+
+if TYPE_CHECKING:
+    from jettui.services.jobs import JobOutcome
 
 
 def register(commands: Any) -> None:
@@ -56,6 +67,12 @@ def register(commands: Any) -> None:
     )
     cron.add_argument("job", choices=CHOICES, metavar="JOB", help=" | ".join(CHOICES))
     add_json(cron)
+    cron.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="'cron due': every job's outcome (by default only failures are printed)",
+    )
     cron.set_defaults(handler=run)
 
 
@@ -91,7 +108,13 @@ def run(args: argparse.Namespace, out: Output) -> int:
     single = args.job not in ("due", "all")
     code = outcomes[0].exit_code if single else jobs.combined_exit_code(outcomes)
     out.note(outcomes=[o.as_dict() for o in outcomes])
+    record(outcomes)
+    quiet = args.job == "due" and not args.verbose and not args.json
     for outcome in outcomes:
+        if quiet:
+            if outcome.result in FAILING:
+                out.say(failure_line(outcome))
+            continue
         out.say(outcome.line)
         for failure in outcome.failures[:FAILURES_SHOWN]:
             out.say(f"  {failure.item}: {failure.reason}")
@@ -99,3 +122,36 @@ def run(args: argparse.Namespace, out: Output) -> int:
         if hidden > 0:
             out.say(f"  ... and {hidden} more (--json lists every one)")
     return code
+
+
+def failure_line(outcome: JobOutcome) -> str:
+    """One line for a job that failed: its outcome and its first failed item."""
+    line = outcome.line
+    if outcome.failures:
+        first = outcome.failures[0]
+        line += f"; first: {first.item}: {first.reason}"
+        if outcome.items_failed > 1:
+            line += f" (+{outcome.items_failed - 1} more, -v lists them)"
+    return line
+
+
+def record(outcomes: list[JobOutcome]) -> None:
+    """The outcomes of the jobs that ran (or found their lock held) to the log file, failed
+    items included up to :data:`FAILURES_LOGGED` each (a no-op when ``log.file`` is not set;
+    jobs not due are not worth a line every few minutes)."""
+    from jettui.services.logs import history
+
+    for outcome in outcomes:
+        if not outcome.ran and outcome.result != "locked":
+            continue
+        level = logging.WARNING if outcome.result in FAILING else logging.INFO
+        history.log(level, "cron %s", outcome.line)
+        for failure in outcome.failures[:FAILURES_LOGGED]:
+            history.log(level, "cron %s:   %s: %s", outcome.job, failure.item, failure.reason)
+        if outcome.items_failed > FAILURES_LOGGED:
+            history.log(
+                level,
+                "cron %s:   ... and %d more",
+                outcome.job,
+                outcome.items_failed - FAILURES_LOGGED,
+            )

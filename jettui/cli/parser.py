@@ -102,11 +102,13 @@ def build_parser() -> Parser:
         cron,
         dashboard,
         demo,
+        logs,
         orders,
         products,
         refunds,
         returns,
         sandbox,
+        status,
     )
 
     parser = Parser(
@@ -134,6 +136,8 @@ def build_parser() -> Parser:
         categories,
         activate,
         sandbox,
+        status,
+        logs,
     ):
         group.register(commands)
     return parser

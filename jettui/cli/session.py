@@ -22,13 +22,17 @@ NOT_AVAILABLE = "not available yet"
 
 def load(args: argparse.Namespace, out: Output) -> Settings:
     """The settings of ``--config`` (SettingsError: exit 2); warnings said once; their secrets
-    masked in everything printed from now on."""
+    masked in everything printed from now on; headless commands start writing ``log.file``."""
     from jettui.config import load_settings
 
     settings = load_settings(args.config)
     out.use_settings(settings)
     for warning in settings.warnings:
         out.say(f"jettui: warning: {warning}")
+    if getattr(args, "command", None):  # headless: also the rotating log file (log.file)
+        from jettui.services.logs import install_file_log
+
+        install_file_log(settings)
     return settings
 
 

@@ -5,8 +5,16 @@
 
 When ``settings.log.enabled``, every HTTP call becomes one ``JetEvent`` (kind ``api``), e.g.
 ``PUT /merchant-skus/test_product → 201 in 12 ms``; retries, 4xx and 429 are warnings, 5xx and
-unreachable errors. Only method, path, status, timing and attempt are kept: never a body, never
-the token (the client's hook carries neither; :func:`log_event` redacts once more).
+unreachable errors. Its detail keeps method, path, status, timing, attempt and, so that the log
+explains what happened, the request and response bodies: secret-looking keys and bearer tokens
+redacted (:func:`~jettui.store.jet_tables.redact`, the settings' secrets scrubbed too), each
+cut to ``log.body_bytes`` characters with its full size said. The bodies are taken by httpx
+event hooks on the client's HTTP client and handed to the call's row through a context
+variable (each call runs in its own task, so concurrent calls never swap bodies). A successful
+read (GET → 2xx, first attempt) keeps no body and no detail: its one line says it all, the
+result it fetched is stored where it belongs, and such reads are most rows for a big catalogue
+(product-status reads every SKU): see :func:`says_it_all`. Writes and failures keep everything.
+Headless runs also copy every row to the log file (:mod:`jettui.services.logs`).
 
 The client's hook is synchronous and runs on the event loop, so it only queues the row; one
 background task writes queued rows in batches on a single store thread (peewee connections are
@@ -17,20 +25,24 @@ logs rows of its own passes its :class:`EventWriter` so they keep their order wi
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
+import httpx
 import peewee as pw
 
-from jettui.config import Settings
+from jettui.config import Settings, scrub_secrets
 from jettui.errors import one_line
 from jettui.jet.client import JetClient
 from jettui.jet.connect import open_jet_client
+from jettui.services.logs import file_line
 from jettui.services.runtime import StoreThread
 from jettui.store.base import database_proxy
-from jettui.store.jet_tables import log_event
+from jettui.store.jet_tables import log_event, redact
 
 log = logging.getLogger("jettui.services")
 
@@ -85,6 +97,94 @@ def _shown(path: str) -> str:
     return path if "://" in path or path.startswith("/") else f"/{path}"
 
 
+# --- request and response bodies ---------------------------------------------------------------
+
+#: the current task's last call: {"request_body": ..., "response_body": ..., "*_bytes": n}
+_call_bodies: ContextVar[dict[str, Any] | None] = ContextVar("jettui_call_bodies", default=None)
+
+
+def shown_body(content: bytes, limit: int, settings: Settings | None = None) -> str | None:
+    """A body as the log keeps it: JSON re-encoded with secret keys redacted, text with bearer
+    tokens redacted, binary (a gzipped bulk file) as its size; cut to ``limit`` characters with
+    the full size said. None for an empty body."""
+    if not content:
+        return None
+    size = len(content)
+    try:
+        text = json.dumps(redact(json.loads(content)), ensure_ascii=False, separators=(",", ":"))
+    except ValueError:  # not JSON (UnicodeDecodeError is a ValueError too)
+        try:
+            text = redact(content.decode("utf-8"))
+        except UnicodeDecodeError:
+            return f"<{size} bytes, not text>"
+    if settings is not None:
+        text = scrub_secrets(text, settings)
+    if len(text) > limit:
+        return f"{text[:limit]}… (truncated: {size} bytes)"
+    return text
+
+
+def capture_bodies(client: JetClient, settings: Settings) -> None:
+    """Take each call's bodies with httpx event hooks on the client's HTTP client (the hooks
+    run in the calling task, just before the client's own ``call`` event)."""
+    limit = settings.log.body_bytes
+
+    async def on_request(request: httpx.Request) -> None:
+        content = request.content if isinstance(request.stream, httpx.ByteStream) else b""
+        _call_bodies.set(
+            {
+                "request_body": shown_body(content, limit, settings),
+                "request_bytes": len(content),
+            }
+        )
+
+    async def on_response(response: httpx.Response) -> None:
+        await response.aread()
+        bodies = dict(_call_bodies.get() or {})
+        if not _routine_read(response):
+            bodies["response_body"] = shown_body(response.content, limit, settings)
+        bodies["response_bytes"] = len(response.content)
+        _call_bodies.set(bodies)
+
+    http: httpx.AsyncClient = client._http  # noqa: SLF001 - the client exposes no hook of its own
+    http.event_hooks = {
+        "request": [*http.event_hooks["request"], on_request],
+        "response": [*http.event_hooks["response"], on_response],
+    }
+
+
+def _routine_read(response: httpx.Response) -> bool:
+    """A read Jet answered with success: its body is not kept, only its size (the result it
+    fetched is stored where it belongs, e.g. the product's status). Writes and failures keep
+    theirs: they are what a log has to explain. This is what keeps the log small for a big
+    catalogue (product-status reads every SKU)."""
+    return response.request.method == "GET" and response.is_success
+
+
+def says_it_all(detail: dict[str, Any]) -> bool:
+    """A successful first-attempt read without a kept body: the row's message (method, path,
+    status, time) says everything its detail would (a catalogue's status reads are most rows)."""
+    status = detail.get("status")
+    return (
+        detail.get("method") == "GET"
+        and isinstance(status, int)
+        and 200 <= status < 300
+        and int(detail.get("attempt") or 1) == 1
+        and not detail.get("error")
+        and not detail.get("request_body")
+        and not detail.get("response_body")
+    )
+
+
+def _with_bodies(detail: dict[str, Any]) -> dict[str, Any]:
+    """The call's detail with the bodies the hooks took for it (then forgotten)."""
+    bodies = _call_bodies.get()
+    if not bodies:
+        return detail
+    _call_bodies.set(None)
+    return {**detail, **{k: v for k, v in bodies.items() if v is not None}}
+
+
 class EventWriter:
     """Queues event rows from the loop; writes them in batches on the store thread."""
 
@@ -96,14 +196,19 @@ class EventWriter:
         self._warned = False
 
     def add(self, row: EventRow) -> None:
+        file_line(row)
         self._queue.append(row)
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._drain())
 
     def hook(self, kind: str, detail: dict[str, Any]) -> None:
         """The client's ``on_event``."""
+        if kind == "call":
+            detail = _with_bodies(detail)
         row = call_event(kind, detail)
         if row is not None:
+            if kind == "call" and says_it_all(detail):
+                row["detail"] = None  # a routine read: its one line is all there is to keep
             self.add(row)
 
     async def _drain(self) -> None:
@@ -149,6 +254,8 @@ async def open_logged_client(
     hook = writer.hook if settings.log.enabled else None
     try:
         async with open_jet_client(settings, on_event=hook, **options) as client:
+            if hook is not None and settings.log.body_bytes > 0:
+                capture_bodies(client, settings)
             yield client
     finally:
         try:

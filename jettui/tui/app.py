@@ -8,14 +8,16 @@ import sys
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.screen import ModalScreen
 
 from jettui.config import Settings, scrub_secrets
+from jettui.services.status import HeaderState
 from jettui.tui.commands import JettuiCommands
 from jettui.tui.panels import PANELS, PANELS_BY_ID
 from jettui.tui.screens import SCREENS_BY_PANEL
@@ -62,6 +64,13 @@ class JettuiApp(App[int]):
     NOTIFICATION_TIMEOUT = 6
     DUE_JOBS_FIRST_SECONDS = 5.0  # background jobs: first check after start, then every...
     DUE_JOBS_EVERY_SECONDS = 60.0  # ...this long after the previous check finished
+    STATE_EVERY_SECONDS = 30.0  # the header's orders/fetch/failing-job line is re-read this often
+    HEADER_CHROME = 5  # header columns that are not its title (with the state: icon 4, space 1)
+    # With the state line the header gives its title all the room it can (80 columns).
+    CSS = """
+    JettuiApp.-state HeaderIcon { width: 4; }
+    JettuiApp.-state HeaderClockSpace { width: 1; }
+    """
 
     def __init__(self, settings: Settings, *, environ: Mapping[str, str] | None = None) -> None:
         super().__init__()
@@ -81,6 +90,9 @@ class JettuiApp(App[int]):
         self._db_lock = threading.Lock()
         self.watch_terminal = False  # run_dashboard: quit when the SSH session is gone
         self.run_due_jobs = False  # run_dashboard: run due jobs in the background while open
+        self.show_state = False  # run_dashboard: the header shows orders, next fetch, failures
+        self.header_state: HeaderState | None = None
+        self._state_read_at: Any = None  # the clock when header_state was read
         self.products_mapped_only = False  # the products grid's m switch, kept across panels
         self.set_keymap(dict(settings.tui.keymap))
 
@@ -91,6 +103,53 @@ class JettuiApp(App[int]):
             self.set_interval(5, self._quit_if_orphaned, name="terminal-watch")
         if self.run_due_jobs:
             self.set_timer(self.DUE_JOBS_FIRST_SECONDS, self._check_due_jobs, name="due-jobs")
+        if self.show_state:
+            self.refresh_state()
+            self.set_interval(self.STATE_EVERY_SECONDS, self.refresh_state, name="header-state")
+
+    # --- the header: state that must stay visible on every screen ---------------------------
+    def refresh_state(self) -> None:
+        """Re-read the header's state (orders to acknowledge, next fetch, failing jobs) in a
+        thread worker; every screen's header shows it once read."""
+        self.run_worker(
+            self._read_state, thread=True, group="header-state", exclusive=True, exit_on_error=False
+        )
+
+    def _read_state(self) -> None:
+        from jettui.services.status import clock, header_state
+
+        now = clock()
+        try:
+            self.database()
+            state = header_state(self.settings, now)
+        except Exception as exc:  # noqa: BLE001 - the header says it, the panels explain
+            reason = self.redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            state = HeaderState(error=f"store: {reason}"[:80])
+        self.call_from_thread(self._show_state, state, now)
+
+    def _show_state(self, state: HeaderState, now: Any) -> None:
+        self.header_state, self._state_read_at = state, now
+        self.add_class("-state")
+        # Every screen's Header watches sub_title: a new text repaints them all.
+        self.sub_title = state.text(now, 200)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """Screen title, then the state line fitted to the header's width (the least urgent
+        parts dropped first at 80 columns), then the store and Jet when there is room."""
+        state = self.header_state
+        if state is None:
+            return super().format_title(title, sub_title)
+        room = max(0, self.size.width - self.HEADER_CHROME - len(title) - 3)
+        text = state.text(self._state_read_at, room)
+        parts: list[Any] = [
+            title,
+            (" — ", "dim"),
+            (text, "bold" if state.urgent(self._state_read_at) else ""),
+        ]
+        target = describe_target(self.settings)
+        if len(text) + 3 + len(target) <= room:
+            parts += [(" · ", "dim"), (target, "dim")]
+        return Content.assemble(*parts)
 
     def _check_due_jobs(self) -> None:
         """Run due jobs in a worker; the next check is set only once this one has finished
@@ -160,6 +219,8 @@ class JettuiApp(App[int]):
             db, self._db = self._db, None
         if db is not None:
             db.close()
+        if self.show_state:
+            self.refresh_state()
 
     def database(self) -> pw.Database:
         """The store's peewee Database, connected on first use. Call from thread workers."""
@@ -201,5 +262,6 @@ def run_dashboard(settings: Settings) -> int:
     app = JettuiApp(settings)
     app.watch_terminal = True
     app.run_due_jobs = True
+    app.show_state = True
     result = app.run()
     return result if isinstance(result, int) else app.return_code or 0

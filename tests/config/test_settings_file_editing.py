@@ -45,6 +45,7 @@ NEW_TEXT = {
     "returns.state": "NY",
     "returns.postcode": "07030",  # must stay text: leading zero
     "tui.theme": "jettui-16",
+    "log.file": "jettui.log",
 }
 # Not edited one by one: set in the file only (api_secret_file excludes api_secret).
 SKIPPED = {"jet.api_secret_file", "tui.keymap"}

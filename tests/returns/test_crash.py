@@ -20,8 +20,14 @@ from typing import Any
 from jettui.config import Settings
 from jettui.services.returns import fetch_returns
 from jettui.store.jet_tables import JetReturn
-from jettui.store.opencart import Return, ReturnHistory
-from tests.returns.support import generate_return, shipped_order, upload_products
+from jettui.store.opencart import Product, ProductOptionValue, Return, ReturnHistory
+from tests.returns.support import (
+    CANON,
+    IPHONE,
+    generate_return,
+    shipped_order,
+    upload_products,
+)
 
 TRIALS = 20
 STEP_SECONDS = 0.02  # added to each mirror step in the child
@@ -81,11 +87,13 @@ def test_sigkill_during_the_mirror_never_duplicates_or_loses_a_row(
 ) -> None:
     settings = rt_settings
 
-    async def prepare() -> str:
-        skus = await upload_products(settings, rt_db)
-        return await shipped_order(settings, rt_db, {skus["iphone"]: 2, skus["canon_blue"]: 1})
-
-    mid = asyncio.run(prepare())
+    # a fresh order per trial: enough stock for all of them
+    Product.update(quantity=1000).where(Product.product_id.in_([CANON, IPHONE])).execute()
+    ProductOptionValue.update(quantity=1000).where(ProductOptionValue.product_id == CANON).execute()
+    skus = asyncio.run(upload_products(settings, rt_db))
+    items = {skus["iphone"]: 2, skus["canon_blue"]: 1}
+    # Jet returns a shipped unit once: every trial returns a fresh shipped order
+    mid = asyncio.run(shipped_order(settings, rt_db, items))
     # calibrate: how long one whole fetch takes in the child
     rid = asyncio.run(generate_return(settings, mid))
     whole = _run_child(settings, tmp_path / "calibrate.txt", None)
@@ -94,6 +102,7 @@ def test_sigkill_during_the_mirror_never_duplicates_or_loses_a_row(
     rng = random.Random(20261129)
     interrupted = 0  # trials killed inside the mirror (started, not finished)
     for trial in range(TRIALS):
+        mid = asyncio.run(shipped_order(settings, rt_db, items))
         rid = asyncio.run(generate_return(settings, mid))
         steps = tmp_path / f"steps-{trial}.txt"
         if trial % 2:  # anywhere in the run

@@ -431,12 +431,27 @@ async def run_due(
         else:
             plan[name] = None
             due.append(name)
-    ran = iter(
-        await run_jobs(
-            settings, db, due, trigger=trigger, progress=progress, due_at=now, **client_options
-        )
+    outcomes = await run_jobs(
+        settings, db, due, trigger=trigger, progress=progress, due_at=now, **client_options
     )
+    if any(o.ran and o.result != JobResult.UNREACHABLE for o in outcomes):
+        await _prune(settings, db)
+    ran = iter(outcomes)
     return [plan[name] or next(ran) for name in JOBS]
+
+
+async def _prune(settings: Settings, db: pw.Database) -> None:
+    """Bounded growth: the scheduled runs prune old log rows (at most hourly, see
+    :func:`jettui.services.logs.prune_if_due`); a failed prune never fails the run."""
+    from jettui.services.logs import prune_if_due
+
+    store = StoreThread(db)
+    try:
+        await store.run(prune_if_due, settings, _utcnow())
+    except Exception as exc:  # noqa: BLE001
+        log.warning("old log rows not pruned: %s", one_line(exc))
+    finally:
+        await store.close()
 
 
 def _last_started_safely(db: pw.Database) -> dict[str, datetime]:

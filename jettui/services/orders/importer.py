@@ -67,7 +67,6 @@ IMPORT_LOCK = "job:fetch-orders"
 #: Jet statuses of orders that can still change (refreshed by every fetch)
 OPEN_STATUSES = (OrderStatus.READY, OrderStatus.ACKNOWLEDGED, OrderStatus.IN_PROGRESS)
 CHUNK = 50  # orders read, written and answered together
-LIST_CAP = 1000  # Jet's order lists hold at most this many
 
 Progress = Callable[[str], Any]
 
@@ -390,27 +389,22 @@ async def refresh_statuses(
 ) -> int:
     """Bring Jet's status of the open imported orders (not in ``skip``) up to date: Jet's
     lists of ready, acknowledged and inprogress orders (``ready``: the list the caller has
-    already read) and of directed cancels say which orders changed; only those are read in
-    full (status and raw stored on JetOrder), then the ship side mirrors the changes to
-    OpenCart. A list at Jet's cap of 1000 cannot say that, and then every open order is
-    read. Returns how many orders were read."""
+    already read) and of directed cancels say which orders may have changed — those listed
+    under another status, those in no list (changed, or beyond a list's cap of 1000) and
+    those Jet asks to cancel; only they are read in full (status and raw stored on
+    JetOrder), then the ship side mirrors the changes to OpenCart. Returns how many orders
+    were read."""
     known = {mid: st for mid, st in await store.run(_open_orders) if mid not in (skip or set())}
     if not known:
         return 0
     listed: dict[str, str] = {}
-    capped = False
     for status in OPEN_STATUSES:
         ids = ready if status == OrderStatus.READY and ready is not None else None
         if ids is None:
             ids = await jet.list_orders(str(status))
-        capped = capped or len(ids) >= LIST_CAP
         listed.update(dict.fromkeys(ids, str(status)))
     directed = set(await _directed_cancels(jet))
-    to_read = [
-        mid
-        for mid, status in known.items()
-        if capped or listed.get(mid) != status or mid in directed
-    ]
+    to_read = [mid for mid, status in known.items() if listed.get(mid) != status or mid in directed]
     changed: list[str] = []
 
     async def one(mid: str) -> None:

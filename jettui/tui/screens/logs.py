@@ -1,16 +1,51 @@
-"""Logs: what was sent to and received from Jet, per product, order, file and job."""
+"""Logs: what was sent to and received from Jet, per product, order, file and job.
+
+The filter line narrows the event log (``sku:A1 order:123 file:F job:sync level:warning
+since:2h``, the same filters as `jettui logs`); the grid's own ``/`` search still works on top.
+Enter on a row shows it whole, with the Jet call's request and response bodies (secrets
+redacted, large bodies cut with their size said: :mod:`jettui.services.jet_session`).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import on, work
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.widgets import Input
 
-from jettui.services.listing import EventSource, PageSource
+from jettui.services.listing import Column, EventSource, PageSource
+from jettui.services.logs import EventFilter, describe_filter, event_conditions, parse_filter
 from jettui.tui.screens.base import GridPanel, NotAvailable
+from jettui.tui.screens.detail import RowDetailScreen
+from jettui.tui.widgets.bulk_table import BulkTable
 
 if TYPE_CHECKING:
     import peewee as pw
+
+FILTER_HINT = "filter: sku:… order:… file:… job:… level:warning since:2h  (f)"
+BODY_COLUMNS = (
+    Column("request", "Request"),
+    Column("response", "Response"),
+    Column("call", "Call"),
+)
+
+
+class LogSource(EventSource):
+    """The event log narrowed by an :class:`EventFilter` (SKU, order and file match the row's
+    ref or a Jet path naming them)."""
+
+    def __init__(self, db: Any, where: EventFilter) -> None:
+        super().__init__(db)
+        self.where = where
+
+    def _select(self, *fields: Any) -> Any:
+        query = super()._select(*fields)
+        for condition in event_conditions(self.where):
+            query = query.where(condition)
+        return query
 
 
 class LogsScreen(GridPanel):
@@ -22,9 +57,80 @@ class LogsScreen(GridPanel):
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "reload", "Refresh", id="logs.refresh"),
+        Binding("f", "focus_filter", "Filter by", id="logs.filter"),
     ]
+
+    where = EventFilter()
+
+    def compose_top(self) -> ComposeResult:
+        yield Input(placeholder=FILTER_HINT, id="log-filter", compact=True)
 
     def make_source(self, db: pw.Database) -> PageSource:
         if not self.app.settings.log.enabled:
             raise NotAvailable("Logging is off (log.enabled: false) — turn it on in Configuration.")
-        return EventSource(db)
+        return LogSource(db, self.where)
+
+    def show_source(self, source: PageSource, count: int) -> None:
+        if count == 0 and self.where != EventFilter():
+            self.show_text(f"No log rows match {describe_filter(self.where)}.")
+            return
+        super().show_source(source, count)
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#log-filter", Input).focus()
+
+    @on(Input.Submitted, "#log-filter")
+    def _filter(self, event: Input.Submitted) -> None:
+        from jettui.services.status import clock
+
+        event.stop()
+        try:
+            self.where = parse_filter(event.value, clock())
+        except ValueError as exc:
+            self.notify(str(exc), title="Logs filter", severity="error")
+            return
+        self.load()
+        for table in self.query(BulkTable):
+            table.focus()
+
+    @on(BulkTable.RowActivated)
+    def _show_detail(self, event: BulkTable.RowActivated) -> None:
+        """The row whole, with the call's bodies (read from the store in a worker); replaces
+        the grid's detail (prevent_default: the base class's handler does not run)."""
+        event.stop()
+        event.prevent_default()
+        self._open_detail(event.row_id, list(event.table.source.columns), list(event.cells))
+
+    @work(thread=True, group="log-detail", exit_on_error=False)
+    def _open_detail(self, row_id: Hashable, columns: list[Column], cells: list[str]) -> None:
+        from jettui.store.jet_tables import JetEvent
+
+        self.app.database()
+        row = JetEvent.get_or_none(JetEvent.id == row_id)
+        detail = row.detail if row is not None and isinstance(row.detail, dict) else {}
+        extra = [
+            _body(detail, "request"),
+            _body(detail, "response"),
+            _call(detail),
+        ]
+        title = f"{self.title}: {cells[0]}" if cells else str(self.title)
+        screen = RowDetailScreen(title, [*columns, *BODY_COLUMNS], [*cells, *extra])
+        self.app.call_from_thread(self.app.push_screen, screen)
+
+
+def _body(detail: dict[str, Any], which: str) -> str:
+    body = detail.get(f"{which}_body")
+    size = detail.get(f"{which}_bytes")
+    if not body:
+        return "" if not size else f"({size} bytes, not kept)"
+    return str(body)
+
+
+def _call(detail: dict[str, Any]) -> str:
+    if "method" not in detail:
+        return ""
+    status = detail.get("status") or detail.get("error") or "no answer"
+    return (
+        f"{detail['method']} {detail.get('path', '')} → {status} in "
+        f"{detail.get('duration_ms', 0)} ms, attempt {detail.get('attempt', 1)}"
+    )
