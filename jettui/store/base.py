@@ -64,7 +64,8 @@ def jet_model(model: type[_M]) -> type[_M]:
     return register(JET_MODELS, model)
 
 
-def is_mysql(db: AnyDatabase) -> bool:
+def is_mysql(db: AnyDatabase | None) -> bool:
+    """True for a MySQL/MariaDB database (or the proxy bound to one); None is not one."""
     obj = db.obj if isinstance(db, pw.DatabaseProxy) else db
     return isinstance(obj, pw.MySQLDatabase)
 
