@@ -65,4 +65,10 @@ def run_check(args: argparse.Namespace, out: Output) -> int:
     for name in ("store", "jet"):
         part = parts[name]
         out.say(f"{name}: {'ok' if part['ok'] else 'FAILED'} - {part['message']}")
-    return ExitCode.OK if all(part["ok"] for part in parts.values()) else ExitCode.UNREACHABLE
+    if not all(part["ok"] for part in parts.values()):
+        return ExitCode.UNREACHABLE
+    # the store answers: do the settings name order statuses this shop has?
+    status_problems = parts["store"].get("order_status_problems") or []
+    for problem in status_problems:
+        out.say(f"settings: {problem}")
+    return ExitCode.USAGE if status_problems else ExitCode.OK

@@ -18,7 +18,10 @@ def check_store(settings: Settings) -> dict[str, Any]:
     except Exception as exc:  # noqa: BLE001 - reported as one line, never a traceback
         return {"ok": False, "message": str(exc), "database": settings.store.database_display}
     facts = info.as_dict() if hasattr(info, "as_dict") else dict(vars(info))
-    db.close()
+    try:
+        facts["order_status_problems"] = _order_status_problems(settings)
+    finally:
+        db.close()
     summary = (
         f"OpenCart {facts.get('version_guess', '?')} on {facts.get('backend', '?')}, "
         f"prefix {facts.get('prefix', '?')}, {facts.get('product_count', '?')} products, "
@@ -45,6 +48,13 @@ async def check_jet(settings: Settings) -> dict[str, Any]:
     except Exception as exc:  # noqa: BLE001 - reported as one line, never a traceback
         return {"ok": False, "message": f"{where}: {exc}", "api_url": settings.jet.api_url}
     return {"ok": True, "message": f"{where}: token obtained", "api_url": settings.jet.api_url}
+
+
+def _order_status_problems(settings: Settings) -> list[str]:
+    """``orders.status_*`` ids missing from the shop's oc_order_status (one line each)."""
+    from jettui.services.orders.config_check import check_order_statuses
+
+    return check_order_statuses(settings)
 
 
 async def check_all(settings: Settings) -> dict[str, dict[str, Any]]:

@@ -196,17 +196,23 @@ class Lookups:
 
     def option_row(self, value: ProductOptionValue) -> dict[str, Any]:
         key = int(value.product_option_value_id)
-        if key not in self._options:
-            self._options[key] = _option_row(value, self.shop)
-        return dict(self._options[key])
+        row = self._options.get(key)
+        if row is None:
+            row = self._options[key] = _option_row(value, self.shop)
+        return dict(row)
 
     def country(self) -> Country | None:
+        # Several store threads may share a run's lookups (MySQL): each entry is computed in
+        # full before it is published, the country last.
         if self._country is False:
-            self._country = Country.get_or_none(Country.iso_code_2 == "US")
-            if self._country is not None:
-                zones = Zone.select().where(Zone.country_id == self._country.country_id)
-                for zone in zones.order_by(Zone.status, Zone.zone_id.desc()):
-                    self._zones[zone.code.upper()] = zone  # the enabled, lowest id wins
+            country = Country.get_or_none(Country.iso_code_2 == "US")
+            zones: dict[str, Zone] = {}
+            if country is not None:
+                query = Zone.select().where(Zone.country_id == country.country_id)
+                for zone in query.order_by(Zone.status, Zone.zone_id.desc()):
+                    zones[zone.code.upper()] = zone  # the enabled, lowest id wins
+            self._zones = zones
+            self._country = country
         return self._country  # type: ignore[return-value]
 
     def zone(self, code: str) -> Zone | None:

@@ -8,6 +8,7 @@ One run (:func:`run_import`):
    imported order not yet acknowledged);
 2. in chunks of 50 (the next chunk is read while this one is written and answered): GET
    each order in full (``jet.concurrency`` at a time), write the chunk on the store thread
+   (on MySQL ``jet.concurrency`` store threads, each order on one of them)
    (:func:`import_write.import_order` per order: exactly once, crash-safe — see that
    module), then, ``jet.concurrency`` at a time, acknowledge each written order on Jet when
    ``orders.auto_acknowledge`` is on (``alt_order_id`` = the OpenCart order id), or reject
@@ -55,6 +56,7 @@ from jettui.services.orders.import_plan import Lookups
 from jettui.services.orders.import_write import ImportOutcome, record_acknowledgement
 from jettui.services.results import Outcome
 from jettui.services.runtime import StoreThread, fan_out, held_lock
+from jettui.store.base import is_mysql
 from jettui.store.errors import StoreError
 from jettui.store.oc_orders import ShopContext, shop_context
 
@@ -143,6 +145,11 @@ async def _import_orders(
     while the store and the interpreter are not shared by every order in turn."""
     chunks = [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
     queue: asyncio.Queue[tuple[list[str], dict[str, dict[str, Any]]] | None] = asyncio.Queue(1)
+    # MySQL: one connection per worker, so the round trips of different orders overlap (each
+    # order is still written by one thread, and every write that moves stock is one
+    # statement). SQLite: one writer; a second one would only wait for the file's lock.
+    extra = settings.jet.concurrency - 1 if is_mysql(store.db) and len(ids) > 1 else 0
+    writers = [store, *(StoreThread(store.db) for _ in range(max(0, extra)))]
 
     async def reader() -> None:
         for chunk in chunks:
@@ -154,7 +161,7 @@ async def _import_orders(
         while (item := await queue.get()) is not None:
             chunk, raws = item
             ordered = [raws[mid] for mid in chunk if mid in raws]
-            written = await store.run(_write_orders, ordered, settings, lookups, retry)
+            written = await _write_chunk(writers, ordered, settings, lookups, retry)
 
             async def answer(result: tuple[dict[str, Any], ImportOutcome | str]) -> None:
                 raw, outcome = result
@@ -167,8 +174,33 @@ async def _import_orders(
             done += len(chunk)
             say(f"{done}/{len(ids)} orders")
 
-    # both stages at once; the first failure stops the other
-    await fan_out([reader, writer], lambda stage: stage(), concurrency=2)
+    try:
+        # both stages at once; the first failure stops the other
+        await fan_out([reader, writer], lambda stage: stage(), concurrency=2)
+    finally:
+        for extra_writer in writers[1:]:
+            await extra_writer.close()
+
+
+async def _write_chunk(
+    writers: list[StoreThread],
+    raws: list[dict[str, Any]],
+    settings: Settings,
+    lookups: Lookups,
+    retry: bool,
+) -> list[tuple[dict[str, Any], ImportOutcome | str]]:
+    """The chunk's orders dealt out to the writers (store threads), results in chunk order."""
+    parts = [raws[i :: len(writers)] for i in range(len(writers))]
+    results = await asyncio.gather(
+        *(
+            w.run(_write_orders, part, settings, lookups, retry)
+            for w, part in zip(writers, parts, strict=True)
+        )
+    )
+    out: list[tuple[dict[str, Any], ImportOutcome | str]] = []
+    for i in range(len(raws)):
+        out.append(results[i % len(writers)][i // len(writers)])
+    return out
 
 
 async def _read_orders(
