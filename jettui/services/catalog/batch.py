@@ -106,19 +106,19 @@ def load_batch(ids: list[int], language_id: int, customer_group_id: int, clean: 
     option_ids = {po.option_id for po in product_options}
     types: dict[int, str] = dict(
         tuple_rows(
-        Option.select(Option.option_id, Option.type)
-        .where(Option.option_id.in_(option_ids))
-        .tuples()
+            Option.select(Option.option_id, Option.type)
+            .where(Option.option_id.in_(option_ids))
+            .tuples()
         )
     )
     names: dict[int, str] = dict(
         tuple_rows(
-        OptionDescription.select(OptionDescription.option_id, OptionDescription.name)
-        .where(
-            OptionDescription.option_id.in_(option_ids)
-            & (OptionDescription.language_id == language_id)
-        )
-        .tuples()
+            OptionDescription.select(OptionDescription.option_id, OptionDescription.name)
+            .where(
+                OptionDescription.option_id.in_(option_ids)
+                & (OptionDescription.language_id == language_id)
+            )
+            .tuples()
         )
     )
     values = list(
@@ -128,14 +128,14 @@ def load_batch(ids: list[int], language_id: int, customer_group_id: int, clean: 
     )
     labels: dict[int, str] = dict(
         tuple_rows(
-        OptionValueDescription.select(
-            OptionValueDescription.option_value_id, OptionValueDescription.name
-        )
-        .where(
-            OptionValueDescription.option_value_id.in_({v.option_value_id for v in values})
-            & (OptionValueDescription.language_id == language_id)
-        )
-        .tuples()
+            OptionValueDescription.select(
+                OptionValueDescription.option_value_id, OptionValueDescription.name
+            )
+            .where(
+                OptionValueDescription.option_value_id.in_({v.option_value_id for v in values})
+                & (OptionValueDescription.language_id == language_id)
+            )
+            .tuples()
         )
     )
     for value in values:
