@@ -191,6 +191,16 @@ class JettuiApp(App[int]):
     async def action_goto(self, panel_id: str) -> None:
         if panel_id not in PANELS_BY_ID:
             return
+        from jettui.tui.screens.configuration import ConfigurationScreen
+
+        screen = self.screen
+        if (
+            panel_id != self.current_mode
+            and isinstance(screen, ConfigurationScreen)
+            and screen.unsaved_changes()
+        ):
+            screen.ask_before_leaving(f"goto('{panel_id}')")  # asks, then comes back here
+            return
         while isinstance(self.screen, ModalScreen):
             await self.pop_screen()
         if self.current_mode != panel_id:

@@ -239,3 +239,75 @@ async def test_the_form_applies_the_loader_rules(settings_path: Path, settings) 
         assert "jet.concurrency: must be at most 64" in problems
         assert "sandbox.token_lifetime_seconds: must be at most" in problems
         assert settings_path.read_bytes() == before
+
+
+async def _change_city_then_leave_the_field(pilot) -> ConfigurationScreen:
+    screen = await _open_form(pilot)
+    await _type_into(pilot, "returns.city", "Provo")
+    await pilot.press("escape")  # out of the field: the form has the focus, the edit stays
+    await pilot.pause()
+    return screen
+
+
+async def test_escape_with_unsaved_changes_asks_and_stay_keeps_the_edit(
+    settings_path: Path, settings: Settings
+) -> None:
+    before = settings_path.read_text()
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _change_city_then_leave_the_field(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.id == "leave-form"
+        await pilot.press("escape")  # stay
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.query_one(f"#{field_id('returns.city')}", Input).value == "Provo"
+        await pilot.press("3")  # another panel: asks too
+        await pilot.pause()
+        assert app.screen.id == "leave-form"
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen
+    assert settings_path.read_text() == before
+
+
+async def test_leave_without_saving_leaves_and_the_file_is_unchanged(
+    settings_path: Path, settings: Settings
+) -> None:
+    before = settings_path.read_text()
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _change_city_then_leave_the_field(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.current_mode == "products"
+        assert screen.query_one(f"#{field_id('returns.city')}", Input).value != "Provo"
+        assert not screen.unsaved_changes()
+    assert settings_path.read_text() == before
+    assert app.settings.returns.city != "Provo"
+
+
+async def test_save_then_leave_writes_the_file(settings_path: Path, settings: Settings) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _change_city_then_leave_the_field(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.current_mode == "products"
+    assert load_settings(settings_path).returns.city == "Provo"
+
+
+async def test_escape_without_changes_leaves_at_once(settings: Settings) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_form(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.current_mode == "products"

@@ -3,10 +3,14 @@
 Secrets are never shown and never written back masked: the Jet secret's field starts empty
 (typing replaces it), and the database URL shows its password as ``***``; saving keeps the
 stored password unless the merchant typed a new one into the URL.
+
+Leaving with unsaved changes (escape on the form, ctrl+q, another panel) asks first: the
+screen is an :class:`~jettui.tui.screens.leave.UnsavedForm`.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import fields
 from typing import Any, ClassVar, Literal
 
@@ -20,6 +24,7 @@ from textual.widgets import Button, Input, Label, Select, Static, Switch
 from jettui.config import SECTIONS, Secret, Settings, SettingsError, settings_to_dict
 from jettui.setting_rules import parse_text
 from jettui.tui.screens.base import PanelScreen
+from jettui.tui.screens.leave import LeaveForm
 from jettui.tui.validation import validators_for
 from jettui.urls import restore_masked
 
@@ -38,8 +43,9 @@ class ConfigurationScreen(PanelScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="configuration.save"),
         Binding("ctrl+r", "revert", "Revert", show=False, id="configuration.revert"),
-        Binding("escape", "leave_field", "Leave field", show=False, id="configuration.leave"),
+        Binding("escape", "leave", "Leave", show=False, id="configuration.leave"),
     ]
+    LEAVE_TO: ClassVar[str] = "products"  # escape on the form (not in a field) goes there
 
     def compose_body(self) -> ComposeResult:
         shown = settings_to_dict(self.app.settings)
@@ -155,24 +161,71 @@ class ConfigurationScreen(PanelScreen):
             return
         self.save(changes)
 
-    @work(thread=True, exclusive=True, group="configuration-save", exit_on_error=False)
-    def save(self, changes: dict[str, Any]) -> None:
+    @work(exclusive=True, group="configuration-save", exit_on_error=False)
+    async def save(self, changes: dict[str, Any]) -> None:
+        await self._write(changes)
+
+    async def _write(self, changes: dict[str, Any]) -> bool:
+        """Write the changes into the settings file (in a thread); True when written."""
         from jettui.config import update_settings_file
 
         path = self.app.settings.path
-        assert path is not None  # action_save checked
+        assert path is not None  # the callers checked
         try:
-            settings = update_settings_file(path, changes)
+            settings = await asyncio.to_thread(update_settings_file, path, changes)
         except SettingsError as exc:
-            self.app.call_from_thread(
-                self.show_problems, [self.app.redact(p) for p in exc.problems]
-            )
-            return
+            self.show_problems([self.app.redact(p) for p in exc.problems])
+            return False
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
-            self.app.call_from_thread(self.show_problems, [f"{path}: cannot write: {reason}"])
+            self.show_problems([f"{path}: cannot write: {reason}"])
+            return False
+        self.saved(settings, sorted(changes))
+        return True
+
+    # --- leaving (UnsavedForm) ---------------------------------------------------------------
+    def unsaved_changes(self) -> bool:
+        """Something typed differs from the saved settings (an invalid value counts too)."""
+        changes, problems = self.collect()
+        return bool(changes or problems)
+
+    async def save_now(self) -> bool:
+        """Save before leaving; True when saved (problems are shown otherwise)."""
+        changes, problems = self.collect()
+        if problems:
+            self.show_problems(problems)
+            return False
+        if not changes:
+            return True
+        if self.app.settings.path is None:
+            self.show_problems(["These settings were not loaded from a file; nothing to save to."])
+            return False
+        return await self._write(changes)
+
+    def ask_before_leaving(self, then: str) -> None:
+        """Run the app action ``then`` (e.g. ``goto('orders')``) now, or after the user said
+        so when the form has unsaved changes; "stay" keeps every edit."""
+        if not self.unsaved_changes():
+            self.app.call_later(self.app.run_action, then)
             return
-        self.app.call_from_thread(self.saved, settings, sorted(changes))
+
+        async def answered(answer: str | None) -> None:
+            if answer == "discard":
+                self.refill()  # the mode's screen stays alive: show the saved settings again
+                self.show_problems([])
+            elif answer != "save" or not await self.save_now():
+                return
+            await self.app.run_action(then)
+
+        self.app.push_screen(LeaveForm(self.panel_title), answered)
+
+    def action_leave(self) -> None:
+        """Escape: out of a field first, then off the screen (asking about unsaved changes)."""
+        form = self.query_one("#form")
+        if self.focused is not None and self.focused is not form:
+            form.focus()
+            return
+        self.ask_before_leaving(f"goto('{self.LEAVE_TO}')")
 
     def saved(self, settings: Settings, keys: list[str]) -> None:
         self.app.apply_settings(settings)
@@ -209,9 +262,6 @@ class ConfigurationScreen(PanelScreen):
                     widget.placeholder = f"{value or 'empty'} (type to replace)"
                 elif isinstance(widget, Input):
                     widget.value = _text(value)
-
-    def action_leave_field(self) -> None:
-        self.query_one("#form").focus()
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
