@@ -273,6 +273,24 @@ class QuerySource:
         return [row[0] for row in query.execute(self.db)]
 
 
+def variation_children(db: pw.Database, product_id: int) -> list[tuple[str, str]]:
+    """(merchant SKU, Jet status) of each variation child of a product, in option order.
+
+    The grid lists OpenCart's products, one row each; a parent's children live in jettui's
+    JetProduct rows (option value > 0), each with its own status, shown in the row detail.
+    An archived child says "Archived" whatever Jet last said, as the grid does.
+    """
+    JetProduct = _jet().JetProduct
+    rows = (
+        JetProduct.select(JetProduct.merchant_sku, JetProduct.status, JetProduct.is_archived)
+        .where((JetProduct.product_id == product_id) & (JetProduct.product_option_value_id > 0))
+        .order_by(JetProduct.product_option_value_id)
+    )
+    return [
+        (row.merchant_sku, ARCHIVED if row.is_archived else row.status) for row in rows.execute(db)
+    ]
+
+
 class ProductSource(QuerySource):
     """Products of one store with their Jet status and one category name.
 

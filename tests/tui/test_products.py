@@ -8,7 +8,7 @@ from jettui.config import Settings
 from jettui.store.jet_tables import JetProduct
 from jettui.tui.screens.base import GridTable
 from jettui.tui.screens.detail import RowDetailScreen
-from jettui.tui.widgets.bulk_table import BulkTableBody
+from jettui.tui.widgets.bulk_table import BulkTableBody, int_id
 
 from .conftest import DEMO_PRODUCTS, make_app, settle
 
@@ -80,3 +80,43 @@ async def test_bulk_selection_range_all_filter_invert(demo_settings: Settings) -
         everything = _ids_matching(demo_settings, "")
         assert screen.selected_ids == everything - kestrel
         assert f"{DEMO_PRODUCTS - len(kestrel)} selected" in table.status_text
+
+
+async def test_row_detail_lists_variation_children_with_their_own_status(
+    demo_settings: Settings,
+) -> None:
+    app = make_app(demo_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(GridTable)
+        assert table.cursor_id is not None
+        first = int_id(table.cursor_id)
+        JetProduct.create(product_id=first, merchant_sku="TEE", status="Available for Purchase")
+        JetProduct.create(
+            product_id=first,
+            product_option_value_id=12,
+            merchant_sku="TEE-RED",
+            parent_sku="TEE",
+            status="Under Jet Review",
+        )
+        JetProduct.create(
+            product_id=first,
+            product_option_value_id=11,
+            merchant_sku="TEE-BLUE",
+            parent_sku="TEE",
+            status="Available for Purchase",
+            is_archived=True,
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RowDetailScreen)
+        rows = app.screen.rows
+        assert ("Variations", "2 children") in rows
+        # in option order, each with its own status; an archived child says so
+        children = rows[rows.index(("Variations", "2 children")) + 1 :]
+        assert children == [("  TEE-BLUE", "Archived"), ("  TEE-RED", "Under Jet Review")]
+        await pilot.press("escape")
+        await pilot.press("down", "enter")  # a product without children: no variation rows
+        await settle(pilot)
+        assert isinstance(app.screen, RowDetailScreen)
+        assert not [row for row in app.screen.rows if row[0] == "Variations"]

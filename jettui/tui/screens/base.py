@@ -199,7 +199,11 @@ class GridPanel(PanelScreen):
         keys = [column.key for column in columns]
         at = keys.index(self.DETAIL_TITLE_KEY) if self.DETAIL_TITLE_KEY in keys else 0
         title = f"{self.title}: {event.cells[at]}" if event.cells else self.panel_title
-        self.app.push_screen(RowDetailScreen(title, columns, event.cells))
+        self.open_detail(title, event)
+
+    def open_detail(self, title: str, event: BulkTable.RowActivated) -> None:
+        """Show the activated row in full; a panel with more to say than its columns overrides."""
+        self.app.push_screen(RowDetailScreen(title, event.table.source.columns, event.cells))
 
     @property
     def selected_ids(self) -> set[Hashable]:

@@ -21,12 +21,19 @@ class RowDetailScreen(ModalScreen[None]):
         Binding("escape,enter,q", "dismiss", "Close", id="detail-close"),
     ]
 
-    def __init__(self, title: str, columns: Sequence[Column], cells: Sequence[str]) -> None:
+    def __init__(
+        self,
+        title: str,
+        columns: Sequence[Column],
+        cells: Sequence[str],
+        more: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        """``more``: (label, value) rows the grid has no column for (a product's variations)."""
         super().__init__(id="detail")
         self._title = title
         self.rows = [
             (column.label, str(cell)) for column, cell in zip(columns, cells, strict=False)
-        ]
+        ] + list(more)
 
     def compose(self) -> ComposeResult:
         table = Table(show_header=False, box=None, expand=True)

@@ -12,8 +12,9 @@ from textual.widgets import Static
 from jettui.services.listing import PageSource, ProductSource
 from jettui.tui.screens.base import GridPanel, GridTable, _brief
 from jettui.tui.screens.bulk_action import SKUS_NAMED, BulkActionModal, Targets
+from jettui.tui.screens.detail import RowDetailScreen
 from jettui.tui.screens.getting_started import Step, guide, setup_steps
-from jettui.tui.widgets.bulk_table import int_id
+from jettui.tui.widgets.bulk_table import BulkTable, int_id
 
 if TYPE_CHECKING:
     import peewee as pw
@@ -112,6 +113,28 @@ class ProductsScreen(GridPanel):
                     table.reload()
 
         self.app.push_screen(ProductEditScreen(int_id(cursor)), closed)
+
+    def open_detail(self, title: str, event: BulkTable.RowActivated) -> None:
+        """The row in full, then each variation child with its own SKU and Jet status."""
+        self._open_detail(title, event)
+
+    @work(thread=True, exclusive=True, group="products-detail", exit_on_error=False)
+    def _open_detail(self, title: str, event: BulkTable.RowActivated) -> None:
+        from jettui.services.listing import variation_children
+
+        columns, cells = event.table.source.columns, event.cells
+        try:
+            children = variation_children(self.app.database(), int_id(event.row_id))
+        except Exception as exc:  # the store failed: the row alone, and one line saying why
+            self.app.call_from_thread(
+                self.notify, self.app.redact(_brief(exc)), title=self.panel_title, severity="error"
+            )
+            children = []
+        more = [("Variations", f"{len(children)} children")] if children else []
+        more += [(f"  {sku}", status) for sku, status in children]
+        self.app.call_from_thread(
+            lambda: self.app.push_screen(RowDetailScreen(title, columns, cells, more))
+        )
 
     def action_bulk(self, action: str) -> None:
         """Act on the selected products, or on the one under the cursor when none is."""
