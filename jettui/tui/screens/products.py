@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -9,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from jettui.services.listing import PageSource, ProductSource
+from jettui.services.listing import Column, PageSource, ProductSource
 from jettui.tui.screens.base import GridPanel, GridTable, _brief
 from jettui.tui.screens.bulk_action import SKUS_NAMED, BulkActionModal, Targets
 from jettui.tui.screens.detail import RowDetailScreen
@@ -132,9 +133,17 @@ class ProductsScreen(GridPanel):
             children = []
         more = [("Variations", f"{len(children)} children")] if children else []
         more += [(f"  {sku}", status) for sku, status in children]
-        self.app.call_from_thread(
-            lambda: self.app.push_screen(RowDetailScreen(title, columns, cells, more))
-        )
+        self.app.call_from_thread(self._push_detail, title, columns, cells, more)
+
+    def _push_detail(
+        self,
+        title: str,
+        columns: Sequence[Column],
+        cells: Sequence[str],
+        more: list[tuple[str, str]],
+    ) -> None:
+        """On the event loop: screens are built and pushed there, never in a worker thread."""
+        self.app.push_screen(RowDetailScreen(title, columns, cells, more))
 
     def action_bulk(self, action: str) -> None:
         """Act on the selected products, or on the one under the cursor when none is."""
