@@ -8,7 +8,7 @@ from jettui.config import Settings
 from jettui.store.jet_tables import JetProduct
 from jettui.tui.screens.base import GridTable
 from jettui.tui.screens.detail import RowDetailScreen
-from jettui.tui.widgets.bulk_table import BulkTableBody, int_id
+from jettui.tui.widgets.bulk_table import MARK_WIDTH, BulkTableBody, int_id
 
 from .conftest import DEMO_PRODUCTS, make_app, settle
 
@@ -120,3 +120,25 @@ async def test_row_detail_lists_variation_children_with_their_own_status(
         await settle(pilot)
         assert isinstance(app.screen, RowDetailScreen)
         assert not [row for row in app.screen.rows if row[0] == "Variations"]
+
+
+async def _name_width(settings: Settings, columns: int) -> tuple[int, int, int]:
+    """(name column's width, sum of the shown columns' cells, the grid's width) at `columns`."""
+    app = make_app(settings)
+    async with app.run_test(size=(columns, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(GridTable)
+        width = table.query_one(BulkTableBody).scrollable_content_region.width
+        layout = table._layout(width)
+        name = next(w for _, column, w in layout if column.key == "name")
+        used = MARK_WIDTH + sum(w + 1 for _, _, w in layout)  # one space before each column
+        return name, used, width
+
+
+async def test_name_column_takes_the_spare_width_on_a_wide_terminal(
+    demo_settings: Settings,
+) -> None:
+    narrow, _, _ = await _name_width(demo_settings, 80)
+    wide, used, width = await _name_width(demo_settings, 120)
+    assert wide > narrow  # the sidebar appears at 120 columns, and the name still grows
+    assert used == width  # no blank band at the right: the name took what was left
