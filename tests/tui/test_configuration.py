@@ -311,3 +311,16 @@ async def test_escape_without_changes_leaves_at_once(settings: Settings) -> None
         await pilot.press("escape")
         await pilot.pause()
         assert app.current_mode == "products"
+
+
+async def test_ctrl_q_with_unsaved_changes_asks_before_quitting(settings: Settings) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _change_city_then_leave_the_field(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.screen.id == "leave-form"
+        await pilot.press("escape")  # stay: still running, the edit kept
+        await pilot.pause()
+        assert app.is_running and app.screen is screen
+        assert screen.unsaved_changes()
