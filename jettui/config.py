@@ -124,6 +124,12 @@ class StoreSettings:
     table_prefix: str = "oc_"
     store_id: int = 0
     language_id: int = 1
+    # The shop's public base URL (OpenCart keeps it in config.php, not in the database):
+    # product images are sent as <url>/image/<path>. An extra store's config_url wins.
+    url: str = ""
+    # The shop's image/ folder on this machine (resolved path): when set, an image file that
+    # is absent is listed with a warning (it is still sent: Jet fetches it).
+    image_dir: str = ""
 
     @property
     def is_sqlite(self) -> bool:
@@ -443,6 +449,10 @@ def _resolve(settings: Settings, raw: dict[str, Any], path: Path, problems: list
     store = settings.store
     if store.is_sqlite:
         store = _replace(store, database=_resolve_sqlite_url(store.database, base))
+    if store.image_dir:
+        store = _replace(
+            store, image_dir=str((base / Path(store.image_dir).expanduser()).resolve())
+        )
     elif has_password(store.database):  # in the userinfo or as ?password=
         warnings.extend(_permission_warning(path))
     sandbox = settings.sandbox

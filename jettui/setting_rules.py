@@ -138,6 +138,11 @@ def check_http_url(url: str) -> str | None:
     return None
 
 
+def optional_http_url(value: str) -> str | None:
+    """Empty (not set) or an http(s) URL."""
+    return check_http_url(value) if value else None
+
+
 def jet_url(value: str) -> str | None:
     if value == "sandbox":
         return None
@@ -187,6 +192,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "store.table_prefix": (table_prefix,),
     "store.store_id": (whole(0),),
     "store.language_id": (whole(1),),
+    "store.url": (optional_http_url,),
     "pricing.increment_type": (one_of("fixed", "percent"),),
     "pricing.increment_amount": (number(-1_000_000, 1_000_000),),
     "catalog.renamed_sku": (one_of("archive", "move"),),

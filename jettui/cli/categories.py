@@ -58,6 +58,8 @@ def run(args: argparse.Namespace, out: Output) -> int:
         if args.action == "list":
             return _list(args, out, settings, db)
         try:
+            if args.action in ("map", "create"):
+                _fetch_node(settings, db, args.node)
             if args.action == "map":
                 result = categories.map_categories(db, args.category_ids, args.node)
             elif args.action == "unmap":
@@ -69,6 +71,19 @@ def run(args: argparse.Namespace, out: Output) -> int:
     out.note(**result.as_dict())
     out.say(result.message)
     return ExitCode.OK
+
+
+def _fetch_node(settings: Any, db: Any, node_id: int) -> None:
+    """A node not cached yet is fetched from Jet (not refused with "run --refresh")."""
+    import asyncio
+
+    from jettui.services import categories
+    from jettui.services.catalog.nodes import NoSuchNode, ensure_node_cached
+
+    try:
+        asyncio.run(ensure_node_cached(settings, db, node_id))
+    except NoSuchNode as exc:
+        raise categories.CategoryError(f"{exc}; nothing changed") from None
 
 
 def _list(args: argparse.Namespace, out: Output, settings: Any, db: Any) -> int:

@@ -86,6 +86,8 @@ def run(args: argparse.Namespace, out: Output) -> int:
                 out.say(line)
     for item in report.items:
         out.say(item.line)
+        if "preview" in item.detail:
+            out.say("\n".join(catalog.preview_lines(item.detail["preview"])))
     out.say(report.summary)
     return report.exit_code
 
@@ -142,6 +144,8 @@ def _edit(args: argparse.Namespace, out: Output) -> int:
     lines = [f"{sku}: {'saved' if changes else 'unchanged'}"]
     lines += [f"  override {k}: {v}" for k, v in sorted(data["overrides"].items())]
     payload = data["payload"] or {}
+    if data.get("price"):
+        lines.append(f"  sends price: {data['price']}")
     for key in ("brand", "mfr_part_number", "standard_product_codes", "ASIN"):
         if key in payload:
             lines.append(f"  sends {key}: {payload[key]}")

@@ -20,6 +20,7 @@ def check_store(settings: Settings) -> dict[str, Any]:
     facts = info.as_dict() if hasattr(info, "as_dict") else dict(vars(info))
     try:
         facts["order_status_problems"] = _order_status_problems(settings)
+        facts["warnings"] = list(facts.get("warnings") or []) + _image_warnings(settings)
     finally:
         db.close()
     summary = (
@@ -35,6 +36,16 @@ def check_store(settings: Settings) -> dict[str, Any]:
         "database": settings.store.database_display,
         **facts,
     }
+
+
+def _image_warnings(settings: Settings) -> list[str]:
+    """No store.url and no config_url: every product would go to Jet without images."""
+    from jettui.services.catalog.images import NO_BASE, image_base
+
+    try:
+        return [] if image_base(settings) else [NO_BASE]
+    except Exception:  # noqa: BLE001 - an unreadable setting table is the store check's business
+        return []
 
 
 async def check_jet(settings: Settings) -> dict[str, Any]:

@@ -19,7 +19,7 @@ VARIANT_ATTRIBUTE = 119  # marked "variant" in the cached attributes below
 DEMO_PRODUCTS = 16
 
 
-def settings_yaml(database: str, pricing: str = "") -> str:
+def settings_yaml(database: str, pricing: str = "", store: str = "") -> str:
     return f"""\
 jet:
   api_url: sandbox
@@ -30,7 +30,7 @@ jet:
   concurrency: 4
 store:
   database: {database}
-{pricing}sandbox:
+{store}{pricing}sandbox:
   state_file: sandbox-state.db
   review_delay_seconds: 0
   order_every_seconds: 0
@@ -49,9 +49,12 @@ def fast_polling(monkeypatch: pytest.MonkeyPatch) -> None:
 def make_settings(settings_from_yaml: Any) -> MakeSettings:
     """``make(database, **options)`` → Settings over a small SQLite demo store."""
 
-    def make(database: str = "sqlite:///demo-store.db", pricing: str = "") -> Settings:
+    def make(
+        database: str = "sqlite:///demo-store.db", pricing: str = "", store: str = ""
+    ) -> Settings:
+        """``store``: extra lines of the store section, e.g. ``"  url: https://x/\n"``."""
         return settings_from_yaml(
-            settings_yaml(database, pricing), demo_products=DEMO_PRODUCTS, seed=5
+            settings_yaml(database, pricing, store), demo_products=DEMO_PRODUCTS, seed=5
         )
 
     return make

@@ -37,13 +37,10 @@ def test_dry_run_by_sku_exit_0(settings, db, capsys) -> None:
     code, doc, err = products(settings, capsys, "upload", "ACM-WB00002", "--dry-run")
     assert code == 0, err
     assert doc["dry_run"] is True
-    assert doc["items"] == [
-        {
-            "sku": "ACM-WB00002",
-            "outcome": "would send",
-            "reason": "MerchantSKUs, Price, Inventory",
-        }
-    ]
+    (item,) = doc["items"]
+    assert (item["sku"], item["outcome"]) == ("ACM-WB00002", "would send")
+    assert item["reason"] == "MerchantSKUs, Price, Inventory"
+    assert item["preview"]["bodies"]["Price"]["price"] == item["preview"]["price"]
     assert jet_products() == {}
 
 
@@ -76,3 +73,18 @@ def test_jet_unreachable_exit_3(make_settings, tmp_path, capsys) -> None:
     db.close()
     assert code == 3
     assert doc["items"][0]["outcome"] == "not attempted"
+
+
+def test_status_and_sync_all_skip_products_not_on_jet_yet_exit_0(settings, db, capsys) -> None:
+    """A cron run over a catalog partly uploaded exits 0: never-uploaded SKUs are skipped."""
+    map_all_categories()
+    code, doc, err = products(settings, capsys, "upload", "ACM-WB00002")
+    assert code == 0, err
+    for action in ("status", "sync"):
+        code, doc, err = products(settings, capsys, action, "--all")
+        assert code == 0 and doc["ok"], (action, err)
+        items = {i["sku"]: i for i in doc["items"]}
+        assert items["ACM-WB00002"]["outcome"] in ("succeeded", "unchanged")
+        skipped = [i for i in doc["items"] if i["outcome"] == "skipped"]
+        assert skipped and all(i["reason"] == "not on Jet yet" for i in skipped)
+        assert "BRW-CK00003: skipped - not on Jet yet" in err

@@ -7,7 +7,7 @@ from typing import Any
 
 from jettui.config import Settings
 from jettui.services.catalog import validate_products
-from jettui.services.catalog.payload import NEVER_LIVE, SEVERAL_OPTIONS
+from jettui.services.catalog.payload import NEVER_LIVE
 from tests.catalog.conftest import JET_NODE, NODE, VARIANT_ATTRIBUTE, map_all_categories
 
 PERCENT = "pricing:\n  increment_type: percent\n  increment_amount: 10\n"
@@ -123,27 +123,6 @@ def test_validation_errors_one_line_each(settings, db) -> None:
     line = checks[1].lines()[0]
     assert line.startswith("BRW-SWL00001: error: ") and "\n" not in line
     assert not any(c.listings for c in checks.values())
-
-
-def test_several_options_not_supported(settings, db) -> None:
-    from jettui.store.opencart import ProductOption, ProductOptionValue
-
-    map_all_categories()
-    (option,) = ProductOption.select().where(ProductOption.product_id == 5)
-    second = ProductOption.create(product_id=5, option_id=option.option_id, value="", required=1)
-    value = ProductOptionValue.select().where(ProductOptionValue.product_id == 5).first()
-    ProductOptionValue.create(
-        product_option_id=second.product_option_id,
-        product_id=5,
-        option_id=option.option_id,
-        option_value_id=value.option_value_id,
-        quantity=1,
-        subtract=1,
-        price=0,
-        points=0,
-        weight=0,
-    )
-    assert SEVERAL_OPTIONS in _check(settings, 5).errors
 
 
 def test_duplicate_sku_is_an_error(settings, db) -> None:

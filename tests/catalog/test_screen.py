@@ -57,3 +57,44 @@ async def test_select_three_upload_and_status_changes(settings, db) -> None:
         assert "upload: 3 succeeded" in notes
         assert SECRET not in " ".join(notes)
     assert set(jet_products()) == {"ACM-WB00002", "BRW-CK00003", "BRW-T00004"}
+
+
+async def test_upload_confirm_previews_and_progress_names_the_stages(
+    settings, db, monkeypatch
+) -> None:
+    map_all_categories()
+    stages: list[str] = []
+    shown: list[str] = []
+    original_stage, original_progress = BulkActionModal._stage, BulkActionModal._progress
+
+    def stage(self: BulkActionModal, text: str) -> None:
+        stages.append(text)
+        original_stage(self, text)
+
+    def progress(self: BulkActionModal, done: int, total: int) -> None:
+        original_progress(self, done, total)
+        shown.append(str(self.query_one("#bulk-stage").render()))
+
+    monkeypatch.setattr(BulkActionModal, "_stage", stage)
+    monkeypatch.setattr(BulkActionModal, "_progress", progress)
+    app = JettuiApp(settings, environ={"COLORTERM": "truecolor"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.app.run_action("goto('products')")
+        await settle(pilot)
+        app.screen.query_one(GridTable).select_ids([2, 3])
+        await pilot.press("u")
+        await settle(pilot)
+        modal = app.screen
+        await pilot.press("p")
+        await settle(pilot)
+        preview = str(modal.query_one("#bulk-result-text").render())
+        assert "ACM-WB00002: would send - MerchantSKUs, Price, Inventory" in preview
+        assert "  price: " in preview and "  title: " in preview
+        assert jet_products() == {}  # a preview sends nothing
+        await pilot.press("y")
+        await settle(pilot)
+        assert modal.report is not None and modal.report.summary == "upload: 2 succeeded"
+    assert stages[0] == "checking"
+    assert "MerchantSKUs file sent, Jet processing" in stages
+    assert "Price and Inventory" in stages
+    assert "checking: 2/2" in shown

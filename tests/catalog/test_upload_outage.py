@@ -43,7 +43,8 @@ async def test_outage_after_merchant_skus_keeps_what_got_through(
     assert len(skus) >= 3
 
     report = await run_action(settings, db, "upload", IDS)
-    assert price_outage == ["MerchantSKUs", "Price"]  # nothing sent after the outage
+    # Price and Inventory go out together once MerchantSKUs is processed; nothing after them
+    assert price_outage == ["MerchantSKUs", "Price", "Inventory"]
     assert report.unreachable and report.exit_code == 3
     items = {i.item: i for i in report.items}
     assert set(items) == skus and len(report.items) == len(skus)
@@ -58,7 +59,7 @@ async def test_outage_after_merchant_skus_keeps_what_got_through(
         assert row.sent_hash is None  # price and inventory never reached Jet: sync resends
         assert row.last_error.startswith("Jet unreachable: ")
     files = {f.file_type: f for f in JetFile.select()}
-    assert set(files) == {"MerchantSKUs"}
+    assert set(files) == {"MerchantSKUs", "Inventory"}  # the Inventory file went through
     assert set(files["MerchantSKUs"].payload) == skus
 
 

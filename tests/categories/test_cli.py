@@ -55,7 +55,7 @@ def test_bad_ids_exit_2_with_one_line(settings, capsys) -> None:
         "jettui: no OpenCart category with id 99999; nothing changed"
     ]
     code, doc, err = run(settings, capsys, "create", "--node", "5")
-    assert code == 2 and "not in the taxonomy cache" in doc["error"]
+    assert code == 2 and "Jet has no taxonomy node 5; nothing changed" in doc["error"]
 
 
 def test_unreachable_jet_is_exit_3(make_settings, tmp_path, capsys) -> None:

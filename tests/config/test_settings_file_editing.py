@@ -36,6 +36,8 @@ NEW_TEXT = {
     "sandbox.state_file": "other-state.db",
     "store.database": "sqlite:///other-store.db",
     "store.table_prefix": "shop_",
+    "store.url": "https://shop.example.org/",
+    "store.image_dir": "/srv/shop/image",  # absolute: resolving leaves it as it is
     "pricing.increment_type": "fixed",
     "catalog.renamed_sku": "move",
     "orders.customer_email": "orders@example.org",

@@ -602,3 +602,17 @@ async def test_latency_fault():
     start = time.monotonic()
     await j.c.get("/authcheck")
     assert time.monotonic() - start >= 0.15
+
+
+async def test_non_ascii_credentials_get_a_token_and_wrong_ones_a_400():
+    from dataclasses import replace
+
+    from jettui.config import Secret
+
+    s = make_settings()
+    s = replace(s, jet=replace(s.jet, api_user="jëtusér", api_secret=Secret("sécret€")))
+    j = jet_for(s)
+    r = await j.c.post("/token", json={"user": "jëtusér", "pass": "sécret€"})
+    assert r.status_code == 200, r.text
+    r = await j.c.post("/token", json={"user": "jëtusér", "pass": "secret€"})
+    assert r.status_code == 400

@@ -128,8 +128,8 @@ class SandboxCore:
         jet = self.settings.jet
         ok = (
             isinstance(body, dict)
-            and secrets.compare_digest(str(body.get("user", "")), jet.api_user)
-            and secrets.compare_digest(str(body.get("pass", "")), jet.api_secret.reveal())
+            and _same(body.get("user", ""), jet.api_user)
+            and _same(body.get("pass", ""), jet.api_secret.reveal())
         )
         if not ok:
             raise ApiError(400, "invalid user or pass")
@@ -141,7 +141,9 @@ class SandboxCore:
 
     def check_token(self, token: str) -> bool:
         doc = self.db.get("token", token)
-        return bool(doc) and doc["expires"] > self.clock()
+        if not doc:
+            return False
+        return bool(doc["expires"] > self.clock())
 
     def check_node(self, node: Any, where: str) -> list[str]:
         if node != self.node_id:
@@ -446,3 +448,9 @@ class SandboxCore:
     def taxonomy_attributes(self, node_id: int) -> dict[str, Any]:
         self.taxonomy_node(node_id)
         return {"attributes": taxonomy()["attributes"].get(str(node_id), [])}
+
+
+def _same(given: Any, expected: str) -> bool:
+    """Constant-time equality of credentials, any characters (compare_digest refuses non-ASCII
+    str, so both sides are compared as UTF-8 bytes)."""
+    return secrets.compare_digest(str(given).encode("utf-8"), expected.encode("utf-8"))

@@ -22,6 +22,7 @@ from jettui.services.catalog.payload import (
     price_with_increment,
     validate_products,
 )
+from jettui.services.catalog.preview import preview_lines, previews, price_text
 
 __all__ = [
     "ACTIONS",
@@ -34,6 +35,9 @@ __all__ = [
     "disabled_mapped_count",
     "fetch_jet_view",
     "get_jet_data",
+    "preview_lines",
+    "previews",
+    "price_text",
     "price_with_increment",
     "resolve_products",
     "run_action",

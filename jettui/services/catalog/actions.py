@@ -10,6 +10,7 @@ what would be sent; it opens no Jet client.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 from collections.abc import Awaitable, Callable, Iterable
@@ -27,16 +28,17 @@ from jettui.jet.errors import JetError, JetNotFound, JetServerError, JetUnreacha
 from jettui.services.catalog import ledger
 from jettui.services.catalog import links as link_plans
 from jettui.services.catalog.payload import (
+    Checker,
     Listing,
     ProductCheck,
     mapped_product_ids,
     product_ids_for_skus,
-    validate_products,
 )
+from jettui.services.catalog.preview import previews
 from jettui.services.jet_session import StoreThread, open_logged_client
 from jettui.services.results import PROBLEMS, ItemResult, Outcome, count, summary
 from jettui.services.runtime import fan_out, held_lock, outage_reason, settle
-from jettui.store.base import database_proxy
+from jettui.store.base import database_proxy, tuple_rows
 from jettui.store.jet_tables import JetFile, JetProduct
 from jettui.store.text import utcnow
 
@@ -46,6 +48,7 @@ LOCK_TTL_SECONDS = 600.0  # refreshed every third of it while the action runs
 UPLOADED = "Uploaded"  # jettui's status until Jet's own is fetched
 UNCONFIRMED = ledger.UNCONFIRMED  # in a MerchantSKUs file whose outcome is not known yet
 NOT_ON_JET = "Not on Jet"
+NOT_ON_JET_YET = "not on Jet yet"  # never uploaded: a status or sync skips it
 POLL_INTERVAL = bulk.POLL_INTERVAL_SECONDS
 # Sent after the MerchantSKUs file, for the SKUs whose Jet data has them: (file type, Listing attr)
 EXCEPTION_FILES = (
@@ -57,6 +60,21 @@ if TYPE_CHECKING:
     from jettui.services.jobs.context import JobContext, JobReport
 
 Progress = Callable[[int, int], Awaitable[None] | None]
+Stage = Callable[[str], Awaitable[None] | None]  # what the run is doing now, for a progress bar
+STREAM_PRODUCTS = 2_500  # products per part: checked, sent and recorded before the next
+CHECK_CHUNK = 200  # products checked per store-thread call: progress moves while checking
+# The stages a run reports (the TUI's progress bar shows them above the bar).
+CHECKING = "checking"
+MERCHANT_SKUS = "MerchantSKUs file sent, Jet processing"
+PRICE_AND_INVENTORY = "Price and Inventory"
+VARIATIONS = "Variation file (option children)"
+EXCEPTIONS = "shipping and returns exceptions"
+ACTION_STAGES = {
+    "archive": "archiving",
+    "unarchive": "unarchiving",
+    "status": "fetching Jet status",
+    "sync": PRICE_AND_INVENTORY,
+}
 
 
 @dataclass
@@ -128,6 +146,7 @@ async def run_action(
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
+    stage: Stage | None = None,
 ) -> ActionReport:
     """Run ``action`` on the products (ids). Raises LockBusy when another run holds the lock;
     Jet (or the store) unreachable ends the run with ``report.unreachable`` set (items left:
@@ -136,43 +155,148 @@ async def run_action(
         raise ValueError(f"unknown action '{action}' (one of {', '.join(ACTIONS)})")
     store = StoreThread(db)
     report = ActionReport(action, dry_run)
+    parts = _parts(product_ids)
+    run = _Run(settings, store, report, progress, stage, len(parts))
     try:
         lock = held_lock(
             store, LOCK_NAME, purpose=f"products {action}", ttl_seconds=LOCK_TTL_SECONDS
         )
         async with lock:
-            report.checks = await store.run(validate_products, settings, product_ids)
-            plan = None
-            if action == "upload":
-                listings = [x for c in report.checks if c.ok for x in c.listings]
-                mode = settings.catalog.renamed_sku
-                plan = await store.run(link_plans.plan_links, listings, mode, not dry_run)
-            linked = await store.run(_links, product_ids)
-            work = _Work(settings, store, report, report.checks, linked, progress, plan)
             if dry_run:
-                work.dry_run()
+                for number, ids in enumerate(parts, start=1):
+                    await run.part(number, ids, None)
                 return report
             try:
                 async with open_logged_client(settings, db) as jet:
-                    work.jet = jet
                     if await store.run(ledger.has_open_work):
                         await ledger.reconcile(
                             jet, store, settings.jet.concurrency, poll_interval=POLL_INTERVAL
                         )
-                        work.links = await store.run(_links, product_ids)
-                    await getattr(work, action)()
+                    for number, ids in enumerate(parts, start=1):
+                        await run.part(number, ids, jet)
             except Exception as exc:
                 if not is_unreachable(exc):
                     raise
                 report.unreachable = outage_reason(exc)
-                reason = _outage_reason(exc)
-                done = {i.item for i in report.items}
-                for sku in work.all_skus():
-                    if sku not in done:
-                        report.add(sku, Outcome.NOT_ATTEMPTED, reason, exc)
+                await run.cut_short(exc, parts)
     finally:
         await store.close()
     return report
+
+
+def _parts(product_ids: list[int]) -> list[list[int]]:
+    ids = list(dict.fromkeys(product_ids))
+    return [ids[i : i + STREAM_PRODUCTS] for i in range(0, len(ids), STREAM_PRODUCTS)]
+
+
+class _Run:
+    """One action streamed over parts of :data:`STREAM_PRODUCTS` products: each part is
+    checked, sent and recorded before the next is read, so memory stays flat however large
+    the catalog. What a part leaves in the report is its items and its problem lines."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: StoreThread,
+        report: ActionReport,
+        progress: Progress | None,
+        stage: Stage | None,
+        parts: int,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.report = report
+        self.progress = progress
+        self.stage = stage
+        self.parts = parts
+        self.number = 0  # the part being worked on (1-based)
+        self.work: _Work | None = None
+        self.checker: Checker | None = None
+
+    async def _stage(self, text: str) -> None:
+        suffix = f" (part {self.number} of {self.parts})" if self.parts > 1 else ""
+        await _call(self.stage, text + suffix)
+
+    async def part(self, number: int, ids: list[int], jet: JetClient | None) -> None:
+        self.number = number
+        report = self.report
+        if self.checker is None:  # made once: it reads every product's SKU
+            self.checker = await self.store.run(Checker, self.settings)
+        checks = await _check_in_chunks(self.checker, self.store, ids, self.progress, self._stage)
+        plan = None
+        if report.action == "upload":
+            listings = [x for c in checks if c.ok for x in c.listings]
+            mode = self.settings.catalog.renamed_sku
+            plan = await self.store.run(link_plans.plan_links, listings, mode, not report.dry_run)
+        linked = await self.store.run(_links, ids)
+        self.work = _Work(
+            self.settings, self.store, report, checks, linked, self.progress, plan, self._stage
+        )
+        if jet is None:
+            self.work.dry_run()
+        else:
+            self.work.jet = jet
+            await getattr(self.work, report.action)()
+        # Only the problem lines stay: the bodies of a sent part are not kept.
+        report.checks += [_light(c) for c in checks if c.errors or c.warnings]
+        self.work = None
+
+    async def cut_short(self, exc: BaseException, parts: list[list[int]]) -> None:
+        """After an outage: every SKU of this part and of the parts not reached yet that has no
+        outcome is not attempted, with the reason."""
+        reason = _outage_reason(exc)
+        done = {i.item for i in self.report.items}
+        skus = self.work.all_skus() if self.work is not None else []
+        if self.work is not None:
+            self.report.checks += [_light(c) for c in self.work.checks if c.errors or c.warnings]
+        for ids in parts[self.number :]:
+            try:
+                if self.checker is None:
+                    self.checker = await self.store.run(Checker, self.settings)
+                checks = await self.store.run(self.checker.check_many, ids)
+                linked = await self.store.run(_links, ids)
+            except Exception:  # noqa: BLE001 - the store went too: the products are not named
+                break
+            skus += [s for c in checks for s in c.skus] + list(linked)
+        for sku in dict.fromkeys(skus):
+            if sku not in done:
+                self.report.add(sku, Outcome.NOT_ATTEMPTED, reason, exc)
+
+
+def _light(check: ProductCheck) -> ProductCheck:
+    """The check without its listings (their bodies): what the report keeps of a sent part."""
+    return ProductCheck(
+        check.product_id,
+        check.sku,
+        check.name,
+        errors=list(check.errors),
+        warnings=list(check.warnings),
+    )
+
+
+async def _call(callback: Callable[..., Awaitable[None] | None] | None, *args: Any) -> None:
+    if callback is not None:
+        outcome = callback(*args)
+        if inspect.isawaitable(outcome):
+            await outcome
+
+
+async def _check_in_chunks(
+    checker: Checker,
+    store: StoreThread,
+    product_ids: list[int],
+    progress: Progress | None,
+    stage: Stage | None,
+) -> list[ProductCheck]:
+    """Every product checked, :data:`CHECK_CHUNK` per store-thread call, the progress moving
+    with the products (a long check is not a silent wait)."""
+    await _call(stage, CHECKING)
+    ids = list(dict.fromkeys(product_ids))
+    checks: list[ProductCheck] = []
+    for start in range(0, len(ids), CHECK_CHUNK):
+        checks += await store.run(checker.check_many, ids[start : start + CHECK_CHUNK])
+        await _call(progress, len(checks), len(ids))
+    return checks
 
 
 def _outage_reason(exc: BaseException) -> str:
@@ -194,13 +318,12 @@ async def sync_job(ctx: JobContext) -> JobReport:
             )
             ctx.say(f"settled {settled} SKU(s) a crashed upload left unconfirmed")
         ids = await ctx.store.run(_linked_product_ids)
-        checks = await ctx.store.run(validate_products, ctx.settings, ids)
-        links = await ctx.store.run(_links, ids)
         report = ActionReport("sync", items=ctx.report.items)  # one list: no copying
-        work = _Work(ctx.settings, ctx.store, report, checks, links, None)
-        work.jet = ctx.jet
-        ctx.say(f"syncing {len(links)} SKU(s)")
-        await work.sync()
+        parts = _parts(ids)
+        run = _Run(ctx.settings, ctx.store, report, None, None, len(parts))
+        ctx.say(f"syncing the SKUs of {len(ids)} uploaded product(s)")
+        for number, part in enumerate(parts, start=1):
+            await run.part(number, part, ctx.jet)
     ctx.report.message = summary(ctx.report.items)
     return ctx.report
 
@@ -215,8 +338,10 @@ class _Work:
         links: dict[str, dict[str, Any]],
         progress: Progress | None,
         plan: link_plans.LinkPlan | None = None,
+        stage: Stage | None = None,
     ) -> None:
         self.settings = settings
+        self.stage = stage
         self.store = store
         self.report = report
         self.checks = checks
@@ -240,10 +365,10 @@ class _Work:
         return list(dict.fromkeys(skus + list(self.links) + renamed))
 
     async def _progress(self, done: int, total: int) -> None:
-        if self.progress is not None:
-            outcome = self.progress(done, total)
-            if inspect.isawaitable(outcome):
-                await outcome
+        await _call(self.progress, done, total)
+
+    async def _stage(self, text: str) -> None:
+        await _call(self.stage, text)
 
     def _invalid(self) -> None:
         for check in self.checks:
@@ -277,6 +402,7 @@ class _Work:
             self.report.add(r.old, Outcome.WOULD_SEND, f"move the link to '{r.new}' (renamed)")
         for old in self.plan.to_archive:
             self.report.add(old, Outcome.WOULD_SEND, f"archive: {self._renamed_to(old)}")
+        shown = previews(self.checks) if action == "upload" else {}
         for sku in self._targets():
             if action == "sync" and self._unchanged(sku):
                 self.report.add(sku, Outcome.UNCHANGED, "price and inventory as last sent")
@@ -284,6 +410,8 @@ class _Work:
                 self.report.add(
                     sku, Outcome.WOULD_SEND, self._what(action) + self._extra_files(sku)
                 )
+            if sku in shown:  # what would be sent, with the exact bodies (--json)
+                self.report.items[-1].detail["preview"] = shown[sku]
 
     def _what(self, action: str) -> str:
         return {
@@ -311,20 +439,26 @@ class _Work:
         linked = [s for s in self.all_skus() if s in self.links]
         for sku in self.all_skus():
             if sku not in self.links and (self.report.action != "sync" or sku in self.listings):
-                self.report.add(sku, Outcome.NOT_ATTEMPTED, self._never_uploaded(sku))
+                self.report.add(sku, *self._never_uploaded(sku))
         if self.report.action == "sync":
             return [s for s in linked if s in self.listings and not self.links[s]["is_archived"]]
         return linked
 
-    def _never_uploaded(self, sku: str) -> str:
-        """Why ``sku`` is not acted on: never uploaded, or renamed since its upload."""
+    def _never_uploaded(self, sku: str) -> tuple[Outcome, str]:
+        """Why ``sku`` is not acted on: renamed since its upload (not attempted: the merchant
+        has to upload it), or never uploaded. A status or sync of a SKU not on Jet yet has
+        nothing to do (skipped, not a failure: a cron run stays green); archiving one that
+        was asked for is not attempted."""
         listing = self.listings.get(sku)
         if listing is not None:
             slot = (listing.product_id, listing.option_value_id)
             old = next((s for s, v in self.links.items() if v.get("slot") == slot), None)
             if old is not None:
-                return f"renamed from '{old}' in OpenCart: upload it (products upload)"
-        return "never uploaded to Jet"
+                why = f"renamed from '{old}' in OpenCart: upload it (products upload)"
+                return Outcome.NOT_ATTEMPTED, why
+        if self.report.action in ("status", "sync"):
+            return Outcome.SKIPPED, NOT_ON_JET_YET
+        return Outcome.NOT_ATTEMPTED, "never uploaded to Jet"
 
     def _unchanged(self, sku: str) -> bool:
         return self.links.get(sku, {}).get("sent_hash") == self.listings[sku].offer_hash
@@ -369,6 +503,7 @@ class _Work:
         on_jet: set[str] = set()  # SKUs whose MerchantSKUs Jet accepted
         offered: set[str] = set()  # ... and their Price and Inventory too
         try:
+            await self._stage(MERCHANT_SKUS)
             sent = await self._bulk(
                 "MerchantSKUs", {x.sku: x.product for x in listings}, step, errors
             )
@@ -377,13 +512,13 @@ class _Work:
             # Recorded at once: an outage or a crash later must not lose that they are on Jet.
             await self.store.run(_record_upload, listings, on_jet, offered, errors)
             base += len(listings)
-            for file_type, attr in (("Price", "price"), ("Inventory", "inventory")):
-                bodies = {x.sku: getattr(x, attr) for x in listings if x.sku in sent}
-                sent &= await self._bulk(file_type, bodies, step, errors)
-                finished.add(file_type)
-                base += len(listings)
+            await self._stage(PRICE_AND_INVENTORY)
+            sent &= await self._price_and_inventory(listings, sent, base, total, errors)
+            finished.update(("Price", "Inventory"))
+            base += 2 * len(listings)
             offered = set(sent)
             if phases == 4:
+                await self._stage(VARIATIONS)
                 ready = {
                     parent: body
                     for parent, body in variations.items()
@@ -396,6 +531,8 @@ class _Work:
                         sent.discard(parent)
                 base += len(ready)
             # The SKUs are on Jet now: a refused exception fails the SKU but keeps it uploaded.
+            if extra:
+                await self._stage(EXCEPTIONS)
             for file_type, attr in EXCEPTION_FILES:
                 bodies = {x.sku: getattr(x, attr) for x in listings if x.sku in sent}
                 bodies = {sku: body for sku, body in bodies.items() if body is not None}
@@ -432,6 +569,36 @@ class _Work:
         await self.store.run(
             _record_upload, listings, on_jet, offered, errors | refused, self._jet_refused()
         )
+
+    async def _price_and_inventory(
+        self, listings: list[Listing], sent: set[str], base: int, total: int, errors: dict[str, str]
+    ) -> set[str]:
+        """The Price and Inventory files of the SKUs Jet took, sent together; the SKUs both
+        accepted. Both files run to their end; then an outage in either is raised."""
+        done = {"Price": 0, "Inventory": 0}
+
+        def step_of(file_type: str) -> Progress:
+            async def step(count: int, _total: int) -> None:
+                done[file_type] = count
+                await self._progress(base + sum(done.values()), total)
+
+            return step
+
+        files = [
+            self._bulk(
+                file_type,
+                {x.sku: getattr(x, attr) for x in listings if x.sku in sent},
+                step_of(file_type),
+                errors,
+            )
+            for file_type, attr in (("Price", "price"), ("Inventory", "inventory"))
+        ]
+        price, inventory = await asyncio.gather(*files, return_exceptions=True)
+        for outcome in (price, inventory):
+            if isinstance(outcome, BaseException):
+                raise outcome
+        assert isinstance(price, set) and isinstance(inventory, set)
+        return price & inventory
 
     def _jet_refused(self) -> set[str]:
         """SKUs Jet refused in (or that never made it into) a MerchantSKUs file: not on Jet."""
@@ -577,6 +744,7 @@ class _Work:
         errors: dict[str, str] = {}
         total = len(changed) * 2
         base = 0
+        await self._stage(PRICE_AND_INVENTORY)
 
         async def step(done: int, _total: int) -> None:
             await self._progress(base + done, total)
@@ -599,7 +767,11 @@ class _Work:
             try:
                 product = await self.jet.get_sku(sku)
             except JetNotFound as exc:
-                values = {"status": NOT_ON_JET, "sub_statuses": [], "last_error": str(exc)}
+                values: dict[str, Any] = {
+                    "status": NOT_ON_JET,
+                    "sub_statuses": [],
+                    "last_error": str(exc),
+                }
                 await self._record(sku, Outcome.FAILED, values, f"not on Jet: {exc}", exc)
                 return
             except Unreachable:
@@ -607,7 +779,7 @@ class _Work:
             except JetError as exc:
                 self.report.add(sku, Outcome.FAILED, str(exc), exc)
                 return
-            values: dict[str, Any] = {
+            values = {
                 "status": str(product.get("status") or "unknown")[:64],
                 "sub_statuses": [str(s) for s in product.get("sub_status") or []],
                 "is_archived": bool(product.get("is_archived")),
@@ -620,6 +792,8 @@ class _Work:
     async def _each(self, skus: list[str], work: Callable[[str], Awaitable[None]]) -> None:
         """``work(sku)`` ``jet.concurrency`` at a time; an outage stops every worker."""
         total, done = len(skus), 0
+        await self._stage(ACTION_STAGES[self.report.action])
+        await self._progress(0, total)
 
         async def one(sku: str) -> None:
             nonlocal done
@@ -644,7 +818,7 @@ def _linked_product_ids() -> list[int]:
         .distinct()
         .order_by(JetProduct.product_id)
     )
-    return [pid for (pid,) in rows.tuples()]
+    return [pid for (pid,) in tuple_rows(rows)]
 
 
 def _links(product_ids: list[int]) -> dict[str, dict[str, Any]]:
@@ -721,10 +895,12 @@ def _record_upload(
     skus = [x.sku for x in listings]
     # Read before the transaction: on SQLite (WAL) a transaction that reads and then writes
     # fails at once with "database is locked" when another connection wrote meanwhile.
-    before = dict(
-        JetProduct.select(JetProduct.merchant_sku, JetProduct.status)
-        .where(JetProduct.merchant_sku.in_(skus))
-        .tuples()
+    before: dict[str, str] = dict(
+        tuple_rows(
+            JetProduct.select(JetProduct.merchant_sku, JetProduct.status).where(
+                JetProduct.merchant_sku.in_(skus)
+            )
+        )
     )
     with database_proxy.atomic():
         for x in listings:

@@ -14,6 +14,7 @@ from jettui.jet import models
 from jettui.jet.enums import CODE_TYPES
 from jettui.jet.errors import JetNotFound
 from jettui.services.catalog.payload import BRAND_MAX, merchant_sku, validate_products
+from jettui.services.catalog.preview import price_text
 from jettui.services.jet_session import open_logged_client
 
 GUESS = "guess"
@@ -30,12 +31,15 @@ def get_jet_data(settings: Settings, product_id: int) -> dict[str, Any]:
     link = _link(product_id)
     check = validate_products(settings, [product_id])[0]
     main = check.listings[0].product if check.listings else None
+    preview = check.listings[0].preview() if check.listings else None
     return {
         "product_id": product_id,
         "sku": check.sku,
         "name": check.name,
         "overrides": dict(link.overrides or {}) if link else {},
         "payload": main,
+        # the price sent and where it came from: "90.00 (special 80.00, increment +10)"
+        "price": price_text(preview) if preview else "",
         "errors": list(check.errors),
         "warnings": list(check.warnings),
     }

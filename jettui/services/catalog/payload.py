@@ -2,15 +2,20 @@
 
 Synchronous store reads only (run them on the store thread). One OpenCart product gives one
 :class:`ProductCheck`: its errors (block sending), warnings, and the :class:`Listing` s to send.
-A product whose single select/radio option has values is configurable: the product's own SKU
-is the variation parent, and each option value is a child SKU ``<sku>-<value slug>``.
+A product with select/radio options is configurable: the product's own SKU is the variation
+parent, and each combination of their values is a child SKU ``<sku>-<slug>[-<slug>...]`` (one
+slug per option, in option order), at most :data:`COMBINATIONS_MAX` of them. Other option types
+(checkbox, text, file, date) are ignored with a warning. Prices start from the price the shop
+charges (:mod:`.specials`), images come from :mod:`.images`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -18,7 +23,10 @@ from typing import Any
 
 from jettui.config import Settings
 from jettui.jet import models
-from jettui.store.base import database_proxy
+from jettui.services.catalog import specials
+from jettui.services.catalog.batch import Batch, load_batch
+from jettui.services.catalog.images import ImageFinder
+from jettui.store.base import database_proxy, tuple_rows
 
 VARIANT_OPTION_TYPES = ("select", "radio")
 DESCRIPTION_MAX = 2000
@@ -29,7 +37,10 @@ NUMBER_COLUMNS = ("price", "quantity", "weight")
 LB_PER_KG = Decimal("2.20462262")
 CODE_COLUMNS = (("upc", "UPC"), ("ean", "EAN"), ("isbn", "ISBN"))
 NEVER_LIVE = "no standard code: sent with brand + manufacturer part number, it will never go live"
-SEVERAL_OPTIONS = "several options: not supported yet"
+BATCH_PRODUCTS = 200  # products whose rows are read together
+COMBINATIONS_MAX = 100  # children of one product (Jet variation groups stay manageable)
+# A combination's JetProduct slot: a stable id from its option value ids, above any real one.
+COMBINATION_SLOT_BASE = 2**30
 
 
 class UnknownSku(LookupError):
@@ -60,6 +71,42 @@ class Listing:
     inventory: dict[str, Any]
     shipping_exception: dict[str, Any] | None = None
     returns_exception: dict[str, Any] | None = None
+    # How the price was made, for the dry run and the detail: source (price | special), the
+    # store's amount, the option deltas applied and the pricing increment.
+    pricing: dict[str, str] = field(default_factory=dict)
+
+    def preview(self) -> dict[str, Any]:
+        """What a dry run shows of this SKU, and the exact bodies it would send."""
+        body = self.product
+        return {
+            "sku": self.sku,
+            "parent_sku": self.parent_sku,
+            "title": body.get("product_title", ""),
+            "brand": body.get("brand", ""),
+            "codes": [
+                f"{c['standard_product_code_type']} {c['standard_product_code']}"
+                for c in body.get("standard_product_codes", [])
+            ]
+            + ([f"ASIN {body['ASIN']}"] if body.get("ASIN") else []),
+            "price": self.price.get("price"),
+            "pricing": dict(self.pricing),
+            "inventory": sum(n.get("quantity", 0) for n in self.inventory["fulfillment_nodes"]),
+            "weight_lb": body.get("shipping_weight_pounds"),
+            "images": ([body["main_image_url"]] if body.get("main_image_url") else [])
+            + [a["image_url"] for a in body.get("alternate_images", [])],
+            "node": body.get("jet_browse_node_id"),
+            "bodies": {
+                "MerchantSKUs": body,
+                "Price": self.price,
+                "Inventory": self.inventory,
+                **(
+                    {"ShippingException": self.shipping_exception}
+                    if self.shipping_exception
+                    else {}
+                ),
+                **({"ReturnsException": self.returns_exception} if self.returns_exception else {}),
+            },
+        }
 
     @property
     def offer_hash(self) -> str:
@@ -116,12 +163,14 @@ def merchant_sku(product: Any) -> str:
 def mapped_product_ids(settings: Settings, *, include_disabled: bool = False) -> list[int]:
     """Every product of the store in at least one category mapped to a Jet node; disabled
     products (``status = 0``) only when ``include_disabled``."""
+    from jettui.store.base import tuple_rows
+
     query = _mapped_products(settings)
     if not include_disabled:
         from jettui.store.opencart import Product
 
         query = query.where(Product.status != 0)
-    return [pid for (pid,) in query.tuples()]
+    return [pid for (pid,) in tuple_rows(query)]
 
 
 def disabled_mapped_count(settings: Settings) -> int:
@@ -163,8 +212,8 @@ def product_ids_for_skus(skus: Iterable[str]) -> list[int]:
         sku = merchant_sku(row)
         if sku in wanted:
             found.setdefault(sku, row.product_id)
-    for row in JetProduct.select().where(JetProduct.merchant_sku.in_(wanted)):
-        found.setdefault(row.merchant_sku, row.product_id)
+    for jet_row in JetProduct.select().where(JetProduct.merchant_sku.in_(wanted)):
+        found.setdefault(jet_row.merchant_sku, jet_row.product_id)
     unknown = [s for s in wanted if s not in found]
     if unknown:
         raise UnknownSku(f"unknown SKU(s): {', '.join(unknown)}")
@@ -176,9 +225,7 @@ def product_ids_for_skus(skus: Iterable[str]) -> list[int]:
 
 def validate_products(settings: Settings, product_ids: Iterable[int]) -> list[ProductCheck]:
     """Build and check every product (store thread). Errors block; warnings do not."""
-    ids = list(dict.fromkeys(product_ids))
-    context = _Context(settings)
-    return [context.check(pid) for pid in ids]
+    return Checker(settings).check_many(product_ids)
 
 
 def price_with_increment(base: Decimal, settings: Settings) -> Decimal:
@@ -204,6 +251,10 @@ def price_with_increment(base: Decimal, settings: Settings) -> Decimal:
 
 def _money(value: Decimal) -> str:
     return format(value.normalize(), "f") if value.is_finite() else str(value)
+
+
+def _money2(value: Decimal) -> str:
+    return format(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
 
 
 def _increment(settings: Settings) -> str:
@@ -242,18 +293,47 @@ def plain_description(text: str) -> str:
     return html_to_text(text or "")[:DESCRIPTION_MAX].rstrip()
 
 
-class _Context:
-    """Store lookups shared by the products of one run."""
+def child_sku(parent: str, combination: Iterable[tuple[Any, str]]) -> str:
+    """``<parent>-<slug>[-<slug>...]``: one slug per option value label, in option order."""
+    return "-".join([parent, *(slug(label) for _, label in combination)])
+
+
+def combination_slot(value_ids: list[int]) -> int:
+    """The ``JetProduct.product_option_value_id`` of a child: the value id itself for a single
+    option, else a stable id from the (sorted) value ids, above any real value id."""
+    if len(value_ids) == 1:
+        return int(value_ids[0])
+    key = ",".join(str(v) for v in sorted(value_ids)).encode()
+    return COMBINATION_SLOT_BASE + zlib.crc32(key) % COMBINATION_SLOT_BASE
+
+
+def _combination_count(values: list[list[Any]]) -> int:
+    total = 1
+    for option_values in values:
+        total *= len(option_values)
+    return total
+
+
+def _signed(prefix: str | None, amount: Decimal) -> Decimal:
+    return -amount if prefix == "-" else amount
+
+
+def _money_signed(value: Decimal) -> str:
+    return ("+" if value >= 0 else "-") + _money2(abs(value))
+
+
+class Checker:
+    """Store lookups shared by the products of one run: made once, then
+    :meth:`check_many` chunk after chunk (store thread)."""
 
     def __init__(self, settings: Settings) -> None:
-        from jettui.store.opencart import WeightClass, WeightClassDescription, get_setting
+        from jettui.store.opencart import Manufacturer, WeightClass, WeightClassDescription
 
         self.settings = settings
         self.language_id = settings.store.language_id
-        base = str(get_setting("config_url", settings.store.store_id, "") or "")
-        if not base and settings.store.store_id:
-            base = str(get_setting("config_url", 0, "") or "")
-        self.image_base = (base.rstrip("/") + "/image/") if base else ""
+        self.images = ImageFinder(settings)
+        self.customer_group_id = specials.default_customer_group(settings.store.store_id)
+        self.today = specials.shop_today()
         self.weight_values = {w.weight_class_id: w.value for w in WeightClass.select()}
         units = {
             d.unit.strip().lower(): d.weight_class_id
@@ -266,6 +346,11 @@ class _Context:
         elif "kg" in units and self.weight_values.get(units["kg"]):
             self.lb_value = self.weight_values[units["kg"]] * LB_PER_KG
         self.sku_owners = self._sku_owners()
+        self.manufacturers: dict[int, str] = dict(
+            tuple_rows(Manufacturer.select(Manufacturer.manufacturer_id, Manufacturer.name))
+        )
+        self.variant_cache: dict[int, list[int]] = {}  # node id → its variant attribute ids
+        self.batch = Batch()  # the rows of the chunk being checked (check_many)
 
     def _sku_owners(self) -> dict[str, list[int]]:
         from jettui.store.opencart import Product
@@ -280,6 +365,19 @@ class _Context:
         if not value or self.lb_value is None or weight is None or weight <= 0:
             return None
         return float((Decimal(weight) / value * self.lb_value).quantize(Decimal("0.01")))
+
+    def check_many(self, product_ids: Iterable[int]) -> list[ProductCheck]:
+        """The checks of ``product_ids``, their rows read per chunk (:mod:`.batch`)."""
+        ids = list(dict.fromkeys(product_ids))
+        out: list[ProductCheck] = []
+        for start in range(0, len(ids), BATCH_PRODUCTS):
+            chunk = ids[start : start + BATCH_PRODUCTS]
+            self.batch = load_batch(chunk, self.language_id, self.customer_group_id, clean_text)
+            try:
+                out += [self.check(pid) for pid in chunk]
+            finally:
+                self.batch = Batch()
+        return out
 
     def check(self, product_id: int) -> ProductCheck:
         """One product's check. A value the store holds that is not a number refuses this
@@ -300,10 +398,13 @@ class _Context:
 
         from jettui.store.opencart import Product
 
-        query = Product.select(*(SQL(c) for c in NUMBER_COLUMNS)).where(
-            Product.product_id == product_id
-        )
-        row = database_proxy.execute(query).fetchone()  # the raw cursor: no field conversion
+        if self.batch.has(product_id):
+            row = self.batch.raw.get(product_id, ())[:3]
+        else:
+            query = Product.select(*(SQL(c) for c in NUMBER_COLUMNS)).where(
+                Product.product_id == product_id
+            )
+            row = database_proxy.execute(query).fetchone()  # the raw cursor: no conversion
         problems = []
         for column, value in zip(NUMBER_COLUMNS, row or (), strict=False):
             try:
@@ -317,14 +418,20 @@ class _Context:
 
         from jettui.store.opencart import Product
 
-        query = Product.select(SQL("sku"), SQL("model")).where(Product.product_id == product_id)
-        row = database_proxy.execute(query).fetchone()
+        if self.batch.has(product_id):
+            row = self.batch.raw.get(product_id, (None,) * 5)[3:]
+        else:
+            query = Product.select(SQL("sku"), SQL("model")).where(Product.product_id == product_id)
+            row = database_proxy.execute(query).fetchone()
         return (str(row[0] or "").strip() or str(row[1] or "").strip()) if row else ""
 
     def _check(self, product_id: int) -> ProductCheck:
         from jettui.store.opencart import Product
 
-        product = Product.get_or_none(Product.product_id == product_id)
+        if self.batch.has(product_id):
+            product = self.batch.products.get(product_id)
+        else:
+            product = Product.get_or_none(Product.product_id == product_id)
         if product is None:
             return ProductCheck(product_id, "", "", errors=["no such product in the store"])
         sku = merchant_sku(product)
@@ -335,16 +442,21 @@ class _Context:
         self._check_sku(check, product_id)
         overrides = self._overrides(product_id)
         body = self._body(product, overrides, check)
-        options = self._options(product_id)
-        if len(options) > 1:
-            check.errors.append(SEVERAL_OPTIONS)
-        price = self._price(check, Decimal(product.price or 0))
+        options = self._variant_options(check, self._options(product_id))
+        rows = self.batch.specials.get(product_id, []) if self.batch.has(product_id) else None
+        base = specials.base_price(
+            product_id, store_number(product.price), self.customer_group_id, self.today, rows
+        )
+        check.warnings.extend(base.warnings)
+        price = self._price(check, base.amount)
         quantity = max(0, int(product.quantity or 0))
         if check.errors or price is None:
             return check
-        check.listings.append(self._listing(sku, product_id, 0, None, body, price, quantity))
+        parent = self._listing(sku, product_id, 0, None, body, price, quantity)
+        parent.pricing = self._pricing(base)
+        check.listings.append(parent)
         if options:
-            self._children(check, product, body, options[0])
+            self._children(check, product, body, options, base)
         self._exceptions(check, overrides)
         for listing in check.listings:
             self._validate_listing(check, listing)
@@ -353,14 +465,26 @@ class _Context:
                 check.errors.append(f"variation: {problem}")
         return check
 
-    def _name(self, product_id: int) -> str:
+    def _description(self, product_id: int) -> Any:
         from jettui.store.opencart import ProductDescription
 
-        row = ProductDescription.get_or_none(
+        if self.batch.has(product_id):
+            return self.batch.descriptions.get(product_id)
+        return ProductDescription.get_or_none(
             (ProductDescription.product_id == product_id)
             & (ProductDescription.language_id == self.language_id)
         )
+
+    def _name(self, product_id: int) -> str:
+        row = self._description(product_id)
         return (row.name or "").strip() if row else ""
+
+    def _pricing(self, base: specials.BasePrice, deltas: str = "") -> dict[str, str]:
+        out = {"source": base.source, "store_price": _money2(base.amount)}
+        if deltas:
+            out["options"] = deltas
+        out["increment"] = _increment(self.settings)
+        return out
 
     def _price(self, check: ProductCheck, base: Decimal, label: str = "") -> Decimal | None:
         """The Jet price of ``base``, or None with the reason among the check's errors."""
@@ -397,15 +521,19 @@ class _Context:
         return sorted(set(found))
 
     def _child_skus(self, product_id: int, parent_sku: str) -> list[str]:
-        """The child SKUs the product's single variant option generates (none otherwise)."""
-        options = self._options(product_id)
-        if len(options) != 1 or options[0][1] not in VARIANT_OPTION_TYPES:
+        """The child SKUs the product's select/radio options generate (none otherwise)."""
+        options = [o for o in self._options(product_id) if o[1] in VARIANT_OPTION_TYPES]
+        values = [self._values(o[0]) for o in options]
+        if not options or _combination_count(values) > COMBINATIONS_MAX:
             return []
-        return [f"{parent_sku}-{slug(label)}" for _, label in self._values(options[0][0])]
+        return [child_sku(parent_sku, combo) for combo in itertools.product(*values)]
 
     def _values(self, po: Any) -> list[tuple[Any, str]]:
         """(ProductOptionValue, its label without control characters) of an option."""
         from jettui.store.opencart import OptionValueDescription, ProductOptionValue
+
+        if self.batch.has(po.product_id):
+            return list(self.batch.values.get(po.product_option_id, []))
 
         values = ProductOptionValue.select().where(
             ProductOptionValue.product_option_id == po.product_option_id
@@ -424,6 +552,8 @@ class _Context:
         """The product's edited Jet data (edit.py), kept on its own (option value 0) row."""
         from jettui.store.jet_tables import JetProduct
 
+        if self.batch.has(product_id):
+            return dict(self.batch.overrides.get(product_id, {}))
         link = JetProduct.get_or_none(
             (JetProduct.product_id == product_id) & (JetProduct.product_option_value_id == 0)
         )
@@ -445,7 +575,6 @@ class _Context:
                 listing.returns_exception = dict(returns)
 
     def _body(self, product: Any, overrides: dict[str, Any], check: ProductCheck) -> dict[str, Any]:
-        from jettui.store.opencart import Manufacturer, ProductDescription
 
         body: dict[str, Any] = {"multipack_quantity": 1}
         node = self._node(product.product_id)
@@ -457,8 +586,8 @@ class _Context:
         if not 5 <= len(title) <= 500:
             check.errors.append(f"title must be 5-500 characters (got {len(title)})")
         body["product_title"] = title
-        maker = Manufacturer.get_or_none(Manufacturer.manufacturer_id == product.manufacturer_id)
-        brand = clean_text(str(overrides.get("brand") or (maker.name if maker else "") or ""))
+        maker = self.manufacturers.get(product.manufacturer_id, "")
+        brand = clean_text(str(overrides.get("brand") or maker or ""))
         if not brand:
             check.errors.append("no brand: set the product's manufacturer or a Jet brand")
         elif len(brand) > BRAND_MAX:
@@ -482,17 +611,18 @@ class _Context:
                 check.errors.append(
                     "no standard code (UPC, EAN, ISBN) and no manufacturer part number"
                 )
-        row = ProductDescription.get_or_none(
-            (ProductDescription.product_id == product.product_id)
-            & (ProductDescription.language_id == self.language_id)
-        )
+        row = self._description(product.product_id)
         description = plain_description(row.description if row else "")
         if description:
             body["product_description"] = description
-        if product.image and self.image_base:
-            body["main_image_url"] = self.image_base + product.image.lstrip("/")
-        else:
-            check.warnings.append("no image: Jet keeps it in Missing Listing Data")
+        paths = (
+            self.batch.images.get(product.product_id, [])
+            if self.batch.has(product.product_id)
+            else None
+        )
+        images = self.images.for_product(product.product_id, product.image, paths)
+        images.apply(body)
+        check.warnings.extend(images.warnings)
         pounds = self.pounds(product.weight, product.weight_class_id)
         if pounds:
             body["shipping_weight_pounds"] = pounds
@@ -502,6 +632,8 @@ class _Context:
         from jettui.store.jet_tables import JetCategory
         from jettui.store.opencart import ProductToCategory
 
+        if self.batch.has(product_id):
+            return self.batch.nodes.get(product_id)
         row = (
             JetCategory.select(JetCategory.jet_node_id)
             .join(ProductToCategory, on=ProductToCategory.category_id == JetCategory.category_id)
@@ -547,6 +679,8 @@ class _Context:
             ProductOptionValue,
         )
 
+        if self.batch.has(product_id):
+            return list(self.batch.options.get(product_id, []))
         out = []
         for po in ProductOption.select().where(ProductOption.product_id == product_id):
             option = Option.get_or_none(Option.option_id == po.option_id)
@@ -564,58 +698,82 @@ class _Context:
             out.append((po, option.type, name.name if name else "Option"))
         return out
 
+    def _variant_options(self, check: ProductCheck, options: list[tuple]) -> list[tuple]:
+        """The select/radio options (variations); the others are ignored with a warning."""
+        for _po, option_type, name in options:
+            if option_type not in VARIANT_OPTION_TYPES:
+                check.warnings.append(
+                    f"option '{name}' ({option_type}) ignored: only select and radio options "
+                    "become Jet variations"
+                )
+        return [o for o in options if o[1] in VARIANT_OPTION_TYPES]
+
     def _children(
-        self, check: ProductCheck, product: Any, body: dict[str, Any], option: tuple
+        self,
+        check: ProductCheck,
+        product: Any,
+        body: dict[str, Any],
+        options: list[tuple],
+        base: specials.BasePrice,
     ) -> None:
-        po, option_type, option_name = option
-        if option_type not in VARIANT_OPTION_TYPES:
-            check.errors.append(f"option type '{option_type}' cannot become Jet variations")
+        """One child per combination of the options' values: price = base ± each value's
+        delta, stock = the lowest of the values that subtract stock, weight ± each delta."""
+        values = [self._values(po) for po, _type, _name in options]
+        combinations = _combination_count(values)
+        if combinations > COMBINATIONS_MAX:
+            check.errors.append(
+                f"{combinations} option combinations: at most {COMBINATIONS_MAX} children "
+                "per product (remove option values or split the product)"
+            )
             return
         parent = check.sku
-        for value, label in self._values(po):
-            child_sku = f"{parent}-{slug(label)}"
-            owners = [p for p in self.sku_owners.get(child_sku, []) if p != product.product_id]
+        for combo in itertools.product(*values):
+            sku = child_sku(parent, combo)
+            owners = [p for p in self.sku_owners.get(sku, []) if p != product.product_id]
             if owners:
                 check.errors.append(
-                    f"{child_sku}: the variation child SKU is also the SKU of product(s) {owners}"
+                    f"{sku}: the variation child SKU is also the SKU of product(s) {owners}"
                 )
-            sign = -1 if value.price_prefix == "-" else 1
-            base = store_number(product.price) + sign * store_number(value.price)
-            price = self._price(check, base, f"{child_sku}: ")
+            delta = sum(
+                (_signed(v.price_prefix, store_number(v.price)) for v, _ in combo), Decimal(0)
+            )
+            price = self._price(check, base.amount + delta, f"{sku}: ")
             if price is None:
                 continue
-            child_body = dict(body, product_title=f"{check.name} - {label}"[:500])
+            labels = [label for _, label in combo]
+            child_body = dict(body, product_title=f"{check.name} - {' / '.join(labels)}"[:500])
             if "attributes_node_specific" in body:  # each child its own copy of the list
                 child_body["attributes_node_specific"] = [
                     dict(a) for a in body["attributes_node_specific"]
                 ]
-            weight_sign = -1 if value.weight_prefix == "-" else 1
-            weight = store_number(product.weight) + weight_sign * store_number(value.weight)
+            weight = store_number(product.weight) + sum(
+                (_signed(v.weight_prefix, store_number(v.weight)) for v, _ in combo), Decimal(0)
+            )
             pounds = self.pounds(weight, product.weight_class_id)
             if pounds:
                 child_body["shipping_weight_pounds"] = pounds
+            stocked = [max(0, int(store_number(v.quantity))) for v, _ in combo if v.subtract]
+            quantity = min(stocked) if stocked else max(0, int(product.quantity or 0))
             child = self._listing(
-                child_sku,
+                sku,
                 product.product_id,
-                value.product_option_value_id,
+                combination_slot([v.product_option_value_id for v, _ in combo]),
                 parent,
                 child_body,
                 price,
-                max(0, int(store_number(value.quantity))),
+                quantity,
             )
+            child.pricing = self._pricing(base, _money_signed(delta) if delta else "")
             check.listings.append(child)
         if check.errors:
             return
         children = [x.sku for x in check.listings[1:]]
         if len(set(children)) != len(children):
-            check.errors.append(f"option '{option_name}' has values with the same name")
+            names = ", ".join(f"'{name}'" for _po, _type, name in options)
+            check.errors.append(f"option {names} has values with the same name")
             return
-        refinements = self._variant_attributes(body["jet_browse_node_id"])
+        refinements = self._refinements(check, body["jet_browse_node_id"], options)
         if not refinements:
-            check.warnings.append(
-                "the Jet node's variant attribute is unknown: children are sent without a "
-                "variation group"
-            )
             return
         check.variation = {
             "relationship": "Variation",
@@ -624,10 +782,35 @@ class _Context:
             "group_title": check.name[:500],
         }
 
+    def _refinements(self, check: ProductCheck, node_id: int, options: list[tuple]) -> list[int]:
+        """One Jet variant attribute per option: the merchant's mapping (Jet data
+        ``option_attributes``: option id → attribute id), else the node's variant attributes
+        in order."""
+        mapped = self._overrides(check.product_id).get("option_attributes") or {}
+        free = [a for a in self._variant_attributes(node_id) if a not in mapped.values()]
+        chosen: list[int] = []
+        for po, _type, _name in options:
+            attribute = mapped.get(str(po.option_id)) or (free.pop(0) if free else None)
+            if attribute is not None and int(attribute) not in chosen:
+                chosen.append(int(attribute))
+        if not chosen:
+            check.warnings.append(
+                "the Jet node's variant attribute is unknown: children are sent without a "
+                "variation group"
+            )
+        elif len(chosen) < len(options):
+            check.warnings.append(
+                f"{len(options)} options but {len(chosen)} Jet variant attribute(s): the "
+                "variation group is refined by fewer attributes than options"
+            )
+        return chosen
+
     def _variant_attributes(self, node_id: int) -> list[int]:
         """Ids of the node's variant attributes, from the taxonomy cache (categories service)."""
         from jettui.store.jet_tables import JetTaxonomyNode
 
+        if node_id in self.variant_cache:
+            return list(self.variant_cache[node_id])
         node = JetTaxonomyNode.get_or_none(JetTaxonomyNode.jet_node_id == node_id)
         ids = []
         for item in node.attributes if node else []:
@@ -635,7 +818,8 @@ class _Context:
                 value = item.get("attribute_id")
                 if isinstance(value, int) and value > 0:
                     ids.append(value)
-        return ids
+        self.variant_cache[node_id] = ids
+        return list(ids)
 
     def _listing(
         self,

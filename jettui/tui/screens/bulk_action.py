@@ -5,6 +5,10 @@ or the mapped-only switch hides: ``v`` then acts on the visible ones only). The 
 every SKU with its outcome and its Jet status as now stored, the upload warnings, scrolls to
 its last line at 80×24, and can be saved as CSV or JSON next to the settings file.
 
+While it runs, the stage ("checking", "MerchantSKUs file sent, Jet processing", "Price and
+Inventory"...) shows above a bar that moves with the SKUs. Before an upload, ``p`` previews
+what would be sent (the dry run's lines, per SKU).
+
 The action runs in an async worker (the screen stays responsive); the modal dismisses with the
 :class:`ActionReport` (None when cancelled or when it could not run)."""
 
@@ -24,7 +28,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, ProgressBar, Static
@@ -94,6 +98,7 @@ def as_csv(rows: list[dict[str, str]]) -> str:
 def _stored_statuses(skus: list[str]) -> dict[str, str]:
     """Jet status per SKU as stored now (store thread): the grid's label, Archived when so."""
     from jettui.services.listing import short_status
+    from jettui.store.base import tuple_rows
     from jettui.store.jet_tables import JetProduct
 
     rows = JetProduct.select(
@@ -101,7 +106,7 @@ def _stored_statuses(skus: list[str]) -> dict[str, str]:
     ).where(JetProduct.merchant_sku.in_(skus))
     return {
         sku: "Archived" if archived else short_status(status)
-        for sku, status, archived in rows.tuples()
+        for sku, status, archived in tuple_rows(rows)
     }
 
 
@@ -110,8 +115,9 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
     BulkActionModal { align: center middle; }
     #bulk-box { width: 78; max-width: 100%; height: auto; max-height: 100%; padding: 0 1;
                 border: thick $primary; background: $surface; }
-    #bulk-progress { display: none; margin-top: 1; }
-    #bulk-progress.-running { display: block; }
+    #bulk-progress, #bulk-stage { display: none; }
+    #bulk-stage { margin-top: 1; color: $text-muted; }
+    #bulk-progress.-running, #bulk-stage.-running { display: block; }
     #bulk-result { display: none; height: auto; max-height: 14; margin-top: 1; }
     #bulk-result.-shown { display: block; }
     #bulk-result:focus { background-tint: $foreground 5%; }
@@ -119,9 +125,10 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
     #bulk-buttons { height: auto; margin-top: 1; align-horizontal: right; }
     #bulk-buttons Button { margin-left: 2; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "cancel", "Cancel", id="bulk.cancel"),
         Binding("y", "confirm", "Run", id="bulk.confirm"),
+        Binding("p", "preview", "Preview", id="bulk.preview"),
         Binding("v", "visible_only", "Visible only", id="bulk.visible-only"),
         Binding("c", "save('csv')", "Save CSV", id="bulk.save-csv"),
         Binding("j", "save('json')", "Save JSON", id="bulk.save-json"),
@@ -144,12 +151,15 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
         with Vertical(id="bulk-box"):
             yield Static(f"[b]{TITLES[self.action]}[/b]", id="bulk-title")
             yield Static(self._question(), id="bulk-question", markup=False)
+            yield Static("", id="bulk-stage", markup=False)
             yield ProgressBar(id="bulk-progress", show_eta=False)
             with VerticalScroll(id="bulk-result"):
                 yield Static("", id="bulk-result-text")
             yield Static("", id="bulk-keys", markup=False)
             with Horizontal(id="bulk-buttons"):
                 yield Button("Cancel (n)", id="no")
+                if self.action == "upload":
+                    yield Button("Preview (p)", id="preview")
                 if self.targets.hidden and self.targets.visible:
                     yield Button(f"Visible only (v): {len(self.targets.visible)}", id="visible")
                 yield Button("Run (y)", id="yes", variant="primary")
@@ -176,6 +186,8 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
             self.action_confirm()
         elif event.button.id == "visible":
             self.action_visible_only()
+        elif event.button.id == "preview":
+            self.action_preview()
         else:
             self.action_cancel()
 
@@ -184,6 +196,8 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
             return bool(self.targets.hidden and self.targets.visible) and not self._started
         if action == "save":
             return bool(self.rows)
+        if action == "preview":
+            return self.action == "upload" and not self._started
         return True
 
     @property
@@ -214,20 +228,69 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
         )
         self.query_one("#bulk-buttons").display = False
         self.query_one("#bulk-progress", ProgressBar).add_class("-running")
-        self.run_action()
+        self.query_one("#bulk-stage", Static).add_class("-running")
+        self.run_bulk()
 
     def _progress(self, done: int, total: int) -> None:
         self.query_one("#bulk-progress", ProgressBar).update(total=max(total, 1), progress=done)
+        self.query_one("#bulk-stage", Static).update(f"{self._stage_text}: {done}/{total}")
 
+    _stage_text = "starting"
+
+    def _stage(self, text: str) -> None:
+        """A new stage: its name above the bar, the bar back to the start."""
+        self._stage_text = text
+        self.query_one("#bulk-stage", Static).update(text)
+        self.query_one("#bulk-progress", ProgressBar).update(progress=0)
+
+    def action_preview(self) -> None:
+        """Show what an upload would send (a dry run of the selection), before running it."""
+        if self.action != "upload" or self._started:
+            return
+        self.query_one("#bulk-question", Static).update("Preparing the preview…")
+        self.preview_upload()
+
+    @work(group="bulk-preview", exclusive=True, exit_on_error=False)
+    async def preview_upload(self) -> None:
+        from jettui.services.catalog import preview_lines, run_action
+
+        try:
+            db = await asyncio.to_thread(self.app.database)
+            report = await run_action(
+                self.app.settings, db, "upload", self.product_ids, dry_run=True
+            )
+        except Exception as exc:  # the lock or the store: one line, nothing sent anyway
+            self.query_one("#bulk-question", Static).update(
+                f"No preview: {str(exc).splitlines()[0][:200]}"
+            )
+            return
+        lines: list[str] = []
+        for item in report.items:
+            lines.append(item.line)
+            if "preview" in item.detail:
+                lines += preview_lines(item.detail["preview"])
+        lines += warnings_of(report)
+        self.query_one("#bulk-question", Static).update(self._question())
+        self.query_one("#bulk-result-text", Static).update(Text(self.app.redact("\n".join(lines))))
+        result = self.query_one("#bulk-result", VerticalScroll)
+        result.add_class("-shown")
+        self.query_one("#bulk-keys", Static).update("Preview: y runs the upload, n cancels")
+
+    # (not run_action: that is Widget.run_action(action), which this must not shadow)
     @work(group="bulk-action", exit_on_error=False)
-    async def run_action(self) -> None:
+    async def run_bulk(self) -> None:
         from jettui.errors import LockBusy
         from jettui.services.catalog import run_action
 
         try:
             db = await asyncio.to_thread(self.app.database)
             report = await run_action(
-                self.app.settings, db, self.action, self.product_ids, progress=self._progress
+                self.app.settings,
+                db,
+                self.action,
+                self.product_ids,
+                progress=self._progress,
+                stage=self._stage,
             )
             skus = [item.item for item in report.items]
             statuses = await asyncio.to_thread(_stored_statuses, skus) if skus else {}
@@ -253,6 +316,7 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
         self.query_one("#bulk-keys", Static).update(keys + "y, n or esc closes")
         # the result needs the room more than a finished bar
         self.query_one("#bulk-progress", ProgressBar).remove_class("-running")
+        self.query_one("#bulk-stage", Static).remove_class("-running")
         self.refresh_bindings()
 
     def _result_table(self, report: ActionReport | None) -> Table | Text:

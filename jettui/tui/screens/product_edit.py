@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
@@ -45,7 +45,7 @@ class ProductEditScreen(Screen[bool]):
     ProductEditScreen #edit-problems { color: $error; height: auto; }
     ProductEditScreen #edit-sends, ProductEditScreen #edit-jet { height: auto; margin-top: 1; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="product_edit.save"),
         Binding("escape", "leave", "Back", id="product_edit.leave"),
     ]
@@ -124,6 +124,8 @@ class ProductEditScreen(Screen[bool]):
         days = (self.overrides.get("returns_exceptions") or {}).get("time_to_return")
         self.query_one("#edit-return-days", Input).value = "" if days is None else str(days)
         lines = ["The store would send: " + (self._summary(sent) if sent else "nothing")]
+        if data.get("price"):  # which price: the product's, or its active special
+            lines.append(f"price: {data['price']}")
         lines += [f"error: {e}" for e in data["errors"]]
         lines += [f"warning: {w}" for w in data["warnings"]]
         self._show("#edit-sends", "\n".join(lines))

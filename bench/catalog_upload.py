@@ -1,0 +1,206 @@
+"""Benchmark ``products upload --all``: SKUs/s, peak memory, and the per-SKU floor.
+
+    python bench/catalog_upload.py                # 10k and 100k demo products
+    python bench/catalog_upload.py 10000          # one size
+
+The Jet sandbox is served over HTTP in its own process (``jettui.jet.sandbox.serve`` on a free
+loopback port), so the measured process is jettui alone. Each size runs in a fresh Python
+process on a fresh demo store: "peak RSS" is that upload's own high-water mark (``ru_maxrss``).
+The "checking" stage (read the store, build and validate every payload) is the client-side
+work; the other stages mostly wait for the sandbox. The per-SKU floor is what the same SKUs cost
+sent one by one (PUT merchant-skus + price + inventory per SKU, ``jet.concurrency`` at a time),
+measured on a sample in the same run; the ratio says how much the bulk files save.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.jet_client import free_port, wait_until_up  # noqa: E402
+
+DEFAULT_SIZES = (10_000, 100_000)
+FLOOR_SAMPLE = 300  # SKUs sent one by one for the per-SKU floor
+JET_NODE = 4000188  # a leaf of the sandbox taxonomy
+SERVER = """\
+jet:
+  api_url: sandbox
+  api_user: benchuser
+  api_secret: bench-secret
+  fulfillment_node_id: node-1
+sandbox:
+  state_file: {state}
+  review_delay_seconds: 0
+  order_every_seconds: 0
+store:
+  database: sqlite:///{store}
+"""
+CLIENT = """\
+jet:
+  api_url: {api}
+  api_user: benchuser
+  api_secret: bench-secret
+  fulfillment_node_id: node-1
+  concurrency: 4
+store:
+  database: sqlite:///{store}
+  url: https://shop.example.com/
+log:
+  enabled: false
+"""
+SERVE = (
+    "import sys; from jettui.config import load_settings; from jettui.jet.sandbox import serve; "
+    "serve(load_settings(sys.argv[1]), '127.0.0.1', int(sys.argv[2]))"
+)
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def _map_everything() -> None:
+    from jettui.store.jet_tables import JetCategory, JetTaxonomyNode
+    from jettui.store.opencart import Category
+
+    JetTaxonomyNode.create(
+        jet_node_id=JET_NODE,
+        name="Bench node",
+        is_leaf=True,
+        attributes=[{"attribute_id": 119, "variant": True}],
+    )
+    for category in Category.select(Category.category_id):
+        JetCategory.create(category_id=category.category_id, jet_node_id=JET_NODE)
+
+
+async def _upload(settings_path: Path) -> dict:
+    from jettui.config import load_settings
+    from jettui.services.catalog import resolve_products, run_action
+    from jettui.store.db import connect, ensure_jet_tables
+
+    settings = load_settings(settings_path)
+    db = connect(settings)
+    ensure_jet_tables(db)
+    _map_everything()
+    ids = resolve_products(settings, all_mapped=True)
+    before = _rss_mb()
+    stages: list[tuple[str, float]] = []
+    started = time.perf_counter()
+    report = await run_action(
+        settings, db, "upload", ids, stage=lambda s: stages.append((s, time.perf_counter()))
+    )
+    seconds = time.perf_counter() - started
+    skus = len(report.items)
+    marks = [*stages, ("end", time.perf_counter())]
+    durations: dict[str, float] = {}
+    for i, (name, at) in enumerate(marks[:-1]):  # "checking (part 2 of 4)" → "checking"
+        key = name.split(" (part ")[0]
+        durations[key] = round(durations.get(key, 0.0) + marks[i + 1][1] - at, 2)
+    floor = await _per_sku_floor(settings, ids)
+    db.close()
+    return {
+        "products": len(ids),
+        "skus": skus,
+        "summary": report.summary,
+        "seconds": round(seconds, 1),
+        "skus_per_s": round(skus / seconds),
+        "checking_skus_per_s": round(skus / durations["checking"]),
+        "stages_s": durations,
+        "before_mb": round(before),
+        "peak_mb": round(_rss_mb()),
+        "floor_skus_per_s": round(floor),
+    }
+
+
+async def _per_sku_floor(settings, product_ids) -> float:
+    """SKUs/s sent one by one (3 calls per SKU) for a sample of the SKUs just uploaded."""
+    from jettui.jet.connect import open_jet_client
+    from jettui.services.catalog import validate_products
+    from jettui.services.runtime import fan_out
+
+    ids = product_ids[: FLOOR_SAMPLE // 2]
+    listings = [x for c in validate_products(settings, ids) if c.ok for x in c.listings]
+    listings = listings[:FLOOR_SAMPLE]
+
+    async with open_jet_client(settings) as jet:
+
+        async def one(listing) -> None:
+            await jet.put_sku(listing.sku, listing.product)
+            await jet.put_price(listing.sku, listing.price)
+            await jet.put_inventory(listing.sku, listing.inventory)
+
+        started = time.perf_counter()
+        await fan_out(listings, one, concurrency=settings.jet.concurrency)
+        return len(listings) / (time.perf_counter() - started)
+
+
+def child(tmp: Path, products: int) -> None:
+    """One size in a fresh process: build the store, serve the sandbox, upload, measure."""
+    from jettui.config import load_settings
+    from jettui.store.demo import build_demo_store
+
+    store = tmp / f"store-{products}.db"
+    server_yaml, client_yaml = tmp / f"server-{products}.yaml", tmp / f"client-{products}.yaml"
+    server_yaml.write_text(SERVER.format(state=tmp / f"state-{products}.db", store=store))
+    port = free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    client_yaml.write_text(CLIENT.format(api=api, store=store))
+    build_demo_store(load_settings(client_yaml), products=products, seed=7)
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVE, str(server_yaml), str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_up(api, server)
+        print(json.dumps(asyncio.run(_upload(client_yaml))))
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=list(DEFAULT_SIZES))
+    parser.add_argument("--child", nargs=2, metavar=("DIR", "N"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(Path(args.child[0]), int(args.child[1]))
+        return 0
+    print(f"{'products':>9} {'SKUs':>7} {'wall s':>7} {'SKUs/s':>7} {'check SKUs/s':>12} "
+          f"{'peak MB':>8} {'floor SKUs/s':>12} {'ratio':>6}")  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="jettui-bench-") as tmp:
+        for size in args.sizes:
+            done = subprocess.run(
+                [sys.executable, __file__, "--child", tmp, str(size)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            )
+            if done.returncode:
+                print(f"{size}: failed\n{done.stderr[-2000:]}")
+                return 1
+            r = json.loads(done.stdout.strip().splitlines()[-1])
+            print(f"{r['products']:>9} {r['skus']:>7} {r['seconds']:>7} {r['skus_per_s']:>7} "
+                  f"{r['checking_skus_per_s']:>12} {r['peak_mb']:>8} "
+                  f"{r['floor_skus_per_s']:>12} {r['skus_per_s'] / r['floor_skus_per_s']:>5.1f}x")  # fmt: skip
+            print(f"          {r['summary']}; stages (s): {r['stages_s']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,149 @@
+"""The store rows a part of the catalog needs, read with one query per table for a chunk of
+products instead of a dozen per product: building a query costs more than running it, and
+100,000 products must be checked at thousands of SKUs a second. Store thread only."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from jettui.store.base import database_proxy, tuple_rows
+
+NUMBER_COLUMNS = ("price", "quantity", "weight")
+
+
+@dataclass
+class Batch:
+    """Rows keyed by product id (absent = the product has none)."""
+
+    product_ids: set[int] = field(default_factory=set)
+    raw: dict[int, tuple[Any, ...]] = field(
+        default_factory=dict
+    )  # price, quantity, weight, sku, model
+    products: dict[int, Any] = field(default_factory=dict)
+    descriptions: dict[int, Any] = field(default_factory=dict)
+    overrides: dict[int, dict[str, Any]] = field(default_factory=dict)
+    nodes: dict[int, int] = field(default_factory=dict)
+    images: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    specials: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    options: dict[int, list[tuple[Any, str, str]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    values: dict[int, list[tuple[Any, str]]] = field(default_factory=lambda: defaultdict(list))
+
+    def has(self, product_id: int) -> bool:
+        return product_id in self.product_ids
+
+
+def load_batch(ids: list[int], language_id: int, customer_group_id: int, clean: Any) -> Batch:
+    """Every row the checks of ``ids`` read (``clean`` tidies option value labels)."""
+    from peewee import SQL
+
+    from jettui.store.jet_tables import JetCategory, JetProduct
+    from jettui.store.opencart import (
+        Option,
+        OptionDescription,
+        OptionValueDescription,
+        Product,
+        ProductDescription,
+        ProductImage,
+        ProductOption,
+        ProductOptionValue,
+        ProductSpecial,
+        ProductToCategory,
+    )
+
+    batch = Batch(product_ids=set(ids))
+    raw = Product.select(SQL("product_id"), *(SQL(c) for c in (*NUMBER_COLUMNS, "sku", "model")))
+    for row in database_proxy.execute(raw.where(Product.product_id.in_(ids))).fetchall():
+        batch.raw[int(row[0])] = tuple(row[1:])  # the raw cursor: no field conversion
+    good = [i for i in ids if i in batch.raw]
+    try:
+        batch.products = {
+            p.product_id: p for p in Product.select().where(Product.product_id.in_(good))
+        }
+    except (ValueError, ArithmeticError, TypeError):
+        batch.products = {}  # a value that is not a number: each product is read on its own
+        batch.product_ids = set()
+        return batch
+    batch.descriptions = {
+        d.product_id: d
+        for d in ProductDescription.select().where(
+            ProductDescription.product_id.in_(good)
+            & (ProductDescription.language_id == language_id)
+        )
+    }
+    batch.overrides = {
+        link.product_id: dict(link.overrides or {})
+        for link in JetProduct.select(JetProduct.product_id, JetProduct.overrides).where(
+            JetProduct.product_id.in_(good) & (JetProduct.product_option_value_id == 0)
+        )
+    }
+    nodes = tuple_rows(
+        ProductToCategory.select(ProductToCategory.product_id, JetCategory.jet_node_id)
+        .join(JetCategory, on=JetCategory.category_id == ProductToCategory.category_id)
+        .where(ProductToCategory.product_id.in_(good))
+        .order_by(ProductToCategory.product_id, JetCategory.category_id)
+        .tuples()
+    )
+    for product_id, node in nodes:
+        batch.nodes.setdefault(int(product_id), int(node))
+    images = tuple_rows(
+        ProductImage.select(ProductImage.product_id, ProductImage.image)
+        .where(ProductImage.product_id.in_(good))
+        .order_by(ProductImage.product_id, ProductImage.sort_order, ProductImage.product_image_id)
+        .tuples()
+    )
+    for product_id, image in images:
+        batch.images[int(product_id)].append(image or "")
+    for special in ProductSpecial.select().where(
+        ProductSpecial.product_id.in_(good)
+        & (ProductSpecial.customer_group_id == customer_group_id)
+    ):
+        batch.specials[special.product_id].append(special)
+    product_options = list(ProductOption.select().where(ProductOption.product_id.in_(good)))
+    option_ids = {po.option_id for po in product_options}
+    types: dict[int, str] = dict(
+        tuple_rows(
+            Option.select(Option.option_id, Option.type)
+            .where(Option.option_id.in_(option_ids))
+            .tuples()
+        )
+    )
+    names: dict[int, str] = dict(
+        tuple_rows(
+            OptionDescription.select(OptionDescription.option_id, OptionDescription.name)
+            .where(
+                OptionDescription.option_id.in_(option_ids)
+                & (OptionDescription.language_id == language_id)
+            )
+            .tuples()
+        )
+    )
+    values = list(
+        ProductOptionValue.select()
+        .where(ProductOptionValue.product_id.in_(good))
+        .order_by(ProductOptionValue.product_option_value_id)
+    )
+    labels: dict[int, str] = dict(
+        tuple_rows(
+            OptionValueDescription.select(
+                OptionValueDescription.option_value_id, OptionValueDescription.name
+            )
+            .where(
+                OptionValueDescription.option_value_id.in_({v.option_value_id for v in values})
+                & (OptionValueDescription.language_id == language_id)
+            )
+            .tuples()
+        )
+    )
+    for value in values:
+        label = clean(labels.get(value.option_value_id) or "") or str(value.option_value_id)
+        batch.values[value.product_option_id].append((value, label))
+    for po in product_options:
+        if po.option_id in types and batch.values.get(po.product_option_id):
+            batch.options[po.product_id].append(
+                (po, types[po.option_id], names.get(po.option_id) or "Option")
+            )
+    return batch
