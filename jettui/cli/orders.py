@@ -121,11 +121,7 @@ def run_list(args: argparse.Namespace, out: Output) -> int:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     out.note(orders=[row.as_dict() for row in rows])
-    if rows:
-        out.show(LIST_HEADER)
-    for row in rows:
-        out.show(order_line(row))
-    out.say(f"{len(rows)} order{'' if len(rows) == 1 else 's'}")
+    out.listing(LIST_HEADER, [order_line(row) for row in rows], "order")
     return ExitCode.OK
 
 

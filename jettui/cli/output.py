@@ -64,6 +64,15 @@ class Output:
             self.end_progress()
             _write(sys.stdout, self.scrub(text) + "\n")
 
+    def listing(self, header: str, lines: list[str], noun: str) -> None:
+        """A table on stdout (``header`` only above rows) and its count for people: ``3 orders``,
+        ``1 order``, ``0 orders``."""
+        if lines:
+            self.show(header)
+        for line in lines:
+            self.show(line)
+        self.say(f"{len(lines)} {noun}{'' if len(lines) == 1 else 's'}")
+
     @property
     def interactive(self) -> bool:
         """A person watches stderr (a terminal), so progress is worth showing; cron is not one."""

@@ -67,11 +67,7 @@ def run_list(args: argparse.Namespace, out: Output) -> int:
     with store(settings, out) as db:
         rows = list_refunds(db)
     out.note(refunds=rows)
-    if rows:
-        out.show(LIST_HEADER)
-    for row in rows:
-        out.show(refund_line(row))
-    out.say(f"{len(rows)} refund{'' if len(rows) == 1 else 's'}")
+    out.listing(LIST_HEADER, [refund_line(row) for row in rows], "refund")
     return ExitCode.OK
 
 

@@ -81,11 +81,7 @@ def run_list(args: argparse.Namespace, out: Output) -> int:
     with store(settings, out) as db:
         rows = list_returns(db)
     out.note(returns=rows)
-    if rows:
-        out.show(LIST_HEADER)
-    for row in rows:
-        out.show(return_line(row))
-    out.say(f"{len(rows)} return{'' if len(rows) == 1 else 's'}")
+    out.listing(LIST_HEADER, [return_line(row) for row in rows], "return")
     return ExitCode.OK
 
 

@@ -27,20 +27,20 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx
 import peewee as pw
 
 from jettui.config import Settings, scrub_secrets
-from jettui.errors import one_line
+from jettui.errors import LockBusy, is_unreachable, one_line
 from jettui.jet.client import JetClient
 from jettui.jet.connect import open_jet_client
 from jettui.services.logs import file_line
-from jettui.services.runtime import StoreThread
+from jettui.services.runtime import StoreThread, held_lock, outage_reason
 from jettui.store.base import database_proxy
 from jettui.store.jet_tables import log_event, redact
 
@@ -263,3 +263,43 @@ async def open_logged_client(
         finally:
             if events is None:
                 await writer.store.close()
+
+
+class RunReport(Protocol):
+    """A report that says a run did not happen: another run held the lock, or an outage
+    (each report keeps its own empty value, ``""`` or None, hence Any)."""
+
+    locked: Any
+    unreachable: Any
+
+
+async def run_with_jet(
+    settings: Settings,
+    db: pw.Database,
+    *,
+    lock: str,
+    purpose: str,
+    report: RunReport,
+    work: Callable[[JetClient, StoreThread], Awaitable[None]],
+    outages: tuple[type[BaseException], ...] = (),
+) -> None:
+    """Run ``work(jet, store)`` under ``lock`` with a logged Jet client, never raising for a
+    held lock or an outage: those become ``report.locked`` / ``report.unreachable`` (the
+    report's exit 75 / 3) so a cron run still prints its report. An outage is what
+    :func:`~jettui.errors.is_unreachable` says, plus ``outages`` (e.g. every JetError for a
+    run that treats Jet refusing as Jet missing); anything else is a bug and is raised."""
+    store = StoreThread(db)
+    try:
+        async with (
+            held_lock(store, lock, purpose=purpose),
+            open_logged_client(settings, db, events=EventWriter(store)) as jet,
+        ):
+            await work(jet, store)
+    except LockBusy as exc:
+        report.locked = one_line(exc)
+    except Exception as exc:
+        if not (is_unreachable(exc) or isinstance(exc, outages)):
+            raise
+        report.unreachable = outage_reason(exc)
+    finally:
+        await store.close()

@@ -13,10 +13,10 @@ the message next to what the merchant typed. Nothing is sent to Jet while a prob
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from jettui.errors import UsageError
 from jettui.jet.enums import (
@@ -39,6 +39,7 @@ ZERO = Decimal("0.00")
 
 Amounts = dict[str, Decimal]
 AmountInput = Decimal | int | float | str
+T = TypeVar("T")  # a form line built from one SKU=QTY[:AMOUNT] option
 
 
 class FormRefused(UsageError):
@@ -415,35 +416,47 @@ def parse_line_options(values: Sequence[str], option: str = "--line") -> list[Re
     """``jettui returns complete --line SKU=QTY[:AMOUNT]``: QTY units refunded, AMOUNT the
     principal (default: what the buyer paid for them). Raises :class:`FormRefused` naming the
     option for text that is not in that shape (amount rules are checked with the return)."""
-    lines: list[ReturnLineForm] = []
-    problems: list[str] = []
-    for value in values:
-        sku, qty, amount = _split_option(value)
-        if not sku or not qty:
-            problems.append(f"{option} '{value}': expected SKU=QTY[:AMOUNT], e.g. ABC-1=2:19.99")
-            continue
-        line = ReturnLineForm(sku, refund_quantity=qty)
-        if amount:
-            line.amounts["principal"] = amount
-        lines.append(line)
-    if problems:
-        raise FormRefused("completion", problems)
-    return lines
+
+    def line(sku: str, qty: str, amount: str) -> ReturnLineForm:
+        return ReturnLineForm(sku, refund_quantity=qty, amounts=_principal(amount))
+
+    return _parse_options(values, option, "ABC-1=2:19.99", "completion", line)
 
 
 def parse_item_options(values: Sequence[str], option: str = "--item") -> list[RefundLineForm]:
     """``jettui refunds create --item SKU=QTY[:AMOUNT]`` (AMOUNT: the principal refunded)."""
-    items: list[RefundLineForm] = []
+
+    def item(sku: str, qty: str, amount: str) -> RefundLineForm:
+        return RefundLineForm(sku, qty, _principal(amount))
+
+    return _parse_options(values, option, "ABC-1=1", "refund", item)
+
+
+def _parse_options(
+    values: Sequence[str],
+    option: str,
+    example: str,
+    kind: str,
+    build: Callable[[str, str, str], T],
+) -> list[T]:
+    """Each ``SKU=QTY[:AMOUNT]`` value built into a form line; every malformed one named in
+    one :class:`FormRefused` (``kind``: what the form is for)."""
+    built: list[T] = []
     problems: list[str] = []
     for value in values:
         sku, qty, amount = _split_option(value)
         if not sku or not qty:
-            problems.append(f"{option} '{value}': expected SKU=QTY[:AMOUNT], e.g. ABC-1=1")
+            problems.append(f"{option} '{value}': expected SKU=QTY[:AMOUNT], e.g. {example}")
             continue
-        items.append(RefundLineForm(sku, qty, {"principal": amount} if amount else {}))
+        built.append(build(sku, qty, amount))
     if problems:
-        raise FormRefused("refund", problems)
-    return items
+        raise FormRefused(kind, problems)
+    return built
+
+
+def _principal(amount: str) -> dict[str, AmountInput]:
+    """The amounts a ``:AMOUNT`` option gives: the principal, or none (the default applies)."""
+    return {"principal": amount} if amount else {}
 
 
 def _split_option(value: str) -> tuple[str, str, str]:

@@ -34,11 +34,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from jettui.config import Settings
-from jettui.errors import LockBusy, UsageError, one_line
+from jettui.errors import LockBusy, UsageError
 from jettui.jet.client import JetClient
 from jettui.jet.enums import ReturnStatus
 from jettui.jet.errors import JetAuthError, JetError, JetNotFound, JetUnreachable
-from jettui.services.jet_session import EventWriter, open_logged_client
+from jettui.services.jet_session import EventWriter, open_logged_client, run_with_jet
 from jettui.services.results import ItemResult, Outcome, summary
 from jettui.services.return_rules import (
     AMOUNT_KEYS,
@@ -113,20 +113,14 @@ async def fetch_returns(
 ) -> ReturnsReport:
     """Fetch and mirror Jet returns (module docstring). Never raises for an outage or a held
     lock: ``report.unreachable`` (exit 3) or ``report.locked`` (exit 75) says so."""
-    store = StoreThread(db)
     report = ReturnsReport()
-    try:
-        async with (
-            held_lock(store, LOCK_NAME, purpose="fetch returns"),
-            open_logged_client(settings, db, events=EventWriter(store)) as jet,
-        ):
-            await _fetch(settings, jet, store, report, progress)
-    except LockBusy as exc:
-        report.locked = one_line(exc)
-    except (JetUnreachable, JetAuthError) as exc:
-        report.unreachable = str(exc)
-    finally:
-        await store.close()
+
+    async def work(jet: JetClient, store: StoreThread) -> None:
+        await _fetch(settings, jet, store, report, progress)
+
+    await run_with_jet(
+        settings, db, lock=LOCK_NAME, purpose="fetch returns", report=report, work=work
+    )
     return report
 
 

@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from jettui.config import Settings
-from jettui.errors import ExitCode, LockBusy, one_line
+from jettui.errors import ExitCode, one_line
 from jettui.jet.client import JetClient
 from jettui.jet.enums import AckStatus, ItemAckStatus, OrderStatus
 from jettui.jet.errors import JetAuthError, JetError, JetUnreachable
-from jettui.services.jet_session import EventWriter, open_logged_client
+from jettui.services.jet_session import run_with_jet
 from jettui.services.results import ItemResult, Outcome, summary
-from jettui.services.runtime import StoreThread, fan_out, held_lock
+from jettui.services.runtime import StoreThread, fan_out
 from jettui.store.text import utcnow
 
 if TYPE_CHECKING:
@@ -237,19 +237,14 @@ async def acknowledge_orders(
     imported order not acknowledged yet. Takes the ``job:acknowledge`` lock (``locked`` in the
     report when another run has it). Never raises for Jet or store outages: the report says."""
     report = OrdersReport("acknowledge")
-    store = StoreThread(db)
-    try:
-        async with (
-            held_lock(store, ACK_LOCK, purpose="acknowledge"),
-            open_logged_client(settings, db, events=EventWriter(store)) as jet,
-        ):
-            await run_acknowledge(settings, jet, store, report, ids, progress)
-    except LockBusy as exc:
-        report.locked = one_line(exc)
-    except Exception as exc:  # noqa: BLE001 - outages become the report's verdict
-        report.unreachable = _outage(exc)
-    finally:
-        await store.close()
+
+    async def work(jet: JetClient, store: StoreThread) -> None:
+        await run_acknowledge(settings, jet, store, report, ids, progress)
+
+    await run_with_jet(
+        settings, db, lock=ACK_LOCK, purpose="acknowledge", report=report, work=work,
+        outages=(JetError,),
+    )  # fmt: skip
     return report
 
 
@@ -340,7 +335,8 @@ def _outage(exc: BaseException) -> str:
     """The report's ``unreachable`` line for Jet refusing or missing, or the store missing;
     anything else is a bug and is raised."""
     from jettui.errors import is_unreachable
+    from jettui.services.runtime import outage_reason
 
     if isinstance(exc, JetError) or is_unreachable(exc):
-        return one_line(exc)
+        return outage_reason(exc)  # the same line as run_with_jet's
     raise exc

@@ -41,7 +41,7 @@ from jettui.errors import LockBusy, is_unreachable, one_line
 from jettui.jet.client import JetClient
 from jettui.jet.enums import OrderStatus
 from jettui.jet.errors import JetAuthError, JetError, JetUnreachable
-from jettui.services.jet_session import EventWriter, open_logged_client
+from jettui.services.jet_session import EventWriter, open_logged_client, run_with_jet
 from jettui.services.orders import import_write
 from jettui.services.orders.acknowledge import (
     AckRecorder,
@@ -80,19 +80,14 @@ async def fetch_orders(
     them on Jet, refresh open orders' Jet status. Never raises for an outage or a held lock:
     the report says (``exit_code`` 3 / 75)."""
     report = OrdersReport("fetch-orders")
-    store = StoreThread(db)
-    try:
-        async with (
-            held_lock(store, IMPORT_LOCK, purpose="fetch-orders"),
-            open_logged_client(settings, db, events=EventWriter(store)) as jet,
-        ):
-            await run_import(settings, jet, store, report, progress)
-    except LockBusy as exc:
-        report.locked = one_line(exc)
-    except Exception as exc:  # noqa: BLE001 - outages become the report's verdict
-        report.unreachable = _outage(exc)
-    finally:
-        await store.close()
+
+    async def work(jet: JetClient, store: StoreThread) -> None:
+        await run_import(settings, jet, store, report, progress)
+
+    await run_with_jet(
+        settings, db, lock=IMPORT_LOCK, purpose="fetch-orders", report=report, work=work,
+        outages=(JetError,),
+    )  # fmt: skip
     return report
 
 
@@ -349,23 +344,18 @@ async def retry_order(settings: Settings, db: Any, merchant_order_id: str) -> Or
     """Try a held order again (after the merchant fixed the SKU link, stock...): imported (and
     acknowledged with auto_acknowledge), or still held with the reason."""
     report = OrdersReport("retry")
-    store = StoreThread(db)
-    try:
-        async with (
-            held_lock(store, IMPORT_LOCK, purpose="orders retry"),
-            open_logged_client(settings, db, events=EventWriter(store)) as jet,
-        ):
-            lookups = Lookups(await store.run(shop_context, settings))
-            await _import_orders(
-                settings, jet, store, lookups, report, [merchant_order_id], None,
-                lambda _message: None, retry=True,
-            )  # fmt: skip
-    except LockBusy as exc:
-        report.locked = one_line(exc)
-    except Exception as exc:  # noqa: BLE001
-        report.unreachable = _outage(exc)
-    finally:
-        await store.close()
+
+    async def work(jet: JetClient, store: StoreThread) -> None:
+        lookups = Lookups(await store.run(shop_context, settings))
+        await _import_orders(
+            settings, jet, store, lookups, report, [merchant_order_id], None,
+            lambda _message: None, retry=True,
+        )  # fmt: skip
+
+    await run_with_jet(
+        settings, db, lock=IMPORT_LOCK, purpose="orders retry", report=report, work=work,
+        outages=(JetError,),
+    )  # fmt: skip
     return report
 
 

@@ -20,7 +20,7 @@ from jettui.errors import UsageError
 from jettui.jet.dates import parse_jet_date
 from jettui.jet.enums import OrderStatus
 from jettui.services.orders import acknowledge
-from jettui.services.orders.ship_form import LineView, build_order_view
+from jettui.services.orders.ship_form import LineView, view_of
 from jettui.store import oc_shipments
 from jettui.store.jet_tables import JET_ORDER_STATES, JetOrder
 from jettui.store.opencart import Order, OrderHistory, OrderTotal
@@ -221,7 +221,7 @@ def order_detail(
     if row is None:
         return None
     raw = row.raw or {}
-    view = _view(row)
+    view = view_of(row)
     items = {str(i.get("merchant_sku")): i for i in raw.get("order_items") or []}
     ids = {str(x.get("merchant_sku")): int(x.get("order_product_id") or 0) for x in row.lines or []}
     lines = tuple(
@@ -281,7 +281,7 @@ def order_row(
     row: JetOrder, *, settings: Settings | None = None, now: _dt.datetime | None = None
 ) -> OrderRow:
     raw = row.raw or {}
-    view = _view(row)
+    view = view_of(row)
     deadline = ack_deadline(row, settings)
     now = now or _dt.datetime.now(_dt.UTC)
     return OrderRow(
@@ -324,16 +324,6 @@ def _filtered(query: Any, status: str) -> Any:
         return query.where(JetOrder.state == "done")
     choices = ", ".join([*jet, *JET_ORDER_STATES, "open"])
     raise UnknownStatus(f"--status: '{status}' is not one of {choices}")
-
-
-def _view(row: JetOrder) -> Any:
-    return build_order_view(
-        row.raw or {},
-        list(row.shipments or []),
-        order_id=int(row.order_id or 0),
-        jet_status=str(row.status or ""),
-        import_state=str(row.state or ""),
-    )
 
 
 def _jet_totals(raw: dict[str, Any]) -> dict[str, float]:

@@ -38,11 +38,14 @@ import datetime as _dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jettui.config import US_STATES, Settings
 from jettui.jet.dates import format_jet_date, new_jet_id, parse_jet_date
 from jettui.jet.enums import CARRIERS, SHIPPING_METHODS, OrderStatus
+
+if TYPE_CHECKING:
+    from jettui.store.jet_tables import JetOrder
 
 ZIP5 = re.compile(r"^\d{5}$")
 MAX_TEXT = 100  # Jet's limit for tracking numbers, RMA numbers and ids (models.text(1, 100))
@@ -186,6 +189,17 @@ def build_order_view(
         request_method=str(detail.get("request_shipping_method") or ""),
         request_delivery_by=_maybe_date(detail.get("request_delivery_by")),
         sent_ids=frozenset(str(r.get("alt_shipment_id")) for r in records),
+    )
+
+
+def view_of(row: JetOrder) -> OrderView:
+    """:func:`build_order_view` of a stored ``jet_order`` row (its raw order and shipments)."""
+    return build_order_view(
+        row.raw or {},
+        list(row.shipments or []),
+        order_id=int(row.order_id or 0),
+        jet_status=str(row.status or ""),
+        import_state=str(row.state or ""),
     )
 
 

@@ -44,12 +44,12 @@ from jettui.services.orders.ship_form import (
     ReturnLocation,
     ShipLine,
     ShipmentForm,
-    build_order_view,
     check_shipment,
     default_form,
     form_from_options,
     parse_quantities,
     shipped_request,
+    view_of,
 )
 from jettui.services.results import ItemResult, Outcome
 from jettui.services.runtime import LOCK_TTL_SECONDS, StoreThread, held_lock, lock_holder_name
@@ -100,16 +100,6 @@ def load_order_view(merchant_order_id: str) -> OrderView:
     if row is None:
         raise OrderNotFound(merchant_order_id)
     return view_of(row)
-
-
-def view_of(row: JetOrder) -> OrderView:
-    return build_order_view(
-        row.raw or {},
-        list(row.shipments or []),
-        order_id=int(row.order_id or 0),
-        jet_status=str(row.status or ""),
-        import_state=str(row.state or ""),
-    )
 
 
 async def order_view(db: Any, merchant_order_id: str) -> OrderView:
