@@ -203,7 +203,10 @@ def find_order_line(
             if int(line.product_id) != int(link.product_id):
                 continue
             values = options.get(int(line.order_product_id), ())
-            if not link.product_option_value_id or link.product_option_value_id in values:
+            from jettui.services.catalog.payload import combination_slot  # (no import cycle)
+
+            slot = int(link.product_option_value_id or 0)
+            if not slot or slot in values or (len(values) > 1 and combination_slot(values) == slot):
                 return pick(line)
     for line in lines:
         if line.model == sku or (title and line.name == title):
