@@ -11,8 +11,10 @@ import pytest
 
 from jettui.services.catalog.payload import combination_slot
 from jettui.services.orders.importer import fetch_orders
+from jettui.services.orders.ship_apply import line_ids
 from jettui.store.jet_tables import JetOrder
 from jettui.store.oc_orders import add_order_history, restock_lines, shop_context
+from jettui.store.oc_returns import find_order_line
 from jettui.store.opencart import OrderOption, OrderProduct, ProductOptionValue
 from tests.catalog.test_real_store import add_second_option
 from tests.orders.import_support import (
@@ -96,6 +98,15 @@ async def test_a_combination_child_becomes_one_line_with_an_option_per_value(
     assert ledger_line["order_product_id"] == line.order_product_id
     assert sorted(ledger_line["option_value_ids"]) == sorted([CANON_RED, green])
     taken = stock(green)
+
+    # ship and return forms find the line from the SKU alone (no ledger id)
+    assert line_ids(row.order_id, ["CANON-RED-GREEN", "CANON-RED-BLACK"]) == {
+        "CANON-RED-GREEN": line.order_product_id
+    }
+    found = find_order_line(row.order_id, "CANON-RED-GREEN")
+    assert found is not None and found.order_product_id == line.order_product_id
+    assert sorted(found.option_value_ids) == sorted([CANON_RED, green])
+    assert find_order_line(row.order_id, "CANON-RED-BLACK") is None
     assert taken == {k: v - 2 for k, v in before.items()}
 
     # a second run moves nothing again
