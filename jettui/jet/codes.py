@@ -36,13 +36,16 @@ def check_code_format(code: object, code_type: object) -> str | None:
     return None
 
 
-def check_product_code(code: str, code_type: str) -> str | None:
+def check_product_code(code: object, code_type: object) -> str | None:
     """None when ``code`` is a valid ``code_type`` code (check digit included), else why not.
 
     ``code_type`` is one of UPC, EAN, ISBN-10, ISBN-13, GTIN-14, or ASIN.
     """
     problem = check_code_format(code, code_type)
     if problem or code_type == "ASIN":
+        return problem
+    # check_code_format accepted them, so both are strings (narrowed here for the type checker)
+    if not isinstance(code, str) or not isinstance(code_type, str):
         return problem
     module = isbn if code_type.startswith("ISBN") else ean
     try:

@@ -476,14 +476,14 @@ class _Runway:
         order_id = resume.get("order_id") or self._shipped_order_id()
         self.ids["order_id"] = order_id
         return_id = resume.get("return_id")
-        detail = None
+        detail: dict[str, Any] | None = None
         if return_id:
             try:
                 detail = await self.jet.get_return(str(return_id))
                 self.say(step, f"continuing with return {return_id}")
             except JetError:
                 detail = None
-        if detail is None:
+        if detail is None or not return_id:  # (a detail was only fetched for a return_id)
             self.say(step, f"generating a return for order {order_id}")
             return_id = await self.jet.generate_return(order_id)
             detail = await self.jet.get_return(return_id)

@@ -31,6 +31,7 @@ from jettui.services.listing import Column, ListSource, Row
 from jettui.services.runtime import fan_out, held_lock
 from jettui.store import jet_tables as jt
 from jettui.store import opencart as oc
+from jettui.store.base import tuple_rows
 
 TAXONOMY_VERSION = "v1"
 PAGE_SIZE = 100
@@ -226,10 +227,10 @@ def _save_nodes(nodes: list[dict[str, Any]], complete: bool) -> int:
     missed = [int(n["jet_node_id"]) for n in nodes if n.get("_leaf") and "_attributes" not in n]
     with jt.database_proxy.atomic():
         # a leaf whose attributes failed to arrive this time keeps the ones cached before
-        kept = dict(
-            Node.select(Node.jet_node_id, Node.attributes)
-            .where(Node.jet_node_id.in_(missed))
-            .tuples()
+        kept: dict[int, Any] = dict(
+            tuple_rows(
+                Node.select(Node.jet_node_id, Node.attributes).where(Node.jet_node_id.in_(missed))
+            )
         )
         for row in rows:
             if row["jet_node_id"] in kept:
@@ -302,7 +303,7 @@ class TaxonomySource(ListSource):
                 int(node_id),
                 (str(node_id), path, "yes" if leaf else "", str(len(attrs or []))),
             )
-            for node_id, path, leaf, attrs in query.order_by(Node.path).tuples()
+            for node_id, path, leaf, attrs in tuple_rows(query.order_by(Node.path))
         ]
 
     def _ensure_loaded(self, reload: bool = False) -> None:
@@ -360,9 +361,9 @@ def _category_ids(ids: Iterable[int]) -> list[int]:
         raise CategoryError("no category ids given")
     found = {
         cid
-        for (cid,) in oc.Category.select(oc.Category.category_id)
-        .where(oc.Category.category_id.in_(wanted))
-        .tuples()
+        for (cid,) in tuple_rows(
+            oc.Category.select(oc.Category.category_id).where(oc.Category.category_id.in_(wanted))
+        )
     }
     missing = [i for i in wanted if i not in found]
     if missing:
@@ -545,11 +546,13 @@ def _complete(settings: Settings, intent: Any) -> None:
         ).execute()
     described = {
         lid
-        for (lid,) in oc.CategoryDescription.select(oc.CategoryDescription.language_id)
-        .where(oc.CategoryDescription.category_id == category_id)
-        .tuples()
+        for (lid,) in tuple_rows(
+            oc.CategoryDescription.select(oc.CategoryDescription.language_id).where(
+                oc.CategoryDescription.category_id == category_id
+            )
+        )
     }
-    language_ids = [lid for (lid,) in oc.Language.select(oc.Language.language_id).tuples()]
+    language_ids = [lid for (lid,) in tuple_rows(oc.Language.select(oc.Language.language_id))]
     for language_id in language_ids or [settings.store.language_id]:
         if language_id not in described:
             oc.CategoryDescription.create(
@@ -606,16 +609,20 @@ def list_categories(
     JetCategory = jt.JetCategory
     in_store = [
         cid
-        for (cid,) in oc.CategoryToStore.select(oc.CategoryToStore.category_id)
-        .where(oc.CategoryToStore.store_id == settings.store.store_id)
-        .tuples()
+        for (cid,) in tuple_rows(
+            oc.CategoryToStore.select(oc.CategoryToStore.category_id).where(
+                oc.CategoryToStore.store_id == settings.store.store_id
+            )
+        )
     ]
     paths = oc.category_breadcrumbs(settings.store.language_id, in_store)
     mapped = {
         cid: (int(nid), path)
-        for cid, nid, path in JetCategory.select(
-            JetCategory.category_id, JetCategory.jet_node_id, JetCategory.node_path
-        ).tuples()
+        for cid, nid, path in tuple_rows(
+            JetCategory.select(
+                JetCategory.category_id, JetCategory.jet_node_id, JetCategory.node_path
+            )
+        )
     }
     rows = []
     for cid in in_store:

@@ -20,7 +20,7 @@ from jettui.jet.bulk import PROCESSED_OK, PROCESSED_WITH_ERRORS, BulkFileResult,
 from jettui.jet.dates import parse_jet_date
 from jettui.jet.errors import JetError
 from jettui.services.jobs.context import JobContext, JobReport
-from jettui.store.base import database_proxy
+from jettui.store.base import database_proxy, tuple_rows
 from jettui.store.jet_tables import JetFile, JetProduct
 from jettui.store.text import utcnow
 
@@ -137,7 +137,7 @@ def _pending_files() -> list[PendingFile]:
 
 
 def _known_skus() -> list[str]:
-    return [sku for (sku,) in JetProduct.select(JetProduct.merchant_sku).tuples()]
+    return [sku for (sku,) in tuple_rows(JetProduct.select(JetProduct.merchant_sku))]
 
 
 def _write(updates: list[FileUpdate]) -> None:

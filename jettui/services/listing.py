@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import reduce
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import peewee as pw
 
 from jettui.jet.enums import FileStatus, ProductStatus, ReturnStatus
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
 
 Row = tuple[Hashable, Sequence[str]]
 
@@ -75,7 +78,8 @@ def short_status(text: str) -> str:
 class PageSource(Protocol):
     """Synchronous row provider; `BulkTable` calls it from thread workers."""
 
-    columns: Sequence[Column]
+    @property
+    def columns(self) -> Sequence[Column]: ...  # read-only here: sources keep a tuple or list
 
     def count(self, filter_text: str) -> int: ...
 
@@ -110,7 +114,7 @@ class ListSource:
         columns: Sequence[Column],
         rows: Iterable[Row],
         *,
-        sort_key: Callable[[str], object] = natural_key,
+        sort_key: Callable[[str], SupportsRichComparison] = natural_key,
     ) -> None:
         self.columns = tuple(columns)
         self._index = {column.key: i for i, column in enumerate(self.columns)}
@@ -118,7 +122,7 @@ class ListSource:
         self._set_rows(rows)
 
     def _set_rows(self, rows: Iterable[Row]) -> None:
-        self._rows = [(row_id, tuple(cells)) for row_id, cells in rows]
+        self._rows: list[Row] = [(row_id, tuple(cells)) for row_id, cells in rows]
         self._haystack = ["\x1f".join(cells).casefold() for _, cells in self._rows]
 
     def _matching(self, filter_text: str) -> list[Row]:
@@ -442,7 +446,7 @@ class CategorySource(ListSource):
             .tuples()
             .execute(self.db)
         }
-        rows = []
+        rows: list[Row] = []
         for category_id in in_store:
             chain = sorted(ancestors.get(category_id, [(0, category_id)]))
             path = " > ".join(names.get(path_id, "?") for _, path_id in chain)
@@ -593,10 +597,10 @@ class OrderSource(_JetTableSource):
     """
 
     MODEL = "JetOrder"
-    FIELDS = ("merchant_order_id", "order_id")
-    SEARCH = ("merchant_order_id", "reference_order_id", "status")
+    FIELDS: ClassVar[tuple[str, ...]] = ("merchant_order_id", "order_id")
+    SEARCH: ClassVar[tuple[str, ...]] = ("merchant_order_id", "reference_order_id", "status")
     # At 80 columns Ref gives way first (the last optional), then Buyer.
-    columns = (
+    columns: tuple[Column, ...] = (
         Column("merchant_order_id", "Jet order", min_width=10),
         Column("order_id", "OC #", 5, align="right"),
         Column("buyer", "Buyer", min_width=10, optional=True),

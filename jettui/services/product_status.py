@@ -16,7 +16,7 @@ from typing import Any
 from jettui.errors import Unreachable
 from jettui.jet.errors import JetError, JetNotFound
 from jettui.services.jobs.context import JobContext, JobReport
-from jettui.store.base import database_proxy
+from jettui.store.base import database_proxy, tuple_rows
 from jettui.store.jet_tables import JetProduct
 from jettui.store.text import utcnow
 
@@ -107,7 +107,7 @@ def _products() -> list[Row]:
     )
     return [
         (i, sku, status, bool(sent))
-        for i, sku, status, sent in query.order_by(JetProduct.id).tuples()
+        for i, sku, status, sent in tuple_rows(query.order_by(JetProduct.id))
     ]
 
 

@@ -407,12 +407,13 @@ def _open_rows() -> list[dict[str, Any]]:
 
 
 def _known_ids() -> set[str]:
+    from jettui.store.base import tuple_rows
     from jettui.store.jet_tables import JetRefund
 
     query = JetRefund.select(JetRefund.refund_authorization_id).where(
         JetRefund.refund_authorization_id.is_null(False)
     )
-    return {r for (r,) in query.tuples()}
+    return {r for (r,) in tuple_rows(query)}
 
 
 def _record_status(settings: Settings, alt: str, status: str, detail: dict[str, Any]) -> ItemResult:

@@ -257,6 +257,7 @@ def check_return_form(
             problems.append(f"{where}.sku: '{sku}' is not on this order")
             continue
         asked = int(item.get("return_quantity") or 0)
+        back: int | None
         back, problem = (asked, None)
         if line.quantity_returned is not None:
             back, problem = _whole(line.quantity_returned, f"{where}.total_quantity_returned", 0)
@@ -266,6 +267,7 @@ def check_return_form(
             problems.append(problem)
             continue
         assert back is not None
+        refunded: int | None
         refunded, problem = (back, None)
         if line.refund_quantity is not None:
             refunded, problem = _whole(line.refund_quantity, f"{where}.order_return_refund_qty", 0)

@@ -188,10 +188,11 @@ def _record_listed(listed: Mapping[str, str]) -> list[str]:
     """Record an ``intent`` row for every id Jet listed that jettui has not seen (before any
     detail is read) and Jet's listed state on known ones; return the ids to read: new ones and
     every unfinished mirror."""
+    from jettui.store.base import tuple_rows
     from jettui.store.jet_tables import JetReturn
 
-    states = dict(
-        JetReturn.select(JetReturn.merchant_return_authorization_id, JetReturn.state).tuples()
+    states: dict[str, str] = dict(
+        tuple_rows(JetReturn.select(JetReturn.merchant_return_authorization_id, JetReturn.state))
     )
     new = [rid for rid in listed if rid not in states]
     for status in set(listed.values()):  # Jet's state as listed, for the panel
@@ -225,7 +226,7 @@ def _mirror_one(settings: Settings, rid: str, detail: dict[str, Any]) -> ItemRes
         return ItemResult(rid, Outcome.UNCHANGED, f"already mirrored: {_returns_text(row)}")
     order_ref = str(detail.get("merchant_order_id") or "")
     order = JetOrder.get_or_none(JetOrder.merchant_order_id == order_ref)
-    base = {
+    base: dict[str, Any] = {
         "merchant_order_id": order_ref,
         "reference_return_authorization_id": str(
             detail.get("reference_return_authorization_id") or ""
@@ -627,6 +628,7 @@ def list_returns(db: Any, *, states: Iterable[str] | None = None) -> list[dict[s
     (SKU, title, quantity, reason, requested amounts), the requested total, Jet's status, the
     mirror state (``waiting`` with the reason in ``error``...), the OpenCart return ids, what
     the completion sent, and ``deadline`` (None: Jet gives returns no deadline)."""
+    from jettui.store.base import tuple_rows
     from jettui.store.jet_tables import JetOrder, JetReturn
     from jettui.store.opencart import Order
 
@@ -641,15 +643,17 @@ def list_returns(db: Any, *, states: Iterable[str] | None = None) -> list[dict[s
             Order.order_id.in_(list(order_ids) or [0])
         )
     }
-    refs = dict(
-        JetOrder.select(JetOrder.merchant_order_id, JetOrder.reference_order_id)
-        .where(JetOrder.merchant_order_id.in_([r.merchant_order_id for r in rows] or [""]))
-        .tuples()
+    refs: dict[str, str] = dict(
+        tuple_rows(
+            JetOrder.select(JetOrder.merchant_order_id, JetOrder.reference_order_id).where(
+                JetOrder.merchant_order_id.in_([r.merchant_order_id for r in rows] or [""])
+            )
+        )
     )
     out = []
     for row in rows:
         raw = row.raw or {}
-        lines = [
+        lines: list[dict[str, Any]] = [
             {
                 "sku": item.get("merchant_sku"),
                 "title": item.get("merchant_sku_title"),

@@ -224,6 +224,7 @@ def _job_names(name: str) -> list[str]:
 
 def _recent_runs(name: str) -> list[Run]:
     """The job's newest runs that say something about its health, oldest first."""
+    from jettui.store.base import tuple_rows
     from jettui.store.jet_tables import JetJobRun
 
     query = (
@@ -232,13 +233,16 @@ def _recent_runs(name: str) -> list[Run]:
         .order_by(JetJobRun.started_at.desc(), JetJobRun.id.desc())
         .limit(RECENT_RUNS)
     )
-    return [(started, result, message or "") for started, result, message in query.tuples()][::-1]
+    return [(started, result, message or "") for started, result, message in tuple_rows(query)][
+        ::-1
+    ]
 
 
 def _last_ok() -> dict[str, _dt.datetime]:
     """When each job last did its work (ok or partial), however long ago."""
     import peewee as pw
 
+    from jettui.store.base import tuple_rows
     from jettui.store.jet_tables import JetJobRun
 
     query = (
@@ -247,7 +251,7 @@ def _last_ok() -> dict[str, _dt.datetime]:
         .group_by(JetJobRun.job)
     )
     out: dict[str, _dt.datetime] = {}
-    for job, started in query.tuples():
+    for job, started in tuple_rows(query):
         if isinstance(started, str):  # SQLite aggregates return the stored text
             started = _dt.datetime.fromisoformat(started)
         name = job.replace("_", "-")
@@ -302,6 +306,7 @@ def _outage(runs: dict[str, list[Run]]) -> tuple[_dt.datetime | None, str]:
 def _unacknowledged(settings: Settings) -> list[tuple[str, _dt.datetime | None]]:
     """Orders Jet still waits to hear about, with their deadlines, soonest first."""
     from jettui.services.orders.acknowledge import ack_deadline
+    from jettui.store.base import tuple_rows
     from jettui.store.jet_tables import JetOrder
 
     query = JetOrder.select(JetOrder.merchant_order_id, JetOrder.order_placed_date).where(
@@ -309,11 +314,12 @@ def _unacknowledged(settings: Settings) -> list[tuple[str, _dt.datetime | None]]
         & JetOrder.status.in_(WAITING_STATUSES)
         & (JetOrder.state != "rejected")
     )
-    rows = [(mid, ack_deadline(settings, placed)) for mid, placed in query.tuples()]
+    rows = [(mid, ack_deadline(settings, placed)) for mid, placed in tuple_rows(query)]
     return sorted(rows, key=lambda r: (r[1] is None, r[1] or _dt.datetime.max))
 
 
 def _late_shipments(now: _dt.datetime) -> list[tuple[str, _dt.datetime]]:
+    from jettui.store.base import tuple_rows
     from jettui.store.jet_tables import JetOrder
 
     query = (
@@ -325,36 +331,38 @@ def _late_shipments(now: _dt.datetime) -> list[tuple[str, _dt.datetime]]:
         )
         .order_by(JetOrder.ship_by)
     )
-    return list(query.tuples())
+    return list(tuple_rows(query))
 
 
 def _products_by_status() -> dict[str, int]:
     import peewee as pw
 
+    from jettui.store.base import tuple_rows
     from jettui.store.jet_tables import JetProduct
 
     query = JetProduct.select(JetProduct.status, pw.fn.COUNT(JetProduct.id)).group_by(
         JetProduct.status
     )
-    return dict(sorted(query.tuples()))
+    return dict(sorted(tuple_rows(query)))
 
 
 def _error_files() -> list[dict[str, Any]]:
     """Bulk files Jet processed with errors and no later file of the same type was sent since
     (that later file is the resubmission)."""
+    from jettui.store.base import tuple_rows
     from jettui.store.jet_tables import JetFile
 
     rows = list(
-        JetFile.select(
-            JetFile.id,
-            JetFile.jet_file_id,
-            JetFile.file_type,
-            JetFile.file_name,
-            JetFile.error_count,
-            JetFile.created_at,
+        tuple_rows(
+            JetFile.select(
+                JetFile.id,
+                JetFile.jet_file_id,
+                JetFile.file_type,
+                JetFile.file_name,
+                JetFile.error_count,
+                JetFile.created_at,
+            ).order_by(JetFile.created_at, JetFile.id)
         )
-        .order_by(JetFile.created_at, JetFile.id)
-        .tuples()
     )
     newest: dict[str, int] = {}
     for row in rows:

@@ -9,7 +9,7 @@ Modules: :mod:`.db` (connect, schemas, recognise_store), :mod:`.opencart` (OpenC
 :mod:`.text` (OpenCart's storage rules), :mod:`.errors`.
 """
 
-from .base import bind_models, current_database, current_prefix, database_proxy
+from .base import bind_models, current_database, current_prefix, database_proxy, tuple_rows
 from .db import (
     StoreInfo,
     close,
@@ -43,4 +43,5 @@ __all__ = [
     "open_database",
     "recognise_store",
     "release_lock",
+    "tuple_rows",
 ]

@@ -7,16 +7,22 @@ default ``oc_`` prefix and are not bound to any database.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, TypeAlias, TypeVar, cast
+
 import peewee as pw
 
 DEFAULT_PREFIX = "oc_"
 
 database_proxy = pw.DatabaseProxy()
 
+#: a database, or the proxy standing in for the bound one (functions defaulting to the proxy)
+AnyDatabase: TypeAlias = pw.Database | pw.DatabaseProxy
+
 #: OpenCart's own tables (filled by :mod:`.opencart`), in definition order.
-OPENCART_MODELS: list[type[pw.Model]] = []
+OPENCART_MODELS: list[type[StoreModel]] = []
 #: jettui's own ``<prefix>jet_*`` tables (filled by :mod:`.jet_tables`).
-JET_MODELS: list[type[pw.Model]] = []
+JET_MODELS: list[type[StoreModel]] = []
 
 MYISAM_UTF8 = ["ENGINE=MyISAM", "DEFAULT CHARSET=utf8", "COLLATE=utf8_general_ci"]
 INNODB_UTF8MB4 = ["ENGINE=InnoDB", "DEFAULT CHARSET=utf8mb4"]
@@ -36,26 +42,30 @@ class StoreModel(pw.Model):
         only_save_dirty = False
 
 
-def register(registry: list[type[pw.Model]], model: type[pw.Model]) -> type[pw.Model]:
+_M = TypeVar("_M", bound=StoreModel)
+
+
+def register(registry: list[type[StoreModel]], model: type[_M]) -> type[_M]:
     model.base_table = model._meta.table_name
     model._meta.set_table_name(DEFAULT_PREFIX + model.base_table)
     registry.append(model)
     return model
 
 
-def opencart_model(model: type[StoreModel]) -> type[StoreModel]:
+def opencart_model(model: type[_M]) -> type[_M]:
     """Class decorator: register an OpenCart table model."""
     model.mysql_table_settings = MYISAM_UTF8
     return register(OPENCART_MODELS, model)
 
 
-def jet_model(model: type[StoreModel]) -> type[StoreModel]:
+def jet_model(model: type[_M]) -> type[_M]:
     """Class decorator: register a jettui table model (``<prefix>jet_...``)."""
     model.mysql_table_settings = INNODB_UTF8MB4
     return register(JET_MODELS, model)
 
 
-def is_mysql(db: pw.Database) -> bool:
+def is_mysql(db: AnyDatabase | None) -> bool:
+    """True for a MySQL/MariaDB database (or the proxy bound to one); None is not one."""
     obj = db.obj if isinstance(db, pw.DatabaseProxy) else db
     return isinstance(obj, pw.MySQLDatabase)
 
@@ -82,3 +92,12 @@ def current_prefix() -> str:
 
 def current_database() -> pw.Database | None:
     return database_proxy.obj
+
+
+def tuple_rows(query: pw.BaseQuery) -> Iterable[tuple[Any, ...]]:
+    """``query.tuples()``, typed as what it yields: plain tuples of the selected columns.
+
+    (peewee's stubs keep the query's model as the row type, so unpacking a row would not
+    type-check.) Returns the query itself: iterating it runs it, exactly as before.
+    """
+    return cast("Iterable[tuple[Any, ...]]", query.tuples())

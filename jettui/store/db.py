@@ -42,6 +42,7 @@ from .base import (
     DEFAULT_PREFIX,
     JET_MODELS,
     OPENCART_MODELS,
+    AnyDatabase,
     bind_models,
     current_prefix,
     database_proxy,
@@ -202,7 +203,7 @@ def _scrub(text: str, secrets: list[str]) -> str:
 def _reason(exc: BaseException) -> str:
     """A driver error as one short line: PyMySQL's ``(code, message)`` tuple becomes
     "message (MySQL error code)"."""
-    args = getattr(exc, "args", ())
+    args: tuple[object, ...] = getattr(exc, "args", ())
     if len(args) == 2 and isinstance(args[0], int) and isinstance(args[1], str):
         text = f"{args[1]} (MySQL error {args[0]})"
     else:
@@ -221,7 +222,7 @@ def close() -> None:
 # --- schemas ----------------------------------------------------------------------------------
 
 
-def create_opencart_schema(db: pw.Database | None = None) -> None:
+def create_opencart_schema(db: AnyDatabase | None = None) -> None:
     """Create the modelled OpenCart tables (for the embedded SQLite demo store).
 
     Columns, keys and defaults as in OpenCart 3.0's install SQL (non-strict MySQL implicit
@@ -264,7 +265,7 @@ class StoreInfo:
 _CORE = ("product", "order", "setting")
 
 
-def check_schema(db: pw.Database | pw.DatabaseProxy, prefix: str) -> tuple[set[str], list[str]]:
+def check_schema(db: AnyDatabase, prefix: str) -> tuple[set[str], list[str]]:
     """Is the database an OpenCart 3.0-like store with ``prefix``? Reads only (table and column
     lists): the test every command passes before jettui writes anything.
 
@@ -302,7 +303,7 @@ def check_schema(db: pw.Database | pw.DatabaseProxy, prefix: str) -> tuple[set[s
     return tables, warnings
 
 
-def recognise_store(db: pw.Database | None = None, prefix: str | None = None) -> StoreInfo:
+def recognise_store(db: AnyDatabase | None = None, prefix: str | None = None) -> StoreInfo:
     """Check the bound database is an OpenCart 3.0-like store with ``prefix`` and describe it.
 
     Raises :class:`StoreSchemaError` naming what is wrong: a wrong prefix (listing the
@@ -379,7 +380,7 @@ def _prefix_problem(prefix: str, table: str, tables: set[str]) -> str:
     )
 
 
-def _guess_version(prefix: str, tables: set[str], db: pw.Database) -> str:
+def _guess_version(prefix: str, tables: set[str], db: AnyDatabase) -> str:
     """OpenCart keeps no version in its database: guess from tables (and MySQL charset)."""
 
     def has(name: str) -> bool:
@@ -402,7 +403,7 @@ def _guess_version(prefix: str, tables: set[str], db: pw.Database) -> str:
     return guess
 
 
-def _mysql_table_charset(db: pw.Database, table: str) -> str:
+def _mysql_table_charset(db: AnyDatabase, table: str) -> str:
     try:
         row = db.execute_sql(
             "SELECT TABLE_COLLATION FROM information_schema.TABLES "
@@ -414,7 +415,7 @@ def _mysql_table_charset(db: pw.Database, table: str) -> str:
     return (row[0] or "").split("_")[0] if row else ""
 
 
-def _server_version(db: pw.Database) -> str:
+def _server_version(db: AnyDatabase) -> str:
     try:
         if is_mysql(db):
             return str(db.execute_sql("SELECT VERSION()").fetchone()[0])

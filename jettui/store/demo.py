@@ -443,7 +443,9 @@ def _insert_categories(
     leaves: list[dict[str, Any]] = []
     next_id = 1
 
-    def walk(node: dict[str, Any], parent: list[int], names: list[str], top_brands: list[str]):
+    def walk(
+        node: dict[str, Any], parent: list[int], names: list[str], top_brands: list[str]
+    ) -> None:
         nonlocal next_id
         category_id = next_id
         next_id += 1

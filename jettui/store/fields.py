@@ -70,6 +70,9 @@ class OcTinyIntField(OcIntegerField):
 class OcDecimalField(pw.DecimalField):
     """``decimal(p,s)``, always a :class:`~decimal.Decimal` with exactly ``s`` places."""
 
+    #: the quantum ``10 ** -decimal_places``, set by peewee's ``DecimalField.__init__``
+    _exp: decimal.Decimal
+
     def __init__(self, max_digits: int = 15, decimal_places: int = 4, **kwargs: Any) -> None:
         if not kwargs.get("null"):
             kwargs.setdefault("default", decimal.Decimal(0))
@@ -115,7 +118,6 @@ class _OcTextMixin:
 
     html: bool
     null: bool
-    max_length: int | None
 
     def db_value(self, value: Any) -> Any:
         if value is None:

@@ -31,7 +31,7 @@ from typing import Any
 import peewee as pw
 from playhouse.migrate import SchemaMigrator
 
-from .base import JET_MODELS, StoreModel, database_proxy, jet_model
+from .base import JET_MODELS, AnyDatabase, StoreModel, database_proxy, jet_model
 from .errors import LockBusy, StoreSchemaError
 from .fields import JsonTextField, LongJsonTextField, UtcDateTimeField
 from .text import utcnow
@@ -461,7 +461,7 @@ class MigrationContext:
     """What a migration step gets: the database, a playhouse.migrate migrator, and
     idempotent helpers that use the bound (prefixed) table names."""
 
-    def __init__(self, db: pw.Database) -> None:
+    def __init__(self, db: AnyDatabase) -> None:
         self.db = db
         self.migrator = SchemaMigrator.from_database(db)
 
@@ -552,7 +552,7 @@ def latest_version() -> int:
 SCHEMA_VERSION = latest_version()
 
 
-def schema_version(db: pw.Database | None = None) -> int:
+def schema_version(db: AnyDatabase | None = None) -> int:
     """The applied jettui schema version (0 = jettui's tables were never created here)."""
     db = db or database_proxy
     if not db.table_exists(JetSchemaVersion._meta.table_name):
@@ -571,7 +571,7 @@ def _record(version: int, description: str) -> None:
 MIGRATION_LOCK = "jettui:schema"
 
 
-def ensure_jet_tables(db: pw.Database | None = None, wait_seconds: float = 60) -> int:
+def ensure_jet_tables(db: AnyDatabase | None = None, wait_seconds: float = 60) -> int:
     """Create jettui's tables on first use and run pending migrations; return the version.
 
     Safe to call from several processes at once (the work is done under a lock). Raises
@@ -621,12 +621,12 @@ def _too_new(current: int, latest: int) -> StoreSchemaError:
     )
 
 
-def _missing(db: pw.Database) -> list[type[pw.Model]]:
+def _missing(db: AnyDatabase) -> list[type[StoreModel]]:
     existing = set(db.get_tables())
     return [m for m in JET_MODELS if m._meta.table_name not in existing]
 
 
-def _create_missing(db: pw.Database) -> None:
+def _create_missing(db: AnyDatabase) -> None:
     missing = _missing(db)
     if missing:
         db.create_tables(missing, safe=True)

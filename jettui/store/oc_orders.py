@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 
-from .base import database_proxy, is_mysql
+from .base import database_proxy, is_mysql, tuple_rows
 from .errors import StoreError
 from .opencart import (
     Currency,
@@ -436,9 +436,11 @@ def _take_off_line(line: OrderProduct, qty: int, restock: bool) -> bool:
             ).execute()
             value_ids = [
                 v
-                for (v,) in OrderOption.select(OrderOption.product_option_value_id)
-                .where(OrderOption.order_product_id == line.order_product_id)
-                .tuples()
+                for (v,) in tuple_rows(
+                    OrderOption.select(OrderOption.product_option_value_id).where(
+                        OrderOption.order_product_id == line.order_product_id
+                    )
+                )
                 if v
             ]
             if value_ids:

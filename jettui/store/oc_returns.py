@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .base import database_proxy, is_mysql
+from .base import database_proxy, is_mysql, tuple_rows
 from .errors import StoreError
 from .jet_tables import JetProduct
 from .opencart import (
@@ -107,7 +107,7 @@ def write_transaction() -> Any:
 
 
 def _languages() -> list[int]:
-    return [int(i) for (i,) in Language.select(Language.language_id).tuples()] or [1]
+    return [int(i) for (i,) in tuple_rows(Language.select(Language.language_id))] or [1]
 
 
 def reason_id(
@@ -174,10 +174,10 @@ def find_order_line(
     value for a variation child), else by model or name."""
     lines = list(OrderProduct.select().where(OrderProduct.order_id == order_id))
     options: dict[int, tuple[int, ...]] = {}
-    for line_id, value_id in (
-        OrderOption.select(OrderOption.order_product_id, OrderOption.product_option_value_id)
-        .where(OrderOption.order_id == order_id)
-        .tuples()
+    for line_id, value_id in tuple_rows(
+        OrderOption.select(OrderOption.order_product_id, OrderOption.product_option_value_id).where(
+            OrderOption.order_id == order_id
+        )
     ):
         if value_id:
             options[int(line_id)] = (*options.get(int(line_id), ()), int(value_id))

@@ -33,7 +33,7 @@ from typing import Any
 
 import peewee as pw
 
-from .base import StoreModel, opencart_model
+from .base import StoreModel, opencart_model, tuple_rows
 from .fields import (
     OcCharField,
     OcDateField,
@@ -955,6 +955,6 @@ def category_breadcrumbs(
     if category_ids is not None:
         query = query.where(CategoryPath.category_id.in_(list(category_ids)))
     names: dict[int, list[str]] = {}
-    for row in query.tuples():
-        names.setdefault(row[0], []).append(row[2] or "")  # .tuples() already unescaped
+    for category_id, _level, name in tuple_rows(query):
+        names.setdefault(category_id, []).append(name or "")  # .tuples() already unescaped
     return {cid: separator.join(parts) for cid, parts in names.items()}

@@ -8,11 +8,11 @@ import sys
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import ModalScreen
 
@@ -24,6 +24,9 @@ from jettui.tui.screens import SCREENS_BY_PANEL
 from jettui.tui.screens.go import GoScreen
 from jettui.tui.screens.help import HelpScreen
 from jettui.tui.themes import load_themes, pick_theme, stylesheet_paths
+
+if TYPE_CHECKING:
+    import peewee as pw
 
 PACKAGE_CSS = Path(__file__).with_name("jettui.tcss")
 
@@ -43,12 +46,12 @@ class JettuiApp(App[int]):
     """The dashboard. ``settings`` is replaced when the configuration screen saves."""
 
     TITLE = "jettui"
-    CSS_PATH: ClassVar[list[str | Path]] = [PACKAGE_CSS, *stylesheet_paths()]
+    CSS_PATH = [PACKAGE_CSS, *stylesheet_paths()]
     COMMANDS: ClassVar = App.COMMANDS | {JettuiCommands}
     MODES: ClassVar = dict(SCREENS_BY_PANEL)
     DEFAULT_MODE = "products"
-    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (110, "-wide")]
-    BINDINGS: ClassVar[list[Binding]] = [
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # (typed by App)
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit"),
         Binding("question_mark,f1", "help", "Help", key_display="?", id="help"),
         Binding("ctrl+g", "go_menu", "Go to", show=False, id="go"),
@@ -83,7 +86,7 @@ class JettuiApp(App[int]):
             self._theme_problems.append(warning)
         self.theme = name
         self.sub_title = describe_target(settings)
-        self._db: Any = None
+        self._db: pw.Database | None = None
         self._db_lock = threading.Lock()
         self.watch_terminal = False  # run_dashboard: quit when the SSH session is gone
         self.run_due_jobs = False  # run_dashboard: run due jobs in the background while open
@@ -172,12 +175,12 @@ class JettuiApp(App[int]):
 
     async def action_quit(self) -> None:
         """Quit; a form with unsaved changes asks first (save, discard or stay)."""
+        from jettui.tui.screens.leave import LeaveForm, UnsavedForm
+
         screen = self.screen
-        unsaved = getattr(screen, "unsaved_changes", None)
-        if not callable(unsaved) or not unsaved():
+        if not isinstance(screen, UnsavedForm) or not screen.unsaved_changes():
             self.exit()
             return
-        from jettui.tui.screens.leave import LeaveForm
 
         async def answered(answer: str | None) -> None:
             if answer == "discard" or (answer == "save" and await screen.save_now()):
@@ -219,7 +222,7 @@ class JettuiApp(App[int]):
         if self.show_state:
             self.refresh_state()
 
-    def database(self) -> Any:
+    def database(self) -> pw.Database:
         """The store's peewee Database, connected on first use. Call from thread workers."""
         with self._db_lock:
             if self._db is None:

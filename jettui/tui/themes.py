@@ -88,12 +88,14 @@ def theme_from_definition(data: Mapping[str, Any], origin: str = "theme") -> The
     variables = data.get("variables") or {}
     if not isinstance(colors, Mapping) or "primary" not in colors:
         raise ThemeFileError(f"{origin}: 'colors' must be a mapping with at least 'primary'")
+    # colour keywords (primary, secondary...) are strings; an unknown name is a TypeError
+    colour_kwargs: dict[str, Any] = {str(k): str(v) for k, v in colors.items()}
     try:
         return Theme(
             name=data["name"],
             dark=bool(data.get("dark", True)),
             variables={str(k): str(v) for k, v in variables.items()},
-            **{str(k): str(v) for k, v in colors.items()},
+            **colour_kwargs,
         )
     except TypeError as exc:  # an unknown colour name
         raise ThemeFileError(f"{origin}: {exc}") from None

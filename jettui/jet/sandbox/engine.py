@@ -141,7 +141,9 @@ class SandboxCore:
 
     def check_token(self, token: str) -> bool:
         doc = self.db.get("token", token)
-        return bool(doc) and doc["expires"] > self.clock()
+        if not doc:
+            return False
+        return bool(doc["expires"] > self.clock())
 
     def check_node(self, node: Any, where: str) -> list[str]:
         if node != self.node_id:

@@ -261,7 +261,8 @@ TAX_BY_TOP = {
 }  # fmt: skip
 
 # Attribute templates: (id, description, variant, free_text, values, units, data_type)
-COLOR = (
+AttrTemplate = tuple[int, str, bool, bool, list[str], list[str], str]
+COLOR: AttrTemplate = (
     1,
     "Color",
     True,
@@ -270,9 +271,17 @@ COLOR = (
     [],
     "string",
 )
-SIZE = (119, "Size", True, False, ["XS", "S", "M", "L", "XL", "XXL"], [], "string")
-SHOE_SIZE = (120, "Shoe Size", True, False, [str(s / 2) for s in range(10, 30)], [], "decimal")
-MATERIAL = (
+SIZE: AttrTemplate = (119, "Size", True, False, ["XS", "S", "M", "L", "XL", "XXL"], [], "string")
+SHOE_SIZE: AttrTemplate = (
+    120,
+    "Shoe Size",
+    True,
+    False,
+    [str(s / 2) for s in range(10, 30)],
+    [],
+    "decimal",
+)
+MATERIAL: AttrTemplate = (
     2,
     "Material",
     False,
@@ -281,10 +290,10 @@ MATERIAL = (
     [],
     "string",
 )
-WEIGHT = (3, "Item Weight", False, True, [], ["lb", "oz", "kg", "g"], "decimal")
-VOLUME = (4, "Volume", True, True, [], ["fl oz", "ml", "l", "gal"], "decimal")
-COUNT = (5, "Count", True, True, [], [], "int")
-FLAVOR = (
+WEIGHT: AttrTemplate = (3, "Item Weight", False, True, [], ["lb", "oz", "kg", "g"], "decimal")
+VOLUME: AttrTemplate = (4, "Volume", True, True, [], ["fl oz", "ml", "l", "gal"], "decimal")
+COUNT: AttrTemplate = (5, "Count", True, True, [], [], "int")
+FLAVOR: AttrTemplate = (
     6,
     "Flavor",
     True,
@@ -293,8 +302,8 @@ FLAVOR = (
     [],
     "string",
 )
-SCREEN = (7, "Screen Size", True, True, [], ["in"], "decimal")
-STORAGE = (
+SCREEN: AttrTemplate = (7, "Screen Size", True, True, [], ["in"], "decimal")
+STORAGE: AttrTemplate = (
     8,
     "Storage Capacity",
     True,
@@ -303,7 +312,7 @@ STORAGE = (
     [],
     "string",
 )
-AGE = (
+AGE: AttrTemplate = (
     9,
     "Age Range",
     False,
@@ -312,9 +321,17 @@ AGE = (
     [],
     "string",
 )
-GENDER = (10, "Gender", False, False, ["Women", "Men", "Unisex", "Girls", "Boys"], [], "string")
-DIMENSIONS = (11, "Length", False, True, [], ["in", "ft", "cm"], "decimal")
-POWER = (
+GENDER: AttrTemplate = (
+    10,
+    "Gender",
+    False,
+    False,
+    ["Women", "Men", "Unisex", "Girls", "Boys"],
+    [],
+    "string",
+)
+DIMENSIONS: AttrTemplate = (11, "Length", False, True, [], ["in", "ft", "cm"], "decimal")
+POWER: AttrTemplate = (
     12,
     "Power Source",
     False,
@@ -323,7 +340,7 @@ POWER = (
     [],
     "string",
 )
-SCENT = (
+SCENT: AttrTemplate = (
     13,
     "Scent",
     True,
@@ -332,11 +349,27 @@ SCENT = (
     [],
     "string",
 )
-CAPACITY = (14, "Capacity", True, True, [], ["qt", "cups", "l"], "decimal")
-PACK = (15, "Pack Size", True, True, [], [], "int")
-BOOK_FORMAT = (16, "Format", True, False, ["Hardcover", "Paperback", "Board Book"], [], "string")
-PAGES = (17, "Number of Pages", False, True, [], [], "int")
-LANGUAGE = (18, "Language", False, False, ["English", "Spanish", "French", "German"], [], "string")
+CAPACITY: AttrTemplate = (14, "Capacity", True, True, [], ["qt", "cups", "l"], "decimal")
+PACK: AttrTemplate = (15, "Pack Size", True, True, [], [], "int")
+BOOK_FORMAT: AttrTemplate = (
+    16,
+    "Format",
+    True,
+    False,
+    ["Hardcover", "Paperback", "Board Book"],
+    [],
+    "string",
+)
+PAGES: AttrTemplate = (17, "Number of Pages", False, True, [], [], "int")
+LANGUAGE: AttrTemplate = (
+    18,
+    "Language",
+    False,
+    False,
+    ["English", "Spanish", "French", "German"],
+    [],
+    "string",
+)
 
 TEMPLATES = {
     "Electronics": [COLOR, SCREEN, STORAGE, POWER, WEIGHT],

@@ -38,7 +38,7 @@ from jettui.services.catalog.preview import previews
 from jettui.services.jet_session import StoreThread, open_logged_client
 from jettui.services.results import PROBLEMS, ItemResult, Outcome, count, summary
 from jettui.services.runtime import fan_out, held_lock, outage_reason, settle
-from jettui.store.base import database_proxy
+from jettui.store.base import database_proxy, tuple_rows
 from jettui.store.jet_tables import JetFile, JetProduct
 from jettui.store.text import utcnow
 
@@ -767,7 +767,11 @@ class _Work:
             try:
                 product = await self.jet.get_sku(sku)
             except JetNotFound as exc:
-                values = {"status": NOT_ON_JET, "sub_statuses": [], "last_error": str(exc)}
+                values: dict[str, Any] = {
+                    "status": NOT_ON_JET,
+                    "sub_statuses": [],
+                    "last_error": str(exc),
+                }
                 await self._record(sku, Outcome.FAILED, values, f"not on Jet: {exc}", exc)
                 return
             except Unreachable:
@@ -775,7 +779,7 @@ class _Work:
             except JetError as exc:
                 self.report.add(sku, Outcome.FAILED, str(exc), exc)
                 return
-            values: dict[str, Any] = {
+            values = {
                 "status": str(product.get("status") or "unknown")[:64],
                 "sub_statuses": [str(s) for s in product.get("sub_status") or []],
                 "is_archived": bool(product.get("is_archived")),
@@ -814,7 +818,7 @@ def _linked_product_ids() -> list[int]:
         .distinct()
         .order_by(JetProduct.product_id)
     )
-    return [pid for (pid,) in rows.tuples()]
+    return [pid for (pid,) in tuple_rows(rows)]
 
 
 def _links(product_ids: list[int]) -> dict[str, dict[str, Any]]:
@@ -891,10 +895,12 @@ def _record_upload(
     skus = [x.sku for x in listings]
     # Read before the transaction: on SQLite (WAL) a transaction that reads and then writes
     # fails at once with "database is locked" when another connection wrote meanwhile.
-    before = dict(
-        JetProduct.select(JetProduct.merchant_sku, JetProduct.status)
-        .where(JetProduct.merchant_sku.in_(skus))
-        .tuples()
+    before: dict[str, str] = dict(
+        tuple_rows(
+            JetProduct.select(JetProduct.merchant_sku, JetProduct.status).where(
+                JetProduct.merchant_sku.in_(skus)
+            )
+        )
     )
     with database_proxy.atomic():
         for x in listings:

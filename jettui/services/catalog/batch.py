@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from jettui.store.base import database_proxy
+from jettui.store.base import database_proxy, tuple_rows
 
 NUMBER_COLUMNS = ("price", "quantity", "weight")
 
@@ -80,7 +80,7 @@ def load_batch(ids: list[int], language_id: int, customer_group_id: int, clean: 
             JetProduct.product_id.in_(good) & (JetProduct.product_option_value_id == 0)
         )
     }
-    nodes = (
+    nodes = tuple_rows(
         ProductToCategory.select(ProductToCategory.product_id, JetCategory.jet_node_id)
         .join(JetCategory, on=JetCategory.category_id == ProductToCategory.category_id)
         .where(ProductToCategory.product_id.in_(good))
@@ -89,7 +89,7 @@ def load_batch(ids: list[int], language_id: int, customer_group_id: int, clean: 
     )
     for product_id, node in nodes:
         batch.nodes.setdefault(int(product_id), int(node))
-    images = (
+    images = tuple_rows(
         ProductImage.select(ProductImage.product_id, ProductImage.image)
         .where(ProductImage.product_id.in_(good))
         .order_by(ProductImage.product_id, ProductImage.sort_order, ProductImage.product_image_id)
@@ -104,33 +104,39 @@ def load_batch(ids: list[int], language_id: int, customer_group_id: int, clean: 
         batch.specials[special.product_id].append(special)
     product_options = list(ProductOption.select().where(ProductOption.product_id.in_(good)))
     option_ids = {po.option_id for po in product_options}
-    types = dict(
-        Option.select(Option.option_id, Option.type)
-        .where(Option.option_id.in_(option_ids))
-        .tuples()
-    )
-    names = dict(
-        OptionDescription.select(OptionDescription.option_id, OptionDescription.name)
-        .where(
-            OptionDescription.option_id.in_(option_ids)
-            & (OptionDescription.language_id == language_id)
+    types: dict[int, str] = dict(
+        tuple_rows(
+            Option.select(Option.option_id, Option.type)
+            .where(Option.option_id.in_(option_ids))
+            .tuples()
         )
-        .tuples()
+    )
+    names: dict[int, str] = dict(
+        tuple_rows(
+            OptionDescription.select(OptionDescription.option_id, OptionDescription.name)
+            .where(
+                OptionDescription.option_id.in_(option_ids)
+                & (OptionDescription.language_id == language_id)
+            )
+            .tuples()
+        )
     )
     values = list(
         ProductOptionValue.select()
         .where(ProductOptionValue.product_id.in_(good))
         .order_by(ProductOptionValue.product_option_value_id)
     )
-    labels = dict(
-        OptionValueDescription.select(
-            OptionValueDescription.option_value_id, OptionValueDescription.name
+    labels: dict[int, str] = dict(
+        tuple_rows(
+            OptionValueDescription.select(
+                OptionValueDescription.option_value_id, OptionValueDescription.name
+            )
+            .where(
+                OptionValueDescription.option_value_id.in_({v.option_value_id for v in values})
+                & (OptionValueDescription.language_id == language_id)
+            )
+            .tuples()
         )
-        .where(
-            OptionValueDescription.option_value_id.in_({v.option_value_id for v in values})
-            & (OptionValueDescription.language_id == language_id)
-        )
-        .tuples()
     )
     for value in values:
         label = clean(labels.get(value.option_value_id) or "") or str(value.option_value_id)

@@ -27,7 +27,7 @@ from jettui.jet.client import JetClient
 from jettui.jet.errors import JetError, JetNotFound
 from jettui.services.jet_session import StoreThread
 from jettui.services.runtime import fan_out
-from jettui.store.base import database_proxy
+from jettui.store.base import database_proxy, tuple_rows
 from jettui.store.text import utcnow
 
 REGISTERING = "registering"  # recorded, files/uploaded sent or about to be: outcome unknown
@@ -143,7 +143,7 @@ def _unconfirmed_skus() -> list[str]:
     from jettui.store.jet_tables import JetProduct
 
     rows = JetProduct.select(JetProduct.merchant_sku).where(JetProduct.status == UNCONFIRMED)
-    return [sku for (sku,) in rows.tuples()]
+    return [sku for (sku,) in tuple_rows(rows)]
 
 
 def has_open_work() -> bool:

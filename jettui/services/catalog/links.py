@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jettui.services.catalog.payload import Listing
-from jettui.store.base import database_proxy
+from jettui.store.base import database_proxy, tuple_rows
 from jettui.store.text import utcnow
 
 ARCHIVE = "archive"
@@ -67,7 +67,7 @@ def plan_links(listings: Iterable[Listing], mode: str, apply: bool = True) -> Li
                 & JetProduct.sent_at.is_null(False)
                 & (JetProduct.is_archived == False)  # noqa: E712 (peewee expression)
             )
-            pending = [sku for (sku,) in rows.order_by(JetProduct.id).tuples()]
+            pending = [sku for (sku,) in tuple_rows(rows.order_by(JetProduct.id))]
             planned = [r.old for r in plan.retired]
             plan.to_archive = list(dict.fromkeys(pending + planned))
     return plan

@@ -26,7 +26,7 @@ from jettui.jet import models
 from jettui.services.catalog import specials
 from jettui.services.catalog.batch import Batch, load_batch
 from jettui.services.catalog.images import ImageFinder
-from jettui.store.base import database_proxy
+from jettui.store.base import database_proxy, tuple_rows
 
 VARIANT_OPTION_TYPES = ("select", "radio")
 DESCRIPTION_MAX = 2000
@@ -163,12 +163,14 @@ def merchant_sku(product: Any) -> str:
 def mapped_product_ids(settings: Settings, *, include_disabled: bool = False) -> list[int]:
     """Every product of the store in at least one category mapped to a Jet node; disabled
     products (``status = 0``) only when ``include_disabled``."""
+    from jettui.store.base import tuple_rows
+
     query = _mapped_products(settings)
     if not include_disabled:
         from jettui.store.opencart import Product
 
         query = query.where(Product.status != 0)
-    return [pid for (pid,) in query.tuples()]
+    return [pid for (pid,) in tuple_rows(query)]
 
 
 def disabled_mapped_count(settings: Settings) -> int:
@@ -210,8 +212,8 @@ def product_ids_for_skus(skus: Iterable[str]) -> list[int]:
         sku = merchant_sku(row)
         if sku in wanted:
             found.setdefault(sku, row.product_id)
-    for row in JetProduct.select().where(JetProduct.merchant_sku.in_(wanted)):
-        found.setdefault(row.merchant_sku, row.product_id)
+    for jet_row in JetProduct.select().where(JetProduct.merchant_sku.in_(wanted)):
+        found.setdefault(jet_row.merchant_sku, jet_row.product_id)
     unknown = [s for s in wanted if s not in found]
     if unknown:
         raise UnknownSku(f"unknown SKU(s): {', '.join(unknown)}")
@@ -345,7 +347,7 @@ class Checker:
             self.lb_value = self.weight_values[units["kg"]] * LB_PER_KG
         self.sku_owners = self._sku_owners()
         self.manufacturers: dict[int, str] = dict(
-            Manufacturer.select(Manufacturer.manufacturer_id, Manufacturer.name).tuples()
+            tuple_rows(Manufacturer.select(Manufacturer.manufacturer_id, Manufacturer.name))
         )
         self.variant_cache: dict[int, list[int]] = {}  # node id → its variant attribute ids
         self.batch = Batch()  # the rows of the chunk being checked (check_many)

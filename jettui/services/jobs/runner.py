@@ -30,7 +30,7 @@ from jettui.services.jobs.context import JobContext, JobReport, Progress
 from jettui.services.jobs.registry import JOBS, NOT_AVAILABLE, Job
 from jettui.services.results import ItemResult
 from jettui.services.runtime import StoreThread, held_lock, outage_reason
-from jettui.store.base import database_proxy
+from jettui.store.base import database_proxy, tuple_rows
 from jettui.store.jet_tables import (
     JetJobRun,
     acquire_lock,
@@ -481,10 +481,9 @@ def close_abandoned_runs() -> list[int]:
     is never touched. Returns the closed rows' ids."""
     jobs = [
         job
-        for (job,) in JetJobRun.select(JetJobRun.job)
-        .where(JetJobRun.result == RUNNING)
-        .distinct()
-        .tuples()
+        for (job,) in tuple_rows(
+            JetJobRun.select(JetJobRun.job).where(JetJobRun.result == RUNNING).distinct()
+        )
     ]
     closed: list[int] = []
     for job in jobs:

@@ -10,6 +10,7 @@ def check_order_statuses(settings: Settings) -> list[str]:
     configured language, or any language), e.g. ``orders.status_refunded: order status 42 does
     not exist in oc_order_status``. Empty when all exist. Needs the store connected (models
     bound); runs on the calling thread."""
+    from jettui.store.base import tuple_rows
     from jettui.store.opencart import OrderStatus
 
     wanted = {key: int(getattr(settings.orders, key)) for key in OrderSettings.STATUS_KEYS}
@@ -17,7 +18,7 @@ def check_order_statuses(settings: Settings) -> list[str]:
         OrderStatus.order_status_id.in_(sorted(set(wanted.values())))
     )
     found: dict[int, set[int]] = {}
-    for status_id, language_id in rows.tuples():
+    for status_id, language_id in tuple_rows(rows):
         found.setdefault(int(status_id), set()).add(int(language_id))
     problems = []
     for key, status_id in wanted.items():

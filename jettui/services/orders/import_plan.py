@@ -46,6 +46,7 @@ from jettui.services.catalog.payload import (
     VARIANT_OPTION_TYPES,
     combination_slot,
 )
+from jettui.store.base import StoreModel
 from jettui.store.jet_tables import JetProduct
 from jettui.store.oc_orders import ShopContext
 from jettui.store.opencart import (
@@ -670,7 +671,11 @@ def _local_time(value: Any) -> _dt.datetime:
 
 
 def _check_fits(
-    model: type, values: dict[str, Any], what: str, warnings: list[str], skip_prefix: str = ""
+    model: type[StoreModel],
+    values: dict[str, Any],
+    what: str,
+    warnings: list[str],
+    skip_prefix: str = "",
 ) -> None:
     """Warn about text a column cannot hold as given (cut to its length, 4-byte characters
     replaced). Payment columns repeat the shipping ones, so only one of them is named."""

@@ -63,7 +63,7 @@ from jettui.services.orders.import_plan import (
     marker,
     plan_order,
 )
-from jettui.store.base import database_proxy, is_mysql
+from jettui.store.base import database_proxy, is_mysql, tuple_rows
 from jettui.store.errors import StoreError
 from jettui.store.jet_tables import JetOrder, log_event
 from jettui.store.oc_orders import ShopContext, add_order_history, execute_once
@@ -146,7 +146,8 @@ def _ledger_row(raw: dict[str, Any]) -> tuple[JetOrder, bool]:
     none. True = written now. The insert comes first: the unique key answers "is it new"
     (a refused insert rolls back only itself, on SQLite and MySQL alike)."""
     mid = str(raw["merchant_order_id"])
-    detail = raw.get("order_detail") if isinstance(raw.get("order_detail"), dict) else {}
+    order_detail = raw.get("order_detail")
+    detail = order_detail if isinstance(order_detail, dict) else {}
     values = {
         "merchant_order_id": mid,
         "reference_order_id": str(raw.get("reference_order_id") or "")[:64],
@@ -372,11 +373,10 @@ def _ledger_lines_from_store(raw: dict[str, Any], order_id: int) -> list[dict[st
         .order_by(OrderProduct.order_product_id)
     )
     values: dict[int, list[int]] = {}
-    for line_id, value_id in (
+    for line_id, value_id in tuple_rows(
         OrderOption.select(OrderOption.order_product_id, OrderOption.product_option_value_id)
         .where(OrderOption.order_id == order_id)
         .order_by(OrderOption.order_option_id)
-        .tuples()
     ):
         if value_id:
             values.setdefault(int(line_id), []).append(int(value_id))
@@ -454,7 +454,7 @@ def unfinished_order_ids(auto_acknowledge: bool) -> list[str]:
     if auto_acknowledge:
         pending |= (JetOrder.state == "done") & JetOrder.acknowledgement_status.is_null()
     query = JetOrder.select(JetOrder.merchant_order_id).where(pending).order_by(JetOrder.id)
-    return [mid for (mid,) in query.tuples()]
+    return [mid for (mid,) in tuple_rows(query)]
 
 
 def record_acknowledgement(merchant_order_id: str, ack_status: str, jet_status: str) -> None:

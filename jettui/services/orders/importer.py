@@ -466,12 +466,13 @@ async def _directed_cancels(jet: JetClient) -> list[str]:
 
 
 def _open_orders() -> list[tuple[str, str]]:
+    from jettui.store.base import tuple_rows
     from jettui.store.jet_tables import JetOrder
 
     query = JetOrder.select(JetOrder.merchant_order_id, JetOrder.status).where(
         (JetOrder.state == "done") & JetOrder.status.in_([str(s) for s in OPEN_STATUSES])
     )
-    return list(query.tuples())
+    return list(tuple_rows(query))
 
 
 def _store_status(mid: str, raw: dict[str, Any]) -> bool:

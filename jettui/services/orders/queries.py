@@ -244,7 +244,10 @@ def order_detail(
     }
     detail = raw.get("order_detail") or {}
     request = {k.removeprefix("request_"): str(v) for k, v in detail.items() if v is not None}
-    oc_totals, oc_status, history, oc_rows = (), "", (), ()
+    oc_totals: tuple[dict[str, Any], ...] = ()
+    oc_status = ""
+    history: tuple[HistoryRow, ...] = ()
+    oc_rows: tuple[dict[str, Any], ...] = ()
     if row.order_id:
         oc_totals = tuple(
             {"code": t.code, "title": t.title, "value": float(t.value)}

@@ -108,6 +108,7 @@ def line_ids(order_id: int, skus: list[str]) -> dict[str, int]:
     used: set[int] = set()
     for sku in skus:
         link = links.get(sku)
+        product_id: int | None
         if link is not None:
             product_id, value_id = link.product_id, link.product_option_value_id
         else:

@@ -316,7 +316,8 @@ def form_from_options(
         if ship:
             line.ship = ship.get(sku, 0)
         else:
-            open_units = view.line(sku).open if view.line(sku) else 0
+            line_view = view.line(sku)
+            open_units = line_view.open if line_view else 0
             line.ship = max(0, open_units - _int(line.cancel))
     return replace(
         form,

@@ -8,13 +8,13 @@ sums it up and the table shows what the store recorded. Headless: ``jettui activ
 from __future__ import annotations
 
 import asyncio
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, ProgressBar, Static
@@ -30,6 +30,9 @@ from jettui.services.activation import (
     running_holder,
 )
 from jettui.tui.screens.base import PanelScreen, _brief
+
+if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
 
 WHAT = {
     "product": "send a test SKU with its price and inventory",
@@ -52,7 +55,7 @@ class ConfirmLive(ModalScreen[bool]):
     #confirm-buttons { height: auto; margin-top: 1; align-horizontal: right; }
     #confirm-buttons Button { margin-left: 2; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "answer(False)", "Cancel", id="confirm.no"),
         Binding("y", "answer(True)", "Run on live Jet", id="confirm.yes"),
     ]
@@ -86,7 +89,7 @@ class ActivationScreen(PanelScreen):
     #activation-progress { padding: 0 1; display: none; }
     #activation-progress.-running { display: block; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "run('product')", "Product API", id="activation.product"),
         Binding("o", "run('order')", "Order API", show=False, id="activation.order"),
         Binding("t", "run('return')", "Return API", show=False, id="activation.return"),
@@ -157,7 +160,9 @@ class ActivationScreen(PanelScreen):
 
     def action_run(self, which: str) -> None:
         if self._activating:
-            self.notify("Activation is already running.", title=self.title, severity="warning")
+            self.notify(
+                "Activation is already running.", title=self.panel_title, severity="warning"
+            )
             return
         steps = expand_steps(which)
         settings = self.app.settings
@@ -205,19 +210,23 @@ class ActivationScreen(PanelScreen):
         else:
             self._finish(*_summary(results))
 
-    def _finish(self, text: str, severity: str) -> None:
+    def _finish(self, text: str, severity: SeverityLevel) -> None:
         self._activating = False
         bar = self.query_one("#activation-progress", ProgressBar)
         bar.update(progress=bar.total or 0)
         bar.remove_class("-running")
         self._status(text if severity != "information" else IDLE)
         self.notify(
-            self.app.redact(text), title=self.title, severity=severity, timeout=10, markup=False
+            self.app.redact(text),
+            title=self.panel_title,
+            severity=severity,
+            timeout=10,
+            markup=False,
         )
         self.load()
 
 
-def _summary(results: list[StepResult]) -> tuple[str, str]:
+def _summary(results: list[StepResult]) -> tuple[str, SeverityLevel]:
     """Notification text and severity for a finished run."""
     parts = []
     for result in results:
@@ -228,5 +237,5 @@ def _summary(results: list[StepResult]) -> tuple[str, str]:
             parts.append(f"{title} {result.outcome}: {result.message}")
     failed = any(r.outcome == "failed" for r in results)
     skipped = any(r.outcome == "skipped" for r in results)
-    severity = "error" if failed else "warning" if skipped else "information"
+    severity: SeverityLevel = "error" if failed else "warning" if skipped else "information"
     return " ".join(parts), severity

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Hashable, Iterable
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
@@ -18,6 +18,8 @@ from jettui.tui.screens.detail import RowDetailScreen
 from jettui.tui.widgets.bulk_table import BulkTable
 
 if TYPE_CHECKING:
+    import peewee as pw
+
     from jettui.config import Settings
     from jettui.services.listing import PageSource
     from jettui.tui.app import JettuiApp
@@ -39,7 +41,7 @@ def later(
 class GridTable(BulkTable):
     """BulkTable with a shorter footer: "a All" moves to the help screen (≤ 5 keys at 80 cols)."""
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "select_all", "All", show=False, id="bulk-table.select-all"),
         Binding("enter", "activate", "Row details", show=False, id="bulk-table.activate"),
     ]
@@ -62,14 +64,21 @@ class PanelScreen(Screen):
 
     PANEL_ID: ClassVar[str] = ""
     HELP_NOTES: ClassVar[tuple[str, tuple[tuple[str, str], ...]]] = ("", ())  # title, rows
-    AUTO_FOCUS = None  # the sidebar is hidden at 80 columns: never focus it by default
-    BINDINGS: ClassVar[list[Binding]] = []
+    AUTO_FOCUS: ClassVar[str | None] = (
+        None  # the sidebar is hidden at 80 columns: never focus it by default
+    )
+    BINDINGS: ClassVar[list[BindingType]] = []
 
     app: JettuiApp
 
     def __init__(self) -> None:
         super().__init__(id=f"screen-{self.PANEL_ID}")
         self.title = PANELS_BY_ID[self.PANEL_ID].title
+
+    @property
+    def panel_title(self) -> str:
+        """The screen's title as a ``str`` (Textual types ``Screen.title`` as optional)."""
+        return self.title or ""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -92,22 +101,33 @@ class PanelScreen(Screen):
     def action_not_available(self, what: str, headless: str = "") -> None:
         """Bound to actions that arrive with later work: say so instead of pretending."""
         hint = f" Headless: {headless}" if headless else ""
-        self.notify(f"{what} is not available yet.{hint}", title=self.title, severity="warning")
+        self.notify(
+            f"{what} is not available yet.{hint}", title=self.panel_title, severity="warning"
+        )
 
     def palette_commands(self) -> Iterable[tuple[str, str, str]]:
         """(title, help, action) for the command palette: this screen's described bindings."""
         for binding in self.BINDINGS:
-            if binding.description:
+            if isinstance(binding, Binding) and binding.description:
                 yield binding.description, binding.tooltip, binding.action
+
+
+class SourceFactory(Protocol):
+    """Makes a panel's page source from the store's database (a source class or a partial).
+
+    (A Protocol, not a Callable: a Callable class attribute would be typed as a bound method.)
+    """
+
+    def __call__(self, db: pw.Database, /) -> PageSource: ...
 
 
 class GridPanel(PanelScreen):
     """A panel whose body is a BulkTable over a page source, or a text when it is empty."""
 
     EMPTY_TEXT: ClassVar[str] = "Nothing here yet."
-    SOURCE: ClassVar[Callable[[Any], PageSource] | None] = None  # db -> source (or make_source)
+    SOURCE: ClassVar[SourceFactory | None] = None  # db -> source (or make_source)
     DETAIL_TITLE_KEY: ClassVar[str] = ""  # column whose cell titles the row detail (else the 1st)
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "reload", "Reload", show=False, id="reload"),
     ]
 
@@ -128,7 +148,7 @@ class GridPanel(PanelScreen):
     def action_reload(self) -> None:
         self.load()
 
-    def make_source(self, db: object) -> PageSource:
+    def make_source(self, db: pw.Database) -> PageSource:
         if self.SOURCE is None:
             raise NotImplementedError(f"{type(self).__name__} sets SOURCE or make_source")
         return self.SOURCE(db)
@@ -178,7 +198,7 @@ class GridPanel(PanelScreen):
         columns = event.table.source.columns
         keys = [column.key for column in columns]
         at = keys.index(self.DETAIL_TITLE_KEY) if self.DETAIL_TITLE_KEY in keys else 0
-        title = f"{self.title}: {event.cells[at]}" if event.cells else self.title
+        title = f"{self.title}: {event.cells[at]}" if event.cells else self.panel_title
         self.app.push_screen(RowDetailScreen(title, columns, event.cells))
 
     @property

@@ -28,7 +28,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, ProgressBar, Static
@@ -98,6 +98,7 @@ def as_csv(rows: list[dict[str, str]]) -> str:
 def _stored_statuses(skus: list[str]) -> dict[str, str]:
     """Jet status per SKU as stored now (store thread): the grid's label, Archived when so."""
     from jettui.services.listing import short_status
+    from jettui.store.base import tuple_rows
     from jettui.store.jet_tables import JetProduct
 
     rows = JetProduct.select(
@@ -105,7 +106,7 @@ def _stored_statuses(skus: list[str]) -> dict[str, str]:
     ).where(JetProduct.merchant_sku.in_(skus))
     return {
         sku: "Archived" if archived else short_status(status)
-        for sku, status, archived in rows.tuples()
+        for sku, status, archived in tuple_rows(rows)
     }
 
 
@@ -124,7 +125,7 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
     #bulk-buttons { height: auto; margin-top: 1; align-horizontal: right; }
     #bulk-buttons Button { margin-left: 2; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "cancel", "Cancel", id="bulk.cancel"),
         Binding("y", "confirm", "Run", id="bulk.confirm"),
         Binding("p", "preview", "Preview", id="bulk.preview"),
@@ -228,7 +229,7 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
         self.query_one("#bulk-buttons").display = False
         self.query_one("#bulk-progress", ProgressBar).add_class("-running")
         self.query_one("#bulk-stage", Static).add_class("-running")
-        self.run_action()
+        self.run_bulk()
 
     def _progress(self, done: int, total: int) -> None:
         self.query_one("#bulk-progress", ProgressBar).update(total=max(total, 1), progress=done)
@@ -275,8 +276,9 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
         result.add_class("-shown")
         self.query_one("#bulk-keys", Static).update("Preview: y runs the upload, n cancels")
 
+    # (not run_action: that is Widget.run_action(action), which this must not shadow)
     @work(group="bulk-action", exit_on_error=False)
-    async def run_action(self) -> None:
+    async def run_bulk(self) -> None:
         from jettui.errors import LockBusy
         from jettui.services.catalog import run_action
 

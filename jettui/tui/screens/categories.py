@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from jettui.errors import LockBusy
@@ -33,13 +33,18 @@ from jettui.services.listing import CategorySource, Column, PageSource
 from jettui.tui.screens.base import GridPanel, GridTable, _brief
 from jettui.tui.screens.detail import RowDetailScreen
 from jettui.tui.screens.taxonomy import TaxonomyPicker
+from jettui.tui.widgets.bulk_table import int_id
+
+if TYPE_CHECKING:
+    import peewee as pw
+    from textual.notifications import SeverityLevel
 
 
 class CategoriesScreen(GridPanel):
     PANEL_ID = "categories"
     DETAIL_TITLE_KEY = "path"
     EMPTY_TEXT = "No OpenCart categories yet — build the demo store with `jettui demo`."
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "map", "Map to Jet", id="categories.map"),
         Binding("c", "create", "Create and map", show=False, id="categories.create"),
         Binding("x", "unmap", "Unmap", show=False, id="categories.unmap"),
@@ -56,7 +61,7 @@ class CategoriesScreen(GridPanel):
         status.display = False
         yield status
 
-    def make_source(self, db: object) -> PageSource:
+    def make_source(self, db: pw.Database) -> PageSource:
         store = self.app.settings.store
         return CategorySource(db, store.language_id, store.store_id)
 
@@ -65,7 +70,7 @@ class CategoriesScreen(GridPanel):
     def _cursor_id(self) -> int | None:
         tables = self.query(GridTable)
         cursor = tables.first().cursor_id if tables else None
-        return int(cursor) if cursor is not None else None
+        return int_id(cursor) if cursor is not None else None
 
     def _cursor_path(self) -> str:
         """The category under the cursor by its path ("Books > Fiction"), not its id."""
@@ -76,7 +81,7 @@ class CategoriesScreen(GridPanel):
 
     def _targets(self) -> list[int]:
         """The selected categories, or the one under the cursor when none is."""
-        ids = sorted(int(i) for i in self.selected_ids)
+        ids = sorted(int_id(i) for i in self.selected_ids)
         if ids:
             return ids
         cursor = self._cursor_id()
@@ -87,8 +92,8 @@ class CategoriesScreen(GridPanel):
         status.update(text)
         status.display = bool(text)
 
-    def _tell(self, text: str, severity: str = "information") -> None:
-        self.notify(self.app.redact(text), title=self.title, severity=severity, markup=False)
+    def _tell(self, text: str, severity: SeverityLevel = "information") -> None:
+        self.notify(self.app.redact(text), title=self.panel_title, severity=severity, markup=False)
 
     # --- actions ------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Literal
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, Switch
@@ -35,7 +35,7 @@ class ConfigurationScreen(PanelScreen):
     PANEL_ID = "configuration"
     DEFAULT_CSS = ".switch-state { padding: 0 1; }"
     AUTO_FOCUS = "#form"  # not a field: digits and ? keep navigating until tab enters the form
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="configuration.save"),
         Binding("ctrl+r", "revert", "Revert", show=False, id="configuration.revert"),
         Binding("escape", "leave_field", "Leave field", show=False, id="configuration.leave"),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from jettui.cli.cron import crontab_line
@@ -34,6 +34,7 @@ from jettui.tui.screens.base import GridPanel, GridTable, _brief
 
 if TYPE_CHECKING:
     import peewee as pw
+    from textual.notifications import SeverityLevel
 
     from jettui.tui.app import JettuiApp
 
@@ -45,7 +46,7 @@ COLUMNS = (
     Column("next", "Next run (UTC)", 16),
 )
 IDLE = "r runs the job under the cursor now, R every due job."
-SEVERITY = {
+SEVERITY: dict[JobResult, SeverityLevel] = {
     JobResult.OK: "information",
     JobResult.UNREACHABLE: "error",
     JobResult.FAILED: "error",
@@ -112,7 +113,7 @@ class CronScreen(GridPanel):
     PANEL_ID = "cron"
     DETAIL_TITLE_KEY = "job"
     EMPTY_TEXT = "No jobs."
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "run_job", "Run job", id="cron.run"),
         Binding("R", "run_due", "Run due jobs", key_display="R", id="cron.due"),
     ]
@@ -151,7 +152,9 @@ class CronScreen(GridPanel):
         if job is None:
             return
         if not job.available:
-            self.notify(f"{job.name} is {NOT_AVAILABLE}.", title=self.title, severity="warning")
+            self.notify(
+                f"{job.name} is {NOT_AVAILABLE}.", title=self.panel_title, severity="warning"
+            )
             return
         self._start([job.name])
 
@@ -160,7 +163,7 @@ class CronScreen(GridPanel):
 
     def _start(self, names: Sequence[str] | None) -> None:
         if self._jobs_running:
-            self.notify("Jobs are already running.", title=self.title, severity="warning")
+            self.notify("Jobs are already running.", title=self.panel_title, severity="warning")
             return
         self._jobs_running = True
         self._status(f"Starting {', '.join(names)}…" if names else "Looking for due jobs…")
@@ -188,7 +191,7 @@ class CronScreen(GridPanel):
         except Exception as exc:  # noqa: BLE001 - the store is unreachable: one line
             self._status(f"Cannot run jobs: {_brief(exc)}")
             self.notify(
-                self.app.redact(_brief(exc)), title=self.title, severity="error", markup=False
+                self.app.redact(_brief(exc)), title=self.panel_title, severity="error", markup=False
             )
             return
         finally:
@@ -198,7 +201,7 @@ class CronScreen(GridPanel):
         for outcome in ran:
             notify_outcome(self.app, outcome)
         if not ran:
-            self.notify("No job is due.", title=self.title)
+            self.notify("No job is due.", title=self.panel_title)
             self._status(f"No job was due. {IDLE}")
         else:
             self._status(ran[-1].line if len(ran) == 1 else f"{len(ran)} jobs run. {IDLE}")

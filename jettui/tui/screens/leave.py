@@ -1,21 +1,31 @@
 """Asked before leaving a form with unsaved changes (escape on the form, ctrl+q anywhere).
 
-A screen opts in by defining ``unsaved_changes() -> bool`` (and ``action_save`` for "save
-first"); the app's quit and the form's own escape ask with :class:`LeaveForm` then. Forms set
+A screen opts in by defining ``unsaved_changes() -> bool`` (and ``save_now()`` for "save
+first": :class:`UnsavedForm`); the app's quit and the form's own escape ask with :class:`LeaveForm` then. Forms set
 ``FORM = True`` so the app's panel keys (digits) never fire while the user is typing in one.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, Protocol, runtime_checkable
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 Answer = Literal["save", "discard", "stay"]
+
+
+@runtime_checkable
+class UnsavedForm(Protocol):
+    """A screen that asks before it is left: whether it has unsaved changes, and saving them
+    (True when saved)."""
+
+    def unsaved_changes(self) -> bool: ...
+
+    async def save_now(self) -> bool: ...
 
 
 class LeaveForm(ModalScreen[Answer]):
@@ -27,7 +37,7 @@ class LeaveForm(ModalScreen[Answer]):
                  background: $surface; }
     #leave-keys { margin-top: 1; color: $text-muted; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s,ctrl+s", "answer('save')", "Save, then leave", id="leave.save"),
         Binding("d,y", "answer('discard')", "Leave without saving", id="leave.discard"),
         Binding("escape,n", "answer('stay')", "Stay", id="leave.stay"),

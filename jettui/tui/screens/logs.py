@@ -9,11 +9,11 @@ redacted, large bodies cut with their size said: :mod:`jettui.services.jet_sessi
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
 from jettui.services.listing import Column, EventSource, PageSource
@@ -21,6 +21,9 @@ from jettui.services.logs import EventFilter, describe_filter, event_conditions,
 from jettui.tui.screens.base import GridPanel, NotAvailable
 from jettui.tui.screens.detail import RowDetailScreen
 from jettui.tui.widgets.bulk_table import BulkTable
+
+if TYPE_CHECKING:
+    import peewee as pw
 
 FILTER_HINT = "filter: sku:… order:… file:… job:… level:warning since:2h  (f)"
 BODY_COLUMNS = (
@@ -52,7 +55,7 @@ class LogsScreen(GridPanel):
         "No log entries yet — every call to Jet (secrets redacted) is recorded here once"
         " jettui talks to Jet: upload products or run `jettui cron all`."
     )
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "reload", "Refresh", id="logs.refresh"),
         Binding("f", "focus_filter", "Filter by", id="logs.filter"),
     ]
@@ -62,7 +65,7 @@ class LogsScreen(GridPanel):
     def compose_top(self) -> ComposeResult:
         yield Input(placeholder=FILTER_HINT, id="log-filter", compact=True)
 
-    def make_source(self, db: object) -> PageSource:
+    def make_source(self, db: pw.Database) -> PageSource:
         if not self.app.settings.log.enabled:
             raise NotAvailable("Logging is off (log.enabled: false) — turn it on in Configuration.")
         return LogSource(db, self.where)

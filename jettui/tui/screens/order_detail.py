@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -108,7 +108,7 @@ def _records_table(title: str, records: Sequence[Mapping[str, Any]]) -> Table:
 
 
 class RecordDetailScreen(ModalScreen[None]):
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "dismiss", "Close", id="record-detail.close"),
         Binding("down,j", "scroll(2)", "Down", show=False, id="record-detail.down"),
         Binding("up,k", "scroll(-2)", "Up", show=False, id="record-detail.up"),

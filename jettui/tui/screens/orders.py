@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from jettui.services.listing import REJECTED_STATES, OrderSource, PageSource
 from jettui.store.jet_tables import JET_ORDER_STATES
 from jettui.tui.screens.panel_actions import ActionPanel, plural
-from jettui.tui.widgets.bulk_table import BulkTable
+from jettui.tui.widgets.bulk_table import BulkTable, int_id
+
+if TYPE_CHECKING:
+    import peewee as pw
 
 #: import ledger states shown on the orders grid (the others are on Rejected orders)
 IMPORTED = tuple(state for state in JET_ORDER_STATES if state not in REJECTED_STATES)
@@ -30,7 +33,7 @@ class OrdersScreen(ActionPanel):
     PANEL_ID = "orders"
     DETAIL_TITLE_KEY = "merchant_order_id"
     EMPTY_TEXT = "No Jet orders yet — press f to fetch them (headless: `jettui cron fetch-orders`)."
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "fetch", "Fetch orders", id="orders.fetch"),
         Binding("c", "acknowledge", "Acknowledge", id="orders.acknowledge"),
         Binding("p", "ship", "Ship", id="orders.ship"),
@@ -46,7 +49,7 @@ class OrdersScreen(ActionPanel):
         ),
     )
 
-    def make_source(self, db: object) -> PageSource:
+    def make_source(self, db: pw.Database) -> PageSource:
         return OrderSource(db, state=IMPORTED, settings=self.app.settings)
 
     def action_fetch(self) -> None:
@@ -56,7 +59,7 @@ class OrdersScreen(ActionPanel):
         self.reload_rows()
 
     def action_acknowledge(self) -> None:
-        row_ids = [int(i) for i in self.targets()]
+        row_ids = [int_id(i) for i in self.targets()]
         if not row_ids:
             self.tell("No order to acknowledge.", "warning")
             return
@@ -82,7 +85,7 @@ class OrdersScreen(ActionPanel):
             if shipped:
                 self.reload_rows()
 
-        self.app.push_screen(ShipFormScreen(int(cursor)), closed)
+        self.app.push_screen(ShipFormScreen(int_id(cursor)), closed)
 
     @on(BulkTable.RowActivated)
     def _open_order(self, event: BulkTable.RowActivated) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, ProgressBar, Static
@@ -23,6 +23,8 @@ from jettui.services.results import ItemResult, summary
 from jettui.tui.screens.base import GridPanel, GridTable
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from jettui.config import Settings
     from jettui.tui.app import JettuiApp
 
@@ -79,7 +81,7 @@ class ItemsActionModal(ModalScreen[list[ItemResult] | None]):
     #items-buttons { height: auto; align-horizontal: right; }
     #items-buttons Button { margin-left: 2; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "cancel", "Cancel", id="items.cancel"),
         Binding("y", "confirm", "Run", id="items.confirm"),
         Binding("down,j", "scroll_result(1)", "Down", show=False, id="items.down"),
@@ -134,13 +136,14 @@ class ItemsActionModal(ModalScreen[list[ItemResult] | None]):
         self.query_one("#items-question", Static).update("Running…")
         self.query_one("#items-buttons").display = False
         self.query_one("#items-progress", ProgressBar).add_class("-running")
-        self.run_action()
+        self.run_items()
 
     def _progress(self, done: int, total: int) -> None:
         self.query_one("#items-progress", ProgressBar).update(total=max(total, 1), progress=done)
 
+    # (not run_action: that is Widget.run_action(action), which this must not shadow)
     @work(group="items-action", exit_on_error=False)
-    async def run_action(self) -> None:
+    async def run_items(self) -> None:
         try:
             db = await asyncio.to_thread(self.app.database)
             report = await self._action(self.app.settings, db, self._progress)
@@ -186,8 +189,8 @@ class ActionPanel(GridPanel):
         widget.update(self.app.redact(text))
         widget.display = bool(text)
 
-    def tell(self, text: str, severity: str = "information") -> None:
-        self.notify(self.app.redact(text), title=self.title, severity=severity, markup=False)
+    def tell(self, text: str, severity: SeverityLevel = "information") -> None:
+        self.notify(self.app.redact(text), title=self.panel_title, severity=severity, markup=False)
 
     def cursor_id(self) -> Hashable | None:
         tables = self.query(GridTable)

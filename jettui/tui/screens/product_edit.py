@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
@@ -45,7 +45,7 @@ class ProductEditScreen(Screen[bool]):
     ProductEditScreen #edit-problems { color: $error; height: auto; }
     ProductEditScreen #edit-sends, ProductEditScreen #edit-jet { height: auto; margin-top: 1; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="product_edit.save"),
         Binding("escape", "leave", "Back", id="product_edit.leave"),
     ]

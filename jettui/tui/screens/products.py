@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,9 +13,13 @@ from jettui.services.listing import PageSource, ProductSource
 from jettui.tui.screens.base import GridPanel, GridTable, _brief
 from jettui.tui.screens.bulk_action import SKUS_NAMED, BulkActionModal, Targets
 from jettui.tui.screens.getting_started import Step, guide, setup_steps
+from jettui.tui.widgets.bulk_table import int_id
+
+if TYPE_CHECKING:
+    import peewee as pw
 
 
-def product_skus(db: object, ids: list[int]) -> dict[int, str]:
+def product_skus(db: pw.Database, ids: list[int]) -> dict[int, str]:
     """product id → merchant SKU (its SKU, else its model), as the upload names it."""
     from jettui.services.catalog.payload import merchant_sku
     from jettui.store.opencart import Product
@@ -68,7 +74,7 @@ class ProductsScreen(GridPanel):
         path.display = False
         yield path
 
-    def make_source(self, db: object) -> PageSource:
+    def make_source(self, db: pw.Database) -> PageSource:
         steps = setup_steps(db)  # on the load worker's thread
         self.app.call_from_thread(self._show_steps, steps)
         store = self.app.settings.store
@@ -87,7 +93,7 @@ class ProductsScreen(GridPanel):
     def action_toggle_mapped(self) -> None:
         self.app.products_mapped_only = not self.mapped_only
         which = "products of mapped categories" if self.mapped_only else "all products"
-        self.notify(f"Showing {which}", title=self.title)
+        self.notify(f"Showing {which}", title=self.panel_title)
         self.load()
 
     def action_edit(self) -> None:
@@ -97,7 +103,7 @@ class ProductsScreen(GridPanel):
         tables = self.query(GridTable)
         cursor = tables.first().cursor_id if tables else None
         if cursor is None:
-            self.notify("No product to edit.", title=self.title, severity="warning")
+            self.notify("No product to edit.", title=self.panel_title, severity="warning")
             return
 
         def closed(saved: bool | None) -> None:
@@ -105,20 +111,20 @@ class ProductsScreen(GridPanel):
                 for table in self.query(GridTable):
                     table.reload()
 
-        self.app.push_screen(ProductEditScreen(int(cursor)), closed)
+        self.app.push_screen(ProductEditScreen(int_id(cursor)), closed)
 
     def action_bulk(self, action: str) -> None:
         """Act on the selected products, or on the one under the cursor when none is."""
         tables = self.query(GridTable)
         if not tables:
-            self.notify("No product to act on.", title=self.title, severity="warning")
+            self.notify("No product to act on.", title=self.panel_title, severity="warning")
             return
         table = tables.first()
-        ids = sorted(int(i) for i in table.selected)
+        ids = sorted(int_id(i) for i in table.selected)
         if not ids and table.cursor_id is not None:
-            ids = [int(table.cursor_id)]
+            ids = [int_id(table.cursor_id)]
         if not ids:
-            self.notify("No product to act on.", title=self.title, severity="warning")
+            self.notify("No product to act on.", title=self.panel_title, severity="warning")
             return
         self._confirm_bulk(action, ids, table.source, table.filter_text)
 
@@ -134,7 +140,7 @@ class ProductsScreen(GridPanel):
             skus = product_skus(self.app.database(), named)
         except Exception as exc:  # the store failed: one line
             self.app.call_from_thread(
-                self.notify, self.app.redact(_brief(exc)), title=self.title, severity="error"
+                self.notify, self.app.redact(_brief(exc)), title=self.panel_title, severity="error"
             )
             return
         reasons = [
@@ -157,7 +163,7 @@ class ProductsScreen(GridPanel):
                 failed = report is None or getattr(report, "exit_code", 1) != 0
                 self.notify(
                     self.app.redact(modal.summary),
-                    title=self.title,
+                    title=self.panel_title,
                     severity="warning" if failed else "information",
                     markup=False,
                 )

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
@@ -24,17 +24,22 @@ from jettui.jet.enums import MERCHANT_REFUND_FEEDBACK, REFUND_REASONS
 from jettui.services.listing import PageSource, RefundSource
 from jettui.tui.screens.panel_actions import FORM_BINDINGS, ActionPanel, FormKeys
 
+if TYPE_CHECKING:
+    import peewee as pw
+    from textual.notifications import SeverityLevel
+    from textual.widget import Widget
+
 
 class RefundsScreen(ActionPanel):
     PANEL_ID = "refunds"
     DETAIL_TITLE_KEY = "order"
     EMPTY_TEXT = "No refunds yet — press c to refund items of a shipped order."
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "create", "New refund", id="refunds.create"),
         Binding("r", "refresh_states", "Refresh states", id="refunds.refresh"),
     ]
 
-    def make_source(self, db: object) -> PageSource:
+    def make_source(self, db: pw.Database) -> PageSource:
         return RefundSource(db)
 
     def action_create(self) -> None:
@@ -99,7 +104,7 @@ class RefundFormScreen(FormKeys, Screen[bool]):
     RefundFormScreen .field-error.-empty { display: none; }
     RefundFormScreen #rfd-problems { color: $text-error; height: auto; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Refund", id="refund_form.send"),
         Binding("escape", "leave", "Back", id="refund_form.leave"),
         *FORM_BINDINGS,
@@ -174,7 +179,7 @@ class RefundFormScreen(FormKeys, Screen[bool]):
             )  # fmt: skip
             for line in view["lines"]
         ]
-        widgets = []
+        widgets: list[Widget] = []
         for n, line in enumerate(self.lines):
             text = f"{line.sku} {line.title}"[:36] + (
                 f" — {line.refundable} refundable ({line.shipped} shipped, {line.taken} taken)"
@@ -278,7 +283,7 @@ class RefundFormScreen(FormKeys, Screen[bool]):
             self.query_one("#rfd-problems", Static).update(app.redact(result.line))
             return
         self.sent = True
-        severity = "warning" if may_have else "information"
+        severity: SeverityLevel = "warning" if may_have else "information"
         line = result.line + (" (may have applied: r on the panel settles it)" if may_have else "")
         self.notify(app.redact(line), title="Refunds", severity=severity, markup=False)
         self.dismiss(True)

@@ -11,11 +11,12 @@ from functools import partial
 from typing import ClassVar
 
 from textual import work
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from jettui.services.listing import FileSource
 from jettui.tui.screens.base import GridPanel, GridTable, _brief
 from jettui.tui.screens.bulk_action import BulkActionModal, Targets
+from jettui.tui.widgets.bulk_table import int_id
 
 
 def failed_skus(db: object, file_row_id: int) -> list[str]:
@@ -35,7 +36,7 @@ class RejectedFilesScreen(GridPanel):
         " (press f to ask Jet now; `jettui cron fetch-errors` does it headless)."
     )
     SOURCE = partial(FileSource, with_errors=True)
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "fetch_errors", "Fetch errors", id="rejected-files.fetch"),
         Binding("r", "resubmit", "Resubmit failed SKUs", id="rejected-files.resubmit"),
     ]
@@ -49,15 +50,15 @@ class RejectedFilesScreen(GridPanel):
         from jettui.tui.screens.cron import notify_outcome
 
         if self._fetching:
-            self.notify("Already asking Jet.", title=self.title, severity="warning")
+            self.notify("Already asking Jet.", title=self.panel_title, severity="warning")
             return
         self._fetching = True
-        self.notify("Asking Jet for the status of the bulk files…", title=self.title)
+        self.notify("Asking Jet for the status of the bulk files…", title=self.panel_title)
         try:
             db = await asyncio.to_thread(self.app.database)
             outcomes = await run_jobs(self.app.settings, db, ["fetch-errors"], trigger="dashboard")
         except Exception as exc:  # noqa: BLE001 - the store is unreachable: one line
-            self.notify(self.app.redact(_brief(exc)), title=self.title, severity="error",
+            self.notify(self.app.redact(_brief(exc)), title=self.panel_title, severity="error",
                         markup=False)  # fmt: skip
             return
         finally:
@@ -70,9 +71,9 @@ class RejectedFilesScreen(GridPanel):
         tables = self.query(GridTable)
         row_id = tables.first().cursor_id if tables else None
         if row_id is None:
-            self.notify("No rejected file to resubmit.", title=self.title, severity="warning")
+            self.notify("No rejected file to resubmit.", title=self.panel_title, severity="warning")
             return
-        self._resubmit(int(row_id))
+        self._resubmit(int_id(row_id))
 
     @work(thread=True, group="rejected-files-resubmit", exit_on_error=False)
     def _resubmit(self, file_row_id: int) -> None:
@@ -96,14 +97,14 @@ class RejectedFilesScreen(GridPanel):
         self.app.call_from_thread(self._open_upload, Targets(ids, named))
 
     def _warn(self, text: str) -> None:
-        self.notify(self.app.redact(text), title=self.title, severity="warning", markup=False)
+        self.notify(self.app.redact(text), title=self.panel_title, severity="warning", markup=False)
 
     def _open_upload(self, targets: Targets) -> None:
         modal = BulkActionModal("upload", targets.product_ids, targets)
 
         def closed(_report: object) -> None:
             if modal.summary:
-                self.notify(self.app.redact(modal.summary), title=self.title, markup=False)
+                self.notify(self.app.redact(modal.summary), title=self.panel_title, markup=False)
             self.load()
 
         self.app.push_screen(modal, closed)

@@ -9,15 +9,18 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from jettui.services.listing import PageSource, RejectedOrderSource
 from jettui.tui.screens.orders import jet_order_ids
 from jettui.tui.screens.panel_actions import ActionPanel, as_items, plural
-from jettui.tui.widgets.bulk_table import BulkTable
+from jettui.tui.widgets.bulk_table import BulkTable, int_id
+
+if TYPE_CHECKING:
+    import peewee as pw
 
 
 async def _call(fn: Callable[..., Any], *args: Any) -> Any:
@@ -33,13 +36,13 @@ class RejectedOrdersScreen(ActionPanel):
         "No rejected orders — Jet orders that cannot be created in OpenCart (unknown SKU,"
         " no stock) are listed here with the reason when orders are fetched (f)."
     )
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "fetch", "Fetch orders", id="rejected-orders.fetch"),
         Binding("r", "retry", "Retry", id="rejected-orders.retry"),
         Binding("x", "reject", "Reject on Jet", id="rejected-orders.reject"),
     ]
 
-    def make_source(self, db: object) -> PageSource:
+    def make_source(self, db: pw.Database) -> PageSource:
         return RejectedOrderSource(db)
 
     def action_fetch(self) -> None:
@@ -52,7 +55,7 @@ class RejectedOrdersScreen(ActionPanel):
         self._each("Reject on Jet", "reject_order", "Reject {} on Jet? Jet cancels them.")
 
     def _each(self, title: str, function: str, question: str) -> None:
-        row_ids = [int(i) for i in self.targets()]
+        row_ids = [int_id(i) for i in self.targets()]
         if not row_ids:
             self.tell("No order selected.", "warning")
             return

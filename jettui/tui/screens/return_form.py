@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
@@ -23,6 +23,8 @@ from jettui.jet.enums import CHARGE_FEEDBACK, REFUND_FEEDBACK
 from jettui.tui.screens.panel_actions import FORM_BINDINGS, FormKeys
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from jettui.services.return_rules import ReturnForm
     from jettui.tui.app import JettuiApp
 
@@ -67,7 +69,7 @@ class ReturnFormScreen(FormKeys, Screen[bool]):
     ReturnFormScreen #rf-lines { height: auto; }
     ReturnFormScreen Checkbox { border: none; padding: 0; height: 1; margin-top: 1; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Complete", id="return_form.send"),
         Binding("escape", "leave", "Back", id="return_form.leave"),
         *FORM_BINDINGS,
@@ -125,7 +127,7 @@ class ReturnFormScreen(FormKeys, Screen[bool]):
             self.query_one("#rf-problems", Static).update(self.app.redact(text))
             return
         self.query_one("#rf-title", Static).update(f"[b]Complete the return[/b] {self.return_id}")
-        widgets = []
+        widgets: list[Widget] = []
         self.lines = []
         for n, line in enumerate(view["lines"]):
             inputs = ReturnLineInputs(str(line["sku"]), n)
@@ -162,8 +164,8 @@ class ReturnFormScreen(FormKeys, Screen[bool]):
         lines = [
             ReturnLineForm(
                 inputs.sku,
-                quantity_returned=value(inputs.id("back")) or "0",  # type: ignore[arg-type]
-                refund_quantity=value(inputs.id("refunded")) or "0",  # type: ignore[arg-type]
+                quantity_returned=value(inputs.id("back")) or "0",
+                refund_quantity=value(inputs.id("refunded")) or "0",
                 amounts={k: value(inputs.id(k)) or "0" for k in AMOUNTS},
             )
             for inputs in self.lines

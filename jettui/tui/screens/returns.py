@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Label, Select, Static
@@ -23,7 +23,10 @@ from jettui.jet.enums import CHARGE_FEEDBACK, REFUND_FEEDBACK
 from jettui.services.listing import PageSource, ReturnSource
 from jettui.tui.screens.order_detail import RecordDetailScreen
 from jettui.tui.screens.panel_actions import ActionPanel
-from jettui.tui.widgets.bulk_table import BulkTable
+from jettui.tui.widgets.bulk_table import BulkTable, int_id
+
+if TYPE_CHECKING:
+    import peewee as pw
 
 
 def return_ids(db: Any, row_ids: list[int]) -> list[str]:
@@ -53,13 +56,13 @@ class ReturnsScreen(ActionPanel):
     EMPTY_TEXT = (
         "No Jet returns yet — press f to fetch them (headless: `jettui cron fetch-returns`)."
     )
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "fetch", "Fetch returns", id="returns.fetch"),
         Binding("c", "complete", "Complete", id="returns.complete"),
         Binding("x", "reject", "Reject", id="returns.reject"),
     ]
 
-    def make_source(self, db: object) -> PageSource:
+    def make_source(self, db: pw.Database) -> PageSource:
         return ReturnSource(db)
 
     def action_fetch(self) -> None:
@@ -70,7 +73,7 @@ class ReturnsScreen(ActionPanel):
         if cursor is None:
             self.tell("No return under the cursor.", "warning")
             return None
-        return int(cursor)
+        return int_id(cursor)
 
     def action_complete(self) -> None:
         from jettui.tui.screens.return_form import ReturnFormScreen
@@ -129,7 +132,7 @@ class RejectReturnModal(ModalScreen[tuple[str, str | None] | None]):
     #reject-box Checkbox { border: none; padding: 0; height: 1; margin-top: 1; }
     #reject-problem { color: $text-error; height: auto; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "ok", "Reject", id="reject-return.ok"),
         Binding("escape", "cancel", "Cancel", id="reject-return.cancel"),
     ]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
@@ -93,7 +93,7 @@ class ShipFormScreen(FormKeys, Screen[bool]):
     ShipFormScreen #ship-return-box.-off { display: none; }
     ShipFormScreen Checkbox { border: none; padding: 0; height: 1; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Ship", id="ship_form.send"),
         Binding("escape", "leave", "Back", id="ship_form.leave"),
         *FORM_BINDINGS,

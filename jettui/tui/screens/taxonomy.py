@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from jettui.services.categories import TaxonomySource
-from jettui.tui.widgets.bulk_table import BulkTable
+from jettui.tui.widgets.bulk_table import BulkTable, int_id
 
 if TYPE_CHECKING:
     from jettui.tui.app import JettuiApp
@@ -32,7 +32,7 @@ class TaxonomyPicker(ModalScreen[int | None]):
     #taxonomy-box BulkTable { height: 1fr; }
     #taxonomy-message { color: $text-muted; }
     """
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="taxonomy.cancel"),
     ]
 
@@ -99,7 +99,7 @@ class TaxonomyPicker(ModalScreen[int | None]):
         if node_id is None:  # an empty cache, no match, or rows still on their way
             self.notify("Nothing to pick: no Jet category listed.", severity="warning")
             return
-        self.dismiss(int(node_id))
+        self.dismiss(int_id(node_id))
 
     def on_key(self, event: events.Key) -> None:  # down from the filter moves into the list
         table = self.table
@@ -110,7 +110,7 @@ class TaxonomyPicker(ModalScreen[int | None]):
     @on(BulkTable.RowActivated)
     def _picked(self, event: BulkTable.RowActivated) -> None:
         event.stop()
-        self.dismiss(int(event.row_id))
+        self.dismiss(int_id(event.row_id))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -28,12 +29,21 @@ from textual.worker import get_current_worker
 
 from jettui.services.listing import Column, ListSource, PageSource, Row
 
-__all__ = ["BulkTable", "Column", "ListSource", "PageSource"]
+if TYPE_CHECKING:
+    from _typeshed import ConvertibleToInt
+
+__all__ = ["BulkTable", "Column", "ListSource", "PageSource", "int_id"]
 
 PAGE_SIZE = 100  # rows per fetch; a page is ~4 screens at 80x24
 MAX_PAGES = 40  # LRU window of cached pages around where the user has been
 MARKER = "●"
 MARK_WIDTH = 2  # marker glyph + gap
+
+
+def int_id(row_id: Hashable) -> int:
+    """``int(row_id)`` for grids over database rows, whose sources key rows by integer ids
+    (row ids are only known to be hashable here)."""
+    return int(cast("ConvertibleToInt", row_id))
 
 
 @dataclass(frozen=True)
@@ -739,7 +749,8 @@ class BulkTable(Widget, can_focus=True):
 
     # ------------------------------------------------------------------ selection
 
-    def action_toggle(self) -> None:
+    # replaces DOMNode's toggle(attribute_name) action on purpose: "toggle" selects the row
+    def action_toggle(self) -> None:  # type: ignore[override]
         row_id = self.cursor_id
         if row_id is None:
             return
