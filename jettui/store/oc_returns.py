@@ -182,6 +182,7 @@ def find_order_line(
         if value_id:
             options[int(line_id)] = (*options.get(int(line_id), ()), int(value_id))
     link = JetProduct.get_or_none(JetProduct.merchant_sku == sku)
+    from jettui.services.catalog.payload import combination_slot  # (store must not import it)
 
     def pick(line: OrderProduct) -> OrderLine:
         values = options.get(int(line.order_product_id), ())
@@ -203,7 +204,12 @@ def find_order_line(
             if int(line.product_id) != int(link.product_id):
                 continue
             values = options.get(int(line.order_product_id), ())
-            if not link.product_option_value_id or link.product_option_value_id in values:
+            slot = int(link.product_option_value_id or 0)
+            if (
+                not slot
+                or slot in values
+                or (len(values) > 1 and combination_slot(list(values)) == slot)
+            ):
                 return pick(line)
     for line in lines:
         if line.model == sku or (title and line.name == title):

@@ -15,8 +15,11 @@ sum = ``order.total``.
 Problems (the order is not created; see the importer for rejected/held):
 
 - an unknown SKU (no jettui link, no OpenCart product with that ``sku`` or ``model``), a SKU
-  whose product or option value was deleted → ``nonfulfillable - invalid merchant SKU``;
-- a disabled product, or not enough stock (product, and option value when it subtracts) when
+  whose product or option value(s) were deleted → ``nonfulfillable - invalid merchant SKU``;
+  a child for a combination of several options (its link holds
+  :func:`~jettui.services.catalog.payload.combination_slot`) becomes one line with one
+  ``order_option`` per option value, as OpenCart's checkout writes a multi-option product;
+- a disabled product, or not enough stock (product, and each option value that subtracts) when
   the shop does not sell without stock (``config_stock_checkout`` 0) → ``nonfulfillable - no
   inventory``; units of one product on several items are counted together;
 - a quantity of 0 or less → ``nonfulfillable``.
@@ -29,6 +32,7 @@ characters outside utf8's 3 bytes (replaced by U+FFFD), money that is not a numb
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -36,6 +40,12 @@ from typing import Any
 
 from jettui.jet.dates import parse_jet_date
 from jettui.jet.enums import ItemAckStatus
+from jettui.services.catalog.payload import (
+    COMBINATION_SLOT_BASE,
+    COMBINATIONS_MAX,
+    VARIANT_OPTION_TYPES,
+    combination_slot,
+)
 from jettui.store.base import StoreModel
 from jettui.store.jet_tables import JetProduct
 from jettui.store.oc_orders import ShopContext
@@ -67,7 +77,7 @@ class PlannedLine:
     order_item_id: str
     merchant_sku: str
     product_id: int
-    product_option_value_id: int
+    product_option_value_id: int  # the SKU link's: a value id, a combination slot, or 0
     name: str
     model: str
     quantity: int
@@ -96,6 +106,7 @@ class PlannedLine:
             "order_product_id": order_product_id,
             "product_id": self.product_id,
             "product_option_value_id": self.product_option_value_id,
+            "option_value_ids": [int(o["product_option_value_id"]) for o in self.options],
             "quantity": self.quantity,
         }
 
@@ -254,7 +265,8 @@ def plan_order(
 @dataclass
 class _Resolved:
     product: Product
-    value: ProductOptionValue | None
+    values: list[ProductOptionValue]  # none (simple product), one, or a combination's
+    slot: int = 0  # the SKU link's product_option_value_id
 
 
 def _lines(
@@ -301,8 +313,16 @@ def _resolve(
     )
     if product is None:
         return None, (invalid, f"{sku}: product {product_id} no longer exists in OpenCart")
-    value = None
-    if value_id:
+    values: list[ProductOptionValue] = []
+    if value_id >= COMBINATION_SLOT_BASE:
+        values = _combination(product_id, value_id)
+        if not values:
+            return None, (
+                invalid,
+                f"{sku}: its option combination no longer exists in OpenCart "
+                f"(product {product_id})",
+            )
+    elif value_id:
         value = (
             ProductOptionValue.select()
             .where(
@@ -313,12 +333,42 @@ def _resolve(
         )
         if value is None:
             return None, (invalid, f"{sku}: option value {value_id} no longer exists in OpenCart")
+        values = [value]
     if not product.status:
         return None, (
             ItemAckStatus.NO_INVENTORY,
             f"{sku}: product {product_id} is disabled in OpenCart",
         )
-    return _Resolved(product, value), None
+    return _Resolved(product, values, value_id), None
+
+
+def _combination(product_id: int, slot: int) -> list[ProductOptionValue]:
+    """The option values (one per select/radio option, in option order) whose
+    :func:`combination_slot` is ``slot``: the catalog uploads a child per combination of the
+    product's select/radio values, so the same enumeration finds it again. [] when none
+    matches (a value or option deleted since the upload)."""
+    rows = (
+        ProductOptionValue.select()
+        .join(Option, on=(Option.option_id == ProductOptionValue.option_id))
+        .where(
+            (ProductOptionValue.product_id == product_id)
+            & Option.type.in_(list(VARIANT_OPTION_TYPES))
+        )
+        .order_by(ProductOptionValue.product_option_id, ProductOptionValue.product_option_value_id)
+    )
+    per_option: dict[int, list[ProductOptionValue]] = defaultdict(list)
+    for row in rows:
+        per_option[int(row.product_option_id)].append(row)
+    groups = list(per_option.values())
+    count = 1
+    for group in groups:
+        count *= len(group)
+    if len(groups) < 2 or count > COMBINATIONS_MAX:
+        return []  # the catalog uploads no combination children for such a product
+    for combo in itertools.product(*groups):
+        if combination_slot([int(v.product_option_value_id) for v in combo]) == slot:
+            return list(combo)
+    return []
 
 
 def _product_for_unlinked(sku: str) -> int:
@@ -343,16 +393,20 @@ def _stock_problems(resolved: list[tuple[dict[str, Any], _Resolved, int]]) -> li
     per_value: dict[int, int] = defaultdict(int)
     for _item, found, qty in resolved:
         per_product[found.product.product_id] += qty
-        if found.value is not None and found.value.subtract:
-            per_value[found.value.product_option_value_id] += qty
+        for value in found.values:
+            if value.subtract:
+                per_value[value.product_option_value_id] += qty
     problems = []
     for item, found, _qty in resolved:
         sku = str(item.get("merchant_sku") or "")
         have, want = int(found.product.quantity), per_product[found.product.product_id]
-        if found.value is not None and found.value.subtract:
-            have = min(have, int(found.value.quantity))
-            want = max(want, per_value[found.value.product_option_value_id])
-        if have < want:
+        short = have < want
+        for value in found.values:
+            if value.subtract and int(value.quantity) < per_value[value.product_option_value_id]:
+                short = True
+                have = min(have, int(value.quantity))
+                want = max(want, per_value[value.product_option_value_id])
+        if short:
             problems.append(
                 ItemProblem(
                     str(item.get("order_item_id") or ""),
@@ -377,7 +431,7 @@ def _line(
         order_item_id=str(item.get("order_item_id") or ""),
         merchant_sku=sku,
         product_id=int(product.product_id),
-        product_option_value_id=int(found.value.product_option_value_id) if found.value else 0,
+        product_option_value_id=int(found.slot),
         name=name,
         model=product.model,
         quantity=qty,
@@ -386,8 +440,7 @@ def _line(
         tax=(tax / qty).quantize(CENT),
     )
     _check_fits(OrderProduct, {"name": line.name, "model": line.model}, f"{sku} ", warnings)
-    if found.value is not None:
-        line.options.append(lookups.option_row(found.value))
+    line.options.extend(lookups.option_row(value) for value in found.values)
     return line
 
 

@@ -54,6 +54,7 @@ import peewee as pw
 
 from jettui.config import Settings
 from jettui.jet.dates import parse_jet_date
+from jettui.services.catalog.payload import combination_slot
 from jettui.services.orders.import_plan import (
     ItemProblem,
     Lookups,
@@ -371,20 +372,27 @@ def _ledger_lines_from_store(raw: dict[str, Any], order_id: int) -> list[dict[st
         .where(OrderProduct.order_id == order_id)
         .order_by(OrderProduct.order_product_id)
     )
-    values: dict[int, int] = dict(
-        tuple_rows(
-            OrderOption.select(
-                OrderOption.order_product_id, OrderOption.product_option_value_id
-            ).where(OrderOption.order_id == order_id)
-        )
-    )
+    values: dict[int, list[int]] = {}
+    for line_id, value_id in tuple_rows(
+        OrderOption.select(OrderOption.order_product_id, OrderOption.product_option_value_id)
+        .where(OrderOption.order_id == order_id)
+        .order_by(OrderOption.order_option_id)
+    ):
+        if value_id:
+            values.setdefault(int(line_id), []).append(int(value_id))
     return [
         {
             "order_item_id": str(item.get("order_item_id") or ""),
             "merchant_sku": str(item.get("merchant_sku") or ""),
             "order_product_id": int(line.order_product_id),
             "product_id": int(line.product_id),
-            "product_option_value_id": int(values.get(line.order_product_id, 0) or 0),
+            # the SKU link's id: the value's own, or the combination slot of several
+            "product_option_value_id": (
+                combination_slot(values[int(line.order_product_id)])
+                if values.get(int(line.order_product_id))
+                else 0
+            ),
+            "option_value_ids": values.get(int(line.order_product_id), []),
             "quantity": int(line.quantity),
         }
         for item, line in zip(items, rows, strict=False)

@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from jettui.config import Settings
+from jettui.services.catalog.payload import combination_slot
 from jettui.services.orders.ship_form import OrderView
 from jettui.store import oc_shipments
 from jettui.store.errors import StoreError
@@ -118,12 +119,20 @@ def line_ids(order_id: int, skus: list[str]) -> dict[str, int]:
             for line in lines
             if line.product_id == product_id
             and line.order_product_id not in used
-            and (value_id in options.get(line.order_product_id, set()) if value_id else True)
+            and (_has_values(options.get(line.order_product_id, set()), value_id))
         ]
         if candidates:
             found[sku] = candidates[0].order_product_id
             used.add(candidates[0].order_product_id)
     return found
+
+
+def _has_values(values: set[int], value_id: int) -> bool:
+    """Does a line with these option values stand for a SKU linked to ``value_id`` (0: any
+    line of the product; a value id; or the combination slot of several values)?"""
+    if not value_id:
+        return True
+    return value_id in values or (len(values) > 1 and combination_slot(sorted(values)) == value_id)
 
 
 def _product_by_code(sku: str) -> int | None:
