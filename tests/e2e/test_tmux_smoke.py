@@ -129,8 +129,7 @@ def test_dashboard_in_tmux_select_filter_switch_and_quit(tmp_path: Path) -> None
         needle = "kestrel"
         expected = products_matching(tmp_path / "demo-store.db", needle)
         assert 0 < expected < total
-        tmux.keys("/")
-        tmux.keys(needle, literal=True)
+        tmux.keys("/" + needle, literal=True)  # one burst, as a paste or a fast typist sends it
         tmux.keys("Enter")
         screen = tmux.wait_for(
             "the filtered count",
@@ -139,8 +138,11 @@ def test_dashboard_in_tmux_select_filter_switch_and_quit(tmp_path: Path) -> None
         assert status_line(screen)[2] == total  # the selection outlives the filter
 
         tmux.keys("2")
-        screen = tmux.wait_for("the categories panel", lambda s: "Categories" in s.split("\n")[0])
-        assert "Category" in screen.splitlines()[1]  # the grid's header
+        # The title can be painted a frame before the grid: wait for both.
+        tmux.wait_for(
+            "the categories panel with its grid",
+            lambda s: "Categories" in s.split("\n")[0] and "Category" in s.split("\n")[1],
+        )
 
         tmux.keys("C-q")
         exit_status = tmp_path / "exit-status"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -180,6 +180,12 @@ class BulkFilterInput(Input):
     class Left(Message):
         pass
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The cursor goes to the end: a select-all on focus would make the next key replace
+        # what was typed ahead (see BulkTable.on_key) or the filter being refined.
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(*args, **kwargs)
+
     def action_leave(self) -> None:
         self.post_message(self.Left())
 
@@ -328,6 +334,7 @@ class BulkTable(Widget, can_focus=True):
         self._ready = False  # children composed; `is_mounted` is still False inside on_mount
         self._keep_id: Hashable | None = None  # row the cursor returns to once rows arrive
         self._note = ""
+        self._typing_ahead = False  # filter opened, focus not there yet: keys go to the filter
 
     # ----------------------------------------------------------------- public API
 
@@ -796,10 +803,41 @@ class BulkTable(Widget, can_focus=True):
     def action_open_filter(self) -> None:
         filter_input = self.query_one(BulkFilterInput)
         self.query_one(".bulk-table--filter").add_class("-active")
+        self._typing_ahead = True
         filter_input.focus()
         filter_input.cursor_position = len(filter_input.value)
 
+    def on_key(self, event: events.Key) -> None:
+        """`/` opens the filter at once, and what is typed before focus reaches it goes in it.
+
+        Textual moves focus on a later turn of the loop, so keys sent in one burst (a paste,
+        a fast typist, tmux send-keys) would otherwise still reach the grid: `/kestrel`
+        filtered nothing and its `e` opened the edit screen.
+        """
+        if not self._typing_ahead and event.key == "slash":
+            self.action_open_filter()
+        elif self._typing_ahead:
+            filter_input = self.query_one(BulkFilterInput)
+            if event.key in ("enter", "escape"):
+                self._leave_filter()
+            elif event.key == "backspace":
+                filter_input.action_delete_left()
+            elif event.is_printable and event.character is not None:
+                filter_input.insert_text_at_cursor(event.character)
+            else:
+                return
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    @on(events.DescendantFocus)
+    def _filter_focused(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, BulkFilterInput):
+            self._typing_ahead = False
+
     def _leave_filter(self) -> None:
+        self._typing_ahead = False
         self.query_one(".bulk-table--filter").remove_class("-active")
         self.focus()
 
