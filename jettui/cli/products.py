@@ -43,6 +43,48 @@ def register(commands: Any) -> None:
     products.add_argument("--brand", metavar="B", help="edit: set the Jet brand")
     products.add_argument("--mpn", metavar="M", help="edit: set the manufacturer part number")
     products.add_argument("--show", action="store_true", help="edit: also show Jet's view")
+    _exception_flags(products)
+
+
+def _exception_flags(products: Any) -> None:
+    """`products edit` flags for the shipping / returns exceptions and the Jet attributes."""
+    from jettui.jet.enums import OVERRIDE_TYPES, SERVICE_LEVELS, SHIPPING_EXCEPTION_TYPES
+
+    edit = products.add_argument_group("edit: shipping and returns exceptions, Jet attributes")
+    edit.add_argument(
+        "--shipping-level", metavar="LEVEL", help=f"one of: {', '.join(SERVICE_LEVELS)}"
+    )
+    edit.add_argument(
+        "--shipping-method", metavar="METHOD", help="a Jet shipping method, e.g. 'UPS Ground'"
+    )
+    edit.add_argument("--shipping-override", metavar="TYPE", help=f"{' | '.join(OVERRIDE_TYPES)}")
+    edit.add_argument(
+        "--shipping-amount", metavar="AMOUNT", help="the override's charge, e.g. 4.99"
+    )
+    edit.add_argument("--shipping-type", metavar="TYPE", help=" | ".join(SHIPPING_EXCEPTION_TYPES))
+    edit.add_argument("--no-shipping", action="store_true", help="remove the shipping exception")
+    edit.add_argument("--returns-days", metavar="N", help="days to return, 1-30")
+    edit.add_argument(
+        "--returns-locations", metavar="IDS", help="return location ids, comma-separated"
+    )
+    edit.add_argument(
+        "--returns-methods", metavar="M", help="return shipping methods, comma-separated"
+    )
+    edit.add_argument("--no-returns", action="store_true", help="remove the returns exception")
+    edit.add_argument(
+        "--attribute",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a Jet attribute of the node ('Capacity=2 qt'; empty VALUE removes it)",
+    )
+    edit.add_argument(
+        "--option-attribute",
+        action="append",
+        default=[],
+        metavar="OPTION=ATTR",
+        help="the Jet variant attribute of an option ('Size=Capacity'; ATTR auto)",
+    )
     products.set_defaults(handler=run, strays=("skus", str, "SKU"))
 
 
@@ -125,7 +167,10 @@ def _edit(args: argparse.Namespace, out: Output) -> int:
     changes = _changes(args)
     with store(settings, out) as db:
         (product_id,) = _resolve(catalog, settings, [sku], False, "nothing saved")
-        problems = catalog.save_jet_data(settings, product_id, changes) if changes else []
+        more, problems = catalog.form_changes(settings, product_id, **_form_flags(args))
+        changes |= more
+        if changes and not problems:
+            problems = catalog.save_jet_data(settings, product_id, changes)
         if problems:
             out.note(problems=problems)
             for line in problems:
@@ -146,9 +191,13 @@ def _edit(args: argparse.Namespace, out: Output) -> int:
     payload = data["payload"] or {}
     if data.get("price"):
         lines.append(f"  sends price: {data['price']}")
-    for key in ("brand", "mfr_part_number", "standard_product_codes", "ASIN"):
+    for key in ("brand", "mfr_part_number", "standard_product_codes", "ASIN",
+                "attributes_node_specific"):  # fmt: skip
         if key in payload:
             lines.append(f"  sends {key}: {payload[key]}")
+    for key in ("shipping_exception", "returns_exception"):
+        if data.get(key):
+            lines.append(f"  sends {key}: {data[key]}")
     lines += [f"  error: {e}" for e in data["errors"]]
     lines += [f"  warning: {w}" for w in data["warnings"]]
     if view is not None:
@@ -156,6 +205,38 @@ def _edit(args: argparse.Namespace, out: Output) -> int:
     for line in lines:
         out.say(line)
     return ExitCode.OK
+
+
+def _form_flags(args: argparse.Namespace) -> dict[str, Any]:
+    """The exception and attribute flags as :func:`catalog.form_changes` keywords."""
+    from jettui.services.catalog.exceptions import SHIPPING_FIELDS
+
+    flags: dict[str, Any] = {}
+    shipping = {
+        "service_level": args.shipping_level,
+        "shipping_method": args.shipping_method,
+        "override_type": args.shipping_override,
+        "shipping_charge_amount": args.shipping_amount,
+        "shipping_exception_type": args.shipping_type,
+    }
+    if args.no_shipping:
+        flags["shipping"] = dict.fromkeys(SHIPPING_FIELDS, "")
+    elif any(v is not None for v in shipping.values()):
+        flags["shipping"] = {k: v for k, v in shipping.items() if v is not None}
+    returns = {
+        "days": args.returns_days,
+        "locations": args.returns_locations,
+        "methods": args.returns_methods,
+    }
+    if args.no_returns:
+        flags["returns"] = dict.fromkeys(returns, "")
+    elif any(v is not None for v in returns.values()):
+        flags["returns"] = {k: v for k, v in returns.items() if v is not None}
+    if args.attribute:
+        flags["attributes"] = list(args.attribute)
+    if args.option_attribute:
+        flags["options"] = list(args.option_attribute)
+    return flags
 
 
 def _changes(args: argparse.Namespace) -> dict[str, Any]:

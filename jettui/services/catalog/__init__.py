@@ -10,6 +10,7 @@ from jettui.services.catalog.actions import (
 from jettui.services.catalog.edit import (
     EDITABLE,
     fetch_jet_view,
+    form_changes,
     get_jet_data,
     save_jet_data,
     view_lines,
@@ -34,6 +35,7 @@ __all__ = [
     "UnknownSku",
     "disabled_mapped_count",
     "fetch_jet_view",
+    "form_changes",
     "get_jet_data",
     "preview_lines",
     "previews",

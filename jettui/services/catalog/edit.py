@@ -7,12 +7,15 @@ thread); ``fetch_jet_view`` asks Jet for the SKU as Jet has it.
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from typing import Any
 
 from jettui.config import Settings
 from jettui.jet import models
 from jettui.jet.enums import CODE_TYPES
 from jettui.jet.errors import JetNotFound
+from jettui.services.catalog import attributes as node_attrs
+from jettui.services.catalog import exceptions
 from jettui.services.catalog.payload import BRAND_MAX, merchant_sku, validate_products
 from jettui.services.catalog.preview import price_text
 from jettui.services.jet_session import open_logged_client
@@ -22,7 +25,7 @@ MPN_MAX = 50
 ASIN_RE = re.compile(r"^[A-Za-z0-9]{10}$")
 TEXT_KEYS = ("standard_code", "standard_code_type", "asin", "brand", "mpn")
 LIST_KEYS = ("attributes", "shipping_exceptions")
-EDITABLE = (*TEXT_KEYS, *LIST_KEYS, "returns_exceptions")
+EDITABLE = (*TEXT_KEYS, *LIST_KEYS, "returns_exceptions", "option_attributes")
 NOT_ON_JET = "not on Jet yet"
 
 
@@ -32,12 +35,30 @@ def get_jet_data(settings: Settings, product_id: int) -> dict[str, Any]:
     check = validate_products(settings, [product_id])[0]
     main = check.listings[0].product if check.listings else None
     preview = check.listings[0].preview() if check.listings else None
+    overrides = dict(link.overrides or {}) if link else {}
+    node = node_attrs.product_node(product_id)
+    attributes = node_attrs.node_attributes(node)
+    mapped = overrides.get("option_attributes") or {}
+    options = node_attrs.product_options(product_id, settings.store.language_id)
     return {
         "product_id": product_id,
         "sku": check.sku,
         "name": check.name,
-        "overrides": dict(link.overrides or {}) if link else {},
+        "overrides": overrides,
+        "store_values": _store_values(settings, product_id),
+        "node_id": node,
+        "node_attributes": [asdict(a) for a in attributes],
+        # the product's select/radio options and the Jet variant attribute each maps to
+        # (None: chosen automatically); "refinements" = what the upload sends
+        "options": [
+            {"option_id": oid, "name": name, "attribute_id": mapped.get(str(oid))}
+            for oid, name in options
+        ],
+        "refinements": list((check.variation or {}).get("variation_refinements") or []),
         "payload": main,
+        # the ShippingException / ReturnsException bodies sent for the SKU (and its children)
+        "shipping_exception": check.listings[0].shipping_exception if check.listings else None,
+        "returns_exception": check.listings[0].returns_exception if check.listings else None,
         # the price sent and where it came from: "90.00 (special 80.00, increment +10)"
         "price": price_text(preview) if preview else "",
         "errors": list(check.errors),
@@ -60,6 +81,7 @@ def save_jet_data(settings: Settings, product_id: int, changes: dict[str, Any]) 
     link = _link(product_id)
     overrides = dict(link.overrides or {}) if link else {}
     problems = _apply(settings, overrides, changes)
+    problems += _check_node_data(settings, product_id, overrides, changes)
     sku = link.merchant_sku if link else merchant_sku(product)
     if not sku:
         problems.append("no SKU or model: Jet needs a merchant SKU")
@@ -80,6 +102,67 @@ def save_jet_data(settings: Settings, product_id: int, changes: dict[str, Any]) 
             JetProduct.id == link.id
         ).execute()
     return []
+
+
+def form_changes(
+    settings: Settings,
+    product_id: int,
+    *,
+    shipping: dict[str, str] | None = None,
+    returns: dict[str, str] | None = None,
+    attributes: list[str] | dict[int, dict[str, Any] | None] | None = None,
+    options: list[str] | dict[str, int | None] | None = None,
+) -> tuple[dict[str, Any], list[str]]:
+    """Form fields (screen) or flags (CLI) → changes for :func:`save_jet_data`, and the
+    problems found. ``shipping`` / ``returns``: text fields merged over the stored ones
+    (:func:`exceptions.shipping_fields` / :func:`exceptions.returns_fields` keys; all "" =
+    none). ``attributes``: ``NAME=VALUE`` texts or {attribute id: item or None}, merged over
+    the stored ones. ``options``: ``OPTION=ATTRIBUTE`` texts or {option id: attribute id or
+    None (automatic)}. Synchronous (store thread)."""
+    link = _link(product_id)
+    stored = dict(link.overrides or {}) if link else {}
+    changes: dict[str, Any] = {}
+    problems: list[str] = []
+    if shipping is not None:
+        fields = exceptions.shipping_fields(stored.get("shipping_exceptions")) | shipping
+        item, found = exceptions.shipping_item(fields)
+        problems += found
+        rest = list(stored.get("shipping_exceptions") or [])[1:]
+        changes["shipping_exceptions"] = ([item] if item else []) + rest or None
+    if returns is not None:
+        fields = exceptions.returns_fields(stored.get("returns_exceptions")) | returns
+        body, found = exceptions.returns_body(
+            fields["days"], fields["locations"], fields["methods"]
+        )
+        problems += found
+        changes["returns_exceptions"] = body
+    if attributes:
+        node = node_attrs.node_attributes(node_attrs.product_node(product_id))
+        picked: dict[int, dict[str, Any] | None] = {}
+        if isinstance(attributes, dict):
+            picked = dict(attributes)
+        else:
+            for text in attributes:
+                parsed, found = node_attrs.parse_assignment(node, text)
+                problems += found
+                if parsed:
+                    picked[parsed[0]] = parsed[1]
+        merged = node_attrs.merge(list(stored.get("attributes") or []), picked)
+        changes["attributes"] = merged or None
+    if options:
+        mapping: dict[str, Any] = dict(stored.get("option_attributes") or {})
+        if isinstance(options, dict):
+            mapping.update({str(k): v for k, v in options.items()})
+        else:
+            node = node_attrs.node_attributes(node_attrs.product_node(product_id))
+            own = node_attrs.product_options(product_id, settings.store.language_id)
+            for text in options:
+                parsed_option, found = node_attrs.parse_option_map(own, node, text)
+                problems += found
+                if parsed_option:
+                    mapping[parsed_option[0]] = parsed_option[1]
+        changes["option_attributes"] = mapping
+    return changes, problems
 
 
 async def fetch_jet_view(settings: Settings, db: Any, sku: str) -> dict[str, Any]:
@@ -122,7 +205,52 @@ def view_lines(view: dict[str, Any]) -> list[str]:
     ]
 
 
+def _store_values(settings: Settings, product_id: int) -> dict[str, str]:
+    """What the store itself gives for the brand and codes (shown when not overridden): the
+    manufacturer, and the product's UPC / EAN / ISBN / MPN columns, as payload.py reads them."""
+    # TODO(merge): use field_map.store_values
+    from jettui.store.opencart import Manufacturer, Product
+
+    product = Product.get_or_none(Product.product_id == product_id)
+    if product is None:
+        return {}
+    maker = Manufacturer.get_or_none(Manufacturer.manufacturer_id == product.manufacturer_id)
+    values = {
+        "brand": maker.name if maker else "",
+        "upc": product.upc,
+        "ean": product.ean,
+        "isbn": product.isbn,
+        "mpn": product.mpn,
+    }
+    return {k: " ".join(str(v or "").split()) for k, v in values.items() if str(v or "").strip()}
+
+
 # --- validation -------------------------------------------------------------------------------
+
+
+def _check_node_data(
+    settings: Settings, product_id: int, overrides: dict[str, Any], changes: dict[str, Any]
+) -> list[str]:
+    """Attribute values against the node's cached attributes; the option → variant attribute
+    map against the product's options (and written into ``overrides``)."""
+    if "attributes" not in changes and "option_attributes" not in changes:
+        return []
+    attributes = node_attrs.node_attributes(node_attrs.product_node(product_id))
+    problems: list[str] = []
+    if "attributes" in changes and overrides.get("attributes"):
+        problems += node_attrs.check_attributes(attributes, overrides["attributes"])
+    if "option_attributes" in changes:
+        mapping = changes["option_attributes"] or {}
+        if not isinstance(mapping, dict):
+            return [*problems, "option_attributes: an object {option id: Jet attribute id}"]
+        mapping = {str(k): v for k, v in mapping.items() if v not in (None, "", node_attrs.AUTO)}
+        options = node_attrs.product_options(product_id, settings.store.language_id)
+        problems += node_attrs.check_option_map(options, attributes, mapping)
+        if mapping:
+            overrides["option_attributes"] = mapping
+        else:
+            overrides.pop("option_attributes", None)
+    return problems
 
 
 def _link(product_id: int) -> Any:
