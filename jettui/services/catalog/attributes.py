@@ -38,7 +38,8 @@ class NodeAttribute:
         value = item.get("attribute_id")
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             return None
-        check = item.get("validation") if isinstance(item.get("validation"), dict) else {}
+        raw = item.get("validation")
+        check: dict[str, Any] = raw if isinstance(raw, dict) else {}
         values = tuple(str(v) for v in item.get("values") or [])
         return cls(
             attribute_id=value,

@@ -110,8 +110,10 @@ class ProductEditScreen(Screen[bool]):
             for input_id, _field, label, hint in RETURNS:
                 with Horizontal(classes="edit-row"):
                     yield Label(label)
-                    kind = "integer" if input_id == "edit-return-days" else "text"
-                    yield Input(id=input_id, placeholder=hint, compact=True, type=kind)
+                    if input_id == "edit-return-days":
+                        yield Input(id=input_id, placeholder=hint, compact=True, type="integer")
+                    else:
+                        yield Input(id=input_id, placeholder=hint, compact=True)
             yield Static("Shipping exception", classes="edit-section", id="edit-ship-heading")
             for widget_id, _field, label, choices in SHIPPING:
                 with Horizontal(classes="edit-row"):
@@ -214,7 +216,7 @@ class ProductEditScreen(Screen[bool]):
         if key != self._built:
             attr_box = self.query_one("#edit-attributes", Vertical)
             await attr_box.remove_children()
-            rows = [self._attribute_row(a) for a in self.attributes]
+            rows: list[Widget] = [self._attribute_row(a) for a in self.attributes]
             if not rows and data["node_id"]:
                 rows = [Static("The node's attributes are not cached (refresh the taxonomy).",
                                classes="edit-note")]  # fmt: skip
