@@ -252,3 +252,104 @@ def test_cli_option_attribute(settings, db, capsys) -> None:
     code, _, err = cli(settings, capsys, PARENT, "--option-attribute", "4=auto")
     assert code == 0, err
     assert "option_attributes" not in jet_products()[PARENT].overrides
+
+
+# --- the screen -----------------------------------------------------------------------------
+
+
+async def open_edit(pilot: Any, product_id: int) -> Any:
+    """The products panel, the cursor on ``product_id``, then ``e``."""
+    from jettui.tui.screens.product_edit import ProductEditScreen
+    from tests.catalog.test_screen import settle
+
+    await pilot.app.run_action("goto('products')")
+    await settle(pilot)
+    screen = ProductEditScreen(product_id)
+    await pilot.app.push_screen(screen)
+    await settle(pilot)
+    return screen
+
+
+async def test_pilot_fill_save_and_reload(settings, db) -> None:
+    from textual.widgets import Input, Select
+
+    from jettui.tui.app import JettuiApp
+    from tests.catalog.test_screen import settle
+
+    with_sandbox_attributes()
+    app = JettuiApp(settings, environ={"COLORTERM": "truecolor"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_edit(pilot, 5)
+        assert screen.focused is not None and screen.focused.id == "edit-code"
+        assert screen.query_one("#edit-brand", Input).placeholder == "store: Northwind Home"
+        assert screen.query_one("#edit-mpn", Input).placeholder == "store: NWH-71811"
+        # keyboard only: type the return days, pick a service level from its list
+        screen.query_one("#edit-return-days", Input).focus()
+        await pilot.press(*"21")
+        screen.query_one("#edit-ship-level", Select).focus()
+        await pilot.press("enter", "down", "down", "down", "down", "down", "enter")
+        await settle(pilot)
+        assert screen.query_one("#edit-ship-level", Select).value == "Standard"
+        screen.query_one("#edit-ship-type", Select).value = "exclusive"
+        screen.query_one("#edit-ship-override", Select).value = "Additional charge"
+        screen.query_one("#edit-ship-amount", Input).value = "1.25"
+        screen.query_one("#attr-1", Select).value = "Green"  # Color: pick one of Jet's values
+        screen.query_one("#attr-14", Input).value = "3"  # Capacity: a number and a unit
+        screen.query_one("#attr-unit-14", Select).value = "cups"
+        screen.query_one("#opt-4", Select).value = 14  # Bed Size → Capacity
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert str(screen.query_one("#edit-problems").render()) == ""
+        overrides = jet_products()[PARENT].overrides
+        assert overrides["returns_exceptions"] == {"time_to_return": 21}
+        assert overrides["shipping_exceptions"] == [
+            {
+                "service_level": "Standard",
+                "override_type": "Additional charge",
+                "shipping_charge_amount": 1.25,
+                "shipping_exception_type": "exclusive",
+            }
+        ]
+        assert overrides["attributes"] == [
+            {"attribute_id": 1, "attribute_value": "Green"},
+            {"attribute_id": 14, "attribute_value": "3", "attribute_value_unit": "cups"},
+        ]
+        assert overrides["option_attributes"] == {"4": 14}
+        assert "variation refined by: Capacity" in str(screen.query_one("#edit-sends").render())
+        await pilot.press("escape")  # saved: leaves at once
+        await settle(pilot)
+
+        screen = await open_edit(pilot, 5)  # a fresh screen shows what was saved
+        assert screen.query_one("#edit-return-days", Input).value == "21"
+        assert screen.query_one("#edit-ship-level", Select).value == "Standard"
+        assert screen.query_one("#edit-ship-amount", Input).value == "1.25"
+        assert screen.query_one("#attr-1", Select).value == "Green"
+        assert screen.query_one("#attr-unit-14", Select).value == "cups"
+        assert screen.query_one("#opt-4", Select).value == 14
+        assert not screen.unsaved_changes()
+
+
+async def test_pilot_bad_amount_one_line_nothing_saved(settings, db) -> None:
+    from textual.widgets import Input, Select
+
+    from jettui.tui.app import JettuiApp
+    from tests.catalog.test_screen import settle
+
+    with_sandbox_attributes()
+    app = JettuiApp(settings, environ={"COLORTERM": "truecolor"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_edit(pilot, 2)
+        screen.query_one("#edit-brand", Input).value = "New Brand"
+        screen.query_one("#edit-ship-level", Select).value = "Standard"
+        screen.query_one("#edit-ship-type", Select).value = "exclusive"
+        screen.query_one("#edit-ship-override", Select).value = "Override charge"
+        screen.query_one("#edit-ship-amount", Input).value = "four"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        problems = str(screen.query_one("#edit-problems").render()).splitlines()
+        assert problems == [
+            "shipping amount: 'four' is not an amount such as 4.99 (0 or more, 2 decimals)",
+            "Nothing saved.",
+        ]
+        assert jet_products() == {}  # not even the brand
+        assert screen.unsaved_changes()

@@ -59,7 +59,11 @@ async def test_taxonomy_map_unmap_create(demo_settings: Settings) -> None:
         await settle(pilot)
         assert isinstance(app.screen, RowDetailScreen)
         assert ("Jet node", str(COOKWARE)) in app.screen.rows
-        assert dict(app.screen.rows)["Attributes"] != "none"
+        assert dict(app.screen.rows)["Attributes"].splitlines() == [  # values and units too
+            "1 Color (variant): Black, White, Red, Blue, Green, Gray, Silver, Pink",
+            "2 Material: Cotton, Polyester, Leather, Stainless Steel, Plastic, Wood or free text",
+            "14 Capacity (variant): a number in qt / cups / l",
+        ]
         await pilot.press("escape")
         assert app.screen is screen
 

@@ -84,3 +84,40 @@ def test_getting_started(snap_compare, demo_settings: Settings, theme: str) -> N
         await settle(pilot)
 
     assert snap_compare(make_app(demo_settings, theme), run_before=open_products)
+
+
+def _map_demo_to_a_sandbox_node() -> None:
+    """Every demo category → sandbox node 4000188 (Color, Material, Capacity), cached."""
+    from jettui.jet.sandbox.engine import taxonomy
+    from jettui.store.jet_tables import JetCategory, JetTaxonomyNode
+    from jettui.store.opencart import Category
+
+    node = 4000188
+    JetTaxonomyNode.create(
+        jet_node_id=node,
+        name="Test node",
+        path="Home & Kitchen > Test node",
+        is_leaf=True,
+        attributes=taxonomy()["attributes"][str(node)],
+    )
+    for category in Category.select():
+        JetCategory.create(category_id=category.category_id, jet_node_id=node)
+
+
+@pytest.mark.parametrize("scrolled", [False, True])
+def test_product_edit(snap_compare, demo_settings: Settings, scrolled: bool) -> None:
+    """The edit screen at 80x24: codes with the store's values as hints, then (scrolled) the
+    shipping exception and the node's attributes."""
+
+    async def open_edit(pilot: Pilot) -> None:
+        await settle(pilot)
+        pilot.app.database()
+        _map_demo_to_a_sandbox_node()
+        await pilot.press("e")
+        await settle(pilot)
+        if scrolled:
+            pilot.app.screen.query_one("#attr-unit-14").focus()
+            pilot.app.screen.query_one("#edit-body").scroll_end(animate=False)
+            await settle(pilot)
+
+    assert snap_compare(make_app(demo_settings, "jettui-16"), run_before=open_edit)

@@ -193,12 +193,12 @@ class CategoriesScreen(GridPanel):
 
 
 def _node_detail(node: TaxonomyNode) -> RowDetailScreen:
-    """A cached node in full: its path, place in the tree and Jet attributes (one a line)."""
-    attributes = [
-        f"{a.get('attribute_id')}: {a.get('attribute_description', '')}"
-        + (" (variant)" if a.get("variant") else "")
-        for a in node.attributes
-    ]
+    """A cached node in full: its path, place in the tree and Jet attributes (one a line, with
+    their allowed values and units)."""
+    from jettui.services.catalog.attributes import describe_all
+
+    # "1 Color (variant): Black, White, …" / "14 Capacity (variant): a number in qt / cups / l"
+    attributes = describe_all(node.attributes)
     rows = {
         "Jet node": str(node.node_id),
         "Jet category": node.path,
