@@ -84,6 +84,9 @@ class JetProduct(StoreModel):
     is_archived = pw.BooleanField(default=False)
     last_error = pw.TextField(null=True)
     sent_hash = pw.CharField(64, null=True)  # hash of the payload last sent to Jet
+    # migration 6: hash of the shipping + returns exception bodies Jet last accepted (sync
+    # PUTs them again when the merchant's edit changed them)
+    exceptions_hash = pw.CharField(64, null=True)
     overrides = JsonTextField(default=dict)  # standard_code/type, asin, brand, mpn, attributes,
     # shipping_exceptions, returns_exceptions... entered in jettui
     created_at = UtcDateTimeField(default=utcnow)
@@ -534,6 +537,10 @@ def _category_ledger(ctx: MigrationContext) -> None:
     ctx.create_table(JetCategoryCreation)
 
 
+def _exceptions_hash(ctx: MigrationContext) -> None:
+    ctx.add_column(JetProduct, "exceptions_hash")
+
+
 #: every schema step, oldest first; versions strictly increasing. Append, never edit.
 MIGRATIONS: list[Migration] = [
     Migration(1, "jettui tables", _baseline),
@@ -541,6 +548,7 @@ MIGRATIONS: list[Migration] = [
     Migration(3, "orders import ledger: lines, warnings, status check", _orders_ledger),
     Migration(4, "returns and refunds ledgers", _returns_ledger),
     Migration(5, "categories create ledger", _category_ledger),
+    Migration(6, "products: hash of the exceptions sent", _exceptions_hash),
 ]
 
 

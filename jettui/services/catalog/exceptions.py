@@ -9,6 +9,8 @@ the product and of every variation child. No I/O here.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -126,6 +128,28 @@ def returns_fields(body: Any) -> dict[str, str]:
         "locations": ", ".join(str(x) for x in body.get("return_location_ids") or []),
         "methods": ", ".join(str(x) for x in body.get("return_shipping_methods") or []),
     }
+
+
+def sent_hash(shipping: dict[str, Any] | None, returns: dict[str, Any] | None) -> str | None:
+    """Hash of a SKU's ShippingException + ReturnsException bodies (None: it has neither), kept
+    in ``JetProduct.exceptions_hash`` once Jet accepted them: sync sends them again only when
+    the merchant changed them."""
+    if not shipping and not returns:
+        return None
+    raw = json.dumps([shipping, returns], sort_keys=True, default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def record_sent(hashes: dict[str, str | None]) -> None:
+    """Store thread: the exceptions Jet accepted, per merchant SKU."""
+    from jettui.store.base import database_proxy
+    from jettui.store.jet_tables import JetProduct
+
+    with database_proxy.atomic():
+        for sku, value in hashes.items():
+            JetProduct.update(exceptions_hash=value).where(
+                JetProduct.merchant_sku == sku
+            ).execute()
 
 
 def _split(value: str | list[str]) -> list[str]:
