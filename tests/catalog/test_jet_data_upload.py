@@ -8,11 +8,12 @@ from typing import Any
 from jettui.jet.connect import open_jet_client
 from jettui.services.catalog import run_action, save_jet_data, validate_products
 from tests.catalog.conftest import NODE, jet_products, map_all_categories
+from tests.catalog.test_edit_jet_data import with_sandbox_attributes
 
 SKU = "ACM-WB00002"  # product 2 of the demo store
 OTHER = "BRW-CK00003"  # product 3: no Jet data
 PARENT = "NWH-DCS00005"  # product 5: three children
-ATTRIBUTE = {"attribute_id": 50, "attribute_value": "Red"}
+ATTRIBUTE = {"attribute_id": 1, "attribute_value": "Red"}  # Color, of the sandbox's node
 SHIPPING = {"service_level": "Standard", "shipping_exception_type": "exclusive"}
 JET_DATA = {
     "attributes": [ATTRIBUTE],
@@ -33,7 +34,7 @@ async def _on_jet(settings: Any, sku: str) -> tuple[dict, dict, dict]:
 async def test_upload_sends_attributes_and_exceptions(settings, db) -> None:
     from jettui.store.jet_tables import JetFile
 
-    map_all_categories()
+    with_sandbox_attributes()
     assert save_jet_data(settings, 2, JET_DATA) == []
     report = await run_action(settings, db, "upload", [2, 3])
     assert {i.item: i.outcome for i in report.items} == {
@@ -52,7 +53,7 @@ async def test_upload_sends_attributes_and_exceptions(settings, db) -> None:
 
 
 def test_children_carry_the_attributes(settings, db) -> None:
-    map_all_categories()
+    with_sandbox_attributes()
     assert save_jet_data(settings, 5, JET_DATA) == []
     check = validate_products(settings, [5])[0]
     assert check.ok, check.errors

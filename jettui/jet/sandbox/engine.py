@@ -57,6 +57,34 @@ def taxonomy() -> dict[str, Any]:
     return data
 
 
+def attribute_problems(listing: dict[str, Any]) -> list[str]:
+    """``attributes_node_specific`` against the node's attributes, as a strict Jet: each id an
+    attribute of the node, a listed value when the attribute takes no free text, a listed
+    unit when it has units. A node without attributes in the taxonomy is not checked."""
+    known = {
+        a["attribute_id"]: a
+        for a in taxonomy()["attributes"].get(str(listing.get("jet_browse_node_id")), [])
+    }
+    if not known:
+        return []
+    problems = []
+    for i, item in enumerate(listing.get("attributes_node_specific") or []):
+        where = f"attributes_node_specific[{i}]"
+        attribute = known.get(item.get("attribute_id"))
+        if attribute is None:
+            problems.append(
+                f"{where}.attribute_id: {item.get('attribute_id')} is not an attribute of node "
+                f"{listing.get('jet_browse_node_id')}"
+            )
+            continue
+        value, unit = item.get("attribute_value"), item.get("attribute_value_unit")
+        if attribute["values"] and not attribute["free_text"] and value not in attribute["values"]:
+            problems.append(f"{where}.attribute_value: '{value}' is not a valid value")
+        if unit is not None and unit not in attribute["units"]:
+            problems.append(f"{where}.attribute_value_unit: '{unit}' is not a valid unit")
+    return problems
+
+
 def iso(epoch: float) -> str:
     from datetime import UTC, datetime
 
@@ -209,6 +237,7 @@ class SandboxCore:
                 "inventory": {},
                 "is_archived": False,
             }
+            refuse(attribute_problems({**doc["listing"], **body}))
             doc["listing"] = {**doc["listing"], **body}
             doc["correlation_id"] = new_jet_id()
             doc["sku_last_update"] = iso(self.clock())

@@ -25,6 +25,7 @@ from jettui.errors import ExitCode, Unreachable, is_unreachable
 from jettui.jet import bulk
 from jettui.jet.client import JetClient
 from jettui.jet.errors import JetError, JetNotFound, JetServerError, JetUnreachable
+from jettui.services.catalog import exceptions as exception_bodies
 from jettui.services.catalog import ledger
 from jettui.services.catalog import links as link_plans
 from jettui.services.catalog.payload import (
@@ -404,7 +405,10 @@ class _Work:
             self.report.add(old, Outcome.WOULD_SEND, f"archive: {self._renamed_to(old)}")
         shown = previews(self.checks) if action == "upload" else {}
         for sku in self._targets():
-            if action == "sync" and self._unchanged(sku):
+            unchanged = action == "sync" and self._unchanged(sku)
+            if unchanged and self._exceptions_due(sku):
+                self.report.add(sku, Outcome.WOULD_SEND, self._extra_files(sku)[2:])
+            elif unchanged:
                 self.report.add(sku, Outcome.UNCHANGED, "price and inventory as last sent")
             else:
                 self.report.add(
@@ -423,9 +427,12 @@ class _Work:
         }[action]
 
     def _extra_files(self, sku: str) -> str:
-        """The exception files an upload also sends for ``sku``."""
+        """The exception files an upload also sends for ``sku`` (a sync: the exceptions changed
+        since Jet last accepted them, sent with PUT)."""
         listing = self.listings.get(sku)
-        if self.report.action != "upload" or listing is None:
+        if listing is None or self.report.action not in ("upload", "sync"):
+            return ""
+        if self.report.action == "sync" and not self._exceptions_due(sku):
             return ""
         files = [
             file_type for file_type, attr in EXCEPTION_FILES if getattr(listing, attr) is not None
@@ -569,6 +576,12 @@ class _Work:
         await self.store.run(
             _record_upload, listings, on_jet, offered, errors | refused, self._jet_refused()
         )
+        accepted = {
+            x.sku: exception_bodies.sent_hash(x.shipping_exception, x.returns_exception)
+            for x in listings
+            if x.sku in sent and x.sku not in refused
+        }
+        await self.store.run(exception_bodies.record_sent, accepted)
 
     async def _price_and_inventory(
         self, listings: list[Listing], sent: set[str], base: int, total: int, errors: dict[str, str]
@@ -735,13 +748,24 @@ class _Work:
     async def sync(self) -> None:
         self._invalid()
         targets = self._targets()
+        due = [self.listings[s] for s in targets if self._exceptions_due(s)]
+        # Sent first: a SKU's outcome is known before it is reported (an outage here leaves
+        # every SKU not attempted, which is true: nothing was sent).
+        refused = await self._send_exceptions(due) if due else {}
+        exceptions_only = {x.sku for x in due}
         changed = []
         for sku in targets:
-            if self._unchanged(sku):
-                self.report.add(sku, Outcome.UNCHANGED, "price and inventory as last sent")
-            else:
+            if not self._unchanged(sku):
                 changed.append(self.listings[sku])
-        errors: dict[str, str] = {}
+                exceptions_only.discard(sku)
+            elif sku not in exceptions_only:
+                self.report.add(sku, Outcome.UNCHANGED, "price and inventory as last sent")
+        for sku in sorted(exceptions_only):
+            if sku in refused:
+                self.report.add(sku, Outcome.FAILED, refused[sku])
+            else:
+                self.report.add(sku, Outcome.SUCCEEDED, "shipping/returns exceptions sent")
+        errors: dict[str, str] = dict(refused)
         total = len(changed) * 2
         base = 0
         await self._stage(PRICE_AND_INVENTORY)
@@ -753,13 +777,48 @@ class _Work:
         base = len(changed)
         ok &= await self._bulk("Inventory", {x.sku: x.inventory for x in changed}, step, errors)
         for listing in changed:
-            if listing.sku in ok:
+            if listing.sku in ok and listing.sku not in refused:
                 self.report.add(listing.sku, Outcome.SUCCEEDED)
             else:
                 self.report.add(
                     listing.sku, Outcome.FAILED, errors.get(listing.sku, "not confirmed")
                 )
         await self.store.run(_record_sync, changed, ok, errors)
+
+    def _exceptions_due(self, sku: str) -> bool:
+        """The SKU has shipping/returns exceptions other than those Jet last accepted."""
+        listing = self.listings[sku]
+        wanted = exception_bodies.sent_hash(listing.shipping_exception, listing.returns_exception)
+        return wanted is not None and wanted != self.links[sku].get("exceptions_hash")
+
+    async def _send_exceptions(self, listings: list[Listing]) -> dict[str, str]:
+        """PUT each SKU's changed exceptions (``/merchant-skus/{sku}/shippingexception`` and
+        ``/returnsexception``); Jet's words per refused SKU. An outage is raised."""
+        await self._stage(EXCEPTIONS)
+        refused: dict[str, str] = {}
+        accepted: dict[str, str | None] = {}
+
+        async def one(listing: Listing) -> None:
+            assert self.jet is not None
+            try:
+                if listing.shipping_exception:
+                    await self.jet.put_shipping_exception(listing.sku, listing.shipping_exception)
+                if listing.returns_exception:
+                    await self.jet.put_returns_exception(listing.sku, listing.returns_exception)
+            except Unreachable:
+                raise
+            except JetError as exc:
+                refused[listing.sku] = f"exceptions: {exc}"
+                return
+            accepted[listing.sku] = exception_bodies.sent_hash(
+                listing.shipping_exception, listing.returns_exception
+            )
+
+        try:
+            await fan_out(listings, one, concurrency=self.settings.jet.concurrency)
+        finally:
+            await settle(self.store.run(exception_bodies.record_sent, accepted))
+        return refused
 
     async def status(self) -> None:
         async def one(sku: str) -> None:
@@ -834,6 +893,7 @@ def _links(product_ids: list[int]) -> dict[str, dict[str, Any]]:
     return {
         r.merchant_sku: {
             "sent_hash": r.sent_hash,
+            "exceptions_hash": r.exceptions_hash,
             "is_archived": r.is_archived,
             "status": r.status,
             "slot": (r.product_id, r.product_option_value_id),
