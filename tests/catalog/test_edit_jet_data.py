@@ -353,3 +353,25 @@ async def test_pilot_bad_amount_one_line_nothing_saved(settings, db) -> None:
         ]
         assert jet_products() == {}  # not even the brand
         assert screen.unsaved_changes()
+
+
+async def test_taxonomy_picker_shows_the_highlighted_nodes_values(settings, db) -> None:
+    from jettui.tui.app import JettuiApp
+    from jettui.tui.screens.taxonomy import TaxonomyPicker
+    from tests.catalog.test_screen import settle
+
+    with_sandbox_attributes()
+    app = JettuiApp(settings, environ={"COLORTERM": "truecolor"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(TaxonomyPicker("Map to"))
+        await settle(pilot)
+        await pilot.press(*str(JET_NODE))
+        await pilot.pause(0.5)
+        await settle(pilot)
+        shown = str(app.screen.query_one("#taxonomy-attributes").render()).splitlines()
+        assert shown == [
+            "1 Color (variant): Black, White, Red, Blue, Green, Gray, Silver, Pink",
+            "2 Material: Cotton, Polyester, Leather, Stainless Steel, Plastic, Wood or free text",
+            "14 Capacity (variant): a number in qt / cups / l",
+        ]

@@ -147,9 +147,7 @@ def record_sent(hashes: dict[str, str | None]) -> None:
 
     with database_proxy.atomic():
         for sku, value in hashes.items():
-            JetProduct.update(exceptions_hash=value).where(
-                JetProduct.merchant_sku == sku
-            ).execute()
+            JetProduct.update(exceptions_hash=value).where(JetProduct.merchant_sku == sku).execute()
 
 
 def _split(value: str | list[str]) -> list[str]:

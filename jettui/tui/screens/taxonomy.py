@@ -1,4 +1,5 @@
-"""Pick a Jet taxonomy node from the local cache: type to filter, enter picks, escape cancels."""
+"""Pick a Jet taxonomy node from the local cache: type to filter, enter picks, escape cancels.
+Below the list: the highlighted node's Jet attributes with the values and units Jet allows."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ class TaxonomyPicker(ModalScreen[int | None]):
     }
     #taxonomy-box BulkTable { height: 1fr; }
     #taxonomy-message { color: $text-muted; }
+    #taxonomy-attributes { height: auto; max-height: 6; color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="taxonomy.cancel"),
@@ -41,6 +43,7 @@ class TaxonomyPicker(ModalScreen[int | None]):
     def __init__(self, title: str) -> None:
         super().__init__(id="taxonomy-picker")
         self._title = title
+        self._shown: object = None  # the node whose attributes are shown
 
     def compose(self) -> ComposeResult:
         with Vertical(id="taxonomy-box"):
@@ -50,10 +53,12 @@ class TaxonomyPicker(ModalScreen[int | None]):
             )
             yield Input(placeholder="Jet category or node id", id="taxonomy-filter")
             yield Static("Loading the Jet taxonomy cache…", id="taxonomy-message")
+            yield Static("", id="taxonomy-attributes", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#taxonomy-filter", Input).focus()
         self._load()
+        self.set_interval(0.2, self._follow_cursor)
 
     @work(thread=True, exclusive=True, group="taxonomy-load", exit_on_error=False)
     def _load(self) -> None:
@@ -80,7 +85,7 @@ class TaxonomyPicker(ModalScreen[int | None]):
         self.query_one("#taxonomy-message").display = False
         table = BulkTable(source, id="taxonomy-table")
         table.filter_text = self.query_one("#taxonomy-filter", Input).value
-        self.query_one("#taxonomy-box").mount(table)
+        self.query_one("#taxonomy-box").mount(table, before="#taxonomy-attributes")
 
     @property
     def table(self) -> BulkTable | None:
@@ -106,6 +111,36 @@ class TaxonomyPicker(ModalScreen[int | None]):
         if event.key == "down" and table is not None and self.focused is self.query_one(Input):
             event.stop()
             table.focus()
+
+    def _follow_cursor(self) -> None:
+        """Show the attributes of the highlighted node when it changes (filter, keys, rows
+        arriving): a cheap check of the cursor; the store is read only for a new node."""
+        table = self.table
+        node_id = table.cursor_id if table is not None else None
+        if node_id != self._shown:
+            self._shown = node_id
+            if node_id is None:
+                self._show_attributes("")
+            else:
+                self._attributes(int_id(node_id))
+
+    @work(thread=True, exclusive=True, group="taxonomy-attributes", exit_on_error=False)
+    def _attributes(self, node_id: int) -> None:
+        """The node's attributes, values and units (one a line), read off the event loop."""
+        from jettui.services.catalog.attributes import describe_all
+        from jettui.services.categories import get_node
+
+        try:
+            self.app.database()
+            node = get_node(None, node_id)
+        except Exception:  # noqa: BLE001 - the list itself says when the store is gone
+            return
+        lines = describe_all(node.attributes) if node is not None else []
+        text = "\n".join(lines) if lines else "No Jet attributes cached for this node."
+        self.app.call_from_thread(self._show_attributes, text)
+
+    def _show_attributes(self, text: str) -> None:
+        self.query_one("#taxonomy-attributes", Static).update(text)
 
     @on(BulkTable.RowActivated)
     def _picked(self, event: BulkTable.RowActivated) -> None:
