@@ -1,7 +1,10 @@
 """Edit one product's Jet data: the ``JetProduct.overrides`` that payload.py reads.
 
-``get_jet_data`` and ``save_jet_data`` are synchronous store work (run them on the store
-thread); ``fetch_jet_view`` asks Jet for the SKU as Jet has it.
+Keys: standard code and type, ASIN, brand, MPN; ``shipping_exceptions`` and
+``returns_exceptions`` (:mod:`.exceptions`); ``attributes`` (the node's Jet attributes, sent as
+``attributes_node_specific``) and ``option_attributes`` (option id → Jet variant attribute id)
+(:mod:`.attributes`). ``get_jet_data``, ``form_changes`` and ``save_jet_data`` are synchronous
+store work (run them on the store thread); ``fetch_jet_view`` asks Jet for the SKU as Jet has it.
 """
 
 from __future__ import annotations
