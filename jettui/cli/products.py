@@ -83,7 +83,7 @@ def _exception_flags(products: Any) -> None:
         action="append",
         default=[],
         metavar="OPTION=ATTR",
-        help="the Jet variant attribute of an option ('Size=Capacity'; ATTR auto)",
+        help="the Jet variant attribute of an option ('Size=Capacity'; ATTR 'auto': chosen automatically)",
     )
     products.set_defaults(handler=run, strays=("skus", str, "SKU"))
 
