@@ -17,16 +17,13 @@ from jettui.store.oc_orders import add_order_history, restock_lines, shop_contex
 from jettui.store.oc_returns import find_order_line
 from jettui.store.opencart import OrderOption, OrderProduct, ProductOptionValue
 from tests.catalog.test_real_store import add_second_option
-from tests.orders.import_support import (
-    BACKENDS,
+from tests.shop_support import (
     link_skus,
     list_on_jet,
     place_order,
     product_qty,
     value_qty,
 )
-
-pytestmark = pytest.mark.parametrize("oc_database", BACKENDS, indirect=True)
 
 CANON, CANON_SELECT, CANON_RED = 30, 226, 15  # Canon EOS 5D, its Select option, Red (qty 2)
 

@@ -11,8 +11,7 @@ from jettui.services.orders.acknowledge import acknowledge_orders
 from jettui.services.orders.importer import fetch_orders
 from jettui.store.jet_tables import JetOrder
 from jettui.store.opencart import Order, OrderHistory, OrderOption, OrderProduct, OrderTotal
-from tests.orders.import_support import (
-    BACKENDS,
+from tests.shop_support import (
     jet_order,
     link_skus,
     list_on_jet,
@@ -21,8 +20,6 @@ from tests.orders.import_support import (
     value_qty,
     write_settings,
 )
-
-pytestmark = pytest.mark.parametrize("oc_database", BACKENDS, indirect=True)
 
 CANON, IPHONE, CINEMA = 30, 40, 42
 
