@@ -124,6 +124,29 @@ def oc_order_id(merchant_order_id: str) -> int:
     return int(JetOrder.get(JetOrder.merchant_order_id == merchant_order_id).order_id)
 
 
+def order_options(order_id: int) -> list[tuple[Any, ...]]:
+    """The order's option rows as ``(order_product_id, product_option_id,
+    product_option_value_id, name, value, type)``, in the order written."""
+    from jettui.store.opencart import OrderOption
+
+    rows = (
+        OrderOption.select()
+        .where(OrderOption.order_id == order_id)
+        .order_by(OrderOption.order_option_id)
+    )
+    return [
+        (
+            o.order_product_id,
+            o.product_option_id,
+            o.product_option_value_id,
+            o.name,
+            o.value,
+            o.type,
+        )
+        for o in rows
+    ]
+
+
 def new_order(lines: list[dict[str, Any]], status: int = 0) -> int:
     """A bare OpenCart order (status ``status``) with ``lines``: ``{"product_id", "quantity",
     "options": [(product_option_id, product_option_value_id)]}``."""
