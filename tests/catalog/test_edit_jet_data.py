@@ -260,7 +260,7 @@ def test_cli_option_attribute(settings, db, capsys) -> None:
 async def open_edit(pilot: Any, product_id: int) -> Any:
     """The products panel, the cursor on ``product_id``, then ``e``."""
     from jettui.tui.screens.product_edit import ProductEditScreen
-    from tests.catalog.test_screen import settle
+    from tests.pilot_support import settle
 
     await pilot.app.run_action("goto('products')")
     await settle(pilot)
@@ -274,7 +274,7 @@ async def test_pilot_fill_save_and_reload(settings, db) -> None:
     from textual.widgets import Input, Select
 
     from jettui.tui.app import JettuiApp
-    from tests.catalog.test_screen import settle
+    from tests.pilot_support import settle
 
     with_sandbox_attributes()
     app = JettuiApp(settings, environ={"COLORTERM": "truecolor"})
@@ -333,7 +333,7 @@ async def test_pilot_bad_amount_one_line_nothing_saved(settings, db) -> None:
     from textual.widgets import Input, Select
 
     from jettui.tui.app import JettuiApp
-    from tests.catalog.test_screen import settle
+    from tests.pilot_support import settle
 
     with_sandbox_attributes()
     app = JettuiApp(settings, environ={"COLORTERM": "truecolor"})
@@ -358,7 +358,7 @@ async def test_pilot_bad_amount_one_line_nothing_saved(settings, db) -> None:
 async def test_taxonomy_picker_shows_the_highlighted_nodes_values(settings, db) -> None:
     from jettui.tui.app import JettuiApp
     from jettui.tui.screens.taxonomy import TaxonomyPicker
-    from tests.catalog.test_screen import settle
+    from tests.pilot_support import settle
 
     with_sandbox_attributes()
     app = JettuiApp(settings, environ={"COLORTERM": "truecolor"})
