@@ -72,7 +72,9 @@ async def test_second_run_while_the_lock_is_held_is_locked_and_does_nothing(sett
 
 
 async def test_the_same_job_started_twice_at_once_runs_once(make_settings) -> None:
-    settings = make_settings(jet="  concurrency: 1\n")
+    # Jet answers slowly, so the first run still holds the lock when the second asks for it
+    # however the two are scheduled on a loaded machine.
+    settings = make_settings(jet="  concurrency: 1\n", sandbox="  latency_ms: 250\n")
     from jettui.store.db import connect, ensure_jet_tables
 
     db = connect(settings)
