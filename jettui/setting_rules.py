@@ -176,6 +176,14 @@ def database_url(url: str) -> str | None:
     return None
 
 
+def field_map(value: tuple[tuple[str, str], ...]) -> str | None:
+    """``catalog.field_map``: known Jet fields fed by known OpenCart sources (the vocabulary
+    lives with the mapping, in :mod:`jettui.services.catalog.field_map`)."""
+    from jettui.services.catalog import field_map as mapping
+
+    return mapping.rule(value)
+
+
 # --- the table ----------------------------------------------------------------------------
 
 RULES: dict[str, tuple[Rule, ...]] = {
@@ -196,6 +204,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "pricing.increment_type": (one_of("fixed", "percent"),),
     "pricing.increment_amount": (number(-1_000_000, 1_000_000),),
     "catalog.renamed_sku": (one_of("archive", "move"),),
+    "catalog.field_map": (field_map,),
     "orders.customer_email": (email,),
     "orders.acknowledge_within_minutes": (whole(0),),
     "returns.address1": (not_empty,),

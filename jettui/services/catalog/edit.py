@@ -38,6 +38,8 @@ def get_jet_data(settings: Settings, product_id: int) -> dict[str, Any]:
         "name": check.name,
         "overrides": dict(link.overrides or {}) if link else {},
         "payload": main,
+        # Jet field → catalog.field_map source, where it is not the default
+        "sources": dict(check.sources),
         # the price sent and where it came from: "90.00 (special 80.00, increment +10)"
         "price": price_text(preview) if preview else "",
         "errors": list(check.errors),
