@@ -100,7 +100,7 @@ def add_attribute(product_id: int, name: str, text: str, group: str = "Details")
 
 
 def test_sources_parse_and_bad_entries_are_one_line_each_naming_the_key() -> None:
-    assert parse_source("jan") == Source("column", "jan")
+    assert parse_source("jan") == parse_source("JAN") == Source("column", "jan")
     assert parse_source("attribute: Brand ") == Source("attribute", "Brand")
     assert parse_source("Text:Acme Inc.") == Source("text", "Acme Inc.")
     assert parse_source("NONE") == Source("none", "none")

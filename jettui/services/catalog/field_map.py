@@ -107,8 +107,8 @@ def parse_source(text: str) -> Source:
     raw = text.strip()
     if raw.lower() == NONE:
         return Source(NONE, NONE)
-    if raw in COLUMNS:
-        return Source("column", raw)
+    if raw.lower() in COLUMNS:
+        return Source("column", raw.lower())
     for prefix in PREFIXES:
         if raw.lower().startswith(prefix):
             name = raw[len(prefix) :].strip()
@@ -189,8 +189,12 @@ def map_fields(
     attributes = attributes or ProductAttributes()
     out: dict[str, Mapped] = {}
     for key, source in sources.items():
+        shown = str(source)
+        if source.kind == NONE:  # nothing to read or clean
+            out[key] = Mapped([] if key == "bullets" else "", shown, shown == DEFAULTS[key])
+            continue
         raw = _raw(source, fields, attributes, key == "bullets")
-        out[key] = Mapped(_finish(key, raw), str(source), str(source) == DEFAULTS[key])
+        out[key] = Mapped(_finish(key, raw), shown, shown == DEFAULTS[key])
     return out
 
 
