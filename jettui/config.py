@@ -406,6 +406,8 @@ def _convert(value: Any, default: Any, where: str, problems: list[str]) -> Any:
         problems.append(f"{where}: must be a number, not {got}")
         return _INVALID
     if isinstance(default, tuple):  # a mapping of text to text (tui.keymap, catalog.field_map)
+        if value is None:  # "field_map:" with every entry below it commented out
+            return ()
         if isinstance(value, dict) and all(
             isinstance(k, str) and k and isinstance(v, str) and v.strip() for k, v in value.items()
         ):

@@ -309,3 +309,26 @@ def test_attribute_sources_on_the_opencart_demo(mapped_settings, store, mariadb_
         "catalog.field_map: brand: no attribute named 'Clokspeed' in the store (language 1) "
         "(did you mean 'Clockspeed'?): brand stays empty"
     ]
+
+
+def test_attributes_are_read_once_per_chunk_and_only_when_named(
+    mapped_settings, store, monkeypatch
+) -> None:
+    calls: list[list[int]] = []
+    real = field_map.read_attributes
+
+    def counted(ids, language_id):
+        calls.append(list(ids))
+        return real(ids, language_id)
+
+    monkeypatch.setattr(field_map, "read_attributes", counted)
+    settings = mapped_settings('brand: "attribute:Brand"')
+    store(settings)
+    for product_id in range(1, DEMO_PRODUCTS + 1):
+        add_attribute(product_id, "Brand", f"Brand {product_id}")
+    checks = validate_products(settings, range(1, DEMO_PRODUCTS + 1))
+    assert [c.listings[0].product["brand"] for c in checks if c.ok][:2] == ["Brand 1", "Brand 2"]
+    assert calls == [list(range(1, DEMO_PRODUCTS + 1))]
+    calls.clear()
+    validate_products(mapped_settings("upc: jan"), [1, 2])
+    assert calls == []

@@ -321,6 +321,13 @@ class Mapper:
         self._attributes: dict[int, ProductAttributes] = {}
         self._loaded: set[int] = set()
 
+    def load(self, chunk: Iterable[int]) -> None:
+        """Read the attributes of a chunk of products up front (nothing when the map names no
+        attribute): for a caller that prefetches each chunk's rows."""
+        if self.needs_attributes:
+            self._loaded = set(chunk)
+            self._attributes = read_attributes(sorted(self._loaded), self.language_id)
+
     def map(
         self, fields: Mapping[str, Any], product_id: int, chunk: Iterable[int] = ()
     ) -> dict[str, Mapped]:
@@ -332,9 +339,7 @@ class Mapper:
         if not self.needs_attributes:
             return None
         if product_id not in self._loaded:
-            ids = set(chunk) | {product_id}
-            self._attributes = read_attributes(sorted(ids), self.language_id)
-            self._loaded = ids
+            self.load(set(chunk) | {product_id})
         return self._attributes.get(product_id)
 
 
