@@ -332,3 +332,30 @@ def test_attributes_are_read_once_per_chunk_and_only_when_named(
     calls.clear()
     validate_products(mapped_settings("upc: jan"), [1, 2])
     assert calls == []
+
+
+async def test_product_edit_screen_and_cli_say_where_mapped_values_came_from(
+    mapped_settings, store, capsys
+) -> None:
+    from textual.widgets import Static
+
+    from jettui.store.opencart import Product
+    from jettui.tui.app import JettuiApp
+    from jettui.tui.screens.product_edit import ProductEditScreen
+    from tests.catalog.test_screen import settle
+
+    settings = mapped_settings('brand: "text:Mapped Brand"')
+    store(settings)
+    sku = Product.get_by_id(1).sku
+    assert main(["--config", str(settings.path), "products", "edit", sku]) == 0
+    assert "  mapped: brand from text:Mapped Brand" in capsys.readouterr().err
+    app = JettuiApp(settings, environ={"COLORTERM": "truecolor"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.app.run_action("goto('products')")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ProductEditScreen)
+        sends = str(app.screen.query_one("#edit-sends", Static).render())
+        assert "brand Mapped Brand" in sends
+        assert "mapped: brand from text:Mapped Brand" in sends

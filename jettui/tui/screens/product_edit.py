@@ -126,6 +126,10 @@ class ProductEditScreen(Screen[bool]):
         lines = ["The store would send: " + (self._summary(sent) if sent else "nothing")]
         if data.get("price"):  # which price: the product's, or its active special
             lines.append(f"price: {data['price']}")
+        if data.get("sources"):  # catalog.field_map: values taken from a non-default field
+            lines.append(
+                "mapped: " + ", ".join(f"{k} from {v}" for k, v in data["sources"].items())
+            )
         lines += [f"error: {e}" for e in data["errors"]]
         lines += [f"warning: {w}" for w in data["warnings"]]
         self._show("#edit-sends", "\n".join(lines))
