@@ -193,13 +193,13 @@ def map_fields(
         if source.kind == NONE:  # nothing to read or clean
             out[key] = Mapped([] if key == "bullets" else "", shown, shown == DEFAULTS[key])
             continue
-        raw = _raw(source, fields, attributes, key == "bullets")
+        raw = _raw(source, fields, attributes)
         out[key] = Mapped(_finish(key, raw), shown, shown == DEFAULTS[key])
     return out
 
 
 def _raw(
-    source: Source, fields: Mapping[str, Any], attributes: ProductAttributes, listed: bool
+    source: Source, fields: Mapping[str, Any], attributes: ProductAttributes
 ) -> str | list[str]:
     if source.kind == "column":
         return str(fields.get(source.name) or "")
@@ -207,9 +207,7 @@ def _raw(
         return attributes.values.get(_key(source.name), "")
     if source.kind == "attribute_group":
         return [f"{name}: {text}" for name, text in attributes.groups.get(_key(source.name), [])]
-    if source.kind == "text":
-        return source.name
-    return [] if listed else ""
+    return source.name  # text:<words>
 
 
 def _finish(key: str, raw: str | list[str]) -> str | list[str]:
