@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from jettui.field_sources import rule as field_map
 from jettui.urls import parse_url, redact_url
 
 Rule = Callable[[Any], str | None]
@@ -174,14 +175,6 @@ def database_url(url: str) -> str | None:
     if not parsed.parts.path.strip("/"):
         return "a mysql:// URL needs a database name after the host"
     return None
-
-
-def field_map(value: tuple[tuple[str, str], ...]) -> str | None:
-    """``catalog.field_map``: known Jet fields fed by known OpenCart sources (the vocabulary
-    lives with the mapping, in :mod:`jettui.services.catalog.field_map`)."""
-    from jettui.services.catalog import field_map as mapping
-
-    return mapping.rule(value)
 
 
 # --- the table ----------------------------------------------------------------------------

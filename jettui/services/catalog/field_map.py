@@ -21,7 +21,8 @@ behaviour). A source is one of
 - ``text:<words>``: the same fixed text for every product
 - ``none``: send nothing
 
-The mapping itself is pure (:func:`map_fields` over a plain dict of the product's columns and
+The vocabulary and its parsing live in :mod:`jettui.field_sources` (light: the settings
+loader checks the map). The mapping itself is pure (:func:`map_fields` over a plain dict of the product's columns and
 its attributes), so it works whatever way the rows were read; :func:`read_attributes` reads
 the attributes of many products in one query. Edited Jet data (brand, MPN, code) still wins
 over the map: the map only says where the store's value comes from.
@@ -37,49 +38,39 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from jettui.config import Settings
-
-# Jet field → default source: exactly what payload.py read before the map existed.
-DEFAULTS: dict[str, str] = {
-    "title": "name",
-    "description": "description",
-    "brand": "manufacturer",
-    "manufacturer": "none",
-    "mfr_part_number": "mpn",
-    "upc": "upc",
-    "ean": "ean",
-    "isbn": "isbn",
-    "gtin14": "none",
-    "bullets": "none",
-    "country_of_origin": "none",
-}
-# The standard code slots, in the order their codes are sent. Their code type is recognised
-# from the digits (as before the map): the key only says which column to read.
-CODE_KEYS = ("upc", "ean", "isbn", "gtin14")
-PRODUCT_COLUMNS = ("model", "sku", "upc", "ean", "jan", "isbn", "mpn", "location")
-DESCRIPTION_COLUMNS = (
-    "name",
-    "description",
-    "tag",
-    "meta_title",
-    "meta_description",
-    "meta_keyword",
+from jettui.field_sources import (
+    CODE_KEYS,
+    DEFAULTS,
+    NONE,
+    Source,
+    parse_source,
+    problems,
+    rule,
+    shortened,
 )
-COLUMNS = (*PRODUCT_COLUMNS, *DESCRIPTION_COLUMNS, "manufacturer")
-PREFIXES = ("attribute:", "attribute_group:", "text:")
-NONE = "none"
+
+__all__ = [
+    "CODE_KEYS",
+    "DEFAULTS",
+    "Mapped",
+    "Mapper",
+    "ProductAttributes",
+    "Source",
+    "map_fields",
+    "parse_source",
+    "problems",
+    "read_attributes",
+    "resolve",
+    "row_fields",
+    "rule",
+    "store_values",
+    "unknown_attribute_warnings",
+    "used_sources",
+]
+
 BULLETS_MAX = 5
 BULLET_CHARS = 500
 CODE_JUNK = re.compile(r"[\s-]")
-
-
-class Source(NamedTuple):
-    """A parsed source: ``kind`` is column | attribute | attribute_group | text | none."""
-
-    kind: str
-    name: str
-
-    def __str__(self) -> str:
-        return self.name if self.kind in ("column", NONE) else f"{self.kind}:{self.name}"
 
 
 class Mapped(NamedTuple):
@@ -97,59 +88,6 @@ class ProductAttributes:
 
     values: dict[str, str] = field(default_factory=dict)
     groups: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
-
-
-# --- the vocabulary -------------------------------------------------------------------------
-
-
-def parse_source(text: str) -> Source:
-    """``"attribute:Brand"`` → Source("attribute", "Brand"); ValueError when unknown."""
-    raw = text.strip()
-    if raw.lower() == NONE:
-        return Source(NONE, NONE)
-    if raw.lower() in COLUMNS:
-        return Source("column", raw.lower())
-    for prefix in PREFIXES:
-        if raw.lower().startswith(prefix):
-            name = raw[len(prefix) :].strip()
-            if not name:
-                raise ValueError(f"'{raw}' needs a name after the colon, e.g. {prefix}Brand")
-            return Source(prefix[:-1], name)
-    choices = [*COLUMNS, NONE, *(f"{p}<name>" for p in PREFIXES)]
-    match = difflib.get_close_matches(raw[:100], [*COLUMNS, NONE], n=1, cutoff=0.6)
-    hint = f" (did you mean '{match[0]}'?)" if match else f" (one of: {', '.join(choices)})"
-    raise ValueError(f"unknown OpenCart source '{_shown(raw)}'{hint}")
-
-
-def _shown(text: str) -> str:
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
-def problems(pairs: Iterable[tuple[str, str]]) -> list[str]:
-    """One line per bad entry of a ``catalog.field_map`` (key, source) list, naming the key."""
-    found = []
-    for key, text in pairs:
-        if key not in DEFAULTS:
-            match = difflib.get_close_matches(key[:100], list(DEFAULTS), n=1, cutoff=0.6)
-            hint = (
-                f" (did you mean '{match[0]}'?)" if match else f" (one of: {', '.join(DEFAULTS)})"
-            )
-            found.append(f"unknown Jet field '{_shown(key)}'{hint}")
-            continue
-        try:
-            source = parse_source(text)
-        except ValueError as exc:
-            found.append(f"{key}: {exc}")
-            continue
-        if source.kind == "attribute_group" and key != "bullets":
-            found.append(f"{key}: attribute_group:<name> can only feed bullets")
-    return found
-
-
-def rule(value: tuple[tuple[str, str], ...]) -> str | None:
-    """The setting rule (:mod:`jettui.setting_rules`): every problem on one line."""
-    found = problems(value)
-    return "; ".join(found) if found else None
 
 
 def resolve(settings: Settings) -> dict[str, Source]:
@@ -389,7 +327,7 @@ def unknown_attribute_warnings(settings: Settings) -> list[str]:
         hint = f" (did you mean '{match[0]}'?)" if match else ""
         what = "attribute" if source.kind == "attribute" else "attribute group"
         out.append(
-            f"catalog.field_map: {key}: no {what} named '{_shown(source.name)}' in the store "
+            f"catalog.field_map: {key}: no {what} named '{shortened(source.name)}' in the store "
             f"(language {language}){hint}: {key} stays empty"
         )
     return out
