@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.jet_client import free_port, wait_until_up  # noqa: E402
+from bench.sandbox_server import free_port, sandbox_server  # noqa: E402
 
 DEFAULT_SIZES = (10_000, 100_000)
 FLOOR_SAMPLE = 300  # SKUs sent one by one for the per-SKU floor
@@ -58,10 +58,6 @@ store:
 log:
   enabled: false
 """
-SERVE = (
-    "import sys; from jettui.config import load_settings; from jettui.jet.sandbox import serve; "
-    "serve(load_settings(sys.argv[1]), '127.0.0.1', int(sys.argv[2]))"
-)
 
 
 def _rss_mb() -> float:
@@ -155,22 +151,8 @@ def child(tmp: Path, products: int) -> None:
     api = f"http://127.0.0.1:{port}/api"
     client_yaml.write_text(CLIENT.format(api=api, store=store))
     build_demo_store(load_settings(client_yaml), products=products, seed=7)
-    server = subprocess.Popen(
-        [sys.executable, "-c", SERVE, str(server_yaml), str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until_up(api, server)
+    with sandbox_server(server_yaml, port):
         print(json.dumps(asyncio.run(_upload(client_yaml))))
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def main() -> int:

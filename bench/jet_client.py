@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +22,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.sandbox_server import sandbox_server  # noqa: E402
 from jettui.config import Settings, load_settings  # noqa: E402
 from jettui.jet.bulk import upload_bulk  # noqa: E402
 from jettui.jet.client import JetClient  # noqa: E402
@@ -41,30 +40,7 @@ sandbox:
 store:
   database: sqlite:///{store}
 """
-SERVE = (
-    "import sys; from jettui.config import load_settings; from jettui.jet.sandbox import serve; "
-    "serve(load_settings(sys.argv[1]), '127.0.0.1', int(sys.argv[2]))"
-)
 BULK_FILE_SKUS = 2500  # split the bulk upload so concurrency has files to overlap
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(base_url: str, process: subprocess.Popen, seconds: float = 20.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"sandbox exited with {process.returncode}")
-        try:
-            httpx.get(f"{base_url}/authcheck", timeout=1.0)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise SystemExit(f"sandbox did not answer within {seconds:g} s")
 
 
 def product(i: int) -> dict:
@@ -146,24 +122,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="jettui-bench-") as tmp:
         path = Path(tmp) / "settings.yaml"
         path.write_text(SETTINGS.format(state=Path(tmp) / "state.db", store=Path(tmp) / "s.db"))
-        port = free_port()
-        base_url = f"http://127.0.0.1:{port}/api"
-        server = subprocess.Popen(
-            [sys.executable, "-c", SERVE, str(path), str(port)],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            wait_until_up(base_url, server)
+        with sandbox_server(path, seconds=20.0) as base_url:
             asyncio.run(run(base_url, path, args.calls, args.skus))
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
 
 
 if __name__ == "__main__":

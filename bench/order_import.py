@@ -2,9 +2,9 @@
 
     python bench/order_import.py [--orders 1000] [--database sqlite|mysql://...]
 
-Starts ``jettui sandbox`` in a child process (state in a temp dir) and builds a demo store
-(SQLite by default; ``--database mysql://...`` for a MariaDB OpenCart database with the
-demo built into it). Then, in the same run:
+Serves the sandbox in a child process (bench/sandbox_server.py; state in a temp dir) and
+builds a demo store (SQLite by default; ``--database mysql://...`` for a MariaDB OpenCart
+database with the demo built into it). Then, in the same run:
 
 1. the sequential floor: ``--orders`` ready orders are handled by bare client calls with
    concurrency 1 and no database — GET the ready list, GET each order, PUT each
@@ -20,19 +20,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
-import httpx
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.sandbox_server import api_url, free_port, sandbox_server  # noqa: E402
 from jettui.config import Settings, load_settings  # noqa: E402
 from jettui.jet.client import JetClient  # noqa: E402
 
@@ -55,29 +52,9 @@ orders:
 log:
   enabled: {log}
 """
-SANDBOX = "import sys; from jettui.cli import main; sys.exit(main(sys.argv[1:]))"
 DEMO_PRODUCTS = 40
 SKUS = 8  # demo products sold on Jet
 BATCH = 100  # orders per generate call (the sandbox's maximum)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(base_url: str, process: subprocess.Popen, seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"sandbox exited with {process.returncode}")
-        try:
-            httpx.get(f"{base_url}/authcheck", timeout=1.0)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise SystemExit(f"sandbox did not answer within {seconds:g} s")
 
 
 def prepare_store(settings: Settings) -> list[str]:
@@ -227,7 +204,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="jettui-orders-bench-") as tmp:
         port = free_port()
-        base_url = f"http://127.0.0.1:{port}/api"
+        base_url = api_url(port)
         database = args.database
         if database == "sqlite":
             database = f"sqlite:///{Path(tmp) / 'store.db'}"
@@ -241,31 +218,8 @@ def main() -> None:
         server_path.write_text(SETTINGS.format(api_url="sandbox", **common))
         client_path = Path(tmp) / "settings.yaml"
         client_path.write_text(SETTINGS.format(api_url=base_url, **common))
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                SANDBOX,
-                "--config",
-                str(server_path),
-                "sandbox",
-                "--port",
-                str(port),
-            ],  # fmt: skip
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            wait_until_up(base_url, server)
+        with sandbox_server(server_path, port):
             code = asyncio.run(run(load_settings(client_path), args.orders))
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
     sys.exit(code)
 
 

@@ -9,18 +9,20 @@ folder is not a package, and its fixtures must not be registered twice.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from jettui.config import Settings
+from tests.service_support import MakeSettings, override, settings_maker
 
 SECRET = "jetsecret-activation-7391"
 DEMO_PRODUCTS = 5
 
 
-def settings_yaml(database: str, *, jet: str = "", sandbox: str = "", log: bool = True) -> str:
+def settings_yaml(
+    database: str = "sqlite:///demo-store.db", *, jet: str = "", sandbox: str = "", log: bool = True
+) -> str:
     jet_defaults = f"""\
   api_url: sandbox
   api_user: jetuser
@@ -35,7 +37,7 @@ def settings_yaml(database: str, *, jet: str = "", sandbox: str = "", log: bool 
 """
     return f"""\
 jet:
-{_override(jet_defaults, jet)}store:
+{override(jet_defaults, jet)}store:
   database: {database}
 returns:
   address1: 6909 South State Street
@@ -46,30 +48,13 @@ returns:
 log:
   enabled: {"true" if log else "false"}
 sandbox:
-{_override(sandbox_defaults, sandbox)}"""
-
-
-def _override(defaults: str, overrides: str) -> str:
-    """The ``defaults`` lines of one section, then ``overrides``, without the default lines
-    of the keys it sets (a settings file refuses a key given twice)."""
-    keys = {line.split(":")[0] for line in overrides.splitlines() if line.strip()}
-    kept = [line for line in defaults.splitlines(keepends=True) if line.split(":")[0] not in keys]
-    return "".join(kept) + overrides
-
-
-MakeSettings = Callable[..., Settings]
+{override(sandbox_defaults, sandbox)}"""
 
 
 @pytest.fixture
 def make_settings(settings_from_yaml: Any) -> MakeSettings:
     """``make(database, **options)`` → Settings over a small SQLite demo store."""
-
-    def make(database: str = "sqlite:///demo-store.db", **options: Any) -> Settings:
-        return settings_from_yaml(
-            settings_yaml(database, **options), demo_products=DEMO_PRODUCTS, seed=3
-        )
-
-    return make
+    return settings_maker(settings_from_yaml, settings_yaml, demo_products=DEMO_PRODUCTS, seed=3)
 
 
 @pytest.fixture
@@ -81,12 +66,3 @@ def sandbox_tokens(settings: Settings) -> list[str]:
     """Every bearer token the sandbox issued (straight from its state file)."""
     with sqlite3.connect(settings.sandbox.state_file) as conn:
         return [row[0] for row in conn.execute("SELECT id FROM docs WHERE kind = 'token'")]
-
-
-def events(kind: str | None = None) -> list[Any]:
-    from jettui.store.jet_tables import JetEvent
-
-    query = JetEvent.select().order_by(JetEvent.id)
-    if kind:
-        query = query.where(JetEvent.kind == kind)
-    return list(query)

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from jettui.services.jet_session import call_event, open_logged_client
-
-from .conftest import events
+from tests.service_support import events
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,9 @@ import pytest
 from jettui.services.activation import activation_status, run_activation
 from jettui.store.db import connect, ensure_jet_tables
 from jettui.store.jet_tables import lock_holder
+from tests.service_support import events
 
-from .conftest import SECRET, events, sandbox_tokens
+from .conftest import SECRET, sandbox_tokens
 
 
 @pytest.mark.mariadb

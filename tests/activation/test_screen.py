@@ -10,8 +10,9 @@ from textual.widgets import Static
 
 from jettui.tui.app import JettuiApp
 from jettui.tui.screens.activation import ActivationScreen, ConfirmLive
+from tests.service_support import events
 
-from .conftest import SECRET, events
+from .conftest import SECRET
 
 
 def screen_text(app: JettuiApp) -> str:

@@ -15,8 +15,9 @@ from jettui.services import activation
 from jettui.services.activation import ConfirmationRequired, activation_status, run_activation
 from jettui.store.errors import LockBusy
 from jettui.store.jet_tables import acquire_lock, lock_holder
+from tests.service_support import events
 
-from .conftest import SECRET, events, sandbox_tokens
+from .conftest import SECRET, sandbox_tokens
 
 
 async def jet_view(settings: Settings, ids: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -4,13 +4,13 @@ Jet node by inserting JetCategory rows directly (the category mapping is other w
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from jettui.config import Settings
 from jettui.services.catalog import actions
+from tests.service_support import MakeSettings, settings_maker
 
 SECRET = "jetsecret-catalog-7731"
 NODE = "node-1"
@@ -19,7 +19,9 @@ VARIANT_ATTRIBUTE = 119  # marked "variant" in the cached attributes below
 DEMO_PRODUCTS = 16
 
 
-def settings_yaml(database: str, pricing: str = "", store: str = "") -> str:
+def settings_yaml(
+    database: str = "sqlite:///demo-store.db", pricing: str = "", store: str = ""
+) -> str:
     return f"""\
 jet:
   api_url: sandbox
@@ -37,9 +39,6 @@ store:
 """
 
 
-MakeSettings = Callable[..., Settings]
-
-
 @pytest.fixture(autouse=True)
 def fast_polling(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(actions, "POLL_INTERVAL", 0.01)
@@ -48,16 +47,7 @@ def fast_polling(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def make_settings(settings_from_yaml: Any) -> MakeSettings:
     """``make(database, **options)`` → Settings over a small SQLite demo store."""
-
-    def make(
-        database: str = "sqlite:///demo-store.db", pricing: str = "", store: str = ""
-    ) -> Settings:
-        """``store``: extra lines of the store section, e.g. ``"  url: https://x/\n"``."""
-        return settings_from_yaml(
-            settings_yaml(database, pricing, store), demo_products=DEMO_PRODUCTS, seed=5
-        )
-
-    return make
+    return settings_maker(settings_from_yaml, settings_yaml, demo_products=DEMO_PRODUCTS, seed=5)
 
 
 @pytest.fixture

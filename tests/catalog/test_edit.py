@@ -12,7 +12,7 @@ from jettui.tui.app import JettuiApp
 from jettui.tui.screens.product_edit import ProductEditScreen
 from jettui.tui.screens.products import ProductsScreen
 from tests.catalog.conftest import SECRET, jet_products, map_all_categories
-from tests.catalog.test_screen import settle
+from tests.pilot_support import settle
 
 SKU = "ACM-WB00002"  # product 2 of the demo store
 GOOD_EAN = "4006381333931"

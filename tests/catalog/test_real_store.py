@@ -333,7 +333,7 @@ async def test_product_detail_and_edit_cli_show_the_special_price(settings, db, 
     from jettui.cli import main
     from jettui.tui.app import JettuiApp
     from jettui.tui.screens.product_edit import ProductEditScreen
-    from tests.catalog.test_screen import settle
+    from tests.pilot_support import settle
 
     map_all_categories()
     _special(1, "9.5")  # product 1 is the grid's first row

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from textual.worker import WorkerCancelled
-
 from jettui.tui.app import JettuiApp
 from jettui.tui.screens.base import GridTable
 from jettui.tui.screens.bulk_action import BulkActionModal
 from jettui.tui.screens.products import ProductsScreen
 from tests.catalog.conftest import SECRET, jet_products, map_all_categories
-
-
-async def settle(pilot) -> None:
-    for _ in range(5):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:
-            pass
-        await pilot.pause()
+from tests.pilot_support import settle
 
 
 def statuses(app: JettuiApp) -> dict[int, str]:

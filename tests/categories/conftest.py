@@ -8,19 +8,19 @@ folder is not a package, and its fixtures must not be registered twice.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from jettui.config import Settings
+from tests.service_support import MakeSettings, settings_maker
 
 SECRET = "jetsecret-categories-5521"
 SANDBOX_NODES = 399  # jettui/jet/sandbox/taxonomy.json
 COOKWARE = 4000188  # Home & Garden > Kitchen & Dining > Cookware (a leaf)
 
 
-def settings_yaml(database: str) -> str:
+def settings_yaml(database: str = "sqlite:///demo-store.db") -> str:
     return f"""\
 jet:
   api_url: sandbox
@@ -35,17 +35,10 @@ sandbox:
 """
 
 
-MakeSettings = Callable[..., Settings]
-
-
 @pytest.fixture
 def make_settings(settings_from_yaml: Any) -> MakeSettings:
     """``make(database, **options)`` → Settings over a small SQLite demo store."""
-
-    def make(database: str = "sqlite:///demo-store.db") -> Settings:
-        return settings_from_yaml(settings_yaml(database), demo_products=5, seed=3)
-
-    return make
+    return settings_maker(settings_from_yaml, settings_yaml, demo_products=5, seed=3)
 
 
 @pytest.fixture

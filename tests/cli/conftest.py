@@ -1,5 +1,7 @@
-"""Fixtures for the command tests: a settings file in tmp_path (the shipped one, edited) and a
-runner for the command in a separate process, as cron runs it."""
+"""Fixtures for the command tests: a settings file in tmp_path (the shipped one, edited), a
+runner for the command in a separate process, as cron runs it, and one in-process over
+tests/shop_support.py's demo store with two products on Jet (the orders/returns/refunds
+commands)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,9 @@ from typing import Any
 
 import pytest
 
-from .orders_support import jettui, shop  # noqa: F401 - fixtures of the orders/returns commands
+from jettui.cli import main
+from jettui.config import Settings
+from tests.shop_support import SECRET, shop  # noqa: F401 - the orders/returns commands' store
 
 REPO = Path(__file__).parents[2]
 SHIPPED = (REPO / "settings.yaml").read_text(encoding="utf-8")
@@ -31,6 +35,11 @@ class Ran:
     @property
     def lines(self) -> list[str]:
         return self.err.strip().splitlines()
+
+    @property
+    def rows(self) -> list[list[str]]:
+        """The listing on stdout, without its header, split at tabs."""
+        return [line.split("\t") for line in self.out.rstrip("\n").splitlines()[1:]]
 
     @property
     def document(self) -> dict[str, Any]:
@@ -72,3 +81,18 @@ def run_jettui(
         env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
     )
     return Ran(result.returncode, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def jettui(shop: Settings, capsys: pytest.CaptureFixture[str]) -> Callable[..., Ran]:  # noqa: F811
+    """``jettui(*args)`` → Ran: the command in-process with ``--config`` of the ``shop``
+    settings; the Jet secret never shows on stdout or stderr."""
+
+    def run(*args: str) -> Ran:
+        capsys.readouterr()
+        code = main(["--config", str(shop.path), *args])
+        captured = capsys.readouterr()
+        assert SECRET not in captured.out + captured.err
+        return Ran(code, captured.out, captured.err)
+
+    return run

@@ -7,8 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from jettui.config import Settings
-
-from .orders_support import place
+from tests.shop_support import place
 
 SHIP = ["--carrier", "UPS", "--method", "UPS Ground", "--tracking", "1Z999AA10123456784"]
 
@@ -90,7 +89,7 @@ def test_acknowledging_past_the_deadline_says_so_and_exits_1(shop: Settings, jet
 def test_a_held_order_is_listed_and_rejected(shop: Settings, jettui) -> None:
     import asyncio
 
-    from tests.orders.import_support import list_on_jet
+    from tests.shop_support import list_on_jet
 
     asyncio.run(list_on_jet(shop, {"GHOST-1": 10.0}))
     jet_id = place(shop, [("GHOST-1", 1, 0)])

@@ -7,8 +7,7 @@ from __future__ import annotations
 import asyncio
 
 from jettui.config import Settings
-
-from .orders_support import place
+from tests.shop_support import place
 
 SHIP = ["--carrier", "UPS", "--method", "UPS Ground", "--tracking", "1Z0001", "--zip", "84047"]
 

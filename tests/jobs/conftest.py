@@ -9,13 +9,14 @@ folder is not a package, and its fixtures must not be registered twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from jettui.config import Settings
 from jettui.jet.connect import open_jet_client
+from tests.jet_client.payloads import inventory, price, product
+from tests.service_support import MakeSettings, override, settings_maker
 
 SECRET = "jetsecret-jobs-5518"
 DEMO_PRODUCTS = 5
@@ -33,7 +34,11 @@ CRON = {
 
 
 def settings_yaml(
-    database: str, *, jet: str = "", sandbox: str = "", cron: dict[str, int] | None = None
+    database: str = "sqlite:///demo-store.db",
+    *,
+    jet: str = "",
+    sandbox: str = "",
+    cron: dict[str, int] | None = None,
 ) -> str:
     minutes = "".join(f"  {key}: {value}\n" for key, value in {**CRON, **(cron or {})}.items())
     jet_defaults = f"""\
@@ -51,22 +56,12 @@ def settings_yaml(
 """
     return f"""\
 jet:
-{_override(jet_defaults, jet)}store:
+{override(jet_defaults, jet)}store:
   database: {database}
 cron:
 {minutes}sandbox:
-{_override(sandbox_defaults, sandbox)}"""
+{override(sandbox_defaults, sandbox)}"""
 
-
-def _override(defaults: str, overrides: str) -> str:
-    """The ``defaults`` lines of one section, then ``overrides``, without the default lines
-    of the keys it sets (a settings file refuses a key given twice)."""
-    keys = {line.split(":")[0] for line in overrides.splitlines() if line.strip()}
-    kept = [line for line in defaults.splitlines(keepends=True) if line.split(":")[0] not in keys]
-    return "".join(kept) + overrides
-
-
-MakeSettings = Callable[..., Settings]
 
 #: jobs these tests treat as "not available yet": they are about the runner and the status jobs;
 #: tests/orders and tests/returns run the order and return jobs
@@ -85,13 +80,7 @@ def order_and_return_jobs_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def make_settings(settings_from_yaml: Any) -> MakeSettings:
     """``make(database, **options)`` → Settings over a small SQLite demo store."""
-
-    def make(database: str = "sqlite:///demo-store.db", **options: Any) -> Settings:
-        return settings_from_yaml(
-            settings_yaml(database, **options), demo_products=DEMO_PRODUCTS, seed=3
-        )
-
-    return make
+    return settings_maker(settings_from_yaml, settings_yaml, demo_products=DEMO_PRODUCTS, seed=3)
 
 
 @pytest.fixture
@@ -102,40 +91,14 @@ def settings(make_settings: MakeSettings) -> Settings:
 # --- Jet and store helpers ----------------------------------------------------------------
 
 
-def product(title: str, upc: str = "719236005030") -> dict[str, Any]:
-    return {
-        "product_title": title,
-        "jet_browse_node_id": 4000188,
-        "brand": "Test",
-        "standard_product_codes": [
-            {"standard_product_code": upc, "standard_product_code_type": "UPC"}
-        ],
-        "multipack_quantity": 1,
-        "product_description": f"{title}, a product of the job tests",
-        "main_image_url": "https://example.com/img/test.png",
-        "shipping_weight_pounds": 1.5,
-    }
-
-
-def price(amount: float = 12.5) -> dict[str, Any]:
-    return {
-        "price": amount,
-        "fulfillment_nodes": [{"fulfillment_node_id": NODE, "fulfillment_node_price": amount}],
-    }
-
-
-def inventory(quantity: int = 7, node: str = NODE) -> dict[str, Any]:
-    return {"fulfillment_nodes": [{"fulfillment_node_id": node, "quantity": quantity}]}
-
-
 async def put_on_jet(settings: Settings, listed: list[str], *, bare: tuple[str, ...] = ()) -> None:
     """``listed`` SKUs with price and inventory (Available on the sandbox, no review delay);
     ``bare`` ones without a price (Missing Listing Data)."""
     async with open_jet_client(settings) as jet:
         for sku in listed:
             await jet.put_sku(sku, product(f"Listed {sku}"))
-            await jet.put_price(sku, price())
-            await jet.put_inventory(sku, inventory())
+            await jet.put_price(sku, price(12.5))
+            await jet.put_inventory(sku, inventory(7))
         for sku in bare:
             await jet.put_sku(sku, product(f"Bare {sku}"))
 
@@ -169,13 +132,4 @@ def job_runs(job: str | None = None) -> list[Any]:
     query = JetJobRun.select().order_by(JetJobRun.id)
     if job:
         query = query.where(JetJobRun.job == job)
-    return list(query)
-
-
-def events(kind: str | None = None) -> list[Any]:
-    from jettui.store.jet_tables import JetEvent
-
-    query = JetEvent.select().order_by(JetEvent.id)
-    if kind:
-        query = query.where(JetEvent.kind == kind)
     return list(query)

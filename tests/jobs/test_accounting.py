@@ -13,8 +13,9 @@ from datetime import UTC, datetime, timedelta
 from jettui.services import jobs
 from jettui.services.jobs import combined_exit_code, run_due, run_job
 from jettui.store.jet_tables import JetJobRun, acquire_lock
+from tests.service_support import events
 
-from .conftest import events, job_runs, link_products, products, put_on_jet
+from .conftest import job_runs, link_products, products, put_on_jet
 
 
 async def test_product_status_skips_rows_never_uploaded(settings, db) -> None:

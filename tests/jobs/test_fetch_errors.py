@@ -7,8 +7,9 @@ from jettui.jet.bulk import upload_bulk
 from jettui.jet.connect import open_jet_client
 from jettui.services.jobs import run_job
 from jettui.store.jet_tables import JetFile
+from tests.jet_client.payloads import inventory
 
-from .conftest import inventory, job_runs, link_products, products, put_on_jet
+from .conftest import job_runs, link_products, products, put_on_jet
 
 
 async def test_pending_file_gets_status_and_per_sku_errors(settings, db) -> None:

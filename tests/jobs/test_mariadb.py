@@ -9,8 +9,9 @@ from jettui.jet.connect import open_jet_client
 from jettui.services.jobs import due_jobs, run_due, run_job
 from jettui.store.db import connect, ensure_jet_tables
 from jettui.store.jet_tables import JetFile, acquire_lock, lock_holder
+from tests.jet_client.payloads import inventory
 
-from .conftest import inventory, job_runs, link_products, products, put_on_jet
+from .conftest import job_runs, link_products, products, put_on_jet
 
 
 @pytest.mark.mariadb

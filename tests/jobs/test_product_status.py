@@ -7,16 +7,9 @@ import json
 from jettui.jet.connect import open_jet_client
 from jettui.services.jobs import run_job
 from jettui.store.jet_tables import lock_holder
+from tests.service_support import events
 
-from .conftest import (
-    SECRET,
-    events,
-    jet_view,
-    job_runs,
-    link_products,
-    products,
-    put_on_jet,
-)
+from .conftest import SECRET, jet_view, job_runs, link_products, products, put_on_jet
 
 
 async def test_statuses_stored_as_jet_says_and_unknown_sku_recorded(settings, db) -> None:

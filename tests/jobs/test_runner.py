@@ -9,8 +9,9 @@ import pytest
 
 from jettui.services.jobs import JOBS, due_jobs, run_due, run_job, run_jobs
 from jettui.store.jet_tables import JetJobRun, acquire_lock, lock_holder
+from tests.service_support import events
 
-from .conftest import events, job_runs, link_products, products, put_on_jet
+from .conftest import job_runs, link_products, products, put_on_jet
 
 NOW = datetime(2026, 5, 1, 12, 0)
 

@@ -6,26 +6,16 @@ from __future__ import annotations
 import asyncio
 import time
 
-from textual.worker import WorkerCancelled
-
 from jettui.tui.app import JettuiApp
 from jettui.tui.screens import cron as cron_screen
 from jettui.tui.screens.base import GridTable
 from jettui.tui.screens.cron import CronScreen
+from tests.pilot_support import settle
+from tests.service_support import events
 
-from .conftest import SECRET, events, job_runs, link_products, put_on_jet
+from .conftest import SECRET, job_runs, link_products, put_on_jet
 
 TRUECOLOUR = {"COLORTERM": "truecolor"}
-
-
-async def settle(pilot) -> None:
-    """Let workers finish and paint (a reload may cancel the one before it: that is fine)."""
-    for _ in range(5):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:
-            pass
-        await pilot.pause()
 
 
 def rows(app: JettuiApp) -> dict[str, tuple[str, ...]]:

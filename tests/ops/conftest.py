@@ -5,12 +5,13 @@ jettui's tables, the embedded sandbox, and helpers that write the rows the healt
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from jettui.config import Settings
+from tests.service_support import MakeSettings, settings_maker
 
 SECRET = "jetsecret-ops-7731"
 T0 = dt.datetime(2026, 3, 2, 12, 0, 0)  # the tests' "now" (naive UTC)
@@ -50,15 +51,10 @@ cron:
 """
 
 
-MakeSettings = Callable[..., Settings]
-
-
 @pytest.fixture
 def make_settings(settings_from_yaml: Any) -> MakeSettings:
-    def make(**options: str) -> Settings:
-        return settings_from_yaml(settings_yaml(**options), demo_products=5, seed=3)
-
-    return make
+    """``make(**options)`` → Settings over a small SQLite demo store."""
+    return settings_maker(settings_from_yaml, settings_yaml, demo_products=5, seed=3)
 
 
 @pytest.fixture

@@ -1,3 +1,3 @@
-"""Fixtures of tests/orders, each owner's from its own support module (one import line each)."""
+"""Fixtures of tests/orders (from tests/shop_support.py, shared with tests/returns)."""
 
-from tests.orders.import_support import oc_database, oc_db, oc_settings  # noqa: F401
+from tests.shop_support import oc_database, oc_db, oc_settings  # noqa: F401

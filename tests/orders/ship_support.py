@@ -1,49 +1,20 @@
-"""Shared by the ship tests (tests/orders/test_ship_*.py): OpenCart 3.0.3.8's demo products
-uploaded to the embedded sandbox through the catalog service, orders generated on the sandbox,
-fetched and acknowledged through the order services, and readers for the OpenCart rows the
-tests compare."""
+"""Shared by the ship tests (tests/orders/test_ship_*.py), on tests/shop_support.py's store and
+sandbox helpers: orders generated on the sandbox, fetched and acknowledged through the order
+services, and readers for the OpenCart rows the tests compare."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from jettui.config import Settings
-from jettui.jet.connect import open_jet_client
-from jettui.services.catalog import actions, run_action
-from jettui.store.jet_tables import JetOrder, JetProduct
-from jettui.store.opencart import Order, OrderHistory, OrderProduct, OrderTotal, Product
-from tests.catalog.conftest import map_all_categories
-from tests.orders.import_support import NODE, product_qty, value_qty
-
-CANON, IPHONE = 30, 40
-CANON_BLUE = 16  # product_option_value of the Canon's Select option: qty 5, subtract 1
-IPHONE_SKU = "product 11"  # OpenCart's demo model of product 40
-
-
-async def upload_products(settings: Settings, db: Any) -> dict[str, str]:
-    """Upload the Canon (with its colour children) and the iPhone; ``{"iphone": sku,
-    "canon_blue": sku}``."""
-    actions.POLL_INTERVAL = 0.01
-    map_all_categories()
-    Product.update(upc="036000291452").where(Product.product_id == CANON).execute()
-    Product.update(upc="012345678905").where(Product.product_id == IPHONE).execute()
-    report = await run_action(settings, db, "upload", [CANON, IPHONE])
-    assert report.exit_code == 0, report.summary
-    blue = JetProduct.get(JetProduct.product_option_value_id == CANON_BLUE).merchant_sku
-    return {"iphone": IPHONE_SKU, "canon_blue": blue}
+from jettui.store.jet_tables import JetOrder
+from jettui.store.opencart import Order, OrderHistory, OrderProduct, OrderTotal
+from tests.shop_support import CANON, CANON_BLUE, IPHONE, place_order, product_qty, value_qty
 
 
 async def generate(settings: Settings, items: list[tuple[str, int, int]]) -> str:
     """One sandbox order of ``(sku, quantity shipped, quantity Jet asks to cancel)`` items."""
-    body = {
-        "fulfillment_node": NODE,
-        "items": [
-            {"sku": sku, "order_quantity": qty, "order_cancel_quantity": cancel}
-            for sku, qty, cancel in items
-        ],
-    }
-    async with open_jet_client(settings) as jet:
-        [order_id] = await jet.generate_orders(body, 1)
+    [order_id] = await place_order(settings, items)
     return order_id
 
 
@@ -58,10 +29,6 @@ async def import_and_acknowledge(settings: Settings, db: Any, ids: list[str]) ->
     for merchant_order_id in ids:
         row = JetOrder.get(JetOrder.merchant_order_id == merchant_order_id)
         assert (row.state, row.status) == ("done", "acknowledged"), (row.state, row.status)
-
-
-def oc_order_id(merchant_order_id: str) -> int:
-    return int(JetOrder.get(JetOrder.merchant_order_id == merchant_order_id).order_id)
 
 
 def oc_status(order_id: int) -> int:

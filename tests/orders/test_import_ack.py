@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from jettui.jet.connect import open_jet_client
 from jettui.jet.dates import format_jet_date
 from jettui.services.jobs import JOBS, run_job
@@ -14,8 +12,7 @@ from jettui.services.orders.config_check import check_order_statuses
 from jettui.services.orders.importer import fetch_orders
 from jettui.store.jet_tables import JetOrder
 from jettui.store.opencart import Order
-from tests.orders.import_support import (
-    BACKENDS,
+from tests.shop_support import (
     edit_jet_order,
     jet_order,
     link_skus,
@@ -23,8 +20,6 @@ from tests.orders.import_support import (
     place_order,
     write_settings,
 )
-
-pytestmark = pytest.mark.parametrize("oc_database", BACKENDS, indirect=True)
 
 
 async def test_acknowledge_job_reports_orders_past_their_deadline(oc_settings, oc_db) -> None:

@@ -5,21 +5,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 from jettui.services.orders.importer import fetch_orders
 from jettui.store.jet_tables import JetOrder
 from jettui.store.opencart import Order, OrderHistory, OrderProduct, OrderTotal
-from tests.orders.import_support import (
-    BACKENDS,
+from tests.shop_support import (
     edit_jet_order,
     link_skus,
     list_on_jet,
     place_order,
     product_qty,
 )
-
-pytestmark = pytest.mark.parametrize("oc_database", BACKENDS, indirect=True)
 
 LONG_LAST = "Wolfeschlegelsteinhausenbergerdorff-Welchevoralternwarengewissenhaft"
 

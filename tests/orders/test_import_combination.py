@@ -15,18 +15,16 @@ from jettui.services.orders.ship_apply import line_ids
 from jettui.store.jet_tables import JetOrder
 from jettui.store.oc_orders import add_order_history, restock_lines, shop_context
 from jettui.store.oc_returns import find_order_line
-from jettui.store.opencart import OrderOption, OrderProduct, ProductOptionValue
+from jettui.store.opencart import OrderProduct, ProductOptionValue
 from tests.catalog.test_real_store import add_second_option
-from tests.orders.import_support import (
-    BACKENDS,
+from tests.shop_support import (
     link_skus,
     list_on_jet,
+    order_options,
     place_order,
     product_qty,
     value_qty,
 )
-
-pytestmark = pytest.mark.parametrize("oc_database", BACKENDS, indirect=True)
 
 CANON, CANON_SELECT, CANON_RED = 30, 226, 15  # Canon EOS 5D, its Select option, Red (qty 2)
 
@@ -70,27 +68,12 @@ async def test_a_combination_child_becomes_one_line_with_an_option_per_value(
     [line] = OrderProduct.select().where(OrderProduct.order_id == row.order_id)
     assert (line.product_id, line.quantity, line.name) == (CANON, 2, "Canon EOS 5D")
     assert (line.price, line.total) == (Decimal("99.0000"), Decimal("198.0000"))
-    options = list(
-        OrderOption.select()
-        .where(OrderOption.order_id == row.order_id)
-        .order_by(OrderOption.order_option_id)
-    )
     colour_po = (
         ProductOptionValue.select(ProductOptionValue.product_option_id)
         .where(ProductOptionValue.product_option_value_id == green)
         .scalar()
     )
-    assert [
-        (
-            o.order_product_id,
-            o.product_option_id,
-            o.product_option_value_id,
-            o.name,
-            o.value,
-            o.type,
-        )
-        for o in options
-    ] == [
+    assert order_options(row.order_id) == [
         (line.order_product_id, CANON_SELECT, CANON_RED, "Select", "Red", "select"),
         (line.order_product_id, colour_po, green, "Colour", "Green", "select"),
     ]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from jettui.config import Settings
 from jettui.services.orders.importer import fetch_orders
 from jettui.store.jet_tables import JetOrder
 from jettui.store.opencart import (
@@ -21,18 +22,14 @@ from jettui.store.opencart import (
     ProductOptionValue,
 )
 from tests.orders.crash_check import expected_stock, import_problems, stock_now
-from tests.orders.import_support import (
-    BACKENDS,
+from tests.shop_support import (
     link_skus,
     list_on_jet,
     place_order,
     write_settings,
 )
 
-pytestmark = [
-    pytest.mark.parametrize("oc_database", BACKENDS, indirect=True),
-    pytest.mark.slow,
-]
+pytestmark = pytest.mark.slow
 
 CHILD = Path(__file__).with_name("crash_child.py")
 TRIALS = int(os.environ.get("JETTUI_CRASH_TRIALS", "20"))
@@ -76,16 +73,22 @@ async def place_batch(settings, rng: random.Random, count: int) -> list[list[tup
     return shapes
 
 
-async def test_sigkill_at_random_points_never_doubles_or_loses(oc_database, tmp_path, oc_db):
-    settings = write_settings(tmp_path, oc_database, "  auto_acknowledge: true\n")
-    settings_path = tmp_path / "settings.yaml"
+async def stocked_store(folder: Path, database: str) -> tuple[Settings, dict[str, int]]:
+    """Settings with ``orders.auto_acknowledge``, the SKUs linked and listed on Jet, and stock
+    too deep to run out over the trials; the settings and the stock before any order."""
+    settings = write_settings(folder, database, "  auto_acknowledge: true\n")
     link_skus()
     await list_on_jet(settings)
     Product.update(quantity=100_000).where(Product.product_id.in_([30, 40, 42])).execute()
     ProductOptionValue.update(quantity=100_000).where(
         ProductOptionValue.product_option_value_id.in_([5, 15])
     ).execute()
-    initial = stock_now(SKU)
+    return settings, stock_now(SKU)
+
+
+async def test_sigkill_at_random_points_never_doubles_or_loses(oc_database, tmp_path, oc_db):
+    settings, initial = await stocked_store(tmp_path, oc_database)
+    settings_path = settings.path
     rng = random.Random(int(os.environ.get("JETTUI_CRASH_SEED", "8")))
     placed: list[list[tuple[str, int]]] = []
     killed = 0
@@ -106,15 +109,8 @@ async def test_sigkill_at_random_points_never_doubles_or_loses(oc_database, tmp_
 
 
 async def test_four_concurrent_fetches_write_each_order_once(oc_database, tmp_path, oc_db):
-    settings = write_settings(tmp_path, oc_database, "  auto_acknowledge: true\n")
-    settings_path = tmp_path / "settings.yaml"
-    link_skus()
-    await list_on_jet(settings)
-    Product.update(quantity=100_000).where(Product.product_id.in_([30, 40, 42])).execute()
-    ProductOptionValue.update(quantity=100_000).where(
-        ProductOptionValue.product_option_value_id.in_([5, 15])
-    ).execute()
-    initial = stock_now(SKU)
+    settings, initial = await stocked_store(tmp_path, oc_database)
+    settings_path = settings.path
     placed = await place_batch(settings, random.Random(3), ORDERS)
     results = await asyncio.gather(
         *(asyncio.to_thread(run_child, settings_path, 0, "job") for _ in range(4))
@@ -136,14 +132,7 @@ async def test_database_going_away_mid_import_is_finished_by_the_next_run(
     connection during query"): the run stops as unreachable; the next one completes it."""
     import peewee as pw
 
-    settings = write_settings(tmp_path, oc_database, "  auto_acknowledge: true\n")
-    link_skus()
-    await list_on_jet(settings)
-    Product.update(quantity=100_000).where(Product.product_id.in_([30, 40, 42])).execute()
-    ProductOptionValue.update(quantity=100_000).where(
-        ProductOptionValue.product_option_value_id.in_([5, 15])
-    ).execute()
-    initial = stock_now(SKU)
+    settings, initial = await stocked_store(tmp_path, oc_database)
     rng = random.Random(5)
     placed: list[list[tuple[str, int]]] = []
     original = pw.Database.execute_sql

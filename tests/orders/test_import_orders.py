@@ -11,18 +11,16 @@ from jettui.services.orders.acknowledge import acknowledge_orders
 from jettui.services.orders.importer import fetch_orders
 from jettui.store.jet_tables import JetOrder
 from jettui.store.opencart import Order, OrderHistory, OrderOption, OrderProduct, OrderTotal
-from tests.orders.import_support import (
-    BACKENDS,
+from tests.shop_support import (
     jet_order,
     link_skus,
     list_on_jet,
+    order_options,
     place_order,
     product_qty,
     value_qty,
     write_settings,
 )
-
-pytestmark = pytest.mark.parametrize("oc_database", BACKENDS, indirect=True)
 
 CANON, IPHONE, CINEMA = 30, 40, 42
 
@@ -132,18 +130,9 @@ async def test_orders_become_opencart_orders_column_by_column(shop, oc_db) -> No
     ]
     assert [x.name for x in lines] == ["iPhone", 'Apple Cinema 30"', "Canon EOS 5D"]
     assert [x.model for x in lines] == ["product 11", "Product 15", "Product 3"]
-    options = list(OrderOption.select().where(OrderOption.order_id == order.order_id))
-    assert [
-        (
-            o.order_product_id,
-            o.product_option_id,
-            o.product_option_value_id,
-            o.name,
-            o.value,
-            o.type,
-        )
-        for o in options
-    ] == [(lines[1].order_product_id, 218, 5, "Radio", "Small", "radio")]
+    assert order_options(order.order_id) == [
+        (lines[1].order_product_id, 218, 5, "Radio", "Small", "radio")
+    ]
     assert totals_of(order.order_id) == [
         ("sub_total", "Sub-Total", Decimal("511.0000"), 1),
         ("shipping", "UPS Ground (Standard)", Decimal("0.0000"), 3),

@@ -3,13 +3,10 @@ then retried or rejected), nothing written to OpenCart, no stock moved."""
 
 from __future__ import annotations
 
-import pytest
-
 from jettui.services.orders.importer import fetch_orders, reject_order, retry_order
 from jettui.store.jet_tables import JetOrder
 from jettui.store.opencart import Order, OrderProduct, Product, ProductOptionValue
-from tests.orders.import_support import (
-    BACKENDS,
+from tests.shop_support import (
     edit_jet_order,
     jet_order,
     link_skus,
@@ -19,8 +16,6 @@ from tests.orders.import_support import (
     value_qty,
     write_settings,
 )
-
-pytestmark = pytest.mark.parametrize("oc_database", BACKENDS, indirect=True)
 
 PRICES = {
     "CANON-RED": 98.0,

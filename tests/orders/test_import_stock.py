@@ -8,14 +8,11 @@ import pytest
 from jettui.store.errors import StoreError
 from jettui.store.oc_orders import add_order_history, restock_lines, shop_context
 from jettui.store.opencart import Order, OrderHistory, OrderProduct
-from tests.orders.import_support import (
-    BACKENDS,
+from tests.shop_support import (
     new_order,
     product_qty,
     value_qty,
 )
-
-pytestmark = pytest.mark.parametrize("oc_database", BACKENDS, indirect=True)
 
 CANON, IPHONE, CINEMA, HP = 30, 40, 42, 47  # HP LP3065: subtract = 0
 CANON_SELECT, CANON_RED = 226, 15  # product_option, product_option_value (qty 2, subtract 1)

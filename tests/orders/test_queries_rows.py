@@ -11,9 +11,7 @@ import pytest
 from jettui.services.orders.queries import list_orders, order_detail, problem_orders
 from jettui.store.jet_tables import JetOrder
 from jettui.store.oc_orders import add_order_history, shop_context
-from tests.orders.import_support import BACKENDS, new_order
-
-pytestmark = pytest.mark.parametrize("oc_database", BACKENDS, indirect=True)
+from tests.shop_support import new_order
 
 NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
 

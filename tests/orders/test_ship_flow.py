@@ -23,22 +23,16 @@ from jettui.services.results import Outcome
 from jettui.store.jet_tables import JetOrder
 from jettui.store.oc_orders import add_order_history, shop_context
 from jettui.store.oc_shipments import has_shipment_tables, order_shipments
-from tests.orders.import_support import BACKENDS
 from tests.orders.ship_support import (
-    CANON,
-    IPHONE,
     generate,
     history,
     import_and_acknowledge,
     line_quantities,
-    oc_order_id,
     oc_status,
     stock,
     totals,
-    upload_products,
 )
-
-pytestmark = pytest.mark.parametrize("oc_database", BACKENDS, indirect=True)
+from tests.shop_support import CANON, IPHONE, oc_order_id, upload_products
 
 PROCESSING, SHIPPED, COMPLETE, CANCELED = 2, 3, 5, 7  # the demo's ids = the default mapping
 

@@ -21,13 +21,8 @@ from jettui.config import Settings
 from jettui.services.returns import fetch_returns
 from jettui.store.jet_tables import JetReturn
 from jettui.store.opencart import Product, ProductOptionValue, Return, ReturnHistory
-from tests.returns.support import (
-    CANON,
-    IPHONE,
-    generate_return,
-    shipped_order,
-    upload_products,
-)
+from tests.returns.support import generate_return, shipped_order
+from tests.shop_support import CANON, IPHONE, upload_products
 
 TRIALS = 20
 STEP_SECONDS = 0.02  # added to each mirror step in the child
@@ -83,17 +78,17 @@ def _run_child(
 
 
 def test_sigkill_during_the_mirror_never_duplicates_or_loses_a_row(
-    rt_settings, rt_db, tmp_path
+    oc_settings, oc_db, tmp_path
 ) -> None:
-    settings = rt_settings
+    settings = oc_settings
 
     # a fresh order per trial: enough stock for all of them
     Product.update(quantity=1000).where(Product.product_id.in_([CANON, IPHONE])).execute()
     ProductOptionValue.update(quantity=1000).where(ProductOptionValue.product_id == CANON).execute()
-    skus = asyncio.run(upload_products(settings, rt_db))
+    skus = asyncio.run(upload_products(settings, oc_db))
     items = {skus["iphone"]: 2, skus["canon_blue"]: 1}
     # Jet returns a shipped unit once: every trial returns a fresh shipped order
-    mid = asyncio.run(shipped_order(settings, rt_db, items))
+    mid = asyncio.run(shipped_order(settings, oc_db, items))
     # calibrate: how long one whole fetch takes in the child
     rid = asyncio.run(generate_return(settings, mid))
     whole = _run_child(settings, tmp_path / "calibrate.txt", None)
@@ -102,7 +97,7 @@ def test_sigkill_during_the_mirror_never_duplicates_or_loses_a_row(
     rng = random.Random(20261129)
     interrupted = 0  # trials killed inside the mirror (started, not finished)
     for trial in range(TRIALS):
-        mid = asyncio.run(shipped_order(settings, rt_db, items))
+        mid = asyncio.run(shipped_order(settings, oc_db, items))
         rid = asyncio.run(generate_return(settings, mid))
         steps = tmp_path / f"steps-{trial}.txt"
         if trial % 2:  # anywhere in the run
@@ -113,7 +108,7 @@ def test_sigkill_during_the_mirror_never_duplicates_or_loses_a_row(
         if steps.exists() and state == "intent":
             interrupted += 1
         assert returns <= 2 and history <= returns, (trial, returns, history, state)
-        report = asyncio.run(fetch_returns(settings, rt_db))
+        report = asyncio.run(fetch_returns(settings, oc_db))
         assert not report.locked and not report.unreachable, report.summary
         assert _rows(rid) == (2, 2, "mirrored"), (trial, report.items)
         ledger = JetReturn.get(JetReturn.merchant_return_authorization_id == rid)

@@ -19,32 +19,29 @@ from jettui.services.returns import (
 from jettui.store.jet_tables import JetReturn
 from jettui.store.opencart import Order, OrderHistory, Return, ReturnHistory
 from tests.returns.support import (
-    CANON,
-    IPHONE,
     generate_return,
     jet_order_raw,
     jet_return,
-    oc_order_id,
     row_dicts,
     shipped_order,
-    upload_products,
 )
+from tests.shop_support import CANON, IPHONE, oc_order_id, upload_products
 
 
 def counts() -> tuple[int, int, int]:
     return (Return.select().count(), ReturnHistory.select().count(), JetReturn.select().count())
 
 
-async def test_return_fetched_once_and_completed_with_partial_amounts(rt_settings, rt_db) -> None:
-    settings = rt_settings
-    skus = await upload_products(settings, rt_db)
+async def test_return_fetched_once_and_completed_with_partial_amounts(oc_settings, oc_db) -> None:
+    settings = oc_settings
+    skus = await upload_products(settings, oc_db)
     iphone, canon = skus["iphone"], skus["canon_blue"]
-    mid = await shipped_order(settings, rt_db, {iphone: 2, canon: 1})
+    mid = await shipped_order(settings, oc_db, {iphone: 2, canon: 1})
     order_id = oc_order_id(mid)
     order = Order.get_by_id(order_id)
     rid = await generate_return(settings, mid)
 
-    report = await fetch_returns(settings, rt_db)
+    report = await fetch_returns(settings, oc_db)
     assert [(i.item, i.outcome) for i in report.items] == [(rid, "succeeded")], report.items
     rows = row_dicts(Return, Return.order_id == order_id)
     assert len(rows) == 2
@@ -68,17 +65,17 @@ async def test_return_fetched_once_and_completed_with_partial_amounts(rt_setting
         assert rid in row["comment"] and jet_items[sku]["reason"] in row["comment"]
     history = row_dicts(ReturnHistory, ReturnHistory.return_id.in_([r["return_id"] for r in rows]))
     assert len(history) == 2 and all(rid in h["comment"] for h in history)
-    listed = list_returns(rt_db)
+    listed = list_returns(oc_db)
     assert listed[0]["return_id"] == rid and listed[0]["state"] == "mirrored"
     assert sorted(listed[0]["oc_return_ids"]) == sorted(r["return_id"] for r in rows)
 
     before = counts()
-    again = await fetch_returns(settings, rt_db)
+    again = await fetch_returns(settings, oc_db)
     assert [i for i in again.items if i.outcome != "unchanged"] == []
     assert counts() == before  # a second fetch writes nothing
-    assert list_returns(rt_db)[0]["status"] == "inprogress"  # Jet moved it on once read
+    assert list_returns(oc_db)[0]["status"] == "inprogress"  # Jet moved it on once read
 
-    view = completion_form_view(rt_db, rid)
+    view = completion_form_view(oc_db, rid)
     shown = {line["sku"]: line for line in view["lines"]}
     assert shown[iphone]["quantity_returned"] == 2
     assert shown[iphone]["default_refund"] == shown[iphone]["requested"]
@@ -87,7 +84,7 @@ async def test_return_fetched_once_and_completed_with_partial_amounts(rt_setting
         lines=[ReturnLineForm(iphone, refund_quantity=1, amounts={"principal": "5.25"})],
         feedback="item damaged",
     )
-    result = await complete_return(settings, rt_db, rid, form)
+    result = await complete_return(settings, oc_db, rid, form)
     assert result.outcome == "succeeded", result.reason
 
     sent = {i["merchant_sku"]: i for i in (await jet_return(settings, rid))["items"]}
@@ -109,7 +106,7 @@ async def test_return_fetched_once_and_completed_with_partial_amounts(rt_setting
     iphone_return = next(r["return_id"] for r in rows if r["product_id"] == IPHONE)
     comment = next(h["comment"] for h in done if h["return_id"] == iphone_return)
     assert "refunded 1 of 2 returned unit(s)" in comment and "principal 5.25" in comment
-    (listed,) = list_returns(rt_db)
+    (listed,) = list_returns(oc_db)
     assert listed["state"] == "completed" and listed["status"] == "completed by merchant"
     assert listed["buyer"] == f"{order.firstname} {order.lastname}"
     assert {line["sku"] for line in listed["lines"]} == {iphone, canon}
@@ -125,31 +122,31 @@ async def poll_until_final(settings, db, rounds: int = 5) -> list:
     return list_refunds(db)
 
 
-async def test_refunds_polled_to_accepted_and_to_rejected(rt_settings, rt_db) -> None:
-    settings = rt_settings
-    skus = await upload_products(settings, rt_db)
+async def test_refunds_polled_to_accepted_and_to_rejected(oc_settings, oc_db) -> None:
+    settings = oc_settings
+    skus = await upload_products(settings, oc_db)
     iphone = skus["iphone"]
-    mid = await shipped_order(settings, rt_db, {iphone: 2})
+    mid = await shipped_order(settings, oc_db, {iphone: 2})
     order_id = oc_order_id(mid)
     status_before = Order.get_by_id(order_id).order_status_id
 
-    view = await refund_form_view(settings, rt_db, mid)
+    view = await refund_form_view(settings, oc_db, mid)
     (line,) = view["lines"]
     assert (line["sku"], line["shipped"], line["taken"], line["refundable"]) == (iphone, 2, 0, 2)
-    first = await create_refund(settings, rt_db, mid, {iphone: 1}, "Accidental order")
+    first = await create_refund(settings, oc_db, mid, {iphone: 1}, "Accidental order")
     assert first.outcome == "succeeded", first.reason
-    refunds = await poll_until_final(settings, rt_db)
+    refunds = await poll_until_final(settings, oc_db)
     assert [(r["status"], r["state"]) for r in refunds] == [("accepted", "final")]
     history = row_dicts(OrderHistory, OrderHistory.order_id == order_id)
     assert history[-1]["order_status_id"] == status_before  # part of the order: status kept
     assert "Jet refund" in history[-1]["comment"] and "1 x product 11" in history[-1]["comment"]
 
-    line = (await refund_form_view(settings, rt_db, mid))["lines"][0]
+    line = (await refund_form_view(settings, oc_db, mid))["lines"][0]
     assert (line["taken"], line["refundable"]) == (1, 1)
-    second = await create_refund(settings, rt_db, mid, {iphone: 1}, "Accidental order",
+    second = await create_refund(settings, oc_db, mid, {iphone: 1}, "Accidental order",
                                  "Item damaged")  # fmt: skip
     assert second.outcome == "succeeded", second.reason
-    await poll_until_final(settings, rt_db)
+    await poll_until_final(settings, oc_db)
     order = Order.get_by_id(order_id)
     assert order.order_status_id == settings.orders.status_refunded  # every unit refunded
     assert (
@@ -157,7 +154,7 @@ async def test_refunds_polled_to_accepted_and_to_rejected(rt_settings, rt_db) ->
     )
 
     # a refund made outside jettui (Jet's portal) takes a unit jettui does not know about:
-    mid2 = await shipped_order(settings, rt_db, {iphone: 2})
+    mid2 = await shipped_order(settings, oc_db, {iphone: 2})
     from jettui.jet.connect import open_jet_client
 
     raw = jet_order_raw(mid2)
@@ -169,13 +166,13 @@ async def test_refunds_polled_to_accepted_and_to_rejected(rt_settings, rt_db) ->
             "refund_amount": {"principal": 1.0, "tax": 0, "shipping_cost": 0, "shipping_tax": 0},
         }]})  # fmt: skip
     history2 = OrderHistory.select().where(OrderHistory.order_id == oc_order_id(mid2)).count()
-    third = await create_refund(settings, rt_db, mid2, {iphone: 2}, "Accidental order")
+    third = await create_refund(settings, oc_db, mid2, {iphone: 2}, "Accidental order")
     assert third.outcome == "succeeded"
-    refunds = await poll_until_final(settings, rt_db)
+    refunds = await poll_until_final(settings, oc_db)
     rejected = next(r for r in refunds if r["merchant_order_id"] == mid2)
     assert rejected["status"] == "rejected"
     assert rejected["error"] == "rejected - refund conflicts with returns policy"
     assert (
         OrderHistory.select().where(OrderHistory.order_id == oc_order_id(mid2)).count() == history2
     )
-    json.dumps(list_refunds(rt_db))  # the panels' and `--json`'s read model
+    json.dumps(list_refunds(oc_db))  # the panels' and `--json`'s read model

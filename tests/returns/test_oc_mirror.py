@@ -17,15 +17,8 @@ from jettui.store.oc_returns import (
     restock_units,
 )
 from jettui.store.opencart import Return, ReturnHistory, ReturnReason
-from tests.returns.support import (
-    CANON,
-    CANON_VALUE,
-    IPHONE,
-    buyer_order,
-    product_qty,
-    row_dicts,
-    value_qty,
-)
+from tests.returns.support import buyer_order, row_dicts
+from tests.shop_support import CANON, CANON_BLUE, IPHONE, product_qty, value_qty
 
 RID = "a10b4b28467c490984e0b387e1cc2d9a"
 PLACED = _dt.datetime(2026, 11, 20, 9, 30, 0)
@@ -36,7 +29,7 @@ LINES = [
 ]  # fmt: skip
 
 
-def test_one_return_row_per_line_with_history_written_once(rt_db) -> None:
+def test_one_return_row_per_line_with_history_written_once(oc_db) -> None:
     order_id, _lines = buyer_order(PLACED)
     ids = mirror_return(RID, "472718524581", order_id, LINES)
     assert len(ids) == 2
@@ -64,7 +57,7 @@ def test_one_return_row_per_line_with_history_written_once(rt_db) -> None:
     assert ReturnHistory.select().where(ReturnHistory.return_id.in_(ids)).count() == 2
 
 
-def test_a_run_killed_half_way_is_finished_without_a_second_row(rt_db) -> None:
+def test_a_run_killed_half_way_is_finished_without_a_second_row(oc_db) -> None:
     order_id, _lines = buyer_order(PLACED)
     first = mirror_return(RID, "r", order_id, LINES[:1])  # as if killed after the first line
     ids = mirror_return(RID, "r", order_id, LINES)
@@ -72,7 +65,7 @@ def test_a_run_killed_half_way_is_finished_without_a_second_row(rt_db) -> None:
     assert Return.select().where(Return.order_id == order_id).count() == 2
 
 
-def test_a_sku_not_on_the_order_writes_nothing(rt_db) -> None:
+def test_a_sku_not_on_the_order_writes_nothing(oc_db) -> None:
     from jettui.store.errors import StoreError
 
     order_id, _lines = buyer_order(PLACED)
@@ -82,7 +75,7 @@ def test_a_sku_not_on_the_order_writes_nothing(rt_db) -> None:
     assert Return.select().where(Return.order_id == order_id).count() == 0
 
 
-def test_reason_missing_from_the_shop_is_created_for_every_language(rt_db) -> None:
+def test_reason_missing_from_the_shop_is_created_for_every_language(oc_db) -> None:
     ReturnReason.delete().where(ReturnReason.name == "Order Error").execute()
     new_id = reason_id("Accidental order")
     assert new_id == 6  # MAX(return_reason_id) + 1 on the demo data
@@ -92,7 +85,7 @@ def test_reason_missing_from_the_shop_is_created_for_every_language(rt_db) -> No
     assert ReturnReason.get(ReturnReason.return_reason_id == custom).name == "Gift return"
 
 
-def test_completion_moves_rows_once_and_restock_puts_units_back(rt_db) -> None:
+def test_completion_moves_rows_once_and_restock_puts_units_back(oc_db) -> None:
     order_id, lines = buyer_order(PLACED)
     ids = mirror_return(RID, "r", order_id, LINES)
     complete = named_status_id("Complete")
@@ -105,8 +98,8 @@ def test_completion_moves_rows_once_and_restock_puts_units_back(rt_db) -> None:
     assert [(h["return_id"], h["return_status_id"]) for h in done] == [(ids[0], 3), (ids[1], 3)]
     assert "refunded 2 units" in done[0]["comment"]
 
-    before = product_qty(CANON), value_qty(CANON_VALUE), product_qty(IPHONE)
+    before = product_qty(CANON), value_qty(CANON_BLUE), product_qty(IPHONE)
     restock_units(order_id, {"CANON-RED": 2, "IPHONE": 1}, {"CANON-RED": lines["CANON-RED"]})
-    assert (product_qty(CANON), value_qty(CANON_VALUE), product_qty(IPHONE)) == (
+    assert (product_qty(CANON), value_qty(CANON_BLUE), product_qty(IPHONE)) == (
         before[0] + 2, before[1] + 2, before[2] + 1,
     )  # fmt: skip

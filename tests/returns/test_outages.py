@@ -14,16 +14,15 @@ from jettui.services.return_rules import FormRefused
 from jettui.services.returns import complete_return, fetch_returns, list_returns, reject_return
 from jettui.store.jet_tables import JetOrder
 from jettui.store.opencart import OrderHistory, Return, ReturnHistory, ReturnStatus
-from tests.returns.support import (
+from tests.returns.support import generate_return, jet_return, shipped_order
+from tests.shop_support import (
     CANON,
-    CANON_VALUE,
+    CANON_BLUE,
     IPHONE,
     NODE,
-    generate_return,
-    jet_return,
+    RETURN_ACTION,
     oc_order_id,
     product_qty,
-    shipped_order,
     upload_products,
     value_qty,
     write_settings,
@@ -88,23 +87,23 @@ async def jet_refunds_of(settings, merchant_order_id: str) -> list[dict]:
         return found
 
 
-async def test_refund_cut_after_it_left_is_not_refunded_twice(rt_settings, rt_db, lose_answer):
-    settings = rt_settings
-    iphone = (await upload_products(settings, rt_db))["iphone"]
-    mid = await shipped_order(settings, rt_db, {iphone: 2})
+async def test_refund_cut_after_it_left_is_not_refunded_twice(oc_settings, oc_db, lose_answer):
+    settings = oc_settings
+    iphone = (await upload_products(settings, oc_db))["iphone"]
+    mid = await shipped_order(settings, oc_db, {iphone: 2})
     lose_answer.armed = True
-    result = await create_refund(settings, rt_db, mid, {iphone: 1}, "Accidental order")
+    result = await create_refund(settings, oc_db, mid, {iphone: 1}, "Accidental order")
     assert result.outcome == "failed" and result.detail["may_have_applied"] is True
     assert "do not create it again" in result.reason
-    (listed,) = list_refunds(rt_db)
+    (listed,) = list_refunds(oc_db)
     assert (listed["state"], listed["may_have_applied"]) == ("unknown", True)
     # the units it may have taken are counted: asking again for all of them is refused
     with pytest.raises(FormRefused, match=r"items\[product 11\]\.quantity: 2 is more than the 1"):
-        await create_refund(settings, rt_db, mid, {iphone: 2}, "Accidental order")
+        await create_refund(settings, oc_db, mid, {iphone: 2}, "Accidental order")
 
     for _ in range(4):
-        await poll_refunds(settings, rt_db)  # looks it up by alt_refund_id, then polls it
-    (listed,) = list_refunds(rt_db)
+        await poll_refunds(settings, oc_db)  # looks it up by alt_refund_id, then polls it
+    (listed,) = list_refunds(oc_db)
     assert (listed["state"], listed["status"], listed["may_have_applied"]) == (
         "final", "accepted", False,
     )  # fmt: skip
@@ -118,9 +117,9 @@ async def test_refund_cut_after_it_left_is_not_refunded_twice(rt_settings, rt_db
     assert sum("Jet refund" in c for c in comments) == 1
 
 
-async def test_return_of_an_order_jettui_never_imported_waits(rt_settings, rt_db) -> None:
-    settings = rt_settings
-    iphone = (await upload_products(settings, rt_db))["iphone"]
+async def test_return_of_an_order_jettui_never_imported_waits(oc_settings, oc_db) -> None:
+    settings = oc_settings
+    iphone = (await upload_products(settings, oc_db))["iphone"]
     # an order handled entirely outside jettui (acknowledged and shipped on Jet's portal)
     async with open_jet_client(settings) as jet:
         body = {"fulfillment_node": NODE, "items": [{"sku": iphone, "order_quantity": 1}]}
@@ -140,11 +139,11 @@ async def test_return_of_an_order_jettui_never_imported_waits(rt_settings, rt_db
         }]})  # fmt: skip
     foreign_return = await generate_return(settings, foreign)
     # and one jettui imported, whose import has not finished yet
-    mid = await shipped_order(settings, rt_db, {iphone: 1})
+    mid = await shipped_order(settings, oc_db, {iphone: 1})
     JetOrder.update(state="intent").where(JetOrder.merchant_order_id == mid).execute()
     mine = await generate_return(settings, mid)
 
-    report = await fetch_returns(settings, rt_db)
+    report = await fetch_returns(settings, oc_db)
     outcomes = {i.item: (str(i.outcome), i.reason) for i in report.items}
     assert outcomes[foreign_return] == (
         "not attempted",
@@ -153,29 +152,29 @@ async def test_return_of_an_order_jettui_never_imported_waits(rt_settings, rt_db
     assert outcomes[mine][0] == "not attempted" and "import intent" in outcomes[mine][1]
     assert report.exit_code == 1
     assert Return.select().count() == 0
-    waiting = {r["return_id"]: r for r in list_returns(rt_db)}
+    waiting = {r["return_id"]: r for r in list_returns(oc_db)}
     assert waiting[foreign_return]["state"] == "waiting"
     assert "never imported" in waiting[foreign_return]["error"]
 
     JetOrder.update(state="done").where(JetOrder.merchant_order_id == mid).execute()
-    report = await fetch_returns(settings, rt_db)  # both read again: Jet moved them on already
+    report = await fetch_returns(settings, oc_db)  # both read again: Jet moved them on already
     outcomes = {i.item: str(i.outcome) for i in report.items}
     assert outcomes == {foreign_return: "not attempted", mine: "succeeded"}
     assert Return.select().where(Return.order_id == oc_order_id(mid)).count() == 1
 
 
-async def test_reject_disputes_the_charge_and_marks_the_returns_rejected(rt_settings, rt_db):
-    settings = rt_settings
-    iphone = (await upload_products(settings, rt_db))["iphone"]
-    mid = await shipped_order(settings, rt_db, {iphone: 1})
+async def test_reject_disputes_the_charge_and_marks_the_returns_rejected(oc_settings, oc_db):
+    settings = oc_settings
+    iphone = (await upload_products(settings, oc_db))["iphone"]
+    mid = await shipped_order(settings, oc_db, {iphone: 1})
     rid = await generate_return(settings, mid)
-    await fetch_returns(settings, rt_db)
+    await fetch_returns(settings, oc_db)
     with pytest.raises(FormRefused, match="return_charge_feedback: 'because' is not one of"):
         await reject_return(
-            settings, rt_db, rid, "Returned outside window", charge_feedback="because"
+            settings, oc_db, rid, "Returned outside window", charge_feedback="because"
         )
     result = await reject_return(
-        settings, rt_db, rid, "Returned outside window", charge_feedback="returnedOutsideWindow"
+        settings, oc_db, rid, "Returned outside window", charge_feedback="returnedOutsideWindow"
     )
     assert result.outcome == "succeeded"
     sent = await jet_return(settings, rid)
@@ -193,10 +192,10 @@ async def test_reject_disputes_the_charge_and_marks_the_returns_rejected(rt_sett
     assert status.name == "Rejected" and row.return_action_id == 0
 
 
-async def test_restock_puts_returned_units_back_once(tmp_path, rt_database) -> None:
+async def test_restock_puts_returned_units_back_once(tmp_path, oc_database) -> None:
     from jettui.store.db import connect, ensure_jet_tables
 
-    settings = write_settings(tmp_path, rt_database, returns="  restock: true\n")
+    settings = write_settings(tmp_path, oc_database, returns=RETURN_ACTION + "  restock: true\n")
     db = connect(settings)
     try:
         ensure_jet_tables(db)
@@ -204,84 +203,84 @@ async def test_restock_puts_returned_units_back_once(tmp_path, rt_database) -> N
         mid = await shipped_order(settings, db, {skus["iphone"]: 2, skus["canon_blue"]: 1})
         rid = await generate_return(settings, mid)
         await fetch_returns(settings, db)
-        before = product_qty(IPHONE), product_qty(CANON), value_qty(CANON_VALUE)
+        before = product_qty(IPHONE), product_qty(CANON), value_qty(CANON_BLUE)
         assert (await complete_return(settings, db, rid)).outcome == "succeeded"
-        after = product_qty(IPHONE), product_qty(CANON), value_qty(CANON_VALUE)
+        after = product_qty(IPHONE), product_qty(CANON), value_qty(CANON_BLUE)
         assert after == (before[0] + 2, before[1] + 1, before[2] + 1)
         again = await complete_return(settings, db, rid)
         assert again.outcome == "unchanged"
-        assert (product_qty(IPHONE), product_qty(CANON), value_qty(CANON_VALUE)) == after
+        assert (product_qty(IPHONE), product_qty(CANON), value_qty(CANON_BLUE)) == after
         done = ReturnHistory.select().where(ReturnHistory.comment.contains("completed"))
         assert len(done) == 2 and all("units restocked" in h.comment for h in done)
     finally:
         db.close()
 
 
-async def test_cron_job_mirrors_returns_and_polls_refunds(rt_settings, rt_db) -> None:
-    settings = rt_settings
-    iphone = (await upload_products(settings, rt_db))["iphone"]
-    mid = await shipped_order(settings, rt_db, {iphone: 2})
+async def test_cron_job_mirrors_returns_and_polls_refunds(oc_settings, oc_db) -> None:
+    settings = oc_settings
+    iphone = (await upload_products(settings, oc_db))["iphone"]
+    mid = await shipped_order(settings, oc_db, {iphone: 2})
     rid = await generate_return(settings, mid)
-    outcome = await run_job(settings, rt_db, "fetch-returns", trigger="test")
+    outcome = await run_job(settings, oc_db, "fetch-returns", trigger="test")
     assert (outcome.result, outcome.items_ok) == ("ok", 1), outcome.message
     assert "returns: 1 succeeded" in outcome.message
-    assert {r["return_id"] for r in list_returns(rt_db)} == {rid}
-    outcome = await run_job(settings, rt_db, "fetch-returns", trigger="test")
+    assert {r["return_id"] for r in list_returns(oc_db)} == {rid}
+    outcome = await run_job(settings, oc_db, "fetch-returns", trigger="test")
     assert outcome.result == "ok" and outcome.items_ok == 0
 
 
 async def test_completion_whose_answer_was_lost_is_finished_not_resent(
-    rt_settings, rt_db, lose_answer
+    oc_settings, oc_db, lose_answer
 ) -> None:
     from jettui.jet.errors import JetUnreachable
 
-    settings = rt_settings  # max_retries 0: the outage reaches the merchant
-    iphone = (await upload_products(settings, rt_db))["iphone"]
-    mid = await shipped_order(settings, rt_db, {iphone: 2})
+    settings = oc_settings  # max_retries 0: the outage reaches the merchant
+    iphone = (await upload_products(settings, oc_db))["iphone"]
+    mid = await shipped_order(settings, oc_db, {iphone: 2})
     rid = await generate_return(settings, mid)
-    await fetch_returns(settings, rt_db)
+    await fetch_returns(settings, oc_db)
     lose_answer.match = ("PUT", "/complete")
     lose_answer.armed = True
     with pytest.raises(JetUnreachable):
-        await complete_return(settings, rt_db, rid)
-    (listed,) = list_returns(rt_db)
+        await complete_return(settings, oc_db, rid)
+    (listed,) = list_returns(oc_db)
     assert listed["state"] == "completing"  # recorded before it was sent
     assert (await jet_return(settings, rid))["return_status"] == "completed by merchant"
 
-    result = await complete_return(settings, rt_db, rid)  # asks Jet first: it has it
+    result = await complete_return(settings, oc_db, rid)  # asks Jet first: it has it
     assert result.outcome == "succeeded"
     assert lose_answer.matched == 1  # the completion was not sent again
     rows = list(Return.select().where(Return.order_id == oc_order_id(mid)))
     assert [(r.return_status_id, r.return_action_id) for r in rows] == [(3, 1)]
-    assert list_returns(rt_db)[0]["state"] == "completed"
+    assert list_returns(oc_db)[0]["state"] == "completed"
 
 
 async def test_completion_retried_by_the_client_after_a_lost_answer_is_recorded(
-    rt_settings, rt_db, lose_answer
+    oc_settings, oc_db, lose_answer
 ) -> None:
     """The client retries the PUT (idempotent); Jet refuses the second copy as already
     completed, which means the first one arrived: recorded as completed, not as refused."""
     from dataclasses import replace
 
-    settings = replace(rt_settings, jet=replace(rt_settings.jet, max_retries=1))
-    iphone = (await upload_products(settings, rt_db))["iphone"]
-    mid = await shipped_order(settings, rt_db, {iphone: 1})
+    settings = replace(oc_settings, jet=replace(oc_settings.jet, max_retries=1))
+    iphone = (await upload_products(settings, oc_db))["iphone"]
+    mid = await shipped_order(settings, oc_db, {iphone: 1})
     rid = await generate_return(settings, mid)
-    await fetch_returns(settings, rt_db)
+    await fetch_returns(settings, oc_db)
     lose_answer.match = ("PUT", "/complete")
     lose_answer.armed = True
-    result = await complete_return(settings, rt_db, rid)
+    result = await complete_return(settings, oc_db, rid)
     assert result.outcome == "succeeded"
     assert lose_answer.matched == 2  # the client's retry, refused by Jet
-    assert list_returns(rt_db)[0]["state"] == "completed"
+    assert list_returns(oc_db)[0]["state"] == "completed"
 
 
-async def test_return_completed_on_jets_portal_is_mirrored_not_resent(rt_settings, rt_db):
-    settings = rt_settings
-    iphone = (await upload_products(settings, rt_db))["iphone"]
-    mid = await shipped_order(settings, rt_db, {iphone: 1})
+async def test_return_completed_on_jets_portal_is_mirrored_not_resent(oc_settings, oc_db):
+    settings = oc_settings
+    iphone = (await upload_products(settings, oc_db))["iphone"]
+    mid = await shipped_order(settings, oc_db, {iphone: 1})
     rid = await generate_return(settings, mid)
-    await fetch_returns(settings, rt_db)
+    await fetch_returns(settings, oc_db)
     (item,) = (await jet_return(settings, rid))["items"]
     async with open_jet_client(settings) as jet:
         await jet.complete_return(rid, {
@@ -291,7 +290,7 @@ async def test_return_completed_on_jets_portal_is_mirrored_not_resent(rt_setting
                        "refund_amount": {"principal": 3.5, "tax": 0, "shipping_cost": 0,
                                          "shipping_tax": 0}}],
         })  # fmt: skip
-    result = await complete_return(settings, rt_db, rid)
+    result = await complete_return(settings, oc_db, rid)
     assert result.outcome == "succeeded" and "already completed on Jet" in result.reason
     (row,) = Return.select().where(Return.order_id == oc_order_id(mid))
     assert (row.return_status_id, row.return_action_id) == (3, 1)

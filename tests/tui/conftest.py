@@ -9,9 +9,9 @@ from textual.widgets import Input
 
 from jettui.config import Settings, load_settings
 from jettui.tui.app import JettuiApp
+from tests.shop_support import shop  # noqa: F401 - the orders/returns panel tests' store
 
 from .orders_data import frozen_clock  # noqa: F401 - fixture of the orders/returns panel tests
-from .shop_support import shop_settings  # noqa: F401 - fixture of the orders/returns panel tests
 
 # Deterministic on any machine: the demo store's file name shows in the header, the sandbox
 # state file (an absolute path once resolved) is kept out of the form's first screen.

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from rich.console import Console
 from textual.containers import VerticalScroll
-from textual.worker import WorkerCancelled
 
 from jettui.config import Settings
 from jettui.services.catalog import actions
@@ -21,6 +20,7 @@ from jettui.tui.screens.base import GridTable
 from jettui.tui.screens.bulk_action import BulkActionModal, warnings_of
 from jettui.tui.widgets.bulk_table import BulkTableBody
 from tests.catalog.conftest import map_all_categories, settings_yaml
+from tests.pilot_support import settle
 
 from .conftest import TRUECOLOUR
 
@@ -35,15 +35,6 @@ def fast_polling(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def settings(settings_from_yaml: Any) -> Settings:
     return settings_from_yaml(settings_yaml("sqlite:///demo-store.db"), demo_products=PRODUCTS)
-
-
-async def settle(pilot) -> None:
-    for _ in range(5):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:
-            pass
-        await pilot.pause()
 
 
 def _text(widget) -> str:

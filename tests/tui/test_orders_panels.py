@@ -13,17 +13,16 @@ from jettui.tui.screens.base import GridTable
 from jettui.tui.screens.order_detail import RecordDetailScreen
 from jettui.tui.screens.panel_actions import ItemsActionModal
 from jettui.tui.screens.ship_form import ShipFormScreen
-from tests.orders.import_support import jet_order, list_on_jet, place_order
+from tests.pilot_support import grid_rows, notes, settle
+from tests.shop_support import SECRET, jet_order, list_on_jet, place_order
 
-from .shop_support import SECRET, grid_rows, notes, settle
 
-
-async def test_fetch_acknowledge_and_ship_an_order(shop_settings: Settings) -> None:
+async def test_fetch_acknowledge_and_ship_an_order(shop: Settings) -> None:
     from jettui.store.opencart import Order
 
-    [other] = await place_order(shop_settings, [("HRT-TM00002", 1, 0)])
-    [jet_id] = await place_order(shop_settings, [("HRT-SWL00001", 2, 0), ("HRT-TM00002", 1, 0)])
-    app = JettuiApp(shop_settings, environ={"COLORTERM": "truecolor"})
+    [other] = await place_order(shop, [("HRT-TM00002", 1, 0)])
+    [jet_id] = await place_order(shop, [("HRT-SWL00001", 2, 0), ("HRT-TM00002", 1, 0)])
+    app = JettuiApp(shop, environ={"COLORTERM": "truecolor"})
     async with app.run_test(size=(80, 24)) as pilot:
         await app.run_action("goto('orders')")
         await settle(pilot)
@@ -34,7 +33,7 @@ async def test_fetch_acknowledge_and_ship_an_order(shop_settings: Settings) -> N
         row, second = grid_rows(app)  # newest first
         assert (row[0], second[0]) == (jet_id, other)
         assert row[1] != ""  # an OpenCart order was written
-        assert row[2] == (await jet_order(shop_settings, jet_id))["buyer"]["name"]
+        assert row[2] == (await jet_order(shop, jet_id))["buyer"]["name"]
         assert (row[4], row[6]) == ("3", "ready")  # 3 units, waiting for an acknowledgement
         assert row[7].endswith("m")  # time left to acknowledge, counting down
         oc_order_id = int(row[1])
@@ -94,15 +93,15 @@ async def test_fetch_acknowledge_and_ship_an_order(shop_settings: Settings) -> N
         assert SECRET not in notes(app)
 
         order = Order.select(Order.order_status_id).where(Order.order_id == oc_order_id)
-        assert order.scalar(app.database()) == shop_settings.orders.status_shipped
+        assert order.scalar(app.database()) == shop.orders.status_shipped
 
 
 async def test_a_held_order_is_listed_with_its_reason_and_rejected_on_jet(
-    shop_settings: Settings,
+    shop: Settings,
 ) -> None:
-    await list_on_jet(shop_settings, {"GHOST-1": 10.0})  # on Jet, unknown to the store
-    [jet_id] = await place_order(shop_settings, [("GHOST-1", 1, 0)])
-    app = JettuiApp(shop_settings, environ={"COLORTERM": "truecolor"})
+    await list_on_jet(shop, {"GHOST-1": 10.0})  # on Jet, unknown to the store
+    [jet_id] = await place_order(shop, [("GHOST-1", 1, 0)])
+    app = JettuiApp(shop, environ={"COLORTERM": "truecolor"})
     async with app.run_test(size=(80, 24)) as pilot:
         await app.run_action("goto('rejected_orders')")
         await settle(pilot)

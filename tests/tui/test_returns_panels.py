@@ -14,9 +14,8 @@ from jettui.tui.app import JettuiApp
 from jettui.tui.screens.panel_actions import ItemsActionModal
 from jettui.tui.screens.refunds import RefundFormScreen
 from jettui.tui.screens.return_form import ReturnFormScreen
-from tests.orders.import_support import place_order
-
-from .shop_support import SECRET, grid_rows, notes, settle
+from tests.pilot_support import grid_rows, notes, settle
+from tests.shop_support import SECRET, SHOP_ITEMS, place_order
 
 
 async def shipped_orders(settings: Settings, count: int) -> list[str]:
@@ -27,8 +26,7 @@ async def shipped_orders(settings: Settings, count: int) -> list[str]:
     from jettui.services.orders.shipping import default_form, order_view, ship_order
     from jettui.store.db import connect, ensure_jet_tables
 
-    items = [("HRT-SWL00001", 2, 0), ("HRT-TM00002", 1, 0)]
-    ids = [(await place_order(settings, items))[0] for _ in range(count)]
+    ids = [(await place_order(settings, SHOP_ITEMS))[0] for _ in range(count)]
     db = connect(settings)
     ensure_jet_tables(db)
     try:
@@ -47,9 +45,9 @@ async def shipped_orders(settings: Settings, count: int) -> list[str]:
     return ids
 
 
-async def test_fetch_and_complete_a_return(shop_settings: Settings) -> None:
-    [jet_id] = await shipped_orders(shop_settings, 1)
-    app = JettuiApp(shop_settings, environ={"COLORTERM": "truecolor"})
+async def test_fetch_and_complete_a_return(shop: Settings) -> None:
+    [jet_id] = await shipped_orders(shop, 1)
+    app = JettuiApp(shop, environ={"COLORTERM": "truecolor"})
     async with app.run_test(size=(80, 24)) as pilot:
         await app.run_action("goto('returns')")
         await settle(pilot)
@@ -81,9 +79,9 @@ async def test_fetch_and_complete_a_return(shop_settings: Settings) -> None:
         assert SECRET not in notes(app)
 
 
-async def test_create_a_refund_and_refresh_its_state(shop_settings: Settings) -> None:
-    _returned, jet_id = await shipped_orders(shop_settings, 2)
-    app = JettuiApp(shop_settings, environ={"COLORTERM": "truecolor"})
+async def test_create_a_refund_and_refresh_its_state(shop: Settings) -> None:
+    _returned, jet_id = await shipped_orders(shop, 2)
+    app = JettuiApp(shop, environ={"COLORTERM": "truecolor"})
     async with app.run_test(size=(80, 24)) as pilot:
         await app.run_action("goto('refunds')")
         await settle(pilot)
