@@ -342,7 +342,7 @@ async def test_product_edit_screen_and_cli_say_where_mapped_values_came_from(
     from jettui.store.opencart import Product
     from jettui.tui.app import JettuiApp
     from jettui.tui.screens.product_edit import ProductEditScreen
-    from tests.catalog.test_screen import settle
+    from tests.pilot_support import settle
 
     settings = mapped_settings('brand: "text:Mapped Brand"')
     store(settings)
