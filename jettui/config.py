@@ -153,6 +153,10 @@ class CatalogSettings:
     # and archives the old one on Jet; "move" moves jettui's link to the new SKU and leaves
     # the old one on Jet untouched (for the merchant to handle).
     renamed_sku: str = "archive"
+    # Which OpenCart field feeds which Jet field, as (Jet field, source) pairs from a YAML
+    # mapping such as {upc: jan, brand: "attribute:Brand"}; fields left out keep their
+    # default (services/catalog/field_map.py DEFAULTS).
+    field_map: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -364,6 +368,10 @@ def _build_section(
 
 
 _INVALID = object()
+_MAPPING_EXAMPLES = {
+    "tui.keymap": "binding id to keys, e.g. help: f1",
+    "catalog.field_map": 'Jet field to OpenCart source, e.g. upc: jan (use "none" for nothing)',
+}
 
 
 def _convert(value: Any, default: Any, where: str, problems: list[str]) -> Any:
@@ -397,12 +405,15 @@ def _convert(value: Any, default: Any, where: str, problems: list[str]) -> Any:
                 return _INVALID
         problems.append(f"{where}: must be a number, not {got}")
         return _INVALID
-    if isinstance(default, tuple):  # a mapping of text to text (tui.keymap)
+    if isinstance(default, tuple):  # a mapping of text to text (tui.keymap, catalog.field_map)
+        if value is None:  # "field_map:" with every entry below it commented out
+            return ()
         if isinstance(value, dict) and all(
             isinstance(k, str) and k and isinstance(v, str) and v.strip() for k, v in value.items()
         ):
             return tuple(sorted((k, v.strip()) for k, v in value.items()))
-        problems.append(f"{where}: must be a mapping of binding id to keys, e.g. help: f1")
+        example = next((e for k, e in _MAPPING_EXAMPLES.items() if where.endswith(k)), "")
+        problems.append(f"{where}: must be a mapping of {example}")
         return _INVALID
     if isinstance(default, str):
         if isinstance(value, str):

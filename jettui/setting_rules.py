@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from jettui.field_sources import rule as field_map
 from jettui.urls import parse_url, redact_url
 
 Rule = Callable[[Any], str | None]
@@ -196,6 +197,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "pricing.increment_type": (one_of("fixed", "percent"),),
     "pricing.increment_amount": (number(-1_000_000, 1_000_000),),
     "catalog.renamed_sku": (one_of("archive", "move"),),
+    "catalog.field_map": (field_map,),
     "orders.customer_email": (email,),
     "orders.acknowledge_within_minutes": (whole(0),),
     "returns.address1": (not_empty,),

@@ -191,6 +191,8 @@ def _edit(args: argparse.Namespace, out: Output) -> int:
     payload = data["payload"] or {}
     if data.get("price"):
         lines.append(f"  sends price: {data['price']}")
+    if data.get("sources"):  # catalog.field_map: values taken from a non-default field
+        lines.append("  mapped: " + ", ".join(f"{k} from {v}" for k, v in data["sources"].items()))
     for key in ("brand", "mfr_part_number", "standard_product_codes", "ASIN",
                 "attributes_node_specific"):  # fmt: skip
         if key in payload:

@@ -20,7 +20,11 @@ def check_store(settings: Settings) -> dict[str, Any]:
     facts = info.as_dict() if hasattr(info, "as_dict") else dict(vars(info))
     try:
         facts["order_status_problems"] = _order_status_problems(settings)
-        facts["warnings"] = list(facts.get("warnings") or []) + _image_warnings(settings)
+        facts["warnings"] = (
+            list(facts.get("warnings") or [])
+            + _image_warnings(settings)
+            + _field_map_warnings(settings)
+        )
     finally:
         db.close()
     summary = (
@@ -45,6 +49,16 @@ def _image_warnings(settings: Settings) -> list[str]:
     try:
         return [] if image_base(settings) else [NO_BASE]
     except Exception:  # noqa: BLE001 - an unreadable setting table is the store check's business
+        return []
+
+
+def _field_map_warnings(settings: Settings) -> list[str]:
+    """catalog.field_map entries naming an attribute the store does not have."""
+    from jettui.services.catalog.field_map import unknown_attribute_warnings
+
+    try:
+        return unknown_attribute_warnings(settings)
+    except Exception:  # noqa: BLE001 - an unreadable attribute table is the store check's business
         return []
 
 

@@ -50,7 +50,7 @@ NEW_TEXT = {
     "log.file": "jettui.log",
 }
 # Not edited one by one: set in the file only (api_secret_file excludes api_secret).
-SKIPPED = {"jet.api_secret_file", "tui.keymap"}
+SKIPPED = {"jet.api_secret_file", "tui.keymap", "catalog.field_map"}
 
 
 def new_value(dotted: str, default: Any) -> Any:

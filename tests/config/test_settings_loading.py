@@ -165,3 +165,25 @@ def test_keymap_maps_binding_ids_to_keys(tmp_path: Path) -> None:
     with pytest.raises(SettingsError) as caught:
         load_settings(write(tmp_path, "tui:\n  keymap: [f1]\n", "bad.yaml"))
     assert "tui.keymap: must be a mapping of binding id to keys" in caught.value.problems[0]
+
+
+def test_field_map_is_a_mapping_of_jet_field_to_source(tmp_path: Path) -> None:
+    text = 'catalog:\n  field_map:\n    upc: jan\n    brand: "attribute:Brand"\n'
+    settings = load_settings(write(tmp_path, text))
+    assert dict(settings.catalog.field_map) == {"upc": "jan", "brand": "attribute:Brand"}
+    assert settings_to_dict(settings)["catalog"]["field_map"] == dict(settings.catalog.field_map)
+    # every entry commented out below the key: the defaults, not an error
+    assert load_settings(write(tmp_path, "catalog:\n  field_map:\n")).catalog.field_map == ()
+    with pytest.raises(SettingsError) as caught:
+        load_settings(write(tmp_path, "catalog:\n  field_map: [upc]\n", "list.yaml"))
+    assert caught.value.problems == [
+        "list.yaml: catalog.field_map: must be a mapping of Jet field to OpenCart source, "
+        'e.g. upc: jan (use "none" for nothing)'
+    ]
+    with pytest.raises(SettingsError) as caught:
+        bad = "catalog:\n  field_map: {titel: meta_title, ean: upcc}\n"
+        load_settings(write(tmp_path, bad, "bad.yaml"))
+    assert caught.value.problems == [
+        "bad.yaml: catalog.field_map: ean: unknown OpenCart source 'upcc' (did you mean 'upc'?); "
+        "unknown Jet field 'titel' (did you mean 'title'?)"
+    ]

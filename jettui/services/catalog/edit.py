@@ -62,6 +62,8 @@ def get_jet_data(settings: Settings, product_id: int) -> dict[str, Any]:
         # the ShippingException / ReturnsException bodies sent for the SKU (and its children)
         "shipping_exception": check.listings[0].shipping_exception if check.listings else None,
         "returns_exception": check.listings[0].returns_exception if check.listings else None,
+        # Jet field → catalog.field_map source, where it is not the default
+        "sources": dict(check.sources),
         # the price sent and where it came from: "90.00 (special 80.00, increment +10)"
         "price": price_text(preview) if preview else "",
         "errors": list(check.errors),
@@ -209,23 +211,19 @@ def view_lines(view: dict[str, Any]) -> list[str]:
 
 
 def _store_values(settings: Settings, product_id: int) -> dict[str, str]:
-    """What the store itself gives for the brand and codes (shown when not overridden): the
-    manufacturer, and the product's UPC / EAN / ISBN / MPN columns, as payload.py reads them."""
-    # TODO(merge): use field_map.store_values
-    from jettui.store.opencart import Manufacturer, Product
+    """What the store itself gives for the brand and codes (shown when not overridden), read
+    through ``catalog.field_map`` as the upload reads them; keyed by the form's field names."""
+    from jettui.services.catalog.field_map import store_values
 
-    product = Product.get_or_none(Product.product_id == product_id)
-    if product is None:
-        return {}
-    maker = Manufacturer.get_or_none(Manufacturer.manufacturer_id == product.manufacturer_id)
-    values = {
-        "brand": maker.name if maker else "",
-        "upc": product.upc,
-        "ean": product.ean,
-        "isbn": product.isbn,
-        "mpn": product.mpn,
+    values = store_values(settings, product_id)
+    shown = {
+        "brand": values.get("brand", ""),
+        "upc": values.get("upc", ""),
+        "ean": values.get("ean", ""),
+        "isbn": values.get("isbn", ""),
+        "mpn": values.get("mfr_part_number", ""),
     }
-    return {k: " ".join(str(v or "").split()) for k, v in values.items() if str(v or "").strip()}
+    return {k: " ".join(v.split()) for k, v in shown.items() if v.strip()}
 
 
 # --- validation -------------------------------------------------------------------------------

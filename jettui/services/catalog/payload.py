@@ -23,7 +23,7 @@ from typing import Any
 
 from jettui.config import Settings
 from jettui.jet import models
-from jettui.services.catalog import specials
+from jettui.services.catalog import field_map, specials
 from jettui.services.catalog.batch import Batch, load_batch
 from jettui.services.catalog.images import ImageFinder
 from jettui.store.base import database_proxy, tuple_rows
@@ -35,7 +35,6 @@ MIN_PRICE = Decimal("0.01")
 STORE_NUMBER_MAX = Decimal("1e15")  # OpenCart's DECIMAL(15,4) holds less than this
 NUMBER_COLUMNS = ("price", "quantity", "weight")
 LB_PER_KG = Decimal("2.20462262")
-CODE_COLUMNS = (("upc", "UPC"), ("ean", "EAN"), ("isbn", "ISBN"))
 NEVER_LIVE = "no standard code: sent with brand + manufacturer part number, it will never go live"
 BATCH_PRODUCTS = 200  # products whose rows are read together
 COMBINATIONS_MAX = 100  # children of one product (Jet variation groups stay manageable)
@@ -124,6 +123,8 @@ class ProductCheck:
     warnings: list[str] = field(default_factory=list)
     listings: list[Listing] = field(default_factory=list)
     variation: dict[str, Any] | None = None  # the parent's Variation body, when configurable
+    # Jet field → its catalog.field_map source, for the fields fed by a non-default source
+    sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -322,6 +323,11 @@ def _money_signed(value: Decimal) -> str:
     return ("+" if value >= 0 else "-") + _money2(abs(value))
 
 
+def _from(mapped: field_map.Mapped) -> str:
+    """`` (from meta_title)`` after a problem with a value the field map took elsewhere."""
+    return "" if mapped.default else f" (from {mapped.source})"
+
+
 class Checker:
     """Store lookups shared by the products of one run: made once, then
     :meth:`check_many` chunk after chunk (store thread)."""
@@ -351,6 +357,7 @@ class Checker:
         )
         self.variant_cache: dict[int, list[int]] = {}  # node id → its variant attribute ids
         self.batch = Batch()  # the rows of the chunk being checked (check_many)
+        self.mapper = field_map.Mapper(settings)  # catalog.field_map
 
     def _sku_owners(self) -> dict[str, list[int]]:
         from jettui.store.opencart import Product
@@ -582,22 +589,38 @@ class Checker:
             check.errors.append("no mapped Jet category (map one of its categories first)")
         else:
             body["jet_browse_node_id"] = node
+        maker = self.manufacturers.get(product.manufacturer_id, "")
+        description_row = self._description(product.product_id)
+        fields = field_map.row_fields(product, description_row, manufacturer=maker)
+        mapped = self.mapper.map(fields, product.product_id, self.batch.product_ids)
+        check.sources = field_map.used_sources(mapped, overrides)
+        if not mapped["title"].default:
+            check.name = str(mapped["title"].value)  # children and the variation group too
         title = check.name
         if not 5 <= len(title) <= 500:
-            check.errors.append(f"title must be 5-500 characters (got {len(title)})")
+            check.errors.append(
+                f"title must be 5-500 characters (got {len(title)}){_from(mapped['title'])}"
+            )
         body["product_title"] = title
-        maker = self.manufacturers.get(product.manufacturer_id, "")
-        brand = clean_text(str(overrides.get("brand") or maker or ""))
+        brand = clean_text(str(overrides.get("brand") or mapped["brand"].value or ""))
         if not brand:
-            check.errors.append("no brand: set the product's manufacturer or a Jet brand")
+            check.errors.append(
+                "no brand: set the product's manufacturer or a Jet brand"
+                if mapped["brand"].default
+                else f"no brand: {mapped['brand'].source} is empty (catalog.field_map); "
+                "set it or a Jet brand"
+            )
         elif len(brand) > BRAND_MAX:
             check.errors.append(f"brand must be at most {BRAND_MAX} characters")
         else:
             body["brand"] = brand
-        mpn = str(overrides.get("mpn") or product.mpn or "").strip()
+        mpn = str(overrides.get("mpn") or mapped["mfr_part_number"].value or "").strip()
         if mpn:
             body["mfr_part_number"] = mpn[:50]
-        codes = self._codes(product, overrides, check)
+        for key in ("manufacturer", "country_of_origin", "bullets"):
+            if mapped[key].value:
+                body[key] = mapped[key].value
+        codes = self._codes(mapped, overrides, check)
         if codes:
             body["standard_product_codes"] = codes
         if overrides.get("asin"):
@@ -611,8 +634,7 @@ class Checker:
                 check.errors.append(
                     "no standard code (UPC, EAN, ISBN) and no manufacturer part number"
                 )
-        row = self._description(product.product_id)
-        description = plain_description(row.description if row else "")
+        description = str(mapped["description"].value)
         if description:
             body["product_description"] = description
         paths = (
@@ -644,15 +666,15 @@ class Checker:
         return int(row.jet_node_id) if row else None
 
     def _codes(
-        self, product: Any, overrides: dict[str, Any], check: ProductCheck
+        self, mapped: dict[str, field_map.Mapped], overrides: dict[str, Any], check: ProductCheck
     ) -> list[dict[str, str]]:
         given: list[tuple[str, str]] = []
         if overrides.get("standard_code"):
             code = str(overrides["standard_code"]).strip()
             given.append((code, str(overrides.get("standard_code_type") or "")))
-        else:
-            for column, _label in CODE_COLUMNS:
-                value = re.sub(r"[\s-]", "", str(getattr(product, column) or ""))
+        else:  # the code slots of catalog.field_map, spaces and hyphens already out
+            for key in field_map.CODE_KEYS:
+                value = str(mapped[key].value)
                 if value:
                     given.append((value, ""))
         codes: list[dict[str, str]] = []

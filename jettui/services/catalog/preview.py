@@ -19,6 +19,7 @@ def previews(checks: list[ProductCheck]) -> dict[str, dict[str, Any]]:
             continue
         for listing in check.listings:
             preview = listing.preview()
+            preview["sources"] = dict(check.sources)  # catalog.field_map, non-default only
             if listing.sku == check.sku and len(check.listings) > 1:
                 preview["children"] = [x.sku for x in check.listings[1:]]
                 if check.variation is not None:
@@ -47,15 +48,22 @@ def preview_lines(preview: dict[str, Any]) -> list[str]:
         shown = images[0] + (f" (+{len(images) - 1} alternate)" if len(images) > 1 else "")
     else:
         shown = "none"
+    sources = dict(preview.get("sources") or {})
     lines = [
-        f"  title: {preview['title']}",
-        f"  brand: {preview['brand'] or 'none'} | code: {codes}",
+        f"  title: {preview['title']}{_source(sources.pop('title', ''))}",
+        f"  brand: {preview['brand'] or 'none'}{_source(sources.pop('brand', ''))} | code: {codes}",
         f"  price: {price_text(preview)} | inventory: {preview['inventory']} | weight: {weight}",
         f"  images: {shown}",
         f"  node: {preview['node']}",
     ]
     if preview.get("parent_sku"):
         lines[-1] += f" | child of {preview['parent_sku']}"
+    if sources:  # the other fields a non-default catalog.field_map source fed
+        lines.append("  mapped: " + ", ".join(f"{k} from {v}" for k, v in sources.items()))
     if preview.get("children"):
         lines.append(f"  children ({len(preview['children'])}): {', '.join(preview['children'])}")
     return lines
+
+
+def _source(source: str) -> str:
+    return f" (from {source})" if source else ""

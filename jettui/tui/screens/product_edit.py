@@ -277,6 +277,10 @@ class ProductEditScreen(Screen[bool]):
         lines = ["The store would send: " + (self._summary(sent) if sent else "nothing")]
         if data.get("price"):  # which price: the product's, or its active special
             lines.append(f"price: {data['price']}")
+        if data.get("sources"):  # catalog.field_map: values taken from a non-default field
+            lines.append(
+                "mapped: " + ", ".join(f"{k} from {v}" for k, v in data["sources"].items())
+            )
         if sent.get("attributes_node_specific"):
             lines.append(f"attributes: {_attributes_text(sent['attributes_node_specific'])}")
         names = {a["attribute_id"]: a["name"] for a in data["node_attributes"]}
