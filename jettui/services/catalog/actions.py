@@ -38,7 +38,7 @@ from jettui.services.catalog.preview import previews
 from jettui.services.jet_session import StoreThread, open_logged_client
 from jettui.services.results import PROBLEMS, ItemResult, Outcome, count, summary
 from jettui.services.runtime import fan_out, held_lock, outage_reason, settle
-from jettui.store.base import database_proxy, tuple_rows
+from jettui.store.base import database_proxy, insert_rows, tuple_rows, update_many
 from jettui.store.jet_tables import JetFile, JetProduct
 from jettui.store.text import utcnow
 
@@ -62,7 +62,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], Awaitable[None] | None]
 Stage = Callable[[str], Awaitable[None] | None]  # what the run is doing now, for a progress bar
 STREAM_PRODUCTS = 2_500  # products per part: checked, sent and recorded before the next
-CHECK_CHUNK = 200  # products checked per store-thread call: progress moves while checking
+CHECK_CHUNK = 500  # products checked per store-thread call: progress moves while checking
 # The stages a run reports (the TUI's progress bar shows them above the bar).
 CHECKING = "checking"
 MERCHANT_SKUS = "MerchantSKUs file sent, Jet processing"
@@ -902,36 +902,42 @@ def _record_upload(
             )
         )
     )
+    updates: list[tuple[str, dict[str, Any]]] = []
+    inserts: list[dict[str, Any]] = []
+    for x in listings:
+        values: dict[str, Any] = {
+            "product_id": x.product_id,
+            "product_option_value_id": x.option_value_id,
+            "parent_sku": x.parent_sku,
+            "updated_at": now,
+        }
+        if x.sku in on_jet:
+            values.update(sent_at=now, last_error=errors.get(x.sku))
+            if x.sku in offered:
+                values["sent_hash"] = x.offer_hash
+            if before.get(x.sku) in (None, "", "Not Uploaded", NOT_ON_JET, UNCONFIRMED):
+                values["status"] = UPLOADED
+        else:
+            values["last_error"] = errors.get(x.sku, "not sent")
+            if before.get(x.sku) == UNCONFIRMED and x.sku in (refused or ()):
+                values.update(status="Not Uploaded", sent_at=None)
+        if x.sku in before:
+            updates.append((x.sku, values))
+        else:
+            inserts.append({"merchant_sku": x.sku, **values})
     with database_proxy.atomic():
-        for x in listings:
-            values: dict[str, Any] = {
-                "product_id": x.product_id,
-                "product_option_value_id": x.option_value_id,
-                "parent_sku": x.parent_sku,
-                "updated_at": now,
-            }
-            if x.sku in on_jet:
-                values.update(sent_at=now, last_error=errors.get(x.sku))
-                if x.sku in offered:
-                    values["sent_hash"] = x.offer_hash
-                if before.get(x.sku) in (None, "", "Not Uploaded", NOT_ON_JET, UNCONFIRMED):
-                    values["status"] = UPLOADED
-            else:
-                values["last_error"] = errors.get(x.sku, "not sent")
-                if before.get(x.sku) == UNCONFIRMED and x.sku in (refused or ()):
-                    values.update(status="Not Uploaded", sent_at=None)
-            if x.sku in before:
-                JetProduct.update(**values).where(JetProduct.merchant_sku == x.sku).execute()
-            else:
-                JetProduct.insert(merchant_sku=x.sku, **values).execute()
+        update_many(JetProduct, "merchant_sku", updates)
+        insert_rows(JetProduct, inserts)
 
 
 def _record_sync(listings: list[Listing], ok: set[str], errors: dict[str, str]) -> None:
 
     now = _now()
+    rows = [
+        (x.sku, {"sent_hash": x.offer_hash, "sent_at": now, "last_error": None, "updated_at": now})
+        if x.sku in ok
+        else (x.sku, {"last_error": errors.get(x.sku, "not confirmed"), "updated_at": now})
+        for x in listings
+    ]
     with database_proxy.atomic():
-        for x in listings:
-            if x.sku in ok:
-                _update(x.sku, {"sent_hash": x.offer_hash, "sent_at": now, "last_error": None})
-            else:
-                _update(x.sku, {"last_error": errors.get(x.sku, "not confirmed")})
+        update_many(JetProduct, "merchant_sku", rows)

@@ -37,7 +37,7 @@ NUMBER_COLUMNS = ("price", "quantity", "weight")
 LB_PER_KG = Decimal("2.20462262")
 CODE_COLUMNS = (("upc", "UPC"), ("ean", "EAN"), ("isbn", "ISBN"))
 NEVER_LIVE = "no standard code: sent with brand + manufacturer part number, it will never go live"
-BATCH_PRODUCTS = 200  # products whose rows are read together
+BATCH_PRODUCTS = 500  # products whose rows are read together (one query per table)
 COMBINATIONS_MAX = 100  # children of one product (Jet variation groups stay manageable)
 # A combination's JetProduct slot: a stable id from its option value ids, above any real one.
 COMBINATION_SLOT_BASE = 2**30
@@ -356,7 +356,8 @@ class Checker:
         from jettui.store.opencart import Product
 
         owners: dict[str, list[int]] = {}
-        for row in Product.select(Product.product_id, Product.sku, Product.model):
+        rows = Product.select(Product.product_id, Product.sku, Product.model).namedtuples()
+        for row in rows.iterator():  # 100,000 products: no result cache kept meanwhile
             owners.setdefault(merchant_sku(row), []).append(row.product_id)
         return owners
 
