@@ -50,6 +50,8 @@ UNCONFIRMED = ledger.UNCONFIRMED  # in a MerchantSKUs file whose outcome is not 
 NOT_ON_JET = "Not on Jet"
 NOT_ON_JET_YET = "not on Jet yet"  # never uploaded: a status or sync skips it
 POLL_INTERVAL = bulk.POLL_INTERVAL_SECONDS
+# Bodies the Checker built and validated with Jet's rules (payload.py): not checked twice.
+CHECKED_FILES = frozenset({"MerchantSKUs", "Price", "Inventory", "Variation"})
 # Sent after the MerchantSKUs file, for the SKUs whose Jet data has them: (file type, Listing attr)
 EXCEPTION_FILES = (
     ("ShippingException", "shipping_exception"),
@@ -655,7 +657,12 @@ class _Work:
             return set()
         assert self.jet is not None
         result = await bulk.upload_bulk(
-            self.jet, file_type, bodies, progress=progress, poll_interval=POLL_INTERVAL
+            self.jet,
+            file_type,
+            bodies,
+            progress=progress,
+            poll_interval=POLL_INTERVAL,
+            checked=file_type in CHECKED_FILES,
         )
         self.results[file_type] = result
         await self.store.run(_record_files, result)
@@ -865,12 +872,12 @@ def _record_files(result: bulk.BulkResult) -> None:
                 "sku_count": len(f.skus),
                 "error_count": f.error_count,
                 "error_excerpt": f.sku_errors or None,
-                "payload": json.loads(f.content) if f.content else None,
                 "uploaded_at": now if f.registered else None,
                 "processed_at": now if f.processed else None,
             }
             if row is None:
-                JetFile.create(file_name=f.file_name, **values)
+                payload = json.loads(f.content) if f.content else None
+                JetFile.create(file_name=f.file_name, payload=payload, **values)
             else:
                 JetFile.update(**values, updated_at=now).where(JetFile.id == row.id).execute()
 
