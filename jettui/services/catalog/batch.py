@@ -49,9 +49,41 @@ def id_list(ids: Iterable[Any]) -> Any:
 
 
 def load_batch(ids: list[int], language_id: int, customer_group_id: int, clean: Any) -> Batch:
-    """Every row the checks of ``ids`` read (``clean`` tidies option value labels)."""
+    """Every row the checks of ``ids`` read (``clean`` tidies option value labels); an empty
+    batch (each product then read on its own) when a row holds a value that is not a number."""
     from peewee import SQL
 
+    from jettui.store.opencart import Product
+
+    batch = Batch(product_ids=set(ids))
+    raw = Product.select(SQL("product_id"), *(SQL(c) for c in (*NUMBER_COLUMNS, "sku", "model")))
+    for row in database_proxy.execute(raw.where(Product.product_id.in_(id_list(ids)))).fetchall():
+        batch.raw[int(row[0])] = tuple(row[1:])  # the raw cursor: no field conversion
+    good = [i for i in ids if i in batch.raw]
+    try:
+        _read(batch, good, language_id, customer_group_id, clean)
+    except (ValueError, ArithmeticError, TypeError):
+        # A value that is not a number (SQLite keeps any text in a number column): the chunk's
+        # products are read one by one, so that only the product holding it is refused.
+        return Batch()
+    return batch
+
+
+def _rows(query: Any) -> list[Any]:
+    """Every row of ``query``. On a value its field cannot convert, the cursor is closed
+    before raising: a half-read one keeps SQLite's read snapshot open, and the run's next
+    write would fail with "database is locked"."""
+    cursor = query.execute()
+    try:
+        return list(cursor)
+    except (ValueError, ArithmeticError, TypeError):
+        cursor.cursor.close()
+        raise
+
+
+def _read(
+    batch: Batch, good: list[int], language_id: int, customer_group_id: int, clean: Any
+) -> None:
     from jettui.store.jet_tables import JetCategory, JetProduct
     from jettui.store.opencart import (
         Option,
@@ -66,37 +98,20 @@ def load_batch(ids: list[int], language_id: int, customer_group_id: int, clean: 
         ProductToCategory,
     )
 
-    batch = Batch(product_ids=set(ids))
-    raw = Product.select(SQL("product_id"), *(SQL(c) for c in (*NUMBER_COLUMNS, "sku", "model")))
-    for row in database_proxy.execute(raw.where(Product.product_id.in_(id_list(ids)))).fetchall():
-        batch.raw[int(row[0])] = tuple(row[1:])  # the raw cursor: no field conversion
-    good = [i for i in ids if i in batch.raw]
-    rows = Product.select().where(Product.product_id.in_(id_list(good))).namedtuples().execute()
-    try:
-        batch.products = {p.product_id: p for p in rows}
-    except (ValueError, ArithmeticError, TypeError):
-        # A value that is not a number: each product is read on its own. The cursor is closed
-        # at once: a half-read one keeps SQLite's read snapshot, and the next write would fail.
-        rows.cursor.close()
-        batch.products = {}
-        batch.product_ids = set()
-        return batch
-    batch.descriptions = {
-        d.product_id: d
-        for d in ProductDescription.select()
-        .where(
-            ProductDescription.product_id.in_(id_list(good))
-            & (ProductDescription.language_id == language_id)
-        )
-        .namedtuples()
-    }
+    rows = _rows(Product.select().where(Product.product_id.in_(id_list(good))).namedtuples())
+    batch.products = {p.product_id: p for p in rows}
+    descriptions = ProductDescription.select().where(
+        ProductDescription.product_id.in_(id_list(good))
+        & (ProductDescription.language_id == language_id)
+    )
+    batch.descriptions = {d.product_id: d for d in _rows(descriptions.namedtuples())}
     batch.overrides = {
         link.product_id: dict(link.overrides or {})
         for link in JetProduct.select(JetProduct.product_id, JetProduct.overrides).where(
             JetProduct.product_id.in_(id_list(good)) & (JetProduct.product_option_value_id == 0)
         )
     }
-    nodes = tuple_rows(
+    nodes = _rows(
         ProductToCategory.select(ProductToCategory.product_id, JetCategory.jet_node_id)
         .join(JetCategory, on=JetCategory.category_id == ProductToCategory.category_id)
         .where(ProductToCategory.product_id.in_(id_list(good)))
@@ -105,7 +120,7 @@ def load_batch(ids: list[int], language_id: int, customer_group_id: int, clean: 
     )
     for product_id, node in nodes:
         batch.nodes.setdefault(int(product_id), int(node))
-    images = tuple_rows(
+    images = _rows(
         ProductImage.select(ProductImage.product_id, ProductImage.image)
         .where(ProductImage.product_id.in_(id_list(good)))
         .order_by(ProductImage.product_id, ProductImage.sort_order, ProductImage.product_image_id)
@@ -113,16 +128,13 @@ def load_batch(ids: list[int], language_id: int, customer_group_id: int, clean: 
     )
     for product_id, image in images:
         batch.images[int(product_id)].append(image or "")
-    for special in (
-        ProductSpecial.select()
-        .where(
-            ProductSpecial.product_id.in_(id_list(good))
-            & (ProductSpecial.customer_group_id == customer_group_id)
-        )
-        .namedtuples()
-    ):
+    specials = ProductSpecial.select().where(
+        ProductSpecial.product_id.in_(id_list(good))
+        & (ProductSpecial.customer_group_id == customer_group_id)
+    )
+    for special in _rows(specials.namedtuples()):
         batch.specials[special.product_id].append(special)
-    product_options = list(
+    product_options = _rows(
         ProductOption.select().where(ProductOption.product_id.in_(id_list(good))).namedtuples()
     )
     option_ids = {po.option_id for po in product_options}
@@ -143,7 +155,7 @@ def load_batch(ids: list[int], language_id: int, customer_group_id: int, clean: 
             .tuples()
         )
     )
-    values = list(
+    values = _rows(
         ProductOptionValue.select()
         .where(ProductOptionValue.product_id.in_(id_list(good)))
         .order_by(ProductOptionValue.product_option_value_id)
@@ -171,4 +183,3 @@ def load_batch(ids: list[int], language_id: int, customer_group_id: int, clean: 
             batch.options[po.product_id].append(
                 (po, types[po.option_id], names.get(po.option_id) or "Option")
             )
-    return batch
