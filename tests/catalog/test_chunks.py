@@ -121,3 +121,27 @@ async def test_upload_in_parts_of_three_sends_the_bodies_of_one_part(
     synced = await run_action(settings, db, "sync", ids)
     assert {str(i.outcome) for i in synced.items} == {"unchanged"}
     assert len(synced.items) == len(expected["Price"])
+
+
+async def test_dry_run_streams_previews_part_by_part_without_keeping_them(
+    settings, db, monkeypatch
+) -> None:
+    """With ``emit`` (the CLI's text output), each part's items and previews go out when the
+    part is done and the report keeps no body; without it the report has them all."""
+    map_all_categories()
+    ids = _ids()[:10]
+    kept = await run_action(settings, db, "upload", ids, dry_run=True)
+    monkeypatch.setattr(actions, "STREAM_PRODUCTS", 3)
+    parts: list[list[tuple[str, dict[str, Any]]]] = []
+
+    def emit(items: list[Any]) -> None:
+        parts.append([(i.item, i.detail["preview"]) for i in items])
+
+    streamed = await run_action(settings, db, "upload", ids, dry_run=True, emit=emit)
+    assert len(parts) == 4  # one per part of 3 products
+    assert [x for part in parts for x in part] == [
+        (i.item, i.detail["preview"]) for i in kept.items
+    ]
+    assert [i.item for i in streamed.items] == [i.item for i in kept.items]
+    assert not any("preview" in i.detail for i in streamed.items)
+    assert streamed.summary == kept.summary

@@ -63,6 +63,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], Awaitable[None] | None]
 Stage = Callable[[str], Awaitable[None] | None]  # what the run is doing now, for a progress bar
+Emit = Callable[[list[ItemResult]], Awaitable[None] | None]  # a part's items, once it is done
 STREAM_PRODUCTS = 2_500  # products per part: checked, sent and recorded before the next
 CHECK_CHUNK = 500  # products checked per store-thread call: progress moves while checking
 # The stages a run reports (the TUI's progress bar shows them above the bar).
@@ -149,16 +150,23 @@ async def run_action(
     dry_run: bool = False,
     progress: Progress | None = None,
     stage: Stage | None = None,
+    emit: Emit | None = None,
 ) -> ActionReport:
     """Run ``action`` on the products (ids). Raises LockBusy when another run holds the lock;
     Jet (or the store) unreachable ends the run with ``report.unreachable`` set (items left:
-    not attempted). Every worker has stopped when this returns."""
+    not attempted). Every worker has stopped when this returns.
+
+    ``emit(items)``: called with each part's items as soon as the part is done (the CLI prints
+    them then). A dry run's previews (the exact bodies) go out that way only: the report keeps
+    them when there is no ``emit``, so a 100,000-product dry run streams instead of holding
+    every body."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action '{action}' (one of {', '.join(ACTIONS)})")
     store = StoreThread(db)
     report = ActionReport(action, dry_run)
     parts = _parts(product_ids)
     run = _Run(settings, store, report, progress, stage, len(parts))
+    run.emit = emit
     try:
         lock = held_lock(
             store, LOCK_NAME, purpose=f"products {action}", ttl_seconds=LOCK_TTL_SECONDS
@@ -181,6 +189,7 @@ async def run_action(
                     raise
                 report.unreachable = outage_reason(exc)
                 await run.cut_short(exc, parts)
+                await run._emit()
     finally:
         await store.close()
     return report
@@ -214,6 +223,8 @@ class _Run:
         self.number = 0  # the part being worked on (1-based)
         self.work: _Work | None = None
         self.checker: Checker | None = None
+        self.emit: Emit | None = None
+        self.emitted = 0  # report items already given to emit
 
     async def _stage(self, text: str) -> None:
         suffix = f" (part {self.number} of {self.parts})" if self.parts > 1 else ""
@@ -242,6 +253,17 @@ class _Run:
         # Only the problem lines stay: the bodies of a sent part are not kept.
         report.checks += [_light(c) for c in checks if c.errors or c.warnings]
         self.work = None
+        await self._emit()
+
+    async def _emit(self) -> None:
+        """The items added since the last call go to ``emit``; their previews are not kept."""
+        if self.emit is None:
+            return
+        items = self.report.items[self.emitted :]
+        self.emitted = len(self.report.items)
+        await _call(self.emit, items)
+        for item in items:
+            item.detail.pop("preview", None)
 
     async def cut_short(self, exc: BaseException, parts: list[list[int]]) -> None:
         """After an outage: every SKU of this part and of the parts not reached yet that has no
