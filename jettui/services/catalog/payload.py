@@ -459,8 +459,9 @@ class Checker:
         if options:
             self._children(check, product, body, options, base)
         self._exceptions(check, overrides)
+        parent_ok = True
         for listing in check.listings:
-            self._validate_listing(check, listing)
+            parent_ok = self._validate_listing(check, listing, parent_ok) and parent_ok
         if check.variation is not None:
             for problem in models.validate_variation(check.variation):
                 check.errors.append(f"variation: {problem}")
@@ -849,12 +850,25 @@ class Checker:
             inventory={"fulfillment_nodes": [{"fulfillment_node_id": node, "quantity": quantity}]},
         )
 
-    def _validate_listing(self, check: ProductCheck, listing: Listing) -> None:
+    def _validate_listing(
+        self, check: ProductCheck, listing: Listing, parent_ok: bool = False
+    ) -> bool:
+        """Jet's rules for the SKU's bodies (errors named by SKU); True when it has none.
+
+        A child's body is its parent's with a few fields replaced (title, weight, attributes):
+        once the parent's passed, only the fields that differ are checked again."""
+        parent = check.listings[0] if check.listings else None
+        if parent_ok and parent is not None and listing is not parent:
+            changed = {k: v for k, v in listing.product.items() if parent.product.get(k) is not v}
+            body_problems = models.fields(changed, models.MERCHANT_SKU_SPEC)
+        else:
+            body_problems = models.validate_merchant_sku(listing.product)
         problems = (
             models.validate_merchant_sku_id(listing.sku)
-            + models.validate_merchant_sku(listing.product)
+            + body_problems
             + models.validate_price(listing.price)
             + models.validate_inventory(listing.inventory)
         )
         prefix = "" if listing.sku == check.sku else f"{listing.sku}: "
         check.errors.extend(f"{prefix}{p}" for p in problems)
+        return not problems
