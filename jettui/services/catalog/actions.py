@@ -688,6 +688,8 @@ class _Work:
         )
         self.results[file_type] = result
         await self.store.run(_record_files, result)
+        for f in result.files:  # recorded (JetFile.payload): the part need not hold it too
+            f.content = b""
         outages = [f.error for f in result.files if not f.registered and _is_outage(f.error)]
         if outages and not result.succeeded:
             # No file reached Jet: stop; the caller reports the SKUs as cut off by the outage.
