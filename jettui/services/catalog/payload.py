@@ -38,6 +38,18 @@ LB_PER_KG = Decimal("2.20462262")
 CODE_COLUMNS = (("upc", "UPC"), ("ean", "EAN"), ("isbn", "ISBN"))
 NEVER_LIVE = "no standard code: sent with brand + manufacturer part number, it will never go live"
 BATCH_PRODUCTS = 500  # products whose rows are read together (one query per table)
+# Fields models.validate_merchant_sku reads together (identification, MAP): a child that
+# changes one of them is validated whole, not only where it differs from its parent.
+CROSS_CHECKED = frozenset(
+    {
+        "standard_product_codes",
+        "ASIN",
+        "brand",
+        "mfr_part_number",
+        "map_implementation",
+        "map_price",
+    }
+)
 COMBINATIONS_MAX = 100  # children of one product (Jet variation groups stay manageable)
 # A combination's JetProduct slot: a stable id from its option value ids, above any real one.
 COMBINATION_SLOT_BASE = 2**30
@@ -858,8 +870,12 @@ class Checker:
         A child's body is its parent's with a few fields replaced (title, weight, attributes):
         once the parent's passed, only the fields that differ are checked again."""
         parent = check.listings[0] if check.listings else None
+        changed: dict[str, Any] | None = None
         if parent_ok and parent is not None and listing is not parent:
             changed = {k: v for k, v in listing.product.items() if parent.product.get(k) is not v}
+            if len(listing.product) != len(parent.product) or not CROSS_CHECKED.isdisjoint(changed):
+                changed = None  # a field a rule across fields reads: the whole body again
+        if changed is not None:
             body_problems = models.fields(changed, models.MERCHANT_SKU_SPEC)
         else:
             body_problems = models.validate_merchant_sku(listing.product)
