@@ -334,6 +334,30 @@ def _money_signed(value: Decimal) -> str:
     return ("+" if value >= 0 else "-") + _money2(abs(value))
 
 
+class SkuOwners:
+    """Merchant SKU → the ids of the products carrying it, for every product of the store:
+    one int per SKU (a list only for a SKU shared by several), so 100,000 products cost a
+    few megabytes, not a list each."""
+
+    def __init__(self) -> None:
+        self.one: dict[str, int] = {}
+        self.more: dict[str, list[int]] = {}
+
+    def add(self, sku: str, product_id: int) -> None:
+        if sku in self.more:
+            self.more[sku].append(product_id)
+        elif sku in self.one:
+            self.more[sku] = [self.one.pop(sku), product_id]
+        else:
+            self.one[sku] = product_id
+
+    def get(self, sku: str, default: list[int] | None = None) -> list[int]:
+        """The products carrying ``sku`` (``default``, else [], when none)."""
+        if sku in self.one:
+            return [self.one[sku]]
+        return list(self.more.get(sku, default if default is not None else []))
+
+
 class Checker:
     """Store lookups shared by the products of one run: made once, then
     :meth:`check_many` chunk after chunk (store thread)."""
@@ -364,13 +388,13 @@ class Checker:
         self.variant_cache: dict[int, list[int]] = {}  # node id → its variant attribute ids
         self.batch = Batch()  # the rows of the chunk being checked (check_many)
 
-    def _sku_owners(self) -> dict[str, list[int]]:
+    def _sku_owners(self) -> SkuOwners:
         from jettui.store.opencart import Product
 
-        owners: dict[str, list[int]] = {}
+        owners = SkuOwners()
         rows = Product.select(Product.product_id, Product.sku, Product.model).namedtuples()
         for row in rows.iterator():  # 100,000 products: no result cache kept meanwhile
-            owners.setdefault(merchant_sku(row), []).append(row.product_id)
+            owners.add(merchant_sku(row), row.product_id)
         return owners
 
     def pounds(self, weight: Decimal, weight_class_id: int) -> float | None:
