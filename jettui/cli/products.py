@@ -90,7 +90,8 @@ def run(args: argparse.Namespace, out: Output) -> int:
         )
         report.left_out = left_out
     out.document.pop("progress", None)
-    out.note(**report.as_dict())
+    if out.json_mode:  # a dict per item: only for the document that prints them
+        out.note(**report.as_dict())
     for check in report.checks:
         for line in check.lines():
             if ": warning: " in line:
