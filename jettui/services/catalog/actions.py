@@ -11,6 +11,9 @@ what would be sent; it opens no Jet client.
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
+import functools
 import inspect
 import json
 from collections.abc import Awaitable, Callable, Iterable
@@ -64,7 +67,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], Awaitable[None] | None]
 Stage = Callable[[str], Awaitable[None] | None]  # what the run is doing now, for a progress bar
 Emit = Callable[[list[ItemResult]], Awaitable[None] | None]  # a part's items, once it is done
-STREAM_PRODUCTS = 2_500  # products per part: checked, sent and recorded before the next
+STREAM_PRODUCTS = 1_500  # products per part: checked, sent and recorded before the next
 CHECK_CHUNK = 500  # products checked per store-thread call: progress moves while checking
 # The stages a run reports (the TUI's progress bar shows them above the bar).
 CHECKING = "checking"
@@ -254,6 +257,7 @@ class _Run:
         report.checks += [_light(c) for c in checks if c.errors or c.warnings]
         self.work = None
         await self._emit()
+        trim_heap()
 
     async def _emit(self) -> None:
         """The items added since the last call go to ``emit``; their previews are not kept."""
@@ -285,6 +289,24 @@ class _Run:
         for sku in dict.fromkeys(skus):
             if sku not in done:
                 self.report.add(sku, Outcome.NOT_ATTEMPTED, reason, exc)
+
+
+@functools.cache
+def _libc() -> Any:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+
+
+def trim_heap() -> None:
+    """Hand the memory a finished part freed back to the system (glibc ``malloc_trim``).
+    glibc keeps freed blocks mapped, and a part's big buffers (bulk files, their JSON) are
+    freed amid small objects that outlive them: without this a 100,000-product run's resident
+    memory creeps up part after part although the objects it holds do not. No-op elsewhere."""
+    trim = getattr(_libc(), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
 
 
 def _light(check: ProductCheck) -> ProductCheck:
