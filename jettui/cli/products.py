@@ -114,22 +114,32 @@ def run(args: argparse.Namespace, out: Output) -> int:
         if args.all and not args.include_disabled:
             left_out = catalog.disabled_mapped_count(settings)
         out.note(products=len(ids))
+
+        def emit(items: list[Any]) -> None:
+            """Each part's items as soon as it is done: a dry run's previews are printed, not
+            kept (a --json document carries them, so it keeps them)."""
+            for item in items:
+                out.say(item.line)
+                if "preview" in item.detail:
+                    out.say("\n".join(catalog.preview_lines(item.detail["preview"])))
+
+        # --json: the document carries every item (and preview) at the end, so none is streamed
+        streamed: dict[str, Any] = {} if out.json_mode else {"emit": emit}
         report = asyncio.run(
             catalog.run_action(
-                settings, db, args.action, ids, dry_run=args.dry_run, progress=progress
+                settings, db, args.action, ids, dry_run=args.dry_run, progress=progress, **streamed
             )
         )
         report.left_out = left_out
     out.document.pop("progress", None)
-    out.note(**report.as_dict())
+    if out.json_mode:  # a dict per item: only for the document that prints them
+        out.note(**report.as_dict())
     for check in report.checks:
         for line in check.lines():
             if ": warning: " in line:
                 out.say(line)
-    for item in report.items:
-        out.say(item.line)
-        if "preview" in item.detail:
-            out.say("\n".join(catalog.preview_lines(item.detail["preview"])))
+    if out.json_mode:
+        emit(report.items)
     out.say(report.summary)
     return report.exit_code
 

@@ -170,8 +170,13 @@ async def upload_bulk(
     progress: Progress | None = None,
     poll_interval: float = POLL_INTERVAL_SECONDS,
     timeout: float = POLL_TIMEOUT_SECONDS,
+    checked: bool = False,
 ) -> BulkResult:
     """Upload ``{sku: body}`` as one or more ``file_type`` bulk files and wait for Jet's verdict.
+
+    ``checked``: the bodies are plain JSON values (no dates to convert) that the caller has
+    already validated with the same rules: they are not copied and checked again (a catalog
+    run builds and validates every body once, in :mod:`jettui.services.catalog.payload`).
 
     ``progress(done, total)`` counts SKUs (invalid ones count as done at once). Never raises for
     a Jet failure: each file's ``failure`` says what went wrong.
@@ -179,14 +184,18 @@ async def upload_bulk(
     if file_type not in VALIDATORS:
         raise ValueError(f"unknown bulk file type '{file_type}' (one of {', '.join(VALIDATORS)})")
     result = BulkResult(file_type)
-    valid: dict[str, Any] = {}
-    for sku, body in entries.items():
-        plain = json.loads(jet_json(body))  # what the file will hold: dates in Jet's ISO form
-        problems = models.validate_merchant_sku_id(sku) + VALIDATORS[file_type](plain)
-        if problems:
-            result.invalid[sku] = problems
-        else:
-            valid[sku] = plain
+    valid: Mapping[str, Any]
+    if checked:
+        valid = entries
+    else:
+        valid = {}
+        for sku, body in entries.items():
+            plain = json.loads(jet_json(body))  # what the file will hold: dates in Jet's ISO form
+            problems = models.validate_merchant_sku_id(sku) + VALIDATORS[file_type](plain)
+            if problems:
+                result.invalid[sku] = problems
+            else:
+                valid[sku] = plain
     total = len(entries)
     done = len(result.invalid)
     await _report(progress, done, total)

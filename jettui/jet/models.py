@@ -235,12 +235,12 @@ def fields(payload: Any, spec: Spec, where: str = "") -> list[str]:
         return [f"{where.rstrip('.') or 'body'}: must be a JSON object, not {_type_name(payload)}"]
     errors: list[str] = []
     for name, (checker, required) in spec.items():
-        path = f"{where}{name}"
-        if name not in payload or payload[name] is None:
+        value = payload.get(name)
+        if value is None:  # absent or null; the path is only formatted when it is used
             if required:
-                errors.append(f"{path}: is required")
+                errors.append(f"{where}{name}: is required")
             continue
-        errors.extend(checker(payload[name], path))
+        errors.extend(checker(value, f"{where}{name}"))
     return errors
 
 

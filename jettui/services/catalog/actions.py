@@ -11,6 +11,9 @@ what would be sent; it opens no Jet client.
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
+import functools
 import inspect
 import json
 from collections.abc import Awaitable, Callable, Iterable
@@ -39,7 +42,7 @@ from jettui.services.catalog.preview import previews
 from jettui.services.jet_session import StoreThread, open_logged_client
 from jettui.services.results import PROBLEMS, ItemResult, Outcome, count, summary
 from jettui.services.runtime import fan_out, held_lock, outage_reason, settle
-from jettui.store.base import database_proxy, tuple_rows
+from jettui.store.base import database_proxy, insert_rows, tuple_rows, update_many
 from jettui.store.jet_tables import JetFile, JetProduct
 from jettui.store.text import utcnow
 
@@ -51,6 +54,8 @@ UNCONFIRMED = ledger.UNCONFIRMED  # in a MerchantSKUs file whose outcome is not 
 NOT_ON_JET = "Not on Jet"
 NOT_ON_JET_YET = "not on Jet yet"  # never uploaded: a status or sync skips it
 POLL_INTERVAL = bulk.POLL_INTERVAL_SECONDS
+# Bodies the Checker built and validated with Jet's rules (payload.py): not checked twice.
+CHECKED_FILES = frozenset({"MerchantSKUs", "Price", "Inventory", "Variation"})
 # Sent after the MerchantSKUs file, for the SKUs whose Jet data has them: (file type, Listing attr)
 EXCEPTION_FILES = (
     ("ShippingException", "shipping_exception"),
@@ -62,8 +67,9 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], Awaitable[None] | None]
 Stage = Callable[[str], Awaitable[None] | None]  # what the run is doing now, for a progress bar
-STREAM_PRODUCTS = 2_500  # products per part: checked, sent and recorded before the next
-CHECK_CHUNK = 200  # products checked per store-thread call: progress moves while checking
+Emit = Callable[[list[ItemResult]], Awaitable[None] | None]  # a part's items, once it is done
+STREAM_PRODUCTS = 1_500  # products per part: checked, sent and recorded before the next
+CHECK_CHUNK = 500  # products checked per store-thread call: progress moves while checking
 # The stages a run reports (the TUI's progress bar shows them above the bar).
 CHECKING = "checking"
 MERCHANT_SKUS = "MerchantSKUs file sent, Jet processing"
@@ -148,16 +154,23 @@ async def run_action(
     dry_run: bool = False,
     progress: Progress | None = None,
     stage: Stage | None = None,
+    emit: Emit | None = None,
 ) -> ActionReport:
     """Run ``action`` on the products (ids). Raises LockBusy when another run holds the lock;
     Jet (or the store) unreachable ends the run with ``report.unreachable`` set (items left:
-    not attempted). Every worker has stopped when this returns."""
+    not attempted). Every worker has stopped when this returns.
+
+    ``emit(items)``: called with each part's items as soon as the part is done (the CLI prints
+    them then). A dry run's previews (the exact bodies) go out that way only: the report keeps
+    them when there is no ``emit``, so a 100,000-product dry run streams instead of holding
+    every body."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action '{action}' (one of {', '.join(ACTIONS)})")
     store = StoreThread(db)
     report = ActionReport(action, dry_run)
     parts = _parts(product_ids)
     run = _Run(settings, store, report, progress, stage, len(parts))
+    run.emit = emit
     try:
         lock = held_lock(
             store, LOCK_NAME, purpose=f"products {action}", ttl_seconds=LOCK_TTL_SECONDS
@@ -180,6 +193,7 @@ async def run_action(
                     raise
                 report.unreachable = outage_reason(exc)
                 await run.cut_short(exc, parts)
+                await run._emit()
     finally:
         await store.close()
     return report
@@ -213,6 +227,8 @@ class _Run:
         self.number = 0  # the part being worked on (1-based)
         self.work: _Work | None = None
         self.checker: Checker | None = None
+        self.emit: Emit | None = None
+        self.emitted = 0  # report items already given to emit
 
     async def _stage(self, text: str) -> None:
         suffix = f" (part {self.number} of {self.parts})" if self.parts > 1 else ""
@@ -241,6 +257,18 @@ class _Run:
         # Only the problem lines stay: the bodies of a sent part are not kept.
         report.checks += [_light(c) for c in checks if c.errors or c.warnings]
         self.work = None
+        await self._emit()
+        trim_heap()
+
+    async def _emit(self) -> None:
+        """The items added since the last call go to ``emit``; their previews are not kept."""
+        if self.emit is None:
+            return
+        items = self.report.items[self.emitted :]
+        self.emitted = len(self.report.items)
+        await _call(self.emit, items)
+        for item in items:
+            item.detail.pop("preview", None)
 
     async def cut_short(self, exc: BaseException, parts: list[list[int]]) -> None:
         """After an outage: every SKU of this part and of the parts not reached yet that has no
@@ -262,6 +290,24 @@ class _Run:
         for sku in dict.fromkeys(skus):
             if sku not in done:
                 self.report.add(sku, Outcome.NOT_ATTEMPTED, reason, exc)
+
+
+@functools.cache
+def _libc() -> Any:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+
+
+def trim_heap() -> None:
+    """Hand the memory a finished part freed back to the system (glibc ``malloc_trim``).
+    glibc keeps freed blocks mapped, and a part's big buffers (bulk files, their JSON) are
+    freed amid small objects that outlive them: without this a 100,000-product run's resident
+    memory creeps up part after part although the objects it holds do not. No-op elsewhere."""
+    trim = getattr(_libc(), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
 
 
 def _light(check: ProductCheck) -> ProductCheck:
@@ -668,10 +714,17 @@ class _Work:
             return set()
         assert self.jet is not None
         result = await bulk.upload_bulk(
-            self.jet, file_type, bodies, progress=progress, poll_interval=POLL_INTERVAL
+            self.jet,
+            file_type,
+            bodies,
+            progress=progress,
+            poll_interval=POLL_INTERVAL,
+            checked=file_type in CHECKED_FILES,
         )
         self.results[file_type] = result
         await self.store.run(_record_files, result)
+        for f in result.files:  # recorded (JetFile.payload): the part need not hold it too
+            f.content = b""
         outages = [f.error for f in result.files if not f.registered and _is_outage(f.error)]
         if outages and not result.succeeded:
             # No file reached Jet: stop; the caller reports the SKUs as cut off by the outage.
@@ -925,12 +978,12 @@ def _record_files(result: bulk.BulkResult) -> None:
                 "sku_count": len(f.skus),
                 "error_count": f.error_count,
                 "error_excerpt": f.sku_errors or None,
-                "payload": json.loads(f.content) if f.content else None,
                 "uploaded_at": now if f.registered else None,
                 "processed_at": now if f.processed else None,
             }
             if row is None:
-                JetFile.create(file_name=f.file_name, **values)
+                payload = json.loads(f.content) if f.content else None
+                JetFile.create(file_name=f.file_name, payload=payload, **values)
             else:
                 JetFile.update(**values, updated_at=now).where(JetFile.id == row.id).execute()
 
@@ -962,36 +1015,42 @@ def _record_upload(
             )
         )
     )
+    updates: list[tuple[str, dict[str, Any]]] = []
+    inserts: list[dict[str, Any]] = []
+    for x in listings:
+        values: dict[str, Any] = {
+            "product_id": x.product_id,
+            "product_option_value_id": x.option_value_id,
+            "parent_sku": x.parent_sku,
+            "updated_at": now,
+        }
+        if x.sku in on_jet:
+            values.update(sent_at=now, last_error=errors.get(x.sku))
+            if x.sku in offered:
+                values["sent_hash"] = x.offer_hash
+            if before.get(x.sku) in (None, "", "Not Uploaded", NOT_ON_JET, UNCONFIRMED):
+                values["status"] = UPLOADED
+        else:
+            values["last_error"] = errors.get(x.sku, "not sent")
+            if before.get(x.sku) == UNCONFIRMED and x.sku in (refused or ()):
+                values.update(status="Not Uploaded", sent_at=None)
+        if x.sku in before:
+            updates.append((x.sku, values))
+        else:
+            inserts.append({"merchant_sku": x.sku, **values})
     with database_proxy.atomic():
-        for x in listings:
-            values: dict[str, Any] = {
-                "product_id": x.product_id,
-                "product_option_value_id": x.option_value_id,
-                "parent_sku": x.parent_sku,
-                "updated_at": now,
-            }
-            if x.sku in on_jet:
-                values.update(sent_at=now, last_error=errors.get(x.sku))
-                if x.sku in offered:
-                    values["sent_hash"] = x.offer_hash
-                if before.get(x.sku) in (None, "", "Not Uploaded", NOT_ON_JET, UNCONFIRMED):
-                    values["status"] = UPLOADED
-            else:
-                values["last_error"] = errors.get(x.sku, "not sent")
-                if before.get(x.sku) == UNCONFIRMED and x.sku in (refused or ()):
-                    values.update(status="Not Uploaded", sent_at=None)
-            if x.sku in before:
-                JetProduct.update(**values).where(JetProduct.merchant_sku == x.sku).execute()
-            else:
-                JetProduct.insert(merchant_sku=x.sku, **values).execute()
+        update_many(JetProduct, "merchant_sku", updates)
+        insert_rows(JetProduct, inserts)
 
 
 def _record_sync(listings: list[Listing], ok: set[str], errors: dict[str, str]) -> None:
 
     now = _now()
+    rows = [
+        (x.sku, {"sent_hash": x.offer_hash, "sent_at": now, "last_error": None, "updated_at": now})
+        if x.sku in ok
+        else (x.sku, {"last_error": errors.get(x.sku, "not confirmed"), "updated_at": now})
+        for x in listings
+    ]
     with database_proxy.atomic():
-        for x in listings:
-            if x.sku in ok:
-                _update(x.sku, {"sent_hash": x.offer_hash, "sent_at": now, "last_error": None})
-            else:
-                _update(x.sku, {"last_error": errors.get(x.sku, "not confirmed")})
+        update_many(JetProduct, "merchant_sku", rows)

@@ -106,12 +106,19 @@ def attribute_names(sources: Mapping[str, Source]) -> list[tuple[str, Source]]:
 
 
 def row_fields(*rows: Any, manufacturer: str = "") -> dict[str, Any]:
-    """The columns of a product's rows (peewee models or ``.dicts()`` rows; None skipped) as one
-    plain dict, plus the manufacturer's name: what :func:`map_fields` reads."""
+    """The columns of a product's rows (peewee models, ``.dicts()`` or ``.namedtuples()`` rows;
+    None skipped) as one plain dict, plus the manufacturer's name: what :func:`map_fields`
+    reads."""
     out: dict[str, Any] = {}
     for row in rows:
-        if row is not None:
-            out.update(row if isinstance(row, Mapping) else getattr(row, "__data__", {}))
+        if row is None:
+            continue
+        if isinstance(row, Mapping):
+            out.update(row)
+        elif hasattr(row, "_asdict"):  # the chunked reads of batch.py
+            out.update(row._asdict())
+        else:
+            out.update(row.__data__)
     out["manufacturer"] = manufacturer
     return out
 

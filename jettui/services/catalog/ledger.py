@@ -27,13 +27,14 @@ from jettui.jet.client import JetClient
 from jettui.jet.errors import JetError, JetNotFound
 from jettui.services.jet_session import StoreThread
 from jettui.services.runtime import fan_out
-from jettui.store.base import database_proxy, tuple_rows
+from jettui.store.base import database_proxy, insert_rows, tuple_rows, update_many
 from jettui.store.text import utcnow
 
 REGISTERING = "registering"  # recorded, files/uploaded sent or about to be: outcome unknown
 NOT_REGISTERED = "not registered"  # Jet never got the file (found out by reconcile)
 UNCONFIRMED = "Sent, unconfirmed"  # JetProduct.status of a SKU in a file of unknown fate
 NOT_UPLOADED = "Not Uploaded"
+IN_CHUNK = 900  # SKUs per IN (...) read
 UPLOADED = "Uploaded"
 FINAL = (PROCESSED_OK, PROCESSED_WITH_ERRORS)
 WAIT_SECONDS = 120.0  # how long reconcile waits for a MerchantSKUs file Jet is processing
@@ -101,24 +102,31 @@ def record_intent(intent: FileIntent, skus: dict[str, tuple[int, int, str | None
         )
         if intent.file_type != "MerchantSKUs":
             return
-        known = {
-            row.merchant_sku: row
-            for row in JetProduct.select().where(JetProduct.merchant_sku.in_(list(intent.payload)))
-        }
-        for sku in intent.payload:
-            row = known.get(sku)
-            values = {"status": UNCONFIRMED, "sent_at": now, "updated_at": now}
-            if row is not None and row.sent_at is None:
-                JetProduct.update(**values).where(JetProduct.id == row.id).execute()
-            elif row is None and sku in skus:
+        skus_sent = list(intent.payload)
+        known: dict[str, bool] = {}  # merchant SKU → sent before
+        for start in range(0, len(skus_sent), IN_CHUNK):
+            rows = JetProduct.select(JetProduct.merchant_sku, JetProduct.sent_at).where(
+                JetProduct.merchant_sku.in_(skus_sent[start : start + IN_CHUNK])
+            )
+            known.update((sku, sent_at is not None) for sku, sent_at in tuple_rows(rows))
+        values = {"status": UNCONFIRMED, "sent_at": now, "updated_at": now}
+        update_many(
+            JetProduct, "merchant_sku", [(s, values) for s in skus_sent if known.get(s) is False]
+        )
+        inserts = []
+        for sku in skus_sent:
+            if sku not in known and sku in skus:
                 product_id, option_value_id, parent = skus[sku]
-                JetProduct.insert(
-                    merchant_sku=sku,
-                    product_id=product_id,
-                    product_option_value_id=option_value_id,
-                    parent_sku=parent,
-                    **values,
-                ).execute()
+                inserts.append(
+                    {
+                        "merchant_sku": sku,
+                        "product_id": product_id,
+                        "product_option_value_id": option_value_id,
+                        "parent_sku": parent,
+                        **values,
+                    }
+                )
+        insert_rows(JetProduct, inserts)
 
 
 def _open_files() -> list[tuple[int, str, str, list[str]]]:

@@ -27,6 +27,7 @@ from jettui.store.base import database_proxy, tuple_rows
 from jettui.store.text import utcnow
 
 ARCHIVE = "archive"
+IN_CHUNK = 900  # ids per IN (...): under SQLite's 999 variables of old builds
 MOVE = "move"
 
 
@@ -57,9 +58,13 @@ def plan_links(listings: Iterable[Listing], mode: str, apply: bool = True) -> Li
     plan = LinkPlan()
     listings = list(listings)
     product_ids = sorted({x.product_id for x in listings})
+    known = _Known(listings)
     with database_proxy.atomic():
         for x in listings:
+            if known.settled(x):
+                continue
             _plan_one(plan, x, mode, apply)
+            known.touch(x)
         if product_ids:
             rows = JetProduct.select(JetProduct.merchant_sku).where(
                 JetProduct.product_id.in_(product_ids)
@@ -71,6 +76,51 @@ def plan_links(listings: Iterable[Listing], mode: str, apply: bool = True) -> Li
             planned = [r.old for r in plan.retired]
             plan.to_archive = list(dict.fromkeys(pending + planned))
     return plan
+
+
+class _Known:
+    """The links of a chunk's listings read in two queries, to settle the common cases without
+    a query per SKU: linked as it is, or never linked (no row for the slot nor the SKU). Any
+    other case (a rename, a collision) goes through :func:`_plan_one`, which reads afresh; the
+    slots and SKUs it may have written are not trusted from the prefetch afterwards."""
+
+    def __init__(self, listings: list[Listing]) -> None:
+        from jettui.store.jet_tables import JetProduct
+
+        self.slots: dict[tuple[int, int], str] = {}  # (product, option value) → its SKU
+        self.skus: set[str] = set()  # SKUs some row carries
+        self.touched_slots: set[tuple[int, int]] = set()
+        self.touched_skus: set[str] = set()
+        ids = sorted({x.product_id for x in listings})
+        skus = [x.sku for x in listings]
+        for start in range(0, len(ids), IN_CHUNK):
+            rows = JetProduct.select(
+                JetProduct.product_id, JetProduct.product_option_value_id, JetProduct.merchant_sku
+            ).where(JetProduct.product_id.in_(ids[start : start + IN_CHUNK]))
+            for product_id, value_id, sku in tuple_rows(rows):
+                self.slots[(int(product_id), int(value_id))] = sku
+        for start in range(0, len(skus), IN_CHUNK):
+            rows = JetProduct.select(JetProduct.merchant_sku).where(
+                JetProduct.merchant_sku.in_(skus[start : start + IN_CHUNK])
+            )
+            self.skus.update(sku for (sku,) in tuple_rows(rows))
+
+    def settled(self, x: Listing) -> bool:
+        """Nothing to plan for ``x``: its slot carries its SKU, or neither exists yet."""
+        slot = (x.product_id, x.option_value_id)
+        if slot in self.touched_slots or x.sku in self.touched_skus:
+            return False
+        linked = self.slots.get(slot)
+        return linked == x.sku or (linked is None and x.sku not in self.skus)
+
+    def touch(self, x: Listing) -> None:
+        """``x`` went through :func:`_plan_one`: its slot, its SKU and the slot's former SKU
+        may have changed."""
+        slot = (x.product_id, x.option_value_id)
+        self.touched_slots.add(slot)
+        self.touched_skus.add(x.sku)
+        if slot in self.slots:
+            self.touched_skus.add(self.slots[slot])
 
 
 def _plan_one(plan: LinkPlan, x: Listing, mode: str, apply: bool) -> None:

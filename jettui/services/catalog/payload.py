@@ -36,7 +36,19 @@ STORE_NUMBER_MAX = Decimal("1e15")  # OpenCart's DECIMAL(15,4) holds less than t
 NUMBER_COLUMNS = ("price", "quantity", "weight")
 LB_PER_KG = Decimal("2.20462262")
 NEVER_LIVE = "no standard code: sent with brand + manufacturer part number, it will never go live"
-BATCH_PRODUCTS = 200  # products whose rows are read together
+BATCH_PRODUCTS = 500  # products whose rows are read together (one query per table)
+# Fields models.validate_merchant_sku reads together (identification, MAP): a child that
+# changes one of them is validated whole, not only where it differs from its parent.
+CROSS_CHECKED = frozenset(
+    {
+        "standard_product_codes",
+        "ASIN",
+        "brand",
+        "mfr_part_number",
+        "map_implementation",
+        "map_price",
+    }
+)
 COMBINATIONS_MAX = 100  # children of one product (Jet variation groups stay manageable)
 # A combination's JetProduct slot: a stable id from its option value ids, above any real one.
 COMBINATION_SLOT_BASE = 2**30
@@ -328,6 +340,30 @@ def _from(mapped: field_map.Mapped) -> str:
     return "" if mapped.default else f" (from {mapped.source})"
 
 
+class SkuOwners:
+    """Merchant SKU → the ids of the products carrying it, for every product of the store:
+    one int per SKU (a list only for a SKU shared by several), so 100,000 products cost a
+    few megabytes, not a list each."""
+
+    def __init__(self) -> None:
+        self.one: dict[str, int] = {}
+        self.more: dict[str, list[int]] = {}
+
+    def add(self, sku: str, product_id: int) -> None:
+        if sku in self.more:
+            self.more[sku].append(product_id)
+        elif sku in self.one:
+            self.more[sku] = [self.one.pop(sku), product_id]
+        else:
+            self.one[sku] = product_id
+
+    def get(self, sku: str, default: list[int] | None = None) -> list[int]:
+        """The products carrying ``sku`` (``default``, else [], when none)."""
+        if sku in self.one:
+            return [self.one[sku]]
+        return list(self.more.get(sku, default if default is not None else []))
+
+
 class Checker:
     """Store lookups shared by the products of one run: made once, then
     :meth:`check_many` chunk after chunk (store thread)."""
@@ -359,12 +395,13 @@ class Checker:
         self.batch = Batch()  # the rows of the chunk being checked (check_many)
         self.mapper = field_map.Mapper(settings)  # catalog.field_map
 
-    def _sku_owners(self) -> dict[str, list[int]]:
+    def _sku_owners(self) -> SkuOwners:
         from jettui.store.opencart import Product
 
-        owners: dict[str, list[int]] = {}
-        for row in Product.select(Product.product_id, Product.sku, Product.model):
-            owners.setdefault(merchant_sku(row), []).append(row.product_id)
+        owners = SkuOwners()
+        rows = Product.select(Product.product_id, Product.sku, Product.model).namedtuples()
+        for row in rows.iterator():  # 100,000 products: no result cache kept meanwhile
+            owners.add(merchant_sku(row), row.product_id)
         return owners
 
     def pounds(self, weight: Decimal, weight_class_id: int) -> float | None:
@@ -465,8 +502,9 @@ class Checker:
         if options:
             self._children(check, product, body, options, base)
         self._exceptions(check, overrides)
+        parent_ok = True
         for listing in check.listings:
-            self._validate_listing(check, listing)
+            parent_ok = self._validate_listing(check, listing, parent_ok) and parent_ok
         if check.variation is not None:
             for problem in models.validate_variation(check.variation):
                 check.errors.append(f"variation: {problem}")
@@ -870,12 +908,29 @@ class Checker:
             inventory={"fulfillment_nodes": [{"fulfillment_node_id": node, "quantity": quantity}]},
         )
 
-    def _validate_listing(self, check: ProductCheck, listing: Listing) -> None:
+    def _validate_listing(
+        self, check: ProductCheck, listing: Listing, parent_ok: bool = False
+    ) -> bool:
+        """Jet's rules for the SKU's bodies (errors named by SKU); True when it has none.
+
+        A child's body is its parent's with a few fields replaced (title, weight, attributes):
+        once the parent's passed, only the fields that differ are checked again."""
+        parent = check.listings[0] if check.listings else None
+        changed: dict[str, Any] | None = None
+        if parent_ok and parent is not None and listing is not parent:
+            changed = {k: v for k, v in listing.product.items() if parent.product.get(k) is not v}
+            if len(listing.product) != len(parent.product) or not CROSS_CHECKED.isdisjoint(changed):
+                changed = None  # a field a rule across fields reads: the whole body again
+        if changed is not None:
+            body_problems = models.fields(changed, models.MERCHANT_SKU_SPEC)
+        else:
+            body_problems = models.validate_merchant_sku(listing.product)
         problems = (
             models.validate_merchant_sku_id(listing.sku)
-            + models.validate_merchant_sku(listing.product)
+            + body_problems
             + models.validate_price(listing.price)
             + models.validate_inventory(listing.inventory)
         )
         prefix = "" if listing.sku == check.sku else f"{listing.sku}: "
         check.errors.extend(f"{prefix}{p}" for p in problems)
+        return not problems
