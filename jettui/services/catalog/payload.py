@@ -24,6 +24,7 @@ from typing import Any
 from jettui.config import Settings
 from jettui.jet import models
 from jettui.services.catalog import field_map, specials
+from jettui.services.catalog.attributes import product_node
 from jettui.services.catalog.batch import Batch, load_batch
 from jettui.services.catalog.images import ImageFinder
 from jettui.store.base import database_proxy, tuple_rows
@@ -689,19 +690,9 @@ class Checker:
         return body
 
     def _node(self, product_id: int) -> int | None:
-        from jettui.store.jet_tables import JetCategory
-        from jettui.store.opencart import ProductToCategory
-
         if self.batch.has(product_id):
             return self.batch.nodes.get(product_id)
-        row = (
-            JetCategory.select(JetCategory.jet_node_id)
-            .join(ProductToCategory, on=ProductToCategory.category_id == JetCategory.category_id)
-            .where(ProductToCategory.product_id == product_id)
-            .order_by(JetCategory.category_id)
-            .first()
-        )
-        return int(row.jet_node_id) if row else None
+        return product_node(product_id)
 
     def _codes(
         self, mapped: dict[str, field_map.Mapped], overrides: dict[str, Any], check: ProductCheck
