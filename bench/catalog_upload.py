@@ -32,24 +32,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.sandbox_server import free_port, sandbox_server  # noqa: E402
+from bench.sandbox_server import SERVER_SETTINGS, api_url, free_port, sandbox_server  # noqa: E402
 
 DEFAULT_SIZES = (10_000, 100_000)
 FLOOR_SAMPLE = 300  # SKUs sent one by one for the per-SKU floor
 JET_NODE = 4000188  # a leaf of the sandbox taxonomy
-SERVER = """\
-jet:
-  api_url: sandbox
-  api_user: benchuser
-  api_secret: bench-secret
-  fulfillment_node_id: node-1
-sandbox:
-  state_file: {state}
-  review_delay_seconds: 0
-  order_every_seconds: 0
-store:
-  database: sqlite:///{store}
-"""
 CLIENT = """\
 jet:
   api_url: {api}
@@ -167,9 +154,9 @@ def child(tmp: Path, products: int) -> None:
 
     store = tmp / f"store-{products}.db"
     server_yaml, client_yaml = tmp / f"server-{products}.yaml", tmp / f"client-{products}.yaml"
-    server_yaml.write_text(SERVER.format(state=tmp / f"state-{products}.db", store=store))
+    server_yaml.write_text(SERVER_SETTINGS.format(state=tmp / f"state-{products}.db", store=store))
     port = free_port()
-    api = f"http://127.0.0.1:{port}/api"
+    api = api_url(port)
     client_yaml.write_text(CLIENT.format(api=api, store=store))
     build_demo_store(load_settings(client_yaml), products=products, seed=7)
     with sandbox_server(server_yaml, port):

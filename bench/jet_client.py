@@ -22,24 +22,11 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.sandbox_server import sandbox_server  # noqa: E402
+from bench.sandbox_server import SERVER_SETTINGS, sandbox_server  # noqa: E402
 from jettui.config import Settings, load_settings  # noqa: E402
 from jettui.jet.bulk import upload_bulk  # noqa: E402
 from jettui.jet.client import JetClient  # noqa: E402
 
-SETTINGS = """\
-jet:
-  api_url: sandbox
-  api_user: benchuser
-  api_secret: bench-secret
-  fulfillment_node_id: node-1
-sandbox:
-  state_file: {state}
-  review_delay_seconds: 0
-  order_every_seconds: 0
-store:
-  database: sqlite:///{store}
-"""
 BULK_FILE_SKUS = 2500  # split the bulk upload so concurrency has files to overlap
 
 
@@ -121,7 +108,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="jettui-bench-") as tmp:
         path = Path(tmp) / "settings.yaml"
-        path.write_text(SETTINGS.format(state=Path(tmp) / "state.db", store=Path(tmp) / "s.db"))
+        path.write_text(
+            SERVER_SETTINGS.format(state=Path(tmp) / "state.db", store=Path(tmp) / "s.db")
+        )
         with sandbox_server(path, seconds=20.0) as base_url:
             asyncio.run(run(base_url, path, args.calls, args.skus))
 

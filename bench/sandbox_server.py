@@ -26,6 +26,22 @@ SERVE = (
     "serve(load_settings(sys.argv[1]), '127.0.0.1', int(sys.argv[2]))"
 )
 
+#: The served sandbox's own settings (``.format(state=..., store=...)``): the benchmarks' Jet
+#: credentials, no review delay, no demo orders.
+SERVER_SETTINGS = """\
+jet:
+  api_url: sandbox
+  api_user: benchuser
+  api_secret: bench-secret
+  fulfillment_node_id: node-1
+sandbox:
+  state_file: {state}
+  review_delay_seconds: 0
+  order_every_seconds: 0
+store:
+  database: sqlite:///{store}
+"""
+
 
 def free_port() -> int:
     """A loopback port nothing listens on now (for settings that must name it up front)."""
