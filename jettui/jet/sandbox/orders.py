@@ -526,7 +526,8 @@ class Sandbox(SandboxCore):
             if units > shipped:
                 problems.append(f"{where}.order_return_refund_qty: {units} unit(s) refunded in "
                                 f"all, {shipped} shipped")  # fmt: skip
-            limit = {k: _cents(_line_paid(ordered, key)) for k, key in zip(AMOUNT_KEYS, item_price.PRICE_KEYS, strict=True)}  # fmt: skip
+            paid = [_cents(_line_paid(ordered, key)) for key in item_price.PRICE_KEYS]
+            limit = dict(zip(AMOUNT_KEYS, paid, strict=True))
             total = {k: sum(i["refund_amount"][k] for i in same) for k in AMOUNT_KEYS}
             problems += _over_amounts(total, limit, where)
         return problems

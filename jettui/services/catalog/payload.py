@@ -245,9 +245,9 @@ def validate_products(settings: Settings, product_ids: Iterable[int]) -> list[Pr
 
 def price_with_increment(base: Decimal, settings: Settings, usd: UsdRate | None = None) -> Decimal:
     """OpenCart price → Jet price: the store's amount (its default currency) in US dollars as
-    a USD shopper sees it in the storefront (``usd``: the shop's rate, :mod:`jettui.store.currency`;
-    None: the amount is dollars already), rounded half up to the cent, then the
-    ``settings.pricing`` increment (a fixed one is dollars), 2 decimals.
+    a USD shopper sees it in the storefront (``usd``: the shop's rate, see
+    :mod:`jettui.store.currency`; None: the amount is dollars already), rounded half up to the
+    cent, then the ``settings.pricing`` increment (a fixed one is dollars), 2 decimals.
 
     Raises :class:`BadPrice` for a store price of 0 or less, or a result below one cent: such
     a product is refused, never listed at a price the merchant did not set."""
