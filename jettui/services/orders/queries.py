@@ -20,6 +20,7 @@ from jettui.errors import UsageError
 from jettui.jet.dates import parse_jet_date
 from jettui.jet.enums import OrderStatus
 from jettui.services.orders import acknowledge
+from jettui.services.orders.admin_changes import AdminChange, admin_changes
 from jettui.services.orders.ship_form import LineView, view_of
 from jettui.store import oc_shipments
 from jettui.store.jet_tables import JET_ORDER_STATES, JetOrder
@@ -54,6 +55,7 @@ class OrderRow:
     ack_seconds_left: int | None  # negative: past the deadline
     open_units: int
     error: str = ""
+    admin_change: str = ""  # cancelled or deleted in OpenCart's admin (.admin_changes)
 
     @property
     def needs_acknowledging(self) -> bool:
@@ -74,6 +76,7 @@ class OrderRow:
             "ack_seconds_left": self.ack_seconds_left,
             "open_units": self.open_units,
             "error": self.error,
+            "admin_change": self.admin_change,
         }
 
 
@@ -190,7 +193,9 @@ def list_orders(
     query = JetOrder.select().order_by(JetOrder.created_at.desc(), JetOrder.id.desc())
     if status is not None:
         query = _filtered(query, status)
-    rows = [order_row(r, settings=settings, now=now) for r in query]
+    found = list(query)
+    changes = admin_changes([int(r.order_id or 0) for r in found if r.state == "done"], settings)
+    rows = [order_row(r, settings=settings, now=now, changes=changes) for r in found]
     if status == "open":
         rows = [r for r in rows if r.open_units and r.jet_status != OrderStatus.COMPLETE]
     return rows
@@ -222,13 +227,15 @@ def order_detail(
         return None
     raw = row.raw or {}
     view = view_of(row)
-    items = {str(i.get("merchant_sku")): i for i in raw.get("order_items") or []}
-    ids = {str(x.get("merchant_sku")): int(x.get("order_product_id") or 0) for x in row.lines or []}
+    items = {str(i.get("order_item_id")): i for i in raw.get("order_items") or []}
+    ids = {
+        str(x.get("order_item_id")): int(x.get("order_product_id") or 0) for x in row.lines or []
+    }
     lines = tuple(
         LineRow(
             line,
-            _unit_price(items.get(line.merchant_sku, {}), line.ordered),
-            ids.get(line.merchant_sku, 0),
+            _unit_price(items.get(line.order_item_id, {}), line.ordered),
+            ids.get(line.order_item_id, 0),
         )
         for line in view.lines
     )
@@ -278,9 +285,19 @@ def order_detail(
 
 
 def order_row(
-    row: JetOrder, *, settings: Settings | None = None, now: _dt.datetime | None = None
+    row: JetOrder,
+    *,
+    settings: Settings | None = None,
+    now: _dt.datetime | None = None,
+    changes: dict[int, AdminChange] | None = None,
 ) -> OrderRow:
+    """One order's row; ``changes``: :func:`.admin_changes.admin_changes` of the orders listed
+    (read for this order alone when not given)."""
     raw = row.raw or {}
+    order_id = int(row.order_id or 0)
+    if changes is None:
+        changes = admin_changes([order_id] if row.state == "done" else [], settings)
+    change = changes.get(order_id)
     view = view_of(row)
     deadline = ack_deadline(row, settings)
     now = now or _dt.datetime.now(_dt.UTC)
@@ -298,6 +315,7 @@ def order_row(
         ack_seconds_left=None if deadline is None else int((deadline - now).total_seconds()),
         open_units=view.open_units,
         error=str(row.error or ""),
+        admin_change=change.reason if change else "",
     )
 
 

@@ -24,6 +24,11 @@ fetch run (:func:`apply_pending`), never applied twice:
    insert is recovered by ``add_order_history`` itself: from the new status it moves no stock).
 4. ``shipment`` — an ``order_shipment`` row when the table exists and the carrier is a courier
    of the shop; skipped when the order already has that tracking number.
+
+An OpenCart order deleted in the admin (its ``order`` row gone) gets a plan marked
+``deleted`` with every step done: nothing is written to OpenCart (no status to guard a stock
+move with; the delete already put its units back), and the caller reports it once
+(:mod:`.admin_changes`).
 """
 
 from __future__ import annotations
@@ -173,8 +178,8 @@ def plan_shipment(
         return record["oc"]
     order_id = int(row.order_id)
     current = Order.select(Order.order_status_id).where(Order.order_id == order_id).scalar()
-    if current is None:
-        raise StoreError(f"OpenCart order {order_id} does not exist")
+    if current is None:  # deleted in the admin: nothing to write, settled once
+        return _settle_deleted(row, records, record, order_id)
     status = target_status(settings, view_after, int(current))
     # cancelled units per Jet order item (an item of a shared SKU is named by the message)
     units = item_tally((row.raw or {}).get("order_items") or [], [record.get("body") or {}])
@@ -233,8 +238,12 @@ def apply_shipment(
     """Carry out the saved plan of one shipment (module docstring), marking each step done;
     the record ends ``applied``. Returns the plan."""
     row = JetOrder.get(JetOrder.merchant_order_id == merchant_order_id)
-    plan = _find(list(row.shipments or []), alt_shipment_id)["oc"]
+    records = list(row.shipments or [])
+    record = _find(records, alt_shipment_id)
+    plan = record["oc"]
     order_id = int(plan["order_id"])
+    if not plan.get("deleted") and not Order.select().where(Order.order_id == order_id).exists():
+        return _settle_deleted(row, records, record, order_id)  # deleted since it was planned
     shop = shop_context(settings)
     for step in STEPS:
         if step in plan["done"]:
@@ -249,6 +258,24 @@ def apply_shipment(
             oc_shipments.add_order_shipment(order_id, int(plan["courier_id"]), plan["tracking"])
         plan = _mark(merchant_order_id, alt_shipment_id, step)
     return plan
+
+
+def _settle_deleted(
+    row: JetOrder, records: list[dict[str, Any]], record: dict[str, Any], order_id: int
+) -> dict[str, Any]:
+    """The plan of a shipment whose OpenCart order was deleted in the admin: nothing to write,
+    every step done, the record ``applied``."""
+    record["oc"] = {
+        **(record.get("oc") or {}),
+        "order_id": order_id,
+        "deleted": True,
+        "status_id": None,
+        "comment": history_comment(record),
+        "done": list(STEPS),
+    }
+    record["state"] = "applied"
+    _save(row, records)
+    return record["oc"]
 
 
 def _take_lines(order_id: int, take: Mapping[str, Mapping[str, int]], shop: Any, ref: str) -> None:

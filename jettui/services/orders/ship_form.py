@@ -133,6 +133,8 @@ class OrderView:
     request_method: str = ""
     request_delivery_by: _dt.datetime | None = None
     sent_ids: frozenset[str] = frozenset()  # alt_shipment_id of every message already sent
+    admin_change: str = ""  # "cancelled" / "deleted" in OpenCart's admin (see .admin_changes)
+    admin_reason: str = ""  # that change in one line for the merchant
 
     def line(self, sku: str) -> LineView | None:
         """The first item of ``sku`` (see :meth:`items_of` for a SKU on several items)."""
