@@ -88,6 +88,8 @@ async def test_a_cancel_only_message_to_a_cancelled_order_needs_no_confirmation(
     assert result.outcome == Outcome.SUCCEEDED, result.reason
     assert (await jet_order(oc_settings, a))["status"] == "complete"
     assert oc_status(oc_order_id(a)) == CANCELED and stock() == before
+    # nothing left to ship: a status without stock is no longer worth a word on the order
+    assert order_detail(oc_db, a, settings=oc_settings).row.admin_change == ""
 
 
 async def test_deleted_in_the_admin_ships_only_when_confirmed(oc_settings, oc_db) -> None:

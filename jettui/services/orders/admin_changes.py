@@ -2,8 +2,9 @@
 silently (synchronous reads: run on the store thread; :func:`confirmation_problem` is pure).
 
 - **Cancelled in the admin**: the OpenCart order's status is outside processing∪complete
-  (e.g. Canceled). OpenCart's ``addOrderHistory`` put every unit on its lines back in stock
-  when the order left that set.
+  (e.g. Canceled) while the Jet order still has units open (jettui moves an order there only
+  once nothing is open). OpenCart's ``addOrderHistory`` put every unit on its lines back in
+  stock when the order left that set.
 - **Deleted in the admin**: the ``order`` row is gone. OpenCart's ``deleteOrder`` voids the
   order first (``addOrderHistory(order_id, 0)``: status 0 is outside the set, so its units
   went back to stock too), then deletes the order and its lines.
@@ -93,6 +94,15 @@ def admin_changes(order_ids: list[int], settings: Settings | None = None) -> dic
 def admin_change(order_id: int, settings: Settings | None = None) -> AdminChange | None:
     """:func:`admin_changes` of one order."""
     return admin_changes([order_id], settings).get(int(order_id)) if order_id else None
+
+
+def still_open(change: AdminChange | None, open_units: int) -> AdminChange | None:
+    """``change`` where it matters: a deletion always; a status without stock only while the
+    order has units left to ship (jettui itself moves an order there only once nothing is open:
+    every unit cancelled, or Jet cancelled it)."""
+    if change is None or (change.kind == CANCELLED and open_units <= 0):
+        return None
+    return change
 
 
 def confirmation_problem(view: OrderView, form: ShipmentForm, *, confirmed: bool) -> str:

@@ -20,7 +20,7 @@ from jettui.errors import UsageError
 from jettui.jet.dates import parse_jet_date
 from jettui.jet.enums import OrderStatus
 from jettui.services.orders import acknowledge
-from jettui.services.orders.admin_changes import AdminChange, admin_changes
+from jettui.services.orders.admin_changes import AdminChange, admin_changes, still_open
 from jettui.services.orders.ship_form import LineView, view_of
 from jettui.store import oc_shipments
 from jettui.store.jet_tables import JET_ORDER_STATES, JetOrder
@@ -297,8 +297,9 @@ def order_row(
     order_id = int(row.order_id or 0)
     if changes is None:
         changes = admin_changes([order_id] if row.state == "done" else [], settings)
-    change = changes.get(order_id)
     view = view_of(row)
+    open_units = 0 if row.status == OrderStatus.COMPLETE else view.open_units
+    change = still_open(changes.get(order_id), open_units)
     deadline = ack_deadline(row, settings)
     now = now or _dt.datetime.now(_dt.UTC)
     return OrderRow(

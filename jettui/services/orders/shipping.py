@@ -38,7 +38,11 @@ from jettui.jet.enums import OrderStatus
 from jettui.jet.errors import JetError
 from jettui.services.jet_session import EventWriter, open_logged_client
 from jettui.services.orders import ship_apply
-from jettui.services.orders.admin_changes import admin_change, confirmation_problem
+from jettui.services.orders.admin_changes import (
+    admin_change,
+    confirmation_problem,
+    still_open,
+)
 from jettui.services.orders.ship_form import (
     LineView,
     OrderView,
@@ -103,6 +107,7 @@ def load_order_view(merchant_order_id: str, settings: Settings | None = None) ->
         raise OrderNotFound(merchant_order_id)
     view = view_of(row)
     change = admin_change(view.order_id, settings) if view.import_state == "done" else None
+    change = still_open(change, 0 if view.jet_status == OrderStatus.COMPLETE else view.open_units)
     if change is None:
         return view
     return replace(view, admin_change=change.kind, admin_reason=change.reason)
