@@ -228,14 +228,16 @@ def order_detail(
     raw = row.raw or {}
     view = view_of(row)
     items = {str(i.get("order_item_id")): i for i in raw.get("order_items") or []}
+    # the import's ledger names each line's Jet item (older rows only its SKU)
     ids = {
-        str(x.get("order_item_id")): int(x.get("order_product_id") or 0) for x in row.lines or []
+        str(x.get("order_item_id") or x.get("merchant_sku")): int(x.get("order_product_id") or 0)
+        for x in row.lines or []
     }
     lines = tuple(
         LineRow(
             line,
             _unit_price(items.get(line.order_item_id, {}), line.ordered),
-            ids.get(line.order_item_id, 0),
+            ids.get(line.order_item_id) or ids.get(line.merchant_sku, 0),
         )
         for line in view.lines
     )
