@@ -15,6 +15,7 @@ from jettui.store.jet_tables import JetOrder
 from jettui.store.oc_orders import add_order_history, shop_context
 from jettui.store.opencart import Order, OrderProduct, Product
 from jettui.tui.app import JettuiApp
+from jettui.tui.screens.order_detail import RecordDetailScreen
 from jettui.tui.screens.ship_form import ConfirmAdminChange, ShipFormScreen
 from tests.pilot_support import settle
 from tests.shop_support import jet_order, place_order
@@ -45,7 +46,15 @@ async def test_ship_form_confirms_an_order_cancelled_in_the_admin(shop: Settings
     async with app.run_test(size=(80, 24)) as pilot:
         await app.run_action("goto('orders')")
         await settle(pilot)
-        await pilot.press("home", "p")
+        await pilot.press("home", "enter")  # the order detail says why first
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, RecordDetailScreen) and detail.detail is not None
+        reason = f"cancelled in the OpenCart admin: OpenCart order {order_id} is 'Canceled'"
+        assert str(detail.detail["admin_change"]).startswith(reason)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("p")
         await settle(pilot)
         form = app.screen
         assert isinstance(form, ShipFormScreen) and form.merchant_order_id == jet_id
