@@ -6,6 +6,7 @@ sandbox recorded are asserted after each step."""
 
 from __future__ import annotations
 
+from jettui.jet.connect import open_jet_client
 from jettui.services.orders.shipping import (
     default_form,
     form_from_options,
@@ -72,6 +73,13 @@ async def test_default_ship_sends_every_unit_of_both_items(oc_settings, oc_db) -
     # OpenCart's own rule from the admin: a cancel now puts back the 2 units still on the lines
     add_order_history(order_a, CANCELED, "admin", shop=shop_context(oc_settings))
     assert stock() == before
+    # the sandbox's return of the order returns each item's own unit, not 2 + 2
+    async with open_jet_client(oc_settings) as jet:
+        ret = await jet.get_return(await jet.generate_return(a))
+    assert [(i["order_item_id"], i["return_quantity"]) for i in ret["return_merchant_SKUs"]] == [
+        (ids[0], 1),
+        (ids[1], 1),
+    ]
 
 
 async def test_half_shipped_order_is_not_complete(oc_settings, oc_db) -> None:

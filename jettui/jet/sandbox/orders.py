@@ -362,8 +362,13 @@ class Sandbox(SandboxCore):
         now = self.clock()
         return_id = new_jet_id()
         items = []
+        last = {i["merchant_sku"]: i["order_item_id"] for i in order["order_items"]}
         for item in order["order_items"]:
-            qty = shipped.get(item["merchant_sku"], 0)
+            sku = item["merchant_sku"]
+            qty = max(0, shipped.get(sku, 0))  # a SKU on several items: spread over them in order
+            if item["order_item_id"] != last[sku]:
+                qty = min(qty, item["request_order_quantity"])
+            shipped[sku] = shipped.get(sku, 0) - qty
             if qty <= 0:
                 continue
             unit = item["item_price"]["base_price"] / max(item["request_order_quantity"], 1)

@@ -253,12 +253,13 @@ async def _ship(s: _Session, form: ShipmentForm) -> ItemResult:
         await s.store.run(_log, s.merchant_order_id, note, "error")
         return ItemResult(s.merchant_order_id, Outcome.FAILED, note, error=exc)
     after = await s.store.run(load_order_view, s.merchant_order_id)
-    line = _summary(form, after)
-    if plan.get("deleted"):
+    line, outcome = _summary(form, after), Outcome.SUCCEEDED
+    if plan.get("deleted"):  # deleted after the check: a failure unless the merchant confirmed
         line += f" ({deleted_note(plan)})"
+        outcome = Outcome.SUCCEEDED if s.confirmed else Outcome.FAILED
     return ItemResult(
         s.merchant_order_id,
-        Outcome.SUCCEEDED,
+        outcome,
         line,
         detail={
             "alt_shipment_id": alt,
