@@ -156,9 +156,12 @@ def detail_lines(order: dict[str, Any]) -> list[str]:
         if isinstance(value, dict):
             value = ", ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, ""))
         lines.append(f"{key}: {'' if value is None else value}")
-    for line in order.get("lines") or []:
+    skus = [line["merchant_sku"] for line in order.get("lines") or []]
+    for n, line in enumerate(order.get("lines") or []):
+        sku = line["merchant_sku"]  # a SKU on several Jet items: SKU#1, SKU#2 (as the form)
+        name = f"{sku}#{skus[: n + 1].count(sku)}" if skus.count(sku) > 1 else sku
         lines.append(
-            f"line {line.get('label') or line['merchant_sku']}: {line['ordered']} ordered, {line['shipped']} shipped,"
+            f"line {name}: {line['ordered']} ordered, {line['shipped']} shipped,"
             f" {line['cancelled']} cancelled, {line['open']} open"
             f" ({line.get('unit_price', 0):.2f} each) {line.get('title', '')}".rstrip()
         )

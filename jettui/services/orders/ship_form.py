@@ -110,7 +110,6 @@ class LineView:
             "merchant_sku": self.merchant_sku,
             "title": self.title,
             "order_item_id": self.order_item_id,
-            "label": self.name,
             "ordered": self.ordered,
             "directed_cancel": self.directed_cancel,
             "shipped": self.shipped,
