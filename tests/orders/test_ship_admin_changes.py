@@ -61,6 +61,9 @@ async def test_cancelled_in_the_admin_ships_only_when_confirmed(oc_settings, oc_
     result = await ship_headless(oc_settings, oc_db, a, tracking="1Z0000000000000201",
                                  cancel=[f"{blue}=1"], confirm_admin_change=True, **UPS)  # fmt: skip
     assert result.outcome == Outcome.SUCCEEDED, result.reason
+    assert f"(OpenCart order {order_a} was cancelled in the OpenCart admin: now status 5;" in (
+        result.reason
+    )  # not silent
     raw = await jet_order(oc_settings, a)
     assert raw["status"] == "complete"
     assert [(i["merchant_sku"], i["response_shipment_sku_quantity"],

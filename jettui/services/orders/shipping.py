@@ -39,6 +39,7 @@ from jettui.jet.errors import JetError
 from jettui.services.jet_session import EventWriter, open_logged_client
 from jettui.services.orders import ship_apply
 from jettui.services.orders.admin_changes import (
+    CANCELLED,
     admin_change,
     confirmation_problem,
     still_open,
@@ -254,6 +255,13 @@ async def _ship(s: _Session, form: ShipmentForm) -> ItemResult:
         return ItemResult(s.merchant_order_id, Outcome.FAILED, note, error=exc)
     after = await s.store.run(load_order_view, s.merchant_order_id)
     line, outcome = _summary(form, after), Outcome.SUCCEEDED
+    if view.admin_change == CANCELLED and form.units_shipped and not plan.get("deleted"):
+        # confirmed over the admin's cancel: say what OpenCart's rule did
+        line += (
+            f" (OpenCart order {plan['order_id']} was {view.admin_reason.split(':')[0]}: now "
+            f"status {plan['status_id']}; OpenCart's rule took its lines' units from stock again)"
+        )
+        await s.store.run(_log, s.merchant_order_id, f"confirmed by the merchant: {line}")
     if plan.get("deleted"):  # deleted after the check: a failure unless the merchant confirmed
         line += f" ({deleted_note(plan)})"
         outcome = Outcome.SUCCEEDED if s.confirmed else Outcome.FAILED
