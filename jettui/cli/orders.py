@@ -52,6 +52,10 @@ def register(commands: Any) -> None:
                       help="units of a SKU to ship (repeatable; default: every open unit)")  # fmt: skip
     ship.add_argument("--cancel", action="append", default=[], metavar="SKU=QTY",
                       help="units of a SKU to cancel (repeatable)")  # fmt: skip
+    ship.add_argument(
+        "--confirm-admin-change", action="store_true",
+        help="ship even though the order was cancelled or deleted in the OpenCart admin",
+    )  # fmt: skip
     handlers = {
         listing: run_list,
         show: run_show,
@@ -90,7 +94,7 @@ def order_line(row: Any) -> str:
         row.buyer,
         ship_by,
         _left(row.ack_seconds_left),
-        row.error,
+        row.error or row.admin_change,
     ]
     return "\t".join(" ".join(str(f).split()) for f in fields)
 
@@ -152,9 +156,12 @@ def detail_lines(order: dict[str, Any]) -> list[str]:
         if isinstance(value, dict):
             value = ", ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, ""))
         lines.append(f"{key}: {'' if value is None else value}")
-    for line in order.get("lines") or []:
+    skus = [line["merchant_sku"] for line in order.get("lines") or []]
+    for n, line in enumerate(order.get("lines") or []):
+        sku = line["merchant_sku"]  # a SKU on several Jet items: SKU#1, SKU#2 (as the form)
+        name = f"{sku}#{skus[: n + 1].count(sku)}" if skus.count(sku) > 1 else sku
         lines.append(
-            f"line {line['merchant_sku']}: {line['ordered']} ordered, {line['shipped']} shipped,"
+            f"line {name}: {line['ordered']} ordered, {line['shipped']} shipped,"
             f" {line['cancelled']} cancelled, {line['open']} open"
             f" ({line.get('unit_price', 0):.2f} each) {line.get('title', '')}".rstrip()
         )
@@ -243,6 +250,7 @@ def run_ship(args: argparse.Namespace, out: Output) -> int:
                     zip=args.zip,
                     ship=args.ship,
                     cancel=args.cancel,
+                    confirm_admin_change=args.confirm_admin_change,
                 )  # fmt: skip
             )
         except ShipmentRefused as exc:

@@ -101,3 +101,36 @@ def test_a_held_order_is_listed_and_rejected(shop: Settings, jettui) -> None:
     ran = jettui("orders", "reject", jet_id, "--json")
     assert ran.code == 0, ran.err
     assert jettui("orders", "list", "--status", "rejected").rows[0][0] == jet_id
+
+
+def test_an_order_cancelled_in_the_admin_ships_only_with_the_flag(shop: Settings, jettui) -> None:
+    from jettui.store.db import connect
+    from jettui.store.oc_orders import add_order_history, shop_context
+
+    jet_id = place(shop, [("HRT-SWL00001", 1, 0), ("HRT-SWL00001", 1, 0)])  # one SKU, two items
+    assert jettui("cron", "fetch-orders").code == 0
+    assert jettui("orders", "acknowledge", jet_id).code == 0
+    [row] = jettui("orders", "list").rows
+    assert row[10] == ""
+    db = connect(shop)
+    add_order_history(int(row[2]), shop.orders.status_cancelled, "", shop=shop_context(shop))
+    db.close()
+    reason = f"cancelled in the OpenCart admin: OpenCart order {row[2]} is 'Canceled'"
+    assert jettui("orders", "list").rows[0][10].startswith(reason)  # said on the order
+
+    ran = jettui("orders", "ship", jet_id, *SHIP, "--zip", "84047")
+    assert ran.code == 2 and ran.lines[0].startswith(f"jettui: order: {reason}")
+    assert "--confirm-admin-change" in ran.lines[0] and len(ran.lines) == 2
+    text = jettui("orders", "show", jet_id).out
+    assert f"admin_change: {reason}" in text
+    assert "line HRT-SWL00001#1: 1 ordered, 0 shipped" in text
+    assert "line HRT-SWL00001#2: 1 ordered, 0 shipped" in text
+
+    ran = jettui("orders", "ship", jet_id, *SHIP, "--zip", "84047", "--confirm-admin-change")
+    assert ran.code == 0, ran.err
+    assert (
+        "2 unit(s) shipped (UPS, 1Z999AA10123456784); nothing open (OpenCart order"
+        in (ran.lines[0])
+    )
+    [row] = jettui("orders", "list").rows
+    assert (row[3], row[10]) == ("complete", "")

@@ -323,3 +323,58 @@ def test_rule_a_message_is_sent_once() -> None:
         f"alt_shipment_id: '{form.alt_shipment_id}' was sent already: start a new form"
     ]
     assert problems(good_form(lines=[ShipLine("CAM-1", ship=1)]), view([sent])) == []
+
+
+# --- the same SKU on two items (issue 15, case 8) -------------------------------------------------
+
+
+def shared_view(records=()) -> OrderView:
+    raw = raw_order(order_items=[
+        {"order_item_id": "a" * 32, "merchant_sku": "CAM-1", "request_order_quantity": 1},
+        {"order_item_id": "c" * 32, "merchant_sku": "CAM-1", "request_order_quantity": 2},
+    ])  # fmt: skip
+    return build_order_view(raw, list(records), order_id=7, jet_status="acknowledged",
+                            import_state="done")  # fmt: skip
+
+
+def test_a_sku_on_two_items_is_two_lines_named_by_their_item() -> None:
+    v = shared_view()
+    assert [(x.name, x.open) for x in v.lines] == [("CAM-1#1", 1), ("CAM-1#2", 2)]
+    form = default_form(v, Settings(), now=NOW)
+    assert [(x.order_item_id, x.ship) for x in form.lines] == [("a" * 32, 1), ("c" * 32, 2)]
+    body = shipped_request(v, replace(form, tracking_number="T"))
+    assert models.validate_shipped(body) == []  # Jet's own rules take it
+    items = body["shipments"][0]["shipment_items"]
+    assert [(i["alt_shipment_item_id"], i["response_shipment_sku_quantity"]) for i in items] == [
+        ("a" * 32, 1),
+        ("c" * 32, 2),
+    ]
+    too_many = good_form(lines=[ShipLine("CAM-1", ship=2, order_item_id="a" * 32)])
+    assert problems(too_many, v) == [
+        "lines[CAM-1#1]: 2 shipped + 0 cancelled is more than the 1 open unit(s)"
+    ]
+    assert problems(good_form(lines=[ShipLine("CAM-1", ship=1)]), v) == [
+        "lines[CAM-1]: 'CAM-1' is on several items of this order: give the line's order_item_id"
+    ]
+
+
+def test_units_read_back_to_their_item_or_fill_the_skus_items_in_order() -> None:
+    ours = record([("CAM-1", 1, 0)])
+    ours["body"]["shipment_items"][0]["alt_shipment_item_id"] = "c" * 32
+    assert [(x.shipped, x.open) for x in shared_view([ours]).lines] == [(0, 1), (1, 1)]
+    other = record([("CAM-1", 2, 0)], alt="other-tool")  # no item named: first item first
+    assert [(x.shipped, x.open) for x in shared_view([other]).lines] == [(1, 0), (1, 1)]
+
+
+def test_cli_quantities_spread_over_the_skus_items() -> None:
+    v = shared_view()
+    form = form_from_options(v, Settings(), ship={"CAM-1": 2}, cancel={"CAM-1": 1})
+    assert [(x.order_item_id, x.ship, x.cancel) for x in form.lines] == [
+        ("a" * 32, 0, 1),
+        ("c" * 32, 2, 0),
+    ]
+    form = form_from_options(v, Settings(), ship={"CAM-1": 4})  # too many: the last item says
+    assert problems(replace(form, **{k: getattr(good_form(), k) for k in (
+        "tracking_number", "carrier", "method", "zip")}), v) == [
+        "lines[CAM-1#2]: 3 shipped + 0 cancelled is more than the 2 open unit(s)"
+    ]  # fmt: skip

@@ -307,29 +307,28 @@ class Sandbox(SandboxCore):
         message = json.dumps(body, sort_keys=True)
         if message in doc.get("_messages", []):
             return  # the same PUT again (a retry after a lost answer): counted once
-        items_by_sku = {i["merchant_sku"]: i for i in doc["order_items"]}
+        # Jet's shipped message names SKUs only: units count against every item of the SKU
+        ordered = _units_by_sku(doc["order_items"])
         done = {sku: dict(v) for sku, v in doc["_done"].items()}
         errors: list[str] = []
         ships_units = False
         for s, shipment in enumerate(body["shipments"]):
             for j, line in enumerate(shipment["shipment_items"]):
                 where = f"shipments[{s}].shipment_items[{j}]"
-                item = items_by_sku.get(line["merchant_sku"])
-                if item is None:
-                    errors.append(
-                        f"{where}.merchant_sku: '{line['merchant_sku']}' is not in this order"
-                    )
+                sku = line["merchant_sku"]
+                if sku not in ordered:
+                    errors.append(f"{where}.merchant_sku: '{sku}' is not in this order")
                     continue
                 shipped = line.get("response_shipment_sku_quantity") or 0
                 cancelled = line.get("response_shipment_cancel_qty") or 0
                 ships_units = ships_units or shipped > 0
-                tally = done.setdefault(item["merchant_sku"], {"shipped": 0, "cancelled": 0})
+                tally = done.setdefault(sku, {"shipped": 0, "cancelled": 0})
                 tally["shipped"] += shipped
                 tally["cancelled"] += cancelled
-                if tally["shipped"] + tally["cancelled"] > item["request_order_quantity"]:
+                if tally["shipped"] + tally["cancelled"] > ordered[sku]:
                     kind = "shipped" if shipped else "cancelled"
                     errors.append(f"{where}: too many units {kind}: {tally['shipped']} shipped + "
-                                  f"{tally['cancelled']} cancelled > {item['request_order_quantity']} ordered")  # fmt: skip
+                                  f"{tally['cancelled']} cancelled > {ordered[sku]} ordered")  # fmt: skip
         refuse(errors)
         allowed = {OrderStatus.ACKNOWLEDGED, OrderStatus.IN_PROGRESS}
         if not ships_units:
@@ -344,10 +343,7 @@ class Sandbox(SandboxCore):
         doc["_done"] = done
         doc.setdefault("_messages", []).append(message)
         doc["has_shipments"] = any(v["shipped"] for v in done.values())
-        complete = all(
-            sum(done.get(i["merchant_sku"], {}).values()) >= i["request_order_quantity"]
-            for i in doc["order_items"]
-        )
+        complete = all(sum(done.get(sku, {}).values()) >= n for sku, n in ordered.items())
         doc["status"] = str(OrderStatus.COMPLETE if complete else OrderStatus.IN_PROGRESS)
         doc["_shipped_at"] = now
         with self.db.transaction():
@@ -372,8 +368,13 @@ class Sandbox(SandboxCore):
         now = self.clock()
         return_id = new_jet_id()
         items = []
+        last = {i["merchant_sku"]: i["order_item_id"] for i in order["order_items"]}
         for item in order["order_items"]:
-            qty = shipped.get(item["merchant_sku"], 0)
+            sku = item["merchant_sku"]
+            qty = max(0, shipped.get(sku, 0))  # a SKU on several items: spread over them in order
+            if item["order_item_id"] != last[sku]:
+                qty = min(qty, item["request_order_quantity"])
+            shipped[sku] = shipped.get(sku, 0) - qty
             if qty <= 0:
                 continue
             unit = _unit_paid(item, "base_price")
@@ -636,3 +637,13 @@ def _over_amounts(amount: dict[str, Any], limit: dict[str, Any], where: str) -> 
         for key in AMOUNT_KEYS
         if amount[key] > limit[key] + 1e-9
     ]
+
+
+def _units_by_sku(items: list[dict[str, Any]]) -> dict[str, int]:
+    """Units ordered per SKU over an order's items (a SKU may be on several items)."""
+    units: dict[str, int] = {}
+    for item in items:
+        units[item["merchant_sku"]] = (
+            units.get(item["merchant_sku"], 0) + item["request_order_quantity"]
+        )
+    return units

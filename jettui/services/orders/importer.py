@@ -54,7 +54,7 @@ from jettui.services.orders.acknowledge import (
 )
 from jettui.services.orders.import_plan import Lookups
 from jettui.services.orders.import_write import ImportOutcome, record_acknowledgement
-from jettui.services.results import Outcome
+from jettui.services.results import ItemResult, Outcome
 from jettui.services.runtime import StoreThread, fan_out, held_lock
 from jettui.store.base import is_mysql
 from jettui.store.errors import StoreError
@@ -118,8 +118,20 @@ async def run_import(
         await _import_orders(settings, jet, store, lookups, report, ids, recorder, say)
     finally:
         await recorder.flush()  # what Jet took before an abort is recorded
+    await _finish_shipments(settings, store, report)
     report.refreshed = await refresh_statuses(settings, jet, store, skip=set(ids), ready=ready)
     say(report.summary)
+
+
+async def _finish_shipments(settings: Settings, store: StoreThread, report: OrdersReport) -> None:
+    """Finish the OpenCart side of shipments whose run was cut short; an order deleted in
+    OpenCart's admin meanwhile is a failed item (once: it is settled then)."""
+    from jettui.services.orders.shipping import finish_pending
+
+    problems: list[ItemResult] = []
+    await store.run(finish_pending, settings, problems)
+    for problem in problems:
+        report.add(problem.item, problem.outcome, problem.reason)
 
 
 async def _import_orders(

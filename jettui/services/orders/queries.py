@@ -21,6 +21,7 @@ from jettui.jet import item_price
 from jettui.jet.dates import parse_jet_date
 from jettui.jet.enums import OrderStatus
 from jettui.services.orders import acknowledge
+from jettui.services.orders.admin_changes import AdminChange, admin_changes, still_open
 from jettui.services.orders.ship_form import LineView, view_of
 from jettui.store import oc_shipments
 from jettui.store.currency import shown_in
@@ -57,6 +58,7 @@ class OrderRow:
     ack_seconds_left: int | None  # negative: past the deadline
     open_units: int
     error: str = ""
+    admin_change: str = ""  # cancelled or deleted in OpenCart's admin (.admin_changes)
 
     @property
     def needs_acknowledging(self) -> bool:
@@ -77,6 +79,7 @@ class OrderRow:
             "ack_seconds_left": self.ack_seconds_left,
             "open_units": self.open_units,
             "error": self.error,
+            "admin_change": self.admin_change,
         }
 
 
@@ -193,7 +196,9 @@ def list_orders(
     query = JetOrder.select().order_by(JetOrder.created_at.desc(), JetOrder.id.desc())
     if status is not None:
         query = _filtered(query, status)
-    rows = [order_row(r, settings=settings, now=now) for r in query]
+    found = list(query)
+    changes = admin_changes([int(r.order_id or 0) for r in found if r.state == "done"], settings)
+    rows = [order_row(r, settings=settings, now=now, changes=changes) for r in found]
     if status == "open":
         rows = [r for r in rows if r.open_units and r.jet_status != OrderStatus.COMPLETE]
     return rows
@@ -225,13 +230,17 @@ def order_detail(
         return None
     raw = row.raw or {}
     view = view_of(row)
-    items = {str(i.get("merchant_sku")): i for i in raw.get("order_items") or []}
-    ids = {str(x.get("merchant_sku")): int(x.get("order_product_id") or 0) for x in row.lines or []}
+    items = {str(i.get("order_item_id")): i for i in raw.get("order_items") or []}
+    # the import's ledger names each line's Jet item (older rows only its SKU)
+    ids = {
+        str(x.get("order_item_id") or x.get("merchant_sku")): int(x.get("order_product_id") or 0)
+        for x in row.lines or []
+    }
     lines = tuple(
         LineRow(
             line,
-            _unit_price(items.get(line.merchant_sku, {})),
-            ids.get(line.merchant_sku, 0),
+            _unit_price(items.get(line.order_item_id, {})),
+            ids.get(line.order_item_id) or ids.get(line.merchant_sku, 0),
         )
         for line in view.lines
     )
@@ -286,10 +295,21 @@ def order_detail(
 
 
 def order_row(
-    row: JetOrder, *, settings: Settings | None = None, now: _dt.datetime | None = None
+    row: JetOrder,
+    *,
+    settings: Settings | None = None,
+    now: _dt.datetime | None = None,
+    changes: dict[int, AdminChange] | None = None,
 ) -> OrderRow:
+    """One order's row; ``changes``: :func:`.admin_changes.admin_changes` of the orders listed
+    (read for this order alone when not given)."""
     raw = row.raw or {}
+    order_id = int(row.order_id or 0)
+    if changes is None:
+        changes = admin_changes([order_id] if row.state == "done" else [], settings)
     view = view_of(row)
+    open_units = 0 if row.status == OrderStatus.COMPLETE else view.open_units
+    change = still_open(changes.get(order_id), open_units)
     deadline = ack_deadline(row, settings)
     now = now or _dt.datetime.now(_dt.UTC)
     return OrderRow(
@@ -306,6 +326,7 @@ def order_row(
         ack_seconds_left=None if deadline is None else int((deadline - now).total_seconds()),
         open_units=view.open_units,
         error=str(row.error or ""),
+        admin_change=change.reason if change else "",
     )
 
 

@@ -24,6 +24,11 @@ fetch run (:func:`apply_pending`), never applied twice:
    insert is recovered by ``add_order_history`` itself: from the new status it moves no stock).
 4. ``shipment`` — an ``order_shipment`` row when the table exists and the carrier is a courier
    of the shop; skipped when the order already has that tracking number.
+
+An OpenCart order deleted in the admin (its ``order`` row gone) gets a plan marked
+``deleted`` with every step done: nothing is written to OpenCart (no status to guard a stock
+move with; the delete already put its units back), and the caller reports it once
+(:mod:`.admin_changes`).
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from typing import Any
 
 from jettui.config import Settings
 from jettui.services.catalog.payload import combination_slot
-from jettui.services.orders.ship_form import OrderView
+from jettui.services.orders.ship_form import OrderView, item_tally
 from jettui.store import oc_shipments
 from jettui.store.errors import StoreError
 from jettui.store.jet_tables import JetOrder, JetProduct, log_event
@@ -85,18 +90,36 @@ def history_comment(record: Mapping[str, Any]) -> str:
 
 
 def recorded_line_ids(row: JetOrder) -> dict[str, int]:
-    """``{merchant_sku: order_product_id}`` as the import recorded it (``JetOrder.lines``)."""
+    """``{order_item_id: order_product_id}`` as the import recorded it (``JetOrder.lines``)."""
     return {
-        str(line["merchant_sku"]): int(line["order_product_id"])
+        str(line["order_item_id"]): int(line["order_product_id"])
         for line in row.lines or []
-        if line.get("merchant_sku") and line.get("order_product_id")
+        if line.get("order_item_id") and line.get("order_product_id")
     }
+
+
+def item_line_ids(row: JetOrder, view: OrderView, item_ids: list[str]) -> dict[str, int]:
+    """``{order_item_id: order_product_id}`` of Jet order items: as the import recorded them,
+    else found through their SKU (:func:`lines_at`) among the lines not already taken."""
+    ids = recorded_line_ids(row)
+    found = {i: ids[i] for i in item_ids if i in ids}
+    rest = [i for i in item_ids if i not in found]
+    skus = {line.order_item_id: line.merchant_sku for line in view.lines}
+    by_sku = lines_at(int(row.order_id), [skus.get(i, "") for i in rest], set(found.values()))
+    return found | {i: by_sku[n] for n, i in enumerate(rest) if n in by_sku}
 
 
 def line_ids(order_id: int, skus: list[str]) -> dict[str, int]:
     """``{merchant_sku: order_product_id}`` for lines the import did not record: through
     jettui's product link (product and, for a variation child, its option value), else
     OpenCart's ``sku`` then ``model`` of the product. SKUs not found are left out."""
+    found = lines_at(order_id, skus)
+    return {skus[n]: line_id for n, line_id in found.items()}
+
+
+def lines_at(order_id: int, skus: list[str], used: set[int] | None = None) -> dict[int, int]:
+    """:func:`line_ids` by position in ``skus`` (a SKU listed twice gets two lines), leaving
+    out the lines in ``used``: ``{position: order_product_id}``."""
     lines = list(OrderProduct.select().where(OrderProduct.order_id == order_id))
     options: dict[int, set[int]] = {}
     for oo in OrderOption.select().where(OrderOption.order_id == order_id):
@@ -104,9 +127,9 @@ def line_ids(order_id: int, skus: list[str]) -> dict[str, int]:
     links = {
         p.merchant_sku: p for p in JetProduct.select().where(JetProduct.merchant_sku.in_(skus))
     }
-    found: dict[str, int] = {}
-    used: set[int] = set()
-    for sku in skus:
+    found: dict[int, int] = {}
+    used = set(used or ())
+    for n, sku in enumerate(skus):
         link = links.get(sku)
         product_id: int | None
         if link is not None:
@@ -122,7 +145,7 @@ def line_ids(order_id: int, skus: list[str]) -> dict[str, int]:
             and (_has_values(options.get(line.order_product_id, set()), value_id))
         ]
         if candidates:
-            found[sku] = candidates[0].order_product_id
+            found[n] = candidates[0].order_product_id
             used.add(candidates[0].order_product_id)
     return found
 
@@ -155,18 +178,17 @@ def plan_shipment(
         return record["oc"]
     order_id = int(row.order_id)
     current = Order.select(Order.order_status_id).where(Order.order_id == order_id).scalar()
-    if current is None:
-        raise StoreError(f"OpenCart order {order_id} does not exist")
+    if current is None:  # deleted in the admin: nothing to write, settled once
+        return _settle_deleted(row, records, record, order_id)
     status = target_status(settings, view_after, int(current))
-    items = (record.get("body") or {}).get("shipment_items") or []
-    cancels = {i["merchant_sku"]: int(i.get("response_shipment_cancel_qty") or 0) for i in items}
-    cancels = {sku: k for sku, k in cancels.items() if k}
+    # cancelled units per Jet order item (an item of a shared SKU is named by the message)
+    units = item_tally((row.raw or {}).get("order_items") or [], [record.get("body") or {}])
+    cancels = {item_id: u[1] for item_id, u in units.items() if u[1]}
     take: dict[str, dict[str, int]] = {}
     if cancels and status != settings.orders.status_cancelled:
-        ids = recorded_line_ids(row)
-        ids = {sku: ids[sku] for sku in cancels if sku in ids}
-        ids |= line_ids(order_id, [sku for sku in cancels if sku not in ids])
-        missing = sorted(set(cancels) - set(ids))
+        ids = item_line_ids(row, view_after, list(cancels))
+        names = {line.order_item_id: line.name for line in view_after.lines}
+        missing = sorted(names.get(i, i) for i in set(cancels) - set(ids))
         if missing:
             log_event(
                 "order",
@@ -182,9 +204,10 @@ def plan_shipment(
         take = {
             str(line_id): {
                 "before": quantities[line_id],
-                "take": min(cancels[sku], quantities[line_id]),
+                "take": min(cancels[item_id], quantities[line_id]),
             }
-            for sku, line_id in ids.items()
+            for item_id, line_id in ids.items()
+            if line_id in quantities
         }
     totals = (
         oc_shipments.totals_after_cancel(order_id, {int(i): t["take"] for i, t in take.items()})
@@ -215,8 +238,12 @@ def apply_shipment(
     """Carry out the saved plan of one shipment (module docstring), marking each step done;
     the record ends ``applied``. Returns the plan."""
     row = JetOrder.get(JetOrder.merchant_order_id == merchant_order_id)
-    plan = _find(list(row.shipments or []), alt_shipment_id)["oc"]
+    records = list(row.shipments or [])
+    record = _find(records, alt_shipment_id)
+    plan = record["oc"]
     order_id = int(plan["order_id"])
+    if not plan.get("deleted") and not Order.select().where(Order.order_id == order_id).exists():
+        return _settle_deleted(row, records, record, order_id)  # deleted since it was planned
     shop = shop_context(settings)
     for step in STEPS:
         if step in plan["done"]:
@@ -231,6 +258,24 @@ def apply_shipment(
             oc_shipments.add_order_shipment(order_id, int(plan["courier_id"]), plan["tracking"])
         plan = _mark(merchant_order_id, alt_shipment_id, step)
     return plan
+
+
+def _settle_deleted(
+    row: JetOrder, records: list[dict[str, Any]], record: dict[str, Any], order_id: int
+) -> dict[str, Any]:
+    """The plan of a shipment whose OpenCart order was deleted in the admin: nothing to write,
+    every step done, the record ``applied``."""
+    record["oc"] = {
+        **(record.get("oc") or {}),
+        "order_id": order_id,
+        "deleted": True,
+        "status_id": None,
+        "comment": history_comment(record),
+        "done": list(STEPS),
+    }
+    record["state"] = "applied"
+    _save(row, records)
+    return record["oc"]
 
 
 def _take_lines(order_id: int, take: Mapping[str, Mapping[str, int]], shop: Any, ref: str) -> None:

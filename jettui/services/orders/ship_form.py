@@ -12,7 +12,7 @@ form pre-fills it as the line's cancel quantity and refuses to ship into it.
 
 Rules (:func:`check_shipment`), each problem prefixed by the field it is about:
 
-- ``lines``: at least one unit shipped or cancelled; every SKU is a line of the order, once;
+- ``lines``: at least one unit shipped or cancelled; every line is an item of the order, once;
   quantities are whole numbers ≥ 0; ship + cancel ≤ the line's open units; shipping never eats
   into units Jet asked to cancel.
 - ``order``: imported into OpenCart; acknowledged on Jet before units are shipped (a
@@ -30,6 +30,13 @@ Rules (:func:`check_shipment`), each problem prefixed by the field it is about:
 
 Quantities and days may be ints or the digits typed in a form field; anything else is
 refused with its field named.
+
+Lines are Jet's order items (``order_item_id``), not SKUs: an order may hold the same SKU on two
+items, and each stays its own line with its own open units (named ``lines[SKU#2]`` in problems
+when the SKU is on several items). Jet's shipped message names only ``merchant_sku``, so when a
+SKU is on several items each shipment item also carries ``alt_shipment_item_id`` = the item's
+``order_item_id`` (a merchant-chosen id, table 2.4c) and jettui reads its units back to that
+item; units of a shared SKU without it (another tool's shipment) fill the SKU's items in order.
 """
 
 from __future__ import annotations
@@ -78,6 +85,11 @@ class LineView:
     directed_cancel: int = 0  # request_order_cancel_qty
     shipped: int = 0
     cancelled: int = 0
+    label: str = ""  # the line's name in problems: the SKU, or SKU#n when several items share it
+
+    @property
+    def name(self) -> str:
+        return self.label or self.merchant_sku
 
     @property
     def open(self) -> int:
@@ -120,9 +132,31 @@ class OrderView:
     request_method: str = ""
     request_delivery_by: _dt.datetime | None = None
     sent_ids: frozenset[str] = frozenset()  # alt_shipment_id of every message already sent
+    admin_change: str = ""  # "cancelled" / "deleted" in OpenCart's admin (see .admin_changes)
+    admin_reason: str = ""  # that change in one line for the merchant
 
     def line(self, sku: str) -> LineView | None:
+        """The first item of ``sku`` (see :meth:`items_of` for a SKU on several items)."""
         return next((line for line in self.lines if line.merchant_sku == sku), None)
+
+    def items_of(self, sku: str) -> list[LineView]:
+        """Every item of ``sku``, in Jet's order."""
+        return [line for line in self.lines if line.merchant_sku == sku]
+
+    def item(self, order_item_id: str) -> LineView | None:
+        return next((line for line in self.lines if line.order_item_id == order_item_id), None)
+
+    def shared(self, sku: str) -> bool:
+        """Is ``sku`` on more than one item of the order?"""
+        return len(self.items_of(sku)) > 1
+
+    def line_for(self, line: ShipLine) -> LineView | None:
+        """The item a form line is about: by ``order_item_id``, else the SKU's only item."""
+        if line.order_item_id:
+            found = self.item(line.order_item_id)
+            return found if found is not None and found.merchant_sku == line.merchant_sku else None
+        items = self.items_of(line.merchant_sku)
+        return items[0] if len(items) == 1 else None
 
     @property
     def open_units(self) -> int:
@@ -147,6 +181,41 @@ def tally(shipments: Iterable[Mapping[str, Any]]) -> dict[str, tuple[int, int]]:
     return out
 
 
+def item_tally(
+    items: Sequence[Mapping[str, Any]], shipments: Iterable[Mapping[str, Any]]
+) -> dict[str, list[int]]:
+    """``{order_item_id: [shipped, cancelled]}`` over Jet shipment dicts for the order's
+    ``items`` (Jet's ``order_items``). A shipment item goes to the item its
+    ``alt_shipment_item_id`` names; else to its SKU's items in order, each up to its open
+    units (what is left over lands on the SKU's last item, so an over-count still shows)."""
+    done: dict[str, list[int]] = {str(i.get("order_item_id") or ""): [0, 0] for i in items}
+    ordered = {
+        str(i.get("order_item_id") or ""): _int(i.get("request_order_quantity")) for i in items
+    }
+    by_sku: dict[str, list[str]] = {}
+    for i in items:
+        by_sku.setdefault(str(i.get("merchant_sku") or ""), []).append(
+            str(i.get("order_item_id") or "")
+        )
+    for entry in shipment_items(shipments):
+        ids = by_sku.get(str(entry.get("merchant_sku") or ""))
+        if not ids:
+            continue
+        alt = str(entry.get("alt_shipment_item_id") or "")
+        targets = [alt] if alt in ids else ids
+        for slot, key in (
+            (0, "response_shipment_sku_quantity"),
+            (1, "response_shipment_cancel_qty"),
+        ):
+            units = _int(entry.get(key))
+            for n, item_id in enumerate(targets):
+                room = max(0, ordered[item_id] - sum(done[item_id]))
+                take = units if n == len(targets) - 1 else min(units, room)
+                done[item_id][slot] += take
+                units -= take
+    return done
+
+
 def build_order_view(
     raw: Mapping[str, Any],
     records: Sequence[Mapping[str, Any]] = (),
@@ -161,20 +230,24 @@ def build_order_view(
     ours = {r.get("alt_shipment_id") for r in records}
     sent = [r.get("body") or {} for r in records]
     foreign = [s for s in raw.get("shipments") or [] if s.get("alt_shipment_id") not in ours]
-    done = tally([*sent, *foreign])
+    items = list(raw.get("order_items") or [])
+    done = item_tally(items, [*sent, *foreign])
+    skus = [str(item.get("merchant_sku") or "") for item in items]
     lines = []
-    for item in raw.get("order_items") or []:
-        sku = str(item.get("merchant_sku") or "")
-        shipped, cancelled = done.get(sku, (0, 0))
+    for n, item in enumerate(items):
+        sku = skus[n]
+        item_id = str(item.get("order_item_id") or "")
+        shipped, cancelled = done.get(item_id, [0, 0])
         lines.append(
             LineView(
                 merchant_sku=sku,
                 title=str(item.get("product_title") or ""),
-                order_item_id=str(item.get("order_item_id") or ""),
+                order_item_id=item_id,
                 ordered=_int(item.get("request_order_quantity")),
                 directed_cancel=_int(item.get("request_order_cancel_qty")),
                 shipped=shipped,
                 cancelled=cancelled,
+                label=f"{sku}#{skus[: n + 1].count(sku)}" if skus.count(sku) > 1 else "",
             )
         )
     detail = raw.get("order_detail") or {}
@@ -210,11 +283,13 @@ DateInput = _dt.datetime | _dt.date | str | None
 
 @dataclass
 class ShipLine:
-    """Units of one SKU shipped and cancelled by this message."""
+    """Units of one order item shipped and cancelled by this message (``order_item_id`` may be
+    left empty for a SKU that is on one item only)."""
 
     merchant_sku: str
     ship: int | str = 0  # text from a form field is read by check_shipment (digits only)
     cancel: int | str = 0
+    order_item_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -287,7 +362,7 @@ def default_form(
     if delivery is None or delivery < now:
         delivery = now + _dt.timedelta(days=DEFAULT_DELIVERY_DAYS)
     lines = [
-        ShipLine(line.merchant_sku, line.shippable, line.cancel_due)
+        ShipLine(line.merchant_sku, line.shippable, line.cancel_due, line.order_item_id)
         for line in view.lines
         if line.open
     ]
@@ -317,30 +392,60 @@ def form_from_options(
     """The form of ``jettui orders ship ID --carrier C --method M --tracking T --zip Z
     [--cancel SKU=QTY ...] [--ship SKU=QTY ...]``: without ``--ship``, every open unit that is
     not cancelled ships; with it, only the units named. Directed cancels are kept unless
-    ``--cancel`` names the line. Nothing is checked here: pass the result to
-    :func:`check_shipment`."""
+    ``--cancel`` names the SKU. A SKU on several items of the order is spread over them in
+    Jet's order: its cancels first, each item up to its open units, then its shipped units over
+    what is left (what does not fit lands on the last item, which the rules then refuse).
+    Nothing is checked here: pass the result to :func:`check_shipment`."""
     form = default_form(view, settings, now=now)
     ship, cancel = dict(ship or {}), dict(cancel or {})
-    lines: dict[str, ShipLine] = {line.merchant_sku: line for line in form.lines}
-    for sku in (*ship, *cancel):
-        lines.setdefault(sku, ShipLine(sku))
-    for sku, line in lines.items():
-        if sku in cancel:
-            line.cancel = cancel[sku]
-        if ship:
-            line.ship = ship.get(sku, 0)
-        else:
-            line_view = view.line(sku)
-            open_units = line_view.open if line_view else 0
-            line.ship = max(0, open_units - _int(line.cancel))
+    planned = {line.order_item_id: line for line in form.lines}
+    lines: list[ShipLine] = []
+    for sku in dict.fromkeys([*(line.merchant_sku for line in view.lines), *ship, *cancel]):
+        lines += _sku_lines(view, sku, planned, ship, cancel)
     return replace(
         form,
-        lines=[line for line in lines.values() if line.ship or line.cancel],
+        lines=[line for line in lines if line.ship or line.cancel],
         carrier=carrier,
         method=method,
         tracking_number=tracking,
         zip=zip,
     )
+
+
+def _sku_lines(
+    view: OrderView,
+    sku: str,
+    planned: Mapping[str, ShipLine],
+    ship: Mapping[str, Any],
+    cancel: Mapping[str, Any],
+) -> list[ShipLine]:
+    """The form lines of one SKU for :func:`form_from_options` (its items in Jet's order)."""
+    items = [item for item in view.items_of(sku) if item.open]
+    if not items:  # not an item of the order, or nothing open: the rules name it
+        named = sku in ship or sku in cancel
+        return [ShipLine(sku, ship.get(sku, 0), cancel.get(sku, 0))] if named else []
+    drafts = [planned.get(item.order_item_id) or ShipLine(sku) for item in items]
+    if sku in cancel:
+        for draft, n in zip(drafts, _spread(cancel[sku], [i.open for i in items]), strict=True):
+            draft.cancel = n
+    room = [max(0, i.open - _int(d.cancel)) for i, d in zip(items, drafts, strict=True)]
+    shipped = _spread(ship.get(sku, 0), room) if ship else room
+    for draft, item, n in zip(drafts, items, shipped, strict=True):
+        draft.ship, draft.order_item_id = n, item.order_item_id
+    return drafts
+
+
+def _spread(units: int | Any, room: list[int]) -> list[int | Any]:
+    """``units`` over slots of ``room`` in order, each up to its room; the rest on the last.
+    A value that is no whole number is left on the first slot for the rules to name."""
+    if whole(units) is None:
+        return [units, *([0] * (len(room) - 1))]
+    left, out = int(units), []
+    for n, space in enumerate(room):
+        take = left if n == len(room) - 1 else min(left, space)
+        out.append(take)
+        left -= take
+    return out
 
 
 def parse_quantities(values: Iterable[str], option: str) -> dict[str, int]:
@@ -396,15 +501,21 @@ def _line_problems(view: OrderView, form: ShipmentForm) -> list[str]:
     problems: list[str] = []
     seen: set[str] = set()
     for line in form.lines:
-        where = f"lines[{line.merchant_sku}]"
-        if line.merchant_sku in seen:
+        known = view.line_for(line)
+        where = f"lines[{known.name if known else line.merchant_sku}]"
+        if known is None:
+            if view.shared(line.merchant_sku) and not line.order_item_id:
+                problems.append(
+                    f"{where}: '{line.merchant_sku}' is on several items of this order: "
+                    "give the line's order_item_id"
+                )
+            else:
+                problems.append(f"{where}: '{line.merchant_sku}' is not an item of this order")
+            continue
+        if known.order_item_id in seen:
             problems.append(f"{where}: the SKU is listed twice")
             continue
-        seen.add(line.merchant_sku)
-        known = view.line(line.merchant_sku)
-        if known is None:
-            problems.append(f"{where}: '{line.merchant_sku}' is not an item of this order")
-            continue
+        seen.add(known.order_item_id)
         bad = [
             f"{where}.{name}: must be a whole number of 0 or more (got {value!r})"
             for name, value in (("ship", line.ship), ("cancel", line.cancel))
@@ -516,9 +627,10 @@ def _return_problems(form: ShipmentForm) -> list[str]:
 # --- the Jet body -----------------------------------------------------------------------------
 
 
-def shipment_body(form: ShipmentForm) -> dict[str, Any]:
+def shipment_body(form: ShipmentForm, view: OrderView | None = None) -> dict[str, Any]:
     """One Jet shipment (table 2.4c) for a checked form. A cancel-only message carries only
-    ``alt_shipment_id`` and its items, as Jet's own clients send it."""
+    ``alt_shipment_id`` and its items, as Jet's own clients send it. A line of a SKU that is
+    on several items of ``view`` names its item (``alt_shipment_item_id``)."""
     items = []
     for line in form.lines:
         if not whole(line.ship) and not whole(line.cancel):
@@ -528,6 +640,9 @@ def shipment_body(form: ShipmentForm) -> dict[str, Any]:
             "response_shipment_sku_quantity": whole(line.ship) or 0,
             "response_shipment_cancel_qty": whole(line.cancel) or 0,
         }
+        known = view.line_for(line) if view is not None else None
+        if known is not None and view is not None and view.shared(line.merchant_sku):
+            item["alt_shipment_item_id"] = known.order_item_id
         if item["response_shipment_sku_quantity"] and form.return_location is not None:
             item["RMA_number"] = form.rma_number.strip()
             item["days_to_return"] = whole(form.days_to_return)
@@ -550,7 +665,7 @@ def shipment_body(form: ShipmentForm) -> dict[str, Any]:
 
 def shipped_request(view: OrderView, form: ShipmentForm) -> dict[str, Any]:
     """The whole ``PUT /orders/{id}/shipped`` body; ``alt_order_id`` = the OpenCart order id."""
-    body: dict[str, Any] = {"shipments": [shipment_body(form)]}
+    body: dict[str, Any] = {"shipments": [shipment_body(form, view)]}
     if view.order_id:
         body = {"alt_order_id": str(view.order_id), **body}
     return body

@@ -26,7 +26,7 @@ Record kept per message (JSON in ``JetOrder.shipments``): ``alt_shipment_id``, `
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import peewee as pw
@@ -38,6 +38,12 @@ from jettui.jet.enums import OrderStatus
 from jettui.jet.errors import JetError
 from jettui.services.jet_session import EventWriter, open_logged_client
 from jettui.services.orders import ship_apply
+from jettui.services.orders.admin_changes import (
+    CANCELLED,
+    admin_change,
+    confirmation_problem,
+    still_open,
+)
 from jettui.services.orders.ship_form import (
     LineView,
     OrderView,
@@ -94,19 +100,27 @@ class OrderNotFound(UsageError):
 # --- reading ----------------------------------------------------------------------------------
 
 
-def load_order_view(merchant_order_id: str) -> OrderView:
-    """The order as the ship form sees it (store thread). Raises :class:`OrderNotFound`."""
+def load_order_view(merchant_order_id: str, settings: Settings | None = None) -> OrderView:
+    """The order as the ship form sees it, with what the merchant changed in OpenCart's admin
+    (store thread). Raises :class:`OrderNotFound`."""
     row = JetOrder.get_or_none(JetOrder.merchant_order_id == merchant_order_id)
     if row is None:
         raise OrderNotFound(merchant_order_id)
-    return view_of(row)
+    view = view_of(row)
+    change = admin_change(view.order_id, settings) if view.import_state == "done" else None
+    change = still_open(change, 0 if view.jet_status == OrderStatus.COMPLETE else view.open_units)
+    if change is None:
+        return view
+    return replace(view, admin_change=change.kind, admin_reason=change.reason)
 
 
-async def order_view(db: Any, merchant_order_id: str) -> OrderView:
+async def order_view(
+    db: Any, merchant_order_id: str, settings: Settings | None = None
+) -> OrderView:
     """:func:`load_order_view` off the event loop."""
     store = StoreThread(db)
     try:
-        return await store.run(load_order_view, merchant_order_id)
+        return await store.run(load_order_view, merchant_order_id, settings)
     finally:
         await store.close()
 
@@ -125,26 +139,37 @@ async def ship_headless(
     zip: str = "",
     ship: list[str] | None = None,
     cancel: list[str] | None = None,
+    confirm_admin_change: bool = False,
 ) -> ItemResult:
     """``jettui orders ship JET_ORDER_ID --carrier C --method M --tracking T --zip Z
-    [--cancel SKU=QTY ...] [--ship SKU=QTY ...]`` (default: ship every open unit; Jet's
-    directed cancels are cancelled unless ``--cancel`` names the line). Raises
-    :class:`UsageError` for a malformed SKU=QTY and :class:`ShipmentRefused` for a broken rule
-    (exit 2, nothing sent), else as :func:`ship_order`."""
+    [--cancel SKU=QTY ...] [--ship SKU=QTY ...] [--confirm-admin-change]`` (default: ship
+    every open unit; Jet's directed cancels are cancelled unless ``--cancel`` names the SKU; a
+    SKU on several items is spread over them in order). Raises :class:`UsageError` for a
+    malformed SKU=QTY and :class:`ShipmentRefused` for a broken rule (exit 2, nothing sent),
+    else as :func:`ship_order`."""
     try:
         ships = parse_quantities(ship or [], "--ship")
         cancels = parse_quantities(cancel or [], "--cancel")
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    view = await order_view(db, merchant_order_id)
+    view = await order_view(db, merchant_order_id, settings)
     form = form_from_options(
         view, settings, carrier=carrier, method=method, tracking=tracking, zip=zip,
         ship=ships or None, cancel=cancels,
     )  # fmt: skip
-    problems = check_shipment(view, form)
+    problems = _problems(view, form, confirm_admin_change)
     if problems:
         raise ShipmentRefused(merchant_order_id, problems)
-    return await ship_order(settings, db, merchant_order_id, form)
+    return await ship_order(
+        settings, db, merchant_order_id, form, confirm_admin_change=confirm_admin_change
+    )
+
+
+def _problems(view: OrderView, form: ShipmentForm, confirmed: bool) -> list[str]:
+    """The form's rules, then the merchant's confirmation of an admin change."""
+    problems = check_shipment(view, form)
+    admin = confirmation_problem(view, form, confirmed=confirmed)
+    return [*problems, admin] if admin else problems
 
 
 # --- shipping ---------------------------------------------------------------------------------
@@ -156,6 +181,7 @@ class _Session:
     store: StoreThread
     jet: JetClient
     merchant_order_id: str
+    confirmed: bool = False  # the merchant confirmed shipping over an admin change
 
 
 async def ship_order(
@@ -165,6 +191,7 @@ async def ship_order(
     form: ShipmentForm,
     *,
     jet: JetClient | None = None,
+    confirm_admin_change: bool = False,
 ) -> ItemResult:
     """Send ``form`` to Jet as one shipped message and mirror it to OpenCart.
 
@@ -173,23 +200,28 @@ async def ship_order(
     docstring). Raises :class:`ShipmentRefused` (a rule is broken, nothing sent),
     :class:`OrderNotFound`, ``LockBusy`` (the order is being shipped by another run) and the
     unreachable errors of Jet or the store (exit 3). ``jet``: an open client to reuse.
+    An order cancelled or deleted in OpenCart's admin is refused unless
+    ``confirm_admin_change`` (:mod:`.admin_changes`).
     """
     store = StoreThread(db)
     try:
         async with held_lock(store, order_lock(merchant_order_id), purpose="ship"):
+            confirmed = confirm_admin_change
             if jet is not None:
-                return await _ship(_Session(settings, store, jet, merchant_order_id), form)
+                session = _Session(settings, store, jet, merchant_order_id, confirmed)
+                return await _ship(session, form)
             # one store connection per run: the event log shares the service's store thread
             async with open_logged_client(settings, db, events=EventWriter(store)) as client:
-                return await _ship(_Session(settings, store, client, merchant_order_id), form)
+                session = _Session(settings, store, client, merchant_order_id, confirmed)
+                return await _ship(session, form)
     finally:
         await store.close()
 
 
 async def _ship(s: _Session, form: ShipmentForm) -> ItemResult:
     await _recover(s)
-    view = await s.store.run(load_order_view, s.merchant_order_id)
-    problems = check_shipment(view, form)
+    view = await s.store.run(load_order_view, s.merchant_order_id, s.settings)
+    problems = _problems(view, form, s.confirmed)
     if problems:
         raise ShipmentRefused(s.merchant_order_id, problems)
     body = shipped_request(view, form)
@@ -222,10 +254,21 @@ async def _ship(s: _Session, form: ShipmentForm) -> ItemResult:
         await s.store.run(_log, s.merchant_order_id, note, "error")
         return ItemResult(s.merchant_order_id, Outcome.FAILED, note, error=exc)
     after = await s.store.run(load_order_view, s.merchant_order_id)
+    line, outcome = _summary(form, after), Outcome.SUCCEEDED
+    if view.admin_change == CANCELLED and form.units_shipped and not plan.get("deleted"):
+        # confirmed over the admin's cancel: say what OpenCart's rule did
+        line += (
+            f" (OpenCart order {plan['order_id']} was {view.admin_reason.split(':')[0]}: now "
+            f"status {plan['status_id']}; OpenCart's rule took its lines' units from stock again)"
+        )
+        await s.store.run(_log, s.merchant_order_id, f"confirmed by the merchant: {line}")
+    if plan.get("deleted"):  # deleted after the check: a failure unless the merchant confirmed
+        line += f" ({deleted_note(plan)})"
+        outcome = Outcome.SUCCEEDED if s.confirmed else Outcome.FAILED
     return ItemResult(
         s.merchant_order_id,
-        Outcome.SUCCEEDED,
-        _summary(form, after),
+        outcome,
+        line,
         detail={
             "alt_shipment_id": alt,
             "status_id": plan["status_id"],
@@ -263,11 +306,15 @@ async def _recover(s: _Session) -> None:
         await s.store.run(_finish, s.settings, s.merchant_order_id, alt)
 
 
-def finish_pending(settings: Settings) -> list[str]:
+def finish_pending(settings: Settings, problems: list[ItemResult] | None = None) -> list[str]:
     """Finish the OpenCart side of every message Jet took whose run was killed before
     (store thread; no Jet call). An order another run is shipping right now (its
     ``order:<id>`` lock is held) is left to that run. Messages still ``sending`` wait for the
-    next ship of their order, which asks Jet. Returns the merchant_order_ids finished."""
+    next ship of their order, which asks Jet. Returns the merchant_order_ids finished.
+
+    An order deleted in OpenCart's admin meanwhile is settled (nothing written to OpenCart)
+    and one failed item naming it is added to ``problems`` (the fetch reports it: exit 1);
+    later runs find nothing pending for it."""
     done = []
     holder = lock_holder_name("finish-shipments")
     # the JSON text holds '"state": "sent"' (the value bypasses the field's JSON encoding)
@@ -278,9 +325,12 @@ def finish_pending(settings: Settings) -> list[str]:
         if not pending or not acquire_lock(name, holder, LOCK_TTL_SECONDS):
             continue
         try:
-            for alt in pending:
-                _finish(settings, row.merchant_order_id, alt)
+            plans = [_finish(settings, row.merchant_order_id, alt) for alt in pending]
             done.append(row.merchant_order_id)
+            deleted = [p for p in plans if p.get("deleted")]
+            if deleted and problems is not None:  # one item per order, however many messages
+                note = f"shipment on Jet, OpenCart not updated: {deleted_note(deleted[0])}"
+                problems.append(ItemResult(row.merchant_order_id, Outcome.FAILED, note))
         except StoreError as exc:  # this order only; the others are still finished
             _log(row.merchant_order_id, f"shipment on Jet, OpenCart not updated: {exc}", "error")
         finally:
@@ -300,17 +350,36 @@ def _finish(settings: Settings, merchant_order_id: str, alt: str) -> dict[str, A
     """Plan (once) and apply the OpenCart side of a message Jet took; update the Jet status
     jettui knows (Jet moves the order to inprogress, or complete when nothing is open)."""
     view = load_order_view(merchant_order_id)
+    first = _record(merchant_order_id, alt).get("state") != "applied"
     plan = ship_apply.plan_shipment(settings, merchant_order_id, alt, view)
     plan = ship_apply.apply_shipment(settings, merchant_order_id, alt)
     status = OrderStatus.COMPLETE if view.open_units == 0 else OrderStatus.IN_PROGRESS
     JetOrder.update(status=str(status), updated_at=utcnow()).where(
         JetOrder.merchant_order_id == merchant_order_id
     ).execute()
+    if plan.get("deleted"):
+        if first:
+            _log(merchant_order_id, f"{plan['comment']} {deleted_note(plan)}", "error")
+        return plan
     _log(
         merchant_order_id,
         f"{plan['comment']} OpenCart order {plan['order_id']} → status {plan['status_id']}",
     )
     return plan
+
+
+def deleted_note(plan: dict[str, Any]) -> str:
+    """What a shipment of an order deleted in OpenCart's admin did to OpenCart: nothing."""
+    return (
+        f"OpenCart order {plan['order_id']} was deleted in the OpenCart admin: nothing was "
+        "written to OpenCart, and its delete put the units back in stock: take the shipped "
+        "units off by hand"
+    )
+
+
+def _record(merchant_order_id: str, alt: str) -> dict[str, Any]:
+    row = JetOrder.get(JetOrder.merchant_order_id == merchant_order_id)
+    return next((r for r in row.shipments or [] if r.get("alt_shipment_id") == alt), {})
 
 
 def _records_in(merchant_order_id: str, state: str) -> list[str]:

@@ -5,7 +5,11 @@ as cancelled, carrier and method as Jet requested, ship-from ZIP from ``returns.
 today's dates). ctrl+s checks every rule (the service's ``check_shipment``) and shows each
 problem next to the field it names; nothing is sent until none is left. The optional return
 location (pre-filled from ``returns:``) goes with an RMA number and days to return. escape
-leaves without sending. Store and Jet work run in async workers."""
+leaves without sending. Store and Jet work run in async workers.
+
+Lines are Jet's order items: a SKU on two items is two lines (``SKU#1``, ``SKU#2``). An order
+the merchant cancelled or deleted in OpenCart's admin says so under the title, and ctrl+s asks
+for a confirmation naming that reason before anything is sent (y sends, n/escape does not)."""
 
 from __future__ import annotations
 
@@ -17,8 +21,8 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
 from jettui.errors import one_line
 from jettui.jet.enums import CARRIERS, SHIPPING_METHODS
@@ -60,6 +64,12 @@ class LineInputs:
     ship_id: str
     cancel_id: str
     error_id: str
+    order_item_id: str = ""
+    name: str = ""  # the line's name in problems: the SKU, or SKU#n (see LineView.name)
+
+    @property
+    def field(self) -> str:
+        return f"lines[{self.name or self.sku}]"
 
 
 def field_of(problem: str) -> str:
@@ -89,6 +99,8 @@ class ShipFormScreen(FormKeys, Screen[bool]):
     ShipFormScreen .field-error { color: $text-error; height: auto; padding-left: 18; }
     ShipFormScreen .field-error.-empty { display: none; }
     ShipFormScreen #ship-problems { color: $text-error; height: auto; }
+    ShipFormScreen #ship-admin { color: $text-warning; text-style: bold; height: auto; }
+    ShipFormScreen #ship-admin.-empty { display: none; }
     ShipFormScreen #ship-lines, ShipFormScreen #ship-return-box { height: auto; }
     ShipFormScreen #ship-return-box.-off { display: none; }
     ShipFormScreen Checkbox { border: none; padding: 0; height: 1; }
@@ -115,6 +127,7 @@ class ShipFormScreen(FormKeys, Screen[bool]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="ship-body"):
             yield Static("[b]Ship[/b] — loading the order…", id="ship-title")
+            yield Static("", id="ship-admin", classes="-empty", markup=False)
             yield Static("", id="ship-problems", markup=False)
             with Horizontal(classes="form-row line-row section"):
                 yield Label("Lines: SKU, open units")
@@ -168,7 +181,7 @@ class ShipFormScreen(FormKeys, Screen[bool]):
             if not ids:
                 raise LookupError("this order is no longer in jettui's tables")
             self.merchant_order_id = ids[0]
-            view = await order_view(db, self.merchant_order_id)
+            view = await order_view(db, self.merchant_order_id, self.app.settings)
         except Exception as exc:  # noqa: BLE001 - store failure: one line, never a traceback
             self._problems([f"order: cannot read it: {one_line(exc)[:200]}"])
             return
@@ -185,19 +198,24 @@ class ShipFormScreen(FormKeys, Screen[bool]):
             title += f" · OpenCart #{view.order_id}"
         title += f" · Jet {view.jet_status or '?'}"
         self.query_one("#ship-title", Static).update(title)
-        planned = {line.merchant_sku: line for line in form.lines}
+        if view.admin_reason:
+            admin = self.query_one("#ship-admin", Static)
+            admin.update(f"! {view.admin_reason[:1].upper()}{view.admin_reason[1:]}.")
+            admin.remove_class("-empty")
+        planned = {line.order_item_id: line for line in form.lines}
         rows = []
         self.lines = []
         for n, line in enumerate(view.lines):
             if not line.open:
                 continue
-            plan = planned.get(line.merchant_sku)
+            plan = planned.get(line.order_item_id)
             inputs = LineInputs(
-                line.merchant_sku, f"line-ship-{n}", f"line-cancel-{n}", f"err-line-{n}"
-            )
+                line.merchant_sku, f"line-ship-{n}", f"line-cancel-{n}", f"err-line-{n}",
+                line.order_item_id, line.name,
+            )  # fmt: skip
             self.lines.append(inputs)
             due = f", Jet asks to cancel {line.cancel_due}" if line.cancel_due else ""
-            text = f"{line.merchant_sku} {line.title}"[:40] + f" — {line.open} open{due}"
+            text = f"{line.name} {line.title}"[:40] + f" — {line.open} open{due}"
             ship = Input(str(plan.ship if plan else 0), id=inputs.ship_id, compact=True,
                          type="integer", tooltip="units shipped")  # fmt: skip
             cancel = Input(str(plan.cancel if plan else 0), id=inputs.cancel_id, compact=True,
@@ -253,9 +271,9 @@ class ShipFormScreen(FormKeys, Screen[bool]):
                 try:
                     quantities.append(int(text))
                 except ValueError:
-                    problems.append(f"lines[{inputs.sku}].{what}: '{text}' is not a whole number")
+                    problems.append(f"{inputs.field}.{what}: '{text}' is not a whole number")
                     quantities.append(0)
-            lines.append(ShipLine(inputs.sku, quantities[0], quantities[1]))
+            lines.append(ShipLine(inputs.sku, quantities[0], quantities[1], inputs.order_item_id))
         location = None
         rma, days = "", None
         if self.query_one("#ship-return-on", Checkbox).value:
@@ -293,7 +311,7 @@ class ShipFormScreen(FormKeys, Screen[bool]):
         by_field: dict[str, list[str]] = {}
         for problem in problems:
             by_field.setdefault(field_of(problem), []).append(problem)
-        line_errors = {f"lines[{inputs.sku}]": inputs.error_id for inputs in self.lines}
+        line_errors = {inputs.field: inputs.error_id for inputs in self.lines}
         shown: set[str] = set()
         for name, error_id in [
             *((n, f"err-{_dom(n)}") for n, _i, _l in (*PARCEL_FIELDS, *RETURN_FIELDS)),
@@ -317,7 +335,7 @@ class ShipFormScreen(FormKeys, Screen[bool]):
     def _focus_first(self, problems: list[str]) -> None:
         """Focus (and so scroll to) the input of the first problem's field, if it has one."""
         inputs = {name: input_id for name, input_id, _label in (*PARCEL_FIELDS, *RETURN_FIELDS)}
-        inputs |= {f"lines[{line.sku}]": line.ship_id for line in self.lines}
+        inputs |= {line.field: line.ship_id for line in self.lines}
         for problem in problems:
             input_id = inputs.get(field_of(problem))
             if input_id is not None:
@@ -325,6 +343,7 @@ class ShipFormScreen(FormKeys, Screen[bool]):
                 return
 
     def action_send(self) -> None:
+        from jettui.services.orders.admin_changes import confirmation_problem
         from jettui.services.orders.shipping import check_shipment
 
         if self._busy or self.view is None:
@@ -334,19 +353,36 @@ class ShipFormScreen(FormKeys, Screen[bool]):
         self._problems(problems)
         if problems:
             return
+        if confirmation_problem(self.view, form, confirmed=False):
+            reason = self.view.admin_reason
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._start_send(form, confirmed=True)
+                else:
+                    self._problems([f"order: not sent: {reason}"])
+
+            self.app.push_screen(ConfirmAdminChange(reason), answered)
+            return
+        self._start_send(form)
+
+    def _start_send(self, form: ShipmentForm, *, confirmed: bool = False) -> None:
         self._busy = True
         self.query_one("#ship-problems", Static).update("Sending to Jet…")
-        self.send(form)
+        self.send(form, confirmed)
 
     @work(group="ship-form-send", exclusive=True, exit_on_error=False)
-    async def send(self, form: ShipmentForm) -> None:
+    async def send(self, form: ShipmentForm, confirmed: bool = False) -> None:
         import asyncio
 
         from jettui.services.orders.shipping import ShipmentRefused, ship_order
 
         try:
             db = await asyncio.to_thread(self.app.database)
-            result = await ship_order(self.app.settings, db, self.merchant_order_id, form)
+            result = await ship_order(
+                self.app.settings, db, self.merchant_order_id, form,
+                confirm_admin_change=confirmed,
+            )  # fmt: skip
         except ShipmentRefused as exc:
             self._problems(list(exc.problems))
             return
@@ -365,6 +401,43 @@ class ShipFormScreen(FormKeys, Screen[bool]):
     def action_leave(self) -> None:
         if not self._busy:
             self.dismiss(self.sent)
+
+
+class ConfirmAdminChange(ModalScreen[bool]):
+    """Asked before shipping an order the merchant cancelled or deleted in OpenCart's admin."""
+
+    DEFAULT_CSS = """
+    ConfirmAdminChange { align: center middle; }
+    #admin-box { width: 64; height: auto; padding: 1 2; border: thick $warning;
+                 background: $surface; }
+    #admin-buttons { height: auto; margin-top: 1; align-horizontal: right; }
+    #admin-buttons Button { margin-left: 2; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,n", "answer(False)", "Do not send", id="ship_form.admin_no"),
+        Binding("y", "answer(True)", "Send anyway", id="ship_form.admin_yes"),
+    ]
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(id="confirm-admin-change")
+        self.reason = reason
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="admin-box"):
+            yield Static(
+                f"This order was {self.reason}.\n\nSend this shipped message to Jet anyway?",
+                id="admin-question",
+                markup=False,
+            )
+            with Horizontal(id="admin-buttons"):
+                yield Button("Do not send (n)", id="no")
+                yield Button("Send anyway (y)", id="yes", variant="warning")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
 
 
 def _dom(name: str) -> str:
