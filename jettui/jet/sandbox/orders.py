@@ -330,6 +330,15 @@ class Sandbox(SandboxCore):
             allowed.add(OrderStatus.READY)  # cancel-only messages need no acknowledgement
         if doc["status"] not in allowed:
             raise ApiError(400, f"order is '{doc['status']}': it cannot take this shipped message")
+        complete = all(
+            sum(done.get(i["merchant_sku"], {}).values()) >= i["request_order_quantity"]
+            for i in doc["order_items"]
+        )
+        if doc["status"] == OrderStatus.READY and not complete:
+            # Before the acknowledgement only the whole order may be cancelled (the extension's
+            # reject); a part cancelled would leave an order that can never be acknowledged.
+            raise ApiError(400, "order is 'ready' (not acknowledged): a cancel-only message "
+                           "must cancel every unit; acknowledge it before cancelling part of it")  # fmt: skip
         now = self.clock()
         for shipment in body["shipments"]:
             doc.setdefault("shipments", []).append({**shipment, "shipment_id": new_jet_id()})
@@ -338,10 +347,6 @@ class Sandbox(SandboxCore):
         doc["_done"] = done
         doc.setdefault("_messages", []).append(message)
         doc["has_shipments"] = any(v["shipped"] for v in done.values())
-        complete = all(
-            sum(done.get(i["merchant_sku"], {}).values()) >= i["request_order_quantity"]
-            for i in doc["order_items"]
-        )
         doc["status"] = str(OrderStatus.COMPLETE if complete else OrderStatus.IN_PROGRESS)
         doc["_shipped_at"] = now
         with self.db.transaction():
