@@ -2,8 +2,9 @@
 
 `create` checks every rule before anything is sent (quantities never more than shipped minus
 already refunded or returned, amounts never above what was paid, numbers in plain decimal
-notation, a refund feedback given or implied by the reason): each problem names its field or
-option, exit 2. The output says which feedback was sent and whether it came from the reason. A refund whose answer Jet never gave is recorded as "may have applied" (exit 3):
+notation): each problem names its field or option, exit 2. Jet requires a refund feedback:
+without ``--feedback`` the one the reason implies is sent (return_rules.FEEDBACK_BY_REASON) and
+the output says which, and that it came from the reason. A refund whose answer Jet never gave is recorded as "may have applied" (exit 3):
 the next `jettui cron fetch-returns` looks it up by its alt refund id and never sends it twice.
 `list` prints to stdout."""
 
@@ -35,8 +36,7 @@ def register(commands: Any) -> None:
     create.add_argument("--reason", required=True, metavar="R", help="Jet's refund reason")
     create.add_argument("--feedback", metavar="F",
                         help="Jet's merchant refund feedback (Jet requires one; default: the one "
-                        "the reason implies, said in the output; a reason that implies none "
-                        "needs it)")  # fmt: skip
+                        "the reason implies, said in the output)")  # fmt: skip
     listing = actions.add_parser("list", help="list refunds and their state (stdout)")
     for sub, handler in ((create, run_create), (listing, run_list)):
         add_json(sub)

@@ -104,7 +104,7 @@ async def create_refund(
                     order, lines, reason, feedback, shipped=shipped, taken=taken
                 )
                 if problems or feedback is None:
-                    raise FormRefused("refund", problems)
+                    raise FormRefused("refund", problems or ["feedback: required by Jet"])
                 alt = new_alt_refund_id()
                 body = {"items": [line.as_item(reason, feedback) for line in checked]}
                 await store.run(

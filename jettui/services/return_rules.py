@@ -343,10 +343,12 @@ def completion_body(
 # --- merchant refunds -------------------------------------------------------------------------
 
 
-#: Jet's merchant refund feedback (docs/jet-api.md 2.6: every refund item carries one) that a
-#: refund reason implies, used when the merchant gives none. Reasons of the buyer's own choosing
-#: (no longer wanted, a better price, a gift, an accidental or unauthorised order, a late
-#: parcel) imply none of Jet's feedback values: such a refund needs the feedback given.
+#: Jet's merchant refund feedback (docs/jet-api.md 2.6: every refund item carries one) that
+#: each refund reason implies, sent when the merchant gives none (and said in the output, so a
+#: merchant who disagrees passes ``--feedback`` / picks one). The item's condition where the
+#: reason states it; for the buyer's own choice (no longer wanted, a better price, a gift, an
+#: accidental or unauthorised order, a late parcel) the customary deduction, "Refunded minus
+#: shipping cost".
 FEEDBACK_BY_REASON: dict[str, str] = {
     **dict.fromkeys(
         (
@@ -375,6 +377,16 @@ FEEDBACK_BY_REASON: dict[str, str] = {
         ),
         "Items not received",
     ),
+    **dict.fromkeys(
+        (
+            "No longer want this item", "Better price found elsewhere", "Unwanted gift",
+            "Accidental order", "Unauthorized purchase", "Package arrived late",
+            "Package arrived after estimated delivery date", "accidental order",
+            "unwanted gift", "unauthorized purchase", "better price available",
+            "no longer need/want", "package arrived later than promised delivery date",
+        ),
+        "Refunded minus shipping cost",
+    ),
 }  # fmt: skip
 FEEDBACK_GIVEN = "given"
 FEEDBACK_FROM_REASON = "from the reason"
@@ -382,8 +394,8 @@ FEEDBACK_FROM_REASON = "from the reason"
 
 def refund_feedback(reason: str, given: str | None) -> tuple[str | None, str]:
     """The refund feedback to send and where it comes from (:data:`FEEDBACK_GIVEN` or
-    :data:`FEEDBACK_FROM_REASON`); ``(None, "")`` when none is given and the reason implies
-    none (:func:`check_refund_form` then names the missing field)."""
+    :data:`FEEDBACK_FROM_REASON`); ``(None, "")`` when none is given and the reason is not one
+    of Jet's (:func:`check_refund_form` names the reason then)."""
     if given:
         return given, FEEDBACK_GIVEN
     derived = FEEDBACK_BY_REASON.get(reason)
@@ -437,11 +449,6 @@ def check_refund_form(
         problems.append(
             f"feedback: '{feedback}' is not a Jet refund feedback "
             f"(e.g. '{MERCHANT_REFUND_FEEDBACK[0]}')"
-        )
-    elif not feedback and reason in REFUND_REASONS:
-        problems.append(
-            f"feedback: required (Jet's refund_feedback): the reason '{reason}' implies none; "
-            f"give one of {', '.join(MERCHANT_REFUND_FEEDBACK)}"
         )
     if not lines:
         problems.append("items: name at least one SKU and quantity to refund")

@@ -160,11 +160,7 @@ class RefundFormScreen(FormKeys, Screen[bool]):
         text = ""
         if isinstance(reason, str) and not isinstance(picked, str):
             feedback, source = refund_feedback(reason, None)
-            text = (
-                f"sends '{feedback}' ({FEEDBACK_FROM_REASON})"
-                if feedback
-                else "this reason implies no feedback: pick one"
-            )
+            text = f"sends '{feedback}' ({FEEDBACK_FROM_REASON})" if feedback else ""
         self.query_one("#rfd-feedback-hint", Static).update(text)
 
     @on(Input.Submitted, "#rfd-order")
