@@ -75,10 +75,10 @@ def test_acknowledging_past_the_deadline_says_so_and_exits_1(shop: Settings, jet
     jet_id = place(shop)
     assert jettui("cron", "fetch-orders").code == 0
     db = connect(shop)
-    hour_ago = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=1)
-    JetOrder.update(order_placed_date=hour_ago).where(
-        JetOrder.merchant_order_id == jet_id
-    ).execute()
+    hour_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    row = JetOrder.get(JetOrder.merchant_order_id == jet_id)  # ready an hour ago, as Jet says
+    row.raw = {**row.raw, "order_ready_date": hour_ago.isoformat().replace("+00:00", "Z")}
+    row.save()
     db.close()
     assert jettui("orders", "list").rows[0][9].startswith("LATE by")
     ran = jettui("orders", "acknowledge", jet_id)

@@ -53,6 +53,9 @@ FIRST_ORDER_LOOK_SECONDS = 5.0  # demo: before the first order, look for a SKU f
 DEMO_RETURN_SHARE = 0.3  # demo: share of shipped demo orders returned (after the first one)
 DEMO_SEVERAL_ITEMS_SHARE = 0.35  # demo orders with 2 or 3 different SKUs
 DEMO_CHILD_SHARE = 0.5  # demo orders that include a variation child, when one is for sale
+#: how long Jet keeps a new order ``created`` (its fraud and cancel window) before ``ready``:
+#: "about 30 minutes" (docs/jet-api.md sections 3 and 4)
+CREATED_WINDOW_SECONDS = 30 * 60
 DEMO_DIRECTED_CANCEL_SHARE = 0.15  # demo orders where Jet asks to cancel a unit of one line
 HOUR = 3600.0
 AMOUNT_KEYS = ("principal", "tax", "shipping_cost", "shipping_tax")
@@ -109,7 +112,7 @@ class Sandbox(SandboxCore):
             "merchant_order_id": order_id, "reference_order_id": reference,
             "customer_reference_order_id": reference, "fulfillment_node": self.node_id,
             "hash_email": f"{order_id[:12]}@customer.jet.com", "status": str(OrderStatus.CREATED),
-            "order_placed_date": iso(now - 60), "order_transmission_date": iso(now),
+            "order_placed_date": iso(self._placed_at(now)), "order_transmission_date": iso(now),
             "jet_requested_directed_cancel": any(i["request_order_cancel_qty"] for i in order_items),
             "has_shipments": False,
             "order_detail": {"request_shipping_carrier": "UPS", "request_shipping_method": "UPS Ground",
@@ -122,6 +125,14 @@ class Sandbox(SandboxCore):
         }  # fmt: skip
         self.db.put("order", order_id, order, now)
         return f"/orders/withoutShipmentDetail/{order_id}"
+
+    def _placed_at(self, now: float) -> float:
+        """When the buyer placed an order generated ``now``: Jet holds a new order ``created``
+        about 30 minutes (:data:`CREATED_WINDOW_SECONDS`) before it becomes ``ready``, which the
+        sandbox makes it ``review_delay_seconds`` from now; so the order was placed that long
+        before it is ready (never later than now)."""
+        ready_at = now + self.settings.sandbox.review_delay_seconds
+        return min(now, ready_at - CREATED_WINDOW_SECONDS)
 
     def demo_tick(self) -> None:
         """Demo mode (``order_every_seconds`` > 0), run lazily before each API call: place the
