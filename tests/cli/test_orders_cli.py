@@ -101,3 +101,27 @@ def test_a_held_order_is_listed_and_rejected(shop: Settings, jettui) -> None:
     ran = jettui("orders", "reject", jet_id, "--json")
     assert ran.code == 0, ran.err
     assert jettui("orders", "list", "--status", "rejected").rows[0][0] == jet_id
+
+
+def test_a_ready_order_is_cancelled_whole_or_not_at_all(shop: Settings, jettui) -> None:
+    """Before the acknowledgement only every unit may be cancelled (the extension's reject):
+    a part is refused naming the field, exit 2, nothing sent; the whole order goes."""
+    jet_id = place(shop)  # 2 × HRT-SWL00001 + 1 × HRT-TM00002
+    assert jettui("cron", "fetch-orders").code == 0
+    cancel_one = ("--cancel", "HRT-SWL00001=1", "--ship", "HRT-SWL00001=0")
+    ran = jettui("orders", "ship", jet_id, *SHIP, "--zip", "84047", *cancel_one, "--json")
+    assert ran.code == 2
+    assert ran.document["problems"] == [
+        "lines: the order is not acknowledged: only all 3 unit(s) may be cancelled (a reject); "
+        "acknowledge it before cancelling part of it"
+    ]
+    assert jettui("orders", "list", "--status", "ready").rows[0][0] == jet_id  # nothing sent
+    everything = ("--cancel", "HRT-SWL00001=2", "--cancel", "HRT-TM00002=1",
+                  "--ship", "HRT-SWL00001=0")  # fmt: skip
+    ran = jettui("orders", "ship", jet_id, *SHIP, "--zip", "84047", *everything)
+    assert ran.code == 0, ran.err
+    lines = jettui("orders", "show", jet_id, "--json").document["order"]["lines"]
+    assert sorted((line["merchant_sku"], line["cancelled"]) for line in lines) == [
+        ("HRT-SWL00001", 2),
+        ("HRT-TM00002", 1),
+    ]
