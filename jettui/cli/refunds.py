@@ -4,8 +4,9 @@
 already refunded or returned, amounts never above what was paid, numbers in plain decimal
 notation): each problem names its field or option, exit 2. Jet requires a refund feedback:
 without ``--feedback`` the one the reason implies is sent (return_rules.FEEDBACK_BY_REASON) and
-the output says which, and that it came from the reason. A refund whose answer Jet never gave is recorded as "may have applied" (exit 3):
-the next `jettui cron fetch-returns` looks it up by its alt refund id and never sends it twice.
+the output says which, and that it came from the reason. A refund whose answer Jet never gave
+is recorded as "may have applied" (exit 3): the next `jettui cron fetch-returns` looks it up by
+its alt refund id and never sends it twice.
 `list` prints to stdout."""
 
 from __future__ import annotations

@@ -159,7 +159,7 @@ class RefundFormScreen(FormKeys, Screen[bool]):
         picked = self.query_one("#rfd-feedback", Select).value
         text = ""
         if isinstance(reason, str) and not isinstance(picked, str):
-            feedback, source = refund_feedback(reason, None)
+            feedback, _source = refund_feedback(reason, None)
             text = f"sends '{feedback}' ({FEEDBACK_FROM_REASON})" if feedback else ""
         self.query_one("#rfd-feedback-hint", Static).update(text)
 
