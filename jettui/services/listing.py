@@ -12,12 +12,13 @@ import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import peewee as pw
 
+from jettui.jet import item_price
 from jettui.jet.enums import FileStatus, ProductStatus, ReturnStatus
 
 if TYPE_CHECKING:
@@ -175,6 +176,8 @@ def _oc() -> Any:
 
 
 def _money(value: object) -> str:
+    if isinstance(value, Decimal):
+        value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return "" if value is None else f"{float(value):,.2f}"  # type: ignore[arg-type]
 
 
@@ -584,15 +587,31 @@ def _order_units(raw: Any) -> str:
     return str(total)
 
 
+def _shown_total(total: Any, rate: Any) -> str:
+    """An OpenCart order's total in dollars, as its admin shows it (total × currency_value:
+    jettui writes Jet orders in the default currency with USD's rate)."""
+    from jettui.store.currency import shown_in
+
+    return _money(shown_in(Decimal(str(total)), Decimal(str(rate or 1))))
+
+
 def _jet_total(raw: Any) -> str:
-    """What the buyer pays on Jet (every line's price, tax, shipping and its tax), for an
-    order not written to OpenCart."""
+    """What the buyer pays on Jet (every unit's price, the line's tax, every unit's shipping
+    and its tax, as :mod:`jettui.jet.item_price` reads them), for an order not written to
+    OpenCart."""
     items = _order_items(raw)
     if not items:
         return ""
-    keys = ("base_price", "item_tax", "item_shipping_cost", "item_shipping_tax")
-    prices = [item.get("item_price") or {} for item in items]
-    return _money(sum(_number(p.get(k)) for p in prices if isinstance(p, dict) for k in keys))
+    total = Decimal(0)
+    for item in items:
+        price = item.get("item_price")
+        if not isinstance(price, dict):
+            continue
+        quantity = int(_number(item.get("request_order_quantity")))
+        for key in item_price.PRICE_KEYS:
+            amount = Decimal(str(_number(price.get(key))))
+            total += item_price.line_amount(amount, key, quantity)
+    return _money(total)
 
 
 def _buyer(raw: Any, first: object = None, last: object = None) -> str:
@@ -665,6 +684,7 @@ class OrderSource(_JetTableSource):
             model.state,
             model.acknowledged_at,
             model.acknowledgement_status,
+            order.currency_value,
         ]
 
     def _search(self) -> list[Any]:
@@ -673,7 +693,7 @@ class OrderSource(_JetTableSource):
 
     def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
         (jet_id, order_id, last, ref, _id, total, status, placed, ship_by, first, raw, created,
-         state, acknowledged_at, ack_status) = row  # fmt: skip
+         state, acknowledged_at, ack_status, rate) = row  # fmt: skip
         ack = ""
         if status == "ready":
             from jettui.services.orders.queries import ack_deadline
@@ -692,7 +712,7 @@ class OrderSource(_JetTableSource):
             _buyer(raw, first, last),
             _text(ref),
             _order_units(raw),
-            _money(total) if total is not None else _jet_total(raw),
+            _shown_total(total, rate) if total is not None else _jet_total(raw),
             _text(status),
             ack,
             _short_time(ship_by),

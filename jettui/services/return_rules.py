@@ -1,10 +1,10 @@
 """The money and quantity rules of return completions and merchant refunds (pure: no I/O).
 
-What the buyer paid comes from the Jet order (docs/jet-api.md table 2.4a): each order item's
-``item_price`` holds the line's ``base_price``, ``item_tax``, ``item_shipping_cost`` and
-``item_shipping_tax`` for all ``request_order_quantity`` units (the sandbox and Jet's return
-generator divide by the quantity to price one unit). A refund of ``n`` units is worth ``n/qty``
-of each, rounded half up to the cent.
+What the buyer paid comes from the Jet order (docs/jet-api.md table 2.4a), read by
+:mod:`jettui.jet.item_price` (the evidence is there): each order item's ``item_price`` gives
+``base_price``, ``item_shipping_cost`` and ``item_shipping_tax`` per unit and ``item_tax`` for
+all ``request_order_quantity`` units. A refund of ``n`` units is worth ``n`` × each per-unit
+amount and ``n/qty`` of the line's tax, rounded half up to the cent.
 
 Every check returns problems as one line each that names the field, e.g.
 ``lines[SKU-1].refund_amount.tax: must be at least 0 (got -1)``, so a form or the CLI can put
@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from jettui.errors import UsageError
+from jettui.jet import item_price
 from jettui.jet.enums import (
     CHARGE_FEEDBACK,
     MERCHANT_REFUND_FEEDBACK,
@@ -109,17 +110,27 @@ def parse_amount(value: AmountInput, where: str) -> tuple[Decimal | None, str | 
 
 def item_paid(order_item: Mapping[str, Any]) -> Amounts:
     """What the buyer paid for the whole order line, per component."""
-    price = order_item.get("item_price") or {}
-    return {k: cents(Decimal(str(price.get(PRICE_KEYS[k]) or 0))) for k in AMOUNT_KEYS}
+    return paid_for_units(order_item, _ordered(order_item))
 
 
 def paid_for_units(order_item: Mapping[str, Any], units: int) -> Amounts:
-    """What the buyer paid for ``units`` of the order line (its share of each component)."""
-    ordered = max(int(order_item.get("request_order_quantity") or 0), 1)
-    paid = item_paid(order_item)
-    if units >= ordered:
-        return paid
-    return {k: cents(paid[k] * units / ordered) for k in AMOUNT_KEYS}
+    """What the buyer paid for ``units`` of the order line (at most all its units), per
+    component: :func:`jettui.jet.item_price.for_units` reads Jet's amounts."""
+    ordered = _ordered(order_item)
+    units = min(units, ordered)
+    price = order_item.get("item_price") or {}
+    return {
+        k: cents(item_price.for_units(_amount(price.get(key)), key, ordered, units))
+        for k, key in PRICE_KEYS.items()
+    }
+
+
+def _ordered(order_item: Mapping[str, Any]) -> int:
+    return max(int(order_item.get("request_order_quantity") or 0), 1)
+
+
+def _amount(value: Any) -> Decimal:
+    return Decimal(str(value or 0))
 
 
 def requested_amounts(return_item: Mapping[str, Any]) -> Amounts:

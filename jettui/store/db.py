@@ -48,6 +48,7 @@ from .base import (
     database_proxy,
     is_mysql,
 )
+from .currency import no_usd_problem, usd_rate
 from .errors import StoreError, StoreSchemaError, StoreUnreachable
 from .jet_tables import ensure_jet_tables, schema_version
 
@@ -329,8 +330,8 @@ def recognise_store(db: AnyDatabase | None = None, prefix: str | None = None) ->
         warnings.append(
             f"setting config_currency {currency} is not in {oc.Currency._meta.table_name}"
         )
-    if not oc.Currency.select().where(oc.Currency.code == "USD").exists():
-        warnings.append("no USD currency: Jet orders are in USD and need one")
+    if usd_rate() is None:
+        warnings.append(no_usd_problem())
 
     jet_version = 0
     try:

@@ -1,7 +1,8 @@
 """OpenCart's order side, as OpenCart's own PHP does it (synchronous: run on the store thread).
 
 - :func:`shop_context` reads, once per run, what every order jettui writes needs from the shop
-  (store name/URL, invoice prefix, customer group, the USD currency id and rate, language,
+  (store name/URL, invoice prefix, customer group, the USD currency id and rate against the
+  default currency, which orders are written in (:mod:`.currency`), language,
   the processing and complete status sets, the order-total sort orders, stock checkout).
 - :func:`add_order_history` is catalog/model/checkout/order.php ``addOrderHistory()``: the stock
   rules (processing∪complete set, ``subtract`` flags, ``order_option`` values), then the
@@ -30,9 +31,9 @@ from typing import TYPE_CHECKING, Any
 import peewee as pw
 
 from .base import database_proxy, is_mysql, tuple_rows
+from .currency import from_usd, no_usd_problem, usd_rate
 from .errors import StoreError
 from .opencart import (
-    Currency,
     Language,
     Order,
     OrderHistory,
@@ -75,12 +76,17 @@ class ShopContext:
     language_id: int = 1
     currency_id: int = 0
     currency_code: str = "USD"
-    currency_value: Decimal = Decimal(1)
+    currency_value: Decimal = Decimal(1)  # USD's rate against the default currency
     new_order_status_id: int = 1  # config_order_status_id
     processing_status: frozenset[int] = frozenset()
     complete_status: frozenset[int] = frozenset()
     stock_checkout: bool = False  # config_stock_checkout: sell without stock
     total_sort_order: dict[str, int] = field(default_factory=lambda: dict(TOTAL_CODES))
+
+    def from_usd(self, dollars: Decimal) -> Decimal:
+        """Dollars Jet charged as the default-currency amount an order stores (4 decimals),
+        which the admin shows × ``currency_value`` as exactly those dollars."""
+        return from_usd(dollars, self.currency_value)
 
     @property
     def stock_statuses(self) -> frozenset[int]:
@@ -91,12 +97,13 @@ class ShopContext:
 def shop_context(settings: Settings | None = None, *, store_id: int | None = None) -> ShopContext:
     """Read the shop's order settings (settings.store.store_id unless ``store_id``).
 
-    Raises :class:`StoreError` when the shop has no USD currency (Jet sells in US dollars).
+    Raises :class:`StoreError` when the shop has no USD currency with a rate (Jet sells in US
+    dollars; see :mod:`jettui.store.currency`).
     """
     sid = store_id if store_id is not None else (settings.store.store_id if settings else 0)
-    usd = Currency.select().where(Currency.code == "USD").first()
+    usd = usd_rate(sid)
     if usd is None:
-        raise StoreError("the shop has no USD currency (oc_currency): Jet orders are in USD")
+        raise StoreError(no_usd_problem())
     return ShopContext(
         store_id=sid,
         store_name=_store_name(sid),
@@ -106,7 +113,7 @@ def shop_context(settings: Settings | None = None, *, store_id: int | None = Non
         language_id=_language_id(settings, sid),
         currency_id=usd.currency_id,
         currency_code="USD",
-        currency_value=Decimal(str(usd.value or 1)).quantize(Decimal("0.00000001")),
+        currency_value=usd.value,
         new_order_status_id=_int(_setting("config_order_status_id", sid, 1), 1),
         processing_status=_status_set(_setting("config_processing_status", sid, [])),
         complete_status=_status_set(_setting("config_complete_status", sid, [])),

@@ -271,7 +271,9 @@ async def test_order_lifecycle(jet):
     oid = order["merchant_order_id"]
     assert order["status"] == "ready" and len(oid) == 32
     assert len(order["shipping_to"]["address"]["zip_code"]) == 5
-    assert order["order_items"][0]["item_price"]["base_price"] == 114.0
+    # base_price is per unit (jettui.jet.item_price); the order's totals add every unit
+    assert order["order_items"][0]["item_price"]["base_price"] == 38.0
+    assert order["order_totals"]["item_price"]["base_price"] == 114.0
     assert (
         f"/orders/withoutShipmentDetail/{oid}"
         in (await c.get("/orders/ready")).json()["order_urls"]

@@ -60,7 +60,8 @@ def test_orders_panel_rows_filters_and_time_left_to_acknowledge(oc_settings, oc_
     rows = list_orders(oc_db, settings=oc_settings, now=NOW)
     assert [r.merchant_order_id[0] for r in rows] == ["c", "b", "a"]  # newest first
     ready = rows[2]
-    assert (ready.buyer, ready.items, ready.total) == ("Ada Lovelace", 2, 113.5)
+    # 2 units at 100.00, 5.00 shipping and 0.50 its tax each, 8.00 tax for the line
+    assert (ready.buyer, ready.items, ready.total) == ("Ada Lovelace", 2, 219.0)
     assert ready.ack_deadline == dt.datetime(2026, 11, 29, 12, 5, tzinfo=dt.UTC)
     assert ready.ack_seconds_left == 300
     assert ready.ship_by == dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
@@ -100,7 +101,7 @@ def test_order_detail_lines_totals_history_and_shipments(oc_settings, oc_db) -> 
     detail = order_detail(oc_db, "d" * 32, settings=oc_settings)
     cam, shirt = detail.lines
     assert (cam.line.ordered, cam.line.shipped, cam.line.cancelled, cam.line.open) == (3, 1, 1, 1)
-    assert (cam.unit_price, cam.order_product_id) == (30.0, 77)
+    assert (cam.unit_price, cam.order_product_id) == (90.0, 77)  # base_price is per unit
     assert (shirt.line.shipped, shirt.line.open, shirt.line.directed_cancel) == (1, 1, 1)
     assert detail.row.open_units == 2
     assert [h.comment for h in detail.history] == ["Jet order imported"]
@@ -110,8 +111,9 @@ def test_order_detail_lines_totals_history_and_shipments(oc_settings, oc_db) -> 
         ("other", "on Jet", ""),
     ]
     assert detail.ship_to["city"] == "Albany" and detail.request["shipping_carrier"] == "UPS"
-    assert detail.jet_totals == {"items": 110.0, "tax": 16.0, "shipping": 10.0,
-                                 "shipping_tax": 1.0, "total": 137.0}  # fmt: skip
+    # 3 × 90 + 2 × 20; item_tax 8.00 per line; shipping 5.00 and its tax 0.50 per unit
+    assert detail.jet_totals == {"items": 310.0, "tax": 16.0, "shipping": 25.0,
+                                 "shipping_tax": 2.5, "total": 353.5}  # fmt: skip
     data = json.loads(json.dumps(detail.as_dict()))
     assert data["lines"][0]["open"] == 1 and data["history"][0]["status_id"] == 2
     assert order_detail(oc_db, "e" * 32) is None

@@ -23,8 +23,10 @@ ORDER_DOC = {
     "merchant_order_id": ORDER,
     "order_items": [
         {"order_item_id": ITEM_1, "merchant_sku": "SKU-1", "request_order_quantity": 2,
-         "item_price": {"base_price": 40.0, "item_tax": 4.0, "item_shipping_cost": 6.0,
-                        "item_shipping_tax": 0.6}},
+         # per unit (jettui.jet.item_price): 20.00 each, 3.00 shipping + 0.30 its tax each,
+         # 4.00 tax for the line: the buyer paid 40.00 + 4.00 + 6.00 + 0.60 for both units
+         "item_price": {"base_price": 20.0, "item_tax": 4.0, "item_shipping_cost": 3.0,
+                        "item_shipping_tax": 0.3}},
         {"order_item_id": ITEM_2, "merchant_sku": "SKU-2", "request_order_quantity": 1,
          "item_price": {"base_price": 10.0, "item_tax": 0, "item_shipping_cost": 0,
                         "item_shipping_tax": 0}},

@@ -47,13 +47,13 @@ def raw_order(
 
 
 ORDERS = (
-    # jet id, ref, status, state, OC order, buyer, items, ready at
+    # jet id, ref, status, state, OC order, buyer, items (sku, title, qty, unit price), ready at
     ("5f1c0a7e9b2d4c3e8a6f0b1d2c3e4f50", "100234", "ready", "done", 0, "Ada Lovelace",
-     [("ACM-WB00002", "Acme water bottle", 2, 25.0)], "2026-11-29T11:49:00.0000000Z"),
+     [("ACM-WB00002", "Acme water bottle", 2, 12.5)], "2026-11-29T11:49:00.0000000Z"),
     ("7a2b3c4d5e6f708192a3b4c5d6e7f801", "100235", "ready", "done", 0, "Alan Turing",
      [("BRW-CK00003", "Brew coffee kit", 1, 42.5)], "2026-11-29T11:30:00.0000000Z"),
     ("9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a41", "100236", "acknowledged", "done", 0, "Grace Hopper",
-     [("BRW-T00004", "Brew teapot", 1, 19.99), ("ACM-WB00002", "Acme water bottle", 3, 37.5)],
+     [("BRW-T00004", "Brew teapot", 1, 19.99), ("ACM-WB00002", "Acme water bottle", 3, 12.5)],
      "2026-11-29T10:00:00.0000000Z"),
     ("e1d2c3b4a5968778695a4b3c2d1e0f92", "100237", "ready", "held", 0, "Edsger Dijkstra",
      [("NOPE-1", "Unknown thing", 1, 9.99)], "2026-11-29T11:55:00.0000000Z"),

@@ -18,10 +18,14 @@ Refunds: POST refuses with 400 what contradicts the order itself (an item not in
 more units than were ordered, a reused ``alt_refund_id``). What conflicts with the returns
 policy is accepted at POST and ends ``rejected - refund conflicts with returns policy``
 instead of ``accepted``: refunding units that were never shipped, or more money (per amount
-component) than the item's price, counting the earlier refunds of the item that were not
-rejected and what completed returns refunded for it. The verdict is fixed at POST, so later
-shipments do not change it. A refund moves one state per read or per 2 seconds:
+component) than the buyer paid for the item's units, counting the earlier refunds of the item
+that were not rejected and what completed returns refunded for it. The verdict is fixed at
+POST, so later shipments do not change it. A refund moves one state per read or per 2 seconds:
 ``created`` → ``processing`` → ``accepted`` | ``rejected - ...``.
+
+Money: a generated order line's ``item_price`` is written and read by
+:mod:`jettui.jet.item_price` (``base_price`` = the SKU's unit price, per unit; the evidence for
+that reading is in that module), as are the return's requested amounts and the refund limits.
 
 Demo mode (``order_every_seconds`` > 0): see :meth:`Sandbox.demo_tick`.
 """
@@ -30,9 +34,10 @@ from __future__ import annotations
 
 import json
 import random
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from jettui.jet import models
+from jettui.jet import item_price, models
 from jettui.jet.dates import new_jet_id
 from jettui.jet.enums import (
     RETURN_REASONS,
@@ -58,7 +63,9 @@ DEMO_CHILD_SHARE = 0.5  # demo orders that include a variation child, when one i
 CREATED_WINDOW_SECONDS = 30 * 60
 DEMO_DIRECTED_CANCEL_SHARE = 0.15  # demo orders where Jet asks to cancel a unit of one line
 HOUR = 3600.0
+# refund amount components, in the order of item_price.PRICE_KEYS they are paid from
 AMOUNT_KEYS = ("principal", "tax", "shipping_cost", "shipping_tax")
+COMMISSION = Decimal("0.15")  # Jet's base commission on a line's price
 RETURN_SHIPPING_CHARGE = 5.99  # billed to the merchant for a return that was the merchant's fault
 MERCHANT_FAULT_REASONS = frozenset({
     "Received the wrong item", "Website description is inaccurate",
@@ -96,18 +103,17 @@ class Sandbox(SandboxCore):
             qty = item.get("order_quantity") or 0
             cancel = item.get("order_cancel_quantity") or 0
             total = qty + cancel
-            price = float(product.get("price") or 10.0)
+            price = Decimal(str(product.get("price") or 10.0))
             order_items.append({
                 "order_item_id": new_jet_id(), "merchant_sku": item["sku"],
                 "product_title": product["listing"].get("product_title", item["sku"]),
                 "request_order_quantity": total, "request_order_cancel_qty": cancel,
                 "url": product["listing"].get("main_image_url", ""), "item_tax_code": None,
-                "item_price": {"base_price": round(price * total, 2), "item_tax": 0,
-                               "item_shipping_cost": 0, "item_shipping_tax": 0},
+                "item_price": _item_price(price, total),
                 "fee_adjustments": [{"adjustment_name": "Base commission", "adjustment_type": "Commission",
-                                     "commission_id": new_jet_id(), "value": round(price * total * 0.15, 2)}],
+                                     "commission_id": new_jet_id(), "value": _cents(price * total * COMMISSION)}],
             })  # fmt: skip
-        base = round(sum(i["item_price"]["base_price"] for i in order_items), 2)
+        base = _cents(sum((_line_paid(i, "base_price") for i in order_items), Decimal(0)))
         order = {
             "merchant_order_id": order_id, "reference_order_id": reference,
             "customer_reference_order_id": reference, "fulfillment_node": self.node_id,
@@ -386,12 +392,12 @@ class Sandbox(SandboxCore):
             qty = shipped.get(item["merchant_sku"], 0)
             if qty <= 0:
                 continue
-            unit = item["item_price"]["base_price"] / max(item["request_order_quantity"], 1)
+            unit = _unit_paid(item, "base_price")
             items.append({
                 "order_item_id": item["order_item_id"], "alt_order_item_id": item.get("alt_order_item_id"),
                 "merchant_sku": item["merchant_sku"], "merchant_sku_title": item["product_title"],
                 "reason": rng.choice(RETURN_REASONS), "return_quantity": qty,
-                "requested_refund_amount": {"principal": round(unit * qty, 2), "tax": 0,
+                "requested_refund_amount": {"principal": _cents(unit * qty), "tax": 0,
                                             "shipping_cost": 0, "shipping_tax": 0},
             })  # fmt: skip
         merchant_fault = any(i["reason"] in MERCHANT_FAULT_REASONS for i in items)
@@ -513,7 +519,7 @@ class Sandbox(SandboxCore):
 
     def _policy_conflicts(self, order: dict[str, Any], matched: list[_Match]) -> list[str]:
         """Why Jet will reject this refund (empty: it will be accepted): units never shipped or
-        money beyond the item's price, counting the earlier refunds of the item that stand and
+        money beyond what the buyer paid for the item's units, counting the earlier refunds of the item that stand and
         what completed returns already refunded for it."""
         order_id = order["merchant_order_id"]
         standing = [i for r in self.db.all("refund")
@@ -536,9 +542,8 @@ class Sandbox(SandboxCore):
             if units > shipped:
                 problems.append(f"{where}.order_return_refund_qty: {units} unit(s) refunded in "
                                 f"all, {shipped} shipped")  # fmt: skip
-            price = ordered["item_price"]
-            limit = {"principal": price["base_price"], "tax": price["item_tax"],
-                     "shipping_cost": price["item_shipping_cost"], "shipping_tax": price["item_shipping_tax"]}  # fmt: skip
+            paid = [_cents(_line_paid(ordered, key)) for key in item_price.PRICE_KEYS]
+            limit = dict(zip(AMOUNT_KEYS, paid, strict=True))
             total = {k: sum(i["refund_amount"][k] for i in same) for k in AMOUNT_KEYS}
             problems += _over_amounts(total, limit, where)
         return problems
@@ -570,6 +575,35 @@ class Sandbox(SandboxCore):
 
 
 _Match = tuple[str, dict[str, Any], dict[str, Any]]  # (where, item sent, item known)
+
+
+# Money: Jet's order lines as :mod:`jettui.jet.item_price` reads them (the evidence is there):
+# a generated line's base_price is its unit price; what a line's units cost is read back by
+# the same module, so returns and refund limits follow the reading.
+
+
+def _cents(amount: Decimal) -> float:
+    """Dollars as the JSON number Jet sends (2 decimals, half up)."""
+    return float(amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _item_price(unit: Decimal, quantity: int) -> dict[str, float]:
+    """``item_price`` of a generated line of ``quantity`` units at ``unit`` dollars each
+    (no tax or shipping)."""
+    units = {"base_price": unit, "item_tax": Decimal(0), "item_shipping_cost": Decimal(0),
+             "item_shipping_tax": Decimal(0)}  # fmt: skip
+    return {k: _cents(item_price.sent_value(v, k, quantity)) for k, v in units.items()}
+
+
+def _line_paid(item: dict[str, Any], key: str) -> Decimal:
+    """What the buyer paid for every unit of an order line for one ``item_price`` key."""
+    value = Decimal(str(item["item_price"].get(key) or 0))
+    return item_price.line_amount(value, key, max(item["request_order_quantity"], 1))
+
+
+def _unit_paid(item: dict[str, Any], key: str) -> Decimal:
+    value = Decimal(str(item["item_price"].get(key) or 0))
+    return item_price.unit_amount(value, key, max(item["request_order_quantity"], 1))
 
 
 def demo_items(

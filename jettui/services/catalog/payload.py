@@ -28,6 +28,7 @@ from jettui.services.catalog.attributes import product_node
 from jettui.services.catalog.batch import Batch, load_batch
 from jettui.services.catalog.images import ImageFinder
 from jettui.store.base import database_proxy, tuple_rows
+from jettui.store.currency import UsdRate, no_usd_problem, usd_rate
 
 VARIANT_OPTION_TYPES = ("select", "radio")
 DESCRIPTION_MAX = 2000
@@ -242,25 +243,41 @@ def validate_products(settings: Settings, product_ids: Iterable[int]) -> list[Pr
     return Checker(settings).check_many(product_ids)
 
 
-def price_with_increment(base: Decimal, settings: Settings) -> Decimal:
-    """OpenCart price → Jet price: ``settings.pricing`` increment, 2 decimals.
+def price_with_increment(base: Decimal, settings: Settings, usd: UsdRate | None = None) -> Decimal:
+    """OpenCart price → Jet price: the store's amount (its default currency) in US dollars as
+    a USD shopper sees it in the storefront (``usd``: the shop's rate, see
+    :mod:`jettui.store.currency`; None: the amount is dollars already), rounded half up to the
+    cent, then the ``settings.pricing`` increment (a fixed one is dollars), 2 decimals.
 
     Raises :class:`BadPrice` for a store price of 0 or less, or a result below one cent: such
     a product is refused, never listed at a price the merchant did not set."""
     if not base.is_finite() or base <= 0:
         raise BadPrice(f"the store price is {_money(base)}: it must be above 0")
+    dollars = usd.to_usd(base) if usd is not None else base
     amount = Decimal(str(settings.pricing.increment_amount))
     if settings.pricing.increment_type == "fixed":
-        value = base + amount
+        value = dollars + amount
     else:
-        value = base * (1 + amount / 100)
+        value = dollars * (1 + amount / 100)
     value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if value < MIN_PRICE:
         raise BadPrice(
-            f"the store price {_money(base)} with the increment "
+            f"the store price {_money(base)}{_in_dollars(base, usd)} with the increment "
             f"({_increment(settings)}) gives {_money(value)}: Jet needs at least 0.01"
         )
     return value
+
+
+def _in_dollars(base: Decimal, usd: UsdRate | None) -> str:
+    if usd is None or not usd.converts:
+        return ""
+    return f" {usd.default_code or 'default currency'} (USD {_money2(usd.to_usd(base))})"
+
+
+def conversion_text(usd: UsdRate, amount: Decimal) -> str:
+    """How a price source names the conversion of ``amount``: ``GBP × 1.25 = USD 100.00``."""
+    code = usd.default_code or "default currency"
+    return f"{code} × {usd.value.normalize():f} = USD {_money2(usd.to_usd(amount))}"
 
 
 def _money(value: Decimal) -> str:
@@ -377,6 +394,7 @@ class Checker:
         self.images = ImageFinder(settings)
         self.customer_group_id = specials.default_customer_group(settings.store.store_id)
         self.today = specials.shop_today()
+        self.usd = usd_rate(settings.store.store_id)  # None: no USD currency, nothing priced
         self.weight_values = {w.weight_class_id: w.value for w in WeightClass.select()}
         units = {
             d.unit.strip().lower(): d.weight_class_id
@@ -525,17 +543,23 @@ class Checker:
         row = self._description(product_id)
         return (row.name or "").strip() if row else ""
 
-    def _pricing(self, base: specials.BasePrice, deltas: str = "") -> dict[str, str]:
+    def _pricing(self, base: specials.BasePrice, delta: Decimal = Decimal(0)) -> dict[str, str]:
         out = {"source": base.source, "store_price": _money2(base.amount)}
-        if deltas:
-            out["options"] = deltas
+        if delta:
+            out["options"] = _money_signed(delta)
+        if self.usd is not None and self.usd.converts:
+            out["currency"] = conversion_text(self.usd, base.amount + delta)
         out["increment"] = _increment(self.settings)
         return out
 
     def _price(self, check: ProductCheck, base: Decimal, label: str = "") -> Decimal | None:
-        """The Jet price of ``base``, or None with the reason among the check's errors."""
+        """The Jet price (US dollars) of ``base`` (the shop's default currency), or None with
+        the reason among the check's errors."""
+        if self.usd is None:
+            check.errors.append(f"{label}price: {no_usd_problem()}")
+            return None
         try:
-            return price_with_increment(base, self.settings)
+            return price_with_increment(base, self.settings, self.usd)
         except BadPrice as exc:
             check.errors.append(f"{label}{exc}")
             return None
@@ -814,7 +838,7 @@ class Checker:
                 price,
                 quantity,
             )
-            child.pricing = self._pricing(base, _money_signed(delta) if delta else "")
+            child.pricing = self._pricing(base, delta)
             check.listings.append(child)
         if check.errors:
             return

@@ -29,11 +29,15 @@ def previews(checks: list[ProductCheck]) -> dict[str, dict[str, Any]]:
 
 
 def price_text(preview: dict[str, Any]) -> str:
-    """``90.00 (special 80.00, increment +10)``; option deltas shown for children."""
+    """``90.00 (special 80.00, increment +10)``; option deltas shown for children, and the
+    conversion to dollars of a shop whose default currency is not USD: ``110.00 (price 80.00,
+    GBP × 1.25 = USD 100.00, increment +10)``."""
     pricing = preview.get("pricing") or {}
     parts = [f"{pricing.get('source', 'price')} {pricing.get('store_price', '?')}"]
     if pricing.get("options"):
         parts.append(f"options {pricing['options']}")
+    if pricing.get("currency"):  # the shop's default currency converted to dollars
+        parts.append(pricing["currency"])
     if pricing.get("increment") not in (None, "+0", "+0%"):
         parts.append(f"increment {pricing['increment']}")
     return f"{preview['price']:.2f} ({', '.join(parts)})"

@@ -4,6 +4,9 @@ The active special of the default customer group (``config_customer_group_id``):
 (``date_start`` zero or before now) and not ended (``date_end`` zero or after now), lowest
 ``priority`` first, then lowest price. Read afresh on every run, so a special that starts or
 ends is picked up by the next sync without any row changing. Store thread only.
+
+Amounts are the shop's default currency (``config_currency``), as OpenCart stores them; the
+payload converts them to US dollars (:mod:`jettui.store.currency`) before they go to Jet.
 """
 
 from __future__ import annotations

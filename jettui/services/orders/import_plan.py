@@ -5,12 +5,15 @@ and decides every column of the OpenCart order addOrder would write, its ``order
 ``order_option`` / ``order_total`` rows, the warnings to put on the order, and the problems
 that stop it from being created. It writes nothing, so the writer can decide once, then write.
 
-Jet's money (``order_items[].item_price``: ``base_price``, ``item_tax``,
-``item_shipping_cost``, ``item_shipping_tax``) is per order item, i.e. for all its units (the
-sandbox and Jet's published sample agree): a line's unit price is ``base_price / quantity``,
-its total is ``base_price``. Totals: sub_total = Σ base_price, shipping = Σ
-item_shipping_cost, tax = Σ item_tax + item_shipping_tax (only when non-zero), total = their
-sum = ``order.total``.
+Jet's money (``order_items[].item_price``) is read by :mod:`jettui.jet.item_price`:
+``base_price``, ``item_shipping_cost`` and ``item_shipping_tax`` per unit, ``item_tax`` for
+the whole line (the evidence is in that module). So a line's unit price is ``base_price``, its
+total ``base_price × quantity``, its unit tax ``item_tax / quantity``; totals: sub_total = Σ
+line totals, shipping = Σ item_shipping_cost × quantity, tax = Σ item_tax + item_shipping_tax ×
+quantity (only when non-zero), total = their sum = ``order.total``. Each amount is taken to the
+cent in dollars, then written in the shop's default currency (``ShopContext.from_usd``, 4
+decimals) with ``currency_code`` USD and ``currency_value`` the USD rate, so the admin's ``value ×
+currency_value`` shows exactly the dollars Jet charged (:mod:`jettui.store.currency`).
 
 Problems (the order is not created; see the importer for rejected/held):
 
@@ -35,9 +38,10 @@ import datetime as _dt
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from jettui.jet import item_price
 from jettui.jet.dates import parse_jet_date
 from jettui.jet.enums import ItemAckStatus
 from jettui.services.catalog.payload import (
@@ -63,7 +67,7 @@ from jettui.store.opencart import (
     Zone,
 )
 
-CENT = Decimal("0.0001")
+CENT = Decimal("0.01")  # Jet's amounts are dollars and cents
 PAYMENT_METHOD = "Jet.com"
 PAYMENT_CODE = "jet"
 SHIPPING_CODE = "jet.jet"
@@ -81,7 +85,7 @@ class PlannedLine:
     name: str
     model: str
     quantity: int
-    price: Decimal  # unit, ex tax
+    price: Decimal  # unit, ex tax (default currency, as every amount below)
     total: Decimal  # what Jet charged for the item's units
     tax: Decimal  # unit tax
     options: list[dict[str, Any]] = field(default_factory=list)
@@ -427,6 +431,7 @@ def _line(
     tax = _money(price.get("item_tax"), f"{sku} item_tax", warnings)
     product = found.product
     name = lookups.name(int(product.product_id)) or str(item.get("product_title") or sku)
+    shop = lookups.shop
     line = PlannedLine(
         order_item_id=str(item.get("order_item_id") or ""),
         merchant_sku=sku,
@@ -435,9 +440,9 @@ def _line(
         name=name,
         model=product.model,
         quantity=qty,
-        price=(base / qty).quantize(CENT),
-        total=base.quantize(CENT),
-        tax=(tax / qty).quantize(CENT),
+        price=shop.from_usd(item_price.unit_amount(base, "base_price", qty)),
+        total=shop.from_usd(_cents(item_price.line_amount(base, "base_price", qty))),
+        tax=shop.from_usd(item_price.unit_amount(tax, "item_tax", qty)),
     )
     _check_fits(OrderProduct, {"name": line.name, "model": line.model}, f"{sku} ", warnings)
     line.options.extend(lookups.option_row(value) for value in found.values)
@@ -491,17 +496,20 @@ def _totals(
     shipping_method: str,
     warnings: list[str],
 ) -> list[dict[str, Any]]:
-    sub_total = sum((line.total for line in lines), Decimal(0))
-    written = {line.order_item_id for line in lines}
-    shipping = tax = Decimal(0)
+    """The order_total rows: each amount summed in dollars (what the buyer paid for every
+    unit, to the cent), then written in the default currency."""
+    quantities = {line.order_item_id: line.quantity for line in lines}
+    sub_total = shipping = tax = Decimal(0)
     for item in items:
-        if str(item.get("order_item_id") or "") not in written:
+        qty = quantities.get(str(item.get("order_item_id") or ""))
+        if qty is None:
             continue
         price = _dict(item.get("item_price"))
         sku = str(item.get("merchant_sku") or "")
-        shipping += _money(price.get("item_shipping_cost"), f"{sku} item_shipping_cost", warnings)
-        tax += _money(price.get("item_tax"), f"{sku} item_tax", [])
-        tax += _money(price.get("item_shipping_tax"), f"{sku} item_shipping_tax", warnings)
+        sub_total += _paid(price, "base_price", qty, sku, [])  # warned about by the line
+        shipping += _paid(price, "item_shipping_cost", qty, sku, warnings)
+        tax += _paid(price, "item_tax", qty, sku, [])
+        tax += _paid(price, "item_shipping_tax", qty, sku, warnings)
     sort = shop.total_sort_order
     rows = [
         ("sub_total", "Sub-Total", sub_total),
@@ -511,9 +519,20 @@ def _totals(
         rows.append(("tax", "Tax", tax))
     rows.append(("total", "Total", sub_total + shipping + tax))
     return [
-        {"code": code, "title": title, "value": value.quantize(CENT), "sort_order": sort[code]}
+        {"code": code, "title": title, "value": shop.from_usd(value), "sort_order": sort[code]}
         for code, title, value in rows
     ]
+
+
+def _paid(price: dict[str, Any], key: str, qty: int, sku: str, warnings: list[str]) -> Decimal:
+    """What the buyer paid for every unit of a line for one ``item_price`` key, in dollars."""
+    amount = _money(price.get(key), f"{sku} {key}", warnings)
+    return _cents(item_price.line_amount(amount, key, qty))
+
+
+def _cents(dollars: Decimal) -> Decimal:
+    """Dollars to the cent (Jet's amounts have 2 decimals; a product of them is kept so)."""
+    return dollars.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _money(value: Any, what: str, warnings: list[str]) -> Decimal:

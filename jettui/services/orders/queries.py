@@ -12,22 +12,25 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from jettui.config import Settings
 from jettui.errors import UsageError
+from jettui.jet import item_price
 from jettui.jet.dates import parse_jet_date
 from jettui.jet.enums import OrderStatus
 from jettui.services.orders import deadlines
 from jettui.services.orders.ship_form import LineView, view_of
 from jettui.store import oc_shipments
+from jettui.store.currency import shown_in
 from jettui.store.jet_tables import JET_ORDER_STATES, JetOrder
 from jettui.store.opencart import Order, OrderHistory, OrderTotal
 from jettui.store.opencart import OrderStatus as OcOrderStatus
 
 #: import states listed on the Rejected orders panel
 PROBLEM_STATES = ("held", "rejected", "failed")
+CENT = Decimal("0.01")
 
 
 class UnknownStatus(UsageError, ValueError):
@@ -227,7 +230,7 @@ def order_detail(
     lines = tuple(
         LineRow(
             line,
-            _unit_price(items.get(line.merchant_sku, {}), line.ordered),
+            _unit_price(items.get(line.merchant_sku, {})),
             ids.get(line.merchant_sku, 0),
         )
         for line in view.lines
@@ -249,8 +252,13 @@ def order_detail(
     history: tuple[HistoryRow, ...] = ()
     oc_rows: tuple[dict[str, Any], ...] = ()
     if row.order_id:
-        oc_totals = tuple(
-            {"code": t.code, "title": t.title, "value": float(t.value)}
+        rate = Order.select(Order.currency_value).where(Order.order_id == row.order_id).scalar()
+        oc_totals = tuple(  # as the admin shows them: value × currency_value (dollars)
+            {
+                "code": t.code,
+                "title": t.title,
+                "value": float(shown_in(t.value, Decimal(str(rate or 1)))),
+            }
             for t in OrderTotal.select()
             .where(OrderTotal.order_id == row.order_id)
             .order_by(OrderTotal.sort_order, OrderTotal.order_total_id)
@@ -327,8 +335,8 @@ def _filtered(query: Any, status: str) -> Any:
 
 
 def _jet_totals(raw: dict[str, Any]) -> dict[str, float]:
-    """Items, tax, shipping, shipping tax and total over the order's items (Jet's
-    ``item_price`` amounts are per line)."""
+    """Items, tax, shipping, shipping tax and total over the order's items: what the buyer
+    paid for every unit (:mod:`jettui.jet.item_price` reads Jet's amounts), to the cent."""
     sums = {
         "items": Decimal(0),
         "tax": Decimal(0),
@@ -343,15 +351,24 @@ def _jet_totals(raw: dict[str, Any]) -> dict[str, float]:
     }
     for item in raw.get("order_items") or []:
         price = item.get("item_price") or {}
+        quantity = _quantity(item)
         for name, key in keys.items():
-            sums[name] += _money(price.get(key))
+            sums[name] += item_price.line_amount(_money(price.get(key)), key, quantity)
     sums["total"] = sum(sums.values(), Decimal(0))
-    return {k: float(v.quantize(Decimal("0.01"))) for k, v in sums.items()}
+    return {k: float(v.quantize(CENT, rounding=ROUND_HALF_UP)) for k, v in sums.items()}
 
 
-def _unit_price(item: dict[str, Any], ordered: int) -> float:
+def _unit_price(item: dict[str, Any]) -> float:
     base = _money((item.get("item_price") or {}).get("base_price"))
-    return float((base / ordered).quantize(Decimal("0.01"))) if ordered else float(base)
+    unit = item_price.unit_amount(base, "base_price", _quantity(item))
+    return float(unit.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def _quantity(item: dict[str, Any]) -> int:
+    try:
+        return max(int(item.get("request_order_quantity") or 0), 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _shipments(row: JetOrder) -> tuple[ShipmentRow, ...]:
