@@ -1,9 +1,12 @@
 """`jettui refunds ...`: merchant-initiated refunds and their state.
 
 `create` checks every rule before anything is sent (quantities never more than shipped minus
-already refunded or returned, amounts never above what was paid): each problem names its
-field, exit 2. A refund whose answer Jet never gave is recorded as "may have applied" (exit 3):
-the next `jettui cron fetch-returns` looks it up by its alt refund id and never sends it twice.
+already refunded or returned, amounts never above what was paid, numbers in plain decimal
+notation): each problem names its field or option, exit 2. Jet requires a refund feedback:
+without ``--feedback`` the one the reason implies is sent (return_rules.FEEDBACK_BY_REASON) and
+the output says which, and that it came from the reason. A refund whose answer Jet never gave
+is recorded as "may have applied" (exit 3): the next `jettui cron fetch-returns` looks it up by
+its alt refund id and never sends it twice.
 `list` prints to stdout."""
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ def register(commands: Any) -> None:
                         help="units of a SKU to refund, and the principal refunded for them "
                         "(repeatable; default amount: what the buyer paid)")  # fmt: skip
     create.add_argument("--reason", required=True, metavar="R", help="Jet's refund reason")
-    create.add_argument("--feedback", metavar="F", help="Jet's merchant refund feedback")
+    create.add_argument("--feedback", metavar="F",
+                        help="Jet's merchant refund feedback (Jet requires one; default: the one "
+                        "the reason implies, said in the output)")  # fmt: skip
     listing = actions.add_parser("list", help="list refunds and their state (stdout)")
     for sub, handler in ((create, run_create), (listing, run_list)):
         add_json(sub)

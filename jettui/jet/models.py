@@ -3,8 +3,12 @@
 
 Every ``validate_<thing>(payload) -> list[str]`` returns one line per problem, each naming the
 field path first, e.g. ``product_title: must be 5–500 characters (got 3)``; empty = valid.
-Missing listing data (title, brand, image, ...) is NOT a validation error: Jet accepts such a
-SKU and flags it, see :func:`listing_sub_statuses`.
+
+Required = what docs/jet-api.md's tables mark as required (tests/jet_client/test_doc_tables.py
+reads the tables and holds the specs to them): a body missing one is refused naming it. Where
+the doc's own entry says what Jet does with a missing value (table 2.1a: a missing image or
+category gives a sub-status) the SKU is accepted and flagged instead, see
+:func:`listing_sub_statuses`.
 """
 
 from __future__ import annotations
@@ -334,7 +338,7 @@ IMAGE_SLOT_SPEC: Spec = {"image_slot_id": (integer(1, 8), True), "image_url": (u
 _ALT_IMAGES = _with(list_of(obj(IMAGE_SLOT_SPEC), max_items=8), _unique_slots)
 
 MERCHANT_SKU_SPEC: Spec = {
-    "product_title": (text(5, 500), False),
+    "product_title": (text(5, 500), True),
     "jet_browse_node_id": (integer(1), False),
     "standard_product_codes": (list_of(obj(CODE_SPEC, _code_entry)), False),
     "ASIN": (
@@ -345,8 +349,8 @@ MERCHANT_SKU_SPEC: Spec = {
         ),
         False,
     ),  # fmt: skip
-    "multipack_quantity": (integer(1, 128), False),
-    "brand": (text(1, 50), False),
+    "multipack_quantity": (integer(1, 128), True),
+    "brand": (text(1, 50), True),
     "manufacturer": (text(1, 50), False),
     "mfr_part_number": (text(1, 50), False),
     "product_description": (text(1, 2000), False),
@@ -796,7 +800,7 @@ REFUND_ITEM_SPEC: Spec = {
     ),
     "refund_feedback": (
         one_of(MERCHANT_REFUND_FEEDBACK, "a Jet refund feedback such as 'Item damaged'"),
-        False,
+        True,
     ),
     "notes": (text(0, 1000), False),
     "refund_amount": (obj(AMOUNT_SPEC), True),

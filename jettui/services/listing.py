@@ -539,8 +539,9 @@ def clock() -> datetime:
 
 
 def time_left(deadline: datetime | None, now: datetime, window_minutes: int) -> str:
-    """The Ack-left cell: ``14m``, ``1h05m``; ``! 3m`` in the last third of the window (at
-    most 5 minutes); ``late 2m`` past it. Text, so it reads without colour too."""
+    """The Ack-left cell for ``deadline`` (reckoned by services.orders.deadlines, through
+    queries.ack_deadline; this only words it): ``14m``, ``1h05m``; ``! 3m`` in the last third of
+    the window (at most 5 minutes); ``late 2m`` past it. Text, so it reads without colour too."""
     if deadline is None:
         return ""
     seconds = (deadline - now).total_seconds()

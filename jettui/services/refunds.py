@@ -39,6 +39,7 @@ from jettui.services.return_rules import (
     amounts_total,
     check_refund_form,
     format_amounts,
+    refund_feedback,
     return_items,
 )
 from jettui.services.runtime import StoreThread, held_lock
@@ -75,7 +76,9 @@ async def create_refund(
     feedback: str | None = None,
 ) -> ItemResult:
     """Refund units of Jet order ``merchant_order_id``: ``items`` as lines or ``{sku: qty}``;
-    ``reason`` a Jet refund reason, ``feedback`` a Jet merchant refund feedback.
+    ``reason`` a Jet refund reason, ``feedback`` a Jet merchant refund feedback (Jet requires
+    one: when None, the one the reason implies, see :data:`return_rules.FEEDBACK_BY_REASON`;
+    the result says which was sent and where it came from).
 
     Returns the refund's result: succeeded (sent; ``detail`` has ``refund_authorization_id``
     and ``alt_refund_id``) or failed with Jet's words; after an outage on the POST it is failed
@@ -88,6 +91,7 @@ async def create_refund(
         if isinstance(items, Mapping)
         else list(items)
     )
+    feedback, feedback_source = refund_feedback(reason, feedback)
     store = StoreThread(db)
     try:
         async with held_lock(store, LOCK_NAME, purpose="create refund"):
@@ -99,17 +103,26 @@ async def create_refund(
                 checked, problems = check_refund_form(
                     order, lines, reason, feedback, shipped=shipped, taken=taken
                 )
-                if problems:
-                    raise FormRefused("refund", problems)
+                if problems or feedback is None:
+                    raise FormRefused("refund", problems or ["feedback: required by Jet"])
                 alt = new_alt_refund_id()
                 body = {"items": [line.as_item(reason, feedback) for line in checked]}
                 await store.run(
                     _record_intent, merchant_order_id, order_id, alt, checked, reason,
                     feedback, body, shipped,
                 )  # fmt: skip
-                return await _send(jet, store, merchant_order_id, alt, body)
+                result = await _send(jet, store, merchant_order_id, alt, body)
     finally:
         await store.close()
+    return _feedback_said(result, feedback, feedback_source)
+
+
+def _feedback_said(result: ItemResult, feedback: str, source: str) -> ItemResult:
+    """The result with the refund feedback sent, and where it came from, in its line and detail."""
+    said = f"feedback '{feedback}' ({source})"
+    reason = f"{result.reason}; {said}" if result.reason else said
+    detail = {**result.detail, "feedback": feedback, "feedback_source": source}
+    return ItemResult(result.item, result.outcome, reason, error=result.error, detail=detail)
 
 
 async def _send(

@@ -13,6 +13,7 @@ the message next to what the merchant typed. Nothing is sent to Jet while a prob
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -26,6 +27,7 @@ from jettui.jet.enums import (
     REFUND_FEEDBACK,
     REFUND_REASONS,
 )
+from jettui.jet.models import MAX_INT_DIGITS
 
 #: Jet's refund amount components (table 2.5b) and the order item_price key each comes from
 AMOUNT_KEYS: tuple[str, ...] = ("principal", "tax", "shipping_cost", "shipping_tax")
@@ -75,10 +77,22 @@ def format_amounts(amounts: Mapping[str, Any]) -> str:
     return ", ".join(parts) or "0.00"
 
 
+#: what an amount typed by the merchant may look like: plain decimal notation (no exponent,
+#: no NaN/inf, no digit separators); Jet's money has at most 7 digits before the point
+AMOUNT_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+WHOLE_TEXT = re.compile(r"[+-]?[0-9]+")
+MAX_AMOUNT = Decimal(10) ** MAX_INT_DIGITS
+MAX_QUANTITY = 999_999  # units of one line: Jet's inventory ceiling (models.INVENTORY_SPEC)
+
+
 def parse_amount(value: AmountInput, where: str) -> tuple[Decimal | None, str | None]:
-    """``value`` as a Decimal of cents, or the problem with it (≥ 0, at most 2 decimals)."""
+    """``value`` as a Decimal of cents, or the problem with it: a finite decimal ≥ 0 with at
+    most 2 decimals and 7 digits before the point. Never raises (``1e400``, NaN, ``inf``
+    and the like are problems, not exceptions)."""
     if isinstance(value, bool):
         return None, f"{where}: must be a number, not true/false"
+    if isinstance(value, str) and not AMOUNT_TEXT.fullmatch(value.strip()):
+        return None, f"{where}: must be a number (got {value!r})"
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
@@ -87,7 +101,9 @@ def parse_amount(value: AmountInput, where: str) -> tuple[Decimal | None, str | 
         return None, f"{where}: must be a finite number (got {value!r})"
     if number < 0:
         return None, f"{where}: must be at least 0 (got {value})"
-    if number != number.quantize(CENT, rounding=ROUND_HALF_UP):
+    if number >= MAX_AMOUNT:
+        return None, f"{where}: at most {MAX_INT_DIGITS} digits before the point (got {value})"
+    if number != 0 and int(number.normalize().as_tuple().exponent) < -2:
         return None, f"{where}: at most 2 decimals (got {value})"
     return cents(number), None
 
@@ -125,12 +141,16 @@ def requested_amounts(return_item: Mapping[str, Any]) -> Amounts:
 def _whole(value: Any, where: str, lo: int) -> tuple[int | None, str | None]:
     if isinstance(value, bool) or not isinstance(value, int | str):
         return None, f"{where}: must be a whole number (got {value!r})"
+    if isinstance(value, str) and not WHOLE_TEXT.fullmatch(value.strip()):
+        return None, f"{where}: must be a whole number (got {value!r})"
     try:
         number = int(str(value).strip())
-    except ValueError:
-        return None, f"{where}: must be a whole number (got {value!r})"
+    except ValueError:  # more digits than Python converts
+        return None, f"{where}: must be at most {MAX_QUANTITY}"
     if number < lo:
         return None, f"{where}: must be at least {lo} (got {number})"
+    if number > MAX_QUANTITY:
+        return None, f"{where}: must be at most {MAX_QUANTITY} (got {value})"
     return number, None
 
 
@@ -334,6 +354,65 @@ def completion_body(
 # --- merchant refunds -------------------------------------------------------------------------
 
 
+#: Jet's merchant refund feedback (docs/jet-api.md 2.6: every refund item carries one) that
+#: each refund reason implies, sent when the merchant gives none (and said in the output, so a
+#: merchant who disagrees passes ``--feedback`` / picks one). The item's condition where the
+#: reason states it; for the buyer's own choice (no longer wanted, a better price, a gift, an
+#: accidental or unauthorised order, a late parcel) the customary deduction, "Refunded minus
+#: shipping cost".
+FEEDBACK_BY_REASON: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "Item arrived damaged - box intact", "Item arrived damaged - box damaged",
+            "Product is defective / does not work", "Item is expired",
+            "item is damaged/broken", "item is defective/does not work properly",
+            "shipping box and item are both damaged",
+        ),
+        "Item damaged",
+    ),
+    **dict.fromkeys(
+        (
+            "Received the wrong item", "Website description is inaccurate",
+            "Wrong quantity received", "Item is refurbished", "wrong quantity received",
+            "received wrong item than what was ordered",
+            "item was different than website description",
+        ),
+        "Wrong item",
+    ),
+    "Item is missing parts / accessories": "Item is missing parts/accessories",
+    **dict.fromkeys(
+        (
+            "Package never arrived", "package never arrived",
+            "Return to Sender - damaged, undeliverable, refused",
+            "Return to Sender - lost in transit only",
+        ),
+        "Items not received",
+    ),
+    **dict.fromkeys(
+        (
+            "No longer want this item", "Better price found elsewhere", "Unwanted gift",
+            "Accidental order", "Unauthorized purchase", "Package arrived late",
+            "Package arrived after estimated delivery date", "accidental order",
+            "unwanted gift", "unauthorized purchase", "better price available",
+            "no longer need/want", "package arrived later than promised delivery date",
+        ),
+        "Refunded minus shipping cost",
+    ),
+}  # fmt: skip
+FEEDBACK_GIVEN = "given"
+FEEDBACK_FROM_REASON = "from the reason"
+
+
+def refund_feedback(reason: str, given: str | None) -> tuple[str | None, str]:
+    """The refund feedback to send and where it comes from (:data:`FEEDBACK_GIVEN` or
+    :data:`FEEDBACK_FROM_REASON`); ``(None, "")`` when none is given and the reason is not one
+    of Jet's (:func:`check_refund_form` names the reason then)."""
+    if given:
+        return given, FEEDBACK_GIVEN
+    derived = FEEDBACK_BY_REASON.get(reason)
+    return (derived, FEEDBACK_FROM_REASON) if derived else (None, "")
+
+
 @dataclass
 class RefundLineForm:
     sku: str
@@ -349,17 +428,15 @@ class CheckedRefundLine:
     quantity: int
     amounts: Amounts
 
-    def as_item(self, reason: str, feedback: str | None) -> dict[str, Any]:
-        item: dict[str, Any] = {
+    def as_item(self, reason: str, feedback: str) -> dict[str, Any]:
+        return {
             "order_item_id": self.order_item_id,
             "total_quantity_returned": self.quantity,
             "order_return_refund_qty": self.quantity,
             "refund_reason": reason,
+            "refund_feedback": feedback,
             "refund_amount": as_json_amounts(self.amounts),
         }
-        if feedback:
-            item["refund_feedback"] = feedback
-        return item
 
 
 def check_refund_form(
@@ -451,13 +528,26 @@ def _parse_options(
     build: Callable[[str, str, str], T],
 ) -> list[T]:
     """Each ``SKU=QTY[:AMOUNT]`` value built into a form line; every malformed one named in
-    one :class:`FormRefused` (``kind``: what the form is for)."""
+    one :class:`FormRefused` (``kind``: what the form is for). QTY must be a whole number and
+    AMOUNT a decimal with at most 2 places, checked here so the problem names the option
+    (the limits, what is refundable, are checked with the order)."""
     built: list[T] = []
     problems: list[str] = []
     for value in values:
         sku, qty, amount = _split_option(value)
         if not sku or not qty:
             problems.append(f"{option} '{value}': expected SKU=QTY[:AMOUNT], e.g. {example}")
+            continue
+        number_problems = [
+            problem
+            for problem in (
+                _whole(qty, f"{option} '{value}': quantity", 0)[1],
+                parse_amount(amount, f"{option} '{value}': amount")[1] if amount else None,
+            )
+            if problem
+        ]
+        if number_problems:
+            problems += number_problems
             continue
         built.append(build(sku, qty, amount))
     if problems:

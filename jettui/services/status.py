@@ -305,16 +305,18 @@ def _outage(runs: dict[str, list[Run]]) -> tuple[_dt.datetime | None, str]:
 
 def _unacknowledged(settings: Settings) -> list[tuple[str, _dt.datetime | None]]:
     """Orders Jet still waits to hear about, with their deadlines, soonest first."""
-    from jettui.services.orders.acknowledge import ack_deadline
-    from jettui.store.base import tuple_rows
+    from jettui.services.orders.deadlines import ack_deadline
     from jettui.store.jet_tables import JetOrder
 
-    query = JetOrder.select(JetOrder.merchant_order_id, JetOrder.order_placed_date).where(
+    query = JetOrder.select(
+        JetOrder.merchant_order_id, JetOrder.raw, JetOrder.order_placed_date
+    ).where(
         JetOrder.acknowledgement_status.is_null()
         & JetOrder.status.in_(WAITING_STATUSES)
         & (JetOrder.state != "rejected")
     )
-    rows = [(mid, ack_deadline(settings, placed)) for mid, placed in tuple_rows(query)]
+    rows = [(r.merchant_order_id, ack_deadline(settings, r.raw, r.order_placed_date))
+            for r in query]  # fmt: skip
     return sorted(rows, key=lambda r: (r[1] is None, r[1] or _dt.datetime.max))
 
 

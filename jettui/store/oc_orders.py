@@ -107,7 +107,7 @@ def shop_context(settings: Settings | None = None, *, store_id: int | None = Non
     return ShopContext(
         store_id=sid,
         store_name=_store_name(sid),
-        store_url=_store_url(sid),
+        store_url=_store_url(sid, settings),
         invoice_prefix=str(_setting("config_invoice_prefix", sid, "") or ""),
         customer_group_id=_int(_setting("config_customer_group_id", sid, 1), 1),
         language_id=_language_id(settings, sid),
@@ -152,14 +152,19 @@ def _store_name(store_id: int) -> str:
     return str(_setting("config_name", store_id, "") or "")
 
 
-def _store_url(store_id: int) -> str:
-    """OpenCart keeps store 0's URL in config.php (HTTP_SERVER), not the database: jettui reads
-    ``config_url`` when a shop (or the demo) has it; extra stores have it in ``oc_store``."""
+def _store_url(store_id: int, settings: Settings | None = None) -> str:
+    """The URL OpenCart's checkout writes in ``order.store_url``: an extra store's from
+    ``oc_store``; the default store's is config.php's HTTP_SERVER, which is not in the database,
+    so ``config_url`` when a shop (or the demo) has it, else jettui's ``store.url`` (the same
+    public address), ending in "/" as HTTP_SERVER does."""
     if store_id:
         row = Store.get_or_none(Store.store_id == store_id)
         if row is not None:
             return row.url
-    return str(_setting("config_url", store_id, "") or "")
+    url = str(_setting("config_url", store_id, "") or "")
+    if not url and settings is not None and settings.store.url:
+        url = settings.store.url.rstrip("/") + "/"
+    return url
 
 
 def _language_id(settings: Settings | None, store_id: int) -> int:

@@ -75,10 +75,10 @@ def test_acknowledging_past_the_deadline_says_so_and_exits_1(shop: Settings, jet
     jet_id = place(shop)
     assert jettui("cron", "fetch-orders").code == 0
     db = connect(shop)
-    hour_ago = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=1)
-    JetOrder.update(order_placed_date=hour_ago).where(
-        JetOrder.merchant_order_id == jet_id
-    ).execute()
+    hour_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    row = JetOrder.get(JetOrder.merchant_order_id == jet_id)  # ready an hour ago, as Jet says
+    row.raw = {**row.raw, "order_ready_date": hour_ago.isoformat().replace("+00:00", "Z")}
+    row.save()
     db.close()
     assert jettui("orders", "list").rows[0][9].startswith("LATE by")
     ran = jettui("orders", "acknowledge", jet_id)
@@ -134,3 +134,27 @@ def test_an_order_cancelled_in_the_admin_ships_only_with_the_flag(shop: Settings
     )
     [row] = jettui("orders", "list").rows
     assert (row[3], row[10]) == ("complete", "")
+
+
+def test_a_ready_order_is_cancelled_whole_or_not_at_all(shop: Settings, jettui) -> None:
+    """Before the acknowledgement only every unit may be cancelled (the extension's reject):
+    a part is refused naming the field, exit 2, nothing sent; the whole order goes."""
+    jet_id = place(shop)  # 2 × HRT-SWL00001 + 1 × HRT-TM00002
+    assert jettui("cron", "fetch-orders").code == 0
+    cancel_one = ("--cancel", "HRT-SWL00001=1", "--ship", "HRT-SWL00001=0")
+    ran = jettui("orders", "ship", jet_id, *SHIP, "--zip", "84047", *cancel_one, "--json")
+    assert ran.code == 2
+    assert ran.document["problems"] == [
+        "lines: the order is not acknowledged: only all 3 unit(s) may be cancelled (a reject); "
+        "acknowledge it before cancelling part of it"
+    ]
+    assert jettui("orders", "list", "--status", "ready").rows[0][0] == jet_id  # nothing sent
+    everything = ("--cancel", "HRT-SWL00001=2", "--cancel", "HRT-TM00002=1",
+                  "--ship", "HRT-SWL00001=0")  # fmt: skip
+    ran = jettui("orders", "ship", jet_id, *SHIP, "--zip", "84047", *everything)
+    assert ran.code == 0, ran.err
+    lines = jettui("orders", "show", jet_id, "--json").document["order"]["lines"]
+    assert sorted((line["merchant_sku"], line["cancelled"]) for line in lines) == [
+        ("HRT-SWL00001", 2),
+        ("HRT-TM00002", 1),
+    ]

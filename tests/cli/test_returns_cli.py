@@ -47,7 +47,7 @@ def test_list_and_complete_a_return(shop: Settings, jettui) -> None:
     assert ran.code == 2 and "--line 'HRT-SWL00001': expected SKU=QTY[:AMOUNT]" in ran.lines[0]
     ran = jettui("returns", "complete", return_id, "--line", "HRT-SWL00001=x")
     assert ran.code == 2
-    assert "lines[HRT-SWL00001].order_return_refund_qty: must be a whole number" in ran.lines[0]
+    assert "--line 'HRT-SWL00001=x': quantity: must be a whole number" in ran.lines[0]
     assert jettui("returns", "list").rows[0][4] == "created"  # nothing was sent
 
     ran = jettui("returns", "complete", return_id, "--line", "HRT-SWL00001=1:20.00",

@@ -39,6 +39,7 @@ def jettui(settings, capsys, *args: str) -> tuple[int, str, str]:
 
 PRODUCT = {
     "product_title": "Ops test product",
+    "brand": "Ops",
     "standard_product_codes": [
         {"standard_product_code": "719236005030", "standard_product_code_type": "UPC"}
     ],

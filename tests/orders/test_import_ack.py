@@ -28,7 +28,9 @@ async def test_acknowledge_job_reports_orders_past_their_deadline(oc_settings, o
     [late] = await place_order(settings, [("product 11", 1, 0)])
     [fresh] = await place_order(settings, [("product 11", 1, 0)])
     two_hours_ago = format_jet_date(dt.datetime.now(dt.UTC) - dt.timedelta(hours=2))
-    edit_jet_order(settings, late, lambda d: d.update(order_placed_date=two_hours_ago))
+    # created two hours ago: Jet made it ready then (order_ready_date), placed before that
+    edit_jet_order(settings, late, lambda d: d.update(_created=d["_created"] - 7200,
+                                                      order_placed_date=two_hours_ago))  # fmt: skip
 
     assert JOBS["fetch-orders"].available and JOBS["acknowledge"].available
     fetched = await run_job(settings, oc_db, "fetch-orders", trigger="test")

@@ -255,12 +255,20 @@ def test_rule_order_must_be_imported() -> None:
     ]
 
 
-def test_rule_order_acknowledged_before_shipping_but_cancel_only_may_go_to_a_ready_order() -> None:
+def test_rule_order_acknowledged_before_shipping_and_a_ready_order_only_cancelled_whole() -> None:
     ready = view(jet_status="ready")
     assert problems(good_form(), ready) == [
         "order: is 'ready' on Jet: acknowledge it before shipping"
     ]
-    assert problems(good_form(lines=[ShipLine("SHIRT-M", cancel=1)]), ready) == []
+    # a part cancelled before the acknowledgement would leave an order Jet never takes an
+    # acknowledgement for: only every unit (the extension's reject)
+    assert problems(good_form(lines=[ShipLine("SHIRT-M", cancel=1)]), ready) == [
+        "lines: the order is not acknowledged: only all 5 unit(s) may be cancelled (a reject); "
+        "acknowledge it before cancelling part of it"
+    ]
+    whole = [ShipLine("CAM-1", cancel=3), ShipLine("SHIRT-M", cancel=2)]
+    assert problems(good_form(lines=whole), ready) == []
+    assert problems(good_form(lines=[ShipLine("SHIRT-M", cancel=1)])) == []  # acknowledged
     assert problems(good_form(), view(jet_status="complete")) == [
         "order: is complete on Jet: nothing is left to ship or cancel"
     ]

@@ -163,6 +163,7 @@ async def test_refunds_polled_to_accepted_and_to_rejected(oc_settings, oc_db) ->
         await jet.create_refund(mid2, "portal-1", {"items": [{
             "order_item_id": item["order_item_id"], "total_quantity_returned": 1,
             "order_return_refund_qty": 1, "refund_reason": "Accidental order",
+            "refund_feedback": "Refunded minus shipping cost",
             "refund_amount": {"principal": 1.0, "tax": 0, "shipping_cost": 0, "shipping_tax": 0},
         }]})  # fmt: skip
     history2 = OrderHistory.select().where(OrderHistory.order_id == oc_order_id(mid2)).count()

@@ -154,7 +154,7 @@ def test_unknown_refund_feedback_is_refused() -> None:
 # --- merchant refunds -------------------------------------------------------------------------
 
 
-def refund(lines, reason="Accidental order", feedback=None, shipped=None, taken=None):
+def refund(lines, reason="Accidental order", feedback="Item damaged", shipped=None, taken=None):
     return check_refund_form(
         ORDER_DOC, lines, reason, feedback,
         shipped=shipped if shipped is not None else {"SKU-1": 2, "SKU-2": 1},
@@ -231,16 +231,18 @@ def test_refund_without_lines_is_refused() -> None:
 
 
 def test_line_options_feed_the_same_rules() -> None:
-    from jettui.services.return_rules import parse_line_options
+    from jettui.services.return_rules import FormRefused, parse_line_options
 
     lines = parse_line_options(["SKU-1=1:12.50"])
     checked, problems = check_return_form(RETURN_DOC, ORDER_DOC, ReturnForm(lines=lines))
     assert problems == [] and checked[0].refund_quantity == 1
     assert checked[0].amounts["principal"] == Decimal("12.50")
     _checked, problems = check_return_form(
-        RETURN_DOC, ORDER_DOC, ReturnForm(lines=parse_line_options(["SKU-1=x"]))
+        RETURN_DOC, ORDER_DOC, ReturnForm(lines=[ReturnLineForm("SKU-1", refund_quantity="x")])
     )
     assert problems == ["lines[SKU-1].order_return_refund_qty: must be a whole number (got 'x')"]
+    with pytest.raises(FormRefused, match=r"--line 'SKU-1=x': quantity: must be a whole number"):
+        parse_line_options(["SKU-1=x"])  # the option's own text is named when it is typed
 
 
 def test_option_not_in_the_expected_shape_names_the_option() -> None:

@@ -97,9 +97,13 @@ async def test_create_a_refund_and_refresh_its_state(shop: Settings) -> None:
         assert "reason: pick one" in str(form.query_one("#rfd-err-reason").render())
         form.query_one("#rfd-qty-0", Input).value = "1"
         form.query_one("#rfd-reason", Select).value = "Unwanted gift"
+        await settle(pilot)  # no feedback picked: the form says which one Jet will get
+        hint = str(form.query_one("#rfd-feedback-hint").render())
+        assert "sends 'Refunded minus shipping cost' (from the reason)" in hint
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is not form, str(form.query_one("#rfd-problems").render())
+        assert "feedback 'Refunded minus shipping cost' (from the reason)" in notes(app)
         [row] = grid_rows(app)
         assert (row[0], row[1], row[2]) == (jet_id, "HRT-SWL00001×1", "65.99")
         assert row[4] in ("created", "processing")

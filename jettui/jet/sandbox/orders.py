@@ -58,6 +58,9 @@ FIRST_ORDER_LOOK_SECONDS = 5.0  # demo: before the first order, look for a SKU f
 DEMO_RETURN_SHARE = 0.3  # demo: share of shipped demo orders returned (after the first one)
 DEMO_SEVERAL_ITEMS_SHARE = 0.35  # demo orders with 2 or 3 different SKUs
 DEMO_CHILD_SHARE = 0.5  # demo orders that include a variation child, when one is for sale
+#: how long Jet keeps a new order ``created`` (its fraud and cancel window) before ``ready``:
+#: "about 30 minutes" (docs/jet-api.md sections 3 and 4)
+CREATED_WINDOW_SECONDS = 30 * 60
 DEMO_DIRECTED_CANCEL_SHARE = 0.15  # demo orders where Jet asks to cancel a unit of one line
 HOUR = 3600.0
 # refund amount components, in the order of item_price.PRICE_KEYS they are paid from
@@ -115,7 +118,7 @@ class Sandbox(SandboxCore):
             "merchant_order_id": order_id, "reference_order_id": reference,
             "customer_reference_order_id": reference, "fulfillment_node": self.node_id,
             "hash_email": f"{order_id[:12]}@customer.jet.com", "status": str(OrderStatus.CREATED),
-            "order_placed_date": iso(now - 60), "order_transmission_date": iso(now),
+            "order_placed_date": iso(self._placed_at(now)), "order_transmission_date": iso(now),
             "jet_requested_directed_cancel": any(i["request_order_cancel_qty"] for i in order_items),
             "has_shipments": False,
             "order_detail": {"request_shipping_carrier": "UPS", "request_shipping_method": "UPS Ground",
@@ -128,6 +131,14 @@ class Sandbox(SandboxCore):
         }  # fmt: skip
         self.db.put("order", order_id, order, now)
         return f"/orders/withoutShipmentDetail/{order_id}"
+
+    def _placed_at(self, now: float) -> float:
+        """When the buyer placed an order generated ``now``: Jet holds a new order ``created``
+        about 30 minutes (:data:`CREATED_WINDOW_SECONDS`) before it becomes ``ready``, which the
+        sandbox makes it ``review_delay_seconds`` from now; so the order was placed that long
+        before it is ready (never later than now)."""
+        ready_at = now + self.settings.sandbox.review_delay_seconds
+        return min(now, ready_at - CREATED_WINDOW_SECONDS)
 
     def demo_tick(self) -> None:
         """Demo mode (``order_every_seconds`` > 0), run lazily before each API call: place the
@@ -335,6 +346,12 @@ class Sandbox(SandboxCore):
             allowed.add(OrderStatus.READY)  # cancel-only messages need no acknowledgement
         if doc["status"] not in allowed:
             raise ApiError(400, f"order is '{doc['status']}': it cannot take this shipped message")
+        complete = all(sum(done.get(sku, {}).values()) >= n for sku, n in ordered.items())
+        if doc["status"] == OrderStatus.READY and not complete:
+            # Before the acknowledgement only the whole order may be cancelled (the extension's
+            # reject); a part cancelled would leave an order that can never be acknowledged.
+            raise ApiError(400, "order is 'ready' (not acknowledged): a cancel-only message "
+                           "must cancel every unit; acknowledge it before cancelling part of it")  # fmt: skip
         now = self.clock()
         for shipment in body["shipments"]:
             doc.setdefault("shipments", []).append({**shipment, "shipment_id": new_jet_id()})
@@ -343,7 +360,6 @@ class Sandbox(SandboxCore):
         doc["_done"] = done
         doc.setdefault("_messages", []).append(message)
         doc["has_shipments"] = any(v["shipped"] for v in done.values())
-        complete = all(sum(done.get(sku, {}).values()) >= n for sku, n in ordered.items())
         doc["status"] = str(OrderStatus.COMPLETE if complete else OrderStatus.IN_PROGRESS)
         doc["_shipped_at"] = now
         with self.db.transaction():

@@ -937,7 +937,8 @@ class Checker:
             if len(listing.product) != len(parent.product) or not CROSS_CHECKED.isdisjoint(changed):
                 changed = None  # a field a rule across fields reads: the whole body again
         if changed is not None:
-            body_problems = models.fields(changed, models.MERCHANT_SKU_SPEC)
+            spec = models.MERCHANT_SKU_SPEC  # only the changed fields: the rest passed
+            body_problems = models.fields(changed, {k: spec[k] for k in changed if k in spec})
         else:
             body_problems = models.validate_merchant_sku(listing.product)
         problems = (

@@ -7,8 +7,9 @@
 - :func:`send_acknowledgement` is the one place that PUTs an acknowledgement (accepted or
   rejected) and records it; the importer uses it for auto_acknowledge and for rejections.
 - Deadline: Jet wants an acknowledgement within ``orders.acknowledge_within_minutes`` of the
-  order being placed (:func:`ack_deadline`, :func:`time_left` for the panels). A run that finds
-  an order past it still acknowledges it, and reports it as a failed item (exit 1).
+  order becoming ready (:func:`.deadlines.ack_deadline`, which the panels and ``jettui
+  status`` use too). A run that finds an order past it still acknowledges it, and reports it
+  as a failed item (exit 1).
 
 A lost answer is not a double acknowledgement: when Jet refuses one because the order is no
 longer ``ready``, the order is read back, and an order Jet shows with our acknowledgement
@@ -28,13 +29,13 @@ from jettui.jet.client import JetClient
 from jettui.jet.enums import AckStatus, ItemAckStatus, OrderStatus
 from jettui.jet.errors import JetAuthError, JetError, JetUnreachable
 from jettui.services.jet_session import run_with_jet
+from jettui.services.orders.deadlines import ack_deadline
 from jettui.services.results import ItemResult, Outcome, summary
 from jettui.services.runtime import StoreThread, fan_out
 from jettui.store.text import utcnow
 
 if TYPE_CHECKING:
     from jettui.services.jobs import JobContext, JobReport
-    from jettui.store.jet_tables import JetOrder
 
 ACK_LOCK = "job:acknowledge"  # the job runner's lock for `cron acknowledge`: one writer
 Progress = Callable[[str], Any]
@@ -101,25 +102,8 @@ class OrdersReport:
 # --- deadlines --------------------------------------------------------------------------------
 
 
-def ack_deadline(settings: Settings, placed: _dt.datetime | None) -> _dt.datetime | None:
-    """When Jet wants the acknowledgement (naive UTC): placed + acknowledge_within_minutes."""
-    if placed is None:
-        return None
-    return placed + _dt.timedelta(minutes=settings.orders.acknowledge_within_minutes)
-
-
-def time_left(
-    settings: Settings, row: JetOrder, now: _dt.datetime | None = None
-) -> _dt.timedelta | None:
-    """Time left to acknowledge ``row`` (negative: late); None when acknowledged or unknown."""
-    if row.acknowledgement_status is not None:
-        return None
-    deadline = ack_deadline(settings, row.order_placed_date)
-    return None if deadline is None else deadline - (now or utcnow())
-
-
-def _late_note(settings: Settings, placed: _dt.datetime | None) -> str:
-    deadline = ack_deadline(settings, placed)
+def _late_note(settings: Settings, raw: dict[str, Any], placed: _dt.datetime | None) -> str:
+    deadline = ack_deadline(settings, raw, placed)
     if deadline is None or utcnow() <= deadline:
         return ""
     return f"past its acknowledgement deadline ({deadline:%Y-%m-%d %H:%M} UTC)"
@@ -273,7 +257,7 @@ async def run_acknowledge(
             outcome = Outcome.UNCHANGED if row["acknowledged"] else Outcome.FAILED
             report.add(mid, outcome, row["problem"])
             return
-        late = _late_note(settings, row["placed"])
+        late = _late_note(settings, row["raw"], row["placed"])
         try:
             note = await send_acknowledgement(
                 jet, store, mid, accepted_body(row["order_id"], row["raw"], row["lines"])

@@ -55,6 +55,7 @@ import peewee as pw
 from jettui.config import Settings
 from jettui.jet.dates import parse_jet_date
 from jettui.services.catalog.payload import combination_slot
+from jettui.services.orders import deadlines
 from jettui.services.orders.import_plan import (
     ItemProblem,
     Lookups,
@@ -154,7 +155,7 @@ def _ledger_row(raw: dict[str, Any]) -> tuple[JetOrder, bool]:
         "status": str(raw.get("status") or "ready")[:32],
         "state": "intent",
         "order_placed_date": _utc(raw.get("order_placed_date")),
-        "ship_by": _utc(detail.get("request_ship_by")),
+        "ship_by": deadlines.ship_by(raw),
         "deliver_by": _utc(detail.get("request_delivery_by")),
         "raw": raw,
         "attempts": 1,

@@ -294,7 +294,7 @@ async def _answer_jet(
             )
             report.add(mid, outcome_kind, done, order_id=order_id, warnings=outcome.warnings)
             return
-        late = _late_note(settings, _placed(raw))
+        late = _late_note(settings, raw, _placed(raw))
         try:
             note = await send_acknowledgement(
                 jet, store, mid, accepted_body(order_id, raw, outcome.lines), recorder

@@ -20,7 +20,7 @@ from jettui.errors import UsageError
 from jettui.jet import item_price
 from jettui.jet.dates import parse_jet_date
 from jettui.jet.enums import OrderStatus
-from jettui.services.orders import acknowledge
+from jettui.services.orders import deadlines
 from jettui.services.orders.admin_changes import AdminChange, admin_changes, still_open
 from jettui.services.orders.ship_form import LineView, view_of
 from jettui.store import oc_shipments
@@ -321,7 +321,7 @@ def order_row(
         total=_jet_totals(raw)["total"],
         jet_status=str(row.status or ""),
         import_state=str(row.state or ""),
-        ship_by=_aware(row.ship_by) or _date(_request(raw, "request_ship_by")),
+        ship_by=_aware(deadlines.ship_by(raw, row.ship_by)),
         ack_deadline=deadline,
         ack_seconds_left=None if deadline is None else int((deadline - now).total_seconds()),
         open_units=view.open_units,
@@ -331,13 +331,13 @@ def order_row(
 
 
 def ack_deadline(row: JetOrder, settings: Settings | None = None) -> _dt.datetime | None:
-    """When a ``ready`` order must be acknowledged by (aware UTC), as the acknowledge service
-    reckons it; None for an order that is not waiting for an acknowledgement."""
+    """When a ``ready`` order must be acknowledged by (aware UTC): :func:`deadlines.ack_deadline`
+    (from Jet's order_ready_date); None for an order that is not waiting for one."""
     if row.status != OrderStatus.READY or row.acknowledgement_status is not None:
         return None
     if row.state in ("rejected", "failed"):
         return None
-    return _aware(acknowledge.ack_deadline(settings or Settings(), row.order_placed_date))
+    return _aware(deadlines.ack_deadline(settings or Settings(), row.raw, row.order_placed_date))
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -460,10 +460,6 @@ def _status_name(status_id: Any, settings: Settings | None) -> str:
         .scalar()
     )
     return name or f"status {status_id}"
-
-
-def _request(raw: dict[str, Any], key: str) -> Any:
-    return (raw.get("order_detail") or {}).get(key)
 
 
 def _date(value: Any) -> _dt.datetime | None:

@@ -15,8 +15,10 @@ Rules (:func:`check_shipment`), each problem prefixed by the field it is about:
 - ``lines``: at least one unit shipped or cancelled; every line is an item of the order, once;
   quantities are whole numbers ≥ 0; ship + cancel ≤ the line's open units; shipping never eats
   into units Jet asked to cancel.
-- ``order``: imported into OpenCart; acknowledged on Jet before units are shipped (a
-  cancel-only message may go to a ``ready`` order); not complete.
+- ``order``: imported into OpenCart; acknowledged on Jet before units are shipped; not
+  complete. A ``ready`` (unacknowledged) order takes only a cancel of every unit (the
+  extension's reject): a part cancelled before the acknowledgement would leave an order Jet can
+  never have acknowledged, so ``lines`` names the problem.
 - With shipped units only (a cancel-only message carries none of them): ``tracking_number``
   (1–100 characters), ``carrier`` and ``method`` from Jet's enums (a carrier's own method, e.g.
   no ``FedEx Ground`` for UPS; ``Other`` takes any), ``zip`` exactly 5 digits,
@@ -455,7 +457,7 @@ def parse_quantities(values: Iterable[str], option: str) -> dict[str, int]:
     for value in values:
         sku, sep, qty = value.rpartition("=")
         sku = sku.strip()
-        if not sep or not sku or not qty.strip().isdigit():
+        if not sep or not sku or not (qty.strip().isascii() and qty.strip().isdigit()):
             raise ValueError(f"{option}: '{value}' must be SKU=QUANTITY, e.g. {option} ABC-1=2")
         if sku in out:
             raise ValueError(f"{option}: SKU '{sku}' is given twice")
@@ -494,6 +496,11 @@ def _order_problems(view: OrderView, form: ShipmentForm) -> list[str]:
         return [f"order: is '{status}' on Jet: acknowledge it before shipping"]
     if status not in CANCELLABLE_STATUSES:
         return [f"order: is '{status}' on Jet: it cannot take a shipped message"]
+    if status == OrderStatus.READY and form.units_cancelled < view.open_units:
+        return [
+            f"lines: the order is not acknowledged: only all {view.open_units} unit(s) may be "
+            "cancelled (a reject); acknowledge it before cancelling part of it"
+        ]
     return []
 
 
@@ -720,7 +727,7 @@ def whole(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value if value >= 0 else None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         return int(value.strip())
     return None
 

@@ -3,8 +3,9 @@
 f fetches (the fetch-orders job: new ready orders imported, Jet statuses refreshed); c
 acknowledges the selected orders (or the one under the cursor); p opens the ship form of the
 order under the cursor; r re-reads the grid; enter opens the order detail (lines, history,
-shipments). The Ack-left column counts down ``orders.acknowledge_within_minutes`` and turns
-to ``! 3m`` near the end and ``late`` past it (text and highlight, for 16 colours too).
+shipments). The Ack-left column counts down ``orders.acknowledge_within_minutes`` from the
+moment Jet made the order ready (services.orders.deadlines) and turns to ``! 3m`` near the end
+and ``late`` past it (text and highlight, for 16 colours too).
 """
 
 from __future__ import annotations

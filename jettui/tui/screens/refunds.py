@@ -1,7 +1,8 @@
 """Refunds: merchant-initiated refunds and the state Jet reports.
 
 c opens the refund form (order, lines and quantities, reason, feedback; amounts default to
-what the buyer paid for those units); r asks Jet for the state of every refund not final yet
+what the buyer paid for those units; Jet requires a feedback: left unpicked, the one the reason
+implies is sent and the form says which); r asks Jet for the state of every refund not final yet
 (accepted refunds add an OpenCart order history row); enter shows a refund in full. A refund
 whose answer was lost shows "may have applied" until the next refresh settles it: it is never
 sent twice (its alt refund id makes the retry safe)."""
@@ -103,6 +104,7 @@ class RefundFormScreen(FormKeys, Screen[bool]):
     RefundFormScreen .field-error { color: $text-error; height: auto; }
     RefundFormScreen .field-error.-empty { display: none; }
     RefundFormScreen #rfd-problems { color: $text-error; height: auto; }
+    RefundFormScreen #rfd-feedback-hint { color: $text-muted; height: auto; padding-left: 16; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Refund", id="refund_form.send"),
@@ -137,7 +139,8 @@ class RefundFormScreen(FormKeys, Screen[bool]):
             with Horizontal(classes="form-row"):
                 yield Label("Feedback")
                 yield Select([(f, f) for f in MERCHANT_REFUND_FEEDBACK], id="rfd-feedback",
-                             compact=True, prompt="none")  # fmt: skip
+                             compact=True, prompt="from the reason")  # fmt: skip
+            yield Static("", id="rfd-feedback-hint", markup=False)
             yield Static("", id="rfd-err-feedback", classes="field-error -empty", markup=False)
         yield Footer()
 
@@ -145,6 +148,20 @@ class RefundFormScreen(FormKeys, Screen[bool]):
         self.query_one("#rfd-order", Input).focus()
         if self.order:
             self.load_lines(self.order)
+
+    @on(Select.Changed, "#rfd-reason")
+    @on(Select.Changed, "#rfd-feedback")
+    def _show_feedback_source(self) -> None:
+        """Which feedback Jet will get: the one picked, or the one the reason implies."""
+        from jettui.services.return_rules import FEEDBACK_FROM_REASON, refund_feedback
+
+        reason = self.query_one("#rfd-reason", Select).value
+        picked = self.query_one("#rfd-feedback", Select).value
+        text = ""
+        if isinstance(reason, str) and not isinstance(picked, str):
+            feedback, _source = refund_feedback(reason, None)
+            text = f"sends '{feedback}' ({FEEDBACK_FROM_REASON})" if feedback else ""
+        self.query_one("#rfd-feedback-hint", Static).update(text)
 
     @on(Input.Submitted, "#rfd-order")
     def _order_given(self, event: Input.Submitted) -> None:
