@@ -358,8 +358,10 @@ def sync(row: JetOrder, raw: Mapping[str, Any] | None = None) -> dict[str, LineA
     state = jet_state(row) if raw is None else state_of(str(source.get("status") or ""), source)
     done = progress(source, list(row.shipments or []), state)
     out: dict[str, LineAccount] = {}
-    for line in JetOrderLine.select().where(
-        JetOrderLine.merchant_order_id == row.merchant_order_id
+    for line in (
+        JetOrderLine.select()
+        .where(JetOrderLine.merchant_order_id == row.merchant_order_id)
+        .order_by(JetOrderLine.id)  # item order: a SKU on two items fills them in this order
     ):
         shipped, cancelled = done.get(line.order_item_id, (line.shipped, line.cancelled))
         # by value, never down: Jet's counts only grow (an older read must not undo a newer)
