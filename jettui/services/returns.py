@@ -126,6 +126,8 @@ async def fetch_returns(
     await run_with_jet(
         settings, db, lock=LOCK_NAME, purpose="fetch returns", report=report, work=work
     )
+    if not report.unreachable and not report.locked:
+        report.items += await complete_refunded(settings, db)
     return report
 
 
@@ -140,6 +142,8 @@ async def fetch_returns_job(ctx: JobContext) -> JobReport:
             await _fetch(ctx.settings, ctx.jet, ctx.store, report, ctx.say)
     except LockBusy as exc:
         ctx.report.failed(LOCK_NAME, f"{exc}; no returns fetched")
+    else:
+        report.items += await complete_refunded(ctx.settings, ctx.store.db)
     refunds = await poll_refunds_with(ctx.settings, ctx.jet, ctx.store)
     for item in [*report.items, *refunds]:
         if item.is_problem:
@@ -181,6 +185,50 @@ async def _fetch(
             progress(f"{len(report.items)}/{len(todo)} mirrored")
 
     await fan_out(todo, one, concurrency=settings.jet.concurrency)
+
+
+async def complete_refunded(settings: Settings, db: Any) -> list[ItemResult]:
+    """Complete every mirrored return whose units were all refunded before (a merchant refund
+    of units the buyer then sent back): with 0 refunded and the feedback ``other``, so it is
+    never left open (the default form of :func:`complete_return`; the units are restocked when
+    ``returns.restock`` is on, since they did come back). One result each; never raises for a
+    refusal or a held lock (the next fetch tries again)."""
+    store = StoreThread(db)
+    try:
+        ids = await store.run(_fully_refunded)
+    finally:
+        await store.close()
+    results = []
+    for rid in ids:
+        try:
+            result = await complete_return(settings, db, rid)
+        except (LockBusy, UsageError, JetError) as exc:
+            if isinstance(exc, JetUnreachable | JetAuthError):
+                raise
+            results.append(ItemResult(rid, Outcome.FAILED, f"not completed: {exc}"))
+            continue
+        result.reason = f"every returned unit was already refunded: {result.reason}"
+        results.append(result)
+    return results
+
+
+def _fully_refunded() -> list[str]:
+    """Mirrored returns whose every line is a shipped unit jettui has refunded already."""
+    from jettui.store.jet_tables import JetReturn
+
+    out = []
+    for row in JetReturn.select().where(JetReturn.state == "mirrored"):
+        lines = account.accounts(row.merchant_order_id)
+        items = return_items(row.raw or {})
+        known = [lines.get(str(i.get("order_item_id"))) for i in items]
+        if items and all(
+            a is not None
+            and 0 < int(i.get("return_quantity") or 0) <= a.shipped
+            and a.refundable == 0
+            for i, a in zip(items, known, strict=True)
+        ):
+            out.append(row.merchant_return_authorization_id)
+    return out
 
 
 def _record_listed(listed: Mapping[str, str]) -> list[str]:
