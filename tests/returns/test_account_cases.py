@@ -430,3 +430,28 @@ def line_quantities_all(order_id: int) -> list[int]:
 
     rows = OrderProduct.select().where(OrderProduct.order_id == order_id)
     return [int(r.quantity) for r in rows]
+
+
+# --- orders imported before the accounts existed ------------------------------------------------
+
+
+async def test_an_order_imported_by_an_older_jettui_gets_its_accounts_on_first_use(
+    oc_settings, oc_db
+) -> None:
+    from jettui.store.jet_tables import JetOrderLine, JetSchemaVersion, ensure_jet_tables
+
+    settings = oc_settings
+    iphone = (await upload_products(settings, oc_db))["iphone"]
+    mid = await shipped_order(settings, oc_db, {iphone: 2})
+    await refund_accepted(settings, oc_db, mid, {iphone: 1}, "No longer want this item")
+    # the database as jettui 6 left it: no account table (migration 7 adds it, empty)
+    oc_db.drop_tables([JetOrderLine])
+    JetSchemaVersion.delete().where(JetSchemaVersion.version >= 7).execute()
+    assert ensure_jet_tables(oc_db) >= 7
+    assert JetOrderLine.select().count() == 0
+
+    (line,) = account.accounts(mid).values()  # made from the order, its shipments and refunds
+    assert (line.ordered, line.shipped, line.refunded, line.kept) == (2, 2, 1, 1)
+    assert line.amounts["principal"] == IPHONE_PRICE
+    with pytest.raises(FormRefused, match="2 is more than the 1 left to refund"):
+        await create_refund(settings, oc_db, mid, {iphone: 2}, "No longer want this item")
