@@ -331,7 +331,7 @@ def check_return_form(
         amounts, amount_problems = _check_amounts(line.amounts, default, limits, where)
         problems += amount_problems
         feedback, notes = line.feedback or form.feedback, line.notes
-        if refunded < back and line.refund_quantity is None:
+        if refunded < back and account.refundable < back:
             # units refunded before (a merchant refund): completed with nothing for them
             feedback = feedback or acc.ALREADY_REFUNDED_FEEDBACK
             notes = notes or (

@@ -53,3 +53,21 @@ def test_more_than_is_left_is_refused_naming_the_line_and_what_is_left(
     ran = jettui("returns", "complete", row[0], "--json")
     assert ran.code == 0, ran.err
     assert jettui("returns", "list").rows[0][4] == "completed by merchant"
+
+    # `orders show` lists each line's account: units and the dollars refunded
+    ran = jettui("orders", "show", jet_id, "--json")
+    assert ran.code == 0, ran.err
+    lines = {a["merchant_sku"]: a for a in ran.document["order"]["account"]}
+    assert {k: lines["HRT-SWL00001"][k] for k in ("ordered", "shipped", "returned", "refunded",
+                                                  "refundable", "refunded_dollars")} == {
+        "ordered": 2, "shipped": 2, "returned": 2, "refunded": 2, "refundable": 0,
+        "refunded_dollars": "131.98",
+    }  # fmt: skip
+    assert (lines["HRT-TM00002"]["refunded"], lines["HRT-TM00002"]["refunded_dollars"]) == (
+        1, "32.00",
+    )  # fmt: skip
+    text = jettui("orders", "show", jet_id).out
+    assert "account HRT-SWL00001 (item " in text
+    # back from the buyer (returns.restock is off here): no longer kept, not restocked
+    assert ("2 ordered, 2 shipped, 0 cancelled, 2 returned, 0 restocked, 0 kept, 2 refunded "
+            "(0 refundable); refunded 131.98 (principal 131.98)") in text  # fmt: skip
