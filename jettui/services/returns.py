@@ -415,7 +415,10 @@ async def _finish(
                     return result
                 if row["state"] == "completing":
                     # an earlier completion Jet does not have: its count goes before the check
-                    row["accounts"] = await store.run(_release_unsent, return_id)
+                    await store.run(_release_unsent, return_id)
+                # the caps count every shipment Jet has now (another tool's included)
+                fresh = await jet.get_order(row["merchant_order_id"])
+                row["accounts"] = await store.run(account.accounts, row["merchant_order_id"], fresh)
                 if reject is not None:
                     form = _rejection_form(detail, *reject)
                 assert form is not None
@@ -476,7 +479,12 @@ def _load_for_completion(return_id: str) -> dict[str, Any]:
     order = JetOrder.get_or_none(JetOrder.merchant_order_id == row.merchant_order_id)
     if order is None or not isinstance(order.raw, dict):
         raise ReturnNotFound(f"return {return_id}: its order {row.merchant_order_id} is unknown")
-    return {"state": row.state, "order": order.raw, "accounts": account.sync(order)}
+    return {
+        "state": row.state,
+        "order": order.raw,
+        "merchant_order_id": order.merchant_order_id,
+        "accounts": account.sync(order),
+    }
 
 
 def _record_intent(
@@ -526,9 +534,9 @@ def _record_intent(
         )
 
 
-def _release_unsent(return_id: str) -> dict[str, account.LineAccount]:
+def _release_unsent(return_id: str) -> None:
     """Take an unsent completion's refunds back from the accounts (once: the ``reserved`` flag
-    changes in the same transaction); the accounts after it."""
+    changes in the same transaction)."""
     from jettui.store.jet_tables import JetReturn
     from jettui.store.oc_returns import write_transaction
 
@@ -540,7 +548,6 @@ def _release_unsent(return_id: str) -> dict[str, account.LineAccount]:
                 JetReturn.id == row.id
             ).execute()
             account.release(row.merchant_order_id, _refund_changes(completion.get("lines") or []))
-    return account.accounts(row.merchant_order_id)
 
 
 def _refund_changes(lines: Sequence[Mapping[str, Any]]) -> list[account.Change]:
