@@ -22,8 +22,13 @@ Crash safety: the ``jet_return`` ledger row is written before anything else. Eve
 lists is recorded (``intent``) before its detail is read, because Jet moves a return on from
 ``created`` once it has been read: a run killed after reading it still finds it next time. A
 return of an order jettui never imported is ``waiting`` (listed with the reason, retried on the
-next fetch). A completion is recorded (``completing``) before it is sent; a re-run after a
-crash or an outage asks Jet whether it arrived before sending it again.
+next fetch). A completion is recorded (``completing``) before it is sent, in the same
+transaction that counts its refunds on the line accounts; a re-run after a crash or an outage
+asks Jet whether it arrived before sending it again (and, when it did not, takes the count
+back before checking again). Once Jet has it, the accounts count the units back (flag
+``accounted``, same transaction), then the lines are brought down (one guarded statement each:
+a re-run finds them at their target), then OpenCart's returns move to Complete. SIGKILL trials:
+tests/returns/test_account_crash.py.
 
 All store work runs on a :class:`StoreThread`; one lock (``returns``) keeps a fetch, the
 job and a completion from working on the same return at once.

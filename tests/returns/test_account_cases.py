@@ -389,6 +389,15 @@ async def test_case8_one_sku_on_two_items_is_refunded_and_restocked_per_line(
     await import_and_acknowledge(settings, oc_db, [mid])
     order_id = oc_order_id(mid)
     assert sorted(line_quantities_all(order_id)) == [1, 1]  # two OpenCart lines
+    from jettui.store.jet_tables import JetOrderLine
+    from jettui.store.opencart import OrderProduct
+
+    # the import wrote one account per Jet item, each on its own OpenCart line
+    written = [r.order_product_id for r in JetOrderLine.select().where(
+        JetOrderLine.merchant_order_id == mid)]  # fmt: skip
+    lines = [r.order_product_id for r in OrderProduct.select().where(
+        OrderProduct.order_id == order_id)]  # fmt: skip
+    assert len(written) == 2 and sorted(written) == sorted(lines)
     ship_on_jet(settings, mid, iphone, 2)
     async with open_jet_client(settings) as jet:
         raw = await jet.get_order(mid)

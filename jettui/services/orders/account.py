@@ -267,9 +267,13 @@ def accounts(
     return sync(row, raw)
 
 
-def open_lines(row: JetOrder, lines: Sequence[Mapping[str, Any]] = ()) -> None:
+def open_lines(
+    row: JetOrder, lines: Sequence[Mapping[str, Any]] = (), *, new_order: bool = False
+) -> None:
     """Write the missing account rows of an imported order (the import, and first use).
-    ``lines``: the import's Jet item ↔ order_product pairs (default: ``row.lines``)."""
+    ``lines``: the import's Jet item ↔ order_product pairs (default: ``row.lines``). A row
+    made on first use counts what refunds and returns recorded before (an order an older
+    jettui imported); ``new_order`` (the import) skips that look-up."""
     from jettui.store.base import tuple_rows
     from jettui.store.jet_tables import JetOrderLine
 
@@ -299,7 +303,7 @@ def open_lines(row: JetOrder, lines: Sequence[Mapping[str, Any]] = ()) -> None:
         if str(item.get("order_item_id") or "") not in written
     ]
     if new:
-        earlier = _earlier_counts(row.merchant_order_id)
+        earlier = {} if new_order else _earlier_counts(row.merchant_order_id)
         for values in new:
             values.update(earlier.get(str(values["order_item_id"]), {}))
         JetOrderLine.insert_many(new).on_conflict_ignore().execute()

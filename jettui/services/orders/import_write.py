@@ -322,7 +322,7 @@ def _done(
         updated_at=utcnow(),
     ).where(JetOrder.id == row.id).execute()
     row.order_id = order_id
-    account.open_lines(row, lines)  # the order's line accounts (written once: a key per item)
+    account.open_lines(row, lines, new_order=True)  # its line accounts (a key per item: once)
     log_event(
         "order",
         f"Jet order {row.reference_order_id or row.merchant_order_id} imported as OpenCart "
