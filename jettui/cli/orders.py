@@ -142,6 +142,11 @@ def run_show(args: argparse.Namespace, out: Output) -> int:
     return ExitCode.OK
 
 
+def _components(amounts: dict[str, str]) -> str:
+    """``principal 12.50, tax 1.00`` (zero components left out)."""
+    return ", ".join(f"{k} {v}" for k, v in amounts.items() if float(v)) or "0.00"
+
+
 def detail_lines(order: dict[str, Any]) -> list[str]:
     """``jettui orders show`` as text: the order's fields, then lines, history, shipments."""
     lists = ("lines", "history", "shipments", "oc_totals", "oc_shipments", "warnings", "account")
@@ -164,7 +169,7 @@ def detail_lines(order: dict[str, Any]) -> list[str]:
             f" {a['shipped']} shipped, {a['cancelled']} cancelled, {a['returned']} returned,"
             f" {a['restocked']} restocked, {a['kept']} kept, {a['refunded']} refunded"
             f" ({a['refundable']} refundable); refunded {a['refunded_dollars']}"
-            f" ({a['refunded_amounts']})"
+            f" ({_components(a['refunded_amounts'])})"
         )
     for total in order.get("oc_totals") or []:
         lines.append(f"total {total['title']}: {total['value']:.2f}")

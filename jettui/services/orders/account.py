@@ -419,27 +419,6 @@ class Change:
             version=None,
         )
 
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "order_item_id": self.order_item_id,
-            "refunded": self.refunded,
-            "amounts": {k: str(v) for k, v in self.amounts.items()},
-            "kept": self.kept,
-            "returned": self.returned,
-            "restocked": self.restocked,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Change:
-        return cls(
-            order_item_id=str(data["order_item_id"]),
-            refunded=int(data.get("refunded") or 0),
-            amounts={k: Decimal(str(v)) for k, v in (data.get("amounts") or {}).items()},
-            kept=int(data.get("kept") or 0),
-            returned=int(data.get("returned") or 0),
-            restocked=int(data.get("restocked") or 0),
-        )
-
 
 def apply(merchant_order_id: str, changes: Iterable[Change]) -> None:
     """Add ``changes`` to the order's lines: one UPDATE per line, guarded by the version the

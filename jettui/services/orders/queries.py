@@ -178,23 +178,10 @@ class OrderDetail:
 def _account(row: JetOrder) -> list[dict[str, Any]]:
     """The order's line accounts as the detail shows them (one dict per Jet order line)."""
     from jettui.services.orders import account
-    from jettui.services.return_rules import amounts_total, format_amounts
+    from jettui.services.return_rules import amounts_total
 
     return [
-        {
-            "order_item_id": line.order_item_id,
-            "merchant_sku": line.merchant_sku,
-            "ordered": line.ordered,
-            "shipped": line.shipped,
-            "cancelled": line.cancelled,
-            "returned": line.returned,
-            "restocked": line.restocked,
-            "kept": line.kept,
-            "refunded": line.refunded,
-            "refundable": line.refundable,
-            "refunded_dollars": f"{amounts_total(line.amounts):.2f}",
-            "refunded_amounts": format_amounts(line.amounts),
-        }
+        {**line.as_dict(), "refunded_dollars": f"{amounts_total(line.amounts):.2f}"}
         for line in account.sync(row).values()
     ]
 
