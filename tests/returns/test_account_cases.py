@@ -34,6 +34,7 @@ from tests.orders.ship_support import (
     line_quantities,
     oc_status,
     stock,
+    totals,
 )
 from tests.returns.support import generate_return, jet_return, shipped_order
 from tests.shop_support import (
@@ -221,6 +222,7 @@ async def test_case3_jet_cancel_after_partial_shipment(oc_settings, oc_db) -> No
     assert moved(before, shipped) == {"canon": -3, "canon_blue": -3}
     assert oc_status(order_id) == SHIPPED
 
+    sums_before = totals(order_id)
     # Jet cancels the rest (a manual cancel to complete), read by the fetch job
     row = JetOrder.get(JetOrder.merchant_order_id == mid)
     row.status = "complete"
@@ -232,6 +234,9 @@ async def test_case3_jet_cancel_after_partial_shipment(oc_settings, oc_db) -> No
     assert moved(shipped, stock()) == {"canon": 1, "canon_blue": 1}  # the unshipped unit only
     assert oc_status(order_id) == COMPLETE  # the 2 shipped units stay sold
     assert line_quantities(order_id) == {30: 2}
+    sums = totals(order_id)  # the admin's invoice: the 2 units sold, totals adding up
+    assert sums["sub_total"] == pytest.approx(2 * sums_before["sub_total"] / 3)
+    assert sums["total"] == sums["order"] == pytest.approx(sums["sub_total"] + sums["shipping"])
     assert "1 cancelled unit(s) back in stock" in history(order_id)[-1][1]
     assert mirror_statuses(settings) == []  # once
     assert jet_refunded(settings, mid) == 0

@@ -35,8 +35,9 @@ does later" and "Stock on orders"):
   two statuses of that set moves nothing. So the lines must always hold exactly the units still
   taken from stock: :func:`settle_lines` brings each line down to ``ordered - cancelled -
   restocked`` (units cancelled, or returned and restocked, go back now), like
-  ``oc_orders.restock_lines`` does for partial cancels. A later Canceled in the admin then
-  restocks exactly what is still out, and never a unit twice.
+  ``oc_orders.restock_lines`` does for partial cancels, and the sub-total and total follow the
+  lines. A later Canceled in the admin then restocks exactly what is still out, and never a
+  unit twice.
 - Rule 2, same function: a refund of units the buyer kept or lost must not move the order out
   of processing∪complete (OpenCart would restock units that never came back).
   :func:`status_after_refund` picks ``orders.status_refunded`` only when that status holds
@@ -498,7 +499,33 @@ def settle_lines(merchant_order_id: str, shop: ShopContext, *, attempts: int = 3
                     ref=merchant_order_id,
                 )
                 break
+    _totals_from_lines(order_id)
     return taken
+
+
+def _totals_from_lines(order_id: int) -> None:
+    """The order's ``sub_total`` row = Σ its lines' totals, ``total`` (and ``order.total``) =
+    the other rows plus it, as the import wrote them: absolute values, so a run killed between
+    a line's move and this write is put right by the next :func:`settle_lines`. Tax and
+    shipping rows stay (what Jet refunds of them is in the order history)."""
+    from jettui.store.opencart import Order, OrderProduct, OrderTotal
+
+    lines = OrderProduct.select(OrderProduct.total).where(OrderProduct.order_id == order_id)
+    sub_total = sum((Decimal(str(line.total)) for line in lines), Decimal(0))
+    rows = list(OrderTotal.select().where(OrderTotal.order_id == order_id))
+    by_code = {row.code: row for row in rows}
+    if "sub_total" not in by_code or "total" not in by_code:
+        return  # not a shape jettui wrote: left to the merchant
+    others = sum(
+        (Decimal(str(r.value)) for r in rows if r.code not in ("sub_total", "total")), Decimal(0)
+    )
+    total = sub_total + others
+    for code, value in (("sub_total", sub_total), ("total", total)):
+        if Decimal(str(by_code[code].value)) != value:
+            OrderTotal.update(value=value).where(
+                OrderTotal.order_total_id == by_code[code].order_total_id
+            ).execute()
+    Order.update(total=total).where((Order.order_id == order_id) & (Order.total != total)).execute()
 
 
 def held_units(order_id: int) -> dict[int, int]:
