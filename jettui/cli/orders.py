@@ -146,9 +146,14 @@ def run_show(args: argparse.Namespace, out: Output) -> int:
     return ExitCode.OK
 
 
+def _components(amounts: dict[str, str]) -> str:
+    """``principal 12.50, tax 1.00`` (zero components left out)."""
+    return ", ".join(f"{k} {v}" for k, v in amounts.items() if float(v)) or "0.00"
+
+
 def detail_lines(order: dict[str, Any]) -> list[str]:
     """``jettui orders show`` as text: the order's fields, then lines, history, shipments."""
-    lists = ("lines", "history", "shipments", "oc_totals", "oc_shipments", "warnings")
+    lists = ("lines", "history", "shipments", "oc_totals", "oc_shipments", "warnings", "account")
     lines = []
     for key, value in order.items():
         if key in lists:
@@ -164,6 +169,14 @@ def detail_lines(order: dict[str, Any]) -> list[str]:
             f"line {name}: {line['ordered']} ordered, {line['shipped']} shipped,"
             f" {line['cancelled']} cancelled, {line['open']} open"
             f" ({line.get('unit_price', 0):.2f} each) {line.get('title', '')}".rstrip()
+        )
+    for a in order.get("account") or []:
+        lines.append(
+            f"account {a['merchant_sku']} (item {a['order_item_id']}): {a['ordered']} ordered,"
+            f" {a['shipped']} shipped, {a['cancelled']} cancelled, {a['returned']} returned,"
+            f" {a['restocked']} restocked, {a['kept']} kept, {a['refunded']} refunded"
+            f" ({a['refundable']} refundable); refunded {a['refunded_dollars']}"
+            f" ({_components(a['refunded_amounts'])})"
         )
     for total in order.get("oc_totals") or []:
         lines.append(f"total {total['title']}: {total['value']:.2f}")

@@ -24,6 +24,7 @@ def check_store(settings: Settings) -> dict[str, Any]:
             list(facts.get("warnings") or [])
             + _image_warnings(settings)
             + _field_map_warnings(settings)
+            + _refunded_status_warnings(settings)
         )
     finally:
         db.close()
@@ -59,6 +60,16 @@ def _field_map_warnings(settings: Settings) -> list[str]:
     try:
         return unknown_attribute_warnings(settings)
     except Exception:  # noqa: BLE001 - an unreadable attribute table is the store check's business
+        return []
+
+
+def _refunded_status_warnings(settings: Settings) -> list[str]:
+    """``orders.status_refunded`` outside the statuses that hold stock (OpenCart would restock)."""
+    from jettui.services.orders.config_check import refunded_status_warnings
+
+    try:
+        return refunded_status_warnings(settings)
+    except Exception:  # noqa: BLE001 - an unreadable setting table is the store check's business
         return []
 
 

@@ -1,10 +1,12 @@
 """Merchant refunds on Jet (POST /refunds/{order}/{alt_refund_id}), tracked until final.
 
-- :func:`create_refund`: lines (SKU, quantity, optional amounts; default = what the buyer paid
-  for those units) checked before sending: the SKU is on the order, at most the units shipped
-  minus those already refunded or returned, money never above what was paid
-  (:mod:`.return_rules`). A unique ``alt_refund_id`` is recorded in ``jet_refund`` BEFORE the
-  request leaves, so a retried request can never refund twice.
+- :func:`create_refund`: lines (SKU or order_item_id, quantity, optional amounts; default =
+  what the buyer paid for those units) checked before sending against the order's line
+  accounts (:mod:`.orders.account`, the one place that decides caps): at most the units shipped
+  and not refunded yet, money never above what is left of what was paid. A unique
+  ``alt_refund_id`` is recorded in ``jet_refund`` BEFORE the request leaves, in the same
+  transaction that counts the refund on the accounts (as units the buyer keeps: a refund
+  brings no stock back), so a retried request can never refund twice.
 - Outage after "sent" (a timeout or a 5xx on the POST: Jet may have applied it): the refund is
   kept as ``unknown`` with ``may_have_applied``; :func:`reconcile_refund` (and every poll)
   looks it up on Jet by its alt_refund_id and resends only when Jet has no such refund — with
@@ -22,6 +24,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +34,7 @@ from jettui.jet.client import JetClient
 from jettui.jet.enums import REFUND_STATUS_PATHS, RefundStatus
 from jettui.jet.errors import JetAuthError, JetError, JetNotFound, JetUnreachable
 from jettui.services.jet_session import EventWriter, open_logged_client
+from jettui.services.orders import account
 from jettui.services.results import ItemResult, Outcome
 from jettui.services.return_rules import (
     CheckedRefundLine,
@@ -40,7 +44,6 @@ from jettui.services.return_rules import (
     check_refund_form,
     format_amounts,
     refund_feedback,
-    return_items,
 )
 from jettui.services.runtime import StoreThread, held_lock
 
@@ -98,10 +101,9 @@ async def create_refund(
             order_id = await store.run(_imported_order_id, merchant_order_id)
             async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
                 order = await jet.get_order(merchant_order_id)
-                shipped = shipped_units(order)
-                taken = await store.run(_taken_units, merchant_order_id)
+                lines_now = await store.run(account.accounts, merchant_order_id, order)
                 checked, problems = check_refund_form(
-                    order, lines, reason, feedback, shipped=shipped, taken=taken
+                    order, lines, reason, feedback, accounts=lines_now
                 )
                 if problems or feedback is None:
                     raise FormRefused("refund", problems or ["feedback: required by Jet"])
@@ -109,7 +111,7 @@ async def create_refund(
                 body = {"items": [line.as_item(reason, feedback) for line in checked]}
                 await store.run(
                     _record_intent, merchant_order_id, order_id, alt, checked, reason,
-                    feedback, body, shipped,
+                    feedback, body, lines_now,
                 )  # fmt: skip
                 result = await _send(jet, store, merchant_order_id, alt, body)
     finally:
@@ -156,43 +158,33 @@ async def _send(
 
 
 async def refund_form_view(settings: Settings, db: Any, merchant_order_id: str) -> dict[str, Any]:
-    """What the refund form shows for an imported order (JSON-able): per SKU the title, units
-    ordered, shipped, already refunded or returned, still refundable, and the default amounts
-    for all refundable units (what the buyer paid for them). Reads the order from Jet (its
-    shipments). Raises :class:`RefundOrderUnknown` for an order jettui did not import."""
-    from jettui.services.return_rules import paid_for_units
-
+    """What the refund form shows for an imported order (JSON-able): per Jet order line (its
+    ``order_item_id`` and SKU) the title, units ordered, shipped, already refunded, still
+    refundable, the dollars refunded so far, and the default amounts for all refundable units
+    (what is left of what the buyer paid). Reads the order from Jet (its shipments). Raises
+    :class:`RefundOrderUnknown` for an order jettui did not import."""
     store = StoreThread(db)
     try:
         order_id = await store.run(_imported_order_id, merchant_order_id)
         async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
             order = await jet.get_order(merchant_order_id)
-        taken = await store.run(_taken_units, merchant_order_id)
+        lines_now = await store.run(account.accounts, merchant_order_id, order)
     finally:
         await store.close()
-    shipped = shipped_units(order)
     lines = []
     for item in order.get("order_items") or []:
-        sku = str(item.get("merchant_sku"))
-        left = max(shipped.get(sku, 0) - taken.get(sku, 0), 0)
+        line = lines_now.get(str(item.get("order_item_id")))
+        if line is None:
+            continue
+        default, _cap = account.refund_terms(item, line, line.refundable)
         lines.append({
-            "sku": sku, "title": item.get("product_title"),
-            "ordered": int(item.get("request_order_quantity") or 0),
-            "shipped": shipped.get(sku, 0), "taken": taken.get(sku, 0), "refundable": left,
-            "default_amounts": {k: str(v) for k, v in paid_for_units(item, left).items()}
-            if left else {},
+            "sku": line.merchant_sku, "order_item_id": line.order_item_id,
+            "title": item.get("product_title"), "ordered": line.ordered,
+            "shipped": line.shipped, "taken": line.refunded, "refundable": line.refundable,
+            "refunded_amounts": {k: f"{v:.2f}" for k, v in line.amounts.items()},
+            "default_amounts": {k: str(v) for k, v in default.items()} if line.refundable else {},
         })  # fmt: skip
     return {"merchant_order_id": merchant_order_id, "order_id": order_id, "lines": lines}
-
-
-def shipped_units(order: Mapping[str, Any]) -> dict[str, int]:
-    """Units shipped per SKU, from the Jet order's ``shipments``."""
-    units: dict[str, int] = {}
-    for shipment in order.get("shipments") or []:
-        for item in shipment.get("shipment_items") or []:
-            sku = str(item.get("merchant_sku"))
-            units[sku] = units.get(sku, 0) + int(item.get("response_shipment_sku_quantity") or 0)
-    return units
 
 
 # --- reconcile and poll -----------------------------------------------------------------------
@@ -302,35 +294,6 @@ def _imported_order_id(merchant_order_id: str) -> int:
     return int(row.order_id)
 
 
-def _taken_units(merchant_order_id: str) -> dict[str, int]:
-    """Units per SKU already refunded (refunds not rejected or failed) or returned (a completed
-    return's refunded units; a return not completed yet: all its units)."""
-    from jettui.store.jet_tables import JetRefund, JetReturn
-
-    taken: dict[str, int] = {}
-
-    def add(sku: str, qty: int) -> None:
-        taken[sku] = taken.get(sku, 0) + qty
-
-    refunds = JetRefund.select().where(
-        (JetRefund.merchant_order_id == merchant_order_id) & (JetRefund.state != "failed")
-    )
-    for refund in refunds:
-        if refund.status.startswith("rejected"):
-            continue
-        for item in refund.items or []:
-            add(str(item.get("sku")), int(item.get("quantity") or 0))
-    for ret in JetReturn.select().where(JetReturn.merchant_order_id == merchant_order_id):
-        completion = ret.completion or {}
-        if ret.state == "completed" and completion.get("lines"):
-            for line in completion["lines"]:
-                add(str(line.get("sku")), int(line.get("refund_quantity") or 0))
-        else:
-            for item in return_items(ret.raw or {}):
-                add(str(item.get("merchant_sku")), int(item.get("return_quantity") or 0))
-    return taken
-
-
 def _record_intent(
     merchant_order_id: str,
     order_id: int,
@@ -339,29 +302,72 @@ def _record_intent(
     reason: str,
     feedback: str | None,
     body: dict[str, Any],
-    shipped: Mapping[str, int],
+    checked_against: Mapping[str, account.LineAccount],
 ) -> None:
+    """The refund's ledger row and its count on the accounts: one transaction (the accounts'
+    version guard refuses a refund another run counted meanwhile)."""
     from jettui.store.jet_tables import JetRefund, log_event
+    from jettui.store.oc_returns import write_transaction
 
     items = [
         {"sku": line.sku, "order_item_id": line.order_item_id, "quantity": line.quantity,
          "amounts": {k: str(v) for k, v in line.amounts.items()}}
         for line in lines
     ]  # fmt: skip
-    JetRefund.create(
-        refund_id=alt,
-        merchant_order_id=merchant_order_id,
-        order_id=order_id,
-        state="intent",
-        status=str(RefundStatus.CREATED),
-        items=items,
-        amount=sum((amounts_total(line.amounts) for line in lines), Decimal(0)),
-        reason=reason[:255],
-        feedback=(feedback or "")[:255],
-        raw={"body": body, "shipped": dict(shipped)},
-    )
+    with write_transaction():
+        JetRefund.create(
+            refund_id=alt,
+            merchant_order_id=merchant_order_id,
+            order_id=order_id,
+            state="intent",
+            status=str(RefundStatus.CREATED),
+            items=items,
+            amount=sum((amounts_total(line.amounts) for line in lines), Decimal(0)),
+            reason=reason[:255],
+            feedback=(feedback or "")[:255],
+            raw={"body": body},
+        )
+        account.reserve(
+            merchant_order_id,
+            [
+                replace(change, version=checked_against[change.order_item_id].version)
+                for change in _changes(items)
+            ],
+        )
     log_event("refund", f"refund {alt} for order {merchant_order_id} recorded, sending",
               ref=merchant_order_id, detail={"items": items})  # fmt: skip
+
+
+def _changes(items: Sequence[Mapping[str, Any]]) -> list[account.Change]:
+    """What a refund's lines count on the accounts: units refunded, which the buyer keeps."""
+    return [
+        account.Change(
+            str(item["order_item_id"]),
+            refunded=int(item.get("quantity") or 0),
+            amounts={k: Decimal(str(v)) for k, v in (item.get("amounts") or {}).items()},
+            kept=int(item.get("quantity") or 0),
+        )
+        for item in items
+    ]
+
+
+def _release(alt: str, **values: Any) -> bool:
+    """Jet refused or rejected the refund: record ``values`` on it and take it back from the
+    accounts, once (the state change from an open state is the guard; one transaction)."""
+    from jettui.store.jet_tables import JetRefund
+    from jettui.store.oc_returns import write_transaction
+    from jettui.store.text import utcnow
+
+    with write_transaction():
+        row = JetRefund.get(JetRefund.refund_id == alt)
+        moved = (
+            JetRefund.update(updated_at=utcnow(), **values)
+            .where((JetRefund.refund_id == alt) & JetRefund.state.in_(OPEN_STATES))
+            .execute()
+        )
+        if moved:
+            account.release(row.merchant_order_id, _changes(row.items or []))
+    return bool(moved)
 
 
 def _update(alt: str, **values: Any) -> None:
@@ -386,7 +392,7 @@ def _record_unknown(alt: str, reason: str) -> None:
 def _record_failed(alt: str, reason: str) -> None:
     from jettui.store.jet_tables import log_event
 
-    _update(alt, state="failed", error=reason)
+    _release(alt, state="failed", error=reason)
     log_event("refund", f"refund {alt} refused: {reason}", level="warning", ref=alt)
 
 
@@ -442,7 +448,7 @@ def _record_status(settings: Settings, alt: str, status: str, detail: dict[str, 
         return ItemResult(alt, Outcome.UNCHANGED, f"{status} on Jet")
     raw = {**(row.raw or {}), "jet": detail}
     if status != RefundStatus.ACCEPTED:
-        _update(alt, state="final", status="rejected", checked_at=stamp, raw=raw, error=status)
+        _release(alt, state="final", status="rejected", checked_at=stamp, raw=raw, error=status)
         log_event("refund", f"refund {alt} rejected by Jet: {status}", level="warning", ref=alt)
         return ItemResult(alt, Outcome.FAILED, f"rejected by Jet: {status}",
                           detail={"status": status})  # fmt: skip
@@ -456,7 +462,10 @@ def _record_status(settings: Settings, alt: str, status: str, detail: dict[str, 
 
 
 def _order_history(settings: Settings, row: Any) -> None:
-    from jettui.store.oc_orders import add_order_history
+    """The accepted refund as an ``order_history`` row; the status is the account's choice
+    (:func:`.orders.account.status_after_refund`: never one whose stock move would put back
+    units the buyer kept)."""
+    from jettui.store.oc_orders import add_order_history, shop_context
     from jettui.store.opencart import Order
 
     lines = "; ".join(
@@ -470,37 +479,27 @@ def _order_history(settings: Settings, row: Any) -> None:
         + "."
     )
     current = Order.select(Order.order_status_id).where(Order.order_id == row.order_id).scalar()
-    whole = _whole_order_refunded(row)
-    status = settings.orders.status_refunded if whole else int(current or 0)
-    add_order_history(row.order_id, status, comment)
-
-
-def _whole_order_refunded(row: Any) -> bool:
-    """Every shipped unit of the order refunded: by accepted refunds (this one included) and
-    completed returns."""
-    from jettui.store.jet_tables import JetRefund, JetReturn
-
-    shipped: dict[str, int] = (row.raw or {}).get("shipped") or {}
-    if not shipped:
-        return False
-    refunded: dict[str, int] = {}
-    others = JetRefund.select().where(
-        (JetRefund.merchant_order_id == row.merchant_order_id)
-        & (((JetRefund.state == "final") & (JetRefund.status == "accepted"))
-           | (JetRefund.id == row.id))
-    )  # fmt: skip
-    for refund in others:
-        for item in refund.items or []:
-            sku = str(item.get("sku"))
-            refunded[sku] = refunded.get(sku, 0) + int(item.get("quantity") or 0)
-    returns = JetReturn.select().where(
-        (JetReturn.merchant_order_id == row.merchant_order_id) & (JetReturn.state == "completed")
+    if current is None or _has_history(int(row.order_id), f"(alt {row.refund_id})"):
+        return  # deleted in the admin, or written by a run killed before it said so
+    shop = shop_context(settings)
+    status, why = account.status_after_refund(
+        settings,
+        shop,
+        int(current),
+        account.accounts(row.merchant_order_id).values(),
+        account.held_units(int(row.order_id)),
     )
-    for ret in returns:
-        for line in (ret.completion or {}).get("lines") or []:
-            sku = str(line.get("sku"))
-            refunded[sku] = refunded.get(sku, 0) + int(line.get("refund_quantity") or 0)
-    return all(refunded.get(sku, 0) >= qty for sku, qty in shipped.items() if qty > 0)
+    add_order_history(row.order_id, status, comment + why, shop=shop)
+
+
+def _has_history(order_id: int, marker: str) -> bool:
+    from jettui.store.opencart import OrderHistory
+
+    return (
+        OrderHistory.select()
+        .where((OrderHistory.order_id == order_id) & OrderHistory.comment.contains(marker))
+        .exists()
+    )
 
 
 # --- read model -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from jettui.errors import UsageError
 from jettui.jet import item_price
@@ -42,6 +42,9 @@ ZERO = Decimal("0.00")
 
 Amounts = dict[str, Decimal]
 AmountInput = Decimal | int | float | str
+if TYPE_CHECKING:
+    from jettui.services.orders.account import LineAccount
+
 T = TypeVar("T")  # a form line built from one SKU=QTY[:AMOUNT] option
 
 
@@ -244,25 +247,59 @@ def return_items(detail: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def check_return_form(
-    detail: Mapping[str, Any], order: Mapping[str, Any], form: ReturnForm
+    detail: Mapping[str, Any],
+    order: Mapping[str, Any],
+    form: ReturnForm,
+    accounts: Mapping[str, LineAccount] | None = None,
 ) -> tuple[list[CheckedReturnLine], list[str]]:
     """The lines to send for ``form`` on the return ``detail`` of the Jet ``order``, and every
     problem (each naming its field). Rules: quantities whole, refunded ≤ returned ≤ the return's
-    quantity; amounts ≥ 0 with at most 2 decimals, never above what the buyer paid for the
-    refunded units nor above what the return requested; SKUs must be on the return and order."""
+    quantity; refunded ≤ what is left to refund on the line, amounts ≥ 0 with at most 2
+    decimals, never above what is left of what the buyer paid nor above what the return
+    requested (caps from the line ``accounts``, :mod:`jettui.services.orders.account`;
+    default: nothing refunded before). By default every returned unit not refunded yet is
+    refunded; units already refunded are sent with 0 and the feedback ``other``. Lines are
+    Jet's order items: a form line names an ``order_item_id``, or a SKU on one item."""
+    from jettui.services.orders import account as acc
+
     problems: list[str] = []
-    returned = {str(i.get("merchant_sku")): i for i in return_items(detail)}
+    items = return_items(detail)
     ordered = {str(i.get("order_item_id")): i for i in order.get("order_items") or []}
+    accounts = accounts if accounts is not None else _fresh_accounts(items, ordered)
+    per_sku: dict[str, int] = {}
+    for item in items:
+        sku = str(item.get("merchant_sku"))
+        per_sku[sku] = per_sku.get(sku, 0) + 1
+
+    def label(item: Mapping[str, Any]) -> str:
+        sku = str(item.get("merchant_sku"))
+        return sku if per_sku[sku] == 1 else str(item.get("order_item_id"))
+
+    by_label = {label(i): i for i in items}
     named: dict[str, ReturnLineForm] = {}
     for line in form.lines:
         where = f"lines[{line.sku}]"
-        if line.sku in named:
+        chosen = by_label.get(line.sku) or next(
+            (i for i in items if str(i.get("order_item_id")) == line.sku), None
+        )
+        key = label(chosen) if chosen is not None else line.sku
+        if key in named:
             problems.append(f"{where}.sku: named twice")
-        elif line.sku not in returned:
-            on_order = any(i.get("merchant_sku") == line.sku for i in ordered.values())
+        elif chosen is None and per_sku.get(line.sku, 0) > 1:
+            ids = ", ".join(str(i.get("order_item_id")) for i in items
+                            if i.get("merchant_sku") == line.sku)  # fmt: skip
+            problems.append(
+                f"{where}.sku: '{line.sku}' is on {per_sku[line.sku]} lines of this return "
+                f"(order_item_id {ids}): name the line by its order_item_id"
+            )
+        elif chosen is None:
+            on_order = any(
+                line.sku in (i.get("merchant_sku"), i.get("order_item_id"))
+                for i in ordered.values()
+            )
             why = "is not part of this return" if on_order else "is not on this order"
             problems.append(f"{where}.sku: '{line.sku}' {why}")
-        named[line.sku] = line
+        named[key] = line
     feedbacks = [(f"lines[{ln.sku}].return_refund_feedback", ln.feedback) for ln in form.lines]
     feedbacks.append(("return_refund_feedback", form.feedback))
     problems += [
@@ -281,11 +318,13 @@ def check_return_form(
             f"{', '.join(CHARGE_FEEDBACK)}"
         )
     checked: list[CheckedReturnLine] = []
-    for sku, item in returned.items():
-        where = f"lines[{sku}]"
-        line = named.get(sku) or ReturnLineForm(sku)
-        order_item = ordered.get(str(item.get("order_item_id")))
-        if order_item is None:
+    for item in items:
+        sku, item_id = str(item.get("merchant_sku")), str(item.get("order_item_id"))
+        where = f"lines[{label(item)}]"
+        line = named.get(label(item)) or ReturnLineForm(label(item))
+        order_item = ordered.get(item_id)
+        account = accounts.get(item_id)
+        if order_item is None or account is None:
             problems.append(f"{where}.sku: '{sku}' is not on this order")
             continue
         asked = int(item.get("return_quantity") or 0)
@@ -300,39 +339,53 @@ def check_return_form(
             continue
         assert back is not None
         refunded: int | None
-        refunded, problem = (back, None)
+        refunded, problem = (min(back, account.refundable), None)
         if line.refund_quantity is not None:
             refunded, problem = _whole(line.refund_quantity, f"{where}.order_return_refund_qty", 0)
         if problem is None and refunded is not None and refunded > back:
             problem = (
                 f"{where}.order_return_refund_qty: {refunded} is more than the {back} returned"
             )
+        if problem is None and refunded is not None:
+            problem = acc.units_problem(account, refunded, f"{where}.order_return_refund_qty")
         if problem:
             problems.append(problem)
             continue
         assert refunded is not None
-        paid = paid_for_units(order_item, refunded)
+        default, cap = acc.refund_terms(order_item, account, refunded)
         requested = requested_amounts(item)
-        default = {k: min(paid[k], requested[k]) for k in AMOUNT_KEYS}
+        default = {k: min(default[k], requested[k]) for k in AMOUNT_KEYS}
         limits = [
-            (paid, f"what the buyer paid for {refunded} unit(s)"),
+            (cap, f"what is left of what the buyer paid for order item {item_id} ({sku})"),
             (requested, "what the return requested"),
         ]
         amounts, amount_problems = _check_amounts(line.amounts, default, limits, where)
         problems += amount_problems
-        feedback = line.feedback or form.feedback
-        checked.append(
-            CheckedReturnLine(
-                sku,
-                str(item.get("order_item_id")),
-                back,
-                refunded,
-                amounts,
-                feedback,
-                line.notes,
+        feedback, notes = line.feedback or form.feedback, line.notes
+        if refunded < back and account.refundable < back:
+            # units refunded before (a merchant refund): completed with nothing for them
+            feedback = feedback or acc.ALREADY_REFUNDED_FEEDBACK
+            notes = notes or (
+                f"{back - refunded} unit(s) not refunded again: {account.refunded} of the "
+                f"{account.shipped} shipped already refunded"
             )
-        )
+        checked.append(CheckedReturnLine(sku, item_id, back, refunded, amounts, feedback, notes))
     return checked, problems
+
+
+def _fresh_accounts(
+    items: Sequence[Mapping[str, Any]], ordered: Mapping[str, Mapping[str, Any]]
+) -> dict[str, LineAccount]:
+    """Accounts of lines nothing was refunded on yet (every ordered unit shipped)."""
+    from jettui.services.orders.account import LineAccount
+
+    out = {}
+    for item_id, item in ordered.items():
+        qty = int(item.get("request_order_quantity") or 0)
+        out[item_id] = LineAccount(
+            item_id, str(item.get("merchant_sku") or ""), ordered=qty, shipped=qty
+        )
+    return out
 
 
 def completion_body(
@@ -445,12 +498,16 @@ def check_refund_form(
     reason: str,
     feedback: str | None,
     *,
-    shipped: Mapping[str, int],
-    taken: Mapping[str, int],
+    accounts: Mapping[str, LineAccount],
 ) -> tuple[list[CheckedRefundLine], list[str]]:
-    """Lines to send and problems for a merchant refund on the Jet ``order``. ``shipped`` and
-    ``taken`` (already refunded or returned) count units per SKU: a line may refund at most
-    ``shipped - taken`` units, and at most what the buyer paid for them."""
+    """Lines to send and problems for a merchant refund on the Jet ``order``, against the
+    line ``accounts`` (:mod:`jettui.services.orders.account`): a line may refund at most the
+    units shipped and not refunded yet, and at most what is left of what the buyer paid for
+    them (default: exactly what was paid for these units). A form line names an
+    ``order_item_id`` or a SKU; a SKU on several lines is spread over them in item order
+    (amounts then need the ``order_item_id``)."""
+    from jettui.services.orders import account as acc
+
     problems: list[str] = []
     if reason not in REFUND_REASONS:
         problems.append(
@@ -463,7 +520,7 @@ def check_refund_form(
         )
     if not lines:
         problems.append("items: name at least one SKU and quantity to refund")
-    items = {str(i.get("merchant_sku")): i for i in order.get("order_items") or []}
+    items = {str(i.get("order_item_id")): i for i in order.get("order_items") or []}
     seen: set[str] = set()
     checked: list[CheckedRefundLine] = []
     for line in lines:
@@ -472,28 +529,40 @@ def check_refund_form(
             problems.append(f"{where}.sku: named twice")
             continue
         seen.add(line.sku)
-        item = items.get(line.sku)
-        if item is None:
-            problems.append(f"{where}.sku: '{line.sku}' is not on this order")
+        found, problem = acc.find_lines(line.sku, accounts)
+        if problem:
+            problems.append(f"{where}.sku: {problem}")
             continue
         qty, problem = _whole(line.quantity, f"{where}.quantity", 1)
         if problem:
             problems.append(problem)
             continue
         assert qty is not None
-        left = shipped.get(line.sku, 0) - taken.get(line.sku, 0)
-        if qty > left:
+        if len(found) > 1 and line.amounts:
+            ids = ", ".join(a.order_item_id for a in found)
             problems.append(
-                f"{where}.quantity: {qty} is more than the {max(left, 0)} refundable "
-                f"({shipped.get(line.sku, 0)} shipped, {taken.get(line.sku, 0)} already "
-                "refunded or returned)"
+                f"{where}.sku: '{line.sku}' is on {len(found)} lines of this order "
+                f"(order_item_id {ids}): name the line by its order_item_id to give amounts"
             )
             continue
-        paid = paid_for_units(item, qty)
-        limits = [(paid, f"what the buyer paid for {qty} unit(s)")]
-        amounts, amount_problems = _check_amounts(line.amounts, paid, limits, where)
-        problems += amount_problems
-        checked.append(CheckedRefundLine(line.sku, str(item.get("order_item_id")), qty, amounts))
+        for account, units in acc.spread(qty, found):
+            problem = acc.units_problem(account, units, f"{where}.quantity")
+            if any(c.order_item_id == account.order_item_id for c in checked):
+                problem = f"{where}.sku: order item {account.order_item_id} is named twice"
+            if problem:
+                problems.append(problem)
+                continue
+            item = items[account.order_item_id]
+            default, cap = acc.refund_terms(item, account, units)
+            what = (
+                f"what is left of what the buyer paid for order item {account.order_item_id} "
+                f"({account.merchant_sku})"
+            )
+            amounts, amount_problems = _check_amounts(line.amounts, default, [(cap, what)], where)
+            problems += amount_problems
+            checked.append(
+                CheckedRefundLine(account.merchant_sku, account.order_item_id, units, amounts)
+            )
     return checked, problems
 
 

@@ -5,10 +5,14 @@
   one jettui has not finished mirroring is read in full and mirrored exactly once: one OpenCart
   ``return`` per returned line and a ``return_history`` row naming the Jet return
   authorization id (:mod:`jettui.store.oc_returns`).
-- :func:`complete_return`: refund amounts per line checked against what the buyer paid and what
-  the return requested (:mod:`.return_rules`), sent to Jet, then the OpenCart returns move to
-  Complete with ``returns.return_action_id`` and a history comment with the amounts; returned
-  units go back in stock once when ``returns.restock`` is on.
+- :func:`complete_return`: refund units and amounts per line checked against the order's line
+  accounts (what is left to refund of what the buyer paid, :mod:`.orders.account`) and what the
+  return requested (:mod:`.return_rules`); units already refunded (a merchant refund) are
+  completed with 0 and a feedback. Counted on the accounts when recorded, sent to Jet, then the
+  OpenCart returns move to Complete with ``returns.return_action_id`` and a history comment
+  with the amounts; with ``returns.restock`` on, returned units (not those of a
+  ``refund_without_return`` return: the buyer keeps them) go back in stock once, by bringing
+  their order lines down (:func:`.orders.account.settle_lines`).
 - :func:`reject_return`: Jet has no reject call; a return is rejected by completing it with
   nothing refunded and a feedback saying why (optionally disputing the return charge). The
   OpenCart returns move to the status "Rejected" (created if the shop lacks it).
@@ -18,8 +22,13 @@ Crash safety: the ``jet_return`` ledger row is written before anything else. Eve
 lists is recorded (``intent``) before its detail is read, because Jet moves a return on from
 ``created`` once it has been read: a run killed after reading it still finds it next time. A
 return of an order jettui never imported is ``waiting`` (listed with the reason, retried on the
-next fetch). A completion is recorded (``completing``) before it is sent; a re-run after a
-crash or an outage asks Jet whether it arrived before sending it again.
+next fetch). A completion is recorded (``completing``) before it is sent, in the same
+transaction that counts its refunds on the line accounts; a re-run after a crash or an outage
+asks Jet whether it arrived before sending it again (and, when it did not, takes the count
+back before checking again). Once Jet has it, the accounts count the units back (flag
+``accounted``, same transaction), then the lines are brought down (one guarded statement each:
+a re-run finds them at their target), then OpenCart's returns move to Complete. SIGKILL trials:
+tests/returns/test_account_crash.py.
 
 All store work runs on a :class:`StoreThread`; one lock (``returns``) keeps a fetch, the
 job and a completion from working on the same return at once.
@@ -29,7 +38,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +48,7 @@ from jettui.jet.client import JetClient
 from jettui.jet.enums import ReturnStatus
 from jettui.jet.errors import JetAuthError, JetError, JetNotFound, JetUnreachable
 from jettui.services.jet_session import EventWriter, open_logged_client, run_with_jet
+from jettui.services.orders import account
 from jettui.services.results import ItemResult, Outcome, summary
 from jettui.services.return_rules import (
     AMOUNT_KEYS,
@@ -121,6 +131,8 @@ async def fetch_returns(
     await run_with_jet(
         settings, db, lock=LOCK_NAME, purpose="fetch returns", report=report, work=work
     )
+    if not report.unreachable and not report.locked:
+        report.items += await complete_refunded(settings, db)
     return report
 
 
@@ -135,6 +147,8 @@ async def fetch_returns_job(ctx: JobContext) -> JobReport:
             await _fetch(ctx.settings, ctx.jet, ctx.store, report, ctx.say)
     except LockBusy as exc:
         ctx.report.failed(LOCK_NAME, f"{exc}; no returns fetched")
+    else:
+        report.items += await complete_refunded(ctx.settings, ctx.store.db)
     refunds = await poll_refunds_with(ctx.settings, ctx.jet, ctx.store)
     for item in [*report.items, *refunds]:
         if item.is_problem:
@@ -176,6 +190,50 @@ async def _fetch(
             progress(f"{len(report.items)}/{len(todo)} mirrored")
 
     await fan_out(todo, one, concurrency=settings.jet.concurrency)
+
+
+async def complete_refunded(settings: Settings, db: Any) -> list[ItemResult]:
+    """Complete every mirrored return whose units were all refunded before (a merchant refund
+    of units the buyer then sent back): with 0 refunded and the feedback ``other``, so it is
+    never left open (the default form of :func:`complete_return`; the units are restocked when
+    ``returns.restock`` is on, since they did come back). One result each; never raises for a
+    refusal or a held lock (the next fetch tries again)."""
+    store = StoreThread(db)
+    try:
+        ids = await store.run(_fully_refunded)
+    finally:
+        await store.close()
+    results = []
+    for rid in ids:
+        try:
+            result = await complete_return(settings, db, rid)
+        except (LockBusy, UsageError, JetError) as exc:
+            if isinstance(exc, JetUnreachable | JetAuthError):
+                raise
+            results.append(ItemResult(rid, Outcome.FAILED, f"not completed: {exc}"))
+            continue
+        result.reason = f"every returned unit was already refunded: {result.reason}"
+        results.append(result)
+    return results
+
+
+def _fully_refunded() -> list[str]:
+    """Mirrored returns whose every line is a shipped unit jettui has refunded already."""
+    from jettui.store.jet_tables import JetReturn
+
+    out = []
+    for row in JetReturn.select().where(JetReturn.state == "mirrored"):
+        lines = account.accounts(row.merchant_order_id)
+        items = return_items(row.raw or {})
+        known = [lines.get(str(i.get("order_item_id"))) for i in items]
+        if items and all(
+            a is not None
+            and 0 < int(i.get("return_quantity") or 0) <= a.shipped
+            and a.refundable == 0
+            for i, a in zip(items, known, strict=True)
+        ):
+            out.append(row.merchant_return_authorization_id)
+    return out
 
 
 def _record_listed(listed: Mapping[str, str]) -> list[str]:
@@ -360,14 +418,22 @@ async def _finish(
                     result = await store.run(_record_completion, settings, return_id)
                     result.reason = f"already completed on Jet; mirrored: {result.reason}"
                     return result
+                if row["state"] == "completing":
+                    # an earlier completion Jet does not have: its count goes before the check
+                    await store.run(_release_unsent, return_id)
+                # the caps count every shipment Jet has now (another tool's included)
+                fresh = await jet.get_order(row["merchant_order_id"])
+                row["accounts"] = await store.run(account.accounts, row["merchant_order_id"], fresh)
                 if reject is not None:
                     form = _rejection_form(detail, *reject)
                 assert form is not None
-                lines, problems = check_return_form(detail, row["order"], form)
+                lines, problems = check_return_form(detail, row["order"], form, row["accounts"])
                 if problems:
                     raise FormRefused("completion", problems)
                 body = completion_body(detail, form, lines)
-                await store.run(_record_intent, return_id, body, lines, form, rejected)
+                await store.run(
+                    _record_intent, return_id, body, lines, form, rejected, row["accounts"]
+                )
                 try:
                     await jet.complete_return(return_id, body)
                 except (JetUnreachable, JetAuthError):
@@ -418,7 +484,12 @@ def _load_for_completion(return_id: str) -> dict[str, Any]:
     order = JetOrder.get_or_none(JetOrder.merchant_order_id == row.merchant_order_id)
     if order is None or not isinstance(order.raw, dict):
         raise ReturnNotFound(f"return {return_id}: its order {row.merchant_order_id} is unknown")
-    return {"state": row.state, "order": order.raw}
+    return {
+        "state": row.state,
+        "order": order.raw,
+        "merchant_order_id": order.merchant_order_id,
+        "accounts": account.sync(order),
+    }
 
 
 def _record_intent(
@@ -427,31 +498,73 @@ def _record_intent(
     lines: Sequence[CheckedReturnLine],
     form: ReturnForm,
     rejected: bool,
+    checked_against: Mapping[str, account.LineAccount],
 ) -> None:
+    """The completion about to be sent, and its refunds counted on the line accounts: one
+    transaction (the accounts' version guard refuses a refund counted meanwhile)."""
     from jettui.store.jet_tables import JetReturn
+    from jettui.store.oc_returns import write_transaction
     from jettui.store.text import utcnow
 
+    lines_json = [
+        {
+            "sku": line.sku,
+            "order_item_id": line.order_item_id,
+            "quantity_returned": line.quantity_returned,
+            "refund_quantity": line.refund_quantity,
+            "amounts": {k: str(v) for k, v in line.amounts.items()},
+            "feedback": line.feedback,
+        }
+        for line in lines
+    ]
     completion = {
         "body": body,
         "rejected": rejected,
-        "restocked": False,
-        "lines": [
-            {
-                "sku": line.sku,
-                "order_item_id": line.order_item_id,
-                "quantity_returned": line.quantity_returned,
-                "refund_quantity": line.refund_quantity,
-                "amounts": {k: str(v) for k, v in line.amounts.items()},
-                "feedback": line.feedback,
-            }
-            for line in lines
-        ],
+        "reserved": True,  # the refunds below are on the accounts
+        "lines": lines_json,
         "agree_to_return_charge": form.agree_to_return_charge,
         "charge_feedback": form.charge_feedback,
     }
-    JetReturn.update(
-        state="completing", completion=completion, error=None, updated_at=utcnow()
-    ).where(JetReturn.merchant_return_authorization_id == return_id).execute()
+    with write_transaction():
+        row = JetReturn.get(JetReturn.merchant_return_authorization_id == return_id)
+        JetReturn.update(
+            state="completing", completion=completion, error=None, updated_at=utcnow()
+        ).where(JetReturn.id == row.id).execute()
+        account.reserve(
+            row.merchant_order_id,
+            [
+                replace(c, version=checked_against[c.order_item_id].version)
+                for c in _refund_changes(lines_json)
+            ],
+        )
+
+
+def _release_unsent(return_id: str) -> None:
+    """Take an unsent completion's refunds back from the accounts (once: the ``reserved`` flag
+    changes in the same transaction)."""
+    from jettui.store.jet_tables import JetReturn
+    from jettui.store.oc_returns import write_transaction
+
+    with write_transaction():
+        row = JetReturn.get(JetReturn.merchant_return_authorization_id == return_id)
+        completion = dict(row.completion or {})
+        if completion.get("reserved") and not completion.get("accounted"):
+            JetReturn.update(completion={**completion, "reserved": False}).where(
+                JetReturn.id == row.id
+            ).execute()
+            account.release(row.merchant_order_id, _refund_changes(completion.get("lines") or []))
+
+
+def _refund_changes(lines: Sequence[Mapping[str, Any]]) -> list[account.Change]:
+    """What a completion's lines refund, as account changes."""
+    return [
+        account.Change(
+            str(line["order_item_id"]),
+            refunded=int(line.get("refund_quantity") or 0),
+            amounts={k: Decimal(str(v)) for k, v in (line.get("amounts") or {}).items()},
+        )
+        for line in lines
+    ]
 
 
 def _record_jet_completion(return_id: str, detail: Mapping[str, Any]) -> None:
@@ -473,7 +586,7 @@ def _record_jet_completion(return_id: str, detail: Mapping[str, Any]) -> None:
     completion = {
         "body": None,
         "rejected": all(line["refund_quantity"] == 0 for line in lines),
-        "restocked": False,
+        "reserved": False,  # counted on the accounts when OpenCart's side is recorded
         "lines": lines,
         "agree_to_return_charge": detail.get("agree_to_return_charge", True),
         "charge_feedback": detail.get("return_charge_feedback"),
@@ -485,46 +598,73 @@ def _record_jet_completion(return_id: str, detail: Mapping[str, Any]) -> None:
 
 
 def _record_refusal(return_id: str, reason: str) -> None:
+    """Jet refused the completion: back to ``mirrored``, its refunds taken back from the
+    accounts (once: the state change is the guard; one transaction)."""
     from jettui.store.jet_tables import JetReturn, log_event
+    from jettui.store.oc_returns import write_transaction
     from jettui.store.text import utcnow
 
-    JetReturn.update(state="mirrored", error=reason, updated_at=utcnow()).where(
-        JetReturn.merchant_return_authorization_id == return_id
-    ).execute()
+    with write_transaction():
+        row = JetReturn.get(JetReturn.merchant_return_authorization_id == return_id)
+        completion = dict(row.completion or {})
+        moved = (
+            JetReturn.update(
+                state="mirrored",
+                error=reason,
+                completion={**completion, "reserved": False},
+                updated_at=utcnow(),
+            )
+            .where((JetReturn.id == row.id) & (JetReturn.state == "completing"))
+            .execute()
+        )
+        if moved and completion.get("reserved"):
+            account.release(row.merchant_order_id, _refund_changes(completion.get("lines") or []))
     log_event("return", f"completion of return {return_id} refused: {reason}", level="warning",
               ref=return_id)  # fmt: skip
 
 
 def _record_completion(settings: Settings, return_id: str) -> ItemResult:
-    """Jet has the completion: OpenCart's returns move to Complete (or Rejected) with the
-    amounts in their history; units restocked once when ``returns.restock`` is on."""
-    from jettui.store.jet_tables import JetOrder, JetReturn, log_event
+    """Jet has the completion: the line accounts count it once (units back, restocked, or
+    kept by the buyer of a ``refund_without_return`` return), the order lines are brought down
+    to what is still out (the restock: one guarded statement per line, nothing moved twice
+    after a crash), then OpenCart's returns move to Complete (or Rejected) with the amounts in
+    their history."""
+    from jettui.store.jet_tables import JetReturn, log_event
+    from jettui.store.oc_orders import shop_context
     from jettui.store.oc_returns import (
         COMPLETE_STATUS,
         complete_return_rows,
         named_status_id,
-        restock_units,
         write_transaction,
     )
     from jettui.store.text import utcnow
 
-    row = JetReturn.get(JetReturn.merchant_return_authorization_id == return_id)
-    completion = dict(row.completion or {})
-    lines = completion.get("lines") or []
-    rejected = bool(completion.get("rejected"))
-    if settings.returns.restock and not rejected and not completion.get("restocked"):
-        units = {line["sku"]: int(line["quantity_returned"]) for line in lines}
-        order = JetOrder.get_or_none(JetOrder.merchant_order_id == row.merchant_order_id)
-        item_lines = _line_ids(order)
-        line_ids = {
-            line["sku"]: item_lines[line["order_item_id"]]
-            for line in lines
-            if line["order_item_id"] in item_lines
-        }
-        with write_transaction():
-            restock_units(row.order_id, units, line_ids)
-            completion["restocked"] = True
+    with write_transaction():
+        row = JetReturn.get(JetReturn.merchant_return_authorization_id == return_id)
+        completion = dict(row.completion or {})
+        lines = completion.get("lines") or []
+        rejected = bool(completion.get("rejected"))
+        if not completion.get("accounted"):
+            # once: the flag is written in the same transaction as the counts
+            kept_back = bool((row.raw or {}).get("refund_without_return"))
+            changes = [] if completion.get("reserved") else _refund_changes(lines)
+            changes += account.return_changes(
+                lines,
+                account.accounts(row.merchant_order_id),
+                restock=settings.returns.restock,
+                without_return=kept_back,
+                rejected=rejected,
+            )
+            account.apply(row.merchant_order_id, changes)
+            completion |= {
+                "accounted": True,
+                "reserved": True,
+                "restocked": settings.returns.restock and not rejected and not kept_back,
+                "kept_by_buyer": kept_back,
+            }
             JetReturn.update(completion=completion).where(JetReturn.id == row.id).execute()
+    if completion.get("restocked"):
+        account.settle_lines(row.merchant_order_id, shop_context(settings))
     lang = settings.store.language_id
     status = named_status_id(REJECTED_STATUS if rejected else COMPLETE_STATUS, lang)
     action = 0 if rejected else settings.returns.return_action_id
@@ -571,7 +711,9 @@ def _line_comment(line: Mapping[str, Any], completion: Mapping[str, Any], reject
         parts.append("return charge agreed")
     else:
         parts.append(f"return charge disputed ({completion.get('charge_feedback')})")
-    if completion.get("restocked"):
+    if completion.get("kept_by_buyer"):
+        parts.append("refunded without return: the buyer keeps the units, none restocked")
+    elif completion.get("restocked"):
         parts.append("units restocked")
     return "; ".join(parts) + "."
 
@@ -580,17 +722,21 @@ def _line_comment(line: Mapping[str, Any], completion: Mapping[str, Any], reject
 
 
 def completion_form_view(db: Any, return_id: str) -> dict[str, Any]:
-    """What the completion form shows (store thread; JSON-able): per returned SKU the title,
-    units returned, Jet's reason, what the return requested, what the buyer paid for those
-    units, and the default refund (the smaller of the two, every unit refunded); plus the
-    feedback and charge-feedback choices. Raises :class:`ReturnNotFound`."""
+    """What the completion form shows (store thread; JSON-able): per returned line (SKU and
+    order_item_id) the title, units returned, Jet's reason, what the return requested, what
+    the buyer paid for those units, the units still refundable and already refunded on the
+    line, and the default refund (units not refunded yet, at the smaller of what is left of
+    what was paid and what was requested); plus the feedback and charge-feedback choices.
+    Raises :class:`ReturnNotFound`."""
     from jettui.jet.enums import CHARGE_FEEDBACK, REFUND_FEEDBACK
     from jettui.store.jet_tables import JetReturn
 
-    order = _load_for_completion(return_id)["order"]
+    loaded = _load_for_completion(return_id)
+    order = loaded["order"]
     row = JetReturn.get(JetReturn.merchant_return_authorization_id == return_id)
-    lines, _problems = check_return_form(row.raw or {}, order, ReturnForm())
-    items = {str(i.get("merchant_sku")): i for i in return_items(row.raw or {})}
+    accounts = loaded["accounts"]
+    lines, _problems = check_return_form(row.raw or {}, order, ReturnForm(), accounts)
+    items = {str(i.get("order_item_id")): i for i in return_items(row.raw or {})}
     ordered = {str(i.get("order_item_id")): i for i in order.get("order_items") or []}
 
     def text(amounts: Mapping[str, Decimal]) -> dict[str, str]:
@@ -602,14 +748,19 @@ def completion_form_view(db: Any, return_id: str) -> dict[str, Any]:
         "lines": [
             {
                 "sku": line.sku,
-                "title": items[line.sku].get("merchant_sku_title"),
-                "reason": items[line.sku].get("reason"),
+                "order_item_id": line.order_item_id,
+                "title": items[line.order_item_id].get("merchant_sku_title"),
+                "reason": items[line.order_item_id].get("reason"),
                 "quantity_returned": line.quantity_returned,
-                "requested": text(requested_amounts(items[line.sku])),
+                "requested": text(requested_amounts(items[line.order_item_id])),
                 "paid": text(paid_for_units(ordered[line.order_item_id], line.quantity_returned)),
+                "refundable": accounts[line.order_item_id].refundable,
+                "already_refunded": accounts[line.order_item_id].refunded,
+                "refund_quantity": line.refund_quantity,
                 "default_refund": text(line.amounts),
             }
             for line in lines
+            if line.order_item_id in accounts
         ],
         "refund_feedback_choices": list(REFUND_FEEDBACK),
         "charge_feedback_choices": list(CHARGE_FEEDBACK),

@@ -49,6 +49,7 @@ __all__ = [
     "JetJobRun",
     "JetLock",
     "JetOrder",
+    "JetOrderLine",
     "JetProduct",
     "JetRefund",
     "JetReturn",
@@ -233,6 +234,44 @@ class JetRefund(StoreModel):
 
     class Meta:
         table_name = "jet_refund"
+
+
+@jet_model
+class JetOrderLine(StoreModel):
+    """The account of one Jet order line (an ``order_items[]`` entry, keyed by Jet's
+    ``order_item_id``: two items of one SKU are two lines): what became of its units and of
+    the money paid for them. Read and written only through
+    :mod:`jettui.services.orders.account`, which documents each column's rule.
+
+    ``shipped``/``cancelled`` are recomputed from Jet's shipments (by value); ``returned``,
+    ``restocked``, ``kept``, ``refunded`` and the ``refunded_*`` dollars are counted once per
+    event, in the same transaction as the ledger row (jet_return/jet_refund) that records it.
+    ``version`` is the compare-and-set guard of every counted change."""
+
+    id = pw.AutoField()
+    merchant_order_id = pw.CharField(64, index=True)
+    order_item_id = pw.CharField(64)
+    order_id = pw.IntegerField(default=0)  # OpenCart order
+    order_product_id = pw.IntegerField(default=0)  # the OpenCart line the import wrote
+    merchant_sku = pw.CharField(100, default="")
+    ordered = pw.IntegerField(default=0)  # request_order_quantity
+    shipped = pw.IntegerField(default=0)
+    cancelled = pw.IntegerField(default=0)  # by the merchant's messages or by Jet
+    returned = pw.IntegerField(default=0)  # back from the buyer (completed returns)
+    restocked = pw.IntegerField(default=0)  # returned units put back in stock
+    kept = pw.IntegerField(default=0)  # refunded units the buyer kept (or lost in transit)
+    refunded = pw.IntegerField(default=0)  # units refunded (refunds not rejected, returns)
+    refunded_principal = pw.DecimalField(15, 2, default=0)
+    refunded_tax = pw.DecimalField(15, 2, default=0)
+    refunded_shipping_cost = pw.DecimalField(15, 2, default=0)
+    refunded_shipping_tax = pw.DecimalField(15, 2, default=0)
+    version = pw.IntegerField(default=0)
+    created_at = UtcDateTimeField(default=utcnow)
+    updated_at = UtcDateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "jet_order_line"
+        indexes = ((("merchant_order_id", "order_item_id"), True),)
 
 
 # --- files, events, jobs ----------------------------------------------------------------------
@@ -541,6 +580,10 @@ def _exceptions_hash(ctx: MigrationContext) -> None:
     ctx.add_column(JetProduct, "exceptions_hash")
 
 
+def _order_lines(ctx: MigrationContext) -> None:
+    ctx.create_table(JetOrderLine)  # rows of older orders are made on first use (account.py)
+
+
 #: every schema step, oldest first; versions strictly increasing. Append, never edit.
 MIGRATIONS: list[Migration] = [
     Migration(1, "jettui tables", _baseline),
@@ -549,6 +592,7 @@ MIGRATIONS: list[Migration] = [
     Migration(4, "returns and refunds ledgers", _returns_ledger),
     Migration(5, "categories create ledger", _category_ledger),
     Migration(6, "products: hash of the exceptions sent", _exceptions_hash),
+    Migration(7, "one account per Jet order line", _order_lines),
 ]
 
 

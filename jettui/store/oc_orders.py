@@ -57,6 +57,7 @@ __all__ = [
     "restock_lines",
     "shop_context",
     "stock_direction",
+    "take_line_down",
 ]
 
 #: order_total codes jettui writes, with OpenCart's default sort orders (used when a shop has
@@ -401,6 +402,25 @@ def restock_lines(
             raise StoreError(f"order {order_id} line {line_id} changed while jettui updated it")
         done[line_id] = qty
     return done
+
+
+def take_line_down(
+    order_id: int, order_product_id: int, before: int, after: int, *, shop: ShopContext
+) -> bool:
+    """Bring one ``order_product`` line from ``before`` units down to ``after`` (what it must
+    still hold), putting the difference back in stock when the order's status holds stock,
+    like :func:`restock_lines`; ONE statement guarded by "the line still holds ``before``"
+    (MySQL: one multi-table UPDATE; SQLite: one transaction). False when the line no longer
+    holds ``before`` (done by an earlier run, or changed by someone else): nothing written."""
+    if after >= before:
+        return False
+    line = OrderProduct.get_or_none(
+        (OrderProduct.order_product_id == order_product_id) & (OrderProduct.order_id == order_id)
+    )
+    status = Order.select(Order.order_status_id).where(Order.order_id == order_id).scalar()
+    if line is None or status is None or int(line.quantity) != before:
+        return False
+    return _take_off_line(line, before - max(after, 0), int(status) in shop.stock_statuses)
 
 
 def _take_off_line(line: OrderProduct, qty: int, restock: bool) -> bool:

@@ -31,8 +31,6 @@ from .opencart import (
     Order,
     OrderOption,
     OrderProduct,
-    Product,
-    ProductOptionValue,
     Return,
     ReturnHistory,
     ReturnReason,
@@ -53,7 +51,6 @@ __all__ = [
     "named_status_id",
     "pending_status_id",
     "reason_id",
-    "restock_units",
     "write_transaction",
 ]
 
@@ -338,30 +335,3 @@ def complete_return_rows(
         ).where(Return.return_id == rid).execute()
         marker = completion_marker(return_id)
         _history_once(rid, marker, status_id, f"{marker}: {comments.get(rid, '')}".strip())
-
-
-def restock_units(
-    order_id: int, units: Mapping[str, int], lines: Mapping[str, int] | None = None
-) -> dict[str, int]:
-    """Put returned units back in stock: ``{sku: units}`` → the product and each option value of
-    its order line (``lines``: sku → order_product_id, when known) go up (``subtract`` flags
-    honoured, as OpenCart's own restock). The order lines are left as they are (the units were
-    sold). Returns the units put back per SKU. Atomic on SQLite; not on MySQL (MyISAM)."""
-    done: dict[str, int] = {}
-    with write_transaction():
-        for sku, qty in units.items():
-            if qty <= 0:
-                continue
-            line = find_order_line(order_id, sku, order_product_id=(lines or {}).get(sku))
-            if line is None:
-                raise StoreError(f"SKU '{sku}' is not on OpenCart order {order_id}")
-            Product.update(quantity=Product.quantity + qty).where(
-                (Product.product_id == line.product_id) & (Product.subtract == 1)
-            ).execute()
-            if line.option_value_ids:
-                ProductOptionValue.update(quantity=ProductOptionValue.quantity + qty).where(
-                    ProductOptionValue.product_option_value_id.in_(list(line.option_value_ids))
-                    & (ProductOptionValue.subtract == 1)
-                ).execute()
-            done[sku] = qty
-    return done

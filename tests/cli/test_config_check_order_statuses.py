@@ -1,4 +1,5 @@
-"""`config check` names the orders.status_* ids the shop's oc_order_status does not have."""
+"""`config check` names the orders.status_* ids the shop's oc_order_status does not have, and
+warns when orders.status_refunded is a status in which OpenCart restocks the order."""
 
 from __future__ import annotations
 
@@ -41,3 +42,13 @@ def test_the_demo_ids_all_exist(tmp_path: Path) -> None:
     done = _check(tmp_path, "11")
     assert done.returncode == 0, done.stderr
     assert "order status" not in done.stderr
+    # Refunded (11) exists, but OpenCart restocks every line of an order moved there
+    assert "orders.status_refunded: status 11 is outside the shop's processing and complete" in (
+        " ".join(json.loads(done.stdout)["store"]["warnings"])
+    )
+
+
+def test_a_refunded_status_that_holds_stock_is_not_warned_about(tmp_path: Path) -> None:
+    done = _check(tmp_path, "5")  # Complete: a stock-holding status
+    assert done.returncode == 0, done.stderr
+    assert "orders.status_refunded" not in done.stdout + done.stderr

@@ -99,8 +99,8 @@ def test_amount_that_is_not_a_number_is_refused() -> None:
 def test_more_than_the_buyer_paid_for_those_units_is_refused() -> None:
     problems = refused(line(refund_quantity=1, amounts={"principal": "30"}))
     assert problems == [
-        "lines[SKU-1].refund_amount.principal: 30.00 is more than what the buyer paid for "
-        "1 unit(s) (20.00)"
+        "lines[SKU-1].refund_amount.principal: 30.00 is more than what is left of what the "
+        f"buyer paid for order item {ITEM_1} (SKU-1) (20.00)"
     ]
 
 
@@ -154,12 +154,26 @@ def test_unknown_refund_feedback_is_refused() -> None:
 # --- merchant refunds -------------------------------------------------------------------------
 
 
+def accounts_of(order, shipped, taken=None, amounts_taken=None) -> dict:
+    """Line accounts of ``order``: ``{sku: units}`` shipped and already refunded."""
+    from jettui.services.orders.account import LineAccount
+
+    out = {}
+    for item in order["order_items"]:
+        sku, item_id = item["merchant_sku"], item["order_item_id"]
+        out[item_id] = LineAccount(
+            item_id, sku, ordered=item["request_order_quantity"], shipped=shipped.get(sku, 0),
+            refunded=(taken or {}).get(sku, 0),
+            amounts={**dict.fromkeys(AMOUNT_KEYS, Decimal(0)), **(amounts_taken or {}).get(sku, {})},
+        )  # fmt: skip
+    return out
+
+
 def refund(lines, reason="Accidental order", feedback="Item damaged", shipped=None, taken=None):
+    shipped = shipped if shipped is not None else {"SKU-1": 2, "SKU-2": 1}
     return check_refund_form(
-        ORDER_DOC, lines, reason, feedback,
-        shipped=shipped if shipped is not None else {"SKU-1": 2, "SKU-2": 1},
-        taken=taken or {},
-    )  # fmt: skip
+        ORDER_DOC, lines, reason, feedback, accounts=accounts_of(ORDER_DOC, shipped, taken)
+    )
 
 
 def test_refund_defaults_to_what_was_paid_for_those_units() -> None:
@@ -173,14 +187,14 @@ def test_refund_defaults_to_what_was_paid_for_those_units() -> None:
 def test_refund_of_more_units_than_shipped_minus_taken_is_refused() -> None:
     _lines, problems = refund([RefundLineForm("SKU-1", 2)], taken={"SKU-1": 1})
     assert problems == [
-        "items[SKU-1].quantity: 2 is more than the 1 refundable (2 shipped, 1 already "
-        "refunded or returned)"
+        f"items[SKU-1].quantity: 2 is more than the 1 left to refund on order item {ITEM_1} "
+        "(SKU-1: 2 shipped, 1 already refunded)"
     ]
 
 
 def test_refund_of_unshipped_units_is_refused() -> None:
     _lines, problems = refund([RefundLineForm("SKU-2", 1)], shipped={"SKU-1": 2})
-    assert problems[0].startswith("items[SKU-2].quantity: 1 is more than the 0 refundable")
+    assert problems[0].startswith("items[SKU-2].quantity: 1 is more than the 0 left to refund")
 
 
 def test_refund_quantity_must_be_a_positive_whole_number() -> None:
@@ -195,8 +209,8 @@ def test_refund_quantity_must_be_a_positive_whole_number() -> None:
 def test_refund_over_what_was_paid_is_refused() -> None:
     _lines, problems = refund([RefundLineForm("SKU-2", 1, {"principal": "10.01"})])
     assert problems == [
-        "items[SKU-2].refund_amount.principal: 10.01 is more than what the buyer paid for "
-        "1 unit(s) (10.00)"
+        "items[SKU-2].refund_amount.principal: 10.01 is more than what is left of what the "
+        f"buyer paid for order item {ITEM_2} (SKU-2) (10.00)"
     ]
 
 

@@ -26,7 +26,7 @@ def test_version_5_database_gains_the_exceptions_hash(store) -> None:
     )
     assert "exceptions_hash" not in {c.name for c in store.get_columns(table)}
 
-    assert ensure_jet_tables(store) == 6
+    assert ensure_jet_tables(store) == jt.latest_version()  # 6, and every later step
     assert "exceptions_hash" in {c.name for c in store.get_columns(table)}
     row = jt.JetProduct.get(jt.JetProduct.merchant_sku == "OLD-SKU")
     assert row.exceptions_hash is None

@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 
 from jettui.services import listing
-from jettui.store.jet_tables import JetOrder, JetRefund, JetReturn
+from jettui.store.jet_tables import JetOrder, JetOrderLine, JetRefund, JetReturn
 
 NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
 
@@ -86,6 +86,13 @@ def fill(*, with_oc_orders: bool = False) -> None:
                   "requested_refund_amount": {"principal": 19.99, "tax": 0, "shipping_cost": 0,
                                               "shipping_tax": 0}}]},
     )  # fmt: skip
+    # the acknowledged order's line accounts: every unit shipped, the bottles refunded (jt-aaaa)
+    for n, sku, qty, refunded in ((1, "BRW-T00004", 1, 0), (2, "ACM-WB00002", 3, 3)):
+        JetOrderLine.create(
+            merchant_order_id=ORDERS[2][0], order_item_id=f"{n:032x}", merchant_sku=sku,
+            ordered=qty, shipped=qty, refunded=refunded, kept=refunded,
+            refunded_principal=37.5 if refunded else 0,
+        )  # fmt: skip
     JetRefund.create(
         refund_id="jt-aaaa", refund_authorization_id="RA-1", merchant_order_id=ORDERS[2][0],
         status="accepted", state="final", amount=37.5, reason="Unwanted gift",

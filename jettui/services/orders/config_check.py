@@ -33,3 +33,27 @@ def check_order_statuses(settings: Settings) -> list[str]:
                 f"{settings.store.language_id}"
             )
     return problems
+
+
+def refunded_status_warnings(settings: Settings) -> list[str]:
+    """A line when ``orders.status_refunded`` is outside the shop's processing and complete
+    statuses: OpenCart's ``addOrderHistory`` restocks every line of an order moved there, so
+    jettui leaves a refunded order in its status (with a history row) unless every unit is
+    back in stock (:mod:`jettui.services.orders.account`). Needs the store connected."""
+    from jettui.store.errors import StoreError
+    from jettui.store.oc_orders import shop_context
+
+    try:
+        shop = shop_context(settings)
+    except StoreError:
+        return []  # no USD currency: said by the store check itself
+    status = int(settings.orders.status_refunded)
+    if status in shop.stock_statuses:
+        return []
+    return [
+        f"orders.status_refunded: status {status} is outside the shop's processing and "
+        "complete statuses (config_processing_status, config_complete_status), so OpenCart "
+        "restocks every line of an order moved there: jettui moves a refunded order there only "
+        "once every unit is back in stock, else it keeps the order's status and writes the "
+        "refund in its history"
+    ]

@@ -55,7 +55,7 @@ import peewee as pw
 from jettui.config import Settings
 from jettui.jet.dates import parse_jet_date
 from jettui.services.catalog.payload import combination_slot
-from jettui.services.orders import deadlines
+from jettui.services.orders import account, deadlines
 from jettui.services.orders.import_plan import (
     ItemProblem,
     Lookups,
@@ -321,6 +321,8 @@ def _done(
         error=None,
         updated_at=utcnow(),
     ).where(JetOrder.id == row.id).execute()
+    row.order_id = order_id
+    account.open_lines(row, lines, new_order=True)  # its line accounts (a key per item: once)
     log_event(
         "order",
         f"Jet order {row.reference_order_id or row.merchant_order_id} imported as OpenCart "

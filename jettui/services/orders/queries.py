@@ -158,6 +158,9 @@ class OrderDetail:
     warnings: tuple[str, ...] = ()
     placed: _dt.datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: per Jet order line: units ordered, shipped, cancelled, returned, restocked, kept,
+    #: refunded, still refundable, and the dollars refunded (services/orders/account.py)
+    account: tuple[dict[str, Any], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -175,7 +178,18 @@ class OrderDetail:
                 {**s, "date_added": _iso(s.get("date_added"))} for s in self.oc_shipments
             ],
             "warnings": list(self.warnings),
-        }
+        } | ({"account": [dict(a) for a in self.account]} if self.account else {})
+
+
+def _account(row: JetOrder) -> list[dict[str, Any]]:
+    """The order's line accounts as the detail shows them (one dict per Jet order line)."""
+    from jettui.services.orders import account
+    from jettui.services.return_rules import amounts_total
+
+    return [
+        {**line.as_dict(), "refunded_dollars": f"{amounts_total(line.amounts):.2f}"}
+        for line in account.sync(row).values()
+    ]
 
 
 # --- queries ----------------------------------------------------------------------------------
@@ -278,7 +292,9 @@ def order_detail(
         )
         history = _history(int(row.order_id), settings)
         oc_rows = tuple(oc_shipments.order_shipments(int(row.order_id)))
+    ledger = tuple(_account(row)) if row.order_id and row.state == "done" else ()
     return OrderDetail(
+        account=ledger,
         row=order_row(row, settings=settings, now=now),
         lines=lines,
         ship_to=ship_to,

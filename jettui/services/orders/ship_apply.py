@@ -38,6 +38,7 @@ from typing import Any
 
 from jettui.config import Settings
 from jettui.services.catalog.payload import combination_slot
+from jettui.services.orders import account
 from jettui.services.orders.ship_form import OrderView, item_tally
 from jettui.store import oc_shipments
 from jettui.store.errors import StoreError
@@ -257,6 +258,7 @@ def apply_shipment(
         elif step == "shipment" and plan["courier_id"] and plan["tracking"]:
             oc_shipments.add_order_shipment(order_id, int(plan["courier_id"]), plan["tracking"])
         plan = _mark(merchant_order_id, alt_shipment_id, step)
+    account.accounts(merchant_order_id)  # the line accounts count the shipped/cancelled units
     return plan
 
 

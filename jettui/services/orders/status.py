@@ -14,7 +14,15 @@ Jet status → OpenCart status (settings ``orders.status_*``):
 - ``complete`` → ``status_shipped`` when a unit shipped; ``status_cancelled`` when none did,
   or when Jet rejected or cancelled the order (``exception_state``).
 - ``rejected`` / ``cancelled`` (and ``complete`` with ``exception - order rejected`` or
-  ``exception - jet manual canceled to complete state``) → ``status_cancelled``.
+  ``exception - jet manual canceled to complete state``) → ``status_cancelled``; but an order
+  with shipped units → ``status_shipped``, its unshipped units put back in stock first.
+
+Stock (OpenCart's rules, :mod:`.account`): ``addOrderHistory`` restocks every line when an
+order leaves processing∪complete, so the cancelled status is used only when no unit shipped
+(the full restock returns exactly what the lines hold). Otherwise the units Jet — or another
+tool's shipped message — cancelled are taken off their lines and put back first
+(:func:`.account.settle_lines`: one guarded statement per line), and the order moves between
+stock-holding statuses, which moves no stock.
 
 Once. The history row written by a mirror is its own record: a Jet status whose comment is in
 the order's history is never mirrored again, so a status the merchant set afterwards in the
@@ -27,11 +35,13 @@ to the target) and writes no second stock move.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from jettui.config import Settings
 from jettui.jet.enums import ExceptionState, OrderStatus
+from jettui.services.orders import account
 from jettui.services.orders.ship_form import IMPORTED_STATES, build_order_view
 from jettui.services.runtime import StoreThread
 from jettui.store.errors import StoreError
@@ -72,8 +82,12 @@ class Mirror:
 def jet_state(row: JetOrder) -> str:
     """The status to mirror: Jet's status, read as ``rejected``/``cancelled`` when a complete
     order carries the matching ``exception_state``."""
-    status = str(row.status or "")
-    exception = str((row.raw or {}).get("exception_state") or "")
+    return state_of(str(row.status or ""), row.raw or {})
+
+
+def state_of(status: str, raw: Mapping[str, Any]) -> str:
+    """:func:`jet_state` of Jet's ``status`` for the order ``raw`` (as Jet sent it)."""
+    exception = str(raw.get("exception_state") or "")
     if status == OrderStatus.COMPLETE and exception in CANCELLING_EXCEPTIONS:
         return REJECTED if exception == ExceptionState.ORDER_REJECTED else CANCELLED
     return status
@@ -113,13 +127,27 @@ def mirror_order(
     if _has_history(int(row.order_id), comment):
         return None
     current = Order.select(Order.order_status_id).where(Order.order_id == row.order_id).scalar()
-    if current is None or int(current) == target:
+    if current is None:
         return None
+    shop = shop or shop_context(settings)
+    lines = account.sync(row)
+    if target == settings.orders.status_cancelled and any(a.shipped for a in lines.values()):
+        # cancelled after a partial shipment: the shipped units stay sold (OpenCart would
+        # restock every line on the cancelled status); the rest come back below
+        target = settings.orders.status_shipped
+    back: dict[int, int] = {}
+    if target != settings.orders.status_cancelled:
+        # units Jet (or another tool) cancelled come back: the lines hold what is still out
+        back = account.settle_lines(row.merchant_order_id, shop)
+    if int(current) == target and not back:
+        return None
+    if back:
+        comment += f"; {sum(back.values())} cancelled unit(s) back in stock"
     add_order_history(
         int(row.order_id),
         target,
         comment,
-        shop=shop or shop_context(settings),
+        shop=shop,
         expected_status_id=int(current),
     )
     log_event(
@@ -194,6 +222,6 @@ def _caused_by_jettui(row: JetOrder, state: str) -> bool:
 def _has_history(order_id: int, comment: str) -> bool:
     return (
         OrderHistory.select()
-        .where((OrderHistory.order_id == order_id) & (OrderHistory.comment == comment))
+        .where((OrderHistory.order_id == order_id) & OrderHistory.comment.startswith(comment))
         .exists()
     )

@@ -64,7 +64,9 @@ def _plain(value: Any) -> str:
         return ", ".join(f"{k}: {_plain(v)}" for k, v in value.items())
     if isinstance(value, list | tuple) and not any(isinstance(v, Mapping) for v in value):
         return ", ".join(_plain(v) for v in value) or "—"
-    return str(getattr(value, "isoformat", lambda: value)()).replace("T", " ")
+    if hasattr(value, "isoformat"):  # a date or time (a text's own "T" stays: SKUs have them)
+        return str(value.isoformat()).replace("T", " ")
+    return str(value)
 
 
 def _as_dict(value: Any) -> Mapping[str, Any] | None:
@@ -183,7 +185,26 @@ def load_order(db: Any, merchant_order_id: str, settings: Any) -> Mapping[str, A
     detail = order_detail(db, merchant_order_id, settings=settings, now=listing.clock())
     if detail is None:
         raise LookupError(f"no Jet order '{merchant_order_id}' in jettui")
-    return _as_dict(detail) or {}
+    shown = dict(_as_dict(detail) or {})
+    if shown.get("account"):
+        shown["account"] = [_account_row(a) for a in shown["account"]]
+    return shown
+
+
+def _account_row(line: Mapping[str, Any]) -> dict[str, Any]:
+    """One line's account in short columns that fit 80 columns: the SKU (with the end of Jet's
+    order_item_id: one SKU may be on two lines), units ordered, shipped, cancelled, returned,
+    refunded and still refundable, then the dollars refunded (``orders show`` has it all)."""
+    return {
+        "line": f"{line['merchant_sku']} …{str(line['order_item_id'])[-4:]}",
+        "ord": line["ordered"],
+        "ship": line["shipped"],
+        "canc": line["cancelled"],
+        "ret": line["returned"],
+        "refd": line["refunded"],
+        "left": line["refundable"],
+        "$ refunded": line["refunded_dollars"],
+    }
 
 
 def OrderDetailScreen(merchant_order_id: str) -> RecordDetailScreen:  # noqa: N802 - a screen

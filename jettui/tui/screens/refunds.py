@@ -64,8 +64,14 @@ class OrderLine:
     sku: str
     title: str
     shipped: int
-    taken: int  # already refunded or returned
+    taken: int  # already refunded (refunds and return completions)
     refundable: int
+    left: str = ""  # ", 202.00 left": the dollars still refundable for those units
+
+
+def _left(amounts: dict[str, str]) -> str:
+    total = sum((float(v) for v in amounts.values()), 0.0)
+    return f", {total:.2f} left" if amounts else ""
 
 
 def resolve_order(db: Any, order: str) -> str:
@@ -186,20 +192,24 @@ class RefundFormScreen(FormKeys, Screen[bool]):
             self._field_error("order", [app.redact(f"order: {one_line(exc)[:200]}")])
             return
         self._field_error("order", [])
+        skus = [line["sku"] for line in view["lines"]]
         self.lines = [
             OrderLine(
-                str(line["sku"]),
+                # a SKU on two lines of the order is named by its Jet order_item_id
+                str(line["sku"] if skus.count(line["sku"]) == 1 else line["order_item_id"]),
                 str(line.get("title") or ""),
                 int(line["shipped"]),
                 int(line["taken"]),
                 int(line["refundable"]),
+                _left(line.get("default_amounts") or {}),
             )  # fmt: skip
             for line in view["lines"]
         ]
         widgets: list[Widget] = []
         for n, line in enumerate(self.lines):
             text = f"{line.sku} {line.title}"[:36] + (
-                f" — {line.refundable} refundable ({line.shipped} shipped, {line.taken} taken)"
+                f" — {line.refundable} refundable ({line.shipped} shipped, {line.taken} "
+                f"refunded{line.left})"
             )
             quantity = Input("0", id=f"rfd-qty-{n}", compact=True, type="integer")
             widgets.append(Horizontal(Label(text, markup=False), quantity, classes="line-row"))

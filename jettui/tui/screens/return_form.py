@@ -129,8 +129,11 @@ class ReturnFormScreen(FormKeys, Screen[bool]):
         self.query_one("#rf-title", Static).update(f"[b]Complete the return[/b] {self.return_id}")
         widgets: list[Widget] = []
         self.lines = []
+        skus = [line["sku"] for line in view["lines"]]
         for n, line in enumerate(view["lines"]):
-            inputs = ReturnLineInputs(str(line["sku"]), n)
+            # a SKU on two lines of the return is named by its Jet order_item_id
+            key = line["sku"] if skus.count(line["sku"]) == 1 else line["order_item_id"]
+            inputs = ReturnLineInputs(str(key), n)
             self.lines.append(inputs)
             title = f"{line['sku']} {line.get('title') or ''}".strip()
             requested = sum(float(v) for v in line["requested"].values())
@@ -138,10 +141,12 @@ class ReturnFormScreen(FormKeys, Screen[bool]):
             widgets.append(Static(f"{title[:40]} — {line.get('reason') or ''}",
                                   classes="line-title", markup=False))  # fmt: skip
             widgets.append(Static(f"{line['quantity_returned']} returned · requested "
-                                  f"{requested:.2f} · paid {paid:.2f}", classes="hint",
+                                  f"{requested:.2f} · paid {paid:.2f} · "
+                                  f"{line['refundable']} refundable", classes="hint",
                                   markup=False))  # fmt: skip
             back = str(line["quantity_returned"])
-            values = [back, back, *(line["default_refund"][k] for k in AMOUNTS)]
+            refund = str(line["refund_quantity"])
+            values = [back, refund, *(line["default_refund"][k] for k in AMOUNTS)]
             names = ("back", "refunded", *AMOUNTS)
             fields = [
                 Input(value, id=inputs.id(name), compact=True, restrict=r"[\d.]*")
