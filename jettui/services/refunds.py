@@ -94,6 +94,7 @@ async def create_refund(
         async with held_lock(store, LOCK_NAME, purpose="create refund"):
             order_id = await store.run(_imported_order_id, merchant_order_id)
             async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
+                await _settle_order(settings, jet, store, merchant_order_id)
                 order = await jet.get_order(merchant_order_id)
                 shipped = shipped_units(order)
                 taken = await store.run(_taken_units, merchant_order_id)
@@ -266,6 +267,30 @@ async def _poll_one(
         return ItemResult(alt, Outcome.FAILED, str(exc))
     status = str(detail.get("refund_status") or row["status"])
     return await store.run(_record_status, settings, alt, status, detail)
+
+
+async def _settle_order(
+    settings: Settings, jet: JetClient, store: StoreThread, merchant_order_id: str
+) -> None:
+    """Before units are counted: the order's refunds of unknown fate (this run holds the
+    ``refunds`` lock) and its other unconfirmed writes are settled on Jet."""
+    from jettui.services.unconfirmed import settle
+
+    for row in await store.run(_open_rows):
+        if row["merchant_order_id"] == merchant_order_id and row["state"] != "sent":
+            await _reconcile(jet, store, row)
+    await settle(settings, jet, store, merchant_order_id)
+
+
+async def settle_refund(jet: JetClient, store: StoreThread, alt_refund_id: str) -> str:
+    """A refund of unknown fate (an earlier run's answer was lost): looked up by its
+    alt_refund_id and recorded as sent, or sent again (same alt) when Jet has none. Returns
+    the outcome's line ("" when it is not open any more). Caller holds the ``refunds`` lock."""
+    try:
+        row = await store.run(_refund_row, alt_refund_id)
+    except UsageError:
+        return ""
+    return (await _reconcile(jet, store, row)).reason
 
 
 async def _reconcile(jet: JetClient, store: StoreThread, row: dict[str, Any]) -> ItemResult:

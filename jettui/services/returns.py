@@ -56,6 +56,7 @@ from jettui.services.return_rules import (
     return_items,
 )
 from jettui.services.runtime import StoreThread, fan_out, held_lock
+from jettui.services.unconfirmed import settle
 
 if TYPE_CHECKING:
     from jettui.services.jobs import JobContext, JobReport
@@ -352,6 +353,8 @@ async def _finish(
             if row["state"] == "completed":
                 return ItemResult(return_id, Outcome.UNCHANGED, "already completed")
             async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
+                # the order's other unconfirmed writes (refunds...) first: they count units
+                await settle(settings, jet, store, str(row["order"].get("merchant_order_id")))
                 detail = await jet.get_return(return_id)
                 if row["state"] == "completing" and _completed_on_jet(detail):
                     # sent before a crash or an outage, and Jet has it: finish OpenCart's side

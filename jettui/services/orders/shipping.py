@@ -191,7 +191,10 @@ async def ship_order(
 
 
 async def _ship(s: _Session, form: ShipmentForm) -> ItemResult:
+    from jettui.services.unconfirmed import settle
+
     await _recover(s)
+    await settle(s.settings, s.jet, s.store, s.merchant_order_id)  # its ack, returns, refunds
     view = await s.store.run(load_order_view, s.merchant_order_id)
     problems = check_shipment(view, form)
     if problems:
@@ -201,6 +204,7 @@ async def _ship(s: _Session, form: ShipmentForm) -> ItemResult:
     record = {
         "alt_shipment_id": alt,
         "state": "sending",
+        "recorded_at": utcnow().isoformat(timespec="seconds"),
         "sent_at": None,
         "body": body["shipments"][0],
     }
