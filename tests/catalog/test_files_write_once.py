@@ -42,7 +42,7 @@ async def test_upload_and_sync_register_each_file_once(settings, db, way: str) -
     faulty = strict(settings)
     sandbox = Sandbox(faulty)
     try:
-        for file_type in ("MerchantSKUs", "Price", "Inventory"):
+        for _file in ("MerchantSKUs", "Price", "Inventory"):
             if way == "applied-answer-lost":
                 sandbox.lose_next_answers("POST", "/files/uploaded", kind="dropped")
             else:
