@@ -59,7 +59,7 @@ jet:
   api_secret: soak-secret
   fulfillment_node_id: node-1
   concurrency: 4
-  timeout_seconds: 2
+  timeout_seconds: 0.5
 store:
   database: sqlite:///{store}
   url: https://shop.example.com/
@@ -132,8 +132,11 @@ async def run(tmp: Path, orders: int, products: int, lost: float, errors: float,
               seed: int) -> Tally:  # fmt: skip
     from jettui.config import load_settings
     from jettui.jet.sandbox.orders import Sandbox
+    from jettui.services.catalog import actions
     from jettui.store.db import connect, ensure_jet_tables
     from jettui.store.demo import build_demo_store
+
+    actions.POLL_INTERVAL = 0.05  # the loopback sandbox processes a file within a few reads
 
     rng = random.Random(seed)
     tally = Tally()
@@ -233,13 +236,19 @@ async def _orders(settings: Any, db: Any, sandbox: Any, tally: Tally, rng: rando
         return rows.count() >= count
 
     await _until(tally, "import + acknowledge (cron rounds)", imported_and_acknowledged)
+    from jettui.services.runtime import fan_out
+
     two_parts = set(ids[::3])
-    for mid in ids:
+
+    async def ship(mid: str) -> None:  # orders apart ship in parallel (one lock per order)
         await _ship(settings, db, tally, mid, split=mid in two_parts)
+
+    await fan_out(ids, ship, concurrency=4)
     returned = ids[1::3]
-    for mid in returned:
-        await _return(settings, db, sandbox, tally, mid)
-    refunded = ids[2::10]
+    await _returns(settings, db, sandbox, tally, returned)
+    others = [m for i, m in enumerate(ids) if i % 3 != 1]  # orders with no return
+    tenth = max(1, count // 10)
+    refunded = others[:: max(1, len(others) // tenth)][:tenth]
     for mid in refunded:
         await _refund(settings, db, tally, mid, skus[0])
     for job in ("fetch-orders", "acknowledge", "fetch-returns"):  # one more run: settles all
@@ -280,28 +289,29 @@ async def _ship(settings: Any, db: Any, tally: Tally, mid: str, *, split: bool) 
             tally.add("shipped messages sent")
 
 
-async def _return(settings: Any, db: Any, sandbox: Any, tally: Tally, mid: str) -> None:
+async def _returns(settings: Any, db: Any, sandbox: Any, tally: Tally, orders: list[str]) -> None:
     from jettui.services.jobs import run_job
     from jettui.services.returns import complete_return
     from jettui.store.jet_tables import JetReturn
 
-    rid = sandbox.generate_return(mid)["url"].rsplit("/", 1)[-1]
+    rids = [sandbox.generate_return(mid)["url"].rsplit("/", 1)[-1] for mid in orders]
 
     async def mirrored() -> bool:
         await run_job(settings, db, "fetch-returns", trigger="cron")
-        row = JetReturn.get_or_none(JetReturn.merchant_return_authorization_id == rid)
-        return row is not None and row.state not in ("waiting", "intent")
+        done = JetReturn.select().where(JetReturn.state.not_in(("waiting", "intent"))).count()
+        return done >= len(rids)
 
-    async def completed() -> bool:
-        result = await complete_return(settings, db, rid)
-        if "answer lost" in result.reason:
-            tally.add("return: applied (answer lost, confirmed by lookup)")
-        return result.outcome in ("succeeded", "unchanged")
+    await _until(tally, "returns fetched (cron rounds)", mirrored)
+    for rid in rids:
 
-    if await _until(tally, "return fetched", mirrored) and await _until(
-        tally, "return completed", completed
-    ):
-        tally.add("returns completed")
+        async def completed(rid: str = rid) -> bool:
+            result = await complete_return(settings, db, rid)
+            if "answer lost" in result.reason:
+                tally.add("return: applied (answer lost, confirmed by lookup)")
+            return result.outcome in ("succeeded", "unchanged")
+
+        if await _until(tally, "return completed", completed):
+            tally.add("returns completed")
 
 
 async def _refund(settings: Any, db: Any, tally: Tally, mid: str, sku: str) -> None:
@@ -365,6 +375,17 @@ def _verify(settings: Any, sandbox: Any, tally: Tally, ids: list[str], returned:
         JetReturn.select().where(JetReturn.state == "completed").count() == len(returned),
         "a return not recorded completed",
     )
+    for e in sandbox.lost_answers():
+        path = e["path"].rstrip("/")
+        kind = "refunds" if "/refunds/" in path else path.rsplit("/", 1)[-1]
+        if kind.startswith("generate"):
+            continue
+        kind = (
+            kind
+            if kind in ("acknowledge", "shipped", "complete", "refunds", "uploaded")
+            else "SKU data"
+        )
+        tally.add(f"lost answers (Jet applied): {kind}")
     from jettui.services.unconfirmed import unconfirmed_writes
 
     left = unconfirmed_writes()
