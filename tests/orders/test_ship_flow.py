@@ -403,3 +403,42 @@ async def test_headless_ship_command_defaults_to_every_open_unit(oc_settings, oc
         (blue, 1, 1),
     }
     assert oc_status(oc_order_id(k)) == COMPLETE
+
+
+@pytest.mark.parametrize("reached", [True, False], ids=["reached-jet", "never-sent"])
+async def test_the_next_cron_run_settles_an_unconfirmed_shipment(
+    oc_settings, oc_db, reached
+) -> None:
+    """Case 4 of issue 16: the shipment stayed "sending" (Jet unreachable for the lookup);
+    the next cron job looks it up before anything else: when Jet applied it, OpenCart gets
+    the shipped status and history once; when not, the record is dropped with a warning."""
+    from jettui.services.jobs import run_job
+    from jettui.store.jet_tables import JetEvent
+
+    skus = await upload_products(oc_settings, oc_db)
+    iphone = skus["iphone"]
+    e = await generate(oc_settings, [(iphone, 2, 0)])
+    await import_and_acknowledge(oc_settings, oc_db, [e])
+    order_e = oc_order_id(e)
+    view = await order_view(oc_db, e)
+    lost = form_from_options(view, oc_settings, carrier="UPS", method="UPS Ground",
+                             tracking="1ZCRON", zip="84047", ship={iphone: 2})  # fmt: skip
+    async with open_jet_client(oc_settings) as jet:
+        result = await ship_order(
+            oc_settings, oc_db, e, lost, jet=LostAnswer(jet, reached=reached, blind=True)
+        )
+    assert result.outcome == Outcome.FAILED and oc_status(order_e) == PROCESSING
+
+    outcome = await run_job(oc_settings, oc_db, "acknowledge", trigger="cron")
+    assert outcome.result == "ok", outcome.message
+    records = JetOrder.get(JetOrder.merchant_order_id == e).shipments
+    if reached:
+        assert [r["state"] for r in records] == ["applied"]
+        assert oc_status(order_e) == COMPLETE
+        assert sum("1ZCRON" in c for _, c in history(order_e)) == 1
+    else:
+        assert records == [] and oc_status(order_e) == PROCESSING
+        assert (await order_view(oc_db, e)).line(iphone).open == 2
+        warned = [ev.message for ev in JetEvent.select() if "was not applied on Jet" in ev.message]
+        assert warned, "the merchant is told the shipment did not happen"
+    assert len(await jet_order_raw(oc_settings, e)) == (1 if reached else 0)

@@ -251,21 +251,25 @@ async def ack_on_jet(jet: JetClient, merchant_order_id: str, wanted: str) -> Loo
 
 
 async def settle_acknowledgement(jet: JetClient, store: StoreThread, merchant_order_id: str) -> str:
-    """An acknowledgement recorded as sending by an earlier run: looked up on Jet and recorded
-    as applied (Jet's status) or not (sent by the next acknowledge run). "" when Jet cannot
-    tell (left for the next run)."""
-    order = None
-    try:
+    """An acknowledgement recorded as sending by an earlier run: looked up on Jet
+    (:func:`send_once`, never resent here) and recorded as applied (Jet's acknowledgement and
+    status) or not (sent by the next acknowledge run). "" when Jet cannot tell (left for the
+    next run)."""
+
+    async def any_ack() -> Looked:
         order = await jet.get_order(merchant_order_id)
-    except JetError:
+        status = order.get("acknowledgement_status")
+        return Looked(bool(status), (str(status), str(order.get("status") or "")))
+
+    once = await send_once(None, any_ack, look_first=True)
+    if once.state == "uncertain":
         return ""
-    status = order.get("acknowledgement_status")
-    if status:
+    if once.applied:
         from jettui.services.orders.import_write import record_acknowledgement
 
-        await store.run(record_acknowledgement, merchant_order_id, str(status),
-                        str(order.get("status") or ""))  # fmt: skip
-        return f"acknowledgement ({status}): {ANSWER_LOST}"
+        ack_status, jet_status = once.value
+        await store.run(record_acknowledgement, merchant_order_id, ack_status, jet_status)
+        return f"acknowledgement ({ack_status}): {ANSWER_LOST}"
     await store.run(_clear_ack_sending, merchant_order_id)
     return "acknowledgement not applied on Jet (its answer was lost): acknowledge again"
 
