@@ -21,7 +21,9 @@ CHILD = Path(__file__).with_name("write_crash_child.py")
 COMMANDS = ("ship", "acknowledge", "complete", "refund")
 ITEMS = [("product 11", 2, 0), ("Product 3", 1, 0)]
 SHIP_TRACKING = "1ZCRASH0001"
-SQL_STATEMENTS = 40  # a kill point is drawn from the first this many statements
+#: statements each command runs on SQLite when not killed (the child's "count" mode): a kill
+#: point is drawn among them, so every statement, before and after the write, can be the last
+SQL_STATEMENTS = {"ship": 53, "acknowledge": 10, "complete": 23, "refund": 17}
 
 
 def child_env() -> dict[str, str]:
@@ -32,13 +34,18 @@ def child_env() -> dict[str, str]:
 
 
 def run_child(settings: Settings, command: str, target: str, kill: str) -> int:
+    done = _child(settings, command, target, kill)
+    return done.returncode
+
+
+def _child(settings: Settings, command: str, target: str, kill: str) -> subprocess.CompletedProcess:
     done = subprocess.run(
         [sys.executable, str(CHILD), str(settings.path), command, target, kill],
         env=child_env(), capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     if done.returncode not in (0, -9):
         raise AssertionError(f"{command} {target} {kill}: {done.stderr[-2000:]}")
-    return done.returncode
+    return done
 
 
 async def prepare(settings: Settings, db: Any, trials: int) -> dict[str, list[str]]:
@@ -105,7 +112,7 @@ async def trials(settings: Settings, db: Any, count: int, seed: int) -> dict[str
         for n, target in enumerate(groups[command]):
             if command == "acknowledge":  # each cron run acknowledges every imported order
                 target = await fresh_import(settings, db)
-            kill = "answer" if n % 2 else f"sql:{rng.randint(1, SQL_STATEMENTS)}"
+            kill = "answer" if n % 2 else f"sql:{rng.randint(1, SQL_STATEMENTS[command])}"
             code = await asyncio.to_thread(run_child, settings, command, target, kill)
             tally[command]["killed" if code == -9 else "finished"] += 1
             tally[command][f"kill at {kill.split(':')[0]}"] += 1

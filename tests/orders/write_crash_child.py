@@ -69,6 +69,19 @@ def main() -> int:
     ensure_jet_tables(db)
     if kill == "answer":
         kill_after_answer(command)
+    elif kill == "count":  # how many statements the command runs (to spread the kill points)
+        import peewee as pw
+
+        original, seen = pw.Database.execute_sql, []
+
+        def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+            seen.append(1)
+            return original(self, *args, **kwargs)
+
+        pw.Database.execute_sql = counted  # type: ignore[method-assign]
+        asyncio.run(run(settings, db, command, target))
+        print(f"statements {len(seen)}", flush=True)
+        return 0
     else:
         install_kill_switch(int(kill.split(":", 1)[1]))
     print(asyncio.run(run(settings, db, command, target)), flush=True)
