@@ -126,7 +126,7 @@ async def _send(
     """POST the recorded refund through :func:`send_once` (after a lost answer it is looked
     up by its alt_refund_id, resent with the SAME alt only when Jet has none); record what
     became of it. ``look_first``: an earlier run's refund of unknown fate."""
-    skip = await store.run(_known_ids) if look_first else set()
+    skip = await store.run(_known_ids)  # refunds jettui knows need not be read in a lookup
     once = await send_once(
         lambda: jet.create_refund(merchant_order_id, alt, body),
         lambda: _refund_on_jet(jet, merchant_order_id, alt, skip),
