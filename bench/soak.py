@@ -238,7 +238,7 @@ async def _orders(settings: Any, db: Any, sandbox: Any, tally: Tally, rng: rando
     await _until(tally, "import + acknowledge (cron rounds)", imported_and_acknowledged)
     from jettui.services.runtime import fan_out
 
-    two_parts = set(ids[::3])
+    two_parts = set(rng.sample(ids, len(ids) // 3))  # shipped in two messages
 
     async def ship(mid: str) -> None:  # orders apart ship in parallel (one lock per order)
         await _ship(settings, db, tally, mid, split=mid in two_parts)
