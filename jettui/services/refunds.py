@@ -34,7 +34,7 @@ from jettui.jet.client import JetClient
 from jettui.jet.enums import REFUND_STATUS_PATHS, RefundStatus
 from jettui.jet.errors import JetAuthError, JetError, JetNotFound, JetUnreachable
 from jettui.jet.once import Looked, send_once
-from jettui.services.jet_session import EventWriter, open_logged_client
+from jettui.services.jet_session import jet_session
 from jettui.services.orders import account
 from jettui.services.results import ItemResult, Outcome
 from jettui.services.return_rules import (
@@ -96,28 +96,22 @@ async def create_refund(
         else list(items)
     )
     feedback, feedback_source = refund_feedback(reason, feedback)
-    store = StoreThread(db)
-    try:
-        async with held_lock(store, LOCK_NAME, purpose="create refund"):
-            order_id = await store.run(_imported_order_id, merchant_order_id)
-            async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
-                await _settle_order(settings, jet, store, merchant_order_id)
-                order = await jet.get_order(merchant_order_id)
-                lines_now = await store.run(account.accounts, merchant_order_id, order)
-                checked, problems = check_refund_form(
-                    order, lines, reason, feedback, accounts=lines_now
-                )
-                if problems or feedback is None:
-                    raise FormRefused("refund", problems or ["feedback: required by Jet"])
-                alt = new_alt_refund_id()
-                body = {"items": [line.as_item(reason, feedback) for line in checked]}
-                await store.run(
-                    _record_intent, merchant_order_id, order_id, alt, checked, reason,
-                    feedback, body, lines_now,
-                )  # fmt: skip
-                result = await _send(jet, store, merchant_order_id, alt, body)
-    finally:
-        await store.close()
+    async with jet_session(settings, db, lock=LOCK_NAME, purpose="create refund") as session:
+        jet, store = session.jet, session.store
+        order_id = await store.run(_imported_order_id, merchant_order_id)
+        await _settle_order(settings, jet, store, merchant_order_id)
+        order = await jet.get_order(merchant_order_id)
+        lines_now = await store.run(account.accounts, merchant_order_id, order)
+        checked, problems = check_refund_form(order, lines, reason, feedback, accounts=lines_now)
+        if problems or feedback is None:
+            raise FormRefused("refund", problems or ["feedback: required by Jet"])
+        alt = new_alt_refund_id()
+        body = {"items": [line.as_item(reason, feedback) for line in checked]}
+        await store.run(
+            _record_intent, merchant_order_id, order_id, alt, checked, reason,
+            feedback, body, lines_now,
+        )  # fmt: skip
+        result = await _send(jet, store, merchant_order_id, alt, body)
     return _feedback_said(result, feedback, feedback_source)
 
 
@@ -190,14 +184,10 @@ async def refund_form_view(settings: Settings, db: Any, merchant_order_id: str) 
     refundable, the dollars refunded so far, and the default amounts for all refundable units
     (what is left of what the buyer paid). Reads the order from Jet (its shipments). Raises
     :class:`RefundOrderUnknown` for an order jettui did not import."""
-    store = StoreThread(db)
-    try:
-        order_id = await store.run(_imported_order_id, merchant_order_id)
-        async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
-            order = await jet.get_order(merchant_order_id)
-        lines_now = await store.run(account.accounts, merchant_order_id, order)
-    finally:
-        await store.close()
+    async with jet_session(settings, db, lock=None) as session:
+        order_id = await session.store.run(_imported_order_id, merchant_order_id)
+        order = await session.jet.get_order(merchant_order_id)
+        lines_now = await session.store.run(account.accounts, merchant_order_id, order)
     lines = []
     for item in order.get("order_items") or []:
         line = lines_now.get(str(item.get("order_item_id")))
@@ -220,24 +210,15 @@ async def refund_form_view(settings: Settings, db: Any, merchant_order_id: str) 
 async def reconcile_refund(settings: Settings, db: Any, alt_refund_id: str) -> ItemResult:
     """Settle a refund whose answer was lost: look it up on Jet by ``alt_refund_id``; found →
     recorded as sent; not there → sent again with the SAME alt_refund_id. Raises LockBusy."""
-    store = StoreThread(db)
-    try:
-        async with held_lock(store, LOCK_NAME, purpose="reconcile refund"):
-            row = await store.run(_refund_row, alt_refund_id)
-            async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
-                return await _reconcile(jet, store, row)
-    finally:
-        await store.close()
+    async with jet_session(settings, db, lock=LOCK_NAME, purpose="reconcile refund") as session:
+        row = await session.store.run(_refund_row, alt_refund_id)
+        return await _reconcile(session.jet, session.store, row)
 
 
 async def poll_refunds(settings: Settings, db: Any) -> list[ItemResult]:
     """Ask Jet for the state of every refund not final yet (see :func:`poll_refunds_with`)."""
-    store = StoreThread(db)
-    try:
-        async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
-            return await poll_refunds_with(settings, jet, store)
-    finally:
-        await store.close()
+    async with jet_session(settings, db, lock=None) as session:
+        return await poll_refunds_with(settings, session.jet, session.store)
 
 
 async def poll_refunds_with(

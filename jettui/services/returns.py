@@ -38,20 +38,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from decimal import Decimal
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from jettui.config import Settings
-from jettui.errors import LockBusy, UsageError
+from jettui.errors import LockBusy, UsageError, is_unreachable
 from jettui.jet.client import JetClient
 from jettui.jet.enums import ReturnStatus
 from jettui.jet.errors import JetAuthError, JetError, JetNotFound, JetUnreachable
 from jettui.jet.once import ANSWER_LOST, Looked, send_once
-from jettui.services.jet_session import EventWriter, open_logged_client, run_with_jet
+from jettui.services.jet_session import jet_session, run_with_jet
 from jettui.services.orders import account
-from jettui.services.results import ItemResult, Outcome, summary
+from jettui.services.results import ItemResult, Outcome, RunReport, summary
 from jettui.services.return_rules import (
     AMOUNT_KEYS,
     CheckedReturnLine,
@@ -67,6 +67,7 @@ from jettui.services.return_rules import (
 )
 from jettui.services.runtime import StoreThread, fan_out, held_lock
 from jettui.services.unconfirmed import settle
+from jettui.store.order_lines import recorded_line_ids
 
 if TYPE_CHECKING:
     from jettui.services.jobs import JobContext, JobReport
@@ -86,36 +87,10 @@ class ReturnNotFound(UsageError):
     """The return id is not one jettui has fetched."""
 
 
-@dataclass
-class ReturnsReport:
+class ReturnsReport(RunReport):
     """One item per Jet return; ``unreachable`` set when an outage stopped the run."""
 
-    items: list[ItemResult] = field(default_factory=list)
-    unreachable: str = ""
-    locked: str = ""  # another run holds the returns lock: nothing done
-
-    @property
-    def summary(self) -> str:
-        if self.locked:
-            return f"{self.locked}; nothing done"
-        text = summary(self.items)
-        return text + (f"; stopped: {self.unreachable}" if self.unreachable else "")
-
-    @property
-    def exit_code(self) -> int:
-        if self.unreachable:
-            return 3
-        if self.locked:
-            return 75
-        return 1 if any(i.is_problem for i in self.items) else 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.exit_code == 0,
-            "exit_code": self.exit_code,
-            "summary": self.summary,
-            "items": [i.as_dict("return_id") for i in self.items],
-        }
+    item_key: ClassVar[str] = "return_id"
 
 
 # --- fetch ------------------------------------------------------------------------------------
@@ -211,9 +186,12 @@ async def complete_refunded(settings: Settings, db: Any) -> list[ItemResult]:
         try:
             result = await complete_return(settings, db, rid)
         except (LockBusy, UsageError, JetError) as exc:
-            if isinstance(exc, JetUnreachable | JetAuthError):
+            if is_unreachable(exc):
                 raise
             results.append(ItemResult(rid, Outcome.FAILED, f"not completed: {exc}"))
+            continue
+        if result.is_problem:  # Jet refused it
+            results.append(replace(result, reason=f"not completed: {result.reason}"))
             continue
         result.reason = f"every returned unit was already refunded: {result.reason}"
         results.append(result)
@@ -305,6 +283,7 @@ def _mirror_one(settings: Settings, rid: str, detail: dict[str, Any]) -> ItemRes
     JetReturn.update(state="intent", order_id=order.order_id, **base).where(
         JetReturn.id == row.id
     ).execute()
+    line_ids = recorded_line_ids(order.lines)
     lines = [
         MirroredLine(
             order_item_id=str(item.get("order_item_id") or ""),
@@ -313,7 +292,7 @@ def _mirror_one(settings: Settings, rid: str, detail: dict[str, Any]) -> ItemRes
             reason=str(item.get("reason") or ""),
             quantity=int(item.get("return_quantity") or 0),
             requested=format_amounts(requested_amounts(item)),
-            order_product_id=_line_ids(order).get(str(item.get("order_item_id") or "")),
+            order_product_id=line_ids.get(str(item.get("order_item_id") or "")),
         )
         for item in return_items(detail)
     ]
@@ -345,16 +324,6 @@ def reason_map(settings: Settings) -> dict[str, str]:
     return dict(getattr(settings.returns, "reason_map", None) or ())
 
 
-def _line_ids(order: Any) -> dict[str, int]:
-    """Jet order_item_id → the OpenCart order_product_id the import wrote for it."""
-    lines = getattr(order, "lines", None) or []
-    return {
-        str(line.get("order_item_id")): int(line["order_product_id"])
-        for line in lines
-        if isinstance(line, dict) and line.get("order_product_id")
-    }
-
-
 def _returns_text(row: Any) -> str:
     ids = row.return_ids or []
     return f"OpenCart return(s) {', '.join(map(str, ids))}" if ids else "no OpenCart return"
@@ -371,8 +340,9 @@ async def complete_return(
     requested). A return Jet already shows completed (e.g. on Jet's portal) is not sent again:
     Jet's completion is mirrored to OpenCart. Raises :class:`FormRefused` (every broken rule,
     each naming its field) or :class:`ReturnNotFound` before anything is sent,
-    :class:`LockBusy` when the ``returns`` lock is held, and Jet's errors when Jet refuses or
-    cannot be reached (the completion then stays recorded: run it again to finish)."""
+    :class:`LockBusy` when the ``returns`` lock is held, and Jet's errors when Jet cannot be
+    reached (the completion then stays recorded: run it again to finish). Jet refusing the
+    completion is a failed result with Jet's words."""
     return await _finish(settings, db, return_id, form or ReturnForm(), rejected=False)
 
 
@@ -404,46 +374,40 @@ async def _finish(
     rejected: bool,
     reject: tuple[str, str | None, str | None] | None = None,
 ) -> ItemResult:
-    store = StoreThread(db)
-    try:
-        async with held_lock(store, LOCK_NAME, purpose="complete return"):
-            row = await store.run(_load_for_completion, return_id)
-            if row["state"] == "completed":
-                return ItemResult(return_id, Outcome.UNCHANGED, "already completed")
-            async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
-                # the order's other unconfirmed writes (refunds...) first: they count units
-                await settle(settings, jet, store, str(row["order"].get("merchant_order_id")))
-                detail = await jet.get_return(return_id)
-                if row["state"] == "completing" and _completed_on_jet(detail):
-                    # sent before a crash or an outage, and Jet has it: finish OpenCart's side
-                    result = await store.run(_record_completion, settings, return_id)
-                    result.reason = f"{result.reason}; {ANSWER_LOST}"
-                    return result
-                if _completed_on_jet(detail):
-                    # completed elsewhere (Jet's portal): OpenCart follows what Jet has
-                    await store.run(_record_jet_completion, return_id, detail)
-                    result = await store.run(_record_completion, settings, return_id)
-                    result.reason = f"already completed on Jet; mirrored: {result.reason}"
-                    return result
-                if row["state"] == "completing":
-                    # an earlier completion Jet does not have: its count goes before the check
-                    await store.run(_release_unsent, return_id)
-                # the caps count every shipment Jet has now (another tool's included)
-                fresh = await jet.get_order(row["merchant_order_id"])
-                row["accounts"] = await store.run(account.accounts, row["merchant_order_id"], fresh)
-                if reject is not None:
-                    form = _rejection_form(detail, *reject)
-                assert form is not None
-                lines, problems = check_return_form(detail, row["order"], form, row["accounts"])
-                if problems:
-                    raise FormRefused("completion", problems)
-                body = completion_body(detail, form, lines)
-                await store.run(
-                    _record_intent, return_id, body, lines, form, rejected, row["accounts"]
-                )
-                return await _send_completion(settings, jet, store, return_id, body)
-    finally:
-        await store.close()
+    async with jet_session(settings, db, lock=LOCK_NAME, purpose="complete return") as session:
+        jet, store = session.jet, session.store
+        row = await store.run(_load_for_completion, return_id)
+        if row["state"] == "completed":
+            return ItemResult(return_id, Outcome.UNCHANGED, "already completed")
+        # the order's other unconfirmed writes (refunds...) first: they count units
+        await settle(settings, jet, store, str(row["order"].get("merchant_order_id")))
+        detail = await jet.get_return(return_id)
+        if row["state"] == "completing" and _completed_on_jet(detail):
+            # sent before a crash or an outage, and Jet has it: finish OpenCart's side
+            result = await store.run(_record_completion, settings, return_id)
+            result.reason = f"{result.reason}; {ANSWER_LOST}"
+            return result
+        if _completed_on_jet(detail):
+            # completed elsewhere (Jet's portal): OpenCart follows what Jet has
+            await store.run(_record_jet_completion, return_id, detail)
+            result = await store.run(_record_completion, settings, return_id)
+            result.reason = f"already completed on Jet; mirrored: {result.reason}"
+            return result
+        if row["state"] == "completing":
+            # an earlier completion Jet does not have: its count goes before the check
+            await store.run(_release_unsent, return_id)
+        # the caps count every shipment Jet has now (another tool's included)
+        fresh = await jet.get_order(row["merchant_order_id"])
+        row["accounts"] = await store.run(account.accounts, row["merchant_order_id"], fresh)
+        if reject is not None:
+            form = _rejection_form(detail, *reject)
+        assert form is not None
+        lines, problems = check_return_form(detail, row["order"], form, row["accounts"])
+        if problems:
+            raise FormRefused("completion", problems)
+        body = completion_body(detail, form, lines)
+        await store.run(_record_intent, return_id, body, lines, form, rejected, row["accounts"])
+        return await _send_completion(settings, jet, store, return_id, body)
 
 
 async def _send_completion(
@@ -451,8 +415,9 @@ async def _send_completion(
 ) -> ItemResult:
     """PUT the recorded completion through :func:`send_once` (looked up by the return's state
     after a lost answer, resent only when Jet shows it not completed); record what became of
-    it. Jet refusing it (or unreachable before it left) is raised; an answer lost that Jet
-    cannot be asked about leaves it ``completing`` for the next run."""
+    it. Jet refusing it is a failed result (recorded, its count taken back); Jet unreachable
+    before it left is raised; an answer lost that Jet cannot be asked about leaves it
+    ``completing`` for the next run."""
     once = await send_once(
         lambda: jet.complete_return(return_id, body),
         lambda: completion_on_jet(jet, return_id),
@@ -464,9 +429,10 @@ async def _send_completion(
         return ItemResult(return_id, Outcome.FAILED, note, error=once.error)
     if not once.applied:
         assert once.error is not None
-        if not isinstance(once.error, JetUnreachable | JetAuthError):
-            await store.run(_record_refusal, return_id, once.note)
-        raise once.error  # unreachable: stays "completing", the next try asks Jet first
+        if is_unreachable(once.error):
+            raise once.error  # stays "completing": the next try asks Jet first
+        await store.run(_record_refusal, return_id, once.note)
+        return ItemResult(return_id, Outcome.FAILED, once.note, error=once.error)
     result = await store.run(_record_completion, settings, return_id)
     if once.note:
         result.reason = f"{result.reason}; {once.note}"
