@@ -58,6 +58,7 @@ from typing import TYPE_CHECKING, Any
 
 from jettui.errors import UsageError
 from jettui.services import return_rules as rules
+from jettui.store.order_lines import recorded_line_ids
 
 if TYPE_CHECKING:
     from jettui.config import Settings
@@ -286,11 +287,7 @@ def open_lines(
             )
         )
     }
-    line_ids = {
-        str(line.get("order_item_id")): int(line.get("order_product_id") or 0)
-        for line in (lines or row.lines or [])
-        if isinstance(line, dict)
-    }
+    line_ids = recorded_line_ids(lines or row.lines)
     new: list[dict[str, Any]] = [
         {
             "merchant_order_id": row.merchant_order_id,

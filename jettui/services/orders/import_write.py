@@ -54,7 +54,6 @@ import peewee as pw
 
 from jettui.config import Settings
 from jettui.jet.dates import parse_jet_date
-from jettui.services.catalog.payload import combination_slot
 from jettui.services.orders import account, deadlines
 from jettui.services.orders.import_plan import (
     ItemProblem,
@@ -65,6 +64,7 @@ from jettui.services.orders.import_plan import (
     plan_order,
 )
 from jettui.store.base import database_proxy, is_mysql, tuple_rows
+from jettui.store.combination import combination_slot
 from jettui.store.errors import StoreError
 from jettui.store.jet_tables import JetOrder, log_event
 from jettui.store.oc_orders import ShopContext, add_order_history, execute_once
