@@ -53,3 +53,12 @@ def sent_value(unit: Decimal, key: str, quantity: int) -> Decimal:
     """The value Jet puts in ``item_price[key]`` for a line of ``quantity`` units costing
     ``unit`` each (the sandbox builds its orders with it)."""
     return unit if key in PER_UNIT else unit * quantity
+
+
+def amount(value: object) -> Decimal:
+    """A money value from Jet's JSON as Decimal, without a float on the way (0 when absent or
+    unreadable: the read models show what they can)."""
+    try:
+        return Decimal(str(value if value is not None else 0))
+    except ArithmeticError:
+        return Decimal(0)

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from jettui.services.listing import OrderSource
 from jettui.services.orders.importer import fetch_orders
+from jettui.services.orders.panels import OrderSource
 from jettui.services.orders.queries import order_detail
 from jettui.store.opencart import Order, OrderProduct, OrderTotal
 from tests.currency_support import admin_shows, make_gbp_shop

@@ -326,7 +326,11 @@ def order_row(
     view = view_of(row)
     open_units = 0 if row.status == OrderStatus.COMPLETE else view.open_units
     change = still_open(changes.get(order_id), open_units)
-    deadline = ack_deadline(row, settings)
+    deadline = deadlines.waiting_ack_deadline(
+        settings, status=row.status, state=row.state,
+        acknowledgement_status=row.acknowledgement_status, raw=row.raw,
+        placed=row.order_placed_date,
+    )  # fmt: skip
     now = now or _dt.datetime.now(_dt.UTC)
     return OrderRow(
         merchant_order_id=row.merchant_order_id,
@@ -344,16 +348,6 @@ def order_row(
         error=str(row.error or ""),
         admin_change=change.reason if change else "",
     )
-
-
-def ack_deadline(row: JetOrder, settings: Settings | None = None) -> _dt.datetime | None:
-    """When a ``ready`` order must be acknowledged by (aware UTC): :func:`deadlines.ack_deadline`
-    (from Jet's order_ready_date); None for an order that is not waiting for one."""
-    if row.status != OrderStatus.READY or row.acknowledgement_status is not None:
-        return None
-    if row.state in ("rejected", "failed"):
-        return None
-    return _aware(deadlines.ack_deadline(settings or Settings(), row.raw, row.order_placed_date))
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -390,13 +384,13 @@ def _jet_totals(raw: dict[str, Any]) -> dict[str, float]:
         price = item.get("item_price") or {}
         quantity = _quantity(item)
         for name, key in keys.items():
-            sums[name] += item_price.line_amount(_money(price.get(key)), key, quantity)
+            sums[name] += item_price.line_amount(item_price.amount(price.get(key)), key, quantity)
     sums["total"] = sum(sums.values(), Decimal(0))
     return {k: float(v.quantize(CENT, rounding=ROUND_HALF_UP)) for k, v in sums.items()}
 
 
 def _unit_price(item: dict[str, Any]) -> float:
-    base = _money((item.get("item_price") or {}).get("base_price"))
+    base = item_price.amount((item.get("item_price") or {}).get("base_price"))
     unit = item_price.unit_amount(base, "base_price", _quantity(item))
     return float(unit.quantize(CENT, rounding=ROUND_HALF_UP))
 
@@ -490,13 +484,6 @@ def _aware(value: Any) -> _dt.datetime | None:
     if not isinstance(value, _dt.datetime):
         return None
     return value if value.tzinfo else value.replace(tzinfo=_dt.UTC)
-
-
-def _money(value: Any) -> Decimal:
-    try:
-        return Decimal(str(value if value is not None else 0))
-    except ArithmeticError:
-        return Decimal(0)
 
 
 def _iso(value: Any) -> str | None:

@@ -16,7 +16,8 @@
 - :func:`reject_return`: Jet has no reject call; a return is rejected by completing it with
   nothing refunded and a feedback saying why (optionally disputing the return charge). The
   OpenCart returns move to the status "Rejected" (created if the shop lacks it).
-- :func:`list_returns`: the read model for the Returns panel and ``jettui returns list``.
+- :mod:`.queries`: the read models (the Returns panel's grid, ``jettui returns list``, the
+  completion form), re-exported here.
 
 Crash safety: the ``jet_return`` ledger row is written before anything else. Every id Jet
 lists is recorded (``intent``) before its detail is read, because Jet moves a return on from
@@ -37,7 +38,7 @@ job and a completion from working on the same return at once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from functools import partial
@@ -61,9 +62,15 @@ from jettui.services.return_rules import (
     check_return_form,
     completion_body,
     format_amounts,
-    paid_for_units,
     requested_amounts,
     return_items,
+)
+from jettui.services.returns.queries import (
+    UNFINISHED,
+    ReturnNotFound,
+    completion_form_view,
+    list_returns,
+    load_for_completion,
 )
 from jettui.services.runtime import StoreThread, fan_out, held_lock
 from jettui.services.unconfirmed import settle
@@ -72,19 +79,26 @@ from jettui.store.order_lines import recorded_line_ids
 if TYPE_CHECKING:
     from jettui.services.jobs import JobContext, JobReport
 
+__all__ = [
+    "ReturnNotFound",
+    "ReturnsReport",
+    "complete_refunded",
+    "complete_return",
+    "completion_form_view",
+    "fetch_returns",
+    "fetch_returns_job",
+    "list_returns",
+    "reject_return",
+]
+
 log = logging.getLogger("jettui.services")
 
 LOCK_NAME = "returns"
 #: Jet's list paths read by a fetch: new returns, and ones Jet moved on before jettui saw them
 LIST_STATUSES = ("created", "inprogress")
-UNFINISHED = ("waiting", "intent")
 REJECTED_STATUS = "Rejected"  # OpenCart return_status for a rejected return (created if missing)
 
 Progress = Callable[[str], Any]
-
-
-class ReturnNotFound(UsageError):
-    """The return id is not one jettui has fetched."""
 
 
 class ReturnsReport(RunReport):
@@ -376,7 +390,7 @@ async def _finish(
 ) -> ItemResult:
     async with jet_session(settings, db, lock=LOCK_NAME, purpose="complete return") as session:
         jet, store = session.jet, session.store
-        row = await store.run(_load_for_completion, return_id)
+        row = await store.run(load_for_completion, return_id)
         if row["state"] == "completed":
             return ItemResult(return_id, Outcome.UNCHANGED, "already completed")
         # the order's other unconfirmed writes (refunds...) first: they count units
@@ -488,26 +502,6 @@ def _rejection_form(
         charge_feedback=charge_feedback,
         feedback=feedback,
     )
-
-
-def _load_for_completion(return_id: str) -> dict[str, Any]:
-    from jettui.store.jet_tables import JetOrder, JetReturn
-
-    row = JetReturn.get_or_none(JetReturn.merchant_return_authorization_id == return_id)
-    if row is None:
-        raise ReturnNotFound(f"return {return_id}: not fetched by jettui (run fetch-returns)")
-    if row.state in UNFINISHED:
-        why = row.error or "its OpenCart returns are not written yet"
-        raise ReturnNotFound(f"return {return_id}: not mirrored to OpenCart yet ({why})")
-    order = JetOrder.get_or_none(JetOrder.merchant_order_id == row.merchant_order_id)
-    if order is None or not isinstance(order.raw, dict):
-        raise ReturnNotFound(f"return {return_id}: its order {row.merchant_order_id} is unknown")
-    return {
-        "state": row.state,
-        "order": order.raw,
-        "merchant_order_id": order.merchant_order_id,
-        "accounts": account.sync(order),
-    }
 
 
 def _record_intent(
@@ -737,116 +731,3 @@ def _line_comment(line: Mapping[str, Any], completion: Mapping[str, Any], reject
 
 
 # --- read model -------------------------------------------------------------------------------
-
-
-def completion_form_view(db: Any, return_id: str) -> dict[str, Any]:
-    """What the completion form shows (store thread; JSON-able): per returned line (SKU and
-    order_item_id) the title, units returned, Jet's reason, what the return requested, what
-    the buyer paid for those units, the units still refundable and already refunded on the
-    line, and the default refund (units not refunded yet, at the smaller of what is left of
-    what was paid and what was requested); plus the feedback and charge-feedback choices.
-    Raises :class:`ReturnNotFound`."""
-    from jettui.jet.enums import CHARGE_FEEDBACK, REFUND_FEEDBACK
-    from jettui.store.jet_tables import JetReturn
-
-    loaded = _load_for_completion(return_id)
-    order = loaded["order"]
-    row = JetReturn.get(JetReturn.merchant_return_authorization_id == return_id)
-    accounts = loaded["accounts"]
-    lines, _problems = check_return_form(row.raw or {}, order, ReturnForm(), accounts)
-    items = {str(i.get("order_item_id")): i for i in return_items(row.raw or {})}
-    ordered = {str(i.get("order_item_id")): i for i in order.get("order_items") or []}
-
-    def text(amounts: Mapping[str, Decimal]) -> dict[str, str]:
-        return {k: f"{v:.2f}" for k, v in amounts.items()}
-
-    return {
-        "return_id": return_id,
-        "state": row.state,
-        "lines": [
-            {
-                "sku": line.sku,
-                "order_item_id": line.order_item_id,
-                "title": items[line.order_item_id].get("merchant_sku_title"),
-                "reason": items[line.order_item_id].get("reason"),
-                "quantity_returned": line.quantity_returned,
-                "requested": text(requested_amounts(items[line.order_item_id])),
-                "paid": text(paid_for_units(ordered[line.order_item_id], line.quantity_returned)),
-                "refundable": accounts[line.order_item_id].refundable,
-                "already_refunded": accounts[line.order_item_id].refunded,
-                "refund_quantity": line.refund_quantity,
-                "default_refund": text(line.amounts),
-            }
-            for line in lines
-            if line.order_item_id in accounts
-        ],
-        "refund_feedback_choices": list(REFUND_FEEDBACK),
-        "charge_feedback_choices": list(CHARGE_FEEDBACK),
-    }
-
-
-def list_returns(db: Any, *, states: Iterable[str] | None = None) -> list[dict[str, Any]]:
-    """Every Jet return jettui knows, newest first, as JSON-able dicts (store thread): Jet's
-    return id and reference, the order (Jet id, reference, OpenCart id), the buyer, the lines
-    (SKU, title, quantity, reason, requested amounts), the requested total, Jet's status, the
-    mirror state (``waiting`` with the reason in ``error``...), the OpenCart return ids, what
-    the completion sent, and ``deadline`` (None: Jet gives returns no deadline)."""
-    from jettui.store.base import tuple_rows
-    from jettui.store.jet_tables import JetOrder, JetReturn
-    from jettui.store.opencart import Order
-
-    query = JetReturn.select().order_by(JetReturn.created_at.desc(), JetReturn.id.desc())
-    if states is not None:
-        query = query.where(JetReturn.state.in_(list(states)))
-    rows = list(query)
-    order_ids = {r.order_id for r in rows if r.order_id}
-    buyers = {
-        o.order_id: f"{o.firstname} {o.lastname}".strip()
-        for o in Order.select(Order.order_id, Order.firstname, Order.lastname).where(
-            Order.order_id.in_(list(order_ids) or [0])
-        )
-    }
-    refs: dict[str, str] = dict(
-        tuple_rows(
-            JetOrder.select(JetOrder.merchant_order_id, JetOrder.reference_order_id).where(
-                JetOrder.merchant_order_id.in_([r.merchant_order_id for r in rows] or [""])
-            )
-        )
-    )
-    out = []
-    for row in rows:
-        raw = row.raw or {}
-        lines: list[dict[str, Any]] = [
-            {
-                "sku": item.get("merchant_sku"),
-                "title": item.get("merchant_sku_title"),
-                "quantity": item.get("return_quantity"),
-                "reason": item.get("reason"),
-                "requested": {k: str(v) for k, v in requested_amounts(item).items()},
-            }
-            for item in return_items(raw)
-        ]
-        requested = sum(
-            (Decimal(v) for line in lines for v in line["requested"].values()), Decimal(0)
-        )
-        out.append({
-            "return_id": row.merchant_return_authorization_id,
-            "reference": row.reference_return_authorization_id,
-            "merchant_order_id": row.merchant_order_id,
-            "reference_order_id": (
-                raw.get("reference_order_id") or refs.get(row.merchant_order_id, "")
-            ),
-            "order_id": row.order_id,
-            "buyer": buyers.get(row.order_id, ""),
-            "lines": lines,
-            "requested_total": f"{requested:.2f}",
-            "status": row.status,
-            "state": row.state,
-            "error": row.error,
-            "oc_return_ids": list(row.return_ids or []),
-            "completion": row.completion,
-            "return_date": raw.get("return_date"),
-            "deadline": None,
-            "updated_at": row.updated_at.isoformat(sep=" ") if row.updated_at else None,
-        })  # fmt: skip
-    return out

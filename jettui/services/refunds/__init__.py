@@ -36,6 +36,7 @@ from jettui.jet.errors import JetAuthError, JetError, JetNotFound, JetUnreachabl
 from jettui.jet.once import Looked, send_once
 from jettui.services.jet_session import jet_session
 from jettui.services.orders import account
+from jettui.services.refunds.queries import list_refunds
 from jettui.services.results import ItemResult, Outcome
 from jettui.services.return_rules import (
     CheckedRefundLine,
@@ -47,6 +48,15 @@ from jettui.services.return_rules import (
     refund_feedback,
 )
 from jettui.services.runtime import StoreThread, held_lock
+
+__all__ = [
+    "create_refund",
+    "list_refunds",
+    "poll_refunds",
+    "poll_refunds_with",
+    "reconcile_refund",
+    "refund_form_view",
+]
 
 log = logging.getLogger("jettui.services")
 
@@ -528,30 +538,3 @@ def _has_history(order_id: int, marker: str) -> bool:
 
 
 # --- read model -------------------------------------------------------------------------------
-
-
-def list_refunds(db: Any) -> list[dict[str, Any]]:
-    """Every refund jettui created, newest first, as JSON-able dicts (store thread): alt and
-    Jet ids, the order, lines (SKU, quantity, amounts), total, reason, feedback, Jet's status
-    (``rejected`` with Jet's reason in ``error``), the ledger state, ``may_have_applied`` (the
-    answer to the POST was lost: being looked up) and when it was last updated."""
-    from jettui.store.jet_tables import JetRefund
-
-    out = []
-    for row in JetRefund.select().order_by(JetRefund.created_at.desc(), JetRefund.id.desc()):
-        out.append({
-            "alt_refund_id": row.refund_id,
-            "refund_authorization_id": row.refund_authorization_id,
-            "merchant_order_id": row.merchant_order_id,
-            "order_id": row.order_id,
-            "lines": row.items or [],
-            "amount": f"{Decimal(row.amount):.2f}",
-            "reason": row.reason,
-            "feedback": row.feedback,
-            "status": row.status,
-            "state": row.state,
-            "may_have_applied": row.state in ("intent", "unknown"),
-            "error": row.error,
-            "updated_at": row.updated_at.isoformat(sep=" ") if row.updated_at else None,
-        })  # fmt: skip
-    return out
