@@ -20,6 +20,7 @@ for OpenCart) and say so.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 #: every key of ``item_price``
 PRICE_KEYS: tuple[str, ...] = ("base_price", "item_tax", "item_shipping_cost", "item_shipping_tax")
@@ -62,3 +63,10 @@ def amount(value: object) -> Decimal:
         return Decimal(str(value if value is not None else 0))
     except ArithmeticError:
         return Decimal(0)
+
+
+def order_items(raw: object) -> list[dict[str, Any]]:
+    """The lines of a Jet order as Jet sent it (``order_items``; anything not an object is
+    left out, so a malformed order reads as fewer lines, never as a crash)."""
+    items = raw.get("order_items") if isinstance(raw, dict) else None
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []

@@ -57,6 +57,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from jettui.errors import UsageError
+from jettui.jet.item_price import order_items
 from jettui.services import return_rules as rules
 from jettui.store.order_lines import recorded_line_ids
 
@@ -132,11 +133,6 @@ class LineAccount:
             "refundable": self.refundable,
             "refunded_amounts": {k: f"{Decimal(v):.2f}" for k, v in self.amounts.items()},
         }
-
-
-def order_items(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
-    items = raw.get("order_items")
-    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
 def progress(

@@ -29,6 +29,7 @@ from jettui.errors import one_line
 from jettui.jet.client import JetClient
 from jettui.jet.enums import AckStatus, ItemAckStatus, OrderStatus
 from jettui.jet.errors import JetAuthError, JetError, JetUnreachable
+from jettui.jet.item_price import order_items
 from jettui.jet.once import ANSWER_LOST, Looked, Once, send_once
 from jettui.services.jet_session import run_with_jet
 from jettui.services.orders.deadlines import ack_deadline
@@ -80,7 +81,7 @@ def accepted_body(order_id: int, raw: dict[str, Any], lines: list[dict[str, Any]
     """accepted; alt ids = OpenCart's order id and each item's order_product_id."""
     alt = {str(line.get("order_item_id")): line.get("order_product_id") for line in lines}
     items = []
-    for item in _items(raw):
+    for item in order_items(raw):
         item_id = str(item.get("order_item_id") or "")
         entry = {
             "order_item_acknowledgement_status": str(ItemAckStatus.FULFILLABLE),
@@ -110,14 +111,9 @@ def rejected_body(raw: dict[str, Any], problems: list[dict[str, str]]) -> dict:
                 or str(ItemAckStatus.FULFILLABLE),
                 "order_item_id": str(item.get("order_item_id") or ""),
             }
-            for item in _items(raw)
+            for item in order_items(raw)
         ],
     }
-
-
-def _items(raw: dict[str, Any]) -> list[dict[str, Any]]:
-    listed = raw.get("order_items")
-    return [i for i in listed if isinstance(i, dict)] if isinstance(listed, list) else []
 
 
 class AckRecorder:

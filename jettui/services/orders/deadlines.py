@@ -81,8 +81,8 @@ def waiting_ack_deadline(
     placed: _dt.datetime | None,
 ) -> _dt.datetime | None:
     """When a ``ready`` order must be acknowledged by (aware UTC): :func:`ack_deadline`; None
-    for an order that is not waiting for one (not ready, acknowledged, rejected or failed)."""
-    if status != "ready" or acknowledgement_status is not None or state in ("rejected", "failed"):
+    for an order that is not waiting for one (not ready, acknowledged, or rejected)."""
+    if status != "ready" or acknowledgement_status is not None or state == "rejected":
         return None
     deadline = ack_deadline(settings or Settings(), raw, placed)
     return None if deadline is None else deadline.replace(tzinfo=_dt.UTC)

@@ -151,7 +151,7 @@ def marker(merchant_order_id: str) -> str:
     return f"Jet order id {merchant_order_id}"
 
 
-def history_comment(plan_or_raw: OrderPlan | dict[str, Any], warnings: list[str]) -> str:
+def import_comment(plan_or_raw: OrderPlan | dict[str, Any], warnings: list[str]) -> str:
     """The ``order_history`` comment naming the Jet order, its reference id and warnings."""
     if isinstance(plan_or_raw, OrderPlan):
         mid, ref = plan_or_raw.merchant_order_id, plan_or_raw.reference_order_id

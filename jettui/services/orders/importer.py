@@ -53,6 +53,7 @@ from jettui.services.orders.acknowledge import (
 )
 from jettui.services.orders.import_plan import Lookups
 from jettui.services.orders.import_write import ImportOutcome, record_acknowledgement
+from jettui.services.orders.status import mirror_statuses
 from jettui.services.results import ItemResult, Outcome
 from jettui.services.runtime import StoreThread, fan_out
 from jettui.store.base import is_mysql
@@ -490,11 +491,6 @@ def _store_status(mid: str, raw: dict[str, Any]) -> bool:
 
 
 def mirror_hook(settings: Settings, merchant_order_ids: list[str]) -> list[Any]:
-    """Mirror Jet status changes to the OpenCart orders: the ship side's
-    ``status.mirror_statuses(settings, ids)`` when it is installed (store thread)."""
-    try:
-        from jettui.services.orders import status
-    except ImportError:  # pragma: no cover - the ship side is not merged yet
-        return []
-    mirror = getattr(status, "mirror_statuses", None)
-    return list(mirror(settings, merchant_order_ids)) if mirror else []
+    """Mirror Jet status changes to the OpenCart orders (:func:`.status.mirror_statuses`,
+    store thread)."""
+    return list(mirror_statuses(settings, merchant_order_ids))

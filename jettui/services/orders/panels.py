@@ -29,13 +29,8 @@ from jettui.store.jet_tables import JetOrder
 from jettui.store.opencart import Order
 
 
-def _order_items(raw: Any) -> list[dict[str, Any]]:
-    items = raw.get("order_items") if isinstance(raw, dict) else None
-    return [item for item in items or [] if isinstance(item, dict)]
-
-
 def _order_units(raw: Any) -> str:
-    items = _order_items(raw)
+    items = item_price.order_items(raw)
     return str(sum(_whole(item.get("request_order_quantity")) for item in items)) if items else ""
 
 
@@ -56,7 +51,7 @@ def _jet_total(raw: Any) -> str:
     """What the buyer pays on Jet (every unit's price, the line's tax, every unit's shipping
     and its tax, as :mod:`jettui.jet.item_price` reads them), for an order not written to
     OpenCart. Decimal from Jet's JSON to the cell."""
-    items = _order_items(raw)
+    items = item_price.order_items(raw)
     if not items:
         return ""
     total = Decimal(0)
@@ -83,11 +78,12 @@ def _buyer(raw: Any, first: object = None, last: object = None) -> str:
 
 
 class OrderSource(JetTableSource):
-    """Jet orders with their OpenCart order (if written). `state=("failed", "rejected")`
+    """Jet orders with their OpenCart order (if written). `state=("held", "rejected")`
     gives the rejected-orders grid; `status="ready"` only Jet's ready orders.
 
     Ack left counts down to ``ack_minutes`` after the order became ready, for orders Jet still
-    has as ``ready`` (:func:`.deadlines.time_left`); buyer and items come from the order as Jet sent it.
+    has as ``ready`` (:func:`.deadlines.time_left`); buyer and items come from the order as
+    Jet sent it.
     """
 
     MODEL = "JetOrder"
@@ -118,34 +114,34 @@ class OrderSource(JetTableSource):
         self.settings = settings
 
     def _select(self, *fields: Any) -> pw.ModelSelect:
-        order = Order
-        join_on = order.order_id == JetOrder.order_id
-        return super()._select(*fields).join(order, pw.JOIN.LEFT_OUTER, on=join_on)
+
+        join_on = Order.order_id == JetOrder.order_id
+        return super()._select(*fields).join(Order, pw.JOIN.LEFT_OUTER, on=join_on)
 
     def _fields(self) -> list[Any]:
-        order, model = Order, JetOrder
+        model = JetOrder
         return [
             *super()._fields(),
-            order.lastname,  # buyer sorts by the OpenCart order's last name
+            Order.lastname,  # buyer sorts by the OpenCart order's last name
             model.reference_order_id,
             model.id,  # items: not sortable (counted from Jet's order)
-            order.total,
+            Order.total,
             model.status,
             model.order_placed_date,  # ack left sorts by when the order was placed
             model.ship_by,
             # display only
-            order.firstname,
+            Order.firstname,
             model.raw,
             model.created_at,
             model.state,
             model.acknowledged_at,
             model.acknowledgement_status,
-            order.currency_value,
+            Order.currency_value,
         ]
 
     def _search(self) -> list[Any]:
-        order = Order
-        return [*super()._search(), order.lastname, order.firstname, order.email]
+
+        return [*super()._search(), Order.lastname, Order.firstname, Order.email]
 
     def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
         (jet_id, order_id, last, ref, _id, total, status, placed, ship_by, first, raw, created,
@@ -170,8 +166,8 @@ class OrderSource(JetTableSource):
 
 
 #: import ledger states listed on the rejected-orders grid (jet_tables.JET_ORDER_STATES):
-#: held for the merchant to fix and retry, rejected on Jet, or failed for good
-REJECTED_STATES = ("held", "rejected", "failed")
+#: held for the merchant to fix and retry, or rejected on Jet
+REJECTED_STATES = ("held", "rejected")
 
 
 class RejectedOrderSource(OrderSource):

@@ -30,7 +30,7 @@ from jettui.store.opencart import Order, OrderHistory, OrderTotal
 from jettui.store.opencart import OrderStatus as OcOrderStatus
 
 #: import states listed on the Rejected orders panel
-PROBLEM_STATES = ("held", "rejected", "failed")
+PROBLEM_STATES = ("held", "rejected")
 CENT = Decimal("0.01")
 
 

@@ -42,8 +42,8 @@ from jettui.services.orders.ship_form import OrderView, item_tally
 from jettui.store import oc_shipments
 from jettui.store.errors import StoreError
 from jettui.store.jet_tables import JetOrder, log_event
-from jettui.store.oc_orders import add_order_history, restock_lines, shop_context
-from jettui.store.opencart import Order, OrderHistory, OrderProduct
+from jettui.store.oc_orders import add_order_history, has_history, restock_lines, shop_context
+from jettui.store.opencart import Order, OrderProduct
 from jettui.store.order_lines import lines_for_skus, recorded_line_ids
 from jettui.store.text import utcnow
 
@@ -60,7 +60,7 @@ def target_status(settings: Settings, view: OrderView, current: int) -> int:
     return settings.orders.status_partially_shipped if shipped else current
 
 
-def history_comment(record: Mapping[str, Any]) -> str:
+def shipment_comment(record: Mapping[str, Any]) -> str:
     """``Jet shipment jettui-…: shipped 2 × CAM-1; cancelled 1 × SHIRT-M. Carrier: UPS,
     method: UPS Ground, tracking number: 1Z….``"""
     body = record.get("body") or {}
@@ -155,7 +155,7 @@ def plan_shipment(
     plan = {
         "order_id": order_id,
         "status_id": status,
-        "comment": history_comment(record),
+        "comment": shipment_comment(record),
         "take": take,
         "totals": totals,
         "courier_id": courier,
@@ -187,7 +187,7 @@ def apply_shipment(
             _take_lines(order_id, plan["take"], shop, merchant_order_id)
         elif step == "totals" and plan["totals"]:
             oc_shipments.set_totals(order_id, plan["totals"])
-        elif step == "history" and not _has_history(order_id, plan["comment"]):
+        elif step == "history" and not has_history(order_id, plan["comment"]):
             add_order_history(order_id, int(plan["status_id"]), plan["comment"], shop=shop)
         elif step == "shipment" and plan["courier_id"] and plan["tracking"]:
             oc_shipments.add_order_shipment(order_id, int(plan["courier_id"]), plan["tracking"])
@@ -206,7 +206,7 @@ def _settle_deleted(
         "order_id": order_id,
         "deleted": True,
         "status_id": None,
-        "comment": history_comment(record),
+        "comment": shipment_comment(record),
         "done": list(STEPS),
     }
     record["state"] = "applied"
@@ -233,14 +233,6 @@ def _take_lines(order_id: int, take: Mapping[str, Mapping[str, int]], shop: Any,
             )
             continue
         restock_lines(order_id, {int(line_id): int(step["take"])}, shop=shop)
-
-
-def _has_history(order_id: int, comment: str) -> bool:
-    return (
-        OrderHistory.select()
-        .where((OrderHistory.order_id == order_id) & (OrderHistory.comment == comment))
-        .exists()
-    )
 
 
 def _mark(merchant_order_id: str, alt_shipment_id: str, step: str) -> dict[str, Any]:

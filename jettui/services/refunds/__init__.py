@@ -500,7 +500,7 @@ def _order_history(settings: Settings, row: Any) -> None:
     """The accepted refund as an ``order_history`` row; the status is the account's choice
     (:func:`.orders.account.status_after_refund`: never one whose stock move would put back
     units the buyer kept)."""
-    from jettui.store.oc_orders import add_order_history, shop_context
+    from jettui.store.oc_orders import add_order_history, has_history, shop_context
     from jettui.store.opencart import Order
 
     lines = "; ".join(
@@ -514,7 +514,7 @@ def _order_history(settings: Settings, row: Any) -> None:
         + "."
     )
     current = Order.select(Order.order_status_id).where(Order.order_id == row.order_id).scalar()
-    if current is None or _has_history(int(row.order_id), f"(alt {row.refund_id})"):
+    if current is None or has_history(int(row.order_id), f"(alt {row.refund_id})"):
         return  # deleted in the admin, or written by a run killed before it said so
     shop = shop_context(settings)
     status, why = account.status_after_refund(
@@ -525,16 +525,3 @@ def _order_history(settings: Settings, row: Any) -> None:
         account.held_units(int(row.order_id)),
     )
     add_order_history(row.order_id, status, comment + why, shop=shop)
-
-
-def _has_history(order_id: int, marker: str) -> bool:
-    from jettui.store.opencart import OrderHistory
-
-    return (
-        OrderHistory.select()
-        .where((OrderHistory.order_id == order_id) & OrderHistory.comment.contains(marker))
-        .exists()
-    )
-
-
-# --- read model -------------------------------------------------------------------------------

@@ -103,12 +103,12 @@ class ReturnSource(JetTableSource):
     )
 
     def _select(self, *fields: Any) -> pw.ModelSelect:
-        order = Order
-        join_on = order.order_id == self._model().order_id
-        return super()._select(*fields).join(order, pw.JOIN.LEFT_OUTER, on=join_on)
+
+        join_on = Order.order_id == self._model().order_id
+        return super()._select(*fields).join(Order, pw.JOIN.LEFT_OUTER, on=join_on)
 
     def _fields(self) -> list[Any]:
-        model, order = self._model(), Order
+        model = self._model()
         return [
             *super()._fields(),
             model.id,  # units
@@ -116,17 +116,17 @@ class ReturnSource(JetTableSource):
             model.status,
             model.id,  # reason
             model.merchant_order_id,
-            order.lastname,
+            Order.lastname,
             model.created_at,
             # display only
             model.state,
             model.raw,
-            order.firstname,
+            Order.firstname,
         ]
 
     def _search(self) -> list[Any]:
-        order = Order
-        return [*super()._search(), order.lastname, order.firstname]
+
+        return [*super()._search(), Order.lastname, Order.firstname]
 
     def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
         (jet_id, return_ids, _u, _r, status, _why, order, last, created,
