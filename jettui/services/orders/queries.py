@@ -3,7 +3,8 @@ list|show``: plain rows built from ``JetOrder`` (what Jet sent, the import ledge
 shipped messages) and the OpenCart order (totals, history, order_shipment rows).
 
 Synchronous and read-only: run them on the store thread (``await store.run(list_orders, db)``)
-with the store connected. Every row has ``as_dict()``, JSON-able (money as numbers, dates as
+with the store connected. Money is Decimal in the rows; every row has ``as_dict()``,
+JSON-able (money as numbers, dates as
 ISO-8601 text: jettui's and Jet's in UTC with an offset, OpenCart's history and shipment dates
 without one, in the shop's local time as its admin shows them), for ``--json``.
 """
@@ -50,7 +51,7 @@ class OrderRow:
     order_id: int  # OpenCart order (0 = not written)
     buyer: str
     items: int  # units ordered
-    total: float  # what the buyer pays on Jet (items, tax, shipping)
+    total: Decimal  # what the buyer pays on Jet (items, tax, shipping), to the cent
     jet_status: str
     import_state: str
     ship_by: _dt.datetime | None
@@ -71,7 +72,7 @@ class OrderRow:
             "order_id": self.order_id,
             "buyer": self.buyer,
             "items": self.items,
-            "total": self.total,
+            "total": float(self.total),  # JSON: money as numbers
             "jet_status": self.jet_status,
             "import_state": self.import_state,
             "ship_by": _iso(self.ship_by),
@@ -130,13 +131,13 @@ class ShipmentRow:
 @dataclass(frozen=True)
 class LineRow:
     line: LineView
-    unit_price: float
+    unit_price: Decimal
     order_product_id: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
             **self.line.as_dict(),
-            "unit_price": self.unit_price,
+            "unit_price": float(self.unit_price),
             "order_product_id": self.order_product_id,
         }
 
@@ -149,7 +150,7 @@ class OrderDetail:
     lines: tuple[LineRow, ...]
     ship_to: dict[str, str]
     request: dict[str, str]  # Jet's requested carrier, method, service level, ship/deliver by
-    jet_totals: dict[str, float]
+    jet_totals: dict[str, Decimal]
     oc_totals: tuple[dict[str, Any], ...]  # OpenCart order_total rows (code, title, value)
     oc_status: str
     history: tuple[HistoryRow, ...]
@@ -169,7 +170,7 @@ class OrderDetail:
             "lines": [line.as_dict() for line in self.lines],
             "ship_to": dict(self.ship_to),
             "request": dict(self.request),
-            "jet_totals": dict(self.jet_totals),
+            "jet_totals": {k: float(v) for k, v in self.jet_totals.items()},
             "oc_totals": [dict(t) for t in self.oc_totals],
             "oc_status": self.oc_status,
             "history": [h.as_dict() for h in self.history],
@@ -365,7 +366,7 @@ def _filtered(query: Any, status: str) -> Any:
     raise UnknownStatus(f"--status: '{status}' is not one of {choices}")
 
 
-def _jet_totals(raw: dict[str, Any]) -> dict[str, float]:
+def _jet_totals(raw: dict[str, Any]) -> dict[str, Decimal]:
     """Items, tax, shipping, shipping tax and total over the order's items: what the buyer
     paid for every unit (:mod:`jettui.jet.item_price` reads Jet's amounts), to the cent."""
     sums = {
@@ -386,13 +387,13 @@ def _jet_totals(raw: dict[str, Any]) -> dict[str, float]:
         for name, key in keys.items():
             sums[name] += item_price.line_amount(item_price.amount(price.get(key)), key, quantity)
     sums["total"] = sum(sums.values(), Decimal(0))
-    return {k: float(v.quantize(CENT, rounding=ROUND_HALF_UP)) for k, v in sums.items()}
+    return {k: v.quantize(CENT, rounding=ROUND_HALF_UP) for k, v in sums.items()}
 
 
-def _unit_price(item: dict[str, Any]) -> float:
+def _unit_price(item: dict[str, Any]) -> Decimal:
     base = item_price.amount((item.get("item_price") or {}).get("base_price"))
     unit = item_price.unit_amount(base, "base_price", _quantity(item))
-    return float(unit.quantize(CENT, rounding=ROUND_HALF_UP))
+    return unit.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _quantity(item: dict[str, Any]) -> int:
