@@ -532,6 +532,23 @@ def held_units(order_id: int) -> dict[int, int]:
     return {int(i): int(q) for i, q in tuple_rows(rows)}
 
 
+def refund_changes(
+    lines: Sequence[Mapping[str, Any]], *, units_key: str, kept: bool
+) -> list[Change]:
+    """What recorded refund lines (``order_item_id``, ``units_key`` units, ``amounts``) count
+    on the accounts: units and dollars refunded; ``kept``: a merchant refund, whose units the
+    buyer keeps (a return's refunds are of units that come back)."""
+    out = []
+    for line in lines:
+        units = int(line.get(units_key) or 0)
+        amounts = {k: Decimal(str(v)) for k, v in (line.get("amounts") or {}).items()}
+        out.append(
+            Change(str(line["order_item_id"]), refunded=units, amounts=amounts,
+                   kept=units if kept else 0)
+        )  # fmt: skip
+    return out
+
+
 def return_changes(
     lines: Sequence[Mapping[str, Any]],
     accounts: Mapping[str, LineAccount],

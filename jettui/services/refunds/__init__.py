@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from jettui.config import Settings
@@ -67,6 +68,10 @@ FINAL_STATUSES = (RefundStatus.ACCEPTED,)  # plus every "rejected - ..."
 
 class RefundOrderUnknown(UsageError):
     """The order is not one jettui imported."""
+
+
+#: what a refund's lines count on the accounts: units refunded, which the buyer keeps
+refunded_on = partial(account.refund_changes, units_key="quantity", kept=True)
 
 
 def is_final(status: str) -> bool:
@@ -366,24 +371,11 @@ def _record_intent(
             merchant_order_id,
             [
                 replace(change, version=checked_against[change.order_item_id].version)
-                for change in _changes(items)
+                for change in refunded_on(items)
             ],
         )
     log_event("refund", f"refund {alt} for order {merchant_order_id} recorded, sending",
               ref=merchant_order_id, detail={"items": items})  # fmt: skip
-
-
-def _changes(items: Sequence[Mapping[str, Any]]) -> list[account.Change]:
-    """What a refund's lines count on the accounts: units refunded, which the buyer keeps."""
-    return [
-        account.Change(
-            str(item["order_item_id"]),
-            refunded=int(item.get("quantity") or 0),
-            amounts={k: Decimal(str(v)) for k, v in (item.get("amounts") or {}).items()},
-            kept=int(item.get("quantity") or 0),
-        )
-        for item in items
-    ]
 
 
 def _release(alt: str, **values: Any) -> bool:
@@ -401,7 +393,10 @@ def _release(alt: str, **values: Any) -> bool:
             .execute()
         )
         if moved:
-            account.release(row.merchant_order_id, _changes(row.items or []))
+            account.release(
+                row.merchant_order_id,
+                refunded_on(row.items or []),
+            )
     return bool(moved)
 
 

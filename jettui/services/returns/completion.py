@@ -47,6 +47,10 @@ from jettui.store.text import utcnow
 REJECTED_STATUS = "Rejected"  # OpenCart return_status for a rejected return (created if missing)
 
 
+#: what a completion's lines refund, as account changes (the units come back: not kept)
+refunded_on = partial(account.refund_changes, units_key="refund_quantity", kept=False)
+
+
 async def complete_return(
     settings: Settings, db: Any, return_id: str, form: ReturnForm | None = None
 ) -> ItemResult:
@@ -243,7 +247,7 @@ def _record_intent(
             row.merchant_order_id,
             [
                 replace(c, version=checked_against[c.order_item_id].version)
-                for c in _refund_changes(lines_json)
+                for c in refunded_on(lines_json)
             ],
         )
 
@@ -259,19 +263,10 @@ def _release_unsent(return_id: str) -> None:
             JetReturn.update(completion={**completion, "reserved": False}).where(
                 JetReturn.id == row.id
             ).execute()
-            account.release(row.merchant_order_id, _refund_changes(completion.get("lines") or []))
-
-
-def _refund_changes(lines: Sequence[Mapping[str, Any]]) -> list[account.Change]:
-    """What a completion's lines refund, as account changes."""
-    return [
-        account.Change(
-            str(line["order_item_id"]),
-            refunded=int(line.get("refund_quantity") or 0),
-            amounts={k: Decimal(str(v)) for k, v in (line.get("amounts") or {}).items()},
-        )
-        for line in lines
-    ]
+            account.release(
+                row.merchant_order_id,
+                refunded_on(completion.get("lines") or []),
+            )
 
 
 def _record_jet_completion(return_id: str, detail: Mapping[str, Any]) -> None:
@@ -321,7 +316,10 @@ def _record_refusal(return_id: str, reason: str) -> None:
             .execute()
         )
         if moved and completion.get("reserved"):
-            account.release(row.merchant_order_id, _refund_changes(completion.get("lines") or []))
+            account.release(
+                row.merchant_order_id,
+                refunded_on(completion.get("lines") or []),
+            )
     log_event("return", f"completion of return {return_id} refused: {reason}", level="warning",
               ref=return_id)  # fmt: skip
 
@@ -341,7 +339,7 @@ def _record_completion(settings: Settings, return_id: str) -> ItemResult:
         if not completion.get("accounted"):
             # once: the flag is written in the same transaction as the counts
             kept_back = bool((row.raw or {}).get("refund_without_return"))
-            changes = [] if completion.get("reserved") else _refund_changes(lines)
+            changes = [] if completion.get("reserved") else refunded_on(lines)
             changes += account.return_changes(
                 lines,
                 account.accounts(row.merchant_order_id),
