@@ -15,7 +15,6 @@ from .session import load
 MAX_PRODUCTS = 1_000_000
 
 
-
 def register(commands: Any) -> None:
     demo = commands.add_parser("demo", help="(re)build the embedded demo store")
     demo.add_argument(
