@@ -223,7 +223,7 @@ class QuerySource:
         self.db = db
 
     @property
-    def where(self) -> str:
+    def store_label(self) -> str:
         """The store, for error lines: the database's name or file (never a password)."""
         return f"store {self.db.database}"
 

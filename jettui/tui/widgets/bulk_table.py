@@ -900,7 +900,7 @@ def _describe(error: Exception, purpose: str, source: PageSource) -> str:
     """One line for the status line: what failed, on which store, and the error's first
     line (a database error's text names no password; the store label has none either)."""
     first_line = str(error).splitlines()[0] if str(error) else ""
-    where = getattr(source, "where", "")
+    where = getattr(source, "store_label", "")
     return (
         f"{purpose} failed{f' on {where}' if where else ''}: {type(error).__name__}: {first_line}"[
             :160
