@@ -11,18 +11,21 @@ import operator
 import re
 import threading
 import time
+from array import array
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast, runtime_checkable
 
 import peewee as pw
 
 from jettui.jet import item_price
 from jettui.jet.enums import FileStatus, ProductStatus, ReturnStatus
 from jettui.services.search_index import SEPARATOR, SearchIndex
+from jettui.store.base import is_mysql
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRichComparison
@@ -302,6 +305,7 @@ class KeysetSource(QuerySource):
     found in two steps: ids (and the sort value) first, the displayed columns of those
     ids second, so the subquery columns are computed for one page, not for every row
     skipped. `nullable` sort keys compare as '' when NULL (NULL has no place in a keyset).
+    Descending is the exact reverse of ascending (ties by id downwards too).
     """
 
     nullable: ClassVar[frozenset[str]] = frozenset()
@@ -331,6 +335,15 @@ class KeysetSource(QuerySource):
             field = pw.fn.COALESCE(field, "")
         return field, ids_down
 
+    def _ordering(self, field: Any, descending: bool, ids_down: bool) -> list[Any]:
+        """(field, id) ascending, or the exact reverse (ties by id downwards too)."""
+        if field is None:
+            return super()._ordering(field, descending, ids_down)
+        id_field = self._id_field()
+        if descending:
+            return [pw.Desc(field), id_field.desc()]
+        return [pw.Asc(field), id_field.asc()]
+
     def _after(self, field: Any, descending: bool, ids_down: bool, anchor: tuple[Any, Any]) -> Any:
         """Rows after `anchor` in the order (field, id)."""
         id_field = self._id_field()
@@ -338,8 +351,9 @@ class KeysetSource(QuerySource):
         value, row_id = (pw.Value(v, converter=False) for v in anchor)
         if field is None:
             return id_field < row_id if ids_down else id_field > row_id
-        beyond = field < value if descending else field > value
-        return beyond | ((field == value) & (id_field > row_id))
+        if descending:
+            return (field < value) | ((field == value) & (id_field < row_id))
+        return (field > value) | ((field == value) & (id_field > row_id))
 
     def _page_ids(
         self, filter_text: str, sort_key: str | None, descending: bool, offset: int, limit: int
@@ -360,8 +374,6 @@ class KeysetSource(QuerySource):
             if take <= 0:
                 return []
             order = self._ordering(field, not descending, not ids_down)
-            if field is not None:
-                order[-1] = id_field.desc()
             query = self._filtered(filter_text, id_field, value_field).order_by(*order)
             rows = list(self.db.execute(query.offset(skip).limit(take)))[::-1]
         else:
@@ -430,13 +442,19 @@ class ProductSource(KeysetSource):
     `mapped_only=True` keeps only products in at least one category mapped to a Jet node.
     The filter matches name, model, SKU, UPC and EAN (case-insensitive substring).
 
-    Built for a million products: pages by key (:class:`KeysetSource`), and counts, filters
-    and selects-all from a :class:`~jettui.services.search_index.SearchIndex` loaded in a
-    background thread on first use (the database answers until it is ready). A filter
-    matching up to `IN_LIST` products is then sent to the database as their ids, which sorts
-    and pages them without scanning the catalog. The index is rebuilt after `forget()` (the
-    grid's reload) and when the products' count or latest `date_modified` moved
-    (checked at most every `CHECK_SECONDS`); until then the database answers again.
+    Built for a million products. A background thread started on first use loads a
+    :class:`~jettui.services.search_index.SearchIndex` (exact counts, filters, select-all)
+    and then, column by column, the ids in each sort order *as the database sorts them*
+    (``ORDER BY key, id``: its collation, not Python's). A page anywhere is then a slice of
+    ids and one primary-key read of 100 rows, whatever the sort or the depth. Until a piece
+    is ready the database answers, paging by key (:class:`KeysetSource`); a filter matching
+    up to `IN_LIST` products is sent as their ids. OpenCart's tables have no index on price,
+    quantity or status and jettui may not add one; an index table of jettui's own would
+    need keeping in step with every admin edit, the memory copy only needs reloading.
+    Everything is reloaded after `forget()` (the grid's reload) and when the products' or
+    Jet SKUs' count or latest change moved (checked at most every `CHECK_SECONDS`); until
+    then the database answers again. Memory: about 130 bytes a product for the search text,
+    4 bytes a product per sort order.
     """
 
     nullable = frozenset({"name", "jet_status", "category"})
@@ -465,6 +483,8 @@ class ProductSource(KeysetSource):
         self._index_mark: tuple[Any, ...] | None = None
         self._building = False
         self._checked = 0.0
+        self._sorted: dict[str, array[int]] = {}  # sort key -> ids in (key, id) order
+        self._sorted_matches: OrderedDict[tuple[str, str], list[int]] = OrderedDict()
 
     def _id_field(self) -> Any:
         return _oc().Product.product_id
@@ -475,11 +495,19 @@ class ProductSource(KeysetSource):
         super().forget()
         with self._lock:
             self._index, self._index_mark = None, None
+            self._sorted, self._sorted_matches = {}, OrderedDict()
         self._start_index()
 
     def index_ready(self) -> bool:
         """The in-memory search index answers (tests and the benchmark wait on it)."""
         return self._index is not None
+
+    def orders_ready(self) -> bool:
+        """Every sort order is in memory too."""
+        return self.index_ready() and set(self._sortable()) <= set(self._sorted)
+
+    def _sortable(self) -> list[str]:
+        return [c.key for c in self.columns if c.sortable and c.key != "product_id"]
 
     def _start_index(self) -> None:
         with self._lock:
@@ -494,7 +522,7 @@ class ProductSource(KeysetSource):
             product, description = oc.Product, oc.ProductDescription
             mark = self._data_mark()
             columns = (description.name, product.model, product.sku, product.upc, product.ean)
-            ids: list[int] = []
+            ids: array[int] = array("l")
             texts: list[str] = []
             while True:  # in slices by id: a million rows never sit in the driver at once
                 query = self._filtered("", product.product_id, *columns)
@@ -504,13 +532,21 @@ class ProductSource(KeysetSource):
                 before = len(ids)
                 for row in self.db.execute(query):  # raw column text: what LIKE compares
                     ids.append(row[0])
-                    texts.append(SEPARATOR.join(dict.fromkeys(str(v) for v in row[1:] if v)))
+                    text = SEPARATOR.join(dict.fromkeys(str(v) for v in row[1:] if v))
+                    texts.append(text.casefold())
                 if len(ids) - before < self.INDEX_SLICE:
                     break
             index = SearchIndex(ids, texts)
             with self._lock:
                 self._index, self._index_mark = index, mark
                 self._checked = time.monotonic()
+            del ids, texts
+            for key in self._sortable():
+                order = self._sort_order(key)
+                with self._lock:
+                    if self._index is not index:
+                        return  # forgotten meanwhile: a newer build follows
+                    self._sorted[key] = order
         except pw.DatabaseError:
             pass  # the database answers the grid itself; the next forget() tries again
         finally:
@@ -519,13 +555,71 @@ class ProductSource(KeysetSource):
             if not self.db.is_closed():
                 self.db.close()  # this thread's connection
 
+    def _sort_order(self, key: str) -> array[int]:
+        """Every product id in the database's own (key, id) order, streamed."""
+        field, _ = self._order(key, False)
+        query = self._filtered("", self._id_field()).order_by(*self._ordering(field, False, False))
+        sql, params = query.sql()
+        order: array[int] = array("l")
+        if is_mysql(self.db):
+            from pymysql.cursors import SSCursor  # type: ignore[import-untyped]
+
+            cursor = self.db.connection().cursor(SSCursor)  # unbuffered: ids stream
+        else:
+            cursor = self.db.cursor()
+        try:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(10_000):
+                order.extend(row[0] for row in rows)
+        finally:
+            cursor.close()
+        return order
+
     def _data_mark(self) -> tuple[Any, ...]:
-        """What moves when products are added, removed or edited in OpenCart."""
-        product = _oc().Product
+        """What moves when products are added, removed or edited (in OpenCart or jettui)."""
+        product, JetProduct = _oc().Product, _jet().JetProduct
         query = self._select(
             pw.fn.COUNT(product.product_id), pw.fn.MAX(product.date_modified), described=False
         )
-        return tuple(query.tuples().execute(self.db)[0])
+        jet = JetProduct.select(pw.fn.COUNT(JetProduct.id), pw.fn.MAX(JetProduct.updated_at))
+        return (*query.tuples().execute(self.db)[0], *jet.tuples().execute(self.db)[0])
+
+    def _page_ids(
+        self, filter_text: str, sort_key: str | None, descending: bool, offset: int, limit: int
+    ) -> list[tuple[Any, Any]]:
+        order = self._memory_order(filter_text, sort_key)
+        if order is None:
+            return super()._page_ids(filter_text, sort_key, descending, offset, limit)
+        if descending:  # the exact reverse, read from the end
+            end = max(len(order) - offset, 0)
+            page = list(reversed(order[max(end - limit, 0) : end]))
+        else:
+            page = list(order[offset : offset + limit])
+        return [(row_id, None) for row_id in page]
+
+    def _memory_order(self, filter_text: str, sort_key: str | None) -> Sequence[Any] | None:
+        """The matching ids in the sort's ascending order, from memory; None if not loaded."""
+        index = self._ready_index()
+        if index is None:
+            return None
+        by_id = sort_key is None or sort_key == "product_id"
+        order = None if by_id else self._sorted.get(str(sort_key))
+        if order is None and not by_id:
+            return None
+        positions = index.positions(filter_text)
+        if positions is None:
+            return index.ids if order is None else order
+        if order is None:
+            return [index.ids[p] for p in positions]
+        key = (filter_text.strip().casefold(), str(sort_key))
+        found = self._sorted_matches.get(key)
+        if found is None:
+            wanted = {index.ids[p] for p in positions}
+            found = [row_id for row_id in order if row_id in wanted]
+            self._sorted_matches[key] = found
+            if len(self._sorted_matches) > 8:
+                self._sorted_matches.popitem(last=False)
+        return found
 
     def _ready_index(self) -> SearchIndex | None:
         """The index if it is current; starts a build or a freshness check as needed."""
@@ -553,8 +647,8 @@ class ProductSource(KeysetSource):
     def _filtered(self, filter_text: str, *fields: Any) -> pw.ModelSelect:
         index = self._index if filter_text.strip() else None
         if index is not None:
-            found = index.positions(filter_text) or []
-            if len(found) <= self.IN_LIST:
+            found = index.positions(filter_text)
+            if found is not None and len(found) <= self.IN_LIST:
                 ids = [index.ids[i] for i in found]
                 return self._select(*fields).where(self._id_field().in_(ids or [0]))
         return super()._filtered(filter_text, *fields)
@@ -571,7 +665,7 @@ class ProductSource(KeysetSource):
     def ids(self, filter_text: str) -> list[Hashable]:
         index = self._ready_index()
         if index is not None:
-            return index.matching_ids(filter_text)
+            return cast("list[Hashable]", index.matching_ids(filter_text))
         return super().ids(filter_text)
 
     def _select(self, *fields: Any, described: bool = True) -> pw.ModelSelect:

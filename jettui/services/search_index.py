@@ -11,25 +11,26 @@ character at a time only searches the rows the shorter filter matched. The price
 
 from __future__ import annotations
 
+from array import array
 from collections import OrderedDict
-from collections.abc import Hashable, Sequence
 
 SEPARATOR = "\x1f"  # between a row's fields: a filter never matches across two of them
-_CACHED = 16  # recent filters kept for narrowing
+_CACHED = 8  # recent filters kept for narrowing (8 bytes a match each)
 
 
 class SearchIndex:
-    """Row ids (in id order) and their search texts; answers which rows contain a needle."""
+    """Integer row ids (in id order) and their search texts, casefolded by the caller (no
+    second copy of a million strings); answers which rows contain a needle."""
 
-    def __init__(self, ids: Sequence[Hashable], texts: Sequence[str]) -> None:
-        self.ids = list(ids)
-        self._texts = [text.casefold() for text in texts]
-        self._recent: OrderedDict[str, list[int]] = OrderedDict()
+    def __init__(self, ids: array[int], texts: list[str]) -> None:
+        self.ids = ids
+        self._texts = texts
+        self._recent: OrderedDict[str, array[int]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def positions(self, filter_text: str) -> list[int] | None:
+    def positions(self, filter_text: str) -> array[int] | None:
         """Row positions whose text contains the filter (case-insensitive); None = all."""
         needle = filter_text.strip().casefold()
         if not needle:
@@ -42,9 +43,9 @@ class SearchIndex:
         base = max((k for k in self._recent if k in needle), key=len, default=None)
         texts = self._texts
         if base is None:
-            found = [i for i, text in enumerate(texts) if needle in text]
+            found = array("l", [i for i, text in enumerate(texts) if needle in text])
         else:
-            found = [i for i in self._recent[base] if needle in texts[i]]
+            found = array("l", [i for i in self._recent[base] if needle in texts[i]])
         self._recent[needle] = found
         if len(self._recent) > _CACHED:
             self._recent.popitem(last=False)
@@ -54,7 +55,7 @@ class SearchIndex:
         found = self.positions(filter_text)
         return len(self.ids) if found is None else len(found)
 
-    def matching_ids(self, filter_text: str) -> list[Hashable]:
+    def matching_ids(self, filter_text: str) -> list[int]:
         found = self.positions(filter_text)
         ids = self.ids
-        return list(ids) if found is None else [ids[i] for i in found]
+        return ids.tolist() if found is None else [ids[i] for i in found]

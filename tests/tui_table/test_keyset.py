@@ -66,10 +66,10 @@ def _ids(rows: list) -> list:
     return [row_id for row_id, _cells in rows]
 
 
-def _wait_for_index(source: ProductSource) -> None:
+def _wait_for_index(source: ProductSource, *, orders: bool = False) -> None:
     source.count("")  # starts the build
     deadline = time.monotonic() + 30
-    while not source.index_ready():
+    while not (source.orders_ready() if orders else source.index_ready()):
         assert time.monotonic() < deadline, "search index never became ready"
         time.sleep(0.01)
 
@@ -116,3 +116,24 @@ def test_a_filtered_deep_page_matches_offset_before_and_after_the_index(store, s
     rare = reference.offset_fetch("", None, False, 11, 1)[0][1][1]  # one model code
     assert source.count(rare) == 1 and _ids(source.fetch(rare, sort_key, False, 0, 5)) == [12]
     assert source.ids(rare) == [12]
+
+
+@pytest.fixture(scope="module")
+def loaded(store) -> ProductSource:
+    """A source with its search index and every sort order in memory."""
+    source = ProductSource(store, 1, 0)
+    _wait_for_index(source, orders=True)
+    return source
+
+
+@pytest.mark.parametrize("sort_key", SORTS)
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("word", ["", "a", "e c"])
+def test_pages_from_memory_are_the_rows_offset_gives(store, loaded, sort_key, descending, word):
+    reference = ProductSource(store, 1, 0)  # never loads: count() is not called
+    everything = _ids(reference.offset_fetch(word, sort_key, descending, 0, PRODUCTS + 10))
+    assert everything and loaded.count(word) == len(everything)
+    for offset in (0, 17, len(everything) // 2, max(len(everything) - 5, 0)):
+        page = loaded.fetch(word, sort_key, descending, offset, 12)
+        assert _ids(page) == everything[offset : offset + 12], offset
+        assert page == reference.offset_fetch(word, sort_key, descending, offset, 12)
