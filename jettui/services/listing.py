@@ -456,7 +456,7 @@ class ProductSource(KeysetSource):
     need keeping in step with every admin edit, the memory copy only needs reloading.
     Everything is reloaded after `forget()` (the grid's reload) and when the products' or
     Jet SKUs' count or latest change moved (checked at most every `CHECK_SECONDS`); until
-    then the database answers again. Memory: about 110 bytes a product for the search text,
+    then the database answers again. Memory: about 130 bytes a product for the search text,
     4 bytes a product per sort order (product ids are OpenCart's INT(11)).
     """
 
@@ -526,7 +526,7 @@ class ProductSource(KeysetSource):
             mark = self._data_mark()
             columns = (description.name, product.model, product.sku, product.upc, product.ean)
             ids: array[int] = array("i")
-            texts: list[bytes] = []
+            texts: list[str] = []
             while True:  # in slices by id: a million rows never sit in the driver at once
                 query = self._filtered("", product.product_id, *columns)
                 if ids:
@@ -536,7 +536,7 @@ class ProductSource(KeysetSource):
                 for row in self.db.execute(query):  # raw column text: what LIKE compares
                     ids.append(row[0])
                     text = SEPARATOR.join(dict.fromkeys(str(v) for v in row[1:] if v))
-                    texts.append(text.casefold().encode())
+                    texts.append(text.casefold())
                 if len(ids) - before < self.INDEX_SLICE:
                     break
             index = SearchIndex(ids, texts)
