@@ -7,6 +7,7 @@ them in some order (`fetch`), and every matching id (`ids`, for select-all/inver
 
 from __future__ import annotations
 
+import logging
 import operator
 import re
 import threading
@@ -29,6 +30,8 @@ from jettui.store.base import is_mysql
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRichComparison
+
+_log = logging.getLogger("jettui.services")
 
 Row = tuple[Hashable, Sequence[str]]
 
@@ -550,8 +553,8 @@ class ProductSource(KeysetSource):
                     if self._index is not index:
                         return  # forgotten meanwhile: a newer build follows
                     self._sorted[key] = order
-        except pw.DatabaseError:
-            pass  # the database answers the grid itself; the next forget() tries again
+        except Exception as error:  # the database answers the grid itself meanwhile
+            _log.warning("product search index not loaded: %s", str(error).split("\n")[0])
         finally:
             with self._lock:
                 self._building = False
