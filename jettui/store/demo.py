@@ -328,7 +328,8 @@ def _fill(
         "missing_codes": 0,
         "invalid_codes": 0,
     }
-    generator = _ProductGenerator(rng, catalog, leaves)
+    # Specials draw from their own stream: the rest of a seed's catalog stays as it was.
+    generator = _ProductGenerator(rng, catalog, leaves, random.Random(f"{seed}-specials"))
     if progress:
         progress(0, products)
     for start in range(0, products, _PRODUCT_CHUNK):
@@ -574,9 +575,14 @@ class _ProductGenerator:
     """Turns a product id into its rows, drawing every choice from one seeded ``Random``."""
 
     def __init__(
-        self, rng: random.Random, catalog: dict[str, Any], leaves: list[dict[str, Any]]
+        self,
+        rng: random.Random,
+        catalog: dict[str, Any],
+        leaves: list[dict[str, Any]],
+        special_rng: random.Random,
     ) -> None:
         self.rng = rng
+        self.special_rng = special_rng
         self.catalog = catalog
         self.leaves = leaves
         self.options = {
@@ -684,9 +690,10 @@ class _ProductGenerator:
                 },
             )
         yield from option_rows
-        if rng.random() < SPECIAL_SHARE:
+        special = self.special_rng
+        if special.random() < SPECIAL_SHARE:
             self._product_special_id += 1
-            starts = EPOCH.date() - dt.timedelta(days=rng.randint(0, 30))
+            starts = EPOCH.date() - dt.timedelta(days=special.randint(0, 30))
             yield (
                 "product_special",
                 {
@@ -694,9 +701,9 @@ class _ProductGenerator:
                     "product_id": product_id,
                     "customer_group_id": 1,  # Default
                     "priority": 1,
-                    "price": _special_price(spec["price"], rng),
+                    "price": _special_price(spec["price"], special),
                     "date_start": starts,
-                    "date_end": starts + dt.timedelta(days=rng.choice((14, 30, 365))),
+                    "date_end": starts + dt.timedelta(days=special.choice((14, 30, 365))),
                 },
             )
 
