@@ -29,7 +29,8 @@ from textual.app import App, ComposeResult
 from jettui.config import Settings
 from jettui.services.listing import ProductSource
 from jettui.store import db as store_db
-from jettui.store.demo import build_demo_store
+from jettui.store.demo import DemoRefused, build_demo_store
+from jettui.store.errors import StoreError
 from jettui.tui.widgets.bulk_table import BulkTable
 
 
@@ -273,7 +274,7 @@ def main() -> None:
         source = ProductSource(db, store.language_id, store.store_id)
         asyncio.run(measure(source))
         query_times(source)
-    except pw.DatabaseError as error:
+    except (pw.DatabaseError, StoreError, DemoRefused) as error:
         first = str(error).splitlines()[0] if str(error) else ""
         sys.exit(f"{step} failed on {where}: {type(error).__name__}: {first}")
     print(f"{where}: {load()}")
