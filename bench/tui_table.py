@@ -182,7 +182,7 @@ async def measure(source: ProductSource) -> None:
 
         page_downs = []
         for _ in range(15):
-            target = table.cursor_row + table._visible_rows()
+            target = min(table.cursor_row + table._visible_rows(), total - 1)
             t0 = time.perf_counter()
             send_key(app, "pagedown")
             await wait_until(pilot, lambda t=target: table.cursor_row == t and settled(table))
