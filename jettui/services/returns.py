@@ -225,7 +225,8 @@ def _fully_refunded() -> list[str]:
     from jettui.store.jet_tables import JetReturn
 
     out = []
-    for row in JetReturn.select().where(JetReturn.state == "mirrored"):
+    # read whole first: accounts() may write, which must not happen under an open SQLite cursor
+    for row in list(JetReturn.select().where(JetReturn.state == "mirrored")):
         lines = account.accounts(row.merchant_order_id)
         items = return_items(row.raw or {})
         known = [lines.get(str(i.get("order_item_id"))) for i in items]
