@@ -139,7 +139,8 @@ def _fully_refunded() -> list[str]:
     """Mirrored returns whose every line is a shipped unit jettui has refunded already."""
 
     out = []
-    for row in JetReturn.select().where(JetReturn.state == "mirrored"):
+    # read whole first: accounts() may write, which must not happen under an open SQLite cursor
+    for row in list(JetReturn.select().where(JetReturn.state == "mirrored")):
         lines = account.accounts(row.merchant_order_id)
         items = return_items(row.raw or {})
         known = [lines.get(str(i.get("order_item_id"))) for i in items]
