@@ -20,7 +20,7 @@ from jettui.errors import ExitCode
 from .orders import _refused
 from .output import Output
 from .parser import add_json
-from .session import load, store
+from .session import load, run_listing, store
 
 
 def register(commands: Any) -> None:
@@ -67,13 +67,9 @@ LIST_HEADER = "\t".join(("alt_refund_id", "jet_order_id", "lines", "amount", "re
 def run_list(args: argparse.Namespace, out: Output) -> int:
     from jettui.services.refunds import list_refunds
 
-    out.note(action="list")
-    settings = load(args, out)
-    with store(settings, out) as db:
-        rows = list_refunds(db)
-    out.note(refunds=rows)
-    out.listing(LIST_HEADER, [refund_line(row) for row in rows], "refund")
-    return ExitCode.OK
+    return run_listing(
+        args, out, list_refunds, key="refunds", header=LIST_HEADER, line=refund_line, noun="refund"
+    )
 
 
 def run_create(args: argparse.Namespace, out: Output) -> int:

@@ -17,7 +17,7 @@ from jettui.jet.enums import CHARGE_FEEDBACK
 from .orders import _refused
 from .output import Output
 from .parser import add_json
-from .session import load, store
+from .session import load, run_listing, store
 
 
 def register(commands: Any) -> None:
@@ -76,13 +76,9 @@ LIST_HEADER = "\t".join(("return_id", "jet_order_id", "oc_order", "oc_returns", 
 def run_list(args: argparse.Namespace, out: Output) -> int:
     from jettui.services.returns import list_returns
 
-    out.note(action="list")
-    settings = load(args, out)
-    with store(settings, out) as db:
-        rows = list_returns(db)
-    out.note(returns=rows)
-    out.listing(LIST_HEADER, [return_line(row) for row in rows], "return")
-    return ExitCode.OK
+    return run_listing(
+        args, out, list_returns, key="returns", header=LIST_HEADER, line=return_line, noun="return"
+    )
 
 
 def run_complete(args: argparse.Namespace, out: Output) -> int:

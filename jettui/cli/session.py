@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from jettui.errors import UsageError
+from jettui.errors import ExitCode, UsageError
 
 from .output import Output
 
@@ -102,3 +102,23 @@ def not_available(args: argparse.Namespace, out: Output) -> int:
         str(getattr(args, key)) for key in ("action", "job") if getattr(args, key, None)
     ]
     raise UsageError(f"'{' '.join(words)}' is {NOT_AVAILABLE}")
+
+
+def run_listing(
+    args: argparse.Namespace,
+    out: Output,
+    read: Callable[[pw.Database], list[dict[str, Any]]],
+    *,
+    key: str,
+    header: str,
+    line: Callable[[dict[str, Any]], str],
+    noun: str,
+) -> int:
+    """A ``list`` command: ``read(db)``'s rows as JSON under ``key``, or one line each."""
+    out.note(action="list")
+    settings = load(args, out)
+    with store(settings, out) as db:
+        rows = read(db)
+    out.note(**{key: rows})
+    out.listing(header, [line(row) for row in rows], noun)
+    return ExitCode.OK

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from jettui.concurrency import fan_out
 from jettui.jet import models
 from jettui.jet.client import JetClient, jet_json
 from jettui.jet.errors import JetError, JetNotFound, JetProtocolError
@@ -223,7 +224,7 @@ async def upload_bulk(
         done += len(file.skus)
         await _report(progress, done, total)
 
-    await asyncio.gather(*(one(f) for f in result.files))
+    await fan_out(result.files, one, concurrency=len(result.files))  # every file at once
     return result
 
 

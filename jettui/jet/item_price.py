@@ -20,6 +20,7 @@ for OpenCart) and say so.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 #: every key of ``item_price``
 PRICE_KEYS: tuple[str, ...] = ("base_price", "item_tax", "item_shipping_cost", "item_shipping_tax")
@@ -53,3 +54,19 @@ def sent_value(unit: Decimal, key: str, quantity: int) -> Decimal:
     """The value Jet puts in ``item_price[key]`` for a line of ``quantity`` units costing
     ``unit`` each (the sandbox builds its orders with it)."""
     return unit if key in PER_UNIT else unit * quantity
+
+
+def amount(value: object) -> Decimal:
+    """A money value from Jet's JSON as Decimal, without a float on the way (0 when absent or
+    unreadable: the read models show what they can)."""
+    try:
+        return Decimal(str(value if value is not None else 0))
+    except ArithmeticError:
+        return Decimal(0)
+
+
+def order_items(raw: object) -> list[dict[str, Any]]:
+    """The lines of a Jet order as Jet sent it (``order_items``; anything not an object is
+    left out, so a malformed order reads as fewer lines, never as a crash)."""
+    items = raw.get("order_items") if isinstance(raw, dict) else None
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []

@@ -28,9 +28,10 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from contextvars import ContextVar
-from typing import Any, Protocol, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 import peewee as pw
@@ -43,6 +44,9 @@ from jettui.services.logs import file_line
 from jettui.services.runtime import StoreThread, held_lock, outage_reason
 from jettui.store.base import database_proxy
 from jettui.store.jet_tables import log_events, redact
+
+if TYPE_CHECKING:
+    from jettui.services.results import RunReport
 
 log = logging.getLogger("jettui.services")
 
@@ -260,12 +264,43 @@ async def open_logged_client(
                 await writer.store.close()
 
 
-class RunReport(Protocol):
-    """A report that says a run did not happen: another run held the lock, or an outage
-    (each report keeps its own empty value, ``""`` or None, hence Any)."""
+@dataclass
+class Session:
+    """What one command or run works with: the settings, a logged Jet client and the store
+    thread that the client's event rows share (one store connection per run)."""
 
-    locked: Any
-    unreachable: Any
+    settings: Settings
+    jet: JetClient
+    store: StoreThread
+
+
+@asynccontextmanager
+async def jet_session(
+    settings: Settings,
+    db: pw.Database,
+    *,
+    lock: str | None,
+    purpose: str = "",
+    jet: JetClient | None = None,
+) -> AsyncIterator[Session]:
+    """The one session of every order, return and refund command: a store thread, ``lock``
+    held for the whole block (``LockBusy`` when another run holds it; None: no lock, for
+    reads), a logged Jet client (``jet``: an open client to reuse instead), all closed in
+    order at the end (the client's event rows written, the lock released, the store closed).
+    Opening the client does no I/O: checks made first in the block still send nothing."""
+    store = StoreThread(db)
+    try:
+        async with AsyncExitStack() as stack:
+            if lock is not None:
+                await stack.enter_async_context(held_lock(store, lock, purpose=purpose))
+            if jet is None:
+                events = EventWriter(store)
+                jet = await stack.enter_async_context(
+                    open_logged_client(settings, db, events=events)
+                )
+            yield Session(settings, jet, store)
+    finally:
+        await store.close()
 
 
 async def run_with_jet(
@@ -278,23 +313,17 @@ async def run_with_jet(
     work: Callable[[JetClient, StoreThread], Awaitable[None]],
     outages: tuple[type[BaseException], ...] = (),
 ) -> None:
-    """Run ``work(jet, store)`` under ``lock`` with a logged Jet client, never raising for a
-    held lock or an outage: those become ``report.locked`` / ``report.unreachable`` (the
-    report's exit 75 / 3) so a cron run still prints its report. An outage is what
+    """Run ``work(jet, store)`` in a :func:`jet_session` under ``lock``, never raising for a
+    held lock or an outage: those become ``report.locked`` / ``report.unreachable`` (exit
+    75 / 3) so a cron run still prints its report. An outage is what
     :func:`~jettui.errors.is_unreachable` says, plus ``outages`` (e.g. every JetError for a
     run that treats Jet refusing as Jet missing); anything else is a bug and is raised."""
-    store = StoreThread(db)
     try:
-        async with (
-            held_lock(store, lock, purpose=purpose),
-            open_logged_client(settings, db, events=EventWriter(store)) as jet,
-        ):
-            await work(jet, store)
+        async with jet_session(settings, db, lock=lock, purpose=purpose) as session:
+            await work(session.jet, session.store)
     except LockBusy as exc:
         report.locked = one_line(exc)
     except Exception as exc:
         if not (is_unreachable(exc) or isinstance(exc, outages)):
             raise
         report.unreachable = outage_reason(exc)
-    finally:
-        await store.close()

@@ -16,14 +16,13 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast, runtime_checkable
 
 import peewee as pw
 
-from jettui.jet import item_price
 from jettui.jet.enums import FileStatus, ProductStatus, ReturnStatus
 from jettui.services.search_index import SEPARATOR, SearchIndex
 from jettui.store.base import is_mysql
@@ -185,8 +184,9 @@ def _oc() -> Any:
 
 
 def _money(value: object) -> str:
+    """Money as grid text, ``1,234.50``: a Decimal to the cent (half up) without a float."""
     if isinstance(value, Decimal):
-        value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
     return "" if value is None else f"{float(value):,.2f}"  # type: ignore[arg-type]
 
 
@@ -211,6 +211,11 @@ def _cell(value: object) -> str:
     if isinstance(value, Decimal):
         return _money(value)
     return _text(value)
+
+
+def short_time(value: object) -> str:
+    """A time in a narrow column: ``12-07 18:05``."""
+    return value.strftime("%m-%d %H:%M") if isinstance(value, datetime) else ""
 
 
 class QuerySource:
@@ -834,7 +839,7 @@ class CategorySource(ListSource):
         return super().count(filter_text)
 
 
-class _JetTableSource(QuerySource):
+class JetTableSource(QuerySource):
     """A source over one of jettui's own tables, newest first, optionally narrowed by `where`.
 
     `MODEL` names the table's model, `FIELDS` its column behind each grid column (in order),
@@ -879,247 +884,7 @@ class _JetTableSource(QuerySource):
         return [getattr(model, name) for name in self.SEARCH]
 
 
-def clock() -> datetime:
-    """Now, aware UTC; tests replace it for fixed snapshots."""
-    return datetime.now(UTC)
-
-
-def time_left(deadline: datetime | None, now: datetime, window_minutes: int) -> str:
-    """The Ack-left cell for ``deadline`` (reckoned by services.orders.deadlines, through
-    queries.ack_deadline; this only words it): ``14m``, ``1h05m``; ``! 3m`` in the last third of
-    the window (at most 5 minutes); ``late 2m`` past it. Text, so it reads without colour too."""
-    if deadline is None:
-        return ""
-    seconds = (deadline - now).total_seconds()
-    if seconds <= 0:
-        late = -seconds
-        return f"late {int(late // 3600)}h" if late >= 3600 else f"late {_minutes(late)}"
-    text = _minutes(seconds)
-    near = min(5 * 60, window_minutes * 60 / 3)
-    return f"! {text}" if seconds <= near else text
-
-
-def _minutes(seconds: float) -> str:
-    minutes = max(int(seconds // 60), 0)
-    if minutes >= 60:
-        return f"{minutes // 60}h{minutes % 60:02d}m"
-    return f"{minutes}m"
-
-
-def is_urgent(cell: str) -> bool:
-    """An Ack-left cell the grid highlights: near the deadline or past it."""
-    return cell.startswith(("!", "late"))
-
-
-def _short_time(value: object) -> str:
-    return value.strftime("%m-%d %H:%M") if isinstance(value, datetime) else ""
-
-
-def _order_items(raw: Any) -> list[dict[str, Any]]:
-    items = raw.get("order_items") if isinstance(raw, dict) else None
-    return [item for item in items or [] if isinstance(item, dict)]
-
-
-def _order_units(raw: Any) -> str:
-    items = _order_items(raw)
-    if not items:
-        return ""
-    total = 0
-    for item in items:
-        try:
-            total += int(item.get("request_order_quantity") or 0)
-        except (TypeError, ValueError):
-            pass
-    return str(total)
-
-
-def _shown_total(total: Any, rate: Any) -> str:
-    """An OpenCart order's total in dollars, as its admin shows it (total × currency_value:
-    jettui writes Jet orders in the default currency with USD's rate)."""
-    from jettui.store.currency import shown_in
-
-    return _money(shown_in(Decimal(str(total)), Decimal(str(rate or 1))))
-
-
-def _jet_total(raw: Any) -> str:
-    """What the buyer pays on Jet (every unit's price, the line's tax, every unit's shipping
-    and its tax, as :mod:`jettui.jet.item_price` reads them), for an order not written to
-    OpenCart."""
-    items = _order_items(raw)
-    if not items:
-        return ""
-    total = Decimal(0)
-    for item in items:
-        price = item.get("item_price")
-        if not isinstance(price, dict):
-            continue
-        quantity = int(_number(item.get("request_order_quantity")))
-        for key in item_price.PRICE_KEYS:
-            amount = Decimal(str(_number(price.get(key))))
-            total += item_price.line_amount(amount, key, quantity)
-    return _money(total)
-
-
-def _buyer(raw: Any, first: object = None, last: object = None) -> str:
-    """The buyer's name as Jet sent it, else as written in the OpenCart order."""
-    if isinstance(raw, dict):
-        for part in ("buyer", "shipping_to"):
-            block = raw.get(part) or {}
-            person = block.get("recipient", block) if isinstance(block, dict) else {}
-            name = person.get("name") if isinstance(person, dict) else None
-            if name:
-                return str(name)
-    return " ".join(_text(p) for p in (first, last) if p)
-
-
-class OrderSource(_JetTableSource):
-    """Jet orders with their OpenCart order (if written). `state=("failed", "rejected")`
-    gives the rejected-orders grid; `status="ready"` only Jet's ready orders.
-
-    Ack left counts down to ``ack_minutes`` after the order became ready, for orders Jet still
-    has as ``ready`` (:func:`time_left`); buyer and items come from the order as Jet sent it.
-    """
-
-    MODEL = "JetOrder"
-    FIELDS: ClassVar[tuple[str, ...]] = ("merchant_order_id", "order_id")
-    SEARCH: ClassVar[tuple[str, ...]] = ("merchant_order_id", "reference_order_id", "status")
-    # At 80 columns Ref gives way first (the last optional), then Buyer.
-    columns: tuple[Column, ...] = (
-        Column("merchant_order_id", "Jet order", min_width=10),
-        Column("order_id", "OC #", 5, align="right"),
-        Column("buyer", "Buyer", min_width=10, optional=True),
-        Column("reference_order_id", "Ref", 12, optional=True),
-        Column("items", "Items", 5, align="right", sortable=False),
-        Column("total", "Total", 9, align="right"),
-        Column("status", "Jet status", 12, short=short_status),
-        Column("ack_left", "Ack left", 8, align="right", alert=is_urgent),
-        Column("ship_by", "Ship by", 11),
-    )
-
-    def __init__(
-        self,
-        db: pw.Database,
-        *,
-        status: str | Sequence[str] | None = None,
-        state: str | Sequence[str] | None = None,
-        settings: Any = None,
-    ) -> None:
-        super().__init__(db, status=status, state=state)
-        self.settings = settings
-
-    def _select(self, *fields: Any) -> pw.ModelSelect:
-        order = _oc().Order
-        join_on = order.order_id == self._model().order_id
-        return super()._select(*fields).join(order, pw.JOIN.LEFT_OUTER, on=join_on)
-
-    def _fields(self) -> list[Any]:
-        order, model = _oc().Order, self._model()
-        return [
-            *super()._fields(),
-            order.lastname,  # buyer sorts by the OpenCart order's last name
-            model.reference_order_id,
-            model.id,  # items: not sortable (counted from Jet's order)
-            order.total,
-            model.status,
-            model.order_placed_date,  # ack left sorts by when the order was placed
-            model.ship_by,
-            # display only
-            order.firstname,
-            model.raw,
-            model.created_at,
-            model.state,
-            model.acknowledged_at,
-            model.acknowledgement_status,
-            order.currency_value,
-        ]
-
-    def _search(self) -> list[Any]:
-        order = _oc().Order
-        return [*super()._search(), order.lastname, order.firstname, order.email]
-
-    def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
-        (jet_id, order_id, last, ref, _id, total, status, placed, ship_by, first, raw, created,
-         state, acknowledged_at, ack_status, rate) = row  # fmt: skip
-        ack = ""
-        if status == "ready":
-            from jettui.services.orders.queries import ack_deadline
-
-            # the orders service's own reckoning, on an unsaved row with the fields it reads
-            ledger = self._model()(
-                status=status, state=state, raw=raw, created_at=created,
-                order_placed_date=placed, acknowledged_at=acknowledged_at,
-                acknowledgement_status=ack_status,
-            )  # fmt: skip
-            minutes = self.settings.orders.acknowledge_within_minutes if self.settings else 15
-            ack = time_left(ack_deadline(ledger, self.settings), clock(), minutes)
-        return (
-            _text(jet_id),
-            "" if not order_id else str(order_id),
-            _buyer(raw, first, last),
-            _text(ref),
-            _order_units(raw),
-            _shown_total(total, rate) if total is not None else _jet_total(raw),
-            _text(status),
-            ack,
-            _short_time(ship_by),
-        )
-
-
-#: import ledger states listed on the rejected-orders grid (jet_tables.JET_ORDER_STATES):
-#: held for the merchant to fix and retry, rejected on Jet, or failed for good
-REJECTED_STATES = ("held", "rejected", "failed")
-
-
-class RejectedOrderSource(OrderSource):
-    """Jet orders that could not become OpenCart orders, with the reason: `held` ones wait
-    for the merchant (fix, then retry or reject), `rejected` ones were rejected on Jet."""
-
-    FIELDS = ("merchant_order_id", "reference_order_id", "order_placed_date")
-    SEARCH = ("merchant_order_id", "reference_order_id", "error", "state")
-    columns = (
-        Column("merchant_order_id", "Jet order", min_width=10),
-        Column("reference_order_id", "Ref", 12, optional=True),
-        Column("placed", "Placed", 11),
-        Column("items", "Items", 5, align="right", sortable=False),
-        Column("state", "State", 8),
-        Column("status", "Jet status", 10, short=short_status, optional=True),
-        Column("reason", "Reason", ratio=2, min_width=16),
-    )
-
-    def __init__(self, db: pw.Database, *, state: Sequence[str] = REJECTED_STATES) -> None:
-        super().__init__(db, state=state)
-
-    def _select(self, *fields: Any) -> pw.ModelSelect:
-        return _JetTableSource._select(self, *fields)
-
-    def _fields(self) -> list[Any]:
-        model = self._model()
-        return [
-            *_JetTableSource._fields(self),
-            model.id,  # items: not sortable
-            model.state,
-            model.status,
-            model.error,
-            model.raw,  # display only
-        ]
-
-    def _search(self) -> list[Any]:
-        return _JetTableSource._search(self)
-
-    def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
-        jet_id, ref, placed, _id, state, status, error, raw = row
-        return (
-            _text(jet_id),
-            _text(ref),
-            _short_time(placed),
-            _order_units(raw),
-            _text(state),
-            _text(status),
-            " ".join(_text(error).split()),
-        )
-
-
-class FileSource(_JetTableSource):
+class FileSource(JetTableSource):
     """Bulk files sent to Jet; `with_errors=True` gives the rejected-files grid."""
 
     MODEL = "JetFile"
@@ -1143,182 +908,7 @@ class FileSource(_JetTableSource):
         return query.where(self._model().error_count > 0) if self.with_errors else query
 
 
-def _return_items(raw: Any) -> list[dict[str, Any]]:
-    """A Jet return's lines: ``return_merchant_SKUs`` while created, ``items`` later."""
-    if not isinstance(raw, dict):
-        return []
-    items = raw.get("return_merchant_SKUs") or raw.get("items") or []
-    return [item for item in items if isinstance(item, dict)]
-
-
-def _number(value: Any) -> float:
-    try:
-        return float(value or 0)
-    except (TypeError, ValueError):
-        return 0.0
-
-
-def _amount_total(amount: Any) -> float:
-    """principal + tax + shipping cost + shipping tax of one Jet amount object."""
-    if not isinstance(amount, dict):
-        return _number(amount)
-    return sum(
-        _number(amount.get(k)) for k in ("principal", "tax", "shipping_cost", "shipping_tax")
-    )
-
-
-def _units(items: list[dict[str, Any]], *keys: str) -> str:
-    total = 0
-    for item in items:
-        value = next((item[k] for k in keys if item.get(k) is not None), 0)
-        total += int(_number(value))
-    return str(total) if items else ""
-
-
-def _reasons(items: list[dict[str, Any]], key: str = "reason") -> str:
-    seen: list[str] = []
-    for item in items:
-        reason = str(item.get(key) or "").strip()
-        if reason and reason not in seen:
-            seen.append(reason)
-    return "; ".join(seen)
-
-
-class ReturnSource(_JetTableSource):
-    """Jet returns with the OpenCart returns they became: lines, reasons and requested
-    amounts as Jet sent them; the buyer from the OpenCart order. `state="waiting"` marks a
-    return whose order jettui never imported (its status says so)."""
-
-    MODEL = "JetReturn"
-    FIELDS = ("merchant_return_authorization_id", "return_ids")
-    SEARCH = ("merchant_return_authorization_id", "reference_return_authorization_id",
-              "merchant_order_id", "status")  # fmt: skip
-    ZERO_IS_BLANK = frozenset()
-    columns = (
-        Column("return_id", "Jet return", min_width=9),
-        Column("oc_returns", "OC ret", 7, sortable=False),
-        Column("units", "Units", 5, align="right", sortable=False),
-        Column("requested", "Requested", 9, align="right", sortable=False),
-        Column("status", "Status", 10, short=short_status),
-        Column("reason", "Reason", ratio=2, min_width=12, sortable=False),
-        Column("order", "Jet order", 12, optional=True),
-        Column("buyer", "Buyer", 12, optional=True),
-        Column("returned", "Returned", 11, optional=True),
-    )
-
-    def _select(self, *fields: Any) -> pw.ModelSelect:
-        order = _oc().Order
-        join_on = order.order_id == self._model().order_id
-        return super()._select(*fields).join(order, pw.JOIN.LEFT_OUTER, on=join_on)
-
-    def _fields(self) -> list[Any]:
-        model, order = self._model(), _oc().Order
-        return [
-            *super()._fields(),
-            model.id,  # units
-            model.id,  # requested
-            model.status,
-            model.id,  # reason
-            model.merchant_order_id,
-            order.lastname,
-            model.created_at,
-            # display only
-            model.state,
-            model.raw,
-            order.firstname,
-        ]
-
-    def _search(self) -> list[Any]:
-        order = _oc().Order
-        return [*super()._search(), order.lastname, order.firstname]
-
-    def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
-        (jet_id, return_ids, _u, _r, status, _why, order, last, created,
-         state, raw, first) = row  # fmt: skip
-        items = _return_items(raw)
-        requested = sum(_amount_total(i.get("requested_refund_amount")) for i in items)
-        returned = raw.get("return_date") if isinstance(raw, dict) else None
-        when = _short_time(created)
-        if returned:
-            from jettui.jet.dates import parse_jet_date
-
-            try:
-                when = parse_jet_date(returned).strftime("%m-%d %H:%M")
-            except (TypeError, ValueError):
-                pass
-        ids = return_ids if isinstance(return_ids, list) else []
-        return (
-            _text(jet_id),
-            ",".join(str(i) for i in ids),
-            _units(items, "return_quantity", "total_quantity_returned"),
-            _money(requested) if items else "",
-            "no order" if state == "waiting" else _text(status),
-            _reasons(items),
-            _text(order),
-            " ".join(_text(p) for p in (first, last) if p),
-            when,
-        )
-
-
-# The refund send ledger's words where Jet has no state (yet) to show.
-REFUND_STATE_LABELS = {
-    "intent": "sending",
-    "unknown": "unknown - may have applied: refresh settles it",
-    "failed": "not sent",
-}
-
-
-def _refund_lines(items: Any) -> str:
-    """``SKU-1×2, SKU-2×1`` (or the unit count when the SKUs are not recorded)."""
-    parts = []
-    for item in items if isinstance(items, list) else []:
-        if not isinstance(item, dict):
-            continue
-        qty = int(_number(item.get("order_return_refund_qty", item.get("quantity"))))
-        sku = item.get("merchant_sku") or item.get("sku") or item.get("order_item_id") or "?"
-        parts.append(f"{sku}×{qty}")
-    return ", ".join(parts)
-
-
-class RefundSource(_JetTableSource):
-    """Merchant-initiated refunds and the state Jet reports (or, before Jet has answered,
-    the send ledger's: sending, may have applied, not sent)."""
-
-    MODEL = "JetRefund"
-    FIELDS = ("merchant_order_id", "items", "amount", "reason", "status", "updated_at")
-    SEARCH = ("refund_id", "refund_authorization_id", "merchant_order_id", "status", "reason")
-    ZERO_IS_BLANK = frozenset()
-    columns = (
-        Column("order", "Jet order", min_width=10),
-        Column("lines", "Lines", min_width=10, sortable=False, optional=True),
-        Column("amount", "Amount", 9, align="right"),
-        Column("reason", "Reason", min_width=10, optional=True),
-        Column("status", "State", 12, short=short_status),
-        Column("updated", "Updated", 11),
-        Column("refund_id", "Refund id", 16, optional=True),
-    )
-
-    def _fields(self) -> list[Any]:
-        model = self._model()
-        return [*super()._fields(), model.refund_id, model.state, model.error]
-
-    def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
-        order, items, amount, reason, status, updated, refund_id, state, error = row
-        shown = REFUND_STATE_LABELS.get(state, _text(status))
-        if state == "failed" and error:
-            shown = f"not sent - {_text(error)}"
-        return (
-            _text(order),
-            _refund_lines(items),
-            _money(amount),
-            _text(reason),
-            shown,
-            _short_time(updated),
-            _text(refund_id),
-        )
-
-
-class EventSource(_JetTableSource):
+class EventSource(JetTableSource):
     """The log: what was sent and received. Narrow with `kind=` / `level=` / `ref=`."""
 
     MODEL = "JetEvent"
@@ -1343,7 +933,7 @@ class EventSource(_JetTableSource):
         super().__init__(db, kind=kind, level=level, ref=ref)
 
 
-class JobRunSource(_JetTableSource):
+class JobRunSource(JetTableSource):
     """Cron and by-hand job runs, newest first; `job=` narrows to one job."""
 
     MODEL = "JetJobRun"

@@ -1,5 +1,15 @@
 """One item-result type and one outcome vocabulary for every bulk action and job: product
-actions, jobs, orders, returns and refunds all report each item as an :class:`ItemResult`."""
+actions, jobs, orders, returns and refunds all report each item as an :class:`ItemResult`.
+
+:class:`RunReport` is the one report of a run of the order side (fetch, acknowledge, retry,
+reject, fetch returns): its items, plus ``locked`` / ``unreachable`` when the run did not
+happen or stopped. Its exit code, summary line and JSON are written here once.
+
+The one rule for "Jet refused this item": a Jet 4xx (or a store rule) about one item is that
+item's :class:`ItemResult` with ``Outcome.FAILED`` and Jet's words, never raised and never an
+outage; Jet or the store unreachable (``errors.is_unreachable``) is raised by a one-item
+command and is ``report.unreachable`` in a run (:func:`jettui.services.jet_session.run_with_jet`).
+Bad input found before anything is sent is raised (``FormRefused``, exit 2)."""
 
 from __future__ import annotations
 
@@ -7,7 +17,12 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from jettui.errors import ExitCode
+
+if TYPE_CHECKING:
+    from jettui.services.jobs import JobReport
 
 
 class Outcome(StrEnum):
@@ -60,3 +75,67 @@ def summary(items: Iterable[ItemResult]) -> str:
     items = list(items)
     parts = [f"{n} {o}" for o in Outcome if (n := count(items, o))]
     return ", ".join(parts) or "nothing to do"
+
+
+@dataclass(kw_only=True)
+class RunReport:
+    """Per-item results of one run; ``locked`` (exit 75: another run holds the lock, nothing
+    done) or ``unreachable`` (exit 3: Jet or the store went away, the run stopped) say why a
+    run did not finish. Subclasses name the item key of their JSON and may add a title."""
+
+    items: list[ItemResult] = field(default_factory=list)
+    unreachable: str | None = None
+    locked: str | None = None
+
+    item_key: ClassVar[str] = "item"
+
+    def add(self, item: str, outcome: Outcome, reason: str = "", **detail: Any) -> ItemResult:
+        result = ItemResult(item, outcome, reason, detail=detail)
+        self.items.append(result)
+        return result
+
+    @property
+    def problems(self) -> list[ItemResult]:
+        return [i for i in self.items if i.is_problem]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.locked:
+            return ExitCode.LOCKED
+        if self.unreachable:
+            return ExitCode.UNREACHABLE
+        return ExitCode.PARTIAL if self.problems else ExitCode.OK
+
+    @property
+    def title(self) -> str:
+        """What the summary starts with (``fetch-orders: ``); none by default."""
+        return ""
+
+    def notes(self) -> list[str]:
+        """Extra parts of the summary line after the counts."""
+        return []
+
+    @property
+    def summary(self) -> str:
+        if self.locked:
+            return f"{self.title}{self.locked}; nothing done"
+        text = "; ".join([f"{self.title}{summary(self.items)}", *self.notes()])
+        return text + (f"; stopped: {self.unreachable}" if self.unreachable else "")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.exit_code == ExitCode.OK,
+            "exit_code": int(self.exit_code),
+            "summary": self.summary,
+            "items": [i.as_dict(self.item_key) for i in self.items],
+        }
+
+    def fill(self, job_report: JobReport) -> JobReport:
+        """Copy into the job runner's report (problems as failed items)."""
+        for item in self.items:
+            if item.is_problem:
+                job_report.failed(item.item, item.reason or str(item.outcome))
+            else:
+                job_report.succeeded()
+        job_report.message = self.summary.split(": ", 1)[-1]
+        return job_report

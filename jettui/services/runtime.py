@@ -2,7 +2,7 @@
 
 - :class:`StoreThread` runs store work on one dedicated thread, off the event loop (peewee
   keeps one connection per thread: one thread, one connection).
-- :func:`fan_out` runs ``work(item)`` for many items, ``concurrency`` at a time, on an
+- :func:`fan_out` (:mod:`jettui.concurrency`) runs ``work(item)`` for many items, ``concurrency`` at a time, on an
   :class:`asyncio.TaskGroup`: the first failure cancels the other workers and is raised only
   once every worker has stopped, so nothing calls Jet or writes a report after it returns.
 - :func:`settle` finishes bookkeeping (report + store row) even when its worker is cancelled,
@@ -17,15 +17,26 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from jettui.concurrency import fan_out
 from jettui.errors import JettuiError, one_line
 from jettui.store.jet_tables import acquire_lock, default_holder, release_lock, take_lock
 
 if TYPE_CHECKING:
     import peewee as pw
+
+__all__ = [
+    "LOCK_TTL_SECONDS",
+    "StoreThread",
+    "fan_out",
+    "held_lock",
+    "lock_holder_name",
+    "outage_reason",
+    "settle",
+]
 
 log = logging.getLogger("jettui.services")
 
@@ -60,28 +71,6 @@ class StoreThread:
             self.db.close()
 
 
-async def fan_out(
-    items: Iterable[T], work: Callable[[T], Awaitable[None]], *, concurrency: int
-) -> None:
-    """``await work(item)`` for every item, at most ``concurrency`` at once, in order taken.
-
-    The first exception cancels every other worker; it is raised (itself, not wrapped in an
-    ExceptionGroup) after all workers have stopped. Items never taken were not attempted.
-    """
-    pending = iter(items)  # shared: each worker takes the next item
-
-    async def worker() -> None:
-        for item in pending:
-            await work(item)
-
-    try:
-        async with asyncio.TaskGroup() as group:
-            for _ in range(max(1, concurrency)):
-                group.create_task(worker())
-    except BaseExceptionGroup as failures:
-        raise _first_failure(failures) from None
-
-
 async def settle(work: Awaitable[T]) -> T:
     """Await ``work`` to its end even if the caller is cancelled meanwhile; the cancellation is
     raised once it has finished. For the few steps that record what already happened (a Jet
@@ -92,14 +81,6 @@ async def settle(work: Awaitable[T]) -> T:
     except asyncio.CancelledError:
         await asyncio.wait({task})  # no lost write: the cancelled worker waits for it
         raise
-
-
-def _first_failure(group: BaseExceptionGroup) -> BaseException:
-    for exc in group.exceptions:
-        if isinstance(exc, BaseExceptionGroup):
-            return _first_failure(exc)
-        return exc
-    return group  # pragma: no cover - a group is never empty
 
 
 def outage_reason(exc: BaseException) -> str:

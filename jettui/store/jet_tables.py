@@ -140,10 +140,11 @@ class JetCategoryCreation(StoreModel):
 
 #: ledger states of an order import, in order. A re-run resumes from the recorded state:
 #: intent (about to write; order_id may be 0) → written (OpenCart rows complete, order_id set)
-#: → stock (stock decremented) → done. 'failed' and 'rejected' end an import that won't finish;
-#: 'held' keeps an order that cannot be created for the merchant (orders.hold_problem_orders)
-#: until it is retried or rejected. See jettui/services/orders/importer.py.
-JET_ORDER_STATES = ("intent", "written", "stock", "done", "failed", "rejected", "held")
+#: → done (the stock was taken by the same guarded statement that made it done). 'rejected'
+#: ends an import that won't finish; 'held' keeps an order that cannot be created for the
+#: merchant (orders.hold_problem_orders) until it is retried or rejected. See
+#: jettui/services/orders/importer.py.
+JET_ORDER_STATES = ("intent", "written", "done", "rejected", "held")
 
 
 @jet_model

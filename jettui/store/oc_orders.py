@@ -203,6 +203,17 @@ def stock_direction(shop: ShopContext, old_status_id: int, new_status_id: int) -
     return 0
 
 
+def has_history(order_id: int, text: str) -> bool:
+    """Does the order's history hold a comment containing ``text``? jettui's comments name a
+    unique id (the Jet order, the shipment's alt id, the refund's alt id), so a step that
+    writes history asks this first and never writes its row twice after a crash."""
+    return (
+        OrderHistory.select()
+        .where((OrderHistory.order_id == order_id) & OrderHistory.comment.contains(text))
+        .exists()
+    )
+
+
 def add_order_history(
     order_id: int,
     status_id: int,

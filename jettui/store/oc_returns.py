@@ -25,12 +25,9 @@ from typing import Any
 
 from .base import database_proxy, is_mysql, tuple_rows
 from .errors import StoreError
-from .jet_tables import JetProduct
 from .opencart import (
     Language,
     Order,
-    OrderOption,
-    OrderProduct,
     Return,
     ReturnHistory,
     ReturnReason,
@@ -38,6 +35,7 @@ from .opencart import (
     get_setting,
     next_id,
 )
+from .order_lines import OrderLine, find_order_line
 from .text import now
 
 __all__ = [
@@ -146,72 +144,6 @@ def pending_status_id(store_id: int = 0) -> int:
         status = PENDING_STATUS_DEFAULT
     exists = ReturnStatus.select().where(ReturnStatus.return_status_id == status).exists()
     return status if exists else named_status_id("Pending")
-
-
-# --- order lines ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OrderLine:
-    """The OpenCart order line a Jet SKU was imported as."""
-
-    order_product_id: int
-    product_id: int
-    name: str
-    model: str
-    quantity: int
-    option_value_ids: tuple[int, ...]
-
-
-def find_order_line(
-    order_id: int, sku: str, title: str = "", order_product_id: int | None = None
-) -> OrderLine | None:
-    """The ``order_product`` of ``order_id`` for Jet ``sku``: the line the import recorded
-    (``order_product_id``) when given, else through jettui's SKU link (product, and option
-    value for a variation child), else by model or name."""
-    lines = list(OrderProduct.select().where(OrderProduct.order_id == order_id))
-    options: dict[int, tuple[int, ...]] = {}
-    for line_id, value_id in tuple_rows(
-        OrderOption.select(OrderOption.order_product_id, OrderOption.product_option_value_id).where(
-            OrderOption.order_id == order_id
-        )
-    ):
-        if value_id:
-            options[int(line_id)] = (*options.get(int(line_id), ()), int(value_id))
-    link = JetProduct.get_or_none(JetProduct.merchant_sku == sku)
-    from jettui.services.catalog.payload import combination_slot  # (store must not import it)
-
-    def pick(line: OrderProduct) -> OrderLine:
-        values = options.get(int(line.order_product_id), ())
-        return OrderLine(
-            int(line.order_product_id),
-            int(line.product_id),
-            line.name,
-            line.model,
-            int(line.quantity),
-            values,
-        )
-
-    if order_product_id:
-        for line in lines:
-            if int(line.order_product_id) == int(order_product_id):
-                return pick(line)
-    if link is not None:
-        for line in lines:
-            if int(line.product_id) != int(link.product_id):
-                continue
-            values = options.get(int(line.order_product_id), ())
-            slot = int(link.product_option_value_id or 0)
-            if (
-                not slot
-                or slot in values
-                or (len(values) > 1 and combination_slot(list(values)) == slot)
-            ):
-                return pick(line)
-    for line in lines:
-        if line.model == sku or (title and line.name == title):
-            return pick(line)
-    return None
 
 
 # --- mirroring a Jet return -----------------------------------------------------------------

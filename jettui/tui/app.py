@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import sys
@@ -112,20 +113,20 @@ class JettuiApp(App[int]):
         """Re-read the header's state (orders to acknowledge, next fetch, failing jobs) in a
         thread worker; every screen's header shows it once read."""
         self.run_worker(
-            self._read_state, thread=True, group="header-state", exclusive=True, exit_on_error=False
+            self._read_state(), group="header-state", exclusive=True, exit_on_error=False
         )
 
-    def _read_state(self) -> None:
+    async def _read_state(self) -> None:
         from jettui.services.status import clock, header_state
 
         now = clock()
         try:
-            self.database()
-            state = header_state(self.settings, now)
+            await asyncio.to_thread(self.database)
+            state = await asyncio.to_thread(header_state, self.settings, now)
         except Exception as exc:  # noqa: BLE001 - the header says it, the panels explain
             reason = self.redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
             state = HeaderState(error=f"store: {reason}"[:80])
-        self.call_from_thread(self._show_state, state, now)
+        self._show_state(state, now)
 
     def _show_state(self, state: HeaderState, now: Any) -> None:
         self.header_state, self._state_read_at = state, now

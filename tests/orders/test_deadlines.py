@@ -51,7 +51,7 @@ async def test_a_sandbox_order_placed_30_minutes_before_ready_is_not_late(
     """Against Jet every order is placed ~30 minutes before it is ready: counted from the
     placed date each one was reported past its deadline and the fetch exited 1."""
     from jettui.services import status
-    from jettui.services.listing import OrderSource
+    from jettui.services.orders.panels import OrderSource
     from jettui.services.orders.queries import order_detail, order_row
 
     settings = write_settings(tmp_path, oc_database, "  auto_acknowledge: false\n")

@@ -9,13 +9,12 @@ from decimal import Decimal
 
 import pytest
 
-from jettui.services.catalog.payload import combination_slot
 from jettui.services.orders.importer import fetch_orders
-from jettui.services.orders.ship_apply import line_ids
+from jettui.store.combination import combination_slot
 from jettui.store.jet_tables import JetOrder
 from jettui.store.oc_orders import add_order_history, restock_lines, shop_context
-from jettui.store.oc_returns import find_order_line
 from jettui.store.opencart import OrderProduct, ProductOptionValue
+from jettui.store.order_lines import find_order_line, lines_for_skus
 from tests.catalog.test_real_store import add_second_option
 from tests.shop_support import (
     link_skus,
@@ -83,8 +82,8 @@ async def test_a_combination_child_becomes_one_line_with_an_option_per_value(
     taken = stock(green)
 
     # ship and return forms find the line from the SKU alone (no ledger id)
-    assert line_ids(row.order_id, ["CANON-RED-GREEN", "CANON-RED-BLACK"]) == {
-        "CANON-RED-GREEN": line.order_product_id
+    assert lines_for_skus(row.order_id, ["CANON-RED-GREEN", "CANON-RED-BLACK"]) == {
+        0: line.order_product_id  # CANON-RED-GREEN; CANON-RED-BLACK was not ordered
     }
     found = find_order_line(row.order_id, "CANON-RED-GREEN")
     assert found is not None and found.order_product_id == line.order_product_id

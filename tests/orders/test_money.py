@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from jettui.services.listing import OrderSource
 from jettui.services.orders.importer import fetch_orders
+from jettui.services.orders.panels import OrderSource
 from jettui.services.orders.queries import order_detail
 from jettui.store.opencart import Order, OrderProduct, OrderTotal
 from tests.currency_support import admin_shows, make_gbp_shop
@@ -88,8 +88,9 @@ async def test_two_units_are_booked_at_twice_the_unit_price(oc_settings, oc_db) 
     detail = order_detail(oc_db, mid, settings=settings)
     assert detail is not None
     assert detail.lines[0].unit_price == 101.0
-    assert detail.jet_totals == {"items": 202.0, "tax": 4.0, "shipping": 10.0,
-                                 "shipping_tax": 0.8, "total": 216.8}  # fmt: skip
+    assert detail.jet_totals == {"items": Decimal("202.00"), "tax": Decimal("4.00"),
+                                 "shipping": Decimal("10.00"), "shipping_tax": Decimal("0.80"),
+                                 "total": Decimal("216.80")}  # fmt: skip
     assert [t["value"] for t in detail.oc_totals] == [202.0, 10.0, 4.8, 216.8]
 
 
@@ -137,7 +138,7 @@ async def test_pound_shop_order_shows_the_dollars_jet_charged(
     detail = order_detail(oc_db, mid, settings=settings)
     assert detail is not None
     assert [Decimal(str(t["value"])) for t in detail.oc_totals] == list(DOLLARS.values())
-    assert detail.jet_totals["total"] == float(DOLLARS["total"])
+    assert detail.jet_totals["total"] == DOLLARS["total"]
     [grid_row] = [cells for _, cells in OrderSource(oc_db, settings=settings).fetch(
         "", None, False, 0, 20)]  # fmt: skip
     assert grid_row[5] == "565.37"

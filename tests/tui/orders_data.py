@@ -1,7 +1,7 @@
 """Fixed Jet orders, returns and refunds written straight into jettui's tables, for the
 panels' snapshots and row tests (the services that write them are tested on their own).
 
-``NOW`` is the panels' clock in these tests (``listing.clock`` is replaced): the first order
+``NOW`` is the panels' clock in these tests (``deadlines.clock`` is replaced): the first order
 has 4 minutes left to be acknowledged, the second is past its deadline.
 """
 
@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from jettui.services import listing
+from jettui.services.orders import deadlines
 from jettui.store.jet_tables import JetOrder, JetOrderLine, JetRefund, JetReturn
 
 NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
@@ -109,5 +109,5 @@ def fill(*, with_oc_orders: bool = False) -> None:
 
 @pytest.fixture
 def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
-    monkeypatch.setattr(listing, "clock", lambda: NOW)
+    monkeypatch.setattr(deadlines, "clock", lambda: NOW)
     return NOW

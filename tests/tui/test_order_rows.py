@@ -8,15 +8,11 @@ import datetime as dt
 import pytest
 
 from jettui.config import Settings
-from jettui.services.listing import (
-    OrderSource,
-    PageSource,
-    RefundSource,
-    RejectedOrderSource,
-    ReturnSource,
-    is_urgent,
-    time_left,
-)
+from jettui.services.listing import PageSource
+from jettui.services.orders.deadlines import is_urgent, time_left
+from jettui.services.orders.panels import OrderSource, RejectedOrderSource
+from jettui.services.refunds.queries import RefundSource
+from jettui.services.returns.queries import ReturnSource
 
 from .orders_data import NOW, ORDERS, RETURN_ID, fill
 

@@ -17,7 +17,7 @@ def _fill_jet_tables() -> None:
     JetOrder.create(merchant_order_id="JO-1", status="acknowledged", state="done", order_id=0,
                     order_placed_date=WHEN)  # fmt: skip
     JetOrder.create(merchant_order_id="JO-2", status="ready", state="rejected", error="no SKU")
-    JetOrder.create(merchant_order_id="JO-3", status="ready", state="failed", error="stock")
+    JetOrder.create(merchant_order_id="JO-3", status="ready", state="held", error="stock")
     JetReturn.create(merchant_return_authorization_id="RA-1", merchant_order_id="JO-1")
     JetRefund.create(refund_id="RF-1", merchant_order_id="JO-1", amount=12.5, created_at=WHEN)
     JetFile.create(file_type="MerchantSKUs", file_name="skus.json", error_count=2, sku_count=5)

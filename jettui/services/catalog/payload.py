@@ -15,7 +15,6 @@ import hashlib
 import itertools
 import json
 import re
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -28,6 +27,7 @@ from jettui.services.catalog.attributes import product_node
 from jettui.services.catalog.batch import Batch, load_batch
 from jettui.services.catalog.images import ImageFinder
 from jettui.store.base import database_proxy, tuple_rows
+from jettui.store.combination import combination_slot
 from jettui.store.currency import UsdRate, no_usd_problem, usd_rate
 
 VARIANT_OPTION_TYPES = ("select", "radio")
@@ -52,8 +52,6 @@ CROSS_CHECKED = frozenset(
     }
 )
 COMBINATIONS_MAX = 100  # children of one product (Jet variation groups stay manageable)
-# A combination's JetProduct slot: a stable id from its option value ids, above any real one.
-COMBINATION_SLOT_BASE = 2**30
 
 
 class UnknownSku(LookupError):
@@ -327,15 +325,6 @@ def plain_description(text: str) -> str:
 def child_sku(parent: str, combination: Iterable[tuple[Any, str]]) -> str:
     """``<parent>-<slug>[-<slug>...]``: one slug per option value label, in option order."""
     return "-".join([parent, *(slug(label) for _, label in combination)])
-
-
-def combination_slot(value_ids: list[int]) -> int:
-    """The ``JetProduct.product_option_value_id`` of a child: the value id itself for a single
-    option, else a stable id from the (sorted) value ids, above any real value id."""
-    if len(value_ids) == 1:
-        return int(value_ids[0])
-    key = ",".join(str(v) for v in sorted(value_ids)).encode()
-    return COMBINATION_SLOT_BASE + zlib.crc32(key) % COMBINATION_SLOT_BASE
 
 
 def _combination_count(values: list[list[Any]]) -> int:

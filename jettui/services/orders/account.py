@@ -57,7 +57,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from jettui.errors import UsageError
+from jettui.jet.item_price import order_items
 from jettui.services import return_rules as rules
+from jettui.store.order_lines import recorded_line_ids
 
 if TYPE_CHECKING:
     from jettui.config import Settings
@@ -131,11 +133,6 @@ class LineAccount:
             "refundable": self.refundable,
             "refunded_amounts": {k: f"{Decimal(v):.2f}" for k, v in self.amounts.items()},
         }
-
-
-def order_items(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
-    items = raw.get("order_items")
-    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
 def progress(
@@ -286,11 +283,7 @@ def open_lines(
             )
         )
     }
-    line_ids = {
-        str(line.get("order_item_id")): int(line.get("order_product_id") or 0)
-        for line in (lines or row.lines or [])
-        if isinstance(line, dict)
-    }
+    line_ids = recorded_line_ids(lines or row.lines)
     new: list[dict[str, Any]] = [
         {
             "merchant_order_id": row.merchant_order_id,
@@ -541,6 +534,23 @@ def held_units(order_id: int) -> dict[int, int]:
         OrderProduct.order_id == order_id
     )
     return {int(i): int(q) for i, q in tuple_rows(rows)}
+
+
+def refund_changes(
+    lines: Sequence[Mapping[str, Any]], *, units_key: str, kept: bool
+) -> list[Change]:
+    """What recorded refund lines (``order_item_id``, ``units_key`` units, ``amounts``) count
+    on the accounts: units and dollars refunded; ``kept``: a merchant refund, whose units the
+    buyer keeps (a return's refunds are of units that come back)."""
+    out = []
+    for line in lines:
+        units = int(line.get(units_key) or 0)
+        amounts = {k: Decimal(str(v)) for k, v in (line.get("amounts") or {}).items()}
+        out.append(
+            Change(str(line["order_item_id"]), refunded=units, amounts=amounts,
+                   kept=units if kept else 0)
+        )  # fmt: skip
+    return out
 
 
 def return_changes(

@@ -21,18 +21,19 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from jettui.config import Settings
-from jettui.errors import ExitCode, one_line
+from jettui.errors import one_line
 from jettui.jet.client import JetClient
 from jettui.jet.enums import AckStatus, ItemAckStatus, OrderStatus
 from jettui.jet.errors import JetAuthError, JetError, JetUnreachable
+from jettui.jet.item_price import order_items
 from jettui.jet.once import ANSWER_LOST, Looked, Once, send_once
 from jettui.services.jet_session import run_with_jet
 from jettui.services.orders.deadlines import ack_deadline
-from jettui.services.results import ItemResult, Outcome, summary
+from jettui.services.results import Outcome, RunReport
 from jettui.services.runtime import StoreThread, fan_out
 from jettui.store.text import utcnow
 
@@ -44,61 +45,23 @@ Progress = Callable[[str], Any]
 
 
 @dataclass
-class OrdersReport:
+class OrdersReport(RunReport):
     """Per-order results of an orders run (import, acknowledge, retry, reject)."""
 
     action: str
-    items: list[ItemResult] = field(default_factory=list)
     refreshed: int = 0  # open orders whose Jet status was read again
-    unreachable: str | None = None  # Jet or the store could not be reached: the run stopped
-    locked: str | None = None  # another run holds the lock: nothing was done
 
-    def add(
-        self, merchant_order_id: str, outcome: Outcome, reason: str = "", **detail: Any
-    ) -> ItemResult:
-        item = ItemResult(merchant_order_id, outcome, reason, detail=detail)
-        self.items.append(item)
-        return item
+    item_key: ClassVar[str] = "merchant_order_id"
 
     @property
-    def problems(self) -> list[ItemResult]:
-        return [i for i in self.items if i.is_problem]
+    def title(self) -> str:
+        return f"{self.action}: "
 
-    @property
-    def exit_code(self) -> int:
-        if self.locked:
-            return ExitCode.LOCKED
-        if self.unreachable:
-            return ExitCode.UNREACHABLE
-        return ExitCode.PARTIAL if self.problems else ExitCode.OK
-
-    @property
-    def summary(self) -> str:
-        if self.locked:
-            return f"{self.action}: {self.locked}; nothing done"
-        text = f"{self.action}: {summary(self.items)}"
-        if self.refreshed:
-            text += f"; {self.refreshed} status(es) refreshed"
-        return text + (f"; stopped: {self.unreachable}" if self.unreachable else "")
+    def notes(self) -> list[str]:
+        return [f"{self.refreshed} status(es) refreshed"] if self.refreshed else []
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.exit_code == 0,
-            "action": self.action,
-            "exit_code": int(self.exit_code),
-            "summary": self.summary,
-            "items": [i.as_dict("merchant_order_id") for i in self.items],
-        }
-
-    def fill(self, job_report: JobReport) -> JobReport:
-        """Copy into the job runner's report (problems as failed items)."""
-        for item in self.items:
-            if item.is_problem:
-                job_report.failed(item.item, item.reason or str(item.outcome))
-            else:
-                job_report.succeeded()
-        job_report.message = self.summary.split(": ", 1)[-1]
-        return job_report
+        return {"ok": self.exit_code == 0, "action": self.action, **super().as_dict()}
 
 
 # --- deadlines --------------------------------------------------------------------------------
@@ -118,7 +81,7 @@ def accepted_body(order_id: int, raw: dict[str, Any], lines: list[dict[str, Any]
     """accepted; alt ids = OpenCart's order id and each item's order_product_id."""
     alt = {str(line.get("order_item_id")): line.get("order_product_id") for line in lines}
     items = []
-    for item in _items(raw):
+    for item in order_items(raw):
         item_id = str(item.get("order_item_id") or "")
         entry = {
             "order_item_acknowledgement_status": str(ItemAckStatus.FULFILLABLE),
@@ -148,14 +111,9 @@ def rejected_body(raw: dict[str, Any], problems: list[dict[str, str]]) -> dict:
                 or str(ItemAckStatus.FULFILLABLE),
                 "order_item_id": str(item.get("order_item_id") or ""),
             }
-            for item in _items(raw)
+            for item in order_items(raw)
         ],
     }
-
-
-def _items(raw: dict[str, Any]) -> list[dict[str, Any]]:
-    listed = raw.get("order_items")
-    return [i for i in listed if isinstance(i, dict)] if isinstance(listed, list) else []
 
 
 class AckRecorder:
@@ -387,14 +345,3 @@ def _candidates(ids: list[str] | None) -> list[dict[str, Any]]:
             }
         )
     return out
-
-
-def _outage(exc: BaseException) -> str:
-    """The report's ``unreachable`` line for Jet refusing or missing, or the store missing;
-    anything else is a bug and is raised."""
-    from jettui.errors import is_unreachable
-    from jettui.services.runtime import outage_reason
-
-    if isinstance(exc, JetError) or is_unreachable(exc):
-        return outage_reason(exc)  # the same line as run_with_jet's
-    raise exc

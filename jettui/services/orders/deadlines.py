@@ -69,3 +69,55 @@ def ship_by(
     detail = (order or {}).get("order_detail")
     requested = jet_time(detail.get("request_ship_by")) if isinstance(detail, Mapping) else None
     return requested or jet_time(stored)
+
+
+def waiting_ack_deadline(
+    settings: Settings | None,
+    *,
+    status: Any,
+    state: Any,
+    acknowledgement_status: Any,
+    raw: Mapping[str, Any] | None,
+    placed: _dt.datetime | None,
+) -> _dt.datetime | None:
+    """When a ``ready`` order must be acknowledged by (aware UTC): :func:`ack_deadline`; None
+    for an order that is not waiting for one (not ready, acknowledged, or rejected)."""
+    if status != "ready" or acknowledgement_status is not None or state == "rejected":
+        return None
+    deadline = ack_deadline(settings or Settings(), raw, placed)
+    return None if deadline is None else deadline.replace(tzinfo=_dt.UTC)
+
+
+# --- the Ack-left cell of the panels -----------------------------------------------------------
+
+
+def clock() -> _dt.datetime:
+    """Now, aware UTC: the panels' clock (the Orders grid, the order detail, the ship form);
+    tests replace it for fixed snapshots."""
+    return _dt.datetime.now(_dt.UTC)
+
+
+def time_left(deadline: _dt.datetime | None, now: _dt.datetime, window_minutes: int) -> str:
+    """The Ack-left cell for ``deadline``: ``14m``, ``1h05m``; ``! 3m`` in the last third of
+    the window (at most 5 minutes); ``late 2m`` past it. Text, so it reads without colour too."""
+    if deadline is None:
+        return ""
+    seconds = (deadline - now).total_seconds()
+    if seconds <= 0:
+        late = -seconds
+        return f"late {int(late // 3600)}h" if late >= 3600 else f"late {_minutes(late)}"
+    text = _minutes(seconds)
+    near = min(5 * 60, window_minutes * 60 / 3)
+    return f"! {text}" if seconds <= near else text
+
+
+def _minutes(seconds: float) -> str:
+    minutes = max(int(seconds // 60), 0)
+    if minutes >= 60:
+        return f"{minutes // 60}h{minutes % 60:02d}m"
+    return f"{minutes}m"
+
+
+def is_urgent(cell: str) -> bool:
+    """An Ack-left cell the grid highlights: near the deadline or past it."""
+    return cell.startswith(("!", "late"))

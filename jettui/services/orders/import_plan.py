@@ -20,7 +20,7 @@ Problems (the order is not created; see the importer for rejected/held):
 - an unknown SKU (no jettui link, no OpenCart product with that ``sku`` or ``model``), a SKU
   whose product or option value(s) were deleted → ``nonfulfillable - invalid merchant SKU``;
   a child for a combination of several options (its link holds
-  :func:`~jettui.services.catalog.payload.combination_slot`) becomes one line with one
+  :func:`~jettui.store.combination.combination_slot`) becomes one line with one
   ``order_option`` per option value, as OpenCart's checkout writes a multi-option product;
 - a disabled product, or not enough stock (product, and each option value that subtracts) when
   the shop does not sell without stock (``config_stock_checkout`` 0) → ``nonfulfillable - no
@@ -44,13 +44,9 @@ from typing import Any
 from jettui.jet import item_price
 from jettui.jet.dates import parse_jet_date
 from jettui.jet.enums import ItemAckStatus
-from jettui.services.catalog.payload import (
-    COMBINATION_SLOT_BASE,
-    COMBINATIONS_MAX,
-    VARIANT_OPTION_TYPES,
-    combination_slot,
-)
+from jettui.services.catalog.payload import COMBINATIONS_MAX, VARIANT_OPTION_TYPES
 from jettui.store.base import StoreModel
+from jettui.store.combination import COMBINATION_SLOT_BASE, combination_slot
 from jettui.store.jet_tables import JetProduct
 from jettui.store.oc_orders import ShopContext
 from jettui.store.opencart import (
@@ -66,6 +62,7 @@ from jettui.store.opencart import (
     ProductOptionValue,
     Zone,
 )
+from jettui.store.order_lines import product_for_sku
 
 CENT = Decimal("0.01")  # Jet's amounts are dollars and cents
 PAYMENT_METHOD = "Jet.com"
@@ -154,7 +151,7 @@ def marker(merchant_order_id: str) -> str:
     return f"Jet order id {merchant_order_id}"
 
 
-def history_comment(plan_or_raw: OrderPlan | dict[str, Any], warnings: list[str]) -> str:
+def import_comment(plan_or_raw: OrderPlan | dict[str, Any], warnings: list[str]) -> str:
     """The ``order_history`` comment naming the Jet order, its reference id and warnings."""
     if isinstance(plan_or_raw, OrderPlan):
         mid, ref = plan_or_raw.merchant_order_id, plan_or_raw.reference_order_id
@@ -193,7 +190,7 @@ class Lookups:
             if found is not None:
                 self._links[sku] = (int(found[0]), int(found[1] or 0))
             else:
-                product_id = _product_for_unlinked(sku)
+                product_id = product_for_sku(sku)
                 self._links[sku] = (product_id, 0) if product_id else None
         return self._links[sku]
 
@@ -373,21 +370,6 @@ def _combination(product_id: int, slot: int) -> list[ProductOptionValue]:
         if combination_slot([int(v.product_option_value_id) for v in combo]) == slot:
             return list(combo)
     return []
-
-
-def _product_for_unlinked(sku: str) -> int:
-    if not sku:
-        return 0
-    for column in (Product.sku, Product.model):
-        found = (
-            Product.select(Product.product_id)
-            .where(column == sku)
-            .order_by(Product.status.desc(), Product.product_id)
-            .scalar()
-        )
-        if found:
-            return int(found)
-    return 0
 
 
 def _stock_problems(resolved: list[tuple[dict[str, Any], _Resolved, int]]) -> list[ItemProblem]:

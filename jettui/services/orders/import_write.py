@@ -54,17 +54,18 @@ import peewee as pw
 
 from jettui.config import Settings
 from jettui.jet.dates import parse_jet_date
-from jettui.services.catalog.payload import combination_slot
+from jettui.jet.item_price import order_items
 from jettui.services.orders import account, deadlines
 from jettui.services.orders.import_plan import (
     ItemProblem,
     Lookups,
     OrderPlan,
-    history_comment,
+    import_comment,
     marker,
     plan_order,
 )
 from jettui.store.base import database_proxy, is_mysql, tuple_rows
+from jettui.store.combination import combination_slot
 from jettui.store.errors import StoreError
 from jettui.store.jet_tables import JetOrder, log_event
 from jettui.store.oc_orders import ShopContext, add_order_history, execute_once
@@ -73,7 +74,7 @@ from jettui.store.text import utcnow
 
 IMPORTED, ALREADY, REJECTED, HELD, BUSY = "imported", "already", "rejected", "held", "busy"
 #: ledger states of an import that has not finished (a run resumes them)
-UNFINISHED_STATES = ("intent", "written", "stock")
+UNFINISHED_STATES = ("intent", "written")
 
 
 @dataclass
@@ -121,7 +122,7 @@ def import_order(
         add_order_history(
             order_id,
             settings.orders.status_imported,
-            history_comment(plan, plan.warnings),
+            import_comment(plan, plan.warnings),
             shop=shop,
             expected_status_id=0,
         )
@@ -375,7 +376,7 @@ def _finish(row: JetOrder, raw: dict[str, Any], order_id: int) -> ImportOutcome:
             {
                 "order_id": order_id,
                 "order_status_id": _status(order_id),
-                "comment": history_comment(raw, warnings),
+                "comment": import_comment(raw, warnings),
             },
         )
     lines = list(row.lines or [])
@@ -386,7 +387,7 @@ def _finish(row: JetOrder, raw: dict[str, Any], order_id: int) -> ImportOutcome:
 
 def _ledger_lines_from_store(raw: dict[str, Any], order_id: int) -> list[dict[str, Any]]:
     """Jet item ↔ order_product pairs, re-read in item order (lines are written in it)."""
-    items = _items(raw)
+    items = order_items(raw)
     rows = list(
         OrderProduct.select()
         .where(OrderProduct.order_id == order_id)
@@ -417,11 +418,6 @@ def _ledger_lines_from_store(raw: dict[str, Any], order_id: int) -> list[dict[st
         }
         for item, line in zip(items, rows, strict=False)
     ]
-
-
-def _items(raw: dict[str, Any]) -> list[dict[str, Any]]:
-    listed = raw.get("order_items")
-    return [i for i in listed if isinstance(i, dict)] if isinstance(listed, list) else []
 
 
 def _refuse(row: JetOrder, plan: OrderPlan, order_id: int, settings: Settings) -> ImportOutcome:

@@ -37,25 +37,25 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from jettui.config import Settings
-from jettui.errors import LockBusy, is_unreachable, one_line
+from jettui.errors import is_unreachable, one_line
 from jettui.jet.client import JetClient
 from jettui.jet.enums import OrderStatus
 from jettui.jet.errors import JetAuthError, JetError, JetUnreachable
-from jettui.services.jet_session import EventWriter, open_logged_client, run_with_jet
+from jettui.services.jet_session import run_with_jet
 from jettui.services.orders import import_write
 from jettui.services.orders.acknowledge import (
     AckRecorder,
     OrdersReport,
     _late_note,
-    _outage,
     accepted_body,
     rejected_body,
     send_acknowledgement,
 )
 from jettui.services.orders.import_plan import Lookups
 from jettui.services.orders.import_write import ImportOutcome, record_acknowledgement
+from jettui.services.orders.status import mirror_statuses
 from jettui.services.results import ItemResult, Outcome
-from jettui.services.runtime import StoreThread, fan_out, held_lock
+from jettui.services.runtime import StoreThread, fan_out
 from jettui.store.base import is_mysql
 from jettui.store.errors import StoreError
 from jettui.store.oc_orders import ShopContext, shop_context
@@ -376,37 +376,31 @@ async def reject_order(settings: Settings, db: Any, merchant_order_id: str) -> O
     import found them). The ledger says rejected before the PUT, so a run killed in between
     sends it on the next fetch."""
     report = OrdersReport("reject")
-    store = StoreThread(db)
-    try:
-        async with held_lock(store, IMPORT_LOCK, purpose="orders reject"):
-            row = await store.run(import_write.ledger, merchant_order_id)
-            if row is None or row.state not in (import_write.HELD, import_write.REJECTED):
-                state = "not fetched" if row is None else f"import state {row.state}"
-                report.add(merchant_order_id, Outcome.FAILED, f"not a held order ({state})")
-                return report
-            if row.acknowledgement_status is not None:
-                report.add(merchant_order_id, Outcome.UNCHANGED, "already rejected on Jet")
-                return report
-            await store.run(import_write.mark_rejected, merchant_order_id)
-            problems = [line for line in row.lines or [] if "ack_status" in line]
-            async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
-                raw = await jet.get_order(merchant_order_id)
-                try:
-                    await send_acknowledgement(
-                        jet, store, merchant_order_id, rejected_body(raw, problems)
-                    )
-                except (JetUnreachable, JetAuthError):
-                    raise
-                except JetError as exc:
-                    report.add(merchant_order_id, Outcome.FAILED, one_line(exc))
-                    return report
-            report.add(merchant_order_id, Outcome.SUCCEEDED, f"rejected on Jet: {row.error}")
-    except LockBusy as exc:
-        report.locked = one_line(exc)
-    except Exception as exc:  # noqa: BLE001
-        report.unreachable = _outage(exc)
-    finally:
-        await store.close()
+
+    async def work(jet: JetClient, store: StoreThread) -> None:
+        row = await store.run(import_write.ledger, merchant_order_id)
+        if row is None or row.state not in (import_write.HELD, import_write.REJECTED):
+            state = "not fetched" if row is None else f"import state {row.state}"
+            report.add(merchant_order_id, Outcome.FAILED, f"not a held order ({state})")
+            return
+        if row.acknowledgement_status is not None:
+            report.add(merchant_order_id, Outcome.UNCHANGED, "already rejected on Jet")
+            return
+        await store.run(import_write.mark_rejected, merchant_order_id)
+        problems = [line for line in row.lines or [] if "ack_status" in line]
+        try:
+            raw = await jet.get_order(merchant_order_id)
+            await send_acknowledgement(jet, store, merchant_order_id, rejected_body(raw, problems))
+        except JetError as exc:
+            if is_unreachable(exc):
+                raise
+            report.add(merchant_order_id, Outcome.FAILED, one_line(exc))  # Jet refused it
+            return
+        report.add(merchant_order_id, Outcome.SUCCEEDED, f"rejected on Jet: {row.error}")
+
+    await run_with_jet(
+        settings, db, lock=IMPORT_LOCK, purpose="orders reject", report=report, work=work
+    )
     return report
 
 
@@ -497,11 +491,6 @@ def _store_status(mid: str, raw: dict[str, Any]) -> bool:
 
 
 def mirror_hook(settings: Settings, merchant_order_ids: list[str]) -> list[Any]:
-    """Mirror Jet status changes to the OpenCart orders: the ship side's
-    ``status.mirror_statuses(settings, ids)`` when it is installed (store thread)."""
-    try:
-        from jettui.services.orders import status
-    except ImportError:  # pragma: no cover - the ship side is not merged yet
-        return []
-    mirror = getattr(status, "mirror_statuses", None)
-    return list(mirror(settings, merchant_order_ids)) if mirror else []
+    """Mirror Jet status changes to the OpenCart orders (:func:`.status.mirror_statuses`,
+    store thread)."""
+    return list(mirror_statuses(settings, merchant_order_ids))

@@ -3,7 +3,8 @@ list|show``: plain rows built from ``JetOrder`` (what Jet sent, the import ledge
 shipped messages) and the OpenCart order (totals, history, order_shipment rows).
 
 Synchronous and read-only: run them on the store thread (``await store.run(list_orders, db)``)
-with the store connected. Every row has ``as_dict()``, JSON-able (money as numbers, dates as
+with the store connected. Money is Decimal in the rows; every row has ``as_dict()``,
+JSON-able (money as numbers, dates as
 ISO-8601 text: jettui's and Jet's in UTC with an offset, OpenCart's history and shipment dates
 without one, in the shop's local time as its admin shows them), for ``--json``.
 """
@@ -30,7 +31,7 @@ from jettui.store.opencart import Order, OrderHistory, OrderTotal
 from jettui.store.opencart import OrderStatus as OcOrderStatus
 
 #: import states listed on the Rejected orders panel
-PROBLEM_STATES = ("held", "rejected", "failed")
+PROBLEM_STATES = ("held", "rejected")
 CENT = Decimal("0.01")
 
 
@@ -50,7 +51,7 @@ class OrderRow:
     order_id: int  # OpenCart order (0 = not written)
     buyer: str
     items: int  # units ordered
-    total: float  # what the buyer pays on Jet (items, tax, shipping)
+    total: Decimal  # what the buyer pays on Jet (items, tax, shipping), to the cent
     jet_status: str
     import_state: str
     ship_by: _dt.datetime | None
@@ -71,7 +72,7 @@ class OrderRow:
             "order_id": self.order_id,
             "buyer": self.buyer,
             "items": self.items,
-            "total": self.total,
+            "total": float(self.total),  # JSON: money as numbers
             "jet_status": self.jet_status,
             "import_state": self.import_state,
             "ship_by": _iso(self.ship_by),
@@ -130,13 +131,13 @@ class ShipmentRow:
 @dataclass(frozen=True)
 class LineRow:
     line: LineView
-    unit_price: float
+    unit_price: Decimal
     order_product_id: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
             **self.line.as_dict(),
-            "unit_price": self.unit_price,
+            "unit_price": float(self.unit_price),
             "order_product_id": self.order_product_id,
         }
 
@@ -149,7 +150,7 @@ class OrderDetail:
     lines: tuple[LineRow, ...]
     ship_to: dict[str, str]
     request: dict[str, str]  # Jet's requested carrier, method, service level, ship/deliver by
-    jet_totals: dict[str, float]
+    jet_totals: dict[str, Decimal]
     oc_totals: tuple[dict[str, Any], ...]  # OpenCart order_total rows (code, title, value)
     oc_status: str
     history: tuple[HistoryRow, ...]
@@ -169,7 +170,7 @@ class OrderDetail:
             "lines": [line.as_dict() for line in self.lines],
             "ship_to": dict(self.ship_to),
             "request": dict(self.request),
-            "jet_totals": dict(self.jet_totals),
+            "jet_totals": {k: float(v) for k, v in self.jet_totals.items()},
             "oc_totals": [dict(t) for t in self.oc_totals],
             "oc_status": self.oc_status,
             "history": [h.as_dict() for h in self.history],
@@ -326,7 +327,11 @@ def order_row(
     view = view_of(row)
     open_units = 0 if row.status == OrderStatus.COMPLETE else view.open_units
     change = still_open(changes.get(order_id), open_units)
-    deadline = ack_deadline(row, settings)
+    deadline = deadlines.waiting_ack_deadline(
+        settings, status=row.status, state=row.state,
+        acknowledgement_status=row.acknowledgement_status, raw=row.raw,
+        placed=row.order_placed_date,
+    )  # fmt: skip
     now = now or _dt.datetime.now(_dt.UTC)
     return OrderRow(
         merchant_order_id=row.merchant_order_id,
@@ -346,16 +351,6 @@ def order_row(
     )
 
 
-def ack_deadline(row: JetOrder, settings: Settings | None = None) -> _dt.datetime | None:
-    """When a ``ready`` order must be acknowledged by (aware UTC): :func:`deadlines.ack_deadline`
-    (from Jet's order_ready_date); None for an order that is not waiting for one."""
-    if row.status != OrderStatus.READY or row.acknowledgement_status is not None:
-        return None
-    if row.state in ("rejected", "failed"):
-        return None
-    return _aware(deadlines.ack_deadline(settings or Settings(), row.raw, row.order_placed_date))
-
-
 # --- helpers ----------------------------------------------------------------------------------
 
 
@@ -371,7 +366,7 @@ def _filtered(query: Any, status: str) -> Any:
     raise UnknownStatus(f"--status: '{status}' is not one of {choices}")
 
 
-def _jet_totals(raw: dict[str, Any]) -> dict[str, float]:
+def _jet_totals(raw: dict[str, Any]) -> dict[str, Decimal]:
     """Items, tax, shipping, shipping tax and total over the order's items: what the buyer
     paid for every unit (:mod:`jettui.jet.item_price` reads Jet's amounts), to the cent."""
     sums = {
@@ -390,15 +385,15 @@ def _jet_totals(raw: dict[str, Any]) -> dict[str, float]:
         price = item.get("item_price") or {}
         quantity = _quantity(item)
         for name, key in keys.items():
-            sums[name] += item_price.line_amount(_money(price.get(key)), key, quantity)
+            sums[name] += item_price.line_amount(item_price.amount(price.get(key)), key, quantity)
     sums["total"] = sum(sums.values(), Decimal(0))
-    return {k: float(v.quantize(CENT, rounding=ROUND_HALF_UP)) for k, v in sums.items()}
+    return {k: v.quantize(CENT, rounding=ROUND_HALF_UP) for k, v in sums.items()}
 
 
-def _unit_price(item: dict[str, Any]) -> float:
-    base = _money((item.get("item_price") or {}).get("base_price"))
+def _unit_price(item: dict[str, Any]) -> Decimal:
+    base = item_price.amount((item.get("item_price") or {}).get("base_price"))
     unit = item_price.unit_amount(base, "base_price", _quantity(item))
-    return float(unit.quantize(CENT, rounding=ROUND_HALF_UP))
+    return unit.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _quantity(item: dict[str, Any]) -> int:
@@ -490,13 +485,6 @@ def _aware(value: Any) -> _dt.datetime | None:
     if not isinstance(value, _dt.datetime):
         return None
     return value if value.tzinfo else value.replace(tzinfo=_dt.UTC)
-
-
-def _money(value: Any) -> Decimal:
-    try:
-        return Decimal(str(value if value is not None else 0))
-    except ArithmeticError:
-        return Decimal(0)
 
 
 def _iso(value: Any) -> str | None:

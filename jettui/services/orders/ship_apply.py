@@ -37,14 +37,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from jettui.config import Settings
-from jettui.services.catalog.payload import combination_slot
 from jettui.services.orders import account
 from jettui.services.orders.ship_form import OrderView, item_tally
 from jettui.store import oc_shipments
 from jettui.store.errors import StoreError
-from jettui.store.jet_tables import JetOrder, JetProduct, log_event
-from jettui.store.oc_orders import add_order_history, restock_lines, shop_context
-from jettui.store.opencart import Order, OrderHistory, OrderOption, OrderProduct, Product
+from jettui.store.jet_tables import JetOrder, log_event
+from jettui.store.oc_orders import add_order_history, has_history, restock_lines, shop_context
+from jettui.store.opencart import Order, OrderProduct
+from jettui.store.order_lines import lines_for_skus, recorded_line_ids
 from jettui.store.text import utcnow
 
 STEPS = ("lines", "totals", "history", "shipment")
@@ -60,7 +60,7 @@ def target_status(settings: Settings, view: OrderView, current: int) -> int:
     return settings.orders.status_partially_shipped if shipped else current
 
 
-def history_comment(record: Mapping[str, Any]) -> str:
+def shipment_comment(record: Mapping[str, Any]) -> str:
     """``Jet shipment jettui-…: shipped 2 × CAM-1; cancelled 1 × SHIRT-M. Carrier: UPS,
     method: UPS Ground, tracking number: 1Z….``"""
     body = record.get("body") or {}
@@ -90,81 +90,15 @@ def history_comment(record: Mapping[str, Any]) -> str:
     return text
 
 
-def recorded_line_ids(row: JetOrder) -> dict[str, int]:
-    """``{order_item_id: order_product_id}`` as the import recorded it (``JetOrder.lines``)."""
-    return {
-        str(line["order_item_id"]): int(line["order_product_id"])
-        for line in row.lines or []
-        if line.get("order_item_id") and line.get("order_product_id")
-    }
-
-
 def item_line_ids(row: JetOrder, view: OrderView, item_ids: list[str]) -> dict[str, int]:
     """``{order_item_id: order_product_id}`` of Jet order items: as the import recorded them,
-    else found through their SKU (:func:`lines_at`) among the lines not already taken."""
-    ids = recorded_line_ids(row)
+    else found through their SKU (:func:`~jettui.store.order_lines.lines_for_skus`) among the lines not already taken."""
+    ids = recorded_line_ids(row.lines)
     found = {i: ids[i] for i in item_ids if i in ids}
     rest = [i for i in item_ids if i not in found]
     skus = {line.order_item_id: line.merchant_sku for line in view.lines}
-    by_sku = lines_at(int(row.order_id), [skus.get(i, "") for i in rest], set(found.values()))
+    by_sku = lines_for_skus(int(row.order_id), [skus.get(i, "") for i in rest], set(found.values()))
     return found | {i: by_sku[n] for n, i in enumerate(rest) if n in by_sku}
-
-
-def line_ids(order_id: int, skus: list[str]) -> dict[str, int]:
-    """``{merchant_sku: order_product_id}`` for lines the import did not record: through
-    jettui's product link (product and, for a variation child, its option value), else
-    OpenCart's ``sku`` then ``model`` of the product. SKUs not found are left out."""
-    found = lines_at(order_id, skus)
-    return {skus[n]: line_id for n, line_id in found.items()}
-
-
-def lines_at(order_id: int, skus: list[str], used: set[int] | None = None) -> dict[int, int]:
-    """:func:`line_ids` by position in ``skus`` (a SKU listed twice gets two lines), leaving
-    out the lines in ``used``: ``{position: order_product_id}``."""
-    lines = list(OrderProduct.select().where(OrderProduct.order_id == order_id))
-    options: dict[int, set[int]] = {}
-    for oo in OrderOption.select().where(OrderOption.order_id == order_id):
-        options.setdefault(oo.order_product_id, set()).add(int(oo.product_option_value_id or 0))
-    links = {
-        p.merchant_sku: p for p in JetProduct.select().where(JetProduct.merchant_sku.in_(skus))
-    }
-    found: dict[int, int] = {}
-    used = set(used or ())
-    for n, sku in enumerate(skus):
-        link = links.get(sku)
-        product_id: int | None
-        if link is not None:
-            product_id, value_id = link.product_id, link.product_option_value_id
-        else:
-            product_id = _product_by_code(sku)
-            value_id = 0
-        candidates = [
-            line
-            for line in lines
-            if line.product_id == product_id
-            and line.order_product_id not in used
-            and (_has_values(options.get(line.order_product_id, set()), value_id))
-        ]
-        if candidates:
-            found[n] = candidates[0].order_product_id
-            used.add(candidates[0].order_product_id)
-    return found
-
-
-def _has_values(values: set[int], value_id: int) -> bool:
-    """Does a line with these option values stand for a SKU linked to ``value_id`` (0: any
-    line of the product; a value id; or the combination slot of several values)?"""
-    if not value_id:
-        return True
-    return value_id in values or (len(values) > 1 and combination_slot(sorted(values)) == value_id)
-
-
-def _product_by_code(sku: str) -> int | None:
-    for field in (Product.sku, Product.model):
-        product_id = Product.select(Product.product_id).where(field == sku).scalar()
-        if product_id:
-            return int(product_id)
-    return None
 
 
 def plan_shipment(
@@ -221,7 +155,7 @@ def plan_shipment(
     plan = {
         "order_id": order_id,
         "status_id": status,
-        "comment": history_comment(record),
+        "comment": shipment_comment(record),
         "take": take,
         "totals": totals,
         "courier_id": courier,
@@ -253,7 +187,7 @@ def apply_shipment(
             _take_lines(order_id, plan["take"], shop, merchant_order_id)
         elif step == "totals" and plan["totals"]:
             oc_shipments.set_totals(order_id, plan["totals"])
-        elif step == "history" and not _has_history(order_id, plan["comment"]):
+        elif step == "history" and not has_history(order_id, plan["comment"]):
             add_order_history(order_id, int(plan["status_id"]), plan["comment"], shop=shop)
         elif step == "shipment" and plan["courier_id"] and plan["tracking"]:
             oc_shipments.add_order_shipment(order_id, int(plan["courier_id"]), plan["tracking"])
@@ -272,7 +206,7 @@ def _settle_deleted(
         "order_id": order_id,
         "deleted": True,
         "status_id": None,
-        "comment": history_comment(record),
+        "comment": shipment_comment(record),
         "done": list(STEPS),
     }
     record["state"] = "applied"
@@ -299,14 +233,6 @@ def _take_lines(order_id: int, take: Mapping[str, Mapping[str, int]], shop: Any,
             )
             continue
         restock_lines(order_id, {int(line_id): int(step["take"])}, shop=shop)
-
-
-def _has_history(order_id: int, comment: str) -> bool:
-    return (
-        OrderHistory.select()
-        .where((OrderHistory.order_id == order_id) & (OrderHistory.comment == comment))
-        .exists()
-    )
 
 
 def _mark(merchant_order_id: str, alt_shipment_id: str, step: str) -> dict[str, Any]:

@@ -67,7 +67,6 @@ IMPORTED_STATES = frozenset({"done"})
 PROBLEM_STATES = {
     "held": "fix the problem and retry it, or reject it, on the Rejected orders panel",
     "rejected": "it was rejected on Jet: there is nothing to ship",
-    "failed": "see the Rejected orders panel",
 }
 SHIPPABLE_STATUSES = frozenset({OrderStatus.ACKNOWLEDGED, OrderStatus.IN_PROGRESS})
 CANCELLABLE_STATUSES = SHIPPABLE_STATUSES | {OrderStatus.READY}

@@ -40,7 +40,7 @@ from jettui.errors import UsageError, is_unreachable
 from jettui.jet.client import JetClient
 from jettui.jet.enums import OrderStatus
 from jettui.jet.once import ANSWER_LOST, Looked, send_once
-from jettui.services.jet_session import EventWriter, open_logged_client
+from jettui.services.jet_session import Session, jet_session
 from jettui.services.orders import ship_apply
 from jettui.services.orders.admin_changes import (
     CANCELLED,
@@ -62,7 +62,7 @@ from jettui.services.orders.ship_form import (
     view_of,
 )
 from jettui.services.results import ItemResult, Outcome
-from jettui.services.runtime import LOCK_TTL_SECONDS, StoreThread, held_lock, lock_holder_name
+from jettui.services.runtime import LOCK_TTL_SECONDS, StoreThread, lock_holder_name
 from jettui.store.errors import StoreError
 from jettui.store.jet_tables import JetOrder, acquire_lock, log_event, release_lock
 from jettui.store.text import utcnow
@@ -180,12 +180,22 @@ def _problems(view: OrderView, form: ShipmentForm, confirmed: bool) -> list[str]
 
 
 @dataclass
-class _Session:
-    settings: Settings
-    store: StoreThread
-    jet: JetClient
+class _Shipping:
+    session: Session
     merchant_order_id: str
     confirmed: bool = False  # the merchant confirmed shipping over an admin change
+
+    @property
+    def settings(self) -> Settings:
+        return self.session.settings
+
+    @property
+    def store(self) -> StoreThread:
+        return self.session.store
+
+    @property
+    def jet(self) -> JetClient:
+        return self.session.jet
 
 
 async def ship_order(
@@ -207,22 +217,12 @@ async def ship_order(
     An order cancelled or deleted in OpenCart's admin is refused unless
     ``confirm_admin_change`` (:mod:`.admin_changes`).
     """
-    store = StoreThread(db)
-    try:
-        async with held_lock(store, order_lock(merchant_order_id), purpose="ship"):
-            confirmed = confirm_admin_change
-            if jet is not None:
-                session = _Session(settings, store, jet, merchant_order_id, confirmed)
-                return await _ship(session, form)
-            # one store connection per run: the event log shares the service's store thread
-            async with open_logged_client(settings, db, events=EventWriter(store)) as client:
-                session = _Session(settings, store, client, merchant_order_id, confirmed)
-                return await _ship(session, form)
-    finally:
-        await store.close()
+    lock = order_lock(merchant_order_id)
+    async with jet_session(settings, db, lock=lock, purpose="ship", jet=jet) as session:
+        return await _ship(_Shipping(session, merchant_order_id, confirm_admin_change), form)
 
 
-async def _ship(s: _Session, form: ShipmentForm) -> ItemResult:
+async def _ship(s: _Shipping, form: ShipmentForm) -> ItemResult:
     from jettui.services.unconfirmed import settle
 
     await _recover(s)
@@ -302,7 +302,7 @@ def _summary(form: ShipmentForm, after: OrderView) -> str:
     return ", ".join(parts) + f"; {left}"
 
 
-async def _recover(s: _Session) -> None:
+async def _recover(s: _Shipping) -> None:
     """Settle messages whose answer was lost (ask Jet), then finish the OpenCart side of every
     message Jet took. Raises Jet's error when Jet cannot tell: nothing is sent meanwhile."""
     await settle_shipments(s.settings, s.jet, s.store, s.merchant_order_id, strict=True)

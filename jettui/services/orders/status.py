@@ -46,8 +46,8 @@ from jettui.services.orders.ship_form import IMPORTED_STATES, build_order_view
 from jettui.services.runtime import StoreThread
 from jettui.store.errors import StoreError
 from jettui.store.jet_tables import JetOrder, log_event
-from jettui.store.oc_orders import ShopContext, add_order_history, shop_context
-from jettui.store.opencart import Order, OrderHistory
+from jettui.store.oc_orders import ShopContext, add_order_history, has_history, shop_context
+from jettui.store.opencart import Order
 
 REJECTED = "rejected"
 CANCELLED = "cancelled"
@@ -124,7 +124,7 @@ def mirror_order(
     if target is None or _caused_by_jettui(row, state):
         return None
     comment = comment_for(state)
-    if _has_history(int(row.order_id), comment):
+    if has_history(int(row.order_id), comment):
         return None
     current = Order.select(Order.order_status_id).where(Order.order_id == row.order_id).scalar()
     if current is None:
@@ -217,11 +217,3 @@ def _caused_by_jettui(row: JetOrder, state: str) -> bool:
     if not ours:
         return False
     return all(s.get("alt_shipment_id") in ours for s in (row.raw or {}).get("shipments") or [])
-
-
-def _has_history(order_id: int, comment: str) -> bool:
-    return (
-        OrderHistory.select()
-        .where((OrderHistory.order_id == order_id) & OrderHistory.comment.startswith(comment))
-        .exists()
-    )

@@ -124,17 +124,19 @@ class ActivationScreen(PanelScreen):
 
     # --- showing the recorded state ------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="activation-load", exit_on_error=False)
-    def load(self) -> None:
+    @work(exclusive=True, group="activation-load", exit_on_error=False)
+    async def load(self) -> None:
         try:
-            self.app.database()
-            states = activation_status()
-            holder = running_holder()
+            states, holder = await asyncio.to_thread(self._read)
         except Exception as exc:  # the store is unreachable or its tables are missing
-            text = self.app.redact(_brief(exc))
-            self.app.call_from_thread(self._status, f"Cannot read the store: {text}")
+            self._status(f"Cannot read the store: {self.app.redact(_brief(exc))}")
             return
-        self.app.call_from_thread(self._show, states, holder)
+        self._show(states, holder)
+
+    def _read(self) -> tuple[dict[str, StepState], str | None]:
+        """The recorded steps and the running activation's holder (a worker thread)."""
+        self.app.database()
+        return activation_status(), running_holder()
 
     def _show(self, states: dict[str, StepState], holder: str | None) -> None:
         self.query_one("#steps", Static).update(self._table(states))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Hashable, Iterable
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
@@ -155,20 +156,23 @@ class GridPanel(PanelScreen):
 
     _loaded_with: Settings | None = None
 
-    @work(thread=True, exclusive=True, group="panel-load", exit_on_error=False)
-    def load(self) -> None:
+    @work(exclusive=True, group="panel-load", exit_on_error=False)
+    async def load(self) -> None:
         self._loaded_with = self.app.settings
         try:
-            source = self.make_source(self.app.database())
-            count = source.count("")
+            source, count = await asyncio.to_thread(self._open_source)
         except NotAvailable as exc:
-            self.app.call_from_thread(self.show_text, str(exc))
+            self.show_text(str(exc))
             return
         except Exception as exc:  # the store is unreachable or its tables are missing
-            text = self.app.redact(_brief(exc))
-            self.app.call_from_thread(self.show_text, f"Cannot read the store: {text}")
+            self.show_text(f"Cannot read the store: {self.app.redact(_brief(exc))}")
             return
-        self.app.call_from_thread(self.show_source, source, count)
+        self.show_source(source, count)
+
+    def _open_source(self) -> tuple[PageSource, int]:
+        """The panel's source and its row count (a worker thread: it reads the store)."""
+        source = self.make_source(self.app.database())
+        return source, source.count("")
 
     def show_text(self, text: str) -> None:
         empty = self.query_one("#empty", Static)

@@ -137,27 +137,29 @@ class CategoriesScreen(GridPanel):
 
         self.app.push_screen(TaxonomyPicker("Jet taxonomy (enter shows a node)"), picked)
 
-    @work(thread=True, group="categories-node", exit_on_error=False)
-    def _show_node(self, node_id: int) -> None:
+    @work(group="categories-node", exit_on_error=False)
+    async def _show_node(self, node_id: int) -> None:
         try:
-            node = get_node(self.app.database(), node_id)
+            db = await asyncio.to_thread(self.app.database)
+            node = await asyncio.to_thread(get_node, db, node_id)
         except Exception as exc:  # store failure: one line, never a traceback
-            self.app.call_from_thread(self._tell, f"Cannot read the store: {_brief(exc)}", "error")
+            self._tell(f"Cannot read the store: {_brief(exc)}", "error")
             return
         if node is not None:
-            self.app.call_from_thread(self.app.push_screen, _node_detail(node))
+            self.app.push_screen(_node_detail(node))
 
-    @work(thread=True, group="categories-action", exit_on_error=False)
-    def _store_action(self, fn: Callable[[Any], MapResult]) -> None:
+    @work(group="categories-action", exit_on_error=False)
+    async def _store_action(self, fn: Callable[[Any], MapResult]) -> None:
         try:
-            result = fn(self.app.database())
+            db = await asyncio.to_thread(self.app.database)
+            result = await asyncio.to_thread(fn, db)
         except CategoryError as exc:
-            self.app.call_from_thread(self._tell, f"Nothing changed: {exc}", "warning")
+            self._tell(f"Nothing changed: {exc}", "warning")
             return
         except Exception as exc:  # store failure: one line, never a traceback
-            self.app.call_from_thread(self._tell, f"Not done: {_brief(exc)}", "error")
+            self._tell(f"Not done: {_brief(exc)}", "error")
             return
-        self.app.call_from_thread(self._done, result.message)
+        self._done(result.message)
 
     def _done(self, message: str) -> None:
         for table in self.query(GridTable):

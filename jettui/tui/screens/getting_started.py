@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from rich.table import Table
 from rich.text import Text
 
+from jettui.services.setup_progress import setup_progress
+
 
 @dataclass(frozen=True)
 class Step:
@@ -19,17 +21,12 @@ class Step:
 
 def setup_steps(db: object) -> list[Step]:
     """The steps and whether each is done (store thread)."""
-    from jettui.store.jet_tables import JetCategory, JetOrder, JetProduct, JetTaxonomyNode
-
-    def exists(query: object) -> bool:
-        return bool(query.exists(db))  # type: ignore[attr-defined]
-
-    uploaded = JetProduct.select().where(JetProduct.sent_at.is_null(False))
+    done = setup_progress(db)
     return [
-        Step("Refresh the Jet taxonomy", "2 Categories, then T", exists(JetTaxonomyNode.select())),
-        Step("Map categories to Jet nodes", "2 Categories, then m", exists(JetCategory.select())),
-        Step("Upload products", "space selects, u uploads", exists(uploaded)),
-        Step("Watch orders arrive", "3 Orders", exists(JetOrder.select())),
+        Step("Refresh the Jet taxonomy", "2 Categories, then T", done.taxonomy),
+        Step("Map categories to Jet nodes", "2 Categories, then m", done.categories),
+        Step("Upload products", "space selects, u uploads", done.uploaded),
+        Step("Watch orders arrive", "3 Orders", done.orders),
     ]
 
 

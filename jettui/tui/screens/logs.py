@@ -8,6 +8,7 @@ redacted, large bodies cut with their size said: :mod:`jettui.services.jet_sessi
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -101,13 +102,9 @@ class LogsScreen(GridPanel):
         event.prevent_default()
         self._open_detail(event.row_id, list(event.table.source.columns), list(event.cells))
 
-    @work(thread=True, group="log-detail", exit_on_error=False)
-    def _open_detail(self, row_id: Hashable, columns: list[Column], cells: list[str]) -> None:
-        from jettui.store.jet_tables import JetEvent
-
-        self.app.database()
-        row = JetEvent.get_or_none(JetEvent.id == row_id)
-        detail = row.detail if row is not None and isinstance(row.detail, dict) else {}
+    @work(group="log-detail", exit_on_error=False)
+    async def _open_detail(self, row_id: Hashable, columns: list[Column], cells: list[str]) -> None:
+        detail = await asyncio.to_thread(self._event_detail, row_id)
         extra = [
             _body(detail, "request"),
             _body(detail, "response"),
@@ -115,7 +112,15 @@ class LogsScreen(GridPanel):
         ]
         title = f"{self.title}: {cells[0]}" if cells else str(self.title)
         screen = RowDetailScreen(title, [*columns, *BODY_COLUMNS], [*cells, *extra])
-        self.app.call_from_thread(self.app.push_screen, screen)
+        self.app.push_screen(screen)
+
+    def _event_detail(self, row_id: Hashable) -> dict[str, Any]:
+        """The event row's detail (a worker thread: it reads the store)."""
+        from jettui.store.jet_tables import JetEvent
+
+        self.app.database()
+        row = JetEvent.get_or_none(JetEvent.id == row_id)
+        return row.detail if row is not None and isinstance(row.detail, dict) else {}
 
 
 def _body(detail: dict[str, Any], which: str) -> str:

@@ -179,10 +179,10 @@ def _redacted(app: JettuiApp, detail: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def load_order(db: Any, merchant_order_id: str, settings: Any) -> Mapping[str, Any]:
-    from jettui.services import listing
+    from jettui.services.orders import deadlines
     from jettui.services.orders.queries import order_detail
 
-    detail = order_detail(db, merchant_order_id, settings=settings, now=listing.clock())
+    detail = order_detail(db, merchant_order_id, settings=settings, now=deadlines.clock())
     if detail is None:
         raise LookupError(f"no Jet order '{merchant_order_id}' in jettui")
     shown = dict(_as_dict(detail) or {})

@@ -11,13 +11,14 @@ and ``late`` past it (text and highlight, for 16 colours too).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.binding import Binding, BindingType
 
-from jettui.services.listing import REJECTED_STATES, OrderSource, PageSource
+from jettui.services.listing import PageSource
+from jettui.services.orders.panels import REJECTED_STATES, OrderSource, jet_order_ids
 from jettui.store.jet_tables import JET_ORDER_STATES
 from jettui.tui.screens.panel_actions import ActionPanel, plural
 from jettui.tui.widgets.bulk_table import BulkTable, int_id
@@ -95,15 +96,3 @@ class OrdersScreen(ActionPanel):
         event.prevent_default()  # instead of the generic row detail
         event.stop()
         self.app.push_screen(OrderDetailScreen(str(event.cells[0])))
-
-
-def jet_order_ids(db: Any, row_ids: Sequence[int]) -> list[str]:
-    """Grid row ids (jettui's JetOrder ids) → Jet order ids, in the given order. Call from a
-    thread: it reads the store."""
-    from jettui.store.jet_tables import JetOrder
-
-    query = JetOrder.select(JetOrder.id, JetOrder.merchant_order_id).where(
-        JetOrder.id.in_(list(row_ids))
-    )
-    found = dict(query.tuples().execute(db))
-    return [found[i] for i in row_ids if i in found]

@@ -22,7 +22,9 @@ from textual.widgets import Footer, Input, Label, Select, Static
 
 from jettui.errors import one_line
 from jettui.jet.enums import MERCHANT_REFUND_FEEDBACK, REFUND_REASONS
-from jettui.services.listing import PageSource, RefundSource
+from jettui.services.listing import PageSource
+from jettui.services.orders.panels import resolve_order
+from jettui.services.refunds.queries import RefundSource
 from jettui.tui.screens.panel_actions import FORM_BINDINGS, ActionPanel, FormKeys
 
 if TYPE_CHECKING:
@@ -72,19 +74,6 @@ class OrderLine:
 def _left(amounts: dict[str, str]) -> str:
     total = sum((float(v) for v in amounts.values()), 0.0)
     return f", {total:.2f} left" if amounts else ""
-
-
-def resolve_order(db: Any, order: str) -> str:
-    """The Jet order id of ``order`` (its Jet id or reference id), from jettui's tables (store
-    thread); LookupError when jettui has no such order."""
-    from jettui.store.jet_tables import JetOrder
-
-    row = JetOrder.get_or_none(
-        (JetOrder.merchant_order_id == order) | (JetOrder.reference_order_id == order)
-    )
-    if row is None:
-        raise LookupError(f"no Jet order '{order}' in jettui: fetch orders first")
-    return str(row.merchant_order_id)
 
 
 def item_of(problem: str) -> str:

@@ -75,26 +75,31 @@ class RejectedFilesScreen(GridPanel):
             return
         self._resubmit(int_id(row_id))
 
-    @work(thread=True, group="rejected-files-resubmit", exit_on_error=False)
-    def _resubmit(self, file_row_id: int) -> None:
-        from jettui.services.catalog import UnknownSku, resolve_products
+    @work(group="rejected-files-resubmit", exit_on_error=False)
+    async def _resubmit(self, file_row_id: int) -> None:
+        from jettui.services.catalog import UnknownSku
 
         try:
-            db = self.app.database()
-            skus = failed_skus(db, file_row_id)
-            ids = resolve_products(self.app.settings, skus=skus) if skus else []
+            skus, ids = await asyncio.to_thread(self._failed_products, file_row_id)
         except UnknownSku as exc:
-            self.app.call_from_thread(self._warn, f"Cannot resubmit: {exc}")
+            self._warn(f"Cannot resubmit: {exc}")
             return
         except Exception as exc:  # the store failed: one line
-            self.app.call_from_thread(self._warn, f"Cannot read the store: {_brief(exc)}")
+            self._warn(f"Cannot read the store: {_brief(exc)}")
             return
         if not ids:
-            self.app.call_from_thread(self._warn, "Jet named no SKU in this file's errors.")
+            self._warn("Jet named no SKU in this file's errors.")
             return
         # one SKU per product (the usual case): the confirm names them; else by product id
         named = dict(zip(ids, skus, strict=True)) if len(ids) == len(skus) else {}
-        self.app.call_from_thread(self._open_upload, Targets(ids, named))
+        self._open_upload(Targets(ids, named))
+
+    def _failed_products(self, file_row_id: int) -> tuple[list[str], list[int]]:
+        """The SKUs Jet named in the file's errors and their products (a worker thread)."""
+        from jettui.services.catalog import resolve_products
+
+        skus = failed_skus(self.app.database(), file_row_id)
+        return skus, (resolve_products(self.app.settings, skus=skus) if skus else [])
 
     def _warn(self, text: str) -> None:
         self.notify(self.app.redact(text), title=self.panel_title, severity="warning", markup=False)

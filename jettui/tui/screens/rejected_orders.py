@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on
 from textual.binding import Binding, BindingType
 
-from jettui.services.listing import PageSource, RejectedOrderSource
-from jettui.tui.screens.orders import jet_order_ids
+from jettui.services.listing import PageSource
+from jettui.services.orders.panels import RejectedOrderSource, jet_order_ids
 from jettui.tui.screens.panel_actions import ActionPanel, as_items, plural
 from jettui.tui.widgets.bulk_table import BulkTable, int_id
 

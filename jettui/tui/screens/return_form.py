@@ -113,7 +113,7 @@ class ReturnFormScreen(FormKeys, Screen[bool]):
     @work(group="return-form-load", exclusive=True, exit_on_error=False)
     async def load(self) -> None:
         from jettui.services.returns import completion_form_view
-        from jettui.tui.screens.returns import return_ids
+        from jettui.services.returns.queries import return_ids
 
         try:
             db = await asyncio.to_thread(self.app.database)

@@ -20,7 +20,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Label, Select, Static
 
 from jettui.jet.enums import CHARGE_FEEDBACK, REFUND_FEEDBACK
-from jettui.services.listing import PageSource, ReturnSource
+from jettui.services.listing import PageSource
+from jettui.services.returns.queries import ReturnSource, list_returns, return_ids
 from jettui.tui.screens.order_detail import RecordDetailScreen
 from jettui.tui.screens.panel_actions import ActionPanel
 from jettui.tui.widgets.bulk_table import BulkTable, int_id
@@ -29,21 +30,8 @@ if TYPE_CHECKING:
     import peewee as pw
 
 
-def return_ids(db: Any, row_ids: list[int]) -> list[str]:
-    """Grid row ids → Jet return ids (store thread)."""
-    from jettui.store.jet_tables import JetReturn
-
-    query = JetReturn.select(JetReturn.id, JetReturn.merchant_return_authorization_id).where(
-        JetReturn.id.in_(row_ids)
-    )
-    found = dict(query.tuples().execute(db))
-    return [found[i] for i in row_ids if i in found]
-
-
 def load_return(db: Any, return_id: str, settings: Any = None) -> Mapping[str, Any]:
     """The read model of one return (``list_returns``'s row for it)."""
-    from jettui.services.returns import list_returns
-
     for row in list_returns(db):
         if row.get("return_id") == return_id:
             return row

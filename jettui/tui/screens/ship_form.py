@@ -172,8 +172,8 @@ class ShipFormScreen(FormKeys, Screen[bool]):
     async def load(self) -> None:
         import asyncio
 
+        from jettui.services.orders.panels import jet_order_ids
         from jettui.services.orders.shipping import default_form, order_view
-        from jettui.tui.screens.orders import jet_order_ids
 
         try:
             db = await asyncio.to_thread(self.app.database)
@@ -186,9 +186,9 @@ class ShipFormScreen(FormKeys, Screen[bool]):
             self._problems([f"order: cannot read it: {one_line(exc)[:200]}"])
             return
         self.view = view
-        from jettui.services import listing
+        from jettui.services.orders import deadlines
 
-        await self._fill(view, default_form(view, self.app.settings, now=listing.clock()))
+        await self._fill(view, default_form(view, self.app.settings, now=deadlines.clock()))
 
     async def _fill(self, view: OrderView, form: ShipmentForm) -> None:
         title = f"[b]Ship[/b] {view.merchant_order_id}"

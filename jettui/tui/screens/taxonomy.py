@@ -3,6 +3,7 @@ Below the list: the highlighted node's Jet attributes with the values and units 
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
@@ -60,18 +61,21 @@ class TaxonomyPicker(ModalScreen[int | None]):
         self._load()
         self.set_interval(0.2, self._follow_cursor)
 
-    @work(thread=True, exclusive=True, group="taxonomy-load", exit_on_error=False)
-    def _load(self) -> None:
+    @work(exclusive=True, group="taxonomy-load", exit_on_error=False)
+    async def _load(self) -> None:
         # TaxonomySource reads the cache in count(""), and BulkTable asks for rows before it
         # counts: fill the source here (off the event loop) so its first fetch finds rows.
         try:
-            source = TaxonomySource(self.app.database())
-            cached = source.count("")
+            source, cached = await asyncio.to_thread(self._open_source)
         except Exception as exc:  # the store is unreachable: one line, never a traceback
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            self.app.call_from_thread(self._message, f"Cannot read the store: {first[:200]}")
+            self._message(f"Cannot read the store: {first[:200]}")
             return
-        self.app.call_from_thread(self._show, source, cached)
+        self._show(source, cached)
+
+    def _open_source(self) -> tuple[TaxonomySource, int]:
+        source = TaxonomySource(self.app.database())
+        return source, source.count("")
 
     def _message(self, text: str) -> None:
         message = self.query_one("#taxonomy-message", Static)
@@ -124,20 +128,23 @@ class TaxonomyPicker(ModalScreen[int | None]):
             else:
                 self._attributes(int_id(node_id))
 
-    @work(thread=True, exclusive=True, group="taxonomy-attributes", exit_on_error=False)
-    def _attributes(self, node_id: int) -> None:
+    @work(exclusive=True, group="taxonomy-attributes", exit_on_error=False)
+    async def _attributes(self, node_id: int) -> None:
         """The node's attributes, values and units (one a line), read off the event loop."""
+        try:
+            text = await asyncio.to_thread(self._attributes_text, node_id)
+        except Exception:  # noqa: BLE001 - the list itself says when the store is gone
+            return
+        self._show_attributes(text)
+
+    def _attributes_text(self, node_id: int) -> str:
         from jettui.services.catalog.attributes import describe_all
         from jettui.services.categories import get_node
 
-        try:
-            self.app.database()
-            node = get_node(None, node_id)
-        except Exception:  # noqa: BLE001 - the list itself says when the store is gone
-            return
+        self.app.database()
+        node = get_node(None, node_id)
         lines = describe_all(node.attributes) if node is not None else []
-        text = "\n".join(lines) if lines else "No Jet attributes cached for this node."
-        self.app.call_from_thread(self._show_attributes, text)
+        return "\n".join(lines) if lines else "No Jet attributes cached for this node."
 
     def _show_attributes(self, text: str) -> None:
         self.query_one("#taxonomy-attributes", Static).update(text)

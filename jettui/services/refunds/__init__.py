@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from jettui.config import Settings
@@ -34,8 +35,9 @@ from jettui.jet.client import JetClient
 from jettui.jet.enums import REFUND_STATUS_PATHS, RefundStatus
 from jettui.jet.errors import JetAuthError, JetError, JetNotFound, JetUnreachable
 from jettui.jet.once import Looked, send_once
-from jettui.services.jet_session import EventWriter, open_logged_client
+from jettui.services.jet_session import jet_session
 from jettui.services.orders import account
+from jettui.services.refunds.queries import list_refunds
 from jettui.services.results import ItemResult, Outcome
 from jettui.services.return_rules import (
     CheckedRefundLine,
@@ -48,6 +50,15 @@ from jettui.services.return_rules import (
 )
 from jettui.services.runtime import StoreThread, held_lock
 
+__all__ = [
+    "create_refund",
+    "list_refunds",
+    "poll_refunds",
+    "poll_refunds_with",
+    "reconcile_refund",
+    "refund_form_view",
+]
+
 log = logging.getLogger("jettui.services")
 
 LOCK_NAME = "refunds"
@@ -57,6 +68,10 @@ FINAL_STATUSES = (RefundStatus.ACCEPTED,)  # plus every "rejected - ..."
 
 class RefundOrderUnknown(UsageError):
     """The order is not one jettui imported."""
+
+
+#: what a refund's lines count on the accounts: units refunded, which the buyer keeps
+refunded_on = partial(account.refund_changes, units_key="quantity", kept=True)
 
 
 def is_final(status: str) -> bool:
@@ -96,28 +111,22 @@ async def create_refund(
         else list(items)
     )
     feedback, feedback_source = refund_feedback(reason, feedback)
-    store = StoreThread(db)
-    try:
-        async with held_lock(store, LOCK_NAME, purpose="create refund"):
-            order_id = await store.run(_imported_order_id, merchant_order_id)
-            async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
-                await _settle_order(settings, jet, store, merchant_order_id)
-                order = await jet.get_order(merchant_order_id)
-                lines_now = await store.run(account.accounts, merchant_order_id, order)
-                checked, problems = check_refund_form(
-                    order, lines, reason, feedback, accounts=lines_now
-                )
-                if problems or feedback is None:
-                    raise FormRefused("refund", problems or ["feedback: required by Jet"])
-                alt = new_alt_refund_id()
-                body = {"items": [line.as_item(reason, feedback) for line in checked]}
-                await store.run(
-                    _record_intent, merchant_order_id, order_id, alt, checked, reason,
-                    feedback, body, lines_now,
-                )  # fmt: skip
-                result = await _send(jet, store, merchant_order_id, alt, body)
-    finally:
-        await store.close()
+    async with jet_session(settings, db, lock=LOCK_NAME, purpose="create refund") as session:
+        jet, store = session.jet, session.store
+        order_id = await store.run(_imported_order_id, merchant_order_id)
+        await _settle_order(settings, jet, store, merchant_order_id)
+        order = await jet.get_order(merchant_order_id)
+        lines_now = await store.run(account.accounts, merchant_order_id, order)
+        checked, problems = check_refund_form(order, lines, reason, feedback, accounts=lines_now)
+        if problems or feedback is None:
+            raise FormRefused("refund", problems or ["feedback: required by Jet"])
+        alt = new_alt_refund_id()
+        body = {"items": [line.as_item(reason, feedback) for line in checked]}
+        await store.run(
+            _record_intent, merchant_order_id, order_id, alt, checked, reason,
+            feedback, body, lines_now,
+        )  # fmt: skip
+        result = await _send(jet, store, merchant_order_id, alt, body)
     return _feedback_said(result, feedback, feedback_source)
 
 
@@ -190,14 +199,10 @@ async def refund_form_view(settings: Settings, db: Any, merchant_order_id: str) 
     refundable, the dollars refunded so far, and the default amounts for all refundable units
     (what is left of what the buyer paid). Reads the order from Jet (its shipments). Raises
     :class:`RefundOrderUnknown` for an order jettui did not import."""
-    store = StoreThread(db)
-    try:
-        order_id = await store.run(_imported_order_id, merchant_order_id)
-        async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
-            order = await jet.get_order(merchant_order_id)
-        lines_now = await store.run(account.accounts, merchant_order_id, order)
-    finally:
-        await store.close()
+    async with jet_session(settings, db, lock=None) as session:
+        order_id = await session.store.run(_imported_order_id, merchant_order_id)
+        order = await session.jet.get_order(merchant_order_id)
+        lines_now = await session.store.run(account.accounts, merchant_order_id, order)
     lines = []
     for item in order.get("order_items") or []:
         line = lines_now.get(str(item.get("order_item_id")))
@@ -220,24 +225,15 @@ async def refund_form_view(settings: Settings, db: Any, merchant_order_id: str) 
 async def reconcile_refund(settings: Settings, db: Any, alt_refund_id: str) -> ItemResult:
     """Settle a refund whose answer was lost: look it up on Jet by ``alt_refund_id``; found →
     recorded as sent; not there → sent again with the SAME alt_refund_id. Raises LockBusy."""
-    store = StoreThread(db)
-    try:
-        async with held_lock(store, LOCK_NAME, purpose="reconcile refund"):
-            row = await store.run(_refund_row, alt_refund_id)
-            async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
-                return await _reconcile(jet, store, row)
-    finally:
-        await store.close()
+    async with jet_session(settings, db, lock=LOCK_NAME, purpose="reconcile refund") as session:
+        row = await session.store.run(_refund_row, alt_refund_id)
+        return await _reconcile(session.jet, session.store, row)
 
 
 async def poll_refunds(settings: Settings, db: Any) -> list[ItemResult]:
     """Ask Jet for the state of every refund not final yet (see :func:`poll_refunds_with`)."""
-    store = StoreThread(db)
-    try:
-        async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
-            return await poll_refunds_with(settings, jet, store)
-    finally:
-        await store.close()
+    async with jet_session(settings, db, lock=None) as session:
+        return await poll_refunds_with(settings, session.jet, session.store)
 
 
 async def poll_refunds_with(
@@ -375,24 +371,11 @@ def _record_intent(
             merchant_order_id,
             [
                 replace(change, version=checked_against[change.order_item_id].version)
-                for change in _changes(items)
+                for change in refunded_on(items)
             ],
         )
     log_event("refund", f"refund {alt} for order {merchant_order_id} recorded, sending",
               ref=merchant_order_id, detail={"items": items})  # fmt: skip
-
-
-def _changes(items: Sequence[Mapping[str, Any]]) -> list[account.Change]:
-    """What a refund's lines count on the accounts: units refunded, which the buyer keeps."""
-    return [
-        account.Change(
-            str(item["order_item_id"]),
-            refunded=int(item.get("quantity") or 0),
-            amounts={k: Decimal(str(v)) for k, v in (item.get("amounts") or {}).items()},
-            kept=int(item.get("quantity") or 0),
-        )
-        for item in items
-    ]
 
 
 def _release(alt: str, **values: Any) -> bool:
@@ -410,7 +393,10 @@ def _release(alt: str, **values: Any) -> bool:
             .execute()
         )
         if moved:
-            account.release(row.merchant_order_id, _changes(row.items or []))
+            account.release(
+                row.merchant_order_id,
+                refunded_on(row.items or []),
+            )
     return bool(moved)
 
 
@@ -509,7 +495,7 @@ def _order_history(settings: Settings, row: Any) -> None:
     """The accepted refund as an ``order_history`` row; the status is the account's choice
     (:func:`.orders.account.status_after_refund`: never one whose stock move would put back
     units the buyer kept)."""
-    from jettui.store.oc_orders import add_order_history, shop_context
+    from jettui.store.oc_orders import add_order_history, has_history, shop_context
     from jettui.store.opencart import Order
 
     lines = "; ".join(
@@ -523,7 +509,7 @@ def _order_history(settings: Settings, row: Any) -> None:
         + "."
     )
     current = Order.select(Order.order_status_id).where(Order.order_id == row.order_id).scalar()
-    if current is None or _has_history(int(row.order_id), f"(alt {row.refund_id})"):
+    if current is None or has_history(int(row.order_id), f"(alt {row.refund_id})"):
         return  # deleted in the admin, or written by a run killed before it said so
     shop = shop_context(settings)
     status, why = account.status_after_refund(
@@ -534,43 +520,3 @@ def _order_history(settings: Settings, row: Any) -> None:
         account.held_units(int(row.order_id)),
     )
     add_order_history(row.order_id, status, comment + why, shop=shop)
-
-
-def _has_history(order_id: int, marker: str) -> bool:
-    from jettui.store.opencart import OrderHistory
-
-    return (
-        OrderHistory.select()
-        .where((OrderHistory.order_id == order_id) & OrderHistory.comment.contains(marker))
-        .exists()
-    )
-
-
-# --- read model -------------------------------------------------------------------------------
-
-
-def list_refunds(db: Any) -> list[dict[str, Any]]:
-    """Every refund jettui created, newest first, as JSON-able dicts (store thread): alt and
-    Jet ids, the order, lines (SKU, quantity, amounts), total, reason, feedback, Jet's status
-    (``rejected`` with Jet's reason in ``error``), the ledger state, ``may_have_applied`` (the
-    answer to the POST was lost: being looked up) and when it was last updated."""
-    from jettui.store.jet_tables import JetRefund
-
-    out = []
-    for row in JetRefund.select().order_by(JetRefund.created_at.desc(), JetRefund.id.desc()):
-        out.append({
-            "alt_refund_id": row.refund_id,
-            "refund_authorization_id": row.refund_authorization_id,
-            "merchant_order_id": row.merchant_order_id,
-            "order_id": row.order_id,
-            "lines": row.items or [],
-            "amount": f"{Decimal(row.amount):.2f}",
-            "reason": row.reason,
-            "feedback": row.feedback,
-            "status": row.status,
-            "state": row.state,
-            "may_have_applied": row.state in ("intent", "unknown"),
-            "error": row.error,
-            "updated_at": row.updated_at.isoformat(sep=" ") if row.updated_at else None,
-        })  # fmt: skip
-    return out

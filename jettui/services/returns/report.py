@@ -1,0 +1,19 @@
+"""What a returns run reports, and the lock every returns run holds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from jettui.services.results import RunReport
+
+LOCK_NAME = "returns"
+
+
+Progress = Callable[[str], Any]
+
+
+class ReturnsReport(RunReport):
+    """One item per Jet return; ``unreachable`` set when an outage stopped the run."""
+
+    item_key: ClassVar[str] = "return_id"
