@@ -9,9 +9,11 @@ from jettui.services.catalog.actions import (
 )
 from jettui.services.catalog.edit import (
     EDITABLE,
+    child_listing,
     fetch_jet_view,
     form_changes,
     get_jet_data,
+    save_child_data,
     save_jet_data,
     view_lines,
 )
@@ -32,6 +34,7 @@ __all__ = [
     "ItemResult",
     "Listing",
     "ProductCheck",
+    "child_listing",
     "UnknownSku",
     "disabled_mapped_count",
     "fetch_jet_view",
@@ -43,6 +46,7 @@ __all__ = [
     "price_with_increment",
     "resolve_products",
     "run_action",
+    "save_child_data",
     "save_jet_data",
     "validate_products",
     "view_lines",
