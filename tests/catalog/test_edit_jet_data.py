@@ -9,6 +9,7 @@ from typing import Any
 
 from jettui.cli import main
 from jettui.jet.sandbox.engine import taxonomy
+from jettui.services.catalog.attributes import product_option_values
 from jettui.services.catalog import form_changes, get_jet_data, save_jet_data, validate_products
 from tests.catalog.conftest import JET_NODE, NODE, SECRET, jet_products, map_all_categories
 
@@ -163,18 +164,33 @@ def test_option_mapped_to_a_chosen_variant_attribute(settings, db) -> None:
     with_sandbox_attributes()
     data = get_jet_data(settings, 5)
     assert data["options"] == [{"option_id": 4, "name": "Bed Size", "attribute_id": None}]
-    assert data["refinements"] == [1]  # automatic: the node's first variant attribute (Color)
+    # automatic: the node's variant attributes are Color and Capacity, none named Bed Size:
+    # none chosen, never a guess
+    assert data["refinements"] == []
+    assert any("option 'Bed Size' matches no variant attribute" in w for w in data["warnings"])
     assert save_form(settings, 5, options={"4": 14}) == []
     data = get_jet_data(settings, 5)
     assert data["options"][0]["attribute_id"] == 14
     assert data["refinements"] == [14]
-    assert validate_products(settings, [5])[0].variation["variation_refinements"] == [14]
+    # Capacity is a number with a unit: the value names do not fit, each child says why
+    assert "NWH-DCS00005-twin: attribute Capacity: 'Twin' is not a number" in " ".join(
+        data["errors"]
+    )
+    values = {label: str(vid) for vid, label in product_option_values(5, 1)}
+    mapped = {values["Twin"]: "1 qt", values["Full"]: "2 qt", values["Queen"]: "3 qt"}
+    assert save_form(settings, 5, values=mapped) == []
+    check = validate_products(settings, [5])[0]
+    assert check.ok, check.errors
+    assert check.variation["variation_refinements"] == [14]
+    assert check.listings[1].product["attributes_node_specific"] == [
+        {"attribute_id": 14, "attribute_value": "1", "attribute_value_unit": "qt"}
+    ]
     # Material (2) is no variant attribute of the node: refused, the mapping kept
     assert save_form(settings, 5, options={"4": 2}) == [
         "option Bed Size: attribute 2 is not a variant attribute of the node"
     ]
     assert save_form(settings, 5, options={"4": None}) == []  # back to automatic
-    assert get_jet_data(settings, 5)["refinements"] == [1]
+    assert get_jet_data(settings, 5)["refinements"] == []
 
 
 def test_store_values_shown_when_not_overridden(settings, db) -> None:

@@ -72,7 +72,7 @@ def get_jet_data(settings: Settings, product_id: int, sku: str | None = None) ->
             {"option_id": oid, "name": name, "attribute_id": mapped.get(str(oid))}
             for oid, name in options
         ],
-        "refinements": list((check.variation or {}).get("variation_refinements") or []),
+        "refinements": list(check.refinements),
         "payload": main,
         # the ShippingException / ReturnsException bodies sent for the SKU (and its children)
         "shipping_exception": shown.shipping_exception if shown else None,

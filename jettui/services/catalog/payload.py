@@ -166,6 +166,7 @@ class ProductCheck:
     warnings: list[str] = field(default_factory=list)
     listings: list[Listing] = field(default_factory=list)
     variation: dict[str, Any] | None = None  # the parent's Variation body, when configurable
+    refinements: list[int] = field(default_factory=list)  # its variant attributes, even if invalid
     # Jet field → its catalog.field_map source, for the fields fed by a non-default source
     sources: dict[str, str] = field(default_factory=dict)
 
@@ -897,6 +898,7 @@ class Checker:
             return
         node_id = body.get("jet_browse_node_id")
         chosen = self._refinements(check, node_id, options, overrides)
+        check.refinements = [a.attribute_id for a in chosen if a is not None]
         mapped_values = {str(k): str(v) for k, v in (overrides.get("option_values") or {}).items()}
         own = self._child_overrides(product.product_id)
         parent = check.sku
@@ -950,7 +952,7 @@ class Checker:
             names = ", ".join(f"'{name}'" for _po, _type, name in options)
             check.errors.append(f"option {names} has values with the same name")
             return
-        refinements = [a.attribute_id for a in chosen if a is not None]
+        refinements = check.refinements
         if not refinements:
             return
         check.variation = {
