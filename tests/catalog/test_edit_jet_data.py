@@ -9,8 +9,8 @@ from typing import Any
 
 from jettui.cli import main
 from jettui.jet.sandbox.engine import taxonomy
-from jettui.services.catalog.attributes import product_option_values
 from jettui.services.catalog import form_changes, get_jet_data, save_jet_data, validate_products
+from jettui.services.catalog.attributes import product_option_values
 from tests.catalog.conftest import JET_NODE, NODE, SECRET, jet_products, map_all_categories
 
 SKU = "ACM-WB00002"  # product 2 of the demo store: UPC 712711000018, maker Acme
