@@ -225,6 +225,16 @@ async def test_size_by_colour_uploads_as_a_parent_and_a_child_per_combination(sh
             parent, {"fulfillment_nodes": [{"fulfillment_node_id": "node-1", "quantity": 5}]}
         )
 
+    # children selected without their parent: the action touches those only
+    report = await run_action(
+        settings, db, "archive", [product_id], only_skus={product_id: [blue[0]]}
+    )
+    assert [i.item for i in report.items] == [blue[0]], report.summary
+    async with open_jet_client(settings) as jet:
+        assert (await jet.get_sku(blue[0]))["is_archived"] is True
+        assert (await jet.get_sku(first))["is_archived"] is False
+        assert (await jet.get_sku(parent))["is_archived"] is False
+
     # an order for a child imports with its options; one for the parent is held with the reason
     [child_order] = await place_order(settings, [(first, 1, 0)])
     [parent_order] = await place_order(settings, [(parent, 2, 0)])

@@ -7,6 +7,7 @@ from __future__ import annotations
 from jettui.config import Settings
 from jettui.services.listing import ExpandableSource, ListSource
 from jettui.tui.screens.base import GridTable
+from jettui.tui.screens.bulk_action import BulkActionModal
 from jettui.tui.screens.product_edit import ProductEditScreen
 
 from .conftest import make_app, settle
@@ -84,10 +85,20 @@ async def test_v_opens_a_parent_to_a_row_per_child_and_closes_it(demo_settings: 
         first = _rows(table)[1]
         assert first[0] == children[0][0] and "EAN 4006381333931" in first[1][2]
 
-        # selecting a child acts through its product
+        # a child selected without its parent: the action names and touches that child only
         source = table.source
         assert isinstance(source, ExpandableSource)
         assert children[0][0] in source.ids(MODEL)
+        await pilot.press("down", "space", "x")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, BulkActionModal)
+        sku = children[1][0][1]
+        assert modal.targets.only_skus == {LEGGINGS: [sku]} and modal.product_ids == [LEGGINGS]
+        assert modal.targets.named([LEGGINGS]) == sku
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("n", "up")  # nothing selected, back on the first child
         await pilot.press("up", "v")  # on the parent: closes it
         await settle(pilot)
         assert table.row_count == 1

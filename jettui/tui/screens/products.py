@@ -249,18 +249,28 @@ class ProductsScreen(GridPanel):
             self.notify("No product to act on.", title=self.panel_title, severity="warning")
             return
         table = tables.first()
-        # a selected variation child acts through its product (its family's SKUs)
-        ids = sorted({product_of(i) for i in table.selected})
-        if not ids and table.cursor_id is not None:
-            ids = [product_of(table.cursor_id)]
+        picked = set(table.selected) or (
+            {table.cursor_id} if table.cursor_id is not None else set()
+        )
+        ids = sorted({product_of(i) for i in picked})
         if not ids:
             self.notify("No product to act on.", title=self.panel_title, severity="warning")
             return
-        self._confirm_bulk(action, ids, table.source, table.filter_text)
+        # children selected without their product's own row: the action touches those only
+        only: dict[int, list[str]] = {}
+        for row_id in sorted(i for i in picked if isinstance(i, tuple)):
+            if row_id[0] not in picked:
+                only.setdefault(int_id(row_id[0]), []).append(str(row_id[1]))
+        self._confirm_bulk(action, ids, table.source, table.filter_text, only)
 
     @work(thread=True, group="products-targets", exclusive=True, exit_on_error=False)
     def _confirm_bulk(
-        self, action: str, ids: list[int], source: PageSource, filter_text: str
+        self,
+        action: str,
+        ids: list[int],
+        source: PageSource,
+        filter_text: str,
+        only_skus: dict[int, list[str]] | None = None,
     ) -> None:
         """Name the SKUs and count the selected rows the grid hides, then ask (store thread)."""
         try:
@@ -282,6 +292,7 @@ class ProductsScreen(GridPanel):
             skus,
             hidden=[i for i in ids if i not in visible],  # selected, not shown
             why_hidden=" and ".join(reasons) or "the grid",
+            only_skus=dict(only_skus or {}),
         )
         self.app.call_from_thread(self._open_bulk, action, targets)
 
