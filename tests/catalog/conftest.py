@@ -58,8 +58,8 @@ def settings(make_settings: MakeSettings) -> Settings:
 
 
 def map_all_categories(variant: bool = True) -> None:
-    """Every category → JET_NODE, whose cached taxonomy entry has a variant attribute "Bed Size"
-    (or not)."""
+    """Every category → JET_NODE, whose cached taxonomy entry has variant attributes named
+    "Bed Size" (the jettui demo's option) and "Select" (OpenCart's demo option), or none."""
     from jettui.store.jet_tables import JetCategory, JetTaxonomyNode
     from jettui.store.opencart import Category
 
@@ -71,6 +71,9 @@ def map_all_categories(variant: bool = True) -> None:
             "attribute_description": "Bed Size",
             "variant": variant,
         },
+        # OpenCart's own demo names its Canon option "Select" (Red, Blue): refined by the
+        # sandbox node's Color (1), whose values they are
+        {"attribute_id": 1, "attribute_description": "Select", "variant": variant},
     ]
     JetTaxonomyNode.create(
         jet_node_id=JET_NODE, name="Test node", is_leaf=True, attributes=attributes
