@@ -68,13 +68,18 @@ def test_an_option_maps_to_the_variant_attribute_named_like_it_or_to_none(
     assert (found.attribute_id if found else None) == attribute_id
 
 
-def test_headphones_colour_maps_to_nothing_when_the_node_has_no_color() -> None:
-    """The demo's headphones node has Storage Capacity as its only variant attribute: a Color
-    option is not refined by it (the report says so) rather than by a wrong attribute."""
-    node = taxonomy()["attributes"]["1000055"]
-    attributes = [a for a in (NodeAttribute.from_jet(i) for i in node) if a is not None]
-    assert [a.name for a in attributes if a.variant] == ["Storage Capacity"]
-    assert matching_variant("Color", attributes) is None
+def test_the_demo_nodes_refine_by_the_options_the_demo_sells() -> None:
+    """The sandbox's headphones are refined by Color (never Storage Capacity), its T-shirts by
+    Size and Color (never Shoe Size)."""
+    for node, option, name in (
+        ("1000055", "Color", "Color"),
+        ("2000153", "Size", "Size"),
+        ("2000153", "Colour", "Color"),
+    ):
+        items = taxonomy()["attributes"][node]
+        attributes = [a for a in (NodeAttribute.from_jet(i) for i in items) if a is not None]
+        found = matching_variant(option, attributes)
+        assert found is not None and found.name == name
 
 
 # --- the store: SQLite and MariaDB with the jettui demo -------------------------------------
