@@ -163,7 +163,13 @@ def test_node_attributes_with_values_and_units(settings, db) -> None:
 def test_option_mapped_to_a_chosen_variant_attribute(settings, db) -> None:
     with_sandbox_attributes()
     data = get_jet_data(settings, 5)
-    assert data["options"] == [{"option_id": 4, "name": "Bed Size", "attribute_id": None}]
+    [option] = data["options"]
+    assert (option["option_id"], option["name"], option["attribute_id"]) == (4, "Bed Size", None)
+    assert [(v["name"], v["jet_value"]) for v in option["values"]] == [
+        ("Twin", ""),
+        ("Full", ""),
+        ("Queen", ""),
+    ]
     # automatic: the node's variant attributes are Color and Capacity, none named Bed Size:
     # none chosen, never a guess
     assert data["refinements"] == []
@@ -181,6 +187,11 @@ def test_option_mapped_to_a_chosen_variant_attribute(settings, db) -> None:
     assert save_form(settings, 5, values=mapped) == []
     check = validate_products(settings, [5])[0]
     assert check.ok, check.errors
+    assert [v["jet_value"] for v in get_jet_data(settings, 5)["options"][0]["values"]] == [
+        "1 qt",
+        "2 qt",
+        "3 qt",
+    ]
     assert check.variation["variation_refinements"] == [14]
     assert check.listings[1].product["attributes_node_specific"] == [
         {"attribute_id": 14, "attribute_value": "1", "attribute_value_unit": "qt"}

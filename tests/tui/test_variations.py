@@ -134,3 +134,34 @@ def test_expanded_parent_snapshot(snap_compare, demo_settings: Settings) -> None
         await _open_leggings(pilot)
 
     assert snap_compare(make_app(demo_settings, "jettui-16"), run_before=open_leggings)
+
+
+async def test_the_parent_edit_maps_an_option_value_to_a_jet_value(demo_settings: Settings):
+    """The options section lists each option value: a Jet value typed there is what the
+    children with that value send."""
+    from jettui.services.catalog import validate_products
+    from jettui.store.jet_tables import JetProduct
+    from jettui.store.opencart import OptionValueDescription
+
+    app = make_app(demo_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_leggings(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ProductEditScreen) and screen.child_sku is None
+        blue = OptionValueDescription.get(OptionValueDescription.name == "Blue").option_value_id
+        screen.query_one(f"#optval-{blue}").value = "Gray"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        parent = JetProduct.get(JetProduct.product_option_value_id == 0)
+        assert parent.overrides == {"option_values": {str(blue): "Gray"}}
+        (check,) = validate_products(demo_settings, [LEGGINGS])
+        assert check.ok, check.errors
+        sent = {
+            a["attribute_value"]
+            for c in check.listings[1:]
+            for a in c.product["attributes_node_specific"]
+            if a["attribute_id"] == 1
+        }
+        assert sent == {"Red", "Gray"}

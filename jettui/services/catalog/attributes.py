@@ -322,11 +322,20 @@ def refinement_item(attribute: NodeAttribute, text: str) -> tuple[dict[str, Any]
 
 def product_option_values(product_id: int, language_id: int) -> list[tuple[int, str]]:
     """(option value id, its name) of the product's select/radio option values."""
+    return [(vid, name) for _oid, vid, name in option_value_rows(product_id, language_id)]
+
+
+def option_value_rows(product_id: int, language_id: int) -> list[tuple[int, int, str]]:
+    """(option id, option value id, its name) of the product's select/radio option values."""
     from jettui.store.base import tuple_rows
     from jettui.store.opencart import Option, OptionValueDescription, ProductOptionValue
 
     rows = (
-        ProductOptionValue.select(ProductOptionValue.option_value_id, OptionValueDescription.name)
+        ProductOptionValue.select(
+            ProductOptionValue.option_id,
+            ProductOptionValue.option_value_id,
+            OptionValueDescription.name,
+        )
         .join(Option, on=Option.option_id == ProductOptionValue.option_id)
         .join(
             OptionValueDescription,
@@ -336,7 +345,7 @@ def product_option_values(product_id: int, language_id: int) -> list[tuple[int, 
         .where((ProductOptionValue.product_id == product_id) & Option.type.in_(["select", "radio"]))
         .order_by(ProductOptionValue.product_option_value_id)
     )
-    return [(int(v), str(name or "")) for v, name in tuple_rows(rows)]
+    return [(int(o), int(v), str(name or "")) for o, v, name in tuple_rows(rows)]
 
 
 def parse_option_value(

@@ -56,6 +56,10 @@ def get_jet_data(settings: Settings, product_id: int, sku: str | None = None) ->
     attributes = node_attrs.node_attributes(node)
     mapped = overrides.get("option_attributes") or {}
     options = node_attrs.product_options(product_id, settings.store.language_id)
+    value_rows = list(
+        dict.fromkeys(node_attrs.option_value_rows(product_id, settings.store.language_id))
+    )
+    values = {str(k): str(v) for k, v in (overrides.get("option_values") or {}).items()}
     return {
         "product_id": product_id,
         "sku": child.sku if child else check.sku,
@@ -68,8 +72,18 @@ def get_jet_data(settings: Settings, product_id: int, sku: str | None = None) ->
         "node_attributes": [asdict(a) for a in attributes],
         # the product's select/radio options and the Jet variant attribute each maps to
         # (None: chosen automatically); "refinements" = what the upload sends
+        # and each option value with the refinement value mapped for it ("": its own name)
         "options": [
-            {"option_id": oid, "name": name, "attribute_id": mapped.get(str(oid))}
+            {
+                "option_id": oid,
+                "name": name,
+                "attribute_id": mapped.get(str(oid)),
+                "values": [
+                    {"option_value_id": vid, "name": label, "jet_value": values.get(str(vid), "")}
+                    for value_oid, vid, label in value_rows
+                    if value_oid == oid
+                ],
+            }
             for oid, name in options
         ],
         "refinements": list(check.refinements),

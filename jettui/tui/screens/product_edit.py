@@ -127,8 +127,8 @@ class ProductEditScreen(Screen[bool]):
                                      id=widget_id, compact=True)  # fmt: skip
             yield Static("Jet attributes", classes="edit-section", id="edit-attr-heading")
             yield Vertical(id="edit-attributes")
-            yield Static("Options → Jet variant attribute", classes="edit-section",
-                         id="edit-opt-heading")  # fmt: skip
+            yield Static("Options → Jet variant attribute (and each value's)",
+                         classes="edit-section", id="edit-opt-heading")  # fmt: skip
             yield Vertical(id="edit-options")
             yield Static("", id="edit-problems", markup=False)
             yield Static("Loading…", id="edit-sends", markup=False)
@@ -222,7 +222,7 @@ class ProductEditScreen(Screen[bool]):
         self.attributes = list(data["node_attributes"]) + stale
         self.options = list(data["options"])
         key = (data["node_id"], tuple(a["attribute_id"] for a in self.attributes),
-               tuple(o["option_id"] for o in self.options))  # fmt: skip
+               tuple(o["option_id"] for o in self.options), tuple(self._value_ids()))  # fmt: skip
         heading = f"Jet attributes of node {data['node_id']}" if data["node_id"] else (
             "Jet attributes (map one of the product's categories to a Jet node first)"
         )  # fmt: skip
@@ -241,7 +241,11 @@ class ProductEditScreen(Screen[bool]):
             opt_box = self.query_one("#edit-options", Vertical)
             await opt_box.remove_children()
             variants = [a for a in data["node_attributes"] if a.get("variant")]
-            await opt_box.mount_all([self._option_row(o, variants) for o in self.options])
+            rows = []
+            for option in self.options:
+                rows.append(self._option_row(option, variants))
+                rows += [self._value_row(v) for v in option.get("values") or []]
+            await opt_box.mount_all(rows)
             self._built = key
         for attribute in self.attributes:
             item = stored.get(attribute["attribute_id"], {})
@@ -253,6 +257,8 @@ class ProductEditScreen(Screen[bool]):
                 )
         for option in self.options:
             _set(self._one(f"#opt-{option['option_id']}"), option.get("attribute_id"))
+            for value in option.get("values") or []:
+                _set(self._one(f"#optval-{value['option_value_id']}"), value.get("jet_value"))
 
     def _attribute_row(self, attribute: dict[str, Any]) -> Horizontal:
         """A Select when Jet lists the only values allowed; an Input (+ a unit Select when the
@@ -284,6 +290,16 @@ class ProductEditScreen(Screen[bool]):
             return Horizontal(label, note, classes="edit-row")
         select = Select(choices, prompt=AUTOMATIC, id=f"opt-{option['option_id']}", compact=True)
         return Horizontal(label, select, classes="edit-row")
+
+    def _value_ids(self) -> list[int]:
+        return [int(v["option_value_id"]) for o in self.options for v in o.get("values") or []]
+
+    def _value_row(self, value: dict[str, Any]) -> Horizontal:
+        """An option value and the refinement value its children send (empty: its name)."""
+        label = Label(_cut(f"  {value['name']}", 15))
+        field = Input(id=f"optval-{value['option_value_id']}", compact=True,
+                      placeholder=f"sends '{_cut(str(value['name']), 30)}'")  # fmt: skip
+        return Horizontal(label, field, classes="edit-row")
 
     def _one(self, selector: str) -> Widget | None:
         found = self.query(selector)
@@ -370,6 +386,7 @@ class ProductEditScreen(Screen[bool]):
         form["options"] = {
             str(o["option_id"]): _get(self._one(f"#opt-{o['option_id']}")) for o in self.options
         }
+        form["values"] = {str(v): _get(self._one(f"#optval-{v}")) for v in self._value_ids()}
         return form
 
     def unsaved_changes(self) -> bool:
@@ -423,6 +440,7 @@ class ProductEditScreen(Screen[bool]):
                 returns=form["returns"],
                 attributes=attributes or None,
                 options=options or None,
+                values={k: v or None for k, v in form.get("values", {}).items()} or None,
             )
             return problems or save_jet_data(settings, self.product_id, changes | more)
 
