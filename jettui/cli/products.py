@@ -126,6 +126,8 @@ def run(args: argparse.Namespace, out: Output) -> int:
         ids = _resolve(
             catalog, settings, args.skus, args.all, "nothing done", args.include_disabled
         )
+        # a variation child named without its parent: the action touches that child only
+        only = catalog.children_named(settings, args.skus, ids) if args.skus else {}
         left_out = 0
         if args.all and not args.include_disabled:
             left_out = catalog.disabled_mapped_count(settings)
@@ -143,7 +145,14 @@ def run(args: argparse.Namespace, out: Output) -> int:
         streamed: dict[str, Any] = {} if out.json_mode else {"emit": emit}
         report = asyncio.run(
             catalog.run_action(
-                settings, db, args.action, ids, dry_run=args.dry_run, progress=progress, **streamed
+                settings,
+                db,
+                args.action,
+                ids,
+                dry_run=args.dry_run,
+                progress=progress,
+                only_skus=only,
+                **streamed,
             )
         )
         report.left_out = left_out

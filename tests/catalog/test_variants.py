@@ -7,6 +7,8 @@ with the reason. A child edit changes that child only."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -239,6 +241,14 @@ async def test_size_by_colour_uploads_as_a_parent_and_a_child_per_combination(sh
         assert (await jet.get_sku(blue[0]))["is_archived"] is True
         assert (await jet.get_sku(first))["is_archived"] is False
         assert (await jet.get_sku(parent))["is_archived"] is False
+
+    # the CLI naming a child acts on that child only
+    args = ["--config", str(settings.path), "products", "unarchive", blue[0], "--json"]
+    code = await asyncio.to_thread(main, args)  # the CLI runs its own event loop
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0 and [i["sku"] for i in doc["items"]] == [blue[0]], doc
+    async with open_jet_client(settings) as jet:
+        assert (await jet.get_sku(blue[0]))["is_archived"] is False
 
     # an order for a child imports with its options; one for the parent is held with the reason
     [child_order] = await place_order(settings, [(first, 1, 0)])

@@ -4,6 +4,7 @@ from jettui.services.catalog.actions import (
     ACTIONS,
     ActionReport,
     ItemResult,
+    children_named,
     resolve_products,
     run_action,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "Listing",
     "ProductCheck",
     "child_listing",
+    "children_named",
     "UnknownSku",
     "disabled_mapped_count",
     "fetch_jet_view",

@@ -37,6 +37,7 @@ from jettui.services.catalog.payload import (
     ProductCheck,
     mapped_product_ids,
     product_ids_for_skus,
+    validate_products,
 )
 from jettui.services.catalog.preview import previews
 from jettui.services.jet_session import StoreThread, open_logged_client
@@ -129,6 +130,33 @@ class ActionReport:
             "items": [i.as_dict(key="sku") for i in self.items],
             "warnings": [line for c in self.checks for line in c.lines() if ": warning: " in line],
         }
+
+
+def children_named(
+    settings: Settings, skus: Iterable[str], product_ids: list[int]
+) -> dict[int, list[str]]:
+    """Product id → the variation child SKUs named among ``skus``, for the products whose own
+    SKU is not named too (a named parent means its whole family): ``run_action(only_skus=)``.
+    Store thread."""
+    from jettui.services.catalog.payload import merchant_sku
+    from jettui.store.opencart import Product
+
+    wanted = set(skus)
+    own = {
+        row.product_id: merchant_sku(row)
+        for row in Product.select(Product.product_id, Product.sku, Product.model).where(
+            Product.product_id.in_(product_ids)
+        )
+    }
+    only: dict[int, list[str]] = {}
+    for product_id in product_ids:
+        if own.get(product_id) in wanted:
+            continue
+        named = [x.sku for x in validate_products(settings, [product_id])[0].listings[1:]]
+        chosen = [sku for sku in named if sku in wanted]
+        if chosen:
+            only[product_id] = chosen
+    return only
 
 
 def resolve_products(
