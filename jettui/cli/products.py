@@ -143,6 +143,8 @@ def run(args: argparse.Namespace, out: Output) -> int:
 
         # --json: the document carries every item (and preview) at the end, so none is streamed
         streamed: dict[str, Any] = {} if out.json_mode else {"emit": emit}
+        if only:  # passed only when given (a run_action stand-in need not know it)
+            streamed["only_skus"] = only
         report = asyncio.run(
             catalog.run_action(
                 settings,
@@ -151,7 +153,6 @@ def run(args: argparse.Namespace, out: Output) -> int:
                 ids,
                 dry_run=args.dry_run,
                 progress=progress,
-                only_skus=only,
                 **streamed,
             )
         )
