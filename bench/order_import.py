@@ -26,12 +26,15 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import peewee as pw
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.sandbox_server import api_url, free_port, sandbox_server  # noqa: E402
 from jettui.config import Settings, load_settings  # noqa: E402
 from jettui.jet.client import JetClient  # noqa: E402
+from jettui.store.errors import StoreError  # noqa: E402
 
 SETTINGS = """\
 jet:
@@ -165,11 +168,16 @@ async def import_run(settings: Settings) -> tuple[float, object]:
         db.close()
 
 
+STEP = ["starting"]  # what the bench is doing, for a one-line error
+
+
 async def run(settings: Settings, orders: int) -> int:
     from jettui.store.db import connect
     from jettui.store.jet_tables import JetOrder
 
+    STEP[0] = "building the demo store"
     skus = await asyncio.to_thread(prepare_store, settings)
+    STEP[0] = "measuring the floor and the import"
     async with JetClient(settings.jet) as jet:
         await list_skus(jet, skus)
         await generate(jet, skus, orders)
@@ -177,6 +185,7 @@ async def run(settings: Settings, orders: int) -> int:
     async with JetClient(settings.jet) as jet:
         await generate(jet, skus, orders)
     elapsed, report = await import_run(settings)
+    STEP[0] = "counting the imported orders"
     db = connect(settings)
     try:
         imported = (
@@ -218,8 +227,14 @@ def main() -> None:
         server_path.write_text(SETTINGS.format(api_url="sandbox", **common))
         client_path = Path(tmp) / "settings.yaml"
         client_path.write_text(SETTINGS.format(api_url=base_url, **common))
+        settings = load_settings(client_path)
         with sandbox_server(server_path, port):
-            code = asyncio.run(run(load_settings(client_path), args.orders))
+            try:
+                code = asyncio.run(run(settings, args.orders))
+            except (pw.DatabaseError, StoreError) as error:
+                first = str(error).splitlines()[0] if str(error) else ""
+                where = settings.store.database_display
+                sys.exit(f"{STEP[0]} failed on {where}: {type(error).__name__}: {first}")
     sys.exit(code)
 
 

@@ -1,4 +1,4 @@
-"""`jettui demo`: (re)build the embedded SQLite demo store."""
+"""`jettui demo`: (re)build the demo store (SQLite file, or an empty MySQL/MariaDB database)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from .output import Output
 from .parser import add_json, positive_int
 from .session import load
 
-MAX_PRODUCTS = 100_000
+# jettui.store.demo.MAX_PRODUCTS, not imported: the CLI loads the store modules on use only
+MAX_PRODUCTS = 1_000_000
 
 
 def register(commands: Any) -> None:
@@ -21,7 +22,7 @@ def register(commands: Any) -> None:
         type=positive_int,
         default=240,
         metavar="N",
-        help=f"number of products (default 240, up to {MAX_PRODUCTS})",
+        help=f"number of products (default 240, up to {MAX_PRODUCTS:,})",
     )
     demo.add_argument("--seed", type=int, default=42, help=argparse.SUPPRESS)
     add_json(demo)
@@ -34,10 +35,10 @@ def run(args: argparse.Namespace, out: Output) -> int:
 
     settings = load(args, out)
     if args.products > MAX_PRODUCTS:
-        raise UsageError(f"--products: at most {MAX_PRODUCTS}")
+        raise UsageError(f"--products: at most {MAX_PRODUCTS:,}")
 
     def progress(done: int, total: int) -> None:
-        out.progress(f"seeding products {done}/{total}")
+        out.progress(f"seeding products {done:,}/{total:,}")
 
     try:
         stats = build_demo_store(
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
     out.say(
         f"demo store {settings.store.database_display}: {stats.products} products in "
         f"{stats.categories} categories, {stats.manufacturers} brands, {stats.option_products} "
-        f"with options; {stats.missing_codes} without a product code and {stats.invalid_codes} "
+        f"with options, {stats.specials} on special; {stats.missing_codes} without a product code and {stats.invalid_codes} "
         f"with a bad check digit (on purpose); built in {stats.seconds:.1f} s"
     )
     return ExitCode.OK

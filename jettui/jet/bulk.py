@@ -20,7 +20,8 @@ from typing import Any
 
 from jettui.jet import models
 from jettui.jet.client import JetClient, jet_json
-from jettui.jet.errors import JetError
+from jettui.jet.errors import JetError, JetNotFound, JetProtocolError
+from jettui.jet.once import Looked, send_once
 
 PROCESSED_OK = "Processed successfully"
 PROCESSED_WITH_ERRORS = "Processed with errors"
@@ -54,6 +55,8 @@ class BulkFileResult:
     sku_errors: dict[str, list[str]] = field(default_factory=dict)  # parsed from error_excerpt
     other_errors: list[str] = field(default_factory=list)  # excerpt lines naming no SKU of the file
     registered: bool = False  # files/uploaded accepted: Jet has the file
+    note: str = ""  # how the registration ended when not plainly (e.g. its answer was lost)
+    maybe_registered: bool = False  # its files/uploaded answer was lost and the lookup failed
     failure: str | None = None  # why the upload or the polling stopped (one line)
     error: JetError | None = field(default=None, repr=False)  # the Jet error that stopped it
 
@@ -94,7 +97,7 @@ class BulkResult:
         """Invalid SKUs and SKUs whose file never reached Jet, with the reason."""
         out = dict(self.invalid)
         for f in self.files:
-            if not f.registered:
+            if not f.registered and not f.maybe_registered:
                 out.update({sku: [f.failure or "not sent"] for sku in f.skus})
         return out
 
@@ -102,7 +105,13 @@ class BulkResult:
     def unconfirmed(self) -> list[str]:
         """Sent, but Jet's outcome is unknown: fetch the SKUs' status to learn it."""
         done = set(self.succeeded) | set(self.failed)
-        return [s for f in self.files if f.registered for s in f.skus if s not in done]
+        return [
+            s
+            for f in self.files
+            if f.registered or f.maybe_registered
+            for s in f.skus
+            if s not in done
+        ]
 
 
 def split_files(
@@ -230,8 +239,21 @@ async def _send_file(
         url = str(grant["url"])
         file.jet_file_id = str(grant.get("jet_file_id") or "") or None
         await client.upload_blob(url, gzip.compress(file.content, compresslevel=6))
-        registered = await client.notify_uploaded(url, file_type, file.file_name)
+        once = await send_once(
+            lambda: client.notify_uploaded(url, file_type, file.file_name),
+            lambda: _file_on_jet(client, file.jet_file_id),
+            resends=client.max_retries,
+        )
+        if once.state == "uncertain":  # Jet may have it: the ledger's reconcile looks again
+            file.maybe_registered = True
+            file.failure = file.note = once.note
+            return
+        if not once.applied:
+            assert once.error is not None
+            raise once.error  # refused, or not known to Jet: the file is not registered
         file.registered = True
+        file.note = once.note
+        registered = once.value if isinstance(once.value, dict) else {}
         file.jet_file_id = str(registered.get("jet_file_id") or file.jet_file_id or "") or None
         if not file.jet_file_id:
             file.failure = "Jet gave no jet_file_id to follow the file"
@@ -254,6 +276,18 @@ async def _send_file(
         # The exception itself is kept: callers classify it by type (an outage stops a run).
         file.error = exc
         file.failure = str(exc)
+
+
+async def _file_on_jet(client: JetClient, jet_file_id: str | None) -> Looked:
+    """Whether Jet registered the file whose files/uploaded answer was lost: GET files/{id}
+    answers 404 for an upload URL never registered."""
+    if not jet_file_id:
+        raise JetProtocolError("no jet_file_id to look the file up by", path="files/uploaded")
+    try:
+        status = await client.get_file(jet_file_id)
+    except JetNotFound:
+        return Looked(False)
+    return Looked(True, status)
 
 
 async def _report(progress: Progress | None, done: int, total: int) -> None:

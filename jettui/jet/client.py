@@ -6,12 +6,15 @@ One :class:`JetClient` per task (it is an async context manager around an httpx.
   ``expires_on`` and once on a 401. One refresh at a time, however many calls wait for it.
 - Resilience: a timeout on every call; retries with exponential backoff and jitter on connection
   errors, timeouts and 5xx; 429 honours Retry-After (capped); at most ``concurrency`` calls in
-  flight. Retry policy for calls that are not idempotent (POST /refunds, POST /orders/generate):
-  they are retried only when the request provably never reached Jet (connect errors, connect and
-  pool timeouts) or when Jet answered 429 (refused before processing). A write that fails after
-  a 5xx or a read timeout/dropped connection (at once for those calls, after the last retry for
-  the others) is raised with ``may_have_applied=True``, so the caller looks (e.g. GET
-  /refunds/{status} for its alt_refund_id, the order for its shipments) before sending again.
+  flight.
+- Every write says what a repeat would do (``repeat_safe``). Safe to repeat by value (SKU data,
+  price, inventory, variation, exceptions, archive, the order tag): retried like a read. Not
+  safe (acknowledge, shipped, returns complete, refunds, files/uploaded, orders/generate):
+  retried only when the request provably never reached Jet (connect errors, connect and pool
+  timeouts) or Jet answered 429 (refused before processing). Such a write that fails after a
+  5xx or a read timeout/dropped connection, or a write answered 4xx on a retry, is raised with
+  ``may_have_applied=True``: the caller looks it up before sending it again, through the one
+  helper for that, :func:`jettui.jet.once.send_once`.
 - Validation: every write runs the matching validator of :mod:`jettui.jet.models` first and
   raises :class:`JetValidationError` (status None) without any network call.
 - Secrets: the API secret and the token never reach logs, errors, events or reprs.
@@ -106,7 +109,7 @@ class _Call:
     params: Mapping[str, Any] | None = None
     headers: Mapping[str, str] | None = None
     auth: bool = True
-    idempotent: bool = True
+    repeat_safe: bool = True  # sending it twice leaves Jet as sending it once
 
     @property
     def is_write(self) -> bool:
@@ -231,16 +234,17 @@ class JetClient:
         payload: Any = None,
         *,
         params: Mapping[str, Any] | None = None,
-        idempotent: bool = True,
+        repeat_safe: bool = True,
     ) -> Any:
         body = None if payload is None else jet_json(payload)
-        return await self._send(_Call(method, path, body, params, idempotent=idempotent))
+        return await self._send(_Call(method, path, body, params, repeat_safe=repeat_safe))
 
     async def _send(self, call: _Call) -> Any:
         shown = safe_path(call.path)
         token: Secret | None = None
         refreshed_on_401 = False
         attempt = 0
+        uncertain = False  # an earlier attempt of this write may have reached Jet
         while True:
             headers = dict(call.headers or {})
             if call.body is not None:
@@ -264,7 +268,8 @@ class JetClient:
                 elapsed = time.perf_counter() - started
                 reason = type(exc).__name__
                 self._emit_call(call, shown, None, elapsed, attempt, error=reason)
-                safe = call.idempotent or isinstance(exc, _NOT_SENT)
+                safe = call.repeat_safe or isinstance(exc, _NOT_SENT)
+                uncertain = uncertain or not isinstance(exc, _NOT_SENT)
                 if safe and attempt < self.max_retries:
                     attempt = await self._backoff(attempt, call, shown, reason)
                     continue
@@ -272,7 +277,7 @@ class JetClient:
                     f"Jet unreachable ({reason}) after {attempt + 1} attempt(s)",
                     method=call.method,
                     path=shown,
-                    may_have_applied=call.is_write and not isinstance(exc, _NOT_SENT),
+                    may_have_applied=call.is_write and uncertain,
                 ) from None
             elapsed = time.perf_counter() - started
             status = response.status_code
@@ -293,10 +298,12 @@ class JetClient:
                     messages=error_messages(_json_or_none(response)),
                     method=call.method,
                     path=shown,
+                    may_have_applied=call.is_write and uncertain,
                 )
             if status >= 500:
                 self.stats.server_errors += 1
-                if call.idempotent and attempt < self.max_retries:
+                uncertain = True
+                if call.repeat_safe and attempt < self.max_retries:
                     attempt = await self._backoff(attempt, call, shown, f"HTTP {status}")
                     continue
                 raise JetServerError(
@@ -307,7 +314,10 @@ class JetClient:
                     may_have_applied=call.is_write,
                 )
             if status >= 400:
-                raise _client_error(status, response, call.method, shown)
+                error = _client_error(status, response, call.method, shown)
+                # a refusal of a repeat: the first try may be the one Jet applied
+                error.may_have_applied = call.is_write and uncertain
+                raise error
             return _parse_success(response, call.method, shown)
 
     async def _backoff(
@@ -376,12 +386,13 @@ class JetClient:
         validator: Callable[[dict[str, Any]], list[str]],
         what: str,
         *,
-        idempotent: bool = True,
+        repeat_safe: bool = True,
     ) -> Any:
-        """Serialise (datetimes become Jet's ISO form), validate what will be sent, send."""
+        """Serialise (datetimes become Jet's ISO form), validate what will be sent, send.
+        ``repeat_safe``: sending it twice leaves Jet as sending it once (module docstring)."""
         body = jet_json(payload)
         self._check(what, validator(json.loads(body)))
-        return await self._send(_Call(method, path, body, idempotent=idempotent))
+        return await self._send(_Call(method, path, body, repeat_safe=repeat_safe))
 
     def _sku_path(self, sku: str, suffix: str = "") -> str:
         self._check("merchant SKU", models.validate_merchant_sku_id(sku))
@@ -476,9 +487,10 @@ class JetClient:
         await self._send(_Call("PUT", url, gzipped, headers=headers, auth=False))
 
     async def notify_uploaded(self, url: str, file_type: str, file_name: str) -> dict[str, Any]:
-        """POST files/uploaded: Jet starts processing. Safe to repeat (same url)."""
+        """POST files/uploaded: Jet starts processing. NOT safe to repeat: Jet refuses a second
+        registration of the same url (look the file up by its jet_file_id instead)."""
         body = {"url": url, "file_type": file_type, "file_name": file_name}
-        data = await self._request("POST", "files/uploaded", body)
+        data = await self._request("POST", "files/uploaded", body, repeat_safe=False)
         return data if isinstance(data, dict) else {}
 
     async def get_file(self, jet_file_id: str) -> dict[str, Any]:
@@ -530,13 +542,13 @@ class JetClient:
     async def acknowledge(self, merchant_order_id: str, ack: Mapping[str, Any]) -> None:
         path = f"orders/{_seg(merchant_order_id)}/acknowledge"
         what = f"acknowledgement of {merchant_order_id}"
-        await self._write("PUT", path, ack, models.validate_acknowledge, what)
+        await self._write("PUT", path, ack, models.validate_acknowledge, what, repeat_safe=False)
 
     async def ship(self, merchant_order_id: str, shipped: Mapping[str, Any]) -> None:
         """PUT shipped: shipments and/or cancellations."""
         path = f"orders/{_seg(merchant_order_id)}/shipped"
         what = f"shipment of {merchant_order_id}"
-        await self._write("PUT", path, shipped, models.validate_shipped, what)
+        await self._write("PUT", path, shipped, models.validate_shipped, what, repeat_safe=False)
 
     async def tag(self, merchant_order_id: str, tag: str | None) -> None:
         """Set the order's tag; None clears it."""
@@ -566,7 +578,8 @@ class JetClient:
     async def complete_return(self, return_id: str, completion: Mapping[str, Any]) -> None:
         path = f"returns/{_seg(return_id)}/complete"
         what = f"completion of return {return_id}"
-        await self._write("PUT", path, completion, models.validate_complete_return, what)
+        validator = models.validate_complete_return
+        await self._write("PUT", path, completion, validator, what, repeat_safe=False)
 
     # ----------------------------------------------------------- 2.6 refunds
 
@@ -580,7 +593,7 @@ class JetClient:
         path = f"refunds/{_seg(merchant_order_id)}/{_seg(alt_refund_id)}"
         what = f"refund for {merchant_order_id}"
         data = await self._write(
-            "POST", path, refund, models.validate_refund, what, idempotent=False
+            "POST", path, refund, models.validate_refund, what, repeat_safe=False
         )
         if not isinstance(data, dict) or not data.get("refund_authorization_id"):
             raise JetProtocolError(
@@ -607,8 +620,9 @@ class JetClient:
         Not blindly retried (each success creates orders)."""
         path = f"orders/generate/{int(count)}"
         data = await self._write(
-            "POST", path, order, models.validate_generate_order, "generated order", idempotent=False
-        )
+            "POST", path, order, models.validate_generate_order, "generated order",
+            repeat_safe=False,
+        )  # fmt: skip
         if not isinstance(data, dict):
             raise JetProtocolError("response is not a JSON object", method="POST", path=path)
         return [_last_segment(u) for u in _url_list(data, "order_urls", path)]

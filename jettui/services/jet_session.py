@@ -42,7 +42,7 @@ from jettui.jet.connect import open_jet_client
 from jettui.services.logs import file_line
 from jettui.services.runtime import StoreThread, held_lock, outage_reason
 from jettui.store.base import database_proxy
-from jettui.store.jet_tables import log_event, redact
+from jettui.store.jet_tables import log_events, redact
 
 log = logging.getLogger("jettui.services")
 
@@ -232,14 +232,9 @@ class EventWriter:
 
 def _write_rows(rows: list[EventRow]) -> None:
     with database_proxy.atomic():
-        for row in rows:
-            log_event(
-                row["kind"],
-                row["message"],
-                level=row["level"],
-                ref=row["ref"],
-                detail=row["detail"],
-            )
+        log_events(
+            {k: row[k] for k in ("kind", "message", "level", "ref", "detail")} for row in rows
+        )
 
 
 @asynccontextmanager

@@ -7,22 +7,31 @@ them in some order (`fetch`), and every matching id (`ids`, for select-all/inver
 
 from __future__ import annotations
 
+import logging
 import operator
 import re
+import threading
+import time
+from array import array
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast, runtime_checkable
 
 import peewee as pw
 
 from jettui.jet import item_price
 from jettui.jet.enums import FileStatus, ProductStatus, ReturnStatus
+from jettui.services.search_index import SEPARATOR, SearchIndex
+from jettui.store.base import is_mysql
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRichComparison
+
+_log = logging.getLogger("jettui.services")
 
 Row = tuple[Hashable, Sequence[str]]
 
@@ -219,6 +228,11 @@ class QuerySource:
     def __init__(self, db: pw.Database) -> None:
         self.db = db
 
+    @property
+    def store_label(self) -> str:
+        """The store, for error lines: the database's name or file (never a password)."""
+        return f"store {self.db.database}"
+
     # -- to provide
     def _select(self, *fields: Any) -> pw.ModelSelect:
         raise NotImplementedError
@@ -246,6 +260,20 @@ class QuerySource:
     def count(self, filter_text: str) -> int:
         return self._filtered(filter_text, self._id_field()).count(self.db)
 
+    def _order(self, sort_key: str | None, descending: bool) -> tuple[Any, bool]:
+        """(sort expression or None for the id order, whether the ids run downwards)."""
+        fields = self._fields()
+        by_key = {c.key: f for c, f in zip(self.columns, fields, strict=False)}
+        if sort_key in by_key:
+            return by_key[sort_key], False
+        return None, self.newest_first != descending
+
+    def _ordering(self, field: Any, descending: bool, ids_down: bool) -> list[Any]:
+        id_field = self._id_field()
+        if field is None:
+            return [id_field.desc() if ids_down else id_field.asc()]
+        return [pw.Desc(field) if descending else pw.Asc(field), id_field.asc()]
+
     def fetch(
         self,
         filter_text: str,
@@ -254,17 +282,11 @@ class QuerySource:
         offset: int,
         limit: int,
     ) -> list[Row]:
-        fields = self._fields()
-        by_key = {c.key: f for c, f in zip(self.columns, fields, strict=False)}
+        field, ids_down = self._order(sort_key, descending)
         id_field = self._id_field()
-        if sort_key in by_key:
-            field = by_key[sort_key]
-            order = [pw.Desc(field) if descending else pw.Asc(field), id_field.asc()]
-        else:
-            order = [id_field.desc() if self.newest_first != descending else id_field.asc()]
         query = (
-            self._filtered(filter_text, id_field, *fields)
-            .order_by(*order)
+            self._filtered(filter_text, id_field, *self._fields())
+            .order_by(*self._ordering(field, descending, ids_down))
             .offset(offset)
             .limit(limit)
             .tuples()
@@ -274,6 +296,132 @@ class QuerySource:
     def ids(self, filter_text: str) -> list[Hashable]:
         query = self._filtered(filter_text, self._id_field()).tuples()
         return [row[0] for row in query.execute(self.db)]
+
+
+class KeysetSource(QuerySource):
+    """A QuerySource that pages by key instead of OFFSET, for tables of a million rows.
+
+    The last row of every page fetched leaves an anchor (its sort value and id); the next
+    page starts after the nearest anchor at or before it (``WHERE (key, id) > anchor``), so
+    scrolling costs one page however deep it goes. A jump with no anchor near (End, a
+    scrollbar drag) reads from whichever end is closer once the count is known. Rows are
+    found in two steps: ids (and the sort value) first, the displayed columns of those
+    ids second, so the subquery columns are computed for one page, not for every row
+    skipped. `nullable` sort keys compare as '' when NULL (NULL has no place in a keyset).
+    Descending is the exact reverse of ascending (ties by id downwards too).
+    """
+
+    nullable: ClassVar[frozenset[str]] = frozenset()
+    MAX_ANCHORS = 2000  # per order; oldest dropped first
+
+    def __init__(self, db: pw.Database) -> None:
+        super().__init__(db)
+        self._anchors: dict[tuple[str, str | None, bool], dict[int, tuple[Any, Any]]] = {}
+        self._counts: dict[str, int] = {}
+
+    def forget(self) -> None:
+        """The data changed: anchors and counts may point at rows that moved."""
+        self.forget_anchors()
+        self._counts.clear()
+
+    def forget_anchors(self) -> None:
+        self._anchors.clear()
+
+    def count(self, filter_text: str) -> int:
+        total = self._count(filter_text)
+        self._counts[filter_text.strip()] = total
+        return total
+
+    def _count(self, filter_text: str) -> int:
+        return super().count(filter_text)
+
+    def _order(self, sort_key: str | None, descending: bool) -> tuple[Any, bool]:
+        field, ids_down = super()._order(sort_key, descending)
+        if field is not None and sort_key in self.nullable:
+            field = pw.fn.COALESCE(field, "")
+        return field, ids_down
+
+    def _ordering(self, field: Any, descending: bool, ids_down: bool) -> list[Any]:
+        """(field, id) ascending, or the exact reverse (ties by id downwards too)."""
+        if field is None:
+            return super()._ordering(field, descending, ids_down)
+        id_field = self._id_field()
+        if descending:
+            return [pw.Desc(field), id_field.desc()]
+        return [pw.Asc(field), id_field.asc()]
+
+    def _after(self, field: Any, descending: bool, ids_down: bool, anchor: tuple[Any, Any]) -> Any:
+        """Rows after `anchor` in the order (field, id)."""
+        id_field = self._id_field()
+        # Raw values both ways: a field's converters (HTML escaping) must not touch the key.
+        value, row_id = (pw.Value(v, converter=False) for v in anchor)
+        if field is None:
+            return id_field < row_id if ids_down else id_field > row_id
+        if descending:
+            return (field < value) | ((field == value) & (id_field < row_id))
+        return (field > value) | ((field == value) & (id_field > row_id))
+
+    def _page_ids(
+        self, filter_text: str, sort_key: str | None, descending: bool, offset: int, limit: int
+    ) -> list[tuple[Any, Any]]:
+        """(id, sort value) of rows offset..offset+limit-1, by keyset where an anchor helps."""
+        field, ids_down = self._order(sort_key, descending)
+        key = (filter_text.strip(), sort_key, descending)
+        anchors = self._anchors.setdefault(key, {})
+        id_field = self._id_field()
+        value_field = id_field if field is None else field
+        below = [a for a in anchors if a < offset]
+        start = max(below) if below else -1  # -1: from the first row
+        total = self._counts.get(key[0])
+        reverse = total is not None and (total - offset - limit) < (offset - start - 1)
+        if reverse and total is not None:
+            # Closer to the end: read the reversed order and turn the rows round.
+            skip, take = max(total - offset - limit, 0), min(limit, total - offset)
+            if take <= 0:
+                return []
+            order = self._ordering(field, not descending, not ids_down)
+            query = self._filtered(filter_text, id_field, value_field).order_by(*order)
+            rows = list(self.db.execute(query.offset(skip).limit(take)))[::-1]
+        else:
+            query = self._filtered(filter_text, id_field, value_field)
+            if start >= 0:
+                query = query.where(self._after(field, descending, ids_down, anchors[start]))
+            query = query.order_by(*self._ordering(field, descending, ids_down))
+            rows = list(self.db.execute(query.offset(offset - start - 1).limit(limit)))
+        if rows:
+            if len(anchors) >= self.MAX_ANCHORS:
+                anchors.pop(next(iter(anchors)))
+            last_id, last_value = rows[-1]
+            anchors[offset + len(rows) - 1] = (last_value, last_id)
+        return rows
+
+    def fetch(
+        self,
+        filter_text: str,
+        sort_key: str | None,
+        descending: bool,
+        offset: int,
+        limit: int,
+    ) -> list[Row]:
+        page = [
+            row_id for row_id, _ in self._page_ids(filter_text, sort_key, descending, offset, limit)
+        ]
+        return self.rows_of(page)
+
+    def rows_of(self, ids: Sequence[Any]) -> list[Row]:
+        """The displayed rows of `ids`, in that order (ids no longer there are left out)."""
+        if not ids:
+            return []
+        id_field = self._id_field()
+        query = self._select(id_field, *self._fields()).where(id_field.in_(list(ids))).tuples()
+        found = {row[0]: (row[0], self._format(row[1:])) for row in query.execute(self.db)}
+        return [found[row_id] for row_id in ids if row_id in found]
+
+    def offset_fetch(
+        self, filter_text: str, sort_key: str | None, descending: bool, offset: int, limit: int
+    ) -> list[Row]:
+        """The same page read with OFFSET (the reference the keyset pages must equal)."""
+        return QuerySource.fetch(self, filter_text, sort_key, descending, offset, limit)
 
 
 def variation_children(db: pw.Database, product_id: int) -> list[tuple[str, str]]:
@@ -294,13 +442,31 @@ def variation_children(db: pw.Database, product_id: int) -> list[tuple[str, str]
     ]
 
 
-class ProductSource(QuerySource):
+class ProductSource(KeysetSource):
     """Products of one store with their Jet status and one category name.
 
     `mapped_only=True` keeps only products in at least one category mapped to a Jet node.
     The filter matches name, model, SKU, UPC and EAN (case-insensitive substring).
+
+    Built for a million products. A background thread started on first use loads a
+    :class:`~jettui.services.search_index.SearchIndex` (exact counts, filters, select-all)
+    and then, column by column, the ids in each sort order *as the database sorts them*
+    (``ORDER BY key, id``: its collation, not Python's). A page anywhere is then a slice of
+    ids and one primary-key read of 100 rows, whatever the sort or the depth. Until a piece
+    is ready the database answers, paging by key (:class:`KeysetSource`); a filter matching
+    up to `IN_LIST` products is sent as their ids. OpenCart's tables have no index on price,
+    quantity or status and jettui may not add one; an index table of jettui's own would
+    need keeping in step with every admin edit, the memory copy only needs reloading.
+    Everything is reloaded after `forget()` (the grid's reload) and when the products' or
+    Jet SKUs' count or latest change moved (checked at most every `CHECK_SECONDS`); until
+    then the database answers again. Memory: about 130 bytes a product for the search text,
+    4 bytes a product per sort order (product ids are OpenCart's INT(11)).
     """
 
+    nullable = frozenset({"name", "jet_status", "category"})
+    IN_LIST = 5000
+    INDEX_SLICE = 50_000
+    CHECK_SECONDS = 30.0
     columns = (
         Column("product_id", "ID", 5, align="right", optional=True),
         Column("model", "Model/SKU", 12),
@@ -318,15 +484,195 @@ class ProductSource(QuerySource):
         self.language_id = language_id
         self.store_id = store_id
         self.mapped_only = mapped_only
+        self._lock = threading.Lock()
+        self._index: SearchIndex | None = None
+        self._index_mark: tuple[Any, ...] | None = None
+        self._building = False
+        self._checked = 0.0
+        self._sorted: dict[str, array[int]] = {}  # sort key -> ids in (key, id) order
+        self._sorted_matches: OrderedDict[tuple[str, str], list[int]] = OrderedDict()
 
     def _id_field(self) -> Any:
         return _oc().Product.product_id
 
-    def count(self, filter_text: str) -> int:
+    # -- the search index
+
+    def forget(self) -> None:
+        super().forget()
+        with self._lock:
+            self._index, self._index_mark = None, None
+            self._sorted, self._sorted_matches = {}, OrderedDict()
+        self._start_index()
+
+    def index_ready(self) -> bool:
+        """The in-memory search index answers (tests and the benchmark wait on it)."""
+        return self._index is not None
+
+    def orders_ready(self) -> bool:
+        """Every sort order is in memory too."""
+        return self.index_ready() and set(self._sortable()) <= set(self._sorted)
+
+    def _sortable(self) -> list[str]:
+        return [c.key for c in self.columns if c.sortable and c.key != "product_id"]
+
+    def _start_index(self) -> None:
+        with self._lock:
+            if self._building:
+                return
+            self._building = True
+        threading.Thread(target=self._build_index, name="product-index", daemon=True).start()
+
+    def _build_index(self) -> None:
+        try:
+            oc = _oc()
+            product, description = oc.Product, oc.ProductDescription
+            mark = self._data_mark()
+            columns = (description.name, product.model, product.sku, product.upc, product.ean)
+            ids: array[int] = array("i")
+            texts: list[str] = []
+            while True:  # in slices by id: a million rows never sit in the driver at once
+                query = self._filtered("", product.product_id, *columns)
+                if ids:
+                    query = query.where(product.product_id > ids[-1])
+                query = query.order_by(product.product_id).limit(self.INDEX_SLICE)
+                before = len(ids)
+                for row in self.db.execute(query):  # raw column text: what LIKE compares
+                    ids.append(row[0])
+                    text = SEPARATOR.join(dict.fromkeys(str(v) for v in row[1:] if v))
+                    texts.append(text.casefold())
+                if len(ids) - before < self.INDEX_SLICE:
+                    break
+            index = SearchIndex(ids, texts)
+            with self._lock:
+                self._index, self._index_mark = index, mark
+                self._checked = time.monotonic()
+            del ids, texts
+            for key in self._sortable():
+                order = self._sort_order(key)
+                with self._lock:
+                    if self._index is not index:
+                        return  # forgotten meanwhile: a newer build follows
+                    self._sorted[key] = order
+        except Exception as error:  # the database answers the grid itself meanwhile
+            _log.warning("product search index not loaded: %s", str(error).split("\n")[0])
+        finally:
+            with self._lock:
+                self._building = False
+            if not self.db.is_closed():
+                self.db.close()  # this thread's connection
+
+    def _sort_order(self, key: str) -> array[int]:
+        """Every product id in the database's own (key, id) order, streamed."""
+        field, _ = self._order(key, False)
+        query = self._filtered("", self._id_field()).order_by(*self._ordering(field, False, False))
+        sql, params = query.sql()
+        order: array[int] = array("i")
+        if is_mysql(self.db):
+            from pymysql.cursors import SSCursor  # type: ignore[import-untyped]
+
+            cursor = self.db.connection().cursor(SSCursor)  # unbuffered: ids stream
+        else:
+            cursor = self.db.cursor()
+        try:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(10_000):
+                order.extend(row[0] for row in rows)
+        finally:
+            cursor.close()
+        return order
+
+    def _data_mark(self) -> tuple[Any, ...]:
+        """What moves when products are added, removed or edited (in OpenCart or jettui)."""
+        product, JetProduct = _oc().Product, _jet().JetProduct
+        query = self._select(
+            pw.fn.COUNT(product.product_id), pw.fn.MAX(product.date_modified), described=False
+        )
+        jet = JetProduct.select(pw.fn.COUNT(JetProduct.id), pw.fn.MAX(JetProduct.updated_at))
+        return (*query.tuples().execute(self.db)[0], *jet.tuples().execute(self.db)[0])
+
+    def _page_ids(
+        self, filter_text: str, sort_key: str | None, descending: bool, offset: int, limit: int
+    ) -> list[tuple[Any, Any]]:
+        order = self._memory_order(filter_text, sort_key)
+        if order is None:
+            return super()._page_ids(filter_text, sort_key, descending, offset, limit)
+        if descending:  # the exact reverse, read from the end
+            end = max(len(order) - offset, 0)
+            page = list(reversed(order[max(end - limit, 0) : end]))
+        else:
+            page = list(order[offset : offset + limit])
+        return [(row_id, None) for row_id in page]
+
+    def _memory_order(self, filter_text: str, sort_key: str | None) -> Sequence[Any] | None:
+        """The matching ids in the sort's ascending order, from memory; None if not loaded."""
+        index = self._ready_index()
+        if index is None:
+            return None
+        by_id = sort_key is None or sort_key == "product_id"
+        order = None if by_id else self._sorted.get(str(sort_key))
+        if order is None and not by_id:
+            return None
+        positions = index.positions(filter_text)
+        if positions is None:
+            return index.ids if order is None else order
+        if order is None:
+            return [index.ids[p] for p in positions]
+        key = (filter_text.strip().casefold(), str(sort_key))
+        found = self._sorted_matches.get(key)
+        if found is None:
+            wanted = {index.ids[p] for p in positions}
+            found = [row_id for row_id in order if row_id in wanted]
+            self._sorted_matches[key] = found
+            if len(self._sorted_matches) > 8:
+                self._sorted_matches.popitem(last=False)
+        return found
+
+    def _ready_index(self) -> SearchIndex | None:
+        """The index if it is current; starts a build or a freshness check as needed."""
+        index = self._index
+        if index is None:
+            self._start_index()
+            return None
+        if time.monotonic() - self._checked > self.CHECK_SECONDS:
+            self._checked = time.monotonic()
+            threading.Thread(target=self._check_index, daemon=True).start()
+        return index
+
+    def _check_index(self) -> None:
+        try:
+            if self._data_mark() != self._index_mark:
+                self.forget()
+        except pw.DatabaseError:
+            pass
+        finally:
+            if not self.db.is_closed():
+                self.db.close()
+
+    # -- PageSource
+
+    def _filtered(self, filter_text: str, *fields: Any) -> pw.ModelSelect:
+        index = self._index if filter_text.strip() else None
+        if index is not None:
+            found = index.positions(filter_text)
+            if found is not None and len(found) <= self.IN_LIST:
+                ids = [index.ids[i] for i in found]
+                return self._select(*fields).where(self._id_field().in_(ids or [0]))
+        return super()._filtered(filter_text, *fields)
+
+    def _count(self, filter_text: str) -> int:
+        index = self._ready_index()
+        if index is not None:
+            return index.count(filter_text)
         if filter_text.strip():
-            return super().count(filter_text)
+            return super()._count(filter_text)
         # Unfiltered, the description (LEFT JOIN on its key) cannot change the count: skip it.
         return self._select(self._id_field(), described=False).count(self.db)
+
+    def ids(self, filter_text: str) -> list[Hashable]:
+        index = self._ready_index()
+        if index is not None:
+            return cast("list[Hashable]", index.matching_ids(filter_text))
+        return super().ids(filter_text)
 
     def _select(self, *fields: Any, described: bool = True) -> pw.ModelSelect:
         oc = _oc()

@@ -33,6 +33,7 @@ from jettui.errors import LockBusy, UsageError
 from jettui.jet.client import JetClient
 from jettui.jet.enums import REFUND_STATUS_PATHS, RefundStatus
 from jettui.jet.errors import JetAuthError, JetError, JetNotFound, JetUnreachable
+from jettui.jet.once import Looked, send_once
 from jettui.services.jet_session import EventWriter, open_logged_client
 from jettui.services.orders import account
 from jettui.services.results import ItemResult, Outcome
@@ -100,6 +101,7 @@ async def create_refund(
         async with held_lock(store, LOCK_NAME, purpose="create refund"):
             order_id = await store.run(_imported_order_id, merchant_order_id)
             async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
+                await _settle_order(settings, jet, store, merchant_order_id)
                 order = await jet.get_order(merchant_order_id)
                 lines_now = await store.run(account.accounts, merchant_order_id, order)
                 checked, problems = check_refund_form(
@@ -128,33 +130,58 @@ def _feedback_said(result: ItemResult, feedback: str, source: str) -> ItemResult
 
 
 async def _send(
-    jet: JetClient, store: StoreThread, merchant_order_id: str, alt: str, body: dict[str, Any]
+    jet: JetClient,
+    store: StoreThread,
+    merchant_order_id: str,
+    alt: str,
+    body: dict[str, Any],
+    *,
+    look_first: bool = False,
 ) -> ItemResult:
-    """POST the recorded refund; record what became of it."""
-    try:
-        refund_id = await jet.create_refund(merchant_order_id, alt, body)
-    except JetError as exc:
-        if exc.may_have_applied:
-            await store.run(_record_unknown, alt, str(exc))
-            return ItemResult(
-                alt,
-                Outcome.FAILED,
-                f"Jet may have applied it ({exc}); it will be looked up by its alt_refund_id, "
-                "do not create it again",
-                error=exc,
-                detail={"may_have_applied": True, "alt_refund_id": alt},
-            )
-        await store.run(_record_failed, alt, str(exc))
-        if isinstance(exc, JetUnreachable | JetAuthError):
-            raise
-        return ItemResult(alt, Outcome.FAILED, str(exc), error=exc, detail={"alt_refund_id": alt})
+    """POST the recorded refund through :func:`send_once` (after a lost answer it is looked
+    up by its alt_refund_id, resent with the SAME alt only when Jet has none); record what
+    became of it. ``look_first``: an earlier run's refund of unknown fate."""
+    skip = await store.run(_known_ids)  # refunds jettui knows need not be read in a lookup
+    once = await send_once(
+        lambda: jet.create_refund(merchant_order_id, alt, body),
+        lambda: _refund_on_jet(jet, merchant_order_id, alt, skip),
+        resends=jet.max_retries,
+        look_first=look_first,
+    )
+    if once.state == "uncertain":
+        await store.run(_record_unknown, alt, str(once.error))
+        return ItemResult(
+            alt,
+            Outcome.FAILED,
+            f"Jet may have applied it ({once.error}); it will be looked up by its "
+            "alt_refund_id, do not create it again",
+            error=once.error,
+            detail={"may_have_applied": True, "alt_refund_id": alt},
+        )
+    if not once.applied:
+        assert once.error is not None
+        await store.run(_record_failed, alt, once.note)
+        if isinstance(once.error, JetUnreachable | JetAuthError):
+            raise once.error
+        return ItemResult(
+            alt, Outcome.FAILED, once.note, error=once.error, detail={"alt_refund_id": alt}
+        )
+    refund_id = str(once.value)
     await store.run(_record_sent, alt, refund_id, RefundStatus.CREATED)
+    text = f"refund {refund_id} created on Jet"
     return ItemResult(
         alt,
         Outcome.SUCCEEDED,
-        f"refund {refund_id} created on Jet",
+        f"{text}; {once.note}" if once.note else text,
         detail={"refund_authorization_id": refund_id, "alt_refund_id": alt},
     )
+
+
+async def _refund_on_jet(
+    jet: JetClient, merchant_order_id: str, alt: str, skip: set[str]
+) -> Looked:
+    found = await find_refund(jet, merchant_order_id, alt, skip=skip)
+    return Looked(found is not None, found)
 
 
 async def refund_form_view(settings: Settings, db: Any, merchant_order_id: str) -> dict[str, Any]:
@@ -247,17 +274,34 @@ async def _poll_one(
     return await store.run(_record_status, settings, alt, status, detail)
 
 
+async def _settle_order(
+    settings: Settings, jet: JetClient, store: StoreThread, merchant_order_id: str
+) -> None:
+    """Before units are counted: the order's refunds of unknown fate (this run holds the
+    ``refunds`` lock) and its other unconfirmed writes are settled on Jet."""
+    from jettui.services.unconfirmed import settle
+
+    for row in await store.run(_open_rows):
+        if row["merchant_order_id"] == merchant_order_id and row["state"] != "sent":
+            await _reconcile(jet, store, row)
+    await settle(settings, jet, store, merchant_order_id)
+
+
+async def settle_refund(jet: JetClient, store: StoreThread, alt_refund_id: str) -> str:
+    """A refund of unknown fate (an earlier run's answer was lost): looked up by its
+    alt_refund_id and recorded as sent, or sent again (same alt) when Jet has none. Returns
+    the outcome's line ("" when it is not open any more). Caller holds the ``refunds`` lock."""
+    try:
+        row = await store.run(_refund_row, alt_refund_id)
+    except UsageError:
+        return ""
+    return (await _reconcile(jet, store, row)).reason
+
+
 async def _reconcile(jet: JetClient, store: StoreThread, row: dict[str, Any]) -> ItemResult:
     """Look the refund up by alt_refund_id before anything is sent again."""
-    alt = row["alt"]
-    found = await find_refund(jet, row["merchant_order_id"], alt, skip=await store.run(_known_ids))
-    if found is not None:
-        await store.run(_record_sent, alt, found, RefundStatus.CREATED)
-        return ItemResult(
-            alt, Outcome.SUCCEEDED, f"found on Jet as refund {found}: it was applied once",
-            detail={"refund_authorization_id": found, "alt_refund_id": alt},
-        )  # fmt: skip
-    return await _send(jet, store, row["merchant_order_id"], alt, row["body"])
+    return await _send(jet, store, row["merchant_order_id"], row["alt"], row["body"],
+                       look_first=True)  # fmt: skip
 
 
 async def find_refund(

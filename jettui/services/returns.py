@@ -40,6 +40,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from jettui.config import Settings
@@ -47,6 +48,7 @@ from jettui.errors import LockBusy, UsageError
 from jettui.jet.client import JetClient
 from jettui.jet.enums import ReturnStatus
 from jettui.jet.errors import JetAuthError, JetError, JetNotFound, JetUnreachable
+from jettui.jet.once import ANSWER_LOST, Looked, send_once
 from jettui.services.jet_session import EventWriter, open_logged_client, run_with_jet
 from jettui.services.orders import account
 from jettui.services.results import ItemResult, Outcome, summary
@@ -64,6 +66,7 @@ from jettui.services.return_rules import (
     return_items,
 )
 from jettui.services.runtime import StoreThread, fan_out, held_lock
+from jettui.services.unconfirmed import settle
 
 if TYPE_CHECKING:
     from jettui.services.jobs import JobContext, JobReport
@@ -222,7 +225,8 @@ def _fully_refunded() -> list[str]:
     from jettui.store.jet_tables import JetReturn
 
     out = []
-    for row in JetReturn.select().where(JetReturn.state == "mirrored"):
+    # read whole first: accounts() may write, which must not happen under an open SQLite cursor
+    for row in list(JetReturn.select().where(JetReturn.state == "mirrored")):
         lines = account.accounts(row.merchant_order_id)
         items = return_items(row.raw or {})
         known = [lines.get(str(i.get("order_item_id"))) for i in items]
@@ -408,10 +412,14 @@ async def _finish(
             if row["state"] == "completed":
                 return ItemResult(return_id, Outcome.UNCHANGED, "already completed")
             async with open_logged_client(settings, db, events=EventWriter(store)) as jet:
+                # the order's other unconfirmed writes (refunds...) first: they count units
+                await settle(settings, jet, store, str(row["order"].get("merchant_order_id")))
                 detail = await jet.get_return(return_id)
                 if row["state"] == "completing" and _completed_on_jet(detail):
                     # sent before a crash or an outage, and Jet has it: finish OpenCart's side
-                    return await store.run(_record_completion, settings, return_id)
+                    result = await store.run(_record_completion, settings, return_id)
+                    result.reason = f"{result.reason}; {ANSWER_LOST}"
+                    return result
                 if _completed_on_jet(detail):
                     # completed elsewhere (Jet's portal): OpenCart follows what Jet has
                     await store.run(_record_jet_completion, return_id, detail)
@@ -434,18 +442,63 @@ async def _finish(
                 await store.run(
                     _record_intent, return_id, body, lines, form, rejected, row["accounts"]
                 )
-                try:
-                    await jet.complete_return(return_id, body)
-                except (JetUnreachable, JetAuthError):
-                    raise  # stays "completing": the next try asks Jet first
-                except JetError as exc:
-                    # a retried PUT whose first try arrived is refused as "already completed"
-                    if not _completed_on_jet(await jet.get_return(return_id)):
-                        await store.run(_record_refusal, return_id, str(exc))
-                        raise
-                return await store.run(_record_completion, settings, return_id)
+                return await _send_completion(settings, jet, store, return_id, body)
     finally:
         await store.close()
+
+
+async def _send_completion(
+    settings: Settings, jet: JetClient, store: StoreThread, return_id: str, body: dict[str, Any]
+) -> ItemResult:
+    """PUT the recorded completion through :func:`send_once` (looked up by the return's state
+    after a lost answer, resent only when Jet shows it not completed); record what became of
+    it. Jet refusing it (or unreachable before it left) is raised; an answer lost that Jet
+    cannot be asked about leaves it ``completing`` for the next run."""
+    once = await send_once(
+        lambda: jet.complete_return(return_id, body),
+        lambda: completion_on_jet(jet, return_id),
+        resends=jet.max_retries,
+    )
+    if once.state == "uncertain":
+        note = f"completion of return {return_id} {once.note}"
+        await store.run(_log_unconfirmed, return_id, note)
+        return ItemResult(return_id, Outcome.FAILED, note, error=once.error)
+    if not once.applied:
+        assert once.error is not None
+        if not isinstance(once.error, JetUnreachable | JetAuthError):
+            await store.run(_record_refusal, return_id, once.note)
+        raise once.error  # unreachable: stays "completing", the next try asks Jet first
+    result = await store.run(_record_completion, settings, return_id)
+    if once.note:
+        result.reason = f"{result.reason}; {once.note}"
+    return result
+
+
+async def completion_on_jet(jet: JetClient, return_id: str) -> Looked:
+    """Whether Jet shows the return completed by the merchant."""
+    return Looked(_completed_on_jet(await jet.get_return(return_id)))
+
+
+async def settle_completion(settings: Settings, jet: JetClient, store: StoreThread,
+                            return_id: str) -> str:  # fmt: skip
+    """A completion recorded (``completing``) by a run that never learnt its outcome: looked
+    up on Jet; completed there → OpenCart's side finished; not → back to ``mirrored`` (complete
+    it again). "" when Jet cannot tell. Caller holds the ``returns`` lock."""
+    once = await send_once(None, partial(completion_on_jet, jet, return_id), look_first=True)
+    if once.state == "uncertain":
+        return ""
+    if once.applied:
+        await store.run(_record_completion, settings, return_id)
+        return f"completion of return {return_id}: {ANSWER_LOST}"
+    note = "completion not applied on Jet (its answer was lost): complete it again"
+    await store.run(_record_refusal, return_id, note)
+    return f"return {return_id}: {note}"
+
+
+def _log_unconfirmed(return_id: str, note: str) -> None:
+    from jettui.store.jet_tables import log_event
+
+    log_event("return", note, level="warning", ref=return_id)
 
 
 def _completed_on_jet(detail: Mapping[str, Any]) -> bool:

@@ -6,6 +6,8 @@ tables (never writes), optionally asks Jet for a token, and applies the health r
 - an acknowledgement deadline missed (critical) or within :data:`NEAR_DEADLINE` (warning);
 - a job whose last :data:`FAILING_RUNS` runs all failed (warning);
 - a lock held past its expiry (stale: its process died or hung; warning);
+- a write to Jet left unconfirmed (its answer lost, not looked up yet) for longer than
+  :data:`jettui.services.unconfirmed.WARN_AFTER` (warning naming the order);
 - Jet or the store unreachable for ``log.unreachable_alert_minutes`` or longer (critical; see
   :func:`_outage_problems`); Jet refusing the credentials (critical).
 
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from jettui.config import Settings
 from jettui.errors import ExitCode, Unreachable, one_line
+from jettui.services.unconfirmed import WARN_AFTER
 
 if TYPE_CHECKING:
     import peewee as pw
@@ -90,6 +93,7 @@ class StoreFacts:
     unreachable_reason: str = ""
     last_reached: _dt.datetime | None = None  # newest job run that reached Jet and the store
     next_fetch: _dt.datetime | None = None  # when fetch-orders is next due (None: off)
+    unconfirmed: list[str] = field(default_factory=list)  # writes unconfirmed too long
 
 
 @dataclass
@@ -166,6 +170,7 @@ class StatusReport:
             "products": f.products,
             "error_files": f.error_files[:SHOWN],
             "stale_locks": f.stale_locks,
+            "unconfirmed_writes": f.unconfirmed[:SHOWN],
             "unreachable_since": _iso(f.unreachable_since),
             "jet": {
                 "checked": self.jet.checked,
@@ -208,7 +213,14 @@ def _read_facts(settings: Settings, now: _dt.datetime) -> StoreFacts:
     reached = [r[0] for job_runs in runs.values() for r in job_runs if r[1] != UNREACHABLE]
     facts.last_reached = max(reached, default=None)
     facts.next_fetch = _next_fetch(settings)
+    facts.unconfirmed = _unconfirmed(now)
     return facts
+
+
+def _unconfirmed(now: _dt.datetime) -> list[str]:
+    from jettui.services.unconfirmed import overdue
+
+    return [w.text for w in overdue(now)]
 
 
 Run = tuple[_dt.datetime, str, str]  # started_at, result, message (oldest first)
@@ -490,6 +502,16 @@ def evaluate(
                     f"{job.job} failed {job.failing_in_a_row} runs in a row: {job.last_error}",
                 )
             )
+    if facts.unconfirmed:
+        more = f" and {len(facts.unconfirmed) - 1} more" if len(facts.unconfirmed) > 1 else ""
+        problems.append(
+            Problem(
+                "unconfirmed-write",
+                Severity.WARNING,
+                f"{facts.unconfirmed[0]} for over {_minutes(WARN_AFTER)}{more} "
+                "(looked up by the next cron run)",
+            )
+        )
     for lock in facts.stale_locks:
         problems.append(
             Problem(

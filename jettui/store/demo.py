@@ -4,8 +4,10 @@
 OpenCart's reference rows (``data/reference.json``, extracted from the 3.0.3.8 install SQL)
 and a generated catalog that looks like a real shop: nested categories with correct
 ``category_path`` rows, brands, products with UPC-A/EAN-13/GTIN-14/ISBN codes (a few missing or
-with a wrong check digit on purpose, as real catalogs have), and clothing/shoes/bedding with a
-Size-like option whose values carry their own stock.
+with a wrong check digit on purpose, as real catalogs have), clothing/shoes/bedding with a
+Size-like option whose values carry their own stock, and a special price on about one
+product in twelve. Up to 1,000,000 products: rows are generated in chunks and written with
+multi-row INSERTs (one statement per 1,000 rows), so a million-product store takes minutes.
 
 A demo store is marked by the setting row ``code='jettui_demo', key='jettui_demo_store'``.
 Anything else with data in it is never touched: :class:`DemoRefused` is raised before the
@@ -46,6 +48,7 @@ DEMO_KEY = "jettui_demo_store"
 DEMO_FORMAT = 1  # bump when the generated catalog changes shape
 DEFAULT_PRODUCTS = 240
 MAX_PRODUCTS = 1_000_000
+SPECIAL_SHARE = 1 / 12  # products with a special price
 
 LANGUAGE_ID = 1
 STORE_ID = 0
@@ -77,6 +80,7 @@ class DemoStats:
     manufacturers: int
     option_products: int  # products with a select/radio option
     option_values: int  # product_option_value rows, each with its own quantity
+    specials: int  # products with a special price (product_special)
     missing_codes: int  # products without UPC/EAN/ISBN (they carry an MPN)
     invalid_codes: int  # products whose code has a wrong check digit
     seconds: float
@@ -320,10 +324,12 @@ def _fill(
         "manufacturers": len(brands),
         "option_products": 0,
         "option_values": 0,
+        "specials": 0,
         "missing_codes": 0,
         "invalid_codes": 0,
     }
-    generator = _ProductGenerator(rng, catalog, leaves)
+    # Specials draw from their own stream: the rest of a seed's catalog stays as it was.
+    generator = _ProductGenerator(rng, catalog, leaves, random.Random(f"{seed}-specials"))
     if progress:
         progress(0, products)
     for start in range(0, products, _PRODUCT_CHUNK):
@@ -336,6 +342,7 @@ def _fill(
         counts["products"] += len(tables.get("product", []))
         counts["option_products"] += len(tables.get("product_option", []))
         counts["option_values"] += len(tables.get("product_option_value", []))
+        counts["specials"] += len(tables.get("product_special", []))
         if progress:
             progress(counts["products"], products)
     counts["missing_codes"] = generator.missing_codes
@@ -568,9 +575,14 @@ class _ProductGenerator:
     """Turns a product id into its rows, drawing every choice from one seeded ``Random``."""
 
     def __init__(
-        self, rng: random.Random, catalog: dict[str, Any], leaves: list[dict[str, Any]]
+        self,
+        rng: random.Random,
+        catalog: dict[str, Any],
+        leaves: list[dict[str, Any]],
+        special_rng: random.Random,
     ) -> None:
         self.rng = rng
+        self.special_rng = special_rng
         self.catalog = catalog
         self.leaves = leaves
         self.options = {
@@ -581,6 +593,7 @@ class _ProductGenerator:
         self._product_option_id = 0
         self._product_option_value_id = 0
         self._product_image_id = 0
+        self._product_special_id = 0
 
     def product(self, product_id: int) -> Iterator[Row]:
         rng = self.rng
@@ -677,6 +690,22 @@ class _ProductGenerator:
                 },
             )
         yield from option_rows
+        special = self.special_rng
+        if special.random() < SPECIAL_SHARE:
+            self._product_special_id += 1
+            starts = EPOCH.date() - dt.timedelta(days=special.randint(0, 30))
+            yield (
+                "product_special",
+                {
+                    "product_special_id": self._product_special_id,
+                    "product_id": product_id,
+                    "customer_group_id": 1,  # Default
+                    "priority": 1,
+                    "price": _special_price(spec["price"], special),
+                    "date_start": starts,
+                    "date_end": starts + dt.timedelta(days=special.choice((14, 30, 365))),
+                },
+            )
 
     # -- names, prices and descriptions
 
@@ -834,6 +863,12 @@ def _price(rng: random.Random, low: float, high: float) -> Decimal:
     """A shelf price: whole dollars plus .99, .49 or .00."""
     dollars = max(1, int(rng.uniform(low, high)))
     return Decimal(dollars) + Decimal(rng.choice(("0.99", "0.99", "0.99", "0.49", "0.00")))
+
+
+def _special_price(price: Decimal, rng: random.Random) -> Decimal:
+    """10-30% off, ending in .99 like a shelf price (never below 0.99)."""
+    off = price * Decimal(100 - rng.choice((10, 15, 20, 25, 30))) / 100
+    return max(Decimal("0.99"), Decimal(int(off)) - Decimal("0.01"))
 
 
 def _initials(noun: str) -> str:

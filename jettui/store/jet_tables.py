@@ -24,7 +24,7 @@ import os
 import re
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -473,17 +473,37 @@ def redact(value: Any) -> Any:
     return value
 
 
+def _event_fields(
+    kind: str, message: str, *, level: str = "info", ref: str = "", detail: Any = None
+) -> dict[str, Any]:
+    """One event row's fields, redacted: secrets never reach the table."""
+    return {
+        "kind": kind,
+        "level": level,
+        "ref": str(ref)[:128],
+        "message": redact(message),
+        "detail": redact(detail) if detail is not None else None,
+    }
+
+
 def log_event(
     kind: str, message: str, *, level: str = "info", ref: str = "", detail: Any = None
 ) -> JetEvent:
     """Append to the event log (detail is redacted: secrets never reach the table)."""
-    return JetEvent.create(
-        kind=kind,
-        level=level,
-        ref=str(ref)[:128],
-        message=redact(message),
-        detail=redact(detail) if detail is not None else None,
-    )
+    return JetEvent.create(**_event_fields(kind, message, level=level, ref=ref, detail=detail))
+
+
+EVENTS_PER_INSERT = 200  # rows per multi-row INSERT (a Jet call's detail can be kilobytes)
+
+
+def log_events(rows: Iterable[dict[str, Any]]) -> None:
+    """Append many events (each a dict of :func:`log_event`'s arguments) with multi-row
+    INSERTs, in the caller's transaction: the import logs every Jet call, and one round
+    trip per row was the larger part of its store time on MariaDB."""
+    now = utcnow()
+    fields = [{"time": now, **_event_fields(**row)} for row in rows]
+    for start in range(0, len(fields), EVENTS_PER_INSERT):
+        JetEvent.insert_many(fields[start : start + EVENTS_PER_INSERT]).execute()
 
 
 # --- schema version and migrations ------------------------------------------------------------

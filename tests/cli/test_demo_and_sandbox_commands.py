@@ -33,6 +33,18 @@ def test_demo_builds_the_requested_number_of_products(
     assert report["products"] == 250
     with sqlite3.connect(tmp_path / "demo-store.db") as db:
         assert db.execute("SELECT COUNT(*) FROM oc_product").fetchone()[0] == 250
+        specials = db.execute("SELECT COUNT(*) FROM oc_product_special").fetchone()[0]
+    assert report["specials"] == specials > 0 and report["option_products"] > 0
+
+
+def test_demo_stops_at_a_million_products_before_touching_anything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = settings_in(tmp_path)
+    assert main(["--config", str(path), "demo", "--products", "1000001"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["jettui: --products: at most 1,000,000"]
+    assert not (tmp_path / "demo-store.db").exists()
 
 
 def test_demo_refuses_a_real_store_and_changes_nothing(

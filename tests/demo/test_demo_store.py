@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import sqlite3
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -192,6 +193,17 @@ def test_options_carry_their_own_stock(built, store):
     assert len({v.quantity for vs in values_by_product.values() for v in vs}) > 5
 
 
+def test_some_products_are_on_special_below_their_price(built, store):
+    _, stats, _ = built
+    specials = list(oc.ProductSpecial.select())
+    assert len(specials) == stats.specials and 0.03 * PRODUCTS <= len(specials) <= 0.2 * PRODUCTS
+    assert len({s.product_id for s in specials}) == len(specials)  # one special per product
+    prices = {p.product_id: p.price for p in oc.Product.select()}
+    for special in specials:
+        assert Decimal("0.99") <= special.price < prices[special.product_id]
+        assert special.customer_group_id == 1 and special.date_start < special.date_end
+
+
 def test_reference_data_and_demo_marker_are_in_place(store):
     assert oc.get_setting("config_currency") == "USD"
     usd = oc.Currency.get(oc.Currency.code == "USD")
@@ -304,6 +316,8 @@ def test_builds_and_rebuilds_on_an_empty_mysql_database(mysql_database):
     with admin.cursor() as cur:
         cur.execute("SELECT COUNT(*) FROM oc_product")
         assert cur.fetchone() == (25,)
+        cur.execute("SELECT COUNT(*) FROM oc_product_special")
+        assert cur.fetchone() == (second.specials,)
         cur.execute("SELECT name FROM oc_manufacturer WHERE name LIKE 'Evergreen%'")
         assert cur.fetchone() == ("Evergreen &amp; Co.",)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -27,10 +28,16 @@ import pytest
 from jettui.jet import models
 from jettui.jet.sandbox.cases import VALID
 
-# docs/jet-api.md lives in the shared folder beside the checkout (../shared/docs, or further up
-# for a git worktree); missing, the test fails loudly rather than skip
-_FOUND = [p / "shared/docs/jet-api.md" for p in Path(__file__).parents]
-DOC = next((p for p in _FOUND if p.exists()), _FOUND[3])
+# docs/jet-api.md lives in the shared folder: $JETTUI_SHARED (.ci/run sets it), beside the
+# OpenCart install SQL the tests load, or beside the checkout (../shared/docs, further up for a
+# git worktree); missing, the test fails loudly rather than skip
+_FOUND = [
+    *([Path(os.environ["JETTUI_SHARED"]) / "docs/jet-api.md"] if "JETTUI_SHARED" in os.environ else []),
+    *([Path(os.environ["JETTUI_OPENCART_SQL"]).parent.parent / "docs/jet-api.md"]
+      if "JETTUI_OPENCART_SQL" in os.environ else []),
+    *(p / "shared/docs/jet-api.md" for p in Path(__file__).parents),
+]  # fmt: skip
+DOC = next((p for p in _FOUND if p.exists()), _FOUND[-1])
 TEXT = DOC.read_text(encoding="utf-8")  # missing: fails loudly rather than skip
 
 

@@ -1,5 +1,6 @@
 """Under injected faults (20 % 500s, every 7th call a 429, 2-second tokens) a 1,000-SKU bulk
-upload and 200 acknowledgements still all complete, through retries and token refreshes."""
+upload and 200 acknowledgements still all complete, through retries and token refreshes
+(acknowledgements, not safe to repeat, through send_once: looked up after each 500)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import replace
 from jettui.config import Settings
 from jettui.jet.bulk import upload_bulk
 from jettui.jet.connect import open_jet_client
+from jettui.jet.once import Looked, send_once
 
 from . import payloads
 
@@ -46,7 +48,14 @@ async def test_bulk_and_acknowledgements_survive_faults(
         async def acknowledge(order_id: str) -> None:
             order = await jet.get_order(order_id)
             ids = [i["order_item_id"] for i in order["order_items"]]
-            await jet.acknowledge(order_id, payloads.ack(ids))
+
+            async def on_jet() -> Looked:  # not safe to repeat: looked up after a 500
+                return Looked((await jet.get_order(order_id))["status"] == "acknowledged")
+
+            once = await send_once(
+                lambda: jet.acknowledge(order_id, payloads.ack(ids)), on_jet, resends=10
+            )
+            assert once.applied, once.note
 
         await asyncio.gather(*(acknowledge(o) for o in ready))
         await asyncio.sleep(max(0.0, 1.2 - (time.monotonic() - started)))  # outlive one token

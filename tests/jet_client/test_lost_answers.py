@@ -8,6 +8,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from jettui.config import Settings, SettingsError, parse_settings
 from jettui.jet.client import JetClient
 from jettui.jet.connect import SANDBOX_BASE_URL, open_jet_client
 from jettui.jet.errors import JetError, JetServerError, JetUnreachable
+from jettui.jet.once import ANSWER_LOST, Looked, send_once
 from jettui.jet.sandbox import sandbox_transport
 from jettui.jet.sandbox.orders import Sandbox
 
@@ -122,13 +124,34 @@ async def test_acknowledgements_and_shipments_whose_answer_was_lost_apply_once(
                 except JetError as exc:
                     assert exc.may_have_applied
             orders.append(await jet.get_order(order_id))
+        notes = []
         for order in orders:
+            oid = order["merchant_order_id"]
             item_ids = [i["order_item_id"] for i in order["order_items"]]
-            await jet.acknowledge(order["merchant_order_id"], payloads.ack(item_ids))
-            await jet.ship(order["merchant_order_id"], payloads.shipment("lost-sku", 1))
+            shipment = payloads.shipment("lost-sku", 1)
+            alt = shipment["shipments"][0]["alt_shipment_id"]
+
+            async def acked(oid: str = oid) -> Looked:
+                return Looked((await jet.get_order(oid))["status"] == "acknowledged")
+
+            async def shipped(oid: str = oid, alt: str = alt) -> Looked:
+                listed = (await jet.get_order(oid)).get("shipments") or []
+                return Looked(any(s["alt_shipment_id"] == alt for s in listed))
+
+            ack = partial(jet.acknowledge, oid, payloads.ack(item_ids))
+            for once in (
+                await send_once(ack, acked),
+                await send_once(partial(jet.ship, oid, shipment), shipped),
+            ):
+                assert once.applied
+                notes.append(once.note)
+        assert jet.stats.retries == 0  # neither write is ever resent blindly
         views = [await jet.get_order(o["merchant_order_id"]) for o in orders]
         lost = {e["path"].rsplit("/", 1)[1] for e in sandbox.lost_answers()}
-    assert {"acknowledge", "shipped"} <= lost  # both writes lost answers and were retried
+    assert {"acknowledge", "shipped"} <= lost  # both writes lost answers, found by lookup
+    assert notes.count(ANSWER_LOST) == len(
+        [e for e in sandbox.lost_answers() if e["path"].endswith(("acknowledge", "shipped"))]
+    )
     assert [(v["status"], len(v["shipments"])) for v in views] == [("inprogress", 1)] * 6
 
 

@@ -279,3 +279,45 @@ async def test_errors_and_client_never_show_secret_or_token() -> None:
     assert repr(jet) == "JetClient(user='jetuser', base_url='http://jet.test/api')"
     for text in texts:
         assert SECRET not in text and "tok-SECRET" not in text
+
+
+@pytest.mark.parametrize("write", ["acknowledge", "ship", "complete_return", "notify_uploaded"])
+async def test_writes_jet_cannot_take_twice_are_never_resent_blindly(write: str) -> None:
+    """acknowledge, shipped, returns complete and files/uploaded say they are not safe to
+    repeat: a 5xx is raised at once with may_have_applied (the caller looks them up)."""
+    fake = FakeJet()
+    fake.faults = [httpx.Response(502)]
+    calls = {
+        "acknowledge": lambda jet: jet.acknowledge(ORDER_ID, {
+            "acknowledgement_status": "accepted",
+            "order_items": [{"order_item_id": ORDER_ID,
+                             "order_item_acknowledgement_status": "fulfillable"}]}),
+        "ship": lambda jet: jet.ship(ORDER_ID, {"shipments": [{
+            "alt_shipment_id": "s-1", "shipment_items": [
+                {"merchant_sku": "a1", "response_shipment_sku_quantity": 0,
+                 "response_shipment_cancel_qty": 1}]}]}),
+        "complete_return": lambda jet: jet.complete_return(ORDER_ID, {
+            "merchant_order_id": ORDER_ID, "agree_to_return_charge": True, "items": [{
+                "order_item_id": ORDER_ID, "total_quantity_returned": 1,
+                "order_return_refund_qty": 1, "return_refund_feedback": "item damaged",
+                "refund_amount": {"principal": 1.0, "tax": 0, "shipping_cost": 0,
+                                  "shipping_tax": 0}}]}),
+        "notify_uploaded": lambda jet: jet.notify_uploaded(
+            "https://blob.test/f1?sig=x", "Price", "f1.json.gz"),
+    }  # fmt: skip
+    async with fake.client() as jet:
+        with pytest.raises(JetServerError) as info:
+            await calls[write](jet)
+    assert info.value.may_have_applied
+    assert len(fake.api_requests) == 1 and jet.stats.retries == 0
+
+
+async def test_a_refusal_of_a_retried_write_may_hide_the_first_try() -> None:
+    """A write safe to repeat that got a 5xx and then a 4xx on the retry: the first try may be
+    the one Jet applied, so the error says may_have_applied."""
+    fake = FakeJet()
+    fake.faults = [httpx.Response(503), httpx.Response(400, json={"errors": ["nope"]})]
+    async with fake.client() as jet:
+        with pytest.raises(JetValidationError) as info:
+            await jet.put_price("a1", {"price": 9.99})
+    assert info.value.may_have_applied and len(fake.api_requests) == 2

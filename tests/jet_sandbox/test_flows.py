@@ -287,7 +287,8 @@ async def test_order_lifecycle(jet):
     assert (await jet.ack(order)).status_code == 201
     acked = (await c.get(f"/orders/withoutShipmentDetail/{oid}")).json()
     assert acked["status"] == "acknowledged" and acked["acknowledgement_status"] == "accepted"
-    assert (await jet.ack(order)).status_code == 201  # the same PUT again: applied once
+    again = await jet.ack(order)  # the same PUT again (a blind retry): refused, as Jet does
+    assert again.status_code == 400 and "only ready orders" in again.json()["errors"][0]
     assert (await jet.ack(order, "rejected - other")).status_code == 400  # only ready orders
     assert (await c.put(f"/orders/{oid}/shipped", json=ship)).status_code == 201
     assert (await c.get(f"/orders/withoutShipmentDetail/{oid}")).json()["status"] == "inprogress"

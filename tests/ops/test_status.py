@@ -219,3 +219,27 @@ def test_jet_not_answering_the_check_with_no_run_history_warns(make_settings, ca
     out = capsys.readouterr().out
     assert code == 1
     assert out.startswith("JETTUI WARNING - Jet not reachable and no job run has reached it yet")
+
+
+def test_a_write_left_unconfirmed_for_minutes_warns_naming_the_order(settings, db, capsys) -> None:
+    from jettui.store.jet_tables import JetOrder, JetRefund
+
+    order("SHIPPING", T0 - minutes(60), status="acknowledged", acknowledged=True)
+    sending = {"alt_shipment_id": "jettui-s1", "state": "sending", "body": {},
+               "recorded_at": (T0 - minutes(3)).isoformat()}  # fmt: skip
+    JetOrder.update(shipments=[sending]).execute()
+    assert rules(settings, capsys) == {}  # a few minutes: the next cron run looks it up
+    sending["recorded_at"] = (T0 - minutes(6)).isoformat()
+    JetOrder.update(shipments=[sending]).execute()
+    assert rules(settings, capsys) == {"unconfirmed-write": "warning"}
+    code, out, _ = jettui_status(settings, capsys, "--nagios")
+    assert code == 1
+    assert out.startswith(
+        "JETTUI WARNING - order SHIPPING: shipment jettui-s1 not confirmed by Jet for over 5m"
+    )
+    JetOrder.update(shipments=[{**sending, "state": "applied"}]).execute()
+    JetRefund.create(refund_id="jt-r1", merchant_order_id="REFUNDED", order_id=1,
+                     state="unknown", status="created", items=[], amount=1, reason="r",
+                     updated_at=T0 - minutes(30))  # fmt: skip
+    code, out, _ = jettui_status(settings, capsys)
+    assert "order REFUNDED: refund jt-r1 not confirmed by Jet" in out

@@ -144,8 +144,11 @@ async def test_database_going_away_mid_import_is_finished_by_the_next_run(
     rng = random.Random(5)
     placed: list[list[tuple[str, int]]] = []
     original = pw.Database.execute_sql
-    broke = 0
-    for _trial in range(12):
+    broke = trials = 0
+    # at least 12 trials, more (up to 24) until 3 of them lost the connection: where the random
+    # statement falls depends on how the import's tasks interleave on a loaded machine
+    while trials < 12 or (broke < 3 and trials < 24):
+        trials += 1
         placed += await place_batch(settings, rng, 10)
         fail_at = rng.randint(1, 10 * STATEMENTS_PER_ORDER)
         calls = 0
@@ -167,4 +170,4 @@ async def test_database_going_away_mid_import_is_finished_by_the_next_run(
         assert report.exit_code == 0, report.summary
         assert import_problems(SKU, len(placed)) == []
         assert stock_now(SKU) == expected_stock(initial, SKU, placed)
-    assert broke >= 3, f"the connection was lost in only {broke} of 12 runs"
+    assert broke >= 3, f"the connection was lost in only {broke} of {trials} runs"

@@ -186,10 +186,10 @@ async def test_directed_cancel_cancel_only_and_full_cancel_restock_exactly(
 
 class LostAnswer:
     """A Jet client whose ship call loses its answer: after Jet took it (``reached``) or
-    before it left (not reached)."""
+    before it left (not reached); with ``blind`` the lookup fails too (Jet unreachable)."""
 
-    def __init__(self, jet, *, reached: bool) -> None:
-        self.jet, self.reached = jet, reached
+    def __init__(self, jet, *, reached: bool, blind: bool = False) -> None:
+        self.jet, self.reached, self.blind = jet, reached, blind
 
     def __getattr__(self, name):
         return getattr(self.jet, name)
@@ -202,11 +202,20 @@ class LostAnswer:
         raise JetServerError(status=504, method="PUT", path="/orders/x/shipped",
                              may_have_applied=True)  # fmt: skip
 
+    async def get_order(self, merchant_order_id):
+        from jettui.jet.errors import JetUnreachable
+
+        if self.blind:
+            raise JetUnreachable("Jet unreachable (ReadTimeout)", method="GET", path="/orders")
+        return await self.jet.get_order(merchant_order_id)
+
 
 @pytest.mark.parametrize("reached", [True, False], ids=["reached-jet", "never-sent"])
 async def test_a_lost_answer_is_looked_up_on_jet_never_sent_twice(
     oc_settings, oc_db, reached
 ) -> None:
+    from jettui.jet.once import ANSWER_LOST
+
     skus = await upload_products(oc_settings, oc_db)
     iphone = skus["iphone"]
     e = await generate(oc_settings, [(iphone, 3, 0)])
@@ -222,27 +231,65 @@ async def test_a_lost_answer_is_looked_up_on_jet_never_sent_twice(
         result = await ship_order(
             oc_settings, oc_db, e, form(2, "1ZLOST"), jet=LostAnswer(jet, reached=reached)
         )
+    comments = [c for _, c in history(order_e)]
+    if reached:  # looked up at once: Jet has it, applied to OpenCart once, nothing re-sent
+        assert result.outcome == Outcome.SUCCEEDED, result.reason
+        assert ANSWER_LOST in result.reason
+        assert sum("1ZLOST" in c for c in comments) == 1
+        assert oc_status(order_e) == SHIPPED
+    else:  # looked up at once: Jet never saw it; dropped, said so, its units open again
+        assert result.outcome == Outcome.FAILED
+        assert "not applied on Jet" in result.reason
+        assert not any("1ZLOST" in c for c in comments)
+        assert (await order_view(oc_db, e)).line(iphone).open == 3
+    assert len(await jet_order_raw(oc_settings, e)) == (1 if reached else 0)  # never twice
+
+
+@pytest.mark.parametrize("reached", [True, False], ids=["reached-jet", "never-sent"])
+async def test_an_unconfirmed_shipment_never_blocks_the_order(oc_settings, oc_db, reached) -> None:
+    """Jet took (or not) the message, and could not be asked: the record stays "sending", its
+    units are not counted as sent, and the next command on the order settles it first."""
+    from jettui.services.orders.shipping import ship_headless
+
+    skus = await upload_products(oc_settings, oc_db)
+    iphone = skus["iphone"]
+    e = await generate(oc_settings, [(iphone, 3, 0)])
+    await import_and_acknowledge(oc_settings, oc_db, [e])
+    order_e = oc_order_id(e)
+    view = await order_view(oc_db, e)
+    lost = form_from_options(view, oc_settings, carrier="UPS", method="UPS Ground",
+                             tracking="1ZLOST", zip="84047", ship={iphone: 3})  # fmt: skip
+    async with open_jet_client(oc_settings) as jet:
+        result = await ship_order(
+            oc_settings, oc_db, e, lost, jet=LostAnswer(jet, reached=reached, blind=True)
+        )
     assert result.outcome == Outcome.FAILED
     assert "Jet did not confirm shipment" in result.reason
-    view = await order_view(oc_db, e)
-    assert view.line(iphone).open == 1  # the unsure units are not offered again meanwhile
+    assert (await order_view(oc_db, e)).line(iphone).open == 3  # not blocked meanwhile
     assert oc_status(order_e) == PROCESSING
 
-    # the next shipment of this order asks Jet first
-    result = await ship_order(oc_settings, oc_db, e, form(1, "1ZNEXT"))
-    assert result.outcome == Outcome.SUCCEEDED, result.reason
-    comments = [c for _, c in history(order_e)]
-    if reached:  # Jet has it: recorded, applied to OpenCart once, nothing re-sent
-        assert sum("1ZLOST" in c for c in comments) == 1
+    # the same command again (headless, as a merchant would): settled before it counts
+    again = ship_headless(oc_settings, oc_db, e, carrier="UPS", method="UPS Ground",
+                          tracking="1ZNEXT", zip="84047")  # fmt: skip
+    if reached:  # Jet has it: finished in OpenCart once; nothing left to ship
+        with pytest.raises(ShipmentRefused):
+            await again
         assert oc_status(order_e) == COMPLETE
+        assert sum("1ZLOST" in c for _, c in history(order_e)) == 1
         assert await jet_status(oc_settings, e) == "complete"
-    else:  # Jet never saw it: dropped, its units open again
-        assert not any("1ZLOST" in c for c in comments)
-        assert (await order_view(oc_db, e)).line(iphone).open == 2
-        assert oc_status(order_e) == SHIPPED
+    else:  # Jet never saw it: dropped, shipped now
+        result = await again
+        assert result.outcome == Outcome.SUCCEEDED, result.reason
+        assert not any("1ZLOST" in c for _, c in history(order_e))
+        assert oc_status(order_e) == COMPLETE
     assert all(
         r["state"] == "applied" for r in JetOrder.get(JetOrder.merchant_order_id == e).shipments
     )
+
+
+async def jet_order_raw(settings, merchant_order_id: str) -> list:
+    async with open_jet_client(settings) as jet:
+        return (await jet.get_order(merchant_order_id)).get("shipments") or []
 
 
 async def test_jet_status_changes_are_mirrored_once(oc_settings, oc_db) -> None:
@@ -356,3 +403,42 @@ async def test_headless_ship_command_defaults_to_every_open_unit(oc_settings, oc
         (blue, 1, 1),
     }
     assert oc_status(oc_order_id(k)) == COMPLETE
+
+
+@pytest.mark.parametrize("reached", [True, False], ids=["reached-jet", "never-sent"])
+async def test_the_next_cron_run_settles_an_unconfirmed_shipment(
+    oc_settings, oc_db, reached
+) -> None:
+    """Case 4 of issue 16: the shipment stayed "sending" (Jet unreachable for the lookup);
+    the next cron job looks it up before anything else: when Jet applied it, OpenCart gets
+    the shipped status and history once; when not, the record is dropped with a warning."""
+    from jettui.services.jobs import run_job
+    from jettui.store.jet_tables import JetEvent
+
+    skus = await upload_products(oc_settings, oc_db)
+    iphone = skus["iphone"]
+    e = await generate(oc_settings, [(iphone, 2, 0)])
+    await import_and_acknowledge(oc_settings, oc_db, [e])
+    order_e = oc_order_id(e)
+    view = await order_view(oc_db, e)
+    lost = form_from_options(view, oc_settings, carrier="UPS", method="UPS Ground",
+                             tracking="1ZCRON", zip="84047", ship={iphone: 2})  # fmt: skip
+    async with open_jet_client(oc_settings) as jet:
+        result = await ship_order(
+            oc_settings, oc_db, e, lost, jet=LostAnswer(jet, reached=reached, blind=True)
+        )
+    assert result.outcome == Outcome.FAILED and oc_status(order_e) == PROCESSING
+
+    outcome = await run_job(oc_settings, oc_db, "acknowledge", trigger="cron")
+    assert outcome.result == "ok", outcome.message
+    records = JetOrder.get(JetOrder.merchant_order_id == e).shipments
+    if reached:
+        assert [r["state"] for r in records] == ["applied"]
+        assert oc_status(order_e) == COMPLETE
+        assert sum("1ZCRON" in c for _, c in history(order_e)) == 1
+    else:
+        assert records == [] and oc_status(order_e) == PROCESSING
+        assert (await order_view(oc_db, e)).line(iphone).open == 2
+        warned = [ev.message for ev in JetEvent.select() if "was not applied on Jet" in ev.message]
+        assert warned, "the merchant is told the shipment did not happen"
+    assert len(await jet_order_raw(oc_settings, e)) == (1 if reached else 0)

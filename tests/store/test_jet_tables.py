@@ -104,6 +104,21 @@ def test_event_log_redacts_secrets(jet):
     }
 
 
+def test_events_written_in_bulk_keep_their_order_and_are_redacted(jet):
+    rows = [
+        {"kind": "api", "message": f"GET /orders/{n}", "level": "info", "ref": f"o{n}",
+         "detail": {"token": "t", "n": n}}
+        for n in range(450)  # more than one multi-row INSERT
+    ]  # fmt: skip
+    rows[7]["message"] = "Bearer abc.def.ghi"
+    before = jt.JetEvent.select(pw.fn.MAX(jt.JetEvent.id)).scalar() or 0
+    jt.log_events(rows)
+    back = list(jt.JetEvent.select().where(jt.JetEvent.id > before).order_by(jt.JetEvent.id))
+    assert [e.ref for e in back] == [f"o{n}" for n in range(450)]
+    assert back[7].message == "Bearer ***"
+    assert all(e.detail == {"token": "***", "n": n} for n, e in enumerate(back))
+
+
 def test_lock_acquire_release_exclusive(jet):
     name = f"test-lock-{utcnow().timestamp()}"
     assert jt.acquire_lock(name, "cron:1", ttl_seconds=60)

@@ -182,7 +182,7 @@ async def test_failing_source_shows_error_in_status_line() -> None:
     app = TableApp(Broken(COLUMNS, []))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert status(app.table) == "query failed: RuntimeError: disk on fire"
+        assert status(app.table) == "reading rows failed: RuntimeError: disk on fire"
         assert app.is_running
 
 

@@ -8,8 +8,8 @@ applies a share of successful writes (POST, PUT, PATCH) and then loses the answe
 :data:`LOST_ANSWER_KINDS` at random: a 504 from "the gateway"; a dropped connection (the app
 stops after the status line; uvicorn and the in-process transport both close the connection:
 httpx.RemoteProtocolError); or no answer until the client's read timeout (httpx.ReadTimeout;
-in-process at once). ``Sandbox.lose_next_answers()`` plans such losses for chosen calls (a
-test hook, kept in the state file); ``Sandbox.lost_answers()`` lists the answers lost. The
+in-process at once). ``Sandbox.lose_next_answers()`` plans such losses for chosen calls and
+``Sandbox.fail_next_calls()`` 500s before applying them (test hooks, kept in the state file); ``Sandbox.lost_answers()`` lists the answers lost. The
 token and blob endpoints take none of these faults (see :data:`TOKEN_FAULTS`).
 """
 
@@ -88,8 +88,10 @@ def _raw_path(request: Request) -> bytes:
     return request.scope.get("raw_path", b"").split(b"?", 1)[0]
 
 
-def _faults(sb: Sandbox) -> Response | None:
+def _faults(sb: Sandbox, request: Request) -> Response | None:
     cfg = sb.settings.sandbox
+    if sb.planned_failure(request.method, _raw_path(request).decode("latin-1")):
+        return _errors(500, ["internal server error (planned by the sandbox's test hook)"])
     if cfg.rate_limit_every > 0:
         with sb.db.transaction():
             calls = int(sb.db.meta("calls", "0")) + 1
@@ -165,7 +167,7 @@ def endpoint(handler: Handler, *, auth: bool = True, faults: bool = True) -> Cal
         sb = request.app.state.lazy.get()
         if sb.settings.sandbox.latency_ms:
             await asyncio.sleep(sb.settings.sandbox.latency_ms / 1000)
-        fault = _faults(sb) if faults else None
+        fault = _faults(sb, request) if faults else None
         if fault is not None:
             return fault
         if auth and not _authorized(sb, request):

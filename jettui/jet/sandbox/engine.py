@@ -147,6 +147,30 @@ class SandboxCore:
                     return str(plan["kind"])
         return None
 
+    def fail_next_calls(self, method: str, path_contains: str, count: int = 1) -> None:
+        """Test hook: the next ``count`` ``method`` calls whose path contains ``path_contains``
+        are answered 500 BEFORE anything is applied (what ``error_rate`` does at random): the
+        client cannot tell it from a lost answer and must look the write up. Kept in the state
+        file, like :meth:`lose_next_answers`."""
+        with self.db.transaction():
+            planned = json.loads(self.db.meta("planned_failures", "[]"))
+            planned.append({"method": method.upper(), "path": path_contains, "count": count})
+            self.db.set_meta("planned_failures", json.dumps(planned))
+
+    def planned_failure(self, method: str, path: str) -> bool:
+        """Whether :meth:`fail_next_calls` planned a 500 for this call (used up)."""
+        if self.db.meta("planned_failures", "[]") == "[]":
+            return False
+        with self.db.transaction():
+            planned = json.loads(self.db.meta("planned_failures", "[]"))
+            for plan in planned:
+                if plan["method"] == method and plan["path"] in path and plan["count"] > 0:
+                    plan["count"] -= 1
+                    left = [p for p in planned if p["count"] > 0]
+                    self.db.set_meta("planned_failures", json.dumps(left))
+                    return True
+        return False
+
     def lost_answers(self) -> list[dict[str, Any]]:
         """The writes applied whose answer was lost, oldest first: ``{method, path, kind, at}``
         with kind "504" (gateway timeout) or "dropped" (connection closed mid-answer)."""

@@ -282,8 +282,8 @@ class Sandbox(SandboxCore):
     def acknowledge(self, order_id: str, body: Any) -> None:
         doc = self.order(order_id)
         refuse(models.validate_acknowledge(body))
-        if doc.get("_ack_body") == body:
-            return  # the same PUT again (a retry after a lost answer): already applied
+        # Strict: a second acknowledgement (even the same body, a blind retry after a lost
+        # answer) finds the order no longer ready and is refused, as Jet documents.
         if doc["status"] != OrderStatus.READY:
             raise ApiError(
                 400, f"order is '{doc['status']}': only ready orders can be acknowledged"
@@ -316,8 +316,10 @@ class Sandbox(SandboxCore):
         doc = self.order(order_id)
         refuse(models.validate_shipped(body))
         message = json.dumps(body, sort_keys=True)
-        if message in doc.get("_messages", []):
-            return  # the same PUT again (a retry after a lost answer): counted once
+        # Strict: Jet counts every message it receives; the same message again (a blind retry
+        # after a lost answer) ships its units again, and a complete order takes none.
+        if doc["status"] == OrderStatus.COMPLETE:
+            raise ApiError(400, "order is complete; shipments are not accepted")
         # Jet's shipped message names SKUs only: units count against every item of the SKU
         ordered = _units_by_sku(doc["order_items"])
         done = {sku: dict(v) for sku, v in doc["_done"].items()}

@@ -75,9 +75,10 @@ class RecordingClient:
         self._blobs[url] = gzipped
 
     async def notify_uploaded(self, url: str, file_type: str, file_name: str) -> dict[str, Any]:
-        payload = json.loads(gzip.decompress(self._blobs.pop(url, b"")) or b"{}")
-        intent = FileIntent(file_type, file_name, self._ids.get(url), payload)
-        await self._before_register(intent)
+        if url in self._blobs:  # recorded once: a resend (Jet showed it was not applied) is not
+            payload = json.loads(gzip.decompress(self._blobs.pop(url)) or b"{}")
+            intent = FileIntent(file_type, file_name, self._ids.get(url), payload)
+            await self._before_register(intent)
         return await self._jet.notify_uploaded(url, file_type, file_name)
 
 

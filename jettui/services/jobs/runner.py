@@ -6,6 +6,8 @@ runs a killed process left "running", records a ``JetJobRun`` row (``running`` â
 / failed / unreachable), logs a ``JetEvent`` of kind ``job``, opens the logged Jet client and
 never raises for a Jet or store failure: it becomes the outcome, classified by type
 (:func:`jettui.errors.is_unreachable`). Store work runs on one store thread, off the loop.
+Before each job's body, writes to Jet whose answer was lost are looked up and settled
+(:func:`jettui.services.unconfirmed.settle`): cron runs and the dashboard's timers alike.
 
 Which jobs are due and each job's schedule (:func:`schedules`, for the cron screen) are
 computed here too, from the settings and the recorded runs.
@@ -303,6 +305,7 @@ async def _run_locked(
 ) -> JobOutcome:
     # Imported here, not at the top: `cron due` with nothing due never loads the Jet client.
     from jettui.services.jet_session import EventWriter, open_logged_client
+    from jettui.services.unconfirmed import settle as settle_unconfirmed
 
     started_at = _utcnow()
     clock = time.monotonic()
@@ -318,6 +321,8 @@ async def _run_locked(
         body = job.body()
         events = EventWriter(store)
         async with open_logged_client(settings, db, events=events, **client_options) as jet:
+            # writes whose answer was lost are settled before anything counts units
+            await settle_unconfirmed(settings, jet, store)
             ctx = JobContext(job.name, settings, jet, store, report, progress)
             report = await body(ctx)
             message = report.message

@@ -363,11 +363,15 @@ def sync(row: JetOrder, raw: Mapping[str, Any] | None = None) -> dict[str, LineA
     state = jet_state(row) if raw is None else state_of(str(source.get("status") or ""), source)
     done = progress(source, list(row.shipments or []), state)
     out: dict[str, LineAccount] = {}
-    for line in (
+    # read whole before writing: an UPDATE while the SELECT's cursor is still open upgrades a
+    # SQLite read snapshot to a write, which fails at once ("database is locked") when another
+    # connection wrote in between
+    lines = list(
         JetOrderLine.select()
         .where(JetOrderLine.merchant_order_id == row.merchant_order_id)
         .order_by(JetOrderLine.id)  # item order: a SKU on two items fills them in this order
-    ):
+    )
+    for line in lines:
         shipped, cancelled = done.get(line.order_item_id, (line.shipped, line.cancelled))
         # by value, never down: Jet's counts only grow (an older read must not undo a newer)
         shipped, cancelled = max(shipped, line.shipped), max(cancelled, line.cancelled)

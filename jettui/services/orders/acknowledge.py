@@ -11,9 +11,10 @@
   status`` use too). A run that finds an order past it still acknowledges it, and reports it
   as a failed item (exit 1).
 
-A lost answer is not a double acknowledgement: when Jet refuses one because the order is no
-longer ``ready``, the order is read back, and an order Jet shows with our acknowledgement
-counts as acknowledged.
+A lost answer is not a double acknowledgement: an acknowledgement is recorded as sending before
+the PUT and sent through :func:`jettui.jet.once.send_once`; after a lost answer the order is
+read back and an order Jet shows with our acknowledgement counts as acknowledged ("applied
+(answer lost, confirmed by lookup)"); it is resent only when Jet shows it was not applied.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from jettui.errors import ExitCode, one_line
 from jettui.jet.client import JetClient
 from jettui.jet.enums import AckStatus, ItemAckStatus, OrderStatus
 from jettui.jet.errors import JetAuthError, JetError, JetUnreachable
+from jettui.jet.once import ANSWER_LOST, Looked, Once, send_once
 from jettui.services.jet_session import run_with_jet
 from jettui.services.orders.deadlines import ack_deadline
 from jettui.services.results import ItemResult, Outcome, summary
@@ -187,24 +189,96 @@ async def send_acknowledgement(
     recorder: AckRecorder | None = None,
 ) -> str:
     """PUT the acknowledgement and record it in the ledger (now, or through ``recorder``).
-    Returns "" when sent now, or a note when Jet had it already. Raises JetError (Jet's
-    words) when Jet refuses it."""
+    Returns "" when sent now, or a note when Jet had it already (its answer lost, or an
+    earlier run's). Raises JetError (Jet's words) when Jet refuses it or does not have it,
+    :class:`AckUnconfirmed` when Jet cannot tell whether it arrived.
+
+    Not safe to repeat: it is recorded as sending first (``acknowledged_at`` set while
+    ``acknowledgement_status`` is empty) and sent through :func:`send_once`; a recorded one
+    (an earlier run's answer was lost) is looked up on Jet before it is sent again."""
     wanted = str(body["acknowledgement_status"])
     record = recorder or AckRecorder(store, every=1)
-    try:
-        await jet.acknowledge(merchant_order_id, body)
-    except (JetUnreachable, JetAuthError):
-        raise
-    except JetError:
-        # A lost answer to an earlier PUT? Jet then shows the order acknowledged already.
-        order = await jet.get_order(merchant_order_id)
-        if order.get("acknowledgement_status") != wanted:
-            raise
-        await record.add(merchant_order_id, wanted, str(order.get("status") or ""))
-        return "Jet had the acknowledgement already"
+    earlier = await store.run(_mark_ack_sending, merchant_order_id)
+    once = await send_once(
+        lambda: jet.acknowledge(merchant_order_id, body),
+        lambda: ack_on_jet(jet, merchant_order_id, wanted),
+        resends=jet.max_retries,
+        look_first=earlier,
+    )
+    if once.state == "uncertain":
+        raise AckUnconfirmed(merchant_order_id, once)
+    if not once.applied:
+        await store.run(_clear_ack_sending, merchant_order_id)
+        assert once.error is not None
+        raise once.error
+    if once.by_lookup:
+        await record.add(merchant_order_id, wanted, str(once.value or ""))
+        return once.note
     status = OrderStatus.ACKNOWLEDGED if wanted == AckStatus.ACCEPTED else OrderStatus.COMPLETE
     await record.add(merchant_order_id, wanted, str(status))
     return ""
+
+
+class AckUnconfirmed(JetError):
+    """The acknowledgement's answer was lost and Jet could not be asked: it stays recorded
+    as sending and is looked up by the next run."""
+
+    def __init__(self, merchant_order_id: str, once: Once) -> None:
+        super().__init__(f"acknowledgement of {merchant_order_id}: {once.note}")
+
+
+async def ack_on_jet(jet: JetClient, merchant_order_id: str, wanted: str) -> Looked:
+    """Whether Jet shows the order acknowledged with ``wanted``; the value is Jet's status."""
+    order = await jet.get_order(merchant_order_id)
+    applied = order.get("acknowledgement_status") == wanted
+    return Looked(applied, str(order.get("status") or ""))
+
+
+async def settle_acknowledgement(jet: JetClient, store: StoreThread, merchant_order_id: str) -> str:
+    """An acknowledgement recorded as sending by an earlier run: looked up on Jet
+    (:func:`send_once`, never resent here) and recorded as applied (Jet's acknowledgement and
+    status) or not (sent by the next acknowledge run). "" when Jet cannot tell (left for the
+    next run)."""
+
+    async def any_ack() -> Looked:
+        order = await jet.get_order(merchant_order_id)
+        status = order.get("acknowledgement_status")
+        return Looked(bool(status), (str(status), str(order.get("status") or "")))
+
+    once = await send_once(None, any_ack, look_first=True)
+    if once.state == "uncertain":
+        return ""
+    if once.applied:
+        from jettui.services.orders.import_write import record_acknowledgement
+
+        ack_status, jet_status = once.value
+        await store.run(record_acknowledgement, merchant_order_id, ack_status, jet_status)
+        return f"acknowledgement ({ack_status}): {ANSWER_LOST}"
+    await store.run(_clear_ack_sending, merchant_order_id)
+    return "acknowledgement not applied on Jet (its answer was lost): acknowledge again"
+
+
+def _mark_ack_sending(merchant_order_id: str) -> bool:
+    """Record the acknowledgement as being sent; True when an earlier run had recorded it (its
+    outcome unknown: look it up before sending)."""
+    from jettui.store.jet_tables import JetOrder
+
+    row = JetOrder.get_or_none(JetOrder.merchant_order_id == merchant_order_id)
+    if row is None:
+        return False
+    if row.acknowledged_at is not None and row.acknowledgement_status is None:
+        return True
+    JetOrder.update(acknowledged_at=utcnow()).where(JetOrder.id == row.id).execute()
+    return False
+
+
+def _clear_ack_sending(merchant_order_id: str) -> None:
+    from jettui.store.jet_tables import JetOrder
+
+    JetOrder.update(acknowledged_at=None).where(
+        (JetOrder.merchant_order_id == merchant_order_id)
+        & JetOrder.acknowledgement_status.is_null()
+    ).execute()
 
 
 # --- acknowledge_orders ------------------------------------------------------------------------

@@ -252,13 +252,15 @@ def _write_rows(row: JetOrder, plan: OrderPlan, order_id: int) -> tuple[int, lis
                 JetOrder.id == row.id
             ).execute()
     ledger_lines = []
+    options: list[dict[str, Any]] = []
     for line in plan.lines:
-        line_id = _insert(OrderProduct, line.product_row(order_id))
-        for option in line.options:
-            _insert(OrderOption, {"order_id": order_id, "order_product_id": line_id, **option})
+        line_id = _insert(OrderProduct, line.product_row(order_id))  # its id: one at a time
+        options += [{"order_id": order_id, "order_product_id": line_id, **o} for o in line.options]
         ledger_lines.append(line.ledger(line_id))
-    for total in plan.totals:
-        _insert(OrderTotal, {"order_id": order_id, **total})
+    # No ids needed: one multi-row INSERT each. Half-written they are like any step-3 rows
+    # of an order at status 0: a resumed run deletes and rewrites them.
+    _insert_rows(OrderOption, options)
+    _insert_rows(OrderTotal, [{"order_id": order_id, **total} for total in plan.totals])
     if not is_mysql(database_proxy):
         return order_id, ledger_lines  # SQLite: the ledger says done when the transaction ends
     JetOrder.update(
@@ -277,26 +279,41 @@ def _insert(model: type[pw.Model], row: dict[str, Any]) -> int:
     the model's fields (escaping, 3-byte text, lengths), and return its new id. The same as
     ``model.insert(**row)`` at a fraction of peewee's per-query cost (an import writes
     thousands), and never silently re-sent after a lost connection (:func:`execute_once`)."""
+    sql, fields = _insert_sql(model, 1)
+    return int(execute_once(sql, _params(fields, row)).lastrowid)
+
+
+def _insert_rows(model: type[pw.Model], rows: list[dict[str, Any]]) -> None:
+    """:func:`_insert` of several rows in one statement (one round trip); no ids back."""
+    if rows:
+        sql, fields = _insert_sql(model, len(rows))
+        execute_once(sql, [value for row in rows for value in _params(fields, row)])
+
+
+def _insert_sql(model: type[pw.Model], count: int) -> tuple[str, list[pw.Field]]:
     db = database_proxy
     fields = [f for f in model._meta.sorted_fields if not isinstance(f, pw.AutoField)]
-    key = (model, db.param, model._meta.table_name)  # the prefix may change (tests)
+    key = (model, db.param, model._meta.table_name, count)  # the prefix may change (tests)
     sql = _INSERT_SQL.get(key)
     if sql is None:
         left, right = db.quote[0], db.quote[-1]
         columns = ", ".join(f"{left}{f.column_name}{right}" for f in fields)
-        marks = ", ".join([db.param] * len(fields))
+        marks = "(" + ", ".join([db.param] * len(fields)) + ")"
         table = f"{left}{model._meta.table_name}{right}"
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+        sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([marks] * count)}"
         _INSERT_SQL[key] = sql
-    params = [f.db_value(row[f.name] if f.name in row else _default(f)) for f in fields]
-    return int(execute_once(sql, params).lastrowid)
+    return sql, fields
+
+
+def _params(fields: list[pw.Field], row: dict[str, Any]) -> list[Any]:
+    return [f.db_value(row[f.name] if f.name in row else _default(f)) for f in fields]
 
 
 def _default(field: pw.Field) -> Any:
     return field.default() if callable(field.default) else field.default
 
 
-_INSERT_SQL: dict[tuple[type[pw.Model], str, str], str] = {}
+_INSERT_SQL: dict[tuple[type[pw.Model], str, str, int], str] = {}
 
 
 def _delete_children(order_id: int) -> None:

@@ -230,7 +230,13 @@ def build_order_view(
     (JetOrder.shipments: each has ``alt_shipment_id`` and the ``body`` sent). Shipments Jet
     lists that jettui did not send count too."""
     ours = {r.get("alt_shipment_id") for r in records}
-    sent = [r.get("body") or {} for r in records]
+    on_jet = {s.get("alt_shipment_id") for s in raw.get("shipments") or []}
+    # a "sending" message (answer lost, not looked up yet) counts only once Jet lists it
+    sent = [
+        r.get("body") or {}
+        for r in records
+        if r.get("state") != "sending" or r.get("alt_shipment_id") in on_jet
+    ]
     foreign = [s for s in raw.get("shipments") or [] if s.get("alt_shipment_id") not in ours]
     items = list(raw.get("order_items") or [])
     done = item_tally(items, [*sent, *foreign])

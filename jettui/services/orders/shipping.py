@@ -12,12 +12,15 @@ lists each problem with its field), sends one ``PUT /orders/{id}/shipped``, reco
 
 Exactly once. Each message has its own ``alt_shipment_id``; the record is written with state
 ``sending`` before the PUT, ``sent`` once Jet took it, ``applied`` when OpenCart is updated.
-Jet counts every message it receives (a repeat would ship the units twice and put the order in
-"too many units shipped"), so a message whose answer was lost (timeout, 5xx) is never re-sent
-blindly: the next ship of that order first reads the order from Jet and keeps the record if
-Jet lists that ``alt_shipment_id`` (else drops it: Jet never saw it). Its units stay counted
-meanwhile, so the form cannot offer them again. A run killed after Jet took the message is
-finished by the next ship of the order or by :func:`finish_pending` (the fetch job calls it).
+Jet counts every message it receives (a repeat would ship the units twice, and a complete
+order refuses it), so the PUT goes through :func:`jettui.jet.once.send_once`: after a lost
+answer (timeout, 5xx) the order is read from Jet and the message is resent only when Jet does
+not list its ``alt_shipment_id``. When Jet cannot be asked, the record stays ``sending``: its
+units are NOT counted as sent (the order is never blocked by it), and the next run that
+touches the order (the next ship, ``cron``, the dashboard's timer: :func:`settle_shipments`)
+looks it up before anything counts units: on Jet → finished like any shipment (OpenCart's
+status, history, restock of cancelled units); not on Jet → dropped with a warning. A run killed
+after Jet took the message is finished the same way, or by :func:`finish_pending`.
 One lock per order (``order:<id>``) keeps two runs from shipping the same order at once.
 
 Record kept per message (JSON in ``JetOrder.shipments``): ``alt_shipment_id``, ``state``,
@@ -27,6 +30,7 @@ Record kept per message (JSON in ``JetOrder.shipments``): ``alt_shipment_id``, `
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import peewee as pw
@@ -35,7 +39,7 @@ from jettui.config import Settings
 from jettui.errors import UsageError, is_unreachable
 from jettui.jet.client import JetClient
 from jettui.jet.enums import OrderStatus
-from jettui.jet.errors import JetError
+from jettui.jet.once import ANSWER_LOST, Looked, send_once
 from jettui.services.jet_session import EventWriter, open_logged_client
 from jettui.services.orders import ship_apply
 from jettui.services.orders.admin_changes import (
@@ -219,7 +223,10 @@ async def ship_order(
 
 
 async def _ship(s: _Session, form: ShipmentForm) -> ItemResult:
+    from jettui.services.unconfirmed import settle
+
     await _recover(s)
+    await settle(s.settings, s.jet, s.store, s.merchant_order_id)  # its ack, returns, refunds
     view = await s.store.run(load_order_view, s.merchant_order_id, s.settings)
     problems = _problems(view, form, s.confirmed)
     if problems:
@@ -229,22 +236,27 @@ async def _ship(s: _Session, form: ShipmentForm) -> ItemResult:
     record = {
         "alt_shipment_id": alt,
         "state": "sending",
+        "recorded_at": utcnow().isoformat(timespec="seconds"),
         "sent_at": None,
         "body": body["shipments"][0],
     }
     await s.store.run(_add_record, s.merchant_order_id, record)
-    try:
-        await s.jet.ship(s.merchant_order_id, body)
-    except JetError as exc:
-        if exc.may_have_applied:  # kept as "sending": looked up on Jet by the next run
-            note = f"Jet did not confirm shipment {alt}: it is looked up on Jet before anything "
-            note += f"else is sent for this order ({exc})"
-            await s.store.run(_log, s.merchant_order_id, note, "warning")
-            return ItemResult(s.merchant_order_id, Outcome.FAILED, note, error=exc)
-        await s.store.run(_drop_record, s.merchant_order_id, alt)  # Jet never took it
-        if is_unreachable(exc):
-            raise
-        return ItemResult(s.merchant_order_id, Outcome.FAILED, str(exc), error=exc)
+    once = await send_once(
+        lambda: s.jet.ship(s.merchant_order_id, body),
+        lambda: shipment_on_jet(s.jet, s.merchant_order_id, alt),
+        resends=s.jet.max_retries,
+    )
+    if once.state == "uncertain":  # kept as "sending": looked up on Jet by the next run
+        note = f"Jet did not confirm shipment {alt}: it is looked up on Jet before anything "
+        note += f"else is sent for this order ({once.error})"
+        await s.store.run(_log, s.merchant_order_id, note, "warning")
+        return ItemResult(s.merchant_order_id, Outcome.FAILED, note, error=once.error)
+    if not once.applied:
+        await s.store.run(_drop_record, s.merchant_order_id, alt)  # Jet does not have it
+        assert once.error is not None
+        if is_unreachable(once.error):
+            raise once.error
+        return ItemResult(s.merchant_order_id, Outcome.FAILED, once.note, error=once.error)
     await s.store.run(_mark_sent, s.merchant_order_id, alt)
     try:
         plan = await s.store.run(_finish, s.settings, s.merchant_order_id, alt)
@@ -268,7 +280,7 @@ async def _ship(s: _Session, form: ShipmentForm) -> ItemResult:
     return ItemResult(
         s.merchant_order_id,
         outcome,
-        line,
+        "; ".join(p for p in (line, once.note) if p),
         detail={
             "alt_shipment_id": alt,
             "status_id": plan["status_id"],
@@ -292,18 +304,51 @@ def _summary(form: ShipmentForm, after: OrderView) -> str:
 
 async def _recover(s: _Session) -> None:
     """Settle messages whose answer was lost (ask Jet), then finish the OpenCart side of every
-    message Jet took."""
-    unsure = await s.store.run(_records_in, s.merchant_order_id, "sending")
-    if unsure:
-        raw = await s.jet.get_order(s.merchant_order_id)
-        on_jet = {sh.get("alt_shipment_id") for sh in raw.get("shipments") or []}
-        for alt in unsure:
-            if alt in on_jet:
-                await s.store.run(_mark_sent, s.merchant_order_id, alt)
-            else:
-                await s.store.run(_drop_record, s.merchant_order_id, alt)
-    for alt in await s.store.run(_records_in, s.merchant_order_id, "sent"):
-        await s.store.run(_finish, s.settings, s.merchant_order_id, alt)
+    message Jet took. Raises Jet's error when Jet cannot tell: nothing is sent meanwhile."""
+    await settle_shipments(s.settings, s.jet, s.store, s.merchant_order_id, strict=True)
+
+
+async def settle_shipments(
+    settings: Settings,
+    jet: JetClient,
+    store: StoreThread,
+    merchant_order_id: str,
+    *,
+    strict: bool = False,
+) -> list[str]:
+    """Look up every ``sending`` message of the order on Jet (:func:`send_once`, looked up
+    first, never resent): on Jet → ``sent``; not on Jet → dropped (its units are open again,
+    a warning says so). Then finish the OpenCart side of every ``sent`` message (shipped
+    status and history, cancelled units restocked: :mod:`.ship_apply`). Returns one line per
+    message settled. ``strict``: raise Jet's error when a lookup fails (else the message stays
+    ``sending`` for the next run). Caller holds the order's lock."""
+    done = []
+    for alt in await store.run(_records_in, merchant_order_id, "sending"):
+        once = await send_once(
+            None, partial(shipment_on_jet, jet, merchant_order_id, alt), look_first=True
+        )
+        if once.state == "uncertain":
+            if strict and once.error is not None:
+                raise once.error
+            continue
+        if once.applied:
+            await store.run(_mark_sent, merchant_order_id, alt)
+            done.append(f"shipment {alt}: {ANSWER_LOST}")
+        else:
+            await store.run(_drop_record, merchant_order_id, alt)
+            note = f"shipment {alt} was not applied on Jet (its answer was lost): ship again"
+            await store.run(_log, merchant_order_id, note, "warning")
+            done.append(note)
+    for alt in await store.run(_records_in, merchant_order_id, "sent"):
+        await store.run(_finish, settings, merchant_order_id, alt)
+    return done
+
+
+async def shipment_on_jet(jet: JetClient, merchant_order_id: str, alt: str) -> Looked:
+    """Whether Jet lists the shipped message ``alt`` (its ``alt_shipment_id``) on the order."""
+    raw = await jet.get_order(merchant_order_id)
+    on_jet = {sh.get("alt_shipment_id") for sh in raw.get("shipments") or []}
+    return Looked(alt in on_jet)
 
 
 def finish_pending(settings: Settings, problems: list[ItemResult] | None = None) -> list[str]:

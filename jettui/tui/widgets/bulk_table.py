@@ -374,8 +374,13 @@ class BulkTable(Widget, can_focus=True):
 
     @property
     def row_count(self) -> int | None:
-        """Rows matching the current filter (None until the first count arrives)."""
-        return self._total
+        """Rows matching the current filter (None until the exact count arrives)."""
+        return None if self._counting else self._total
+
+    @property
+    def counting(self) -> bool:
+        """The exact count of the current filter is still being computed."""
+        return self._total is None or self._counting
 
     @property
     def cursor_row(self) -> int:
@@ -395,12 +400,11 @@ class BulkTable(Widget, can_focus=True):
     @property
     def status_text(self) -> str:
         if self._error is not None:
-            return f"query failed: {self._error}"
-        if self._total is None:
-            rows = "… rows"
+            return self._error
+        if self._total is None or self._counting:
+            rows = "counting…"  # never a number of an older filter, nor a lower bound
         else:
-            noun = "row" if self._total == 1 and not self._counting else "rows"
-            rows = f"{self._total:,}{'+' if self._counting else ''} {noun}"
+            rows = f"{self._total:,} {'row' if self._total == 1 else 'rows'}"
         parts = [rows, f"{len(self.selected):,} selected"]
         if self._note:
             parts.append(self._note)
@@ -414,6 +418,9 @@ class BulkTable(Widget, can_focus=True):
     def reload(self) -> None:
         """Re-query count and visible rows (e.g. after a bulk action); keeps the selection
         and the cursor on the same row id (the next action must hit the same product)."""
+        forget = getattr(self._source, "forget", None)
+        if forget is not None:
+            forget()  # a keyset source's anchors and counts describe the old rows
         self._requery(reset_cursor=False, keep_id=self.cursor_id)
 
     def set_source(self, source: PageSource) -> None:
@@ -511,6 +518,7 @@ class BulkTable(Widget, can_focus=True):
         # and a short page (the usual case while typing a filter) makes the count unnecessary.
         worker = get_current_worker()
         answer = partial(_Answer, query.generation, first_page=first_page, new_query=True)
+        rows: list[Row] | None = None
         try:
             rows = query.pages(first_page, last_page)
             offset, limit = first_page * PAGE_SIZE, (last_page - first_page + 1) * PAGE_SIZE
@@ -522,7 +530,8 @@ class BulkTable(Widget, can_focus=True):
                 return
             total = query.source.count(query.filter_text)
         except Exception as error:  # shown in the status line instead of killing the app
-            self.post_message(_QueryFailed(query.generation, _describe(error)))
+            what = "counting rows" if rows is not None else "reading rows"
+            self.post_message(_QueryFailed(query.generation, _describe(error, what, query.source)))
             return
         self.post_message(_Answer(query.generation, total=total))
 
@@ -531,7 +540,8 @@ class BulkTable(Widget, can_focus=True):
         try:
             rows = query.pages(first_page, last_page)
         except Exception as error:
-            self.post_message(_QueryFailed(query.generation, _describe(error)))
+            failed = _describe(error, "reading rows", query.source)
+            self.post_message(_QueryFailed(query.generation, failed))
             return
         self.post_message(_Answer(query.generation, first_page=first_page, rows=rows))
 
@@ -540,7 +550,8 @@ class BulkTable(Widget, can_focus=True):
         try:
             ids = source.ids(filter_text)
         except Exception as error:
-            self.post_message(_QueryFailed(self._generation, _describe(error)))
+            failed = _describe(error, "selecting rows", source)
+            self.post_message(_QueryFailed(self._generation, failed))
             return
         self.post_message(_IdsDone(filter_text, mode, ids))
 
@@ -885,7 +896,13 @@ class BulkTable(Widget, can_focus=True):
         self._set_sort(self._sort_key, True)
 
 
-def _describe(error: Exception) -> str:
-    """Short, single-line error text for the status line (type and first line only)."""
+def _describe(error: Exception, purpose: str, source: PageSource) -> str:
+    """One line for the status line: what failed, on which store, and the error's first
+    line (a database error's text names no password; the store label has none either)."""
     first_line = str(error).splitlines()[0] if str(error) else ""
-    return f"{type(error).__name__}: {first_line}"[:120]
+    where = getattr(source, "store_label", "")
+    return (
+        f"{purpose} failed{f' on {where}' if where else ''}: {type(error).__name__}: {first_line}"[
+            :160
+        ]
+    )
