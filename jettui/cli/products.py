@@ -15,6 +15,13 @@ from .session import load, store
 ACTIONS = ("upload", "archive", "unarchive", "sync", "status")
 EDIT_CODE_FLAGS = {"upc": "UPC", "ean": "EAN", "gtin": "GTIN-14", "isbn": "ISBN"}
 ALL_OR_SKUS = "give --all or one or more SKUs (not both)"
+FORM_FLAG_NAMES = {
+    "shipping": "--shipping-*",
+    "returns": "--returns-*",
+    "attributes": "--attribute",
+    "options": "--option-attribute",
+    "values": "--option-value",
+}
 
 
 def register(commands: Any) -> None:
@@ -83,7 +90,16 @@ def _exception_flags(products: Any) -> None:
         action="append",
         default=[],
         metavar="OPTION=ATTR",
-        help="the Jet variant attribute of an option ('Size=Capacity'; ATTR 'auto': chosen automatically)",
+        help="the Jet variant attribute of an option ('Size=Capacity'; ATTR 'auto': the one "
+        "named like the option, else none)",
+    )
+    edit.add_argument(
+        "--option-value",
+        action="append",
+        default=[],
+        metavar="VALUE=JET",
+        help="the refinement value children with an option value send ('Forest Green=Green'; "
+        "empty JET: the value's own name)",
     )
     products.set_defaults(handler=run, strays=("skus", str, "SKU"))
 
@@ -110,6 +126,8 @@ def run(args: argparse.Namespace, out: Output) -> int:
         ids = _resolve(
             catalog, settings, args.skus, args.all, "nothing done", args.include_disabled
         )
+        # a variation child named without its parent: the action touches that child only
+        only = catalog.children_named(settings, args.skus, ids) if args.skus else {}
         left_out = 0
         if args.all and not args.include_disabled:
             left_out = catalog.disabled_mapped_count(settings)
@@ -125,9 +143,17 @@ def run(args: argparse.Namespace, out: Output) -> int:
 
         # --json: the document carries every item (and preview) at the end, so none is streamed
         streamed: dict[str, Any] = {} if out.json_mode else {"emit": emit}
+        if only:  # passed only when given (a run_action stand-in need not know it)
+            streamed["only_skus"] = only
         report = asyncio.run(
             catalog.run_action(
-                settings, db, args.action, ids, dry_run=args.dry_run, progress=progress, **streamed
+                settings,
+                db,
+                args.action,
+                ids,
+                dry_run=args.dry_run,
+                progress=progress,
+                **streamed,
             )
         )
         report.left_out = left_out
@@ -177,17 +203,30 @@ def _edit(args: argparse.Namespace, out: Output) -> int:
     changes = _changes(args)
     with store(settings, out) as db:
         (product_id,) = _resolve(catalog, settings, [sku], False, "nothing saved")
-        more, problems = catalog.form_changes(settings, product_id, **_form_flags(args))
-        changes |= more
+        child = catalog.child_listing(settings, product_id, sku)
+        flags = _form_flags(args)
+        problems = []
+        if child is not None:  # a variation child: its own code, ASIN, MPN only
+            problems = [
+                f"{FORM_FLAG_NAMES[flag]}: set it on the parent SKU {child.parent_sku} "
+                "(its children share it)"
+                for flag in flags
+            ]
+        else:
+            more, problems = catalog.form_changes(settings, product_id, **flags)
+            changes |= more
         if changes and not problems:
-            problems = catalog.save_jet_data(settings, product_id, changes)
+            if child is not None:
+                problems = catalog.save_child_data(settings, child, changes)
+            else:
+                problems = catalog.save_jet_data(settings, product_id, changes)
         if problems:
             out.note(problems=problems)
             for line in problems:
                 out.say(f"{sku}: {line}")
             out.say(f"{sku}: nothing saved")
             return ExitCode.USAGE
-        data = catalog.get_jet_data(settings, product_id)
+        data = catalog.get_jet_data(settings, product_id, sku)
         out.note(ok=True, saved=bool(changes), **data)
         view = None
         if args.show:
@@ -210,6 +249,12 @@ def _edit(args: argparse.Namespace, out: Output) -> int:
     for key in ("shipping_exception", "returns_exception"):
         if data.get(key):
             lines.append(f"  sends {key}: {data[key]}")
+    if data.get("child_of"):
+        lines.append(f"  variation child of {data['child_of']}")
+    for child_line in data.get("children") or []:
+        codes = ", ".join(child_line["codes"]) or f"no code (MPN {child_line['mpn']})"
+        values = ", ".join(child_line["refinements"].values())
+        lines.append(f"  child {child_line['sku']}: {codes}" + (f"; {values}" if values else ""))
     lines += [f"  error: {e}" for e in data["errors"]]
     lines += [f"  warning: {w}" for w in data["warnings"]]
     if view is not None:
@@ -248,6 +293,8 @@ def _form_flags(args: argparse.Namespace) -> dict[str, Any]:
         flags["attributes"] = list(args.attribute)
     if args.option_attribute:
         flags["options"] = list(args.option_attribute)
+    if args.option_value:
+        flags["values"] = list(args.option_value)
     return flags
 
 

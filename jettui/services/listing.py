@@ -759,6 +759,135 @@ class ProductSource(KeysetSource):
         )
 
 
+class ExpandableSource:
+    """A source whose rows can be opened: the rows given for a row (a product's variation
+    children) are listed right after it. The wrapped source is paged as before (its queries
+    untouched); an opened row is remembered by its position in the wrapped order, so the
+    openings hold for one filter and sort and are closed when either changes."""
+
+    def __init__(self, base: PageSource) -> None:
+        self.base = base
+        self._open: dict[int, tuple[Hashable, list[Row]]] = {}  # base index → (id, rows)
+        self._key: tuple[str, str | None, bool] | None = None
+
+    @property
+    def columns(self) -> Sequence[Column]:
+        return self.base.columns
+
+    def __getattr__(self, name: str) -> Any:  # the wrapped source's own settings
+        return getattr(self.base, name)
+
+    def is_open(self, row_id: Hashable) -> bool:
+        return any(rid == row_id for rid, _ in self._open.values())
+
+    def opened_rows(self) -> list[Row]:
+        return [row for _, (_, rows) in sorted(self._open.items()) for row in rows]
+
+    def place(self, index: int) -> tuple[int, int | None]:
+        """A grid index → (wrapped index, None) for a wrapped row, or (its parent's wrapped
+        index, the position among the parent's rows) for an opened one."""
+        shift = 0
+        for base_index, (_, rows) in sorted(self._open.items()):
+            parent = base_index + shift
+            if index <= parent:
+                break
+            if index <= parent + len(rows):
+                return base_index, index - parent - 1
+            shift += len(rows)
+        return index - shift, None
+
+    def opened(self) -> list[tuple[int, Hashable]]:
+        """(wrapped index, row id) of each opened row."""
+        return [(index, row_id) for index, (row_id, _) in sorted(self._open.items())]
+
+    def open(self, base_index: int, row_id: Hashable, rows: list[Row]) -> None:
+        if rows:
+            self._open[base_index] = (row_id, list(rows))
+
+    def close(self, row_id: Hashable) -> None:
+        self._open = {k: v for k, v in self._open.items() if v[0] != row_id}
+
+    def _same_query(self, filter_text: str, sort_key: str | None, descending: bool) -> None:
+        key = (filter_text, sort_key, descending)
+        if self._key is not None and key != self._key:
+            self._open.clear()  # the positions were those of another order
+        self._key = key
+
+    def count(self, filter_text: str) -> int:
+        if self._key is not None and filter_text != self._key[0]:
+            self._open.clear()
+        return self.base.count(filter_text) + sum(len(r) for _, r in self._open.values())
+
+    def fetch(
+        self, filter_text: str, sort_key: str | None, descending: bool, offset: int, limit: int
+    ) -> list[Row]:
+        self._same_query(filter_text, sort_key, descending)
+        base_index, child = self.place(offset)
+        out: list[Row] = []
+        if child is not None:  # the page starts among a parent's rows
+            out += self._open[base_index][1][child:]
+            base_index += 1
+        rows = self.base.fetch(filter_text, sort_key, descending, base_index, limit)
+        for number, row in enumerate(rows, start=base_index):
+            if len(out) >= limit:
+                break
+            out.append(row)
+            out += self._open.get(number, (None, []))[1]
+        return out[:limit]
+
+    def ids(self, filter_text: str) -> list[Hashable]:
+        opened = [row_id for row_id, _ in self.opened_rows()]
+        return [*self.base.ids(filter_text), *opened]
+
+
+def product_child_rows(settings: Any, db: pw.Database, product_id: int) -> list[Row]:
+    """The grid rows of a product's variation children, as the upload builds them: SKU (its
+    part after the parent's), the option values and the code ("no code": sent with an MPN),
+    the shop's price with the options' deltas, the
+    stock sent, the Jet status. Row id: ``(product id, child SKU)``. [] for a simple product.
+    A product the checks refuse lists the children jettui linked (SKU and status only)."""
+    from jettui.services.catalog import validate_products
+
+    JetProduct = _jet().JetProduct
+    rows = JetProduct.select(
+        JetProduct.merchant_sku, JetProduct.status, JetProduct.is_archived
+    ).where((JetProduct.product_id == product_id) & (JetProduct.product_option_value_id > 0))
+    status = {r.merchant_sku: ARCHIVED if r.is_archived else r.status for r in rows.execute(db)}
+    (check,) = validate_products(settings, [product_id])
+    children = check.listings[1:]
+    if not children:
+        return [
+            ((product_id, sku), ("", sku, "", "", "", state or NOT_SENT, ""))
+            for sku, state in status.items()
+        ]
+    out: list[Row] = []
+    for child in children:
+        body = child.product
+        codes = body.get("standard_product_codes") or []
+        code = (
+            f"{codes[0]['standard_product_code_type']} {codes[0]['standard_product_code']}"
+            if codes
+            else "no code"  # sent with its MPN: never live
+        )
+        labels = body.get("product_title", "").rpartition(" - ")[2]
+        pricing = child.pricing
+        price = Decimal(pricing.get("store_price", "0")) + Decimal(pricing.get("options", "0"))
+        quantity = sum(n.get("quantity", 0) for n in child.inventory["fulfillment_nodes"])
+        parent = child.parent_sku or ""
+        suffix = child.sku[len(parent) :] if parent and child.sku.startswith(parent) else ""
+        cells = (
+            "",
+            f"…{suffix}" if suffix else child.sku,  # the parent's SKU is on the row above
+            f"└ {labels} · {code}",
+            _money(price),
+            str(quantity),
+            status.get(child.sku) or NOT_SENT,
+            "",
+        )
+        out.append(((product_id, child.sku), cells))
+    return out
+
+
 class CategorySource(ListSource):
     """Categories of one store as "Parent > Child" paths, with product counts and Jet nodes.
 

@@ -15,7 +15,9 @@ from tests.service_support import MakeSettings, settings_maker
 SECRET = "jetsecret-catalog-7731"
 NODE = "node-1"
 JET_NODE = 4000188  # a node of the sandbox taxonomy
-VARIANT_ATTRIBUTE = 119  # marked "variant" in the cached attributes below
+VARIANT_ATTRIBUTE = (
+    14  # the sandbox node's Capacity, cached as "Bed Size" below (the demo option's name)
+)
 DEMO_PRODUCTS = 16
 
 
@@ -56,13 +58,22 @@ def settings(make_settings: MakeSettings) -> Settings:
 
 
 def map_all_categories(variant: bool = True) -> None:
-    """Every category → JET_NODE, whose cached taxonomy entry has a variant attribute (or not)."""
+    """Every category → JET_NODE, whose cached taxonomy entry has variant attributes named
+    "Bed Size" (the jettui demo's option) and "Select" (OpenCart's demo option), or none."""
     from jettui.store.jet_tables import JetCategory, JetTaxonomyNode
     from jettui.store.opencart import Category
 
     attributes = [
         {"attribute_id": 50, "variant": False},
-        {"attribute_id": VARIANT_ATTRIBUTE, "variant": variant},
+        # named like the demo's Size-like option, so the option maps to it by name
+        {
+            "attribute_id": VARIANT_ATTRIBUTE,
+            "attribute_description": "Bed Size",
+            "variant": variant,
+        },
+        # OpenCart's own demo names its Canon option "Select" (Red, Blue): refined by the
+        # sandbox node's Color (1), whose values they are
+        {"attribute_id": 1, "attribute_description": "Select", "variant": variant},
     ]
     JetTaxonomyNode.create(
         jet_node_id=JET_NODE, name="Test node", is_leaf=True, attributes=attributes

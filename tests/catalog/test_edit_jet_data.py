@@ -10,6 +10,7 @@ from typing import Any
 from jettui.cli import main
 from jettui.jet.sandbox.engine import taxonomy
 from jettui.services.catalog import form_changes, get_jet_data, save_jet_data, validate_products
+from jettui.services.catalog.attributes import product_option_values
 from tests.catalog.conftest import JET_NODE, NODE, SECRET, jet_products, map_all_categories
 
 SKU = "ACM-WB00002"  # product 2 of the demo store: UPC 712711000018, maker Acme
@@ -162,19 +163,45 @@ def test_node_attributes_with_values_and_units(settings, db) -> None:
 def test_option_mapped_to_a_chosen_variant_attribute(settings, db) -> None:
     with_sandbox_attributes()
     data = get_jet_data(settings, 5)
-    assert data["options"] == [{"option_id": 4, "name": "Bed Size", "attribute_id": None}]
-    assert data["refinements"] == [1]  # automatic: the node's first variant attribute (Color)
+    [option] = data["options"]
+    assert (option["option_id"], option["name"], option["attribute_id"]) == (4, "Bed Size", None)
+    assert [(v["name"], v["jet_value"]) for v in option["values"]] == [
+        ("Twin", ""),
+        ("Full", ""),
+        ("Queen", ""),
+    ]
+    # automatic: the node's variant attributes are Color and Capacity, none named Bed Size:
+    # none chosen, never a guess
+    assert data["refinements"] == []
+    assert any("option 'Bed Size' matches no variant attribute" in w for w in data["warnings"])
     assert save_form(settings, 5, options={"4": 14}) == []
     data = get_jet_data(settings, 5)
     assert data["options"][0]["attribute_id"] == 14
     assert data["refinements"] == [14]
-    assert validate_products(settings, [5])[0].variation["variation_refinements"] == [14]
+    # Capacity is a number with a unit: the value names do not fit, each child says why
+    assert "NWH-DCS00005-twin: attribute Capacity: 'Twin' is not a number" in " ".join(
+        data["errors"]
+    )
+    values = {label: str(vid) for vid, label in product_option_values(5, 1)}
+    mapped = {values["Twin"]: "1 qt", values["Full"]: "2 qt", values["Queen"]: "3 qt"}
+    assert save_form(settings, 5, values=mapped) == []
+    check = validate_products(settings, [5])[0]
+    assert check.ok, check.errors
+    assert [v["jet_value"] for v in get_jet_data(settings, 5)["options"][0]["values"]] == [
+        "1 qt",
+        "2 qt",
+        "3 qt",
+    ]
+    assert check.variation["variation_refinements"] == [14]
+    assert check.listings[1].product["attributes_node_specific"] == [
+        {"attribute_id": 14, "attribute_value": "1", "attribute_value_unit": "qt"}
+    ]
     # Material (2) is no variant attribute of the node: refused, the mapping kept
     assert save_form(settings, 5, options={"4": 2}) == [
         "option Bed Size: attribute 2 is not a variant attribute of the node"
     ]
     assert save_form(settings, 5, options={"4": None}) == []  # back to automatic
-    assert get_jet_data(settings, 5)["refinements"] == [1]
+    assert get_jet_data(settings, 5)["refinements"] == []
 
 
 def test_store_values_shown_when_not_overridden(settings, db) -> None:

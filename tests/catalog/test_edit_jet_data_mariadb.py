@@ -39,6 +39,8 @@ async def test_edit_upload_and_sync_on_mariadb(make_settings, mariadb_url, capsy
             "--returns-days", "30", "--returns-locations", "loc-1",
             "--attribute", "Color=Black", "--attribute", "Capacity=1 l",
             "--option-attribute", f"{option['name']}=Capacity",
+            # Capacity is a number with a unit: each colour's value for it
+            "--option-value", "Red=1 l", "--option-value", "Blue=2 l",
         ])  # fmt: skip
         out = capsys.readouterr()
         assert code == 0, out.err

@@ -52,6 +52,7 @@ async def test_upload_then_sync_an_edited_exception(settings, db) -> None:
         returns=RETURNS,
         attributes=["Material=Stainless Steel", "Capacity=2 qt"],
         options=["Bed Size=Capacity"],
+        values=["Twin=1 qt", "Full=2 qt", "Queen=3 qt"],  # each child its Capacity
     )
     report = await run_action(settings, db, "upload", [5])
     assert report.exit_code == 0, report.summary
@@ -63,11 +64,12 @@ async def test_upload_then_sync_an_edited_exception(settings, db) -> None:
         "shipping_charge_amount": 4.99,
         "shipping_exception_type": "exclusive",
     }
+    capacity = {PARENT: "2", f"{PARENT}-twin": "1", f"{PARENT}-full": "2", f"{PARENT}-queen": "3"}
     for sku in skus:  # the children inherit the parent's exceptions and attributes
         product, shipping, returns = await on_jet(settings, sku)
         assert product["attributes_node_specific"] == [
             {"attribute_id": 2, "attribute_value": "Stainless Steel"},
-            {"attribute_id": 14, "attribute_value": "2", "attribute_value_unit": "qt"},
+            {"attribute_id": 14, "attribute_value": capacity[sku], "attribute_value_unit": "qt"},
         ]
         assert shipping == {
             "fulfillment_nodes": [{"fulfillment_node_id": NODE, "shipping_exceptions": [item]}]

@@ -167,10 +167,11 @@ def test_renamed_option_value_through_the_cli(env, capsys) -> None:
     assert first.exit_code == 0, first.summary
     child = next(r for r in jet_products().values() if r.product_option_value_id > 0)
     value = ProductOptionValue.get_by_id(child.product_option_value_id)
-    OptionValueDescription.update(name="Navy Blue").where(
+    # a name the variant attribute allows (OpenCart's "Select" is refined by Jet's Color)
+    OptionValueDescription.update(name="Silver").where(
         OptionValueDescription.option_value_id == value.option_value_id
     ).execute()
-    renamed = f"{child.parent_sku}-navy-blue"
+    renamed = f"{child.parent_sku}-silver"
 
     code = main(["--config", str(env.settings.path), "products", "upload", child.parent_sku,
                  "--json"])  # fmt: skip

@@ -78,6 +78,12 @@ def test_optioned_product_children_fixed_increment(make_settings) -> None:
     # base 130.99; fixed increment -2.50
     assert [c.price["price"] for c in children] == [118.49, 128.49, 143.49]
     assert [c.inventory["fulfillment_nodes"][0]["quantity"] for c in children] == [58, 23, 18]
+    assert parent.inventory["fulfillment_nodes"][0]["quantity"] == 0  # never the children's sum
+    # each child its refinement value, its own MPN, never the parent's code
+    assert [c.product["attributes_node_specific"] for c in children][0] == [
+        {"attribute_id": VARIANT_ATTRIBUTE, "attribute_value": "Twin"}
+    ]
+    assert children[0].product["mfr_part_number"] == parent.product["mfr_part_number"] + "-twin"
     assert all(c.parent_sku == "NWH-DCS00005" for c in children)
     assert children[0].product["product_title"].endswith(" - Twin")
     assert check.variation == {
@@ -136,4 +142,6 @@ def test_no_variant_attribute_children_without_group(settings, db) -> None:
     check = _check(settings, 5)
     assert check.ok, check.errors
     assert len(check.listings) == 4 and check.variation is None
-    assert any("variant attribute is unknown" in w for w in check.warnings)
+    assert "option 'Bed Size' matches no variant attribute of the Jet node" in " ".join(
+        check.warnings
+    )

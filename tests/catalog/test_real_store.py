@@ -221,7 +221,9 @@ def test_two_select_options_one_child_per_combination(make_settings) -> None:
     ensure_jet_tables(db)
     map_all_categories()
     node = JetTaxonomyNode.get()
-    node.attributes = [*node.attributes, {"attribute_id": 120, "variant": True}]
+    # the store's "Colour" option maps to the node's "Color" by name (spelling folded)
+    color = {"attribute_id": 1, "attribute_description": "Color", "variant": True}
+    node.attributes = [*node.attributes, color]
     node.save()
     # Size: twin -10 (58), full +0 (23), queen +15 (18); base 130.99
     add_second_option(5, [("Red", "+2", 5, 1), ("Blue", "-1", 40, 1), ("Sand", "+0", 0, 0)])
@@ -238,7 +240,11 @@ def test_two_select_options_one_child_per_combination(make_settings) -> None:
     # Sand does not subtract stock: the size's stock alone
     assert by_sku["NWH-DCS00005-full-sand"].inventory["fulfillment_nodes"][0]["quantity"] == 23
     assert red_twin.product["product_title"].endswith(" - Twin / Red")
-    assert check.variation["variation_refinements"] == [VARIANT_ATTRIBUTE, 120]
+    assert check.variation["variation_refinements"] == [VARIANT_ATTRIBUTE, 1]
+    assert red_twin.product["attributes_node_specific"] == [
+        {"attribute_id": VARIANT_ATTRIBUTE, "attribute_value": "Twin"},
+        {"attribute_id": 1, "attribute_value": "Red"},
+    ]
     assert sorted(check.variation["children_skus"]) == sorted(by_sku)
     slots = {c.option_value_id for c in children}
     assert len(slots) == 9  # one JetProduct slot each, the same on every run

@@ -7,6 +7,7 @@ engineer's cases, so the "caught before sending" tests can run over either list.
 from __future__ import annotations
 
 import copy
+import zlib
 from typing import Any
 
 NODE = "node-1"
@@ -22,7 +23,17 @@ ADDRESS = {
 }
 
 
-def product(title: str = "Test Product", upc: str = "719236005030") -> dict[str, Any]:
+def upc_for(key: str) -> str:
+    """A valid UPC made from ``key``: Jet flags a code two SKUs share."""
+    from stdnum import ean
+
+    body = f"{zlib.crc32(key.encode()) % 10**11:011d}"
+    return body + ean.calc_check_digit(body)
+
+
+def product(title: str = "Test Product", upc: str | None = None) -> dict[str, Any]:
+    """A complete listing; its UPC made from the title unless given."""
+    upc = upc or (upc_for(title) if title != "Test Product" else "719236005030")
     return {
         "product_title": title,
         "jet_browse_node_id": 4000188,
@@ -125,7 +136,7 @@ def generate(sku: str, qty: int = 1, cancel: int = 0, node: str = NODE) -> dict[
 
 VARIATION = {
     "relationship": "Variation",
-    "variation_refinements": [119],
+    "variation_refinements": [1],  # Color, a variant attribute of node 4000188
     "children_skus": ["child-1", "child-2"],
     "group_title": "T-shirt",
 }

@@ -20,7 +20,10 @@ def uid(prefix: str) -> str:
 
 
 async def listed(jet: JetClient, sku: str, quantity: int = 20) -> None:
-    await jet.put_sku(sku, payloads.product())
+    """A complete listing with a code of its own and a Color (to join a variation group)."""
+    body = payloads.product(upc=payloads.upc_for(sku))
+    body["attributes_node_specific"] = [{"attribute_id": 1, "attribute_value": "Black"}]
+    await jet.put_sku(sku, body)
     await jet.put_price(sku, payloads.price())
     await jet.put_inventory(sku, payloads.inventory(quantity))
 

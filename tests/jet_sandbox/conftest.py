@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import zlib
 from dataclasses import replace
 from typing import Any
 
@@ -42,7 +43,13 @@ class Jet:
         self.c.headers["Authorization"] = f"Bearer {r.json()['id_token']}"
 
     async def product(self, sku: str = "test_product", qty: int = 20, **fields: Any) -> None:
-        body = {**VALID["validate_merchant_sku"], **fields}
+        """A complete listing for ``sku`` with a UPC of its own (Jet flags a code two SKUs
+        share), priced and stocked."""
+        body = {
+            **VALID["validate_merchant_sku"],
+            "standard_product_codes": [own_upc(sku)],
+            **fields,
+        }
         assert (await self.c.put(f"/merchant-skus/{sku}", json=body)).status_code == 201
         r = await self.c.put(f"/merchant-skus/{sku}/price", json={"price": 38.0})
         assert r.status_code == 201
@@ -71,6 +78,15 @@ class Jet:
             f"/orders/{order['merchant_order_id']}/acknowledge",
             json={"acknowledgement_status": status, "order_items": items},
         )
+
+
+def own_upc(sku: str) -> dict[str, str]:
+    """A valid UPC made from ``sku`` (the same SKU, the same code)."""
+    from stdnum import ean
+
+    body = f"{zlib.crc32(sku.encode()) % 10**11:011d}"
+    return {"standard_product_code": body + ean.calc_check_digit(body),
+            "standard_product_code_type": "UPC"}  # fmt: skip
 
 
 def shipped_body(order: dict, units: dict[str, int] | None = None) -> dict:

@@ -82,8 +82,12 @@ def test_demo_lines_vary_and_are_reproducible() -> None:
 
 async def test_demo_orders_hold_several_lines_children_and_directed_cancels() -> None:
     j = await demo_jet(every=60, review=0, seed=11)
-    for sku in ("plain-1", "plain-2", "shirt", "shirt-s", "shirt-m"):
+    for sku in ("plain-1", "plain-2", "shirt"):
         await j.product(sku)
+    for sku, color in (("shirt-s", "Black"), ("shirt-m", "White")):  # refined by Color (1)
+        await j.product(
+            sku, attributes_node_specific=[{"attribute_id": 1, "attribute_value": color}]
+        )
     variation = {**VALID["validate_variation"], "children_skus": ["shirt-s", "shirt-m"]}
     assert (await j.c.put("/merchant-skus/shirt/variation", json=variation)).status_code == 201
     for _ in range(40):

@@ -127,7 +127,9 @@ async def test_review_verdicts_unauthorized_and_excluded():
 async def test_sku_subresources(jet):
     c = jet.c
     await jet.product()
-    await jet.product("child-1")
+    await jet.product(
+        "child-1", attributes_node_specific=[{"attribute_id": 1, "attribute_value": "Red"}]
+    )
     assert (await c.get("/merchant-skus/test_product/price")).json()["price"] == 38.0
     inv = (await c.get("/merchant-skus/test_product/inventory")).json()
     assert inv["fulfillment_nodes"] == [{"fulfillment_node_id": "node-1", "quantity": 20}]
@@ -623,3 +625,47 @@ async def test_non_ascii_credentials_get_a_token_and_wrong_ones_a_400():
     assert r.status_code == 200, r.text
     r = await j.c.post("/token", json={"user": "jëtusér", "pass": "secret€"})
     assert r.status_code == 400
+
+
+async def test_variation_child_without_its_refinement_value_is_refused(jet):
+    """Jet refines a group by variant attributes: each child must carry a value for each."""
+    c = jet.c
+    await jet.product("shirt")
+    await jet.product(
+        "shirt-red", attributes_node_specific=[{"attribute_id": 1, "attribute_value": "Red"}]
+    )
+    await jet.product("shirt-plain")
+    body = {**VALID["validate_variation"], "children_skus": ["shirt-red", "shirt-plain"]}
+    r = await c.put("/merchant-skus/shirt/variation", json=body)
+    assert r.status_code == 400
+    assert r.json()["errors"] == [
+        "children_skus: 'shirt-plain' has no value for the variant attribute 1 (Color) in its "
+        "attributes_node_specific"
+    ]
+    # Material (2) is an attribute of the node, but no variant attribute
+    r = await c.put("/merchant-skus/shirt/variation", json={**body, "variation_refinements": [2]})
+    assert (
+        "variation_refinements: 2 is not a variant attribute of node 4000188" in r.json()["errors"]
+    )
+    body["children_skus"] = ["shirt-red"]
+    assert (await c.put("/merchant-skus/shirt/variation", json=body)).status_code == 201
+
+
+async def test_two_skus_with_one_code_the_second_is_flagged_until_the_first_is_archived(jet):
+    """Jet keys a product on its code: the SKU that lists a code another SKU holds is flagged
+    Invalid SKU identifier (never live); archiving the first hands the code on."""
+    c = jet.c
+    code = [{"standard_product_code": "719236005030", "standard_product_code_type": "UPC"}]
+    await jet.product("first", standard_product_codes=code)
+    await jet.product("second", standard_product_codes=code)
+    first = (await c.get("/merchant-skus/first")).json()
+    second = (await c.get("/merchant-skus/second")).json()
+    assert first["status"] == "Available for Purchase" and first["sub_status"] == []
+    assert second["status"] == "Missing Listing Data"
+    assert second["sub_status"] == ["Invalid SKU identifier"]
+    await jet.product("first")  # the same SKU again: still one product, not flagged
+    assert (await c.get("/merchant-skus/second")).json()["sub_status"] == []  # first's code changed
+    await jet.product("first", standard_product_codes=code)
+    r = await c.put("/merchant-skus/first/status/archive", json={"is_archived": True})
+    assert r.status_code in (200, 201, 204)
+    assert (await c.get("/merchant-skus/second")).json()["status"] == "Available for Purchase"

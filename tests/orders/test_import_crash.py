@@ -38,10 +38,16 @@ ORDERS = int(os.environ.get("JETTUI_CRASH_ORDERS", "50"))
 SHAPES = [
     [("product 11", 1)],
     [("CANON-RED", 2)],
-    [("product 11", 1), ("CINEMA-SMALL", 2), ("Product 3", 1)],
-    [("CANON-RED", 1), ("Product 3", 2)],  # one product on two lines
+    [("product 11", 1), ("CINEMA-SMALL", 2), ("Product 6", 1)],
+    [("CANON-RED", 1), ("CANON-BLUE", 2)],  # one product on two lines
 ]
-SKU = {"product 11": (40, 0), "CANON-RED": (30, 15), "CINEMA-SMALL": (42, 5), "Product 3": (30, 0)}
+SKU = {
+    "product 11": (40, 0),
+    "CANON-RED": (30, 15),
+    "CANON-BLUE": (30, 16),
+    "CINEMA-SMALL": (42, 5),
+    "Product 6": (33, 0),
+}
 STATEMENTS_PER_ORDER = 20  # roughly what one order costs (ledger, rows, stock, history, ack)
 
 
@@ -78,10 +84,12 @@ async def stocked_store(folder: Path, database: str) -> tuple[Settings, dict[str
     too deep to run out over the trials; the settings and the stock before any order."""
     settings = write_settings(folder, database, "  auto_acknowledge: true\n")
     link_skus()
+    link_skus({"CANON-BLUE": (30, 16)})
     await list_on_jet(settings)
-    Product.update(quantity=100_000).where(Product.product_id.in_([30, 40, 42])).execute()
+    await list_on_jet(settings, {"CANON-BLUE": 97.0})
+    Product.update(quantity=100_000).where(Product.product_id.in_([30, 33, 40, 42])).execute()
     ProductOptionValue.update(quantity=100_000).where(
-        ProductOptionValue.product_option_value_id.in_([5, 15])
+        ProductOptionValue.product_option_value_id.in_([5, 15, 16])
     ).execute()
     return settings, stock_now(SKU)
 

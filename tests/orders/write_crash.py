@@ -19,7 +19,7 @@ from jettui.config import Settings
 
 CHILD = Path(__file__).with_name("write_crash_child.py")
 COMMANDS = ("ship", "acknowledge", "complete", "refund")
-ITEMS = [("product 11", 2, 0), ("Product 3", 1, 0)]
+ITEMS = [("product 11", 2, 0), ("Product 6", 1, 0)]  # two simple products (iPhone, Samsung)
 SHIP_TRACKING = "1ZCRASH0001"
 #: statements each command runs on SQLite when not killed (the child's "count" mode): a kill
 #: point is drawn among them, so every statement, before and after the write, can be the last
@@ -61,7 +61,7 @@ async def prepare(settings: Settings, db: Any, trials: int) -> dict[str, list[st
 
     link_skus()
     await list_on_jet(settings)
-    Product.update(quantity=100_000).where(Product.product_id.in_([30, 40])).execute()
+    Product.update(quantity=100_000).where(Product.product_id.in_([33, 40])).execute()
     ids: list[str] = []
     while len(ids) < 4 * trials:
         ids += await place_order(settings, ITEMS, count=min(100, 4 * trials - len(ids)))

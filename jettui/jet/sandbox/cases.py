@@ -31,7 +31,7 @@ VALID: dict[str, Any] = {
     "validate_image": {"main_image_url": "https://example.com/img/test.png"},
     "validate_price": {"price": 38.0, "fulfillment_nodes": [{"fulfillment_node_id": NODE, "fulfillment_node_price": 38.0}]},
     "validate_inventory": {"fulfillment_nodes": [{"fulfillment_node_id": NODE, "quantity": 20}]},
-    "validate_variation": {"relationship": "Variation", "variation_refinements": [119],
+    "validate_variation": {"relationship": "Variation", "variation_refinements": [1],
                            "children_skus": ["child-1"], "group_title": "Shirt"},
     "validate_shipping_exception": {"fulfillment_nodes": [{"fulfillment_node_id": NODE, "shipping_exceptions": [
         {"shipping_method": "UPS Ground", "override_type": "Override charge", "shipping_charge_amount": 5.0,

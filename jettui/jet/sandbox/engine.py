@@ -6,7 +6,13 @@ Product review (section 3): an incomplete listing is Missing Listing Data; a com
 Under Jet Review until ``review_delay_seconds`` have passed, then Jet's verdict shows:
 Unauthorized for a brand on :data:`RESTRICTED_BRANDS`, Excluded for the policy-excluded tax
 code :data:`EXCLUDED_TAX_CODE`, else Available for Purchase once some node has stock.
-Archived wins over everything."""
+Archived wins over everything.
+
+Standard codes: Jet keys a product on its code, so a SKU whose UPC/EAN/ISBN/GTIN another
+(unarchived) SKU listed first is flagged ``Invalid SKU identifier`` and stays Missing Listing
+Data until it has a code of its own or the other SKU is archived (a SKU renamed by the merchant
+hands its code on that way). A Variation group is refused unless each refinement is a variant
+attribute of the parent's node and every child carries a value for each refinement."""
 
 from __future__ import annotations
 
@@ -226,7 +232,37 @@ class SandboxCore:
         node = listing.get("jet_browse_node_id")
         if node and node not in taxonomy()["by_id"]:
             subs.append(str(ProductSubStatus.INVALID_CATEGORY))
+        invalid = str(ProductSubStatus.INVALID_SKU_IDENTIFIER)
+        if invalid not in subs and self.code_taken_from(doc):
+            subs.append(invalid)
         return subs
+
+    def code_taken_from(self, doc: dict[str, Any]) -> list[str]:
+        """The unarchived SKUs that listed one of ``doc``'s standard codes before it."""
+        taken: list[str] = []
+        for code in _codes(doc["listing"]):
+            holders = (self.db.get("code", code) or {}).get("skus", [])
+            for other in (
+                holders[: holders.index(doc["merchant_sku"])]
+                if doc["merchant_sku"] in holders
+                else holders
+            ):
+                other_doc = self.db.get("sku", other)
+                if other_doc is not None and not other_doc.get("is_archived"):
+                    taken.append(other)
+        return sorted(set(taken))
+
+    def _index_codes(self, sku: str, before: set[str], after: set[str]) -> None:
+        """The code index (code → the SKUs listing it, first first); in the caller's
+        transaction."""
+        now = self.clock()
+        for code in before - after:
+            held = self.db.get("code", code) or {"skus": []}
+            self.db.put("code", code, {"skus": [s for s in held["skus"] if s != sku]}, now)
+        for code in after - before:
+            held = self.db.get("code", code) or {"skus": []}
+            if sku not in held["skus"]:
+                self.db.put("code", code, {"skus": [*held["skus"], sku]}, now)
 
     def status(self, doc: dict[str, Any]) -> tuple[str, list[str]]:
         if doc.get("is_archived"):
@@ -234,9 +270,11 @@ class SandboxCore:
         subs = self.sub_statuses(doc)
         if subs:
             return ProductStatus.MISSING_DATA, subs
-        reviewed = (
-            self.clock() - doc["complete_since"] >= self.settings.sandbox.review_delay_seconds
-        )
+        # complete since it was saved, or since what flagged it went away (an archived SKU
+        # handing its code on): the review starts then
+        since = doc.get("complete_since")
+        since = self.clock() if since is None else since
+        reviewed = self.clock() - since >= self.settings.sandbox.review_delay_seconds
         if not reviewed:
             return ProductStatus.UNDER_REVIEW, []
         listing = doc["listing"]
@@ -262,7 +300,9 @@ class SandboxCore:
                 "is_archived": False,
             }
             refuse(attribute_problems({**doc["listing"], **body}))
+            before = _codes(doc["listing"])
             doc["listing"] = {**doc["listing"], **body}
+            self._index_codes(sku, before, _codes(doc["listing"]))
             doc["correlation_id"] = new_jet_id()
             doc["sku_last_update"] = iso(self.clock())
             self._save_product(doc)
@@ -311,7 +351,35 @@ class SandboxCore:
             if sku in children
             else []
         )
+        refuse(self._refinement_problems(sku, body["variation_refinements"], children))
         self._update(sku, lambda d: d.__setitem__("variation", {**body, "children_skus": children}))
+
+    def _refinement_problems(
+        self, sku: str, refinements: list[int], children: list[str]
+    ) -> list[str]:
+        """Each refinement a variant attribute of the parent's node (when the taxonomy lists
+        its attributes); each child with a value for each refinement."""
+        parent = self.db.get("sku", sku)
+        node = (parent or {}).get("listing", {}).get("jet_browse_node_id")
+        known = {a["attribute_id"]: a for a in taxonomy()["attributes"].get(str(node), [])}
+        problems = [
+            f"variation_refinements: {r} is not a variant attribute of node {node}"
+            for r in refinements
+            if known and not known.get(r, {}).get("variant")
+        ]
+        for child in children:
+            items = (self.db.get("sku", child) or {}).get("listing", {}).get(
+                "attributes_node_specific"
+            ) or []
+            given = {i.get("attribute_id") for i in items if str(i.get("attribute_value") or "")}
+            for r in refinements:
+                if r not in given:
+                    name = known.get(r, {}).get("attribute_description", f"attribute {r}")
+                    problems.append(
+                        f"children_skus: '{child}' has no value for the variant attribute "
+                        f"{r} ({name}) in its attributes_node_specific"
+                    )
+        return problems
 
     def put_shipping_exception(self, sku: str, body: Any) -> None:
         refuse(models.validate_shipping_exception(body))
@@ -501,6 +569,15 @@ class SandboxCore:
     def taxonomy_attributes(self, node_id: int) -> dict[str, Any]:
         self.taxonomy_node(node_id)
         return {"attributes": taxonomy()["attributes"].get(str(node_id), [])}
+
+
+def _codes(listing: dict[str, Any]) -> set[str]:
+    """The standard product codes of a listing (the digits Jet keys a product on)."""
+    return {
+        str(c.get("standard_product_code"))
+        for c in listing.get("standard_product_codes") or []
+        if isinstance(c, dict) and c.get("standard_product_code")
+    }
 
 
 def _same(given: Any, expected: str) -> bool:

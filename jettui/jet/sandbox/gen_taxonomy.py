@@ -389,6 +389,18 @@ TEMPLATES = {
 }
 
 
+# The variant attributes a leaf's products are sold by, whatever the subset above drew: Jet's
+# clothing is refined by Size and Color, shoes by Shoe Size and Color, headphones by Color
+# (a merchant's Size option must find a Size, never a Shoe Size). Added after the drawn ones.
+VARIANTS_OF: dict[str, list[AttrTemplate]] = {
+    "Clothing, Shoes & Accessories/Men's Clothing/": [SIZE, COLOR],
+    "Clothing, Shoes & Accessories/Women's Clothing/": [SIZE, COLOR],
+    "Clothing, Shoes & Accessories/Accessories/Socks": [SIZE, COLOR],
+    "Clothing, Shoes & Accessories/Shoes/": [SHOE_SIZE, COLOR],
+    "Electronics/Audio/Headphones": [COLOR],
+}
+
+
 def _attribute(template: tuple) -> dict:
     attr_id, desc, variant, free_text, values, units, data_type = template
     validation = {"data_type": data_type, "min_value": 0 if data_type != "string" else None,
@@ -433,6 +445,7 @@ def build() -> dict:
             template = TEMPLATES[top]
             # a deterministic 3–4 attribute subset per leaf
             picked = [template[(i + j + k) % len(template)] for k in range(3 + (i + j) % 2)]
+            picked += [t for p, ts in VARIANTS_OF.items() if path.startswith(p) for t in ts]
             attributes[str(leaf_id)] = list({t[0]: _attribute(t) for t in picked}.values())
 
     for tree in (TREE, ADDED):

@@ -37,6 +37,7 @@ from jettui.services.catalog.payload import (
     ProductCheck,
     mapped_product_ids,
     product_ids_for_skus,
+    validate_products,
 )
 from jettui.services.catalog.preview import previews
 from jettui.services.jet_session import StoreThread, open_logged_client
@@ -131,6 +132,33 @@ class ActionReport:
         }
 
 
+def children_named(
+    settings: Settings, skus: Iterable[str], product_ids: list[int]
+) -> dict[int, list[str]]:
+    """Product id → the variation child SKUs named among ``skus``, for the products whose own
+    SKU is not named too (a named parent means its whole family): ``run_action(only_skus=)``.
+    Store thread."""
+    from jettui.services.catalog.payload import merchant_sku
+    from jettui.store.opencart import Product
+
+    wanted = set(skus)
+    own = {
+        row.product_id: merchant_sku(row)
+        for row in Product.select(Product.product_id, Product.sku, Product.model).where(
+            Product.product_id.in_(product_ids)
+        )
+    }
+    only: dict[int, list[str]] = {}
+    for product_id in product_ids:
+        if own.get(product_id) in wanted:
+            continue
+        named = [x.sku for x in validate_products(settings, [product_id])[0].listings[1:]]
+        chosen = [sku for sku in named if sku in wanted]
+        if chosen:
+            only[product_id] = chosen
+    return only
+
+
 def resolve_products(
     settings: Settings,
     *,
@@ -155,6 +183,7 @@ async def run_action(
     progress: Progress | None = None,
     stage: Stage | None = None,
     emit: Emit | None = None,
+    only_skus: dict[int, list[str]] | None = None,
 ) -> ActionReport:
     """Run ``action`` on the products (ids). Raises LockBusy when another run holds the lock;
     Jet (or the store) unreachable ends the run with ``report.unreachable`` set (items left:
@@ -163,7 +192,10 @@ async def run_action(
     ``emit(items)``: called with each part's items as soon as the part is done (the CLI prints
     them then). A dry run's previews (the exact bodies) go out that way only: the report keeps
     them when there is no ``emit``, so a 100,000-product dry run streams instead of holding
-    every body."""
+    every body.
+
+    ``only_skus``: product id → the only SKUs of that product to act on (variation children
+    selected in the grid without their parent); the products not named act on every SKU."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action '{action}' (one of {', '.join(ACTIONS)})")
     store = StoreThread(db)
@@ -171,6 +203,7 @@ async def run_action(
     parts = _parts(product_ids)
     run = _Run(settings, store, report, progress, stage, len(parts))
     run.emit = emit
+    run.only_skus = dict(only_skus or {})
     try:
         lock = held_lock(
             store, LOCK_NAME, purpose=f"products {action}", ttl_seconds=LOCK_TTL_SECONDS
@@ -229,6 +262,7 @@ class _Run:
         self.checker: Checker | None = None
         self.emit: Emit | None = None
         self.emitted = 0  # report items already given to emit
+        self.only_skus: dict[int, list[str]] = {}  # product → its only SKUs acted on
 
     async def _stage(self, text: str) -> None:
         suffix = f" (part {self.number} of {self.parts})" if self.parts > 1 else ""
@@ -246,9 +280,17 @@ class _Run:
             mode = self.settings.catalog.renamed_sku
             plan = await self.store.run(link_plans.plan_links, listings, mode, not report.dry_run)
         linked = await self.store.run(_links, ids)
+        left_alone = {
+            sku
+            for c in checks
+            if c.product_id in self.only_skus
+            for sku in c.skus
+            if sku not in self.only_skus[c.product_id]
+        }
         self.work = _Work(
             self.settings, self.store, report, checks, linked, self.progress, plan, self._stage
         )
+        self.work.leave_alone(left_alone)
         if jet is None:
             self.work.dry_run()
         else:
@@ -405,11 +447,19 @@ class _Work:
         self.blocked = blocked
         self.results: dict[str, bulk.BulkResult] = {}  # file type → the last bulk result
         self.intended: set[str] = set()  # SKUs of MerchantSKUs files Jet was told about
+        self.left_alone: set[str] = set()  # see leave_alone
+
+    def leave_alone(self, skus: set[str]) -> None:
+        """SKUs of the products acted on that this run does not touch (the children not
+        selected when only some are)."""
+        self.left_alone = set(skus)
+        self.listings = {s: x for s, x in self.listings.items() if s not in skus}
 
     def all_skus(self) -> list[str]:
         skus = [s for c in self.checks for s in c.skus]
         renamed = [r.old for r in self.plan.moved] + self.plan.to_archive
-        return list(dict.fromkeys(skus + list(self.links) + renamed))
+        every = dict.fromkeys(skus + list(self.links) + renamed)
+        return [s for s in every if s not in self.left_alone]
 
     async def _progress(self, done: int, total: int) -> None:
         await _call(self.progress, done, total)
@@ -419,12 +469,13 @@ class _Work:
 
     def _invalid(self) -> None:
         for check in self.checks:
+            skus = [s for s in check.skus if s not in self.left_alone]
             if not check.ok:
-                for sku in check.skus:
+                for sku in skus:
                     self.report.add(sku, Outcome.NOT_ATTEMPTED, "; ".join(check.errors))
             elif check.product_id in self.blocked:
                 reasons = [self.plan.refused[s] for s in check.skus if s in self.plan.refused]
-                for sku in check.skus:
+                for sku in skus:
                     self.report.add(sku, Outcome.NOT_ATTEMPTED, "; ".join(reasons))
 
     def _renames(self) -> None:

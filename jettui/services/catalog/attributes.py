@@ -276,3 +276,91 @@ def parse_option_map(
     if value.isdigit():
         return (str(option[0]), int(value)), []
     return None, [f"--option-attribute: '{value}' is not an attribute of the node"]
+
+
+# --- variant attributes chosen by name --------------------------------------------------------
+
+_SPELLINGS = {"colour": "color", "grey": "gray"}
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 1:
+        return word[:-1]
+    return word
+
+
+def name_key(name: str) -> str:
+    """A name as the matching compares it: any case, British spellings and plurals folded
+    (``Colours`` → ``color``, ``Sizes`` → ``size``)."""
+    words = [_singular(w) for w in name.lower().replace("_", " ").split()]
+    return " ".join(_SPELLINGS.get(w, w) for w in words)
+
+
+def matching_variant(option_name: str, attributes: list[NodeAttribute]) -> NodeAttribute | None:
+    """The node's variant attribute named like the option (case and plural insensitive: Size ↔
+    Size/Sizes, Color ↔ Color/Colour), else None: never a guess (``Size`` is not ``Shoe Size``)."""
+    key = name_key(option_name)
+    return next((a for a in attributes if a.variant and name_key(a.name) == key), None)
+
+
+def refinement_item(attribute: NodeAttribute, text: str) -> tuple[dict[str, Any], list[str]]:
+    """A child's value for a variant attribute (``VALUE`` or ``VALUE UNIT``) → its
+    ``attributes_node_specific`` item and the problems of the value for that attribute."""
+    value, unit = text.strip(), ""
+    head, _, last = value.rpartition(" ")
+    if attribute.units and head and last in attribute.units:
+        value, unit = head.strip(), last
+    item: dict[str, Any] = {"attribute_id": attribute.attribute_id, "attribute_value": value}
+    if unit:
+        item["attribute_value_unit"] = unit
+    return item, attribute.check(value, unit)
+
+
+def product_option_values(product_id: int, language_id: int) -> list[tuple[int, str]]:
+    """(option value id, its name) of the product's select/radio option values."""
+    return [(vid, name) for _oid, vid, name in option_value_rows(product_id, language_id)]
+
+
+def option_value_rows(product_id: int, language_id: int) -> list[tuple[int, int, str]]:
+    """(option id, option value id, its name) of the product's select/radio option values."""
+    from jettui.store.base import tuple_rows
+    from jettui.store.opencart import Option, OptionValueDescription, ProductOptionValue
+
+    rows = (
+        ProductOptionValue.select(
+            ProductOptionValue.option_id,
+            ProductOptionValue.option_value_id,
+            OptionValueDescription.name,
+        )
+        .join(Option, on=Option.option_id == ProductOptionValue.option_id)
+        .join(
+            OptionValueDescription,
+            on=(OptionValueDescription.option_value_id == ProductOptionValue.option_value_id)
+            & (OptionValueDescription.language_id == language_id),
+        )
+        .where((ProductOptionValue.product_id == product_id) & Option.type.in_(["select", "radio"]))
+        .order_by(ProductOptionValue.product_option_value_id)
+    )
+    return [(int(o), int(v), str(name or "")) for o, v, name in tuple_rows(rows)]
+
+
+def parse_option_value(
+    values: list[tuple[int, str]], text: str
+) -> tuple[tuple[str, str | None] | None, list[str]]:
+    """``LABEL=VALUE`` (the option value's name; empty VALUE: its name is sent) → (option
+    value id, the refinement value a child with it sends)."""
+    label, sep, value = text.partition("=")
+    if not sep or not label.strip():
+        return None, [f"--option-value '{text}': give OPTION_VALUE=JET_VALUE"]
+    key = label.strip().lower()
+    found = sorted({vid for vid, name in values if name.strip().lower() == key})
+    if not found:
+        names = ", ".join(dict.fromkeys(n for _, n in values)) or "none"
+        return None, [
+            f"--option-value '{label.strip()}': not an option value of the product ({names})"
+        ]
+    return (str(found[0]), value.strip() or None), []

@@ -27,6 +27,10 @@ class Batch:
     products: dict[int, Any] = field(default_factory=dict)
     descriptions: dict[int, Any] = field(default_factory=dict)
     overrides: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # product → {combination slot: the child's own Jet data (its code, MPN)}
+    child_overrides: dict[int, dict[int, dict[str, Any]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
     nodes: dict[int, int] = field(default_factory=dict)
     images: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     specials: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
@@ -111,6 +115,14 @@ def _read(
             JetProduct.product_id.in_(id_list(good)) & (JetProduct.product_option_value_id == 0)
         )
     }
+    children = JetProduct.select(
+        JetProduct.product_id, JetProduct.product_option_value_id, JetProduct.overrides
+    ).where(JetProduct.product_id.in_(id_list(good)) & (JetProduct.product_option_value_id > 0))
+    for link in children:
+        if link.overrides:
+            batch.child_overrides[link.product_id][link.product_option_value_id] = dict(
+                link.overrides
+            )
     nodes = _rows(
         ProductToCategory.select(ProductToCategory.product_id, JetCategory.jet_node_id)
         .join(JetCategory, on=JetCategory.category_id == ProductToCategory.category_id)

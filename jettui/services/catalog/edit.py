@@ -3,7 +3,10 @@
 Keys: standard code and type, ASIN, brand, MPN; ``shipping_exceptions`` and
 ``returns_exceptions`` (:mod:`.exceptions`); ``attributes`` (the node's Jet attributes, sent as
 ``attributes_node_specific``) and ``option_attributes`` (option id → Jet variant attribute id)
-(:mod:`.attributes`). ``get_jet_data``, ``form_changes`` and ``save_jet_data`` are synchronous
+(:mod:`.attributes`) and ``option_values`` (option value id → the child's refinement value).
+A variation child keeps its own code, ASIN and MPN (:data:`CHILD_KEYS`) on its own JetProduct
+row: editing a child changes that child only; everything else is the parent's, shared by its
+children. ``get_jet_data``, ``form_changes`` and ``save_jet_data`` are synchronous
 store work (run them on the store thread); ``fetch_jet_view`` asks Jet for the SKU as Jet has it.
 """
 
@@ -19,7 +22,13 @@ from jettui.jet.enums import CODE_TYPES
 from jettui.jet.errors import JetNotFound
 from jettui.services.catalog import attributes as node_attrs
 from jettui.services.catalog import exceptions
-from jettui.services.catalog.payload import BRAND_MAX, merchant_sku, validate_products
+from jettui.services.catalog.payload import (
+    BRAND_MAX,
+    CHILD_KEYS,
+    Listing,
+    merchant_sku,
+    validate_products,
+)
 from jettui.services.catalog.preview import price_text
 from jettui.services.jet_session import open_logged_client
 
@@ -28,24 +37,34 @@ MPN_MAX = 50
 ASIN_RE = re.compile(r"^[A-Za-z0-9]{10}$")
 TEXT_KEYS = ("standard_code", "standard_code_type", "asin", "brand", "mpn")
 LIST_KEYS = ("attributes", "shipping_exceptions")
-EDITABLE = (*TEXT_KEYS, *LIST_KEYS, "returns_exceptions", "option_attributes")
+EDITABLE = (*TEXT_KEYS, *LIST_KEYS, "returns_exceptions", "option_attributes", "option_values")
 NOT_ON_JET = "not on Jet yet"
 
 
-def get_jet_data(settings: Settings, product_id: int) -> dict[str, Any]:
-    """The product's overrides, the payload the store would send, and its problems."""
-    link = _link(product_id)
+def get_jet_data(settings: Settings, product_id: int, sku: str | None = None) -> dict[str, Any]:
+    """The product's overrides, the payload the store would send, and its problems; for a
+    variation child's ``sku``, the child's own overrides and payload (``child_of``: its parent);
+    for a parent, its children's codes (``children``)."""
     check = validate_products(settings, [product_id])[0]
-    main = check.listings[0].product if check.listings else None
-    preview = check.listings[0].preview() if check.listings else None
+    child = _child_listing(check.listings, sku)
+    link = _link(product_id, child.option_value_id if child else 0)
+    shown = child or (check.listings[0] if check.listings else None)
+    main = shown.product if shown else None
+    preview = shown.preview() if shown else None
     overrides = dict(link.overrides or {}) if link else {}
     node = node_attrs.product_node(product_id)
     attributes = node_attrs.node_attributes(node)
     mapped = overrides.get("option_attributes") or {}
     options = node_attrs.product_options(product_id, settings.store.language_id)
+    value_rows = list(
+        dict.fromkeys(node_attrs.option_value_rows(product_id, settings.store.language_id))
+    )
+    values = {str(k): str(v) for k, v in (overrides.get("option_values") or {}).items()}
     return {
         "product_id": product_id,
-        "sku": check.sku,
+        "sku": child.sku if child else check.sku,
+        "child_of": check.sku if child else None,
+        "children": [] if child else [_child_line(x) for x in check.listings[1:]],
         "name": check.name,
         "overrides": overrides,
         "store_values": _store_values(settings, product_id),
@@ -53,15 +72,25 @@ def get_jet_data(settings: Settings, product_id: int) -> dict[str, Any]:
         "node_attributes": [asdict(a) for a in attributes],
         # the product's select/radio options and the Jet variant attribute each maps to
         # (None: chosen automatically); "refinements" = what the upload sends
+        # and each option value with the refinement value mapped for it ("": its own name)
         "options": [
-            {"option_id": oid, "name": name, "attribute_id": mapped.get(str(oid))}
+            {
+                "option_id": oid,
+                "name": name,
+                "attribute_id": mapped.get(str(oid)),
+                "values": [
+                    {"option_value_id": vid, "name": label, "jet_value": values.get(str(vid), "")}
+                    for value_oid, vid, label in value_rows
+                    if value_oid == oid
+                ],
+            }
             for oid, name in options
         ],
-        "refinements": list((check.variation or {}).get("variation_refinements") or []),
+        "refinements": list(check.refinements),
         "payload": main,
         # the ShippingException / ReturnsException bodies sent for the SKU (and its children)
-        "shipping_exception": check.listings[0].shipping_exception if check.listings else None,
-        "returns_exception": check.listings[0].returns_exception if check.listings else None,
+        "shipping_exception": shown.shipping_exception if shown else None,
+        "returns_exception": shown.returns_exception if shown else None,
         # Jet field → catalog.field_map source, where it is not the default
         "sources": dict(check.sources),
         # the price sent and where it came from: "90.00 (special 80.00, increment +10)"
@@ -69,6 +98,74 @@ def get_jet_data(settings: Settings, product_id: int) -> dict[str, Any]:
         "errors": list(check.errors),
         "warnings": list(check.warnings),
     }
+
+
+def child_listing(settings: Settings, product_id: int, sku: str) -> Listing | None:
+    """The variation child ``sku`` of the product as the upload builds it (None: ``sku`` is
+    the product's own SKU, or no child of it)."""
+    return _child_listing(validate_products(settings, [product_id])[0].listings, sku)
+
+
+def _child_listing(listings: list[Listing], sku: str | None) -> Listing | None:
+    return next((x for x in listings[1:] if sku and x.sku == sku), None)
+
+
+def _child_line(child: Listing) -> dict[str, Any]:
+    """What the parent's edit shows of a child: its code (or MPN) and refinement values."""
+    body = child.product
+    codes = [
+        f"{c['standard_product_code_type']} {c['standard_product_code']}"
+        for c in body.get("standard_product_codes", [])
+    ] + ([f"ASIN {body['ASIN']}"] if body.get("ASIN") else [])
+    return {
+        "sku": child.sku,
+        "codes": codes,
+        "mpn": body.get("mfr_part_number", ""),
+        "refinements": {
+            str(a["attribute_id"]): " ".join(
+                [
+                    a["attribute_value"],
+                    *([a["attribute_value_unit"]] if "attribute_value_unit" in a else []),
+                ]
+            )
+            for a in body.get("attributes_node_specific", [])
+        },
+    }
+
+
+def save_child_data(settings: Settings, child: Listing, changes: dict[str, Any]) -> list[str]:
+    """Validate ``changes`` for a variation child (its code, ASIN, MPN only: the rest is its
+    parent's) and save them on the child's own JetProduct row; nothing else changes."""
+    from jettui.store.jet_tables import JetProduct
+    from jettui.store.text import utcnow
+
+    shared = sorted(set(changes) - set(CHILD_KEYS))
+    if shared:
+        return [
+            f"{key}: set it on the parent SKU {child.parent_sku} (its children share it)"
+            for key in shared
+        ]
+    link = _link(child.product_id, child.option_value_id)
+    overrides = dict(link.overrides or {}) if link else {}
+    problems = _apply(settings, overrides, changes)
+    if problems:
+        return problems
+    if link is None:
+        other = JetProduct.get_or_none(JetProduct.merchant_sku == child.sku)
+        if other is not None:
+            return [f"SKU '{child.sku}' is already linked to product {other.product_id}"]
+        JetProduct.create(
+            product_id=child.product_id,
+            product_option_value_id=child.option_value_id,
+            merchant_sku=child.sku,
+            parent_sku=child.parent_sku,
+            overrides=overrides,
+        )
+    else:
+        JetProduct.update(overrides=overrides, updated_at=utcnow()).where(
+            JetProduct.id == link.id
+        ).execute()
+    return []
 
 
 def save_jet_data(settings: Settings, product_id: int, changes: dict[str, Any]) -> list[str]:
@@ -117,6 +214,7 @@ def form_changes(
     returns: dict[str, str] | None = None,
     attributes: list[str] | dict[int, dict[str, Any] | None] | None = None,
     options: list[str] | dict[str, int | None] | None = None,
+    values: list[str] | dict[str, str | None] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """Form fields (screen) or flags (CLI) → changes for :func:`save_jet_data`, and the
     problems found. ``shipping`` / ``returns``: text fields merged over the stored ones
@@ -167,6 +265,18 @@ def form_changes(
                 if parsed_option:
                     mapping[parsed_option[0]] = parsed_option[1]
         changes["option_attributes"] = mapping
+    if values:
+        chosen: dict[str, Any] = dict(stored.get("option_values") or {})
+        if isinstance(values, dict):
+            chosen.update({str(k): v for k, v in values.items()})
+        else:
+            own_values = node_attrs.product_option_values(product_id, settings.store.language_id)
+            for text in values:
+                parsed_value, found = node_attrs.parse_option_value(own_values, text)
+                problems += found
+                if parsed_value:
+                    chosen[parsed_value[0]] = parsed_value[1]
+        changes["option_values"] = {k: v for k, v in chosen.items() if v} or None
     return changes, problems
 
 
@@ -254,11 +364,12 @@ def _check_node_data(
     return problems
 
 
-def _link(product_id: int) -> Any:
+def _link(product_id: int, slot: int = 0) -> Any:
+    """The JetProduct row of the product (slot 0) or of one of its variation children."""
     from jettui.store.jet_tables import JetProduct
 
     return JetProduct.get_or_none(
-        (JetProduct.product_id == product_id) & (JetProduct.product_option_value_id == 0)
+        (JetProduct.product_id == product_id) & (JetProduct.product_option_value_id == slot)
     )
 
 
@@ -292,7 +403,18 @@ def _apply(settings: Settings, overrides: dict[str, Any], changes: dict[str, Any
         problems += _set(
             overrides, "returns_exceptions", changes["returns_exceptions"], _check_returns
         )
+    if "option_values" in changes:
+        problems += _set(overrides, "option_values", changes["option_values"], _check_values)
     return problems
+
+
+def _check_values(value: Any) -> list[str]:
+    """Option value id → a refinement value (checked against the attribute by the upload)."""
+    if not isinstance(value, dict) or not all(
+        str(k).isdigit() and isinstance(v, str) and 0 < len(v) <= 500 for k, v in value.items()
+    ):
+        return ["option_values: an object {option value id: Jet value}"]
+    return []
 
 
 def _check_code(overrides: dict[str, Any]) -> list[str]:

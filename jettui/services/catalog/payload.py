@@ -7,6 +7,24 @@ parent, and each combination of their values is a child SKU ``<sku>-<slug>[-<slu
 slug per option, in option order), at most :data:`COMBINATIONS_MAX` of them. Other option types
 (checkbox, text, file, date) are ignored with a warning. Prices start from the price the shop
 charges (:mod:`.specials`), images come from :mod:`.images`.
+
+The variation parent (jet-api.md does not settle whether it is a sellable member of its
+family): jettui's reading is that **the parent carries no stock of its own**. It is sent with
+its listing data, its price and an inventory of 0, never the sum of its children, so Jet never
+sells it as a product without its options; an order for it is held by the import
+(:mod:`jettui.services.orders.import_plan`). Each child is a real combination:
+
+- its own standard code, set on the child (``products edit CHILD --upc/--ean/--gtin``, kept on
+  the child's JetProduct row: OpenCart 3.0 keeps no code per option value); without one it is
+  sent with the brand and a manufacturer part number (the child's own, else the parent's MPN
+  or model plus the option slugs) and a warning says it will never go live. A child never
+  carries the parent's code or ASIN (Jet keys a listing on its code).
+- its refinement values: each option maps to the node's variant attribute named like it
+  (:func:`.attributes.matching_variant`), or to the one the merchant chose (Jet data
+  ``option_attributes``), else to none (a warning, never a guess). The child sends, for each
+  mapped option, the option value's name, or the merchant's mapped value (Jet data
+  ``option_values``: option value id → ``VALUE[ UNIT]``), checked against the attribute's
+  allowed values and units (an error names the child, the attribute and the reason).
 """
 
 from __future__ import annotations
@@ -23,7 +41,13 @@ from typing import Any
 from jettui.config import Settings
 from jettui.jet import models
 from jettui.services.catalog import field_map, specials
-from jettui.services.catalog.attributes import product_node
+from jettui.services.catalog.attributes import (
+    NodeAttribute,
+    matching_variant,
+    node_attributes,
+    product_node,
+    refinement_item,
+)
 from jettui.services.catalog.batch import Batch, load_batch
 from jettui.services.catalog.images import ImageFinder
 from jettui.store.base import database_proxy, tuple_rows
@@ -38,6 +62,11 @@ STORE_NUMBER_MAX = Decimal("1e15")  # OpenCart's DECIMAL(15,4) holds less than t
 NUMBER_COLUMNS = ("price", "quantity", "weight")
 LB_PER_KG = Decimal("2.20462262")
 NEVER_LIVE = "no standard code: sent with brand + manufacturer part number, it will never go live"
+CHILD_NEVER_LIVE = (
+    "variation child(ren) without a standard code, sent with brand + manufacturer part number: "
+    "they will never go live (give each its code: products edit CHILD --upc/--ean/--gtin)"
+)
+CHILD_KEYS = ("standard_code", "standard_code_type", "asin", "mpn")  # a child's own Jet data
 BATCH_PRODUCTS = 500  # products whose rows are read together (one query per table)
 # Fields models.validate_merchant_sku reads together (identification, MAP): a child that
 # changes one of them is validated whole, not only where it differs from its parent.
@@ -135,6 +164,7 @@ class ProductCheck:
     warnings: list[str] = field(default_factory=list)
     listings: list[Listing] = field(default_factory=list)
     variation: dict[str, Any] | None = None  # the parent's Variation body, when configurable
+    refinements: list[int] = field(default_factory=list)  # its variant attributes, even if invalid
     # Jet field → its catalog.field_map source, for the fields fed by a non-default source
     sources: dict[str, str] = field(default_factory=dict)
 
@@ -227,10 +257,71 @@ def product_ids_for_skus(skus: Iterable[str]) -> list[int]:
             found.setdefault(sku, row.product_id)
     for jet_row in JetProduct.select().where(JetProduct.merchant_sku.in_(wanted)):
         found.setdefault(jet_row.merchant_sku, jet_row.product_id)
+    for sku in [s for s in wanted if s not in found]:  # a variation child not uploaded yet
+        parent = _parent_of_child(sku)
+        if parent is not None:
+            found[sku] = parent
     unknown = [s for s in wanted if s not in found]
     if unknown:
         raise UnknownSku(f"unknown SKU(s): {', '.join(unknown)}")
     return list(dict.fromkeys(found[s] for s in wanted))
+
+
+def _parent_of_child(sku: str) -> int | None:
+    """The product whose select/radio options generate ``sku`` as a variation child SKU
+    (``<parent sku>-<slug>...``): products whose SKU is a prefix of ``sku`` are read."""
+    from jettui.store.opencart import Product
+
+    prefixes = [sku[:i] for i, char in enumerate(sku) if char == "-" and i]
+    if not prefixes:
+        return None
+    rows = Product.select(Product.product_id, Product.sku, Product.model).where(
+        Product.sku.in_(prefixes) | Product.model.in_(prefixes)
+    )
+    for row in rows:
+        parent = merchant_sku(row)
+        if parent not in prefixes:
+            continue
+        if _is_child_of(sku[len(parent) + 1 :], _option_slugs(row.product_id)):
+            return int(row.product_id)
+    return None
+
+
+def _option_slugs(product_id: int) -> list[set[str]]:
+    """Per select/radio option of the product (in order), the slugs of its values' names in
+    every language."""
+    from jettui.store.opencart import Option, OptionValueDescription, ProductOptionValue
+
+    rows = (
+        ProductOptionValue.select(ProductOptionValue.product_option_id, OptionValueDescription.name)
+        .join(Option, on=Option.option_id == ProductOptionValue.option_id)
+        .join(
+            OptionValueDescription,
+            on=OptionValueDescription.option_value_id == ProductOptionValue.option_value_id,
+        )
+        .where(
+            (ProductOptionValue.product_id == product_id)
+            & Option.type.in_(list(VARIANT_OPTION_TYPES))
+        )
+        .order_by(ProductOptionValue.product_option_id)
+    )
+    per_option: dict[int, set[str]] = {}
+    for option_id, name in tuple_rows(rows):
+        per_option.setdefault(int(option_id), set()).add(slug(clean_text(name or "")))
+    return list(per_option.values())
+
+
+def _is_child_of(rest: str, slugs: list[set[str]]) -> bool:
+    """``rest`` is one slug of each option in turn, joined by '-'."""
+    if not slugs:
+        return False
+    for value in slugs[0]:
+        if len(slugs) == 1 and rest == value:
+            return True
+        nested = len(slugs) > 1 and rest.startswith(value + "-")
+        if nested and _is_child_of(rest[len(value) + 1 :], slugs[1:]):
+            return True
+    return False
 
 
 # --- building ---------------------------------------------------------------------------------
@@ -399,7 +490,7 @@ class Checker:
         self.manufacturers: dict[int, str] = dict(
             tuple_rows(Manufacturer.select(Manufacturer.manufacturer_id, Manufacturer.name))
         )
-        self.variant_cache: dict[int, list[int]] = {}  # node id → its variant attribute ids
+        self.variant_cache: dict[int, list[NodeAttribute]] = {}  # node id → its attributes
         self.batch = Batch()  # the rows of the chunk being checked (check_many)
         self.mapper = field_map.Mapper(settings)  # catalog.field_map
 
@@ -504,11 +595,13 @@ class Checker:
         quantity = max(0, int(product.quantity or 0))
         if check.errors or price is None:
             return check
+        if options:  # a variation parent: no stock of its own (module docstring)
+            quantity = 0
         parent = self._listing(sku, product_id, 0, None, body, price, quantity)
         parent.pricing = self._pricing(base)
         check.listings.append(parent)
         if options:
-            self._children(check, product, body, options, base)
+            self._children(check, product, body, options, base, overrides)
         self._exceptions(check, overrides)
         parent_ok = True
         for listing in check.listings:
@@ -779,9 +872,11 @@ class Checker:
         body: dict[str, Any],
         options: list[tuple],
         base: specials.BasePrice,
+        overrides: dict[str, Any],
     ) -> None:
         """One child per combination of the options' values: price = base ± each value's
-        delta, stock = the lowest of the values that subtract stock, weight ± each delta."""
+        delta, stock = the lowest of the values that subtract stock, weight ± each delta; its
+        own code (or MPN) and its refinement values (module docstring)."""
         values = [self._values(po) for po, _type, _name in options]
         combinations = _combination_count(values)
         if combinations > COMBINATIONS_MAX:
@@ -790,7 +885,14 @@ class Checker:
                 "per product (remove option values or split the product)"
             )
             return
+        node_id = body.get("jet_browse_node_id")
+        chosen = self._refinements(check, node_id, options, overrides)
+        check.refinements = [a.attribute_id for a in chosen if a is not None]
+        mapped_values = {str(k): str(v) for k, v in (overrides.get("option_values") or {}).items()}
+        own = self._child_overrides(product.product_id)
         parent = check.sku
+        mpn_base = str(body.get("mfr_part_number") or product.model or parent).strip()
+        uncoded = 0
         for combo in itertools.product(*values):
             sku = child_sku(parent, combo)
             owners = [p for p in self.sku_owners.get(sku, []) if p != product.product_id]
@@ -805,11 +907,18 @@ class Checker:
             if price is None:
                 continue
             labels = [label for _, label in combo]
+            slot = combination_slot([v.product_option_value_id for v, _ in combo])
             child_body = dict(body, product_title=f"{check.name} - {' / '.join(labels)}"[:500])
-            if "attributes_node_specific" in body:  # each child its own copy of the list
-                child_body["attributes_node_specific"] = [
-                    dict(a) for a in body["attributes_node_specific"]
-                ]
+            if not self._child_code(check, sku, child_body, own.get(slot, {}), mpn_base, labels):
+                uncoded += 1
+            refined = self._refinement_items(check, sku, combo, chosen, mapped_values)
+            kept = [
+                dict(a)
+                for a in body.get("attributes_node_specific") or []
+                if a.get("attribute_id") not in {item["attribute_id"] for item in refined}
+            ]
+            if kept or refined:  # each child its own copy of the list
+                child_body["attributes_node_specific"] = kept + refined
             weight = store_number(product.weight) + sum(
                 (_signed(v.weight_prefix, store_number(v.weight)) for v, _ in combo), Decimal(0)
             )
@@ -819,16 +928,12 @@ class Checker:
             stocked = [max(0, int(store_number(v.quantity))) for v, _ in combo if v.subtract]
             quantity = min(stocked) if stocked else max(0, int(product.quantity or 0))
             child = self._listing(
-                sku,
-                product.product_id,
-                combination_slot([v.product_option_value_id for v, _ in combo]),
-                parent,
-                child_body,
-                price,
-                quantity,
+                sku, product.product_id, slot, parent, child_body, price, quantity
             )
             child.pricing = self._pricing(base, delta)
             check.listings.append(child)
+        if uncoded:
+            check.warnings.append(f"{uncoded} {CHILD_NEVER_LIVE}")
         if check.errors:
             return
         children = [x.sku for x in check.listings[1:]]
@@ -836,7 +941,7 @@ class Checker:
             names = ", ".join(f"'{name}'" for _po, _type, name in options)
             check.errors.append(f"option {names} has values with the same name")
             return
-        refinements = self._refinements(check, body["jet_browse_node_id"], options)
+        refinements = check.refinements
         if not refinements:
             return
         check.variation = {
@@ -846,44 +951,115 @@ class Checker:
             "group_title": check.name[:500],
         }
 
-    def _refinements(self, check: ProductCheck, node_id: int, options: list[tuple]) -> list[int]:
-        """One Jet variant attribute per option: the merchant's mapping (Jet data
-        ``option_attributes``: option id → attribute id), else the node's variant attributes
-        in order."""
-        mapped = self._overrides(check.product_id).get("option_attributes") or {}
-        free = [a for a in self._variant_attributes(node_id) if a not in mapped.values()]
-        chosen: list[int] = []
-        for po, _type, _name in options:
-            attribute = mapped.get(str(po.option_id)) or (free.pop(0) if free else None)
-            if attribute is not None and int(attribute) not in chosen:
-                chosen.append(int(attribute))
-        if not chosen:
-            check.warnings.append(
-                "the Jet node's variant attribute is unknown: children are sent without a "
-                "variation group"
-            )
-        elif len(chosen) < len(options):
-            check.warnings.append(
-                f"{len(options)} options but {len(chosen)} Jet variant attribute(s): the "
-                "variation group is refined by fewer attributes than options"
-            )
+    def _child_code(
+        self,
+        check: ProductCheck,
+        sku: str,
+        body: dict[str, Any],
+        own: dict[str, Any],
+        mpn_base: str,
+        labels: list[str],
+    ) -> bool:
+        """The child's identification in ``body``: its own code or ASIN when it has one, else
+        brand + MPN. Never the parent's code or ASIN. False when it has no code."""
+        body.pop("standard_product_codes", None)
+        body.pop("ASIN", None)
+        mpn = str(own.get("mpn") or "").strip()
+        body["mfr_part_number"] = (mpn or "-".join([mpn_base, *(slug(x) for x in labels)]))[:50]
+        if own.get("asin"):
+            body["ASIN"] = str(own["asin"])
+        code = str(own.get("standard_code") or "").strip()
+        if code:
+            code_type = str(own.get("standard_code_type") or "") or models.guess_code_type(code)
+            problem = models.check_product_code(code, code_type or "")
+            if problem or not code_type:
+                check.errors.append(f"{sku}: standard code: {problem or code + ' is not a code'}")
+            else:
+                body["standard_product_codes"] = [
+                    {"standard_product_code": code, "standard_product_code_type": code_type}
+                ]
+        return bool(body.get("standard_product_codes") or body.get("ASIN"))
+
+    def _refinement_items(
+        self,
+        check: ProductCheck,
+        sku: str,
+        combo: tuple[tuple[Any, str], ...],
+        chosen: list[NodeAttribute | None],
+        mapped_values: dict[str, str],
+    ) -> list[dict[str, Any]]:
+        """The child's value for each option's variant attribute: the merchant's mapped value
+        for the option value, else its name; checked against the attribute."""
+        items = []
+        for (value, label), attribute in zip(combo, chosen, strict=True):
+            if attribute is None:
+                continue
+            text = mapped_values.get(str(value.option_value_id)) or label
+            item, problems = refinement_item(attribute, text)
+            for problem in problems:
+                hint = (
+                    ""
+                    if str(value.option_value_id) in mapped_values
+                    else (
+                        f" (map '{label}' to a value of {attribute.name}: products edit "
+                        f"{check.sku} --option-value '{label}=VALUE')"
+                    )
+                )
+                check.errors.append(f"{sku}: {problem}{hint}")
+            items.append(item)
+        return items
+
+    def _refinements(
+        self,
+        check: ProductCheck,
+        node_id: int | None,
+        options: list[tuple],
+        overrides: dict[str, Any],
+    ) -> list[NodeAttribute | None]:
+        """Each option's Jet variant attribute: the merchant's choice (Jet data
+        ``option_attributes``: option id → attribute id), else the node's variant attribute
+        named like the option, else None with a warning (never a silently wrong one)."""
+        mapped = overrides.get("option_attributes") or {}
+        attributes = self._node_attributes(node_id)
+        by_id = {a.attribute_id: a for a in attributes}
+        chosen: list[NodeAttribute | None] = []
+        for po, _type, name in options:
+            wanted = mapped.get(str(po.option_id))
+            if wanted is not None:
+                attribute: NodeAttribute | None = by_id.get(int(wanted)) or NodeAttribute(
+                    int(wanted), f"attribute {wanted}"
+                )
+            else:
+                attribute = matching_variant(name, attributes)
+            if attribute is not None and attribute in chosen:
+                attribute = None
+            if attribute is None:
+                check.warnings.append(
+                    f"option '{name}' matches no variant attribute of the Jet node: its "
+                    "children are not refined by it (choose one in the edit screen's option "
+                    "mapping, or products edit --option-attribute)"
+                )
+            chosen.append(attribute)
         return chosen
 
-    def _variant_attributes(self, node_id: int) -> list[int]:
-        """Ids of the node's variant attributes, from the taxonomy cache (categories service)."""
-        from jettui.store.jet_tables import JetTaxonomyNode
+    def _node_attributes(self, node_id: int | None) -> list[NodeAttribute]:
+        """The node's cached attributes (taxonomy cache), read once per node per run."""
+        if node_id is None:
+            return []
+        if node_id not in self.variant_cache:
+            self.variant_cache[node_id] = node_attributes(node_id)
+        return self.variant_cache[node_id]
 
-        if node_id in self.variant_cache:
-            return list(self.variant_cache[node_id])
-        node = JetTaxonomyNode.get_or_none(JetTaxonomyNode.jet_node_id == node_id)
-        ids = []
-        for item in node.attributes if node else []:
-            if isinstance(item, dict) and item.get("variant"):
-                value = item.get("attribute_id")
-                if isinstance(value, int) and value > 0:
-                    ids.append(value)
-        self.variant_cache[node_id] = ids
-        return list(ids)
+    def _child_overrides(self, product_id: int) -> dict[int, dict[str, Any]]:
+        """Combination slot → the child's own Jet data (code, MPN), from its JetProduct row."""
+        from jettui.store.jet_tables import JetProduct
+
+        if self.batch.has(product_id):
+            return dict(self.batch.child_overrides.get(product_id, {}))
+        rows = JetProduct.select(JetProduct.product_option_value_id, JetProduct.overrides).where(
+            (JetProduct.product_id == product_id) & (JetProduct.product_option_value_id > 0)
+        )
+        return {r.product_option_value_id: dict(r.overrides) for r in rows if r.overrides}
 
     def _listing(
         self,

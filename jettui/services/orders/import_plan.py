@@ -25,7 +25,12 @@ Problems (the order is not created; see the importer for rejected/held):
 - a disabled product, or not enough stock (product, and each option value that subtracts) when
   the shop does not sell without stock (``config_stock_checkout`` 0) → ``nonfulfillable - no
   inventory``; units of one product on several items are counted together;
-- a quantity of 0 or less → ``nonfulfillable``.
+- a quantity of 0 or less → ``nonfulfillable``;
+- the variation parent of a product with select/radio options (its own SKU, an older listing:
+  the catalog sends the parent with no stock, see :mod:`jettui.services.catalog.payload`) →
+  ``nonfulfillable - invalid merchant SKU`` naming the options: it stands for no combination,
+  so the order would be a line without the option the shop must ship. Held or rejected as any
+  problem order, never imported without its option.
 
 What does not fit OpenCart's columns is written as faithfully as they allow, with a warning:
 an unknown US state (zone 0, the state text kept), text cut to the column or holding
@@ -41,11 +46,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+import peewee as pw
+
 from jettui.jet import item_price
 from jettui.jet.dates import parse_jet_date
 from jettui.jet.enums import ItemAckStatus
 from jettui.services.catalog.payload import COMBINATIONS_MAX, VARIANT_OPTION_TYPES
-from jettui.store.base import StoreModel
+from jettui.store.base import StoreModel, tuple_rows
 from jettui.store.combination import COMBINATION_SLOT_BASE, combination_slot
 from jettui.store.jet_tables import JetProduct
 from jettui.store.oc_orders import ShopContext
@@ -174,6 +181,7 @@ class Lookups:
         self._links: dict[str, tuple[int, int] | None] = {}
         self._names: dict[int, str | None] = {}
         self._options: dict[int, dict[str, Any]] = {}
+        self._variants: dict[int, list[str]] = {}
         self._country: Country | None | bool = False
         self._zones: dict[str, Zone] = {}
 
@@ -205,6 +213,37 @@ class Lookups:
                 .scalar()
             )
         return self._names[product_id]
+
+    def variant_options(self, product_id: int) -> list[str]:
+        """The names of the product's select/radio options that have values (the options
+        the catalog makes variation children of); [] for a simple product."""
+        if product_id not in self._variants:
+            rows = (
+                ProductOption.select(ProductOption.option_id, OptionDescription.name)
+                .join(Option, on=Option.option_id == ProductOption.option_id)
+                .switch(ProductOption)
+                .join(
+                    OptionDescription,
+                    pw.JOIN.LEFT_OUTER,
+                    on=(OptionDescription.option_id == ProductOption.option_id)
+                    & (OptionDescription.language_id == self.shop.language_id),
+                )
+                .where(
+                    (ProductOption.product_id == product_id)
+                    & Option.type.in_(list(VARIANT_OPTION_TYPES))
+                    & pw.fn.EXISTS(
+                        ProductOptionValue.select(ProductOptionValue.product_option_value_id).where(
+                            ProductOptionValue.product_option_id == ProductOption.product_option_id
+                        )
+                    )
+                )
+                .order_by(ProductOption.product_option_id)
+                .tuples()
+            )
+            self._variants[product_id] = [
+                str(name or f"option {oid}") for oid, name in tuple_rows(rows)
+            ]
+        return self._variants[product_id]
 
     def option_row(self, value: ProductOptionValue) -> dict[str, Any]:
         key = int(value.product_option_value_id)
@@ -335,6 +374,15 @@ def _resolve(
         if value is None:
             return None, (invalid, f"{sku}: option value {value_id} no longer exists in OpenCart")
         values = [value]
+    if not value_id:
+        options = lookups.variant_options(product_id)
+        if options:
+            return None, (
+                invalid,
+                f"{sku}: the variation parent of product {product_id} stands for no "
+                f"{' × '.join(options)}: it cannot be shipped without its option (the buyer "
+                "must order a child SKU)",
+            )
     if not product.status:
         return None, (
             ItemAckStatus.NO_INVENTORY,

@@ -56,6 +56,8 @@ class Targets:
     skus: dict[int, str] = field(default_factory=dict)  # product id → merchant SKU
     hidden: list[int] = field(default_factory=list)  # selected, hidden by filter/mapped-only
     why_hidden: str = "the filter"
+    # product → its only SKUs to act on: variation children selected without their parent
+    only_skus: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def visible(self) -> list[int]:
@@ -64,7 +66,12 @@ class Targets:
 
     def named(self, ids: Sequence[int]) -> str:
         """ "SKU-1, SKU-2, SKU-3 and 11 more" """
-        names = [self.skus.get(i) or f"product {i}" for i in ids[:SKUS_NAMED]]
+        names = [
+            ", ".join(self.only_skus[i])
+            if i in self.only_skus
+            else self.skus.get(i) or f"product {i}"
+            for i in ids[:SKUS_NAMED]
+        ]
         more = len(ids) - len(names)
         return ", ".join(names) + (f" and {more} more" if more > 0 else "")
 
@@ -257,7 +264,12 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
         try:
             db = await asyncio.to_thread(self.app.database)
             report = await run_action(
-                self.app.settings, db, "upload", self.product_ids, dry_run=True
+                self.app.settings,
+                db,
+                "upload",
+                self.product_ids,
+                dry_run=True,
+                only_skus=self.targets.only_skus,
             )
         except Exception as exc:  # the lock or the store: one line, nothing sent anyway
             self.query_one("#bulk-question", Static).update(
@@ -291,6 +303,7 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
                 self.product_ids,
                 progress=self._progress,
                 stage=self._stage,
+                only_skus=self.targets.only_skus,
             )
             skus = [item.item for item in report.items]
             statuses = await asyncio.to_thread(_stored_statuses, skus) if skus else {}

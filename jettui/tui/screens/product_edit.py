@@ -1,7 +1,8 @@
 """Edit one product's Jet data and see the SKU as Jet has it: codes and brand (the store's
 values shown when not overridden), the returns exception, the shipping exception, the Jet
 attributes of its node (with their values and units) and, for a product with options, the Jet
-variant attribute of each option. One long form in a VerticalScroll, a heading per section;
+variant attribute of each option. A variation child (opened from its row in the grid) shows
+its own code, ASIN and MPN only: the rest is its parent's. One long form in a VerticalScroll, a heading per section;
 ctrl+s saves (every problem shown, one line each; nothing saved then); escape leaves. Store work
 runs in thread workers, Jet's view in an async worker."""
 
@@ -82,10 +83,11 @@ class ProductEditScreen(Screen[bool]):
 
     app: JettuiApp
 
-    def __init__(self, product_id: int) -> None:
+    def __init__(self, product_id: int, child_sku: str | None = None) -> None:
         super().__init__(id="product-edit")
         self.product_id = product_id
-        self.title = f"Jet data of product {product_id}"
+        self.child_sku = child_sku  # a variation child's SKU: its own code only
+        self.title = f"Jet data of {child_sku or f'product {product_id}'}"
         self.sku = ""
         self.overrides: dict[str, Any] = {}
         self.saved = False
@@ -106,7 +108,7 @@ class ProductEditScreen(Screen[bool]):
                         options = [(t, t) for t in CODE_TYPES]
                         yield Select(options, value="guess", allow_blank=False,
                                      id="edit-code-type", compact=True)  # fmt: skip
-            yield Static("Returns exception", classes="edit-section")
+            yield Static("Returns exception", classes="edit-section", id="edit-ret-heading")
             for input_id, _field, label, hint in RETURNS:
                 with Horizontal(classes="edit-row"):
                     yield Label(label)
@@ -125,8 +127,8 @@ class ProductEditScreen(Screen[bool]):
                                      id=widget_id, compact=True)  # fmt: skip
             yield Static("Jet attributes", classes="edit-section", id="edit-attr-heading")
             yield Vertical(id="edit-attributes")
-            yield Static("Options → Jet variant attribute", classes="edit-section",
-                         id="edit-opt-heading")  # fmt: skip
+            yield Static("Options → Jet variant attribute (and each value's)",
+                         classes="edit-section", id="edit-opt-heading")  # fmt: skip
             yield Vertical(id="edit-options")
             yield Static("", id="edit-problems", markup=False)
             yield Static("Loading…", id="edit-sends", markup=False)
@@ -134,6 +136,19 @@ class ProductEditScreen(Screen[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.child_sku:  # the child's own code, ASIN and MPN; the rest is its parent's
+            shared = [
+                "#edit-brand",
+                *(f"#{r[0]}" for r in RETURNS),
+                *(f"#{r[0]}" for r in SHIPPING),
+            ]
+            for selector in shared:
+                row = self.query_one(selector).parent
+                if isinstance(row, Widget):
+                    row.display = False
+            for selector in ("#edit-ret-heading", "#edit-ship-heading", "#edit-attr-heading",
+                             "#edit-attributes", "#edit-opt-heading", "#edit-options"):  # fmt: skip
+                self.query_one(selector).display = False
         self.load()
 
     # --- loading ----------------------------------------------------------------------------
@@ -144,7 +159,7 @@ class ProductEditScreen(Screen[bool]):
 
         def read() -> dict[str, Any]:
             self.app.database()
-            return get_jet_data(self.app.settings, self.product_id)
+            return get_jet_data(self.app.settings, self.product_id, self.child_sku)
 
         try:
             data = await asyncio.to_thread(read)
@@ -207,12 +222,14 @@ class ProductEditScreen(Screen[bool]):
         self.attributes = list(data["node_attributes"]) + stale
         self.options = list(data["options"])
         key = (data["node_id"], tuple(a["attribute_id"] for a in self.attributes),
-               tuple(o["option_id"] for o in self.options))  # fmt: skip
+               tuple(o["option_id"] for o in self.options), tuple(self._value_ids()))  # fmt: skip
         heading = f"Jet attributes of node {data['node_id']}" if data["node_id"] else (
             "Jet attributes (map one of the product's categories to a Jet node first)"
         )  # fmt: skip
         self.query_one("#edit-attr-heading", Static).update(heading)
-        self.query_one("#edit-opt-heading", Static).display = bool(self.options)
+        self.query_one("#edit-opt-heading", Static).display = bool(self.options) and not (
+            self.child_sku
+        )
         if key != self._built:
             attr_box = self.query_one("#edit-attributes", Vertical)
             await attr_box.remove_children()
@@ -224,7 +241,11 @@ class ProductEditScreen(Screen[bool]):
             opt_box = self.query_one("#edit-options", Vertical)
             await opt_box.remove_children()
             variants = [a for a in data["node_attributes"] if a.get("variant")]
-            await opt_box.mount_all([self._option_row(o, variants) for o in self.options])
+            rows = []
+            for option in self.options:
+                rows.append(self._option_row(option, variants))
+                rows += [self._value_row(v) for v in option.get("values") or []]
+            await opt_box.mount_all(rows)
             self._built = key
         for attribute in self.attributes:
             item = stored.get(attribute["attribute_id"], {})
@@ -236,6 +257,8 @@ class ProductEditScreen(Screen[bool]):
                 )
         for option in self.options:
             _set(self._one(f"#opt-{option['option_id']}"), option.get("attribute_id"))
+            for value in option.get("values") or []:
+                _set(self._one(f"#optval-{value['option_value_id']}"), value.get("jet_value"))
 
     def _attribute_row(self, attribute: dict[str, Any]) -> Horizontal:
         """A Select when Jet lists the only values allowed; an Input (+ a unit Select when the
@@ -268,6 +291,16 @@ class ProductEditScreen(Screen[bool]):
         select = Select(choices, prompt=AUTOMATIC, id=f"opt-{option['option_id']}", compact=True)
         return Horizontal(label, select, classes="edit-row")
 
+    def _value_ids(self) -> list[int]:
+        return [int(v["option_value_id"]) for o in self.options for v in o.get("values") or []]
+
+    def _value_row(self, value: dict[str, Any]) -> Horizontal:
+        """An option value and the refinement value its children send (empty: its name)."""
+        label = Label(_cut(f"  {value['name']}", 15))
+        field = Input(id=f"optval-{value['option_value_id']}", compact=True,
+                      placeholder=f"sends '{_cut(str(value['name']), 30)}'")  # fmt: skip
+        return Horizontal(label, field, classes="edit-row")
+
     def _one(self, selector: str) -> Widget | None:
         found = self.query(selector)
         return found.first() if found else None
@@ -289,6 +322,11 @@ class ProductEditScreen(Screen[bool]):
             lines.append(f"variation refined by: {refined}")
         if data.get("shipping_exception"):
             lines.append("shipping exception sent to Jet for this SKU and its children")
+        if data.get("child_of"):
+            lines.append(f"variation child of {data['child_of']}: its code is its own")
+        for child in data.get("children") or []:  # the parent's edit: each child's code
+            code = ", ".join(child["codes"]) or f"no code (MPN {child['mpn']})"
+            lines.append(f"child {child['sku']}: {code}")
         lines += [f"error: {e}" for e in data["errors"]]
         lines += [f"warning: {w}" for w in data["warnings"]]
         return lines
@@ -348,6 +386,7 @@ class ProductEditScreen(Screen[bool]):
         form["options"] = {
             str(o["option_id"]): _get(self._one(f"#opt-{o['option_id']}")) for o in self.options
         }
+        form["values"] = {str(v): _get(self._one(f"#optval-{v}")) for v in self._value_ids()}
         return form
 
     def unsaved_changes(self) -> bool:
@@ -369,7 +408,12 @@ class ProductEditScreen(Screen[bool]):
             self.dismiss(self.saved)
 
     async def _save(self, form: dict[str, Any]) -> bool:
-        from jettui.services.catalog import form_changes, save_jet_data
+        from jettui.services.catalog import (
+            child_listing,
+            form_changes,
+            save_child_data,
+            save_jet_data,
+        )
 
         settings = self.app.settings
         attributes: dict[int, dict[str, Any] | None] = {}
@@ -383,6 +427,12 @@ class ProductEditScreen(Screen[bool]):
 
         def write() -> list[str]:
             self.app.database()
+            if self.child_sku:
+                child = child_listing(settings, self.product_id, self.child_sku)
+                if child is None:
+                    return [f"{self.child_sku}: no longer a variation child of the product"]
+                own = {k: v for k, v in changes.items() if k != "brand"}
+                return save_child_data(settings, child, own)
             more, problems = form_changes(
                 settings,
                 self.product_id,
@@ -390,6 +440,7 @@ class ProductEditScreen(Screen[bool]):
                 returns=form["returns"],
                 attributes=attributes or None,
                 options=options or None,
+                values={k: v or None for k, v in form.get("values", {}).items()} or None,
             )
             return problems or save_jet_data(settings, self.product_id, changes | more)
 

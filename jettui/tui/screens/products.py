@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -10,7 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from jettui.services.listing import Column, PageSource, ProductSource
+from jettui.services.listing import (
+    Column,
+    ExpandableSource,
+    PageSource,
+    ProductSource,
+    product_child_rows,
+)
 from jettui.tui.screens.base import GridPanel, GridTable, _brief
 from jettui.tui.screens.bulk_action import SKUS_NAMED, BulkActionModal, Targets
 from jettui.tui.screens.detail import RowDetailScreen
@@ -19,6 +25,12 @@ from jettui.tui.widgets.bulk_table import BulkTable, int_id
 
 if TYPE_CHECKING:
     import peewee as pw
+
+
+def product_of(row_id: Hashable) -> int:
+    """The product of a grid row: a product's own id, or a variation child's
+    ``(product id, SKU)``."""
+    return int_id(row_id[0] if isinstance(row_id, tuple) else row_id)
 
 
 def product_skus(db: pw.Database, ids: list[int]) -> dict[int, str]:
@@ -48,12 +60,14 @@ class ProductsScreen(GridPanel):
         ),
         Binding("e", "edit", "Edit Jet data", show=False, id="products.edit"),
         Binding("m", "toggle_mapped", "Mapped only / all", show=False, id="products.mapped-only"),
+        Binding("v", "variations", "Variations", show=False, id="products.variations"),
     ]
     DETAIL_TITLE_KEY = "name"
     HELP_NOTES = (
         "What the grid lists, and its Jet status labels (enter shows Jet's words in full)",
         (
             ("Lists", "every product of the store; m: only those of mapped categories"),
+            ("v", "opens a product's variation children under it (└ options · code), or closes"),
             ("Available", "Available for Purchase: live on Jet"),
             ("In review", "Under Jet Review: sent, Jet has not decided yet"),
             ("Missing data", "Missing Listing Data: Jet needs more (brand, code, image...)"),
@@ -80,7 +94,8 @@ class ProductsScreen(GridPanel):
         steps = setup_steps(db)  # on the load worker's thread
         self.app.call_from_thread(self._show_steps, steps)
         store = self.app.settings.store
-        return ProductSource(db, store.language_id, store.store_id, mapped_only=self.mapped_only)
+        base = ProductSource(db, store.language_id, store.store_id, mapped_only=self.mapped_only)
+        return ExpandableSource(base)
 
     def _show_steps(self, steps: list[Step]) -> None:
         path = self.query_one("#getting-started", Static)
@@ -98,8 +113,86 @@ class ProductsScreen(GridPanel):
         self.notify(f"Showing {which}", title=self.panel_title)
         self.load()
 
+    def action_variations(self) -> None:
+        """Open the product under the cursor to its variation children, or close it."""
+        tables = self.query(GridTable)
+        table = tables.first() if tables else None
+        source = table.source if table is not None else None
+        if table is None or table.cursor_id is None or not isinstance(source, ExpandableSource):
+            self.notify("No product to open.", title=self.panel_title, severity="warning")
+            return
+        product_id = product_of(table.cursor_id)
+        if source.is_open(product_id):
+            source.close(product_id)
+            table.reload()
+            return
+        base_index, child = source.place(table.cursor_row)
+        if child is not None:  # on a child row: close its parent
+            source.close(product_id)
+            table.reload()
+            return
+        self._open_variations(table, source, product_id, base_index)
+
+    @work(thread=True, exclusive=True, group="products-variations", exit_on_error=False)
+    def _open_variations(
+        self, table: GridTable, source: ExpandableSource, product_id: int, base_index: int
+    ) -> None:
+        try:
+            rows = product_child_rows(self.app.settings, self.app.database(), product_id)
+        except Exception as exc:  # the store failed: one line
+            self.app.call_from_thread(
+                self.notify, self.app.redact(_brief(exc)), title=self.panel_title, severity="error"
+            )
+            return
+        self.app.call_from_thread(
+            self._show_variations, table, source, product_id, base_index, rows
+        )
+
+    def _show_variations(
+        self,
+        table: GridTable,
+        source: ExpandableSource,
+        product_id: int,
+        base_index: int,
+        rows: list,
+    ) -> None:
+        if not rows:
+            self.notify("No variation children.", title=self.panel_title)
+            return
+        source.open(base_index, product_id, rows)
+        table.reload()
+
+    def _reload_grid(self) -> None:
+        """Re-query the grid, the opened products' children read again (codes, statuses)."""
+        for table in self.query(GridTable):
+            source = table.source
+            if isinstance(source, ExpandableSource) and source.opened():
+                self._reopen(table, source)
+            else:
+                table.reload()
+
+    @work(thread=True, exclusive=True, group="products-variations", exit_on_error=False)
+    def _reopen(self, table: GridTable, source: ExpandableSource) -> None:
+        fresh = []
+        try:
+            for base_index, row_id in source.opened():
+                product_id = product_of(row_id)
+                rows = product_child_rows(self.app.settings, self.app.database(), product_id)
+                fresh.append((base_index, product_id, rows))
+        except Exception as exc:  # the store failed: one line, the rows as they were
+            self.app.call_from_thread(
+                self.notify, self.app.redact(_brief(exc)), title=self.panel_title, severity="error"
+            )
+        self.app.call_from_thread(self._reopened, table, source, fresh)
+
+    def _reopened(self, table: GridTable, source: ExpandableSource, fresh: list) -> None:
+        for base_index, product_id, rows in fresh:
+            source.close(product_id)
+            source.open(base_index, product_id, rows)
+        table.reload()
+
     def action_edit(self) -> None:
-        """Edit the Jet data of the product under the cursor."""
+        """Edit the Jet data of the product (or variation child) under the cursor."""
         from jettui.tui.screens.product_edit import ProductEditScreen
 
         tables = self.query(GridTable)
@@ -110,10 +203,10 @@ class ProductsScreen(GridPanel):
 
         def closed(saved: bool | None) -> None:
             if saved:
-                for table in self.query(GridTable):
-                    table.reload()
+                self._reload_grid()
 
-        self.app.push_screen(ProductEditScreen(int_id(cursor)), closed)
+        child = cursor[1] if isinstance(cursor, tuple) else None
+        self.app.push_screen(ProductEditScreen(product_of(cursor), child_sku=child), closed)
 
     def open_detail(self, title: str, event: BulkTable.RowActivated) -> None:
         """The row in full, then each variation child with its own SKU and Jet status."""
@@ -125,7 +218,11 @@ class ProductsScreen(GridPanel):
 
         columns, cells = event.table.source.columns, event.cells
         try:
-            children = variation_children(self.app.database(), int_id(event.row_id))
+            children = (
+                []
+                if isinstance(event.row_id, tuple)
+                else variation_children(self.app.database(), int_id(event.row_id))
+            )
         except Exception as exc:  # the store failed: the row alone, and one line saying why
             self.app.call_from_thread(
                 self.notify, self.app.redact(_brief(exc)), title=self.panel_title, severity="error"
@@ -152,17 +249,28 @@ class ProductsScreen(GridPanel):
             self.notify("No product to act on.", title=self.panel_title, severity="warning")
             return
         table = tables.first()
-        ids = sorted(int_id(i) for i in table.selected)
-        if not ids and table.cursor_id is not None:
-            ids = [int_id(table.cursor_id)]
+        picked = set(table.selected) or (
+            {table.cursor_id} if table.cursor_id is not None else set()
+        )
+        ids = sorted({product_of(i) for i in picked})
         if not ids:
             self.notify("No product to act on.", title=self.panel_title, severity="warning")
             return
-        self._confirm_bulk(action, ids, table.source, table.filter_text)
+        # children selected without their product's own row: the action touches those only
+        only: dict[int, list[str]] = {}
+        for row_id in sorted(i for i in picked if isinstance(i, tuple)):
+            if row_id[0] not in picked:
+                only.setdefault(int_id(row_id[0]), []).append(str(row_id[1]))
+        self._confirm_bulk(action, ids, table.source, table.filter_text, only)
 
     @work(thread=True, group="products-targets", exclusive=True, exit_on_error=False)
     def _confirm_bulk(
-        self, action: str, ids: list[int], source: PageSource, filter_text: str
+        self,
+        action: str,
+        ids: list[int],
+        source: PageSource,
+        filter_text: str,
+        only_skus: dict[int, list[str]] | None = None,
     ) -> None:
         """Name the SKUs and count the selected rows the grid hides, then ask (store thread)."""
         try:
@@ -184,6 +292,7 @@ class ProductsScreen(GridPanel):
             skus,
             hidden=[i for i in ids if i not in visible],  # selected, not shown
             why_hidden=" and ".join(reasons) or "the grid",
+            only_skus=dict(only_skus or {}),
         )
         self.app.call_from_thread(self._open_bulk, action, targets)
 
@@ -199,7 +308,6 @@ class ProductsScreen(GridPanel):
                     severity="warning" if failed else "information",
                     markup=False,
                 )
-            for table in self.query(GridTable):
-                table.reload()
+            self._reload_grid()
 
         self.app.push_screen(modal, closed)
