@@ -68,9 +68,9 @@ async def test_ship_form_confirms_an_order_cancelled_in_the_admin(shop: Settings
         await settle(pilot)
         modal = app.screen
         assert isinstance(modal, ConfirmAdminChange)
-        question = str(modal.query_one("#admin-question", Static).render())
+        question = str(modal.query_one("#yes-no-question", Static).render())
         assert f"cancelled in the OpenCart admin: OpenCart order {order_id}" in question
-        assert modal.query_one("#admin-box").region.right <= 80  # fits the 80x24 terminal
+        assert modal.query_one("#yes-no-box").region.right <= 80  # fits the 80x24 terminal
 
         await pilot.press("n")  # not sent
         await settle(pilot)

@@ -135,17 +135,8 @@ class SandboxCore:
 
     def planned_lost_answer(self, method: str, path: str) -> str | None:
         """The kind of loss :meth:`lose_next_answers` planned for this call (used up), if any."""
-        if self.db.meta("planned_lost_answers", "[]") == "[]":
-            return None  # the usual case: no write lock taken
-        with self.db.transaction():
-            planned = json.loads(self.db.meta("planned_lost_answers", "[]"))
-            for plan in planned:
-                if plan["method"] == method and plan["path"] in path and plan["count"] > 0:
-                    plan["count"] -= 1
-                    left = [p for p in planned if p["count"] > 0]
-                    self.db.set_meta("planned_lost_answers", json.dumps(left))
-                    return str(plan["kind"])
-        return None
+        plan = self._use_plan("planned_lost_answers", method, path)
+        return None if plan is None else str(plan["kind"])
 
     def fail_next_calls(self, method: str, path_contains: str, count: int = 1) -> None:
         """Test hook: the next ``count`` ``method`` calls whose path contains ``path_contains``
@@ -159,17 +150,22 @@ class SandboxCore:
 
     def planned_failure(self, method: str, path: str) -> bool:
         """Whether :meth:`fail_next_calls` planned a 500 for this call (used up)."""
-        if self.db.meta("planned_failures", "[]") == "[]":
-            return False
+        return self._use_plan("planned_failures", method, path) is not None
+
+    def _use_plan(self, key: str, method: str, path: str) -> dict[str, Any] | None:
+        """Use up one call of the first plan under meta ``key`` that matches ``method`` and
+        ``path`` (the plan, or None when none does)."""
+        if self.db.meta(key, "[]") == "[]":
+            return None  # the usual case: no write lock taken
         with self.db.transaction():
-            planned = json.loads(self.db.meta("planned_failures", "[]"))
+            planned = json.loads(self.db.meta(key, "[]"))
             for plan in planned:
                 if plan["method"] == method and plan["path"] in path and plan["count"] > 0:
                     plan["count"] -= 1
                     left = [p for p in planned if p["count"] > 0]
-                    self.db.set_meta("planned_failures", json.dumps(left))
-                    return True
-        return False
+                    self.db.set_meta(key, json.dumps(left))
+                    return dict(plan)
+        return None
 
     def lost_answers(self) -> list[dict[str, Any]]:
         """The writes applied whose answer was lost, oldest first: ``{method, path, kind, at}``

@@ -15,9 +15,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from jettui.services.activation import (
     STEP_TITLES,
@@ -30,6 +28,7 @@ from jettui.services.activation import (
     running_holder,
 )
 from jettui.tui.screens.base import PanelScreen, _brief
+from jettui.tui.screens.yes_no import YesNoModal
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -43,43 +42,24 @@ KEYS = {"product": "p", "order": "o", "return": "t"}
 IDLE = "p, o or t runs one step, A all three in order."
 
 
-class ConfirmLive(ModalScreen[bool]):
+class ConfirmLive(YesNoModal):
     """Asked before the order/return steps run against a real Jet."""
 
-    DEFAULT_CSS = """
-    ConfirmLive { align: center middle; }
-    #confirm-box {
-        width: 64; height: auto; padding: 1 2;
-        border: thick $error; background: $surface;
-    }
-    #confirm-buttons { height: auto; margin-top: 1; align-horizontal: right; }
-    #confirm-buttons Button { margin-left: 2; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "answer(False)", "Cancel", id="confirm.no"),
         Binding("y", "answer(True)", "Run on live Jet", id="confirm.yes"),
     ]
 
     def __init__(self, api_url: str) -> None:
-        super().__init__(id="confirm-live")
-        self._url = api_url
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box"):
-            yield Static(
-                f"Jet at {self._url} is not the sandbox.\n\n"
-                "The order step generates orders and cancels one: on live Jet a cancel "
-                "really cancels. Run only on a test (Runway) account.",
-            )
-            with Horizontal(id="confirm-buttons"):
-                yield Button("Cancel (n)", id="no")
-                yield Button("Run on live Jet (y)", id="yes", variant="error")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+        super().__init__(
+            f"Jet at {api_url} is not the sandbox.\n\n"
+            "The order step generates orders and cancels one: on live Jet a cancel "
+            "really cancels. Run only on a test (Runway) account.",
+            "Cancel",
+            "Run on live Jet",
+            danger=True,
+            id="confirm-live",
+        )
 
 
 class ActivationScreen(PanelScreen):

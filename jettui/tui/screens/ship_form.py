@@ -21,12 +21,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 
 from jettui.errors import one_line
 from jettui.jet.enums import CARRIERS, SHIPPING_METHODS
 from jettui.tui.screens.panel_actions import FORM_BINDINGS, FormKeys
+from jettui.tui.screens.yes_no import YesNoModal
 
 if TYPE_CHECKING:
     from jettui.services.orders.shipping import OrderView, ShipmentForm
@@ -403,41 +404,23 @@ class ShipFormScreen(FormKeys, Screen[bool]):
             self.dismiss(self.sent)
 
 
-class ConfirmAdminChange(ModalScreen[bool]):
+class ConfirmAdminChange(YesNoModal):
     """Asked before shipping an order the merchant cancelled or deleted in OpenCart's admin."""
 
-    DEFAULT_CSS = """
-    ConfirmAdminChange { align: center middle; }
-    #admin-box { width: 64; height: auto; padding: 1 2; border: thick $warning;
-                 background: $surface; }
-    #admin-buttons { height: auto; margin-top: 1; align-horizontal: right; }
-    #admin-buttons Button { margin-left: 2; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "answer(False)", "Do not send", id="ship_form.admin_no"),
         Binding("y", "answer(True)", "Send anyway", id="ship_form.admin_yes"),
     ]
 
     def __init__(self, reason: str) -> None:
-        super().__init__(id="confirm-admin-change")
+        super().__init__(
+            f"This order was {reason}.\n\nSend this shipped message to Jet anyway?",
+            "Do not send",
+            "Send anyway",
+            danger=False,
+            id="confirm-admin-change",
+        )
         self.reason = reason
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="admin-box"):
-            yield Static(
-                f"This order was {self.reason}.\n\nSend this shipped message to Jet anyway?",
-                id="admin-question",
-                markup=False,
-            )
-            with Horizontal(id="admin-buttons"):
-                yield Button("Do not send (n)", id="no")
-                yield Button("Send anyway (y)", id="yes", variant="warning")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
 
 
 def _dom(name: str) -> str:
