@@ -212,12 +212,13 @@ async def list_on_jet(settings: Settings, prices: dict[str, float] | None = None
 async def upload_products(settings: Settings, db: Any) -> dict[str, str]:
     """Upload the Canon (with its colour children) and the iPhone through the catalog service;
     ``{"iphone": sku, "canon_blue": sku}``."""
-    from jettui.services.catalog import actions, run_action
+    from jettui.services.catalog import run_action
+    from jettui.services.catalog.actions import bulk_files
     from jettui.store.jet_tables import JetProduct
     from jettui.store.opencart import Product
     from tests.catalog.conftest import map_all_categories
 
-    actions.POLL_INTERVAL = 0.01
+    bulk_files.POLL_INTERVAL = 0.01
     map_all_categories()
     Product.update(upc="036000291452").where(Product.product_id == CANON).execute()
     Product.update(upc="012345678905").where(Product.product_id == IPHONE).execute()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from jettui.config import Settings
-from jettui.services.catalog import actions
+from jettui.services.catalog.actions import bulk_files
 from tests.service_support import MakeSettings, settings_maker
 
 SECRET = "jetsecret-catalog-7731"
@@ -43,7 +43,7 @@ store:
 
 @pytest.fixture(autouse=True)
 def fast_polling(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(actions, "POLL_INTERVAL", 0.01)
+    monkeypatch.setattr(bulk_files, "POLL_INTERVAL", 0.01)
 
 
 @pytest.fixture

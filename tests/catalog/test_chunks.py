@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from jettui.config import Settings
-from jettui.services.catalog import actions, payload, run_action
+from jettui.services.catalog import payload, run_action
+from jettui.services.catalog.actions import checking, run
 from jettui.services.catalog.payload import Checker, ProductCheck
 from tests.catalog.conftest import map_all_categories
 
@@ -101,8 +102,8 @@ async def test_upload_in_parts_of_three_sends_the_bodies_of_one_part(
         for file_type, sent in expected.items():
             sent[item.item] = bodies[file_type]
 
-    monkeypatch.setattr(actions, "STREAM_PRODUCTS", 3)
-    monkeypatch.setattr(actions, "CHECK_CHUNK", 2)
+    monkeypatch.setattr(run, "STREAM_PRODUCTS", 3)
+    monkeypatch.setattr(checking, "CHECK_CHUNK", 2)
     monkeypatch.setattr(payload, "BATCH_PRODUCTS", 3)
     report = await run_action(settings, db, "upload", ids)
     assert report.exit_code == 0, report.summary
@@ -131,7 +132,7 @@ async def test_dry_run_streams_previews_part_by_part_without_keeping_them(
     map_all_categories()
     ids = _ids()[:10]
     kept = await run_action(settings, db, "upload", ids, dry_run=True)
-    monkeypatch.setattr(actions, "STREAM_PRODUCTS", 3)
+    monkeypatch.setattr(run, "STREAM_PRODUCTS", 3)
     parts: list[list[tuple[str, dict[str, Any]]]] = []
 
     def emit(items: list[Any]) -> None:

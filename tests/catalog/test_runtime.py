@@ -11,7 +11,8 @@ import pytest
 
 from jettui.jet.client import JetClient
 from jettui.jet.errors import JetUnreachable
-from jettui.services.catalog import actions, run_action, validate_products
+from jettui.services.catalog import run_action, validate_products
+from jettui.services.catalog.actions import link_rows, run
 from jettui.store.jet_tables import JetProduct, acquire_lock, lock_holder
 from jettui.store.text import utcnow
 from tests.catalog.conftest import map_all_categories
@@ -67,7 +68,7 @@ async def test_outage_mid_archive_reports_each_sku_once_and_nothing_after(
     async def archive(self: JetClient, sku: str, archived: bool = True) -> None:
         await outage.archive(self, sku, archived)
 
-    real_update = actions._update
+    real_update = link_rows.update_link
 
     def update(sku: str, values: dict[str, Any]) -> None:
         if outage.returned:
@@ -75,7 +76,7 @@ async def test_outage_mid_archive_reports_each_sku_once_and_nothing_after(
         real_update(sku, values)
 
     monkeypatch.setattr(JetClient, "archive", archive)
-    monkeypatch.setattr(actions, "_update", update)
+    monkeypatch.setattr(link_rows, "update_link", update)
 
     report = await run_action(settings, db, "archive", IDS)
     outage.returned = True
@@ -109,7 +110,7 @@ async def test_products_lock_is_refreshed_while_an_action_outlasts_its_ttl(
         await asyncio.sleep(4.0)  # a slow Jet: twice the lock's TTL
 
     monkeypatch.setattr(JetClient, "archive", archive)
-    monkeypatch.setattr(actions, "LOCK_TTL_SECONDS", 2.0)
+    monkeypatch.setattr(run, "LOCK_TTL_SECONDS", 2.0)
 
     async def intruder() -> bool:
         await asyncio.sleep(3.0)  # past the TTL: taken over, unless it was refreshed

@@ -14,7 +14,7 @@ from rich.console import Console
 from textual.containers import VerticalScroll
 
 from jettui.config import Settings
-from jettui.services.catalog import actions
+from jettui.services.catalog.actions import bulk_files
 from jettui.tui.app import JettuiApp
 from jettui.tui.screens.base import GridTable
 from jettui.tui.screens.bulk_action import BulkActionModal, warnings_of
@@ -29,7 +29,7 @@ PRODUCTS = 16
 
 @pytest.fixture(autouse=True)
 def fast_polling(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(actions, "POLL_INTERVAL", 0.01)
+    monkeypatch.setattr(bulk_files, "POLL_INTERVAL", 0.01)
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ values shown when not overridden), the returns exception, the shipping exception
 attributes of its node (with their values and units) and, for a product with options, the Jet
 variant attribute of each option. A variation child (opened from its row in the grid) shows
 its own code, ASIN and MPN only: the rest is its parent's. One long form in a VerticalScroll, a heading per section;
-ctrl+s saves (every problem shown, one line each; nothing saved then); escape leaves. Store work
-runs in thread workers, Jet's view in an async worker."""
+ctrl+s saves (every problem shown, one line each; nothing saved then); escape leaves. Every worker
+is async: store work awaits ``asyncio.to_thread``, Jet's view awaits the service."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from jettui.services.listing import (
     PageSource,
     ProductSource,
     product_child_rows,
+    variation_children,
 )
 from jettui.tui.screens.base import GridPanel, GridTable, _brief
 from jettui.tui.screens.bulk_action import SKUS_NAMED, BulkActionModal, Targets
@@ -133,20 +135,23 @@ class ProductsScreen(GridPanel):
             return
         self._open_variations(table, source, product_id, base_index)
 
-    @work(thread=True, exclusive=True, group="products-variations", exit_on_error=False)
-    def _open_variations(
+    @work(exclusive=True, group="products-variations", exit_on_error=False)
+    async def _open_variations(
         self, table: GridTable, source: ExpandableSource, product_id: int, base_index: int
     ) -> None:
         try:
-            rows = product_child_rows(self.app.settings, self.app.database(), product_id)
+            rows = await asyncio.to_thread(self._child_rows, product_id)
         except Exception as exc:  # the store failed: one line
-            self.app.call_from_thread(
-                self.notify, self.app.redact(_brief(exc)), title=self.panel_title, severity="error"
-            )
+            self._store_failed(exc)
             return
-        self.app.call_from_thread(
-            self._show_variations, table, source, product_id, base_index, rows
-        )
+        self._show_variations(table, source, product_id, base_index, rows)
+
+    def _child_rows(self, product_id: int) -> list:
+        """The variation children's rows of one product (store read: in a thread)."""
+        return product_child_rows(self.app.settings, self.app.database(), product_id)
+
+    def _store_failed(self, exc: Exception) -> None:
+        self.notify(self.app.redact(_brief(exc)), title=self.panel_title, severity="error")
 
     def _show_variations(
         self,
@@ -171,19 +176,17 @@ class ProductsScreen(GridPanel):
             else:
                 table.reload()
 
-    @work(thread=True, exclusive=True, group="products-variations", exit_on_error=False)
-    def _reopen(self, table: GridTable, source: ExpandableSource) -> None:
+    @work(exclusive=True, group="products-variations", exit_on_error=False)
+    async def _reopen(self, table: GridTable, source: ExpandableSource) -> None:
         fresh = []
         try:
             for base_index, row_id in source.opened():
                 product_id = product_of(row_id)
-                rows = product_child_rows(self.app.settings, self.app.database(), product_id)
+                rows = await asyncio.to_thread(self._child_rows, product_id)
                 fresh.append((base_index, product_id, rows))
         except Exception as exc:  # the store failed: one line, the rows as they were
-            self.app.call_from_thread(
-                self.notify, self.app.redact(_brief(exc)), title=self.panel_title, severity="error"
-            )
-        self.app.call_from_thread(self._reopened, table, source, fresh)
+            self._store_failed(exc)
+        self._reopened(table, source, fresh)
 
     def _reopened(self, table: GridTable, source: ExpandableSource, fresh: list) -> None:
         for base_index, product_id, rows in fresh:
@@ -212,25 +215,25 @@ class ProductsScreen(GridPanel):
         """The row in full, then each variation child with its own SKU and Jet status."""
         self._open_detail(title, event)
 
-    @work(thread=True, exclusive=True, group="products-detail", exit_on_error=False)
-    def _open_detail(self, title: str, event: BulkTable.RowActivated) -> None:
-        from jettui.services.listing import variation_children
-
+    @work(exclusive=True, group="products-detail", exit_on_error=False)
+    async def _open_detail(self, title: str, event: BulkTable.RowActivated) -> None:
         columns, cells = event.table.source.columns, event.cells
         try:
             children = (
                 []
                 if isinstance(event.row_id, tuple)
-                else variation_children(self.app.database(), int_id(event.row_id))
+                else await asyncio.to_thread(self._children, int_id(event.row_id))
             )
         except Exception as exc:  # the store failed: the row alone, and one line saying why
-            self.app.call_from_thread(
-                self.notify, self.app.redact(_brief(exc)), title=self.panel_title, severity="error"
-            )
+            self._store_failed(exc)
             children = []
         more = [("Variations", f"{len(children)} children")] if children else []
         more += [(f"  {sku}", status) for sku, status in children]
-        self.app.call_from_thread(self._push_detail, title, columns, cells, more)
+        self._push_detail(title, columns, cells, more)
+
+    def _children(self, product_id: int) -> list[tuple[str, str]]:
+        """(SKU, Jet status) of each variation child (store read: in a thread)."""
+        return variation_children(self.app.database(), product_id)
 
     def _push_detail(
         self,
@@ -263,8 +266,8 @@ class ProductsScreen(GridPanel):
                 only.setdefault(int_id(row_id[0]), []).append(str(row_id[1]))
         self._confirm_bulk(action, ids, table.source, table.filter_text, only)
 
-    @work(thread=True, group="products-targets", exclusive=True, exit_on_error=False)
-    def _confirm_bulk(
+    @work(group="products-targets", exclusive=True, exit_on_error=False)
+    async def _confirm_bulk(
         self,
         action: str,
         ids: list[int],
@@ -272,16 +275,19 @@ class ProductsScreen(GridPanel):
         filter_text: str,
         only_skus: dict[int, list[str]] | None = None,
     ) -> None:
-        """Name the SKUs and count the selected rows the grid hides, then ask (store thread)."""
-        try:
+        """Name the SKUs and count the selected rows the grid hides, then ask (the store read
+        in a thread)."""
+
+        def read() -> tuple[set[Hashable], dict[int, str]]:
             visible = set(source.ids(filter_text))
             shown = [i for i in ids if i in visible]
             named = ids[:SKUS_NAMED] + shown[:SKUS_NAMED]  # the confirm names only these
-            skus = product_skus(self.app.database(), named)
+            return visible, product_skus(self.app.database(), named)
+
+        try:
+            visible, skus = await asyncio.to_thread(read)
         except Exception as exc:  # the store failed: one line
-            self.app.call_from_thread(
-                self.notify, self.app.redact(_brief(exc)), title=self.panel_title, severity="error"
-            )
+            self._store_failed(exc)
             return
         reasons = [
             *(["the filter"] if filter_text.strip() else []),
@@ -294,7 +300,7 @@ class ProductsScreen(GridPanel):
             why_hidden=" and ".join(reasons) or "the grid",
             only_skus=dict(only_skus or {}),
         )
-        self.app.call_from_thread(self._open_bulk, action, targets)
+        self._open_bulk(action, targets)
 
     def _open_bulk(self, action: str, targets: Targets) -> None:
         modal = BulkActionModal(action, targets.product_ids, targets)
