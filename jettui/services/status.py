@@ -451,10 +451,18 @@ async def check_jet(settings: Settings, now: _dt.datetime) -> JetHealth:
 
 
 def clock() -> _dt.datetime:
-    """Now, naive UTC (tests replace it to put the clock where a rule needs it)."""
-    from jettui.store.text import utcnow
+    """Now, naive UTC: the panels' clock (:func:`.orders.deadlines.clock`), so the header and
+    the Orders grid read the same moment (tests replace either)."""
+    from jettui.services.orders import deadlines
 
-    return utcnow()
+    return naive_utc(deadlines.clock())
+
+
+def naive_utc(moment: _dt.datetime) -> _dt.datetime:
+    """``moment`` as naive UTC (how jettui stores times and these rules compare them)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(_dt.UTC).replace(tzinfo=None)
+    return moment.replace(microsecond=0)
 
 
 # --- the rules ----------------------------------------------------------------------------------

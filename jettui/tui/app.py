@@ -109,17 +109,18 @@ class JettuiApp(App[int]):
             self.set_interval(self.STATE_EVERY_SECONDS, self.refresh_state, name="header-state")
 
     # --- the header: state that must stay visible on every screen ---------------------------
-    def refresh_state(self) -> None:
+    def refresh_state(self, now: Any = None) -> None:
         """Re-read the header's state (orders to acknowledge, next fetch, failing jobs) in a
-        thread worker; every screen's header shows it once read."""
+        worker; every screen's header shows it once read. ``now``: the moment a panel's rows
+        were reckoned from (the header then agrees with them); the clock when None."""
         self.run_worker(
-            self._read_state(), group="header-state", exclusive=True, exit_on_error=False
+            self._read_state(now), group="header-state", exclusive=True, exit_on_error=False
         )
 
-    async def _read_state(self) -> None:
-        from jettui.services.status import clock, header_state
+    async def _read_state(self, moment: Any = None) -> None:
+        from jettui.services.status import clock, header_state, naive_utc
 
-        now = clock()
+        now = clock() if moment is None else naive_utc(moment)
         try:
             await asyncio.to_thread(self.database)
             state = await asyncio.to_thread(header_state, self.settings, now)

@@ -8,6 +8,7 @@ reckoning as ``jettui orders list`` and ``jettui status``.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -112,6 +113,9 @@ class OrderSource(JetTableSource):
     ) -> None:
         super().__init__(db, status=status, state=state)
         self.settings = settings
+        #: the moment every Ack-left cell is reckoned from (the screen sets it with the
+        #: header's, so both read the same); None: :func:`.deadlines.clock` at each read
+        self.now: _dt.datetime | None = None
 
     def _select(self, *fields: Any) -> pw.ModelSelect:
 
@@ -151,7 +155,7 @@ class OrderSource(JetTableSource):
             raw=raw, placed=placed,
         )  # fmt: skip
         minutes = self.settings.orders.acknowledge_within_minutes if self.settings else 15
-        ack = deadlines.time_left(deadline, deadlines.clock(), minutes)
+        ack = deadlines.time_left(deadline, self.now or deadlines.clock(), minutes)
         return (
             _text(jet_id),
             "" if not order_id else str(order_id),

@@ -134,7 +134,7 @@ class GridPanel(PanelScreen):
 
     def compose_body(self) -> ComposeResult:
         yield from self.compose_top()
-        yield Static("Loading…", id="empty", classes="empty")
+        yield Static("Loading…", id="empty", classes="empty", markup=False)
 
     def compose_top(self) -> ComposeResult:
         yield from ()

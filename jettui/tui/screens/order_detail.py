@@ -5,6 +5,7 @@ closes. The same screen serves the three panels: each passes a loader."""
 from __future__ import annotations
 
 import asyncio
+import datetime as _dt
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -48,6 +49,7 @@ def _label(key: str) -> str:
     return LABELS.get(key) or key.replace("_", " ").capitalize()
 
 
+_ZERO = _dt.timedelta(0)
 _ISO = re.compile(r"^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d)(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?$")
 
 
@@ -64,8 +66,10 @@ def _plain(value: Any) -> str:
         return ", ".join(f"{k}: {_plain(v)}" for k, v in value.items())
     if isinstance(value, list | tuple) and not any(isinstance(v, Mapping) for v in value):
         return ", ".join(_plain(v) for v in value) or "—"
-    if hasattr(value, "isoformat"):  # a date or time (a text's own "T" stays: SKUs have them)
-        return str(value.isoformat()).replace("T", " ")
+    if isinstance(value, _dt.datetime):  # formatted, never a text edit: a SKU keeps its "T"
+        return value.strftime("%Y-%m-%d %H:%M") + (" UTC" if value.utcoffset() == _ZERO else "")
+    if isinstance(value, _dt.date):
+        return value.strftime("%Y-%m-%d")
     return str(value)
 
 

@@ -11,6 +11,7 @@ and ``late`` past it (text and highlight, for 16 colours too).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -18,8 +19,10 @@ from textual import on
 from textual.binding import Binding, BindingType
 
 from jettui.services.listing import PageSource
+from jettui.services.orders import deadlines
 from jettui.services.orders.panels import REJECTED_STATES, OrderSource, jet_order_ids
 from jettui.store.jet_tables import JET_ORDER_STATES
+from jettui.tui.screens.base import GridTable
 from jettui.tui.screens.panel_actions import ActionPanel, plural
 from jettui.tui.widgets.bulk_table import BulkTable, int_id
 
@@ -51,8 +54,30 @@ class OrdersScreen(ActionPanel):
         ),
     )
 
+    #: the Ack-left cells and the header are re-read together this often while shown
+    TICK_SECONDS: ClassVar[float] = 30.0
+    _moment: dt.datetime | None = None
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_interval(self.TICK_SECONDS, self._tick, name="orders-tick")
+
+    def _tick(self) -> None:
+        if self.app.screen is self:  # not behind a dialog or another panel
+            self.reload_rows()
+
     def make_source(self, db: pw.Database) -> PageSource:
-        return OrderSource(db, state=IMPORTED, settings=self.app.settings)
+        source = OrderSource(db, state=IMPORTED, settings=self.app.settings)
+        source.now = self._moment
+        return source
+
+    def pin_moment(self) -> dt.datetime:
+        """One moment for every Ack-left cell and the header's "to ack ... in Xm"."""
+        self._moment = deadlines.clock()
+        for table in self.query(GridTable):
+            if isinstance(table.source, OrderSource):
+                table.source.now = self._moment
+        return self._moment
 
     def action_fetch(self) -> None:
         self.start_job("fetch-orders")

@@ -205,12 +205,30 @@ class ActionPanel(GridPanel):
         return [cursor] if cursor is not None else []
 
     def reload_rows(self) -> None:
-        """Re-read the grid (keeps cursor and selection), or load it when it was empty."""
+        """Re-read the grid (keeps cursor and selection), or load it when it was empty, and
+        the header's state with it: after an action both show the same moment."""
+        moment = self.pin_moment()
         tables = self.query(GridTable)
         if tables and tables.first().display:
             tables.first().reload()
         else:
             self.load()
+        if self.app.show_state:
+            self.app.refresh_state(moment)
+
+    def pin_moment(self) -> Any:
+        """The moment the reloaded rows are reckoned from (the Orders panel's deadlines);
+        None: the panel shows no clock-dependent cell."""
+        return None
+
+    def on_screen_resume(self) -> None:
+        """Back on the panel: what other panels' actions and jobs changed shows at once."""
+        if self._loaded_with is None:
+            return  # the first load is on its way
+        if self._loaded_with is not self.app.settings:
+            self.load()  # the configuration screen saved new settings meanwhile
+        else:
+            self.reload_rows()
 
     def run_items(self, title: str, question: str, action: ItemsAction) -> None:
         """Confirm, run and show the per-item results; notify the summary and reload."""

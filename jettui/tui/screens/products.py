@@ -99,6 +99,20 @@ class ProductsScreen(GridPanel):
         base = ProductSource(db, store.language_id, store.store_id, mapped_only=self.mapped_only)
         return ExpandableSource(base)
 
+    def on_screen_resume(self) -> None:
+        """Back on the panel: the checklist shows what other panels did meanwhile (a fetch)."""
+        super().on_screen_resume()
+        if self._loaded_with is not None:
+            self._reread_steps()
+
+    @work(exclusive=True, group="products-steps", exit_on_error=False)
+    async def _reread_steps(self) -> None:
+        try:
+            steps = await asyncio.to_thread(lambda: setup_steps(self.app.database()))
+        except Exception:  # noqa: BLE001 - the grid's load says why the store is unreadable
+            return
+        self._show_steps(steps)
+
     def _show_steps(self, steps: list[Step]) -> None:
         path = self.query_one("#getting-started", Static)
         path.display = not all(step.done for step in steps)
