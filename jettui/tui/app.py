@@ -7,6 +7,7 @@ import io
 import os
 import sys
 import threading
+from functools import partial
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -114,7 +115,10 @@ class JettuiApp(App[int]):
         worker; every screen's header shows it once read. ``now``: the moment a panel's rows
         were reckoned from (the header then agrees with them); the clock when None."""
         self.run_worker(
-            self._read_state(now), group="header-state", exclusive=True, exit_on_error=False
+            partial(self._read_state, now),  # a coroutine made only if the worker starts
+            group="header-state",
+            exclusive=True,
+            exit_on_error=False,
         )
 
     async def _read_state(self, moment: Any = None) -> None:
