@@ -65,12 +65,15 @@ def return_line(row: dict[str, Any]) -> str:
         reasons,
         row["buyer"],
         row.get("error") or "",
+        row.get("outcome") or "",
+        row.get("refunded_total") or "",
     ]
     return "\t".join(" ".join(str(f).split()) for f in fields)
 
 
 LIST_HEADER = "\t".join(("return_id", "jet_order_id", "oc_order", "oc_returns", "status",
-                         "state", "lines", "requested", "reason", "buyer", "error"))  # fmt: skip
+                         "state", "lines", "requested", "reason", "buyer", "error", "outcome",
+                         "refunded"))  # fmt: skip
 
 
 def run_list(args: argparse.Namespace, out: Output) -> int:

@@ -80,6 +80,40 @@ def _reasons(items: list[dict[str, Any]], key: str = "reason") -> str:
     return "; ".join(seen)
 
 
+#: what a completed return came to (the Returns panel's Outcome, ``returns list``'s outcome)
+REFUNDED, PARTLY, REJECTED, NO_REFUND = "refunded", "partly", "rejected", "no refund"
+
+
+def return_outcome(
+    state: str, completion: Mapping[str, Any] | None, requested: Decimal
+) -> tuple[str, Decimal | None]:
+    """(outcome, amount actually refunded) of a return, from what its completion sent (the
+    return's record: per line the units refunded and the four amounts). ``("", None)`` while
+    it is not completed: ``rejected`` (completed with nothing refunded, as Jet's API rejects),
+    ``refunded`` (every returned unit, the whole requested amount), ``partly`` (less),
+    ``no refund`` (completed, refunding nothing, not a rejection)."""
+    if state != "completed" or not isinstance(completion, Mapping):
+        return "", None
+    lines = [line for line in completion.get("lines") or [] if isinstance(line, Mapping)]
+    refunded = sum(
+        (
+            item_price.amount((line.get("amounts") or {}).get(key))
+            for line in lines
+            for key in AMOUNT_KEYS
+        ),
+        Decimal(0),
+    )
+    if completion.get("rejected"):
+        return REJECTED, refunded
+    if refunded == 0:
+        return NO_REFUND, refunded
+    every_unit = all(
+        int(line.get("refund_quantity") or 0) >= int(line.get("quantity_returned") or 0)
+        for line in lines
+    )
+    return (REFUNDED if every_unit and refunded >= requested else PARTLY), refunded
+
+
 class ReturnSource(JetTableSource):
     """Jet returns with the OpenCart returns they became: lines, reasons and requested
     amounts as Jet sent them; the buyer from the OpenCart order. `state="waiting"` marks a
@@ -98,6 +132,8 @@ class ReturnSource(JetTableSource):
         Column("status", "Status", 10, short=short_status),
         Column("reason", "Reason", ratio=2, min_width=12, sortable=False),
         Column("order", "Jet order", 12, optional=True),
+        # a completed return's outcome and the amount it actually refunded: "rejected 0.00"
+        Column("outcome", "Outcome", 15, sortable=False),
         Column("buyer", "Buyer", 12, optional=True),
         Column("returned", "Returned", 11, optional=True),
     )
@@ -116,12 +152,14 @@ class ReturnSource(JetTableSource):
             model.status,
             model.id,  # reason
             model.merchant_order_id,
+            model.id,  # outcome
             Order.lastname,
             model.created_at,
             # display only
             model.state,
             model.raw,
             Order.firstname,
+            model.completion,
         ]
 
     def _search(self) -> list[Any]:
@@ -129,10 +167,11 @@ class ReturnSource(JetTableSource):
         return [*super()._search(), Order.lastname, Order.firstname]
 
     def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
-        (jet_id, return_ids, _u, _r, status, _why, order, last, created,
-         state, raw, first) = row  # fmt: skip
+        (jet_id, return_ids, _u, _r, status, _why, order, _o, last, created,
+         state, raw, first, completion) = row  # fmt: skip
         items = return_items(raw) if isinstance(raw, dict) else []
         requested = sum((_requested_total(i) for i in items), Decimal(0))
+        outcome, refunded = return_outcome(state, completion, requested)
         returned = raw.get("return_date") if isinstance(raw, dict) else None
         when = short_time(created)
         if returned:
@@ -149,6 +188,7 @@ class ReturnSource(JetTableSource):
             "no order" if state == "waiting" else _text(status),
             _reasons(items),
             _text(order),
+            "" if refunded is None else f"{outcome} {_money(refunded)}",
             " ".join(_text(p) for p in (first, last) if p),
             when,
         )
@@ -202,7 +242,9 @@ def list_returns(db: Any, *, states: Iterable[str] | None = None) -> list[dict[s
     return id and reference, the order (Jet id, reference, OpenCart id), the buyer, the lines
     (SKU, title, quantity, reason, requested amounts), the requested total, Jet's status, the
     mirror state (``waiting`` with the reason in ``error``...), the OpenCart return ids, what
-    the completion sent, and ``deadline`` (None: Jet gives returns no deadline)."""
+    the completion sent, its ``outcome`` (refunded, partly, rejected, no refund; None until
+    completed) with ``refunded_total`` (what it actually refunded), and ``deadline`` (None: Jet
+    gives returns no deadline)."""
     query = JetReturn.select().order_by(JetReturn.created_at.desc(), JetReturn.id.desc())
     if states is not None:
         query = query.where(JetReturn.state.in_(list(states)))
@@ -237,6 +279,7 @@ def list_returns(db: Any, *, states: Iterable[str] | None = None) -> list[dict[s
         requested = sum(
             (Decimal(v) for line in lines for v in line["requested"].values()), Decimal(0)
         )
+        outcome, refunded = return_outcome(row.state, row.completion, requested)
         out.append({
             "return_id": row.merchant_return_authorization_id,
             "reference": row.reference_return_authorization_id,
@@ -248,6 +291,8 @@ def list_returns(db: Any, *, states: Iterable[str] | None = None) -> list[dict[s
             "buyer": buyers.get(row.order_id, ""),
             "lines": lines,
             "requested_total": f"{requested:.2f}",
+            "outcome": outcome or None,  # None: not completed yet
+            "refunded_total": None if refunded is None else f"{refunded:.2f}",
             "status": row.status,
             "state": row.state,
             "error": row.error,
