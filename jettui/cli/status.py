@@ -62,6 +62,13 @@ def describe(report: StatusReport) -> list[str]:
     """The report for people: verdict and problems first, then the facts."""
     f = report.facts
     verdict = "needs a person" if report.problems else "healthy"
+    never = [job.job for job in f.jobs if job.never_run]
+    if never:
+        verdict += (
+            ", no job has run yet"
+            if len(never) == len(f.jobs)
+            else f", {len(never)} job(s) never run: {', '.join(never)}"
+        )
     lines = [f"jettui status at {report.now:%Y-%m-%d %H:%M} UTC: {verdict}"]
     lines += [f"  {p.severity.name:<8} {p.message}" for p in report.problems]
     deadline = report.next_ack_deadline
@@ -74,6 +81,9 @@ def describe(report: StatusReport) -> list[str]:
     ]
     lines.append("Jobs:")
     for job in f.jobs:
+        if job.never_run:
+            lines.append(f"  {job.job:<15} never run")
+            continue
         last_ok = f"{job.last_ok:%Y-%m-%d %H:%M}" if job.last_ok else "never"
         line = f"  {job.job:<15} last ok {last_ok:<16}  {job.failures_since} failure(s) since"
         if job.failures_since and job.last_error:

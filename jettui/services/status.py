@@ -66,8 +66,17 @@ class JobHealth:
     last_ok: _dt.datetime | None  # last run that ended ok (or partial: it did its work)
     failures_since: int  # runs since then that failed or found Jet/the store unreachable
     failing_in_a_row: int  # trailing runs whose result is "failed"
-    last_result: str
+    last_result: str  # NEVER_RUN when the job has no run
     last_error: str  # message of the newest run that was not ok
+
+    @property
+    def never_run(self) -> bool:
+        return self.last_ok is None and self.last_result == NEVER_RUN
+
+    @property
+    def ok(self) -> bool:
+        """It ran, and nothing failed since it last did its work (a never-run job is not)."""
+        return not self.never_run and self.failures_since == 0
 
 
 @dataclass(frozen=True)
@@ -137,8 +146,12 @@ class StatusReport:
         if unacked and self.next_ack_deadline is not None:
             parts[0] += f" (next deadline {_hm(self.next_ack_deadline)})"
         parts.append(f"{len(self.facts.late_shipments)} past ship-by")
-        ok_jobs = sum(1 for j in self.facts.jobs if j.failures_since == 0)
-        parts.append(f"{ok_jobs}/{len(self.facts.jobs)} jobs ok")
+        ok_jobs = sum(1 for j in self.facts.jobs if j.ok)
+        jobs = f"{ok_jobs}/{len(self.facts.jobs)} jobs ok"
+        never = sum(1 for j in self.facts.jobs if j.never_run)
+        if never:
+            jobs += f", {never} never run"
+        parts.append(jobs)
         if self.jet.checked:
             parts.append("Jet reachable" if self.jet.reachable else "Jet not reachable")
         return ", ".join(parts)
@@ -153,7 +166,12 @@ class StatusReport:
                 {"rule": p.rule, "severity": p.severity.name.lower(), "message": p.message}
                 for p in self.problems
             ],
-            "jobs": [{**asdict(j), "last_ok": _iso(j.last_ok)} for j in f.jobs],
+            "jobs": [
+                {**asdict(j), "last_ok": _iso(j.last_ok), "ok": j.ok, "never_run": j.never_run}
+                for j in f.jobs
+            ],
+            "jobs_ok": sum(1 for j in f.jobs if j.ok),
+            "jobs_never_run": sum(1 for j in f.jobs if j.never_run),
             "orders": {
                 "unacknowledged": len(f.unacknowledged),
                 "next_ack_deadline": _iso(self.next_ack_deadline),
@@ -226,6 +244,7 @@ def _unconfirmed(now: _dt.datetime) -> list[str]:
 Run = tuple[_dt.datetime, str, str]  # started_at, result, message (oldest first)
 RECENT_RUNS = 50  # per job: enough for "3 in a row" and for an outage's start
 DID_ITS_WORK = ("ok", "partial")
+NEVER_RUN = "never run"  # a job's last result when it has no run at all
 FAILING_RESULTS = (FAILED, UNREACHABLE)
 
 
@@ -297,7 +316,7 @@ def _job_health(
         last_ok=last_ok,
         failures_since=failures_since,
         failing_in_a_row=in_a_row,
-        last_result=runs[-1][1] if runs else "never run",
+        last_result=runs[-1][1] if runs else NEVER_RUN,
         last_error=errors[-1][2] if errors else "",
     )
 

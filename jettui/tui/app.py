@@ -114,14 +114,16 @@ class JettuiApp(App[int]):
         """Re-read the header's state (orders to acknowledge, next fetch, failing jobs) in a
         worker; every screen's header shows it once read. ``now``: the moment a panel's rows
         were reckoned from (the header then agrees with them); the clock when None."""
+        self._state_reads += 1
         self.run_worker(
-            partial(self._read_state, now),  # a coroutine made only if the worker starts
+            partial(self._read_state, now, self._state_reads),
             group="header-state",
-            exclusive=True,
             exit_on_error=False,
         )
 
-    async def _read_state(self, moment: Any = None) -> None:
+    _state_reads = 0  # header reads started: only the newest one's answer is shown
+
+    async def _read_state(self, moment: Any = None, read: int = 0) -> None:
         from jettui.services.status import clock, header_state, naive_utc
 
         now = clock() if moment is None else naive_utc(moment)
@@ -131,7 +133,8 @@ class JettuiApp(App[int]):
         except Exception as exc:  # noqa: BLE001 - the header says it, the panels explain
             reason = self.redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
             state = HeaderState(error=f"store: {reason}"[:80])
-        self._show_state(state, now)
+        if read == self._state_reads:  # a newer read (a newer moment) is on its way otherwise
+            self._show_state(state, now)
 
     def _show_state(self, state: HeaderState, now: Any) -> None:
         self.header_state, self._state_read_at = state, now

@@ -39,7 +39,7 @@ async def test_r_runs_the_job_under_the_cursor(settings, db) -> None:
     app = JettuiApp(settings, environ=TRUECOLOUR)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_cron(pilot)
-        assert rows(app)["product-status"][2:4] == ("never", "—")
+        assert rows(app)["product-status"][2:4] == ("never", "never run")
 
         await pilot.press("r")  # the cursor starts on fetch-orders
         await settle(pilot)

@@ -30,4 +30,4 @@ async def test_cron_shows_last_and_next_run(demo_settings: Settings) -> None:
         assert rows["fetch-orders"] == (
             "fetch-orders", "10 min", "2026-03-01 12:00", "ok: 3 orders", "2026-03-01 12:10"
         )  # fmt: skip
-        assert rows["fetch-returns"][1:4] == ("30 min", "never", "—")
+        assert rows["fetch-returns"][1:4] == ("30 min", "never", "never run")

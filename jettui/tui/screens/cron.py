@@ -30,6 +30,7 @@ from jettui.services.jobs import (
     schedules,
 )
 from jettui.services.listing import Column, ListSource, PageSource
+from jettui.services.status import NEVER_RUN
 from jettui.tui.screens.base import GridPanel, GridTable, _brief
 
 if TYPE_CHECKING:
@@ -38,12 +39,13 @@ if TYPE_CHECKING:
 
     from jettui.tui.app import JettuiApp
 
+# Below 80 columns Next run gives way first, then Every: the result stays readable (60x20).
 COLUMNS = (
     Column("job", "Job", 14),
-    Column("every", "Every", 6),
+    Column("every", "Every", 6, optional=True),
     Column("last", "Last run (UTC)", 16),
-    Column("result", "Result", None),
-    Column("next", "Next run (UTC)", 16),
+    Column("result", "Result", None, min_width=16),
+    Column("next", "Next run (UTC)", 16, optional=True),
 )
 IDLE = "r runs the job under the cursor now, R every due job."
 SEVERITY: dict[JobResult, SeverityLevel] = {
@@ -62,7 +64,7 @@ def schedule_rows(schedules: Sequence[Schedule]) -> list[tuple[str, tuple[str, .
         else:
             every = "off" if item.scheduled else "—"
         if item.last is None:
-            last, result = "never", "—"
+            last, result = "never", NEVER_RUN
             if not item.available:
                 upcoming = "not available"
             else:

@@ -19,7 +19,7 @@ from textual import on
 from textual.binding import Binding, BindingType
 
 from jettui.services.listing import PageSource
-from jettui.services.orders import deadlines
+from jettui.services import status
 from jettui.services.orders.panels import REJECTED_STATES, OrderSource, jet_order_ids
 from jettui.store.jet_tables import JET_ORDER_STATES
 from jettui.tui.screens.base import GridTable
@@ -73,7 +73,7 @@ class OrdersScreen(ActionPanel):
 
     def pin_moment(self) -> dt.datetime:
         """One moment for every Ack-left cell and the header's "to ack ... in Xm"."""
-        self._moment = deadlines.clock()
+        self._moment = status.clock().replace(tzinfo=dt.UTC)  # the header's clock
         for table in self.query(GridTable):
             if isinstance(table.source, OrderSource):
                 table.source.now = self._moment
