@@ -4,6 +4,7 @@ Jet data. Per-item lines on stderr; with --json the report is the document."""
 from __future__ import annotations
 
 import argparse
+import inspect
 from typing import Any
 
 from jettui.errors import ExitCode, Unreachable, UsageError, one_line
@@ -110,6 +111,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
     import asyncio
 
     from jettui.services import catalog
+    from jettui.services.catalog.actions.report import progress_count
 
     if args.action == "edit":
         return _edit(args, out)
@@ -118,9 +120,15 @@ def run(args: argparse.Namespace, out: Output) -> int:
         raise UsageError(ALL_OR_SKUS)
     settings = load(args, out)
 
+    stage = [""]  # the run's current stage: what its numbers count (products, SKUs, rows)
+
+    def on_stage(text: str) -> None:
+        stage[0] = text
+
     def progress(done: int, total: int) -> None:
         out.note(progress={"done": done, "total": total})  # known if the run is cut short
-        out.progress(f"{args.action} {done}/{total}")
+        count = progress_count(stage[0], done, total)
+        out.progress(f"{args.action} {stage[0] or 'starting'}: {count}")
 
     with store(settings, out) as db:
         ids = _resolve(
@@ -145,6 +153,8 @@ def run(args: argparse.Namespace, out: Output) -> int:
         streamed: dict[str, Any] = {} if out.json_mode else {"emit": emit}
         if only:  # passed only when given (a run_action stand-in need not know it)
             streamed["only_skus"] = only
+        if "stage" in inspect.signature(catalog.run_action).parameters:  # (same: stand-ins)
+            streamed["stage"] = on_stage
         report = asyncio.run(
             catalog.run_action(
                 settings,

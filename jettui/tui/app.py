@@ -7,7 +7,6 @@ import io
 import os
 import sys
 import threading
-from functools import partial
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -114,11 +113,9 @@ class JettuiApp(App[int]):
         """Re-read the header's state (orders to acknowledge, next fetch, failing jobs) in a
         worker; every screen's header shows it once read. ``now``: the moment a panel's rows
         were reckoned from (the header then agrees with them); the clock when None."""
-        self._state_reads += 1
+        self._state_reads += 1  # never cancelled (each started read runs to its end)
         self.run_worker(
-            partial(self._read_state, now, self._state_reads),
-            group="header-state",
-            exit_on_error=False,
+            self._read_state(now, self._state_reads), group="header-state", exit_on_error=False
         )
 
     _state_reads = 0  # header reads started: only the newest one's answer is shown

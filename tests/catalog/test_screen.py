@@ -87,4 +87,4 @@ async def test_upload_confirm_previews_and_progress_names_the_stages(
     assert stages[0] == "checking"
     assert "MerchantSKUs file sent, Jet processing" in stages
     assert "Price and Inventory" in stages
-    assert "checking: 2/2" in shown
+    assert "checking: 2/2 products checked" in shown  # (issue 19: the unit named)

@@ -6,9 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import pytest
-
-from jettui.services.orders import deadlines
 from jettui.tui.app import JettuiApp
 
 from .orders_data import NOW
@@ -50,10 +47,3 @@ class Clock:
 
     def advance(self, minutes: int) -> None:
         self.now += dt.timedelta(minutes=minutes)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    moving = Clock()
-    monkeypatch.setattr(deadlines, "clock", moving)
-    return moving

@@ -8,12 +8,21 @@ import re
 
 import pytest
 
+from jettui.services.orders import deadlines
 from jettui.store.jet_tables import JetOrder
 from tests.pilot_support import settle
 
 from .conftest import make_app
-from .display_support import Clock, clock, screen_lines  # noqa: F401 - clock: fixture
+from .display_support import Clock, screen_lines
 from .orders_data import ORDERS, fill, raw_order
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The panels' clock (and so the header's: status.clock follows it), moved by the test."""
+    moving = Clock()
+    monkeypatch.setattr(deadlines, "clock", moving)
+    return moving
 
 
 def _header(app) -> str:

@@ -8,7 +8,6 @@ import pytest
 
 from jettui.store.jet_tables import JetOrder, JetReturn
 from jettui.tui.screens.order_detail import OrderDetailScreen
-
 from tests.pilot_support import settle
 
 from .conftest import make_app

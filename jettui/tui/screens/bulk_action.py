@@ -33,6 +33,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, ProgressBar, Static
 
+from jettui.services.catalog.actions.report import progress_count
+
 if TYPE_CHECKING:
     from jettui.services.catalog import ActionReport
     from jettui.tui.app import JettuiApp
@@ -240,7 +242,8 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
 
     def _progress(self, done: int, total: int) -> None:
         self.query_one("#bulk-progress", ProgressBar).update(total=max(total, 1), progress=done)
-        self.query_one("#bulk-stage", Static).update(f"{self._stage_text}: {done}/{total}")
+        count = progress_count(self._stage_text, done, total)
+        self.query_one("#bulk-stage", Static).update(f"{self._stage_text}: {count}")
 
     _stage_text = "starting"
 

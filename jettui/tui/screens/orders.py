@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on
 from textual.binding import Binding, BindingType
 
-from jettui.services.listing import PageSource
 from jettui.services import status
+from jettui.services.listing import PageSource
 from jettui.services.orders.panels import REJECTED_STATES, OrderSource, jet_order_ids
 from jettui.store.jet_tables import JET_ORDER_STATES
 from jettui.tui.screens.base import GridTable

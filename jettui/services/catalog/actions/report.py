@@ -38,6 +38,24 @@ ACTION_STAGES = {
     "status": "fetching Jet status",
     "sync": PRICE_AND_INVENTORY,
 }
+#: what a stage's done/total counts: products while checking, SKUs for the per-SKU actions,
+#: rows of Jet's bulk files (one SKU in one file: an upload sends each SKU in 3 or more files)
+FILE_ROWS = "SKU rows in Jet files"
+STAGE_UNITS = {
+    CHECKING: "products checked",
+    MERCHANT_SKUS: FILE_ROWS,
+    PRICE_AND_INVENTORY: FILE_ROWS,
+    VARIATIONS: FILE_ROWS,
+    EXCEPTIONS: FILE_ROWS,
+    **{text: "SKUs" for action, text in ACTION_STAGES.items() if action != "sync"},
+}
+
+
+def progress_count(stage: str, done: int, total: int) -> str:
+    """``12/194 SKUs``: the numbers with what they count in ``stage`` (a stage's text, maybe
+    with its " (part 2 of 3)")."""
+    unit = next((u for text, u in STAGE_UNITS.items() if stage.startswith(text)), "")
+    return f"{done}/{total} {unit}".rstrip()
 
 
 @dataclass
