@@ -10,7 +10,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.console import Group, RenderableType
+from rich import box
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -95,22 +96,72 @@ def render_detail(detail: Mapping[str, Any]) -> RenderableType:
         if records is None:
             fields.add_row(_label(key), Text(_plain(value)))
             continue
-        parts.append(_records_table(_label(key), records))  # type: ignore[arg-type]
+        parts.append(RecordsView(_label(key), records))  # type: ignore[arg-type]
     return Group(*parts)
 
 
-def _records_table(title: str, records: Sequence[Mapping[str, Any]]) -> Table:
-    columns: list[str] = []
-    for record in records:
-        columns += [k for k in record if k not in columns]
-    table = Table(title=title, title_justify="left", title_style="bold", expand=True)
-    for column in columns:
-        table.add_column(_label(column), overflow="fold")
-    for record in records[:MAX_ROWS]:
-        table.add_row(*(Text(_plain(record.get(c))) for c in columns))
-    if len(records) > MAX_ROWS:
-        table.caption = f"first {MAX_ROWS} of {len(records)}"
-    return table
+CELL_CAP = 16  # a column wider than this may wrap its cells; narrower is a squeeze
+CELL_EDGES = 3  # a boxed table's border and padding per column
+
+
+class RecordsView:
+    """A titled list of records: a table when its columns fit the width they get, else each
+    record stacked as label/value rows (readable at 80 and 60 columns: no 4-character
+    columns, no SKU broken over lines)."""
+
+    def __init__(self, title: str, records: Sequence[Mapping[str, Any]]) -> None:
+        self.title = title
+        self.records = records[:MAX_ROWS]
+        self.total = len(records)
+        self.columns: list[str] = []
+        for record in records:
+            self.columns += [k for k in record if k not in self.columns]
+        self.cells = [[_plain(r.get(c)) for c in self.columns] for r in self.records]
+
+    def needed_width(self) -> int:
+        """Columns as wide as their longest header word and cell (cells up to CELL_CAP)."""
+        width = 1
+        for n, column in enumerate(self.columns):
+            words = max((len(w) for w in _label(column).split()), default=1)
+            cell = max((len(row[n]) for row in self.cells), default=1)
+            width += max(words, min(cell, CELL_CAP)) + CELL_EDGES
+        return width
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if self.needed_width() <= options.max_width:
+            yield self.table()
+        else:
+            yield self.stacked()
+
+    def _caption(self) -> str | None:
+        return f"first {MAX_ROWS} of {self.total}" if self.total > MAX_ROWS else None
+
+    def table(self) -> Table:
+        table = Table(title=self.title, title_justify="left", title_style="bold", expand=True)
+        for column in self.columns:
+            table.add_column(_label(column), overflow="fold")
+        for row in self.cells:
+            table.add_row(*(Text(cell) for cell in row))
+        table.caption = self._caption()
+        return table
+
+    def stacked(self) -> Table:
+        """One block per record: its number, then each field on its own row."""
+        table = Table(
+            title=self.title, title_justify="left", title_style="bold", show_header=False,
+            box=box.SIMPLE_HEAD, expand=True, show_edge=False, padding=(0, 1),
+        )  # fmt: skip
+        table.add_column(style="dim", no_wrap=True, justify="right")
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(ratio=1, overflow="fold")
+        for n, row in enumerate(self.cells, 1):
+            for first, (column, cell) in enumerate(zip(self.columns, row, strict=True)):
+                number = f"{n}" if first == 0 else ""
+                table.add_row(number, _label(column), Text(cell))
+            if n < len(self.cells):
+                table.add_section()
+        table.caption = self._caption()
+        return table
 
 
 class RecordDetailScreen(ModalScreen[None]):
