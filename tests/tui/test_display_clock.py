@@ -118,3 +118,11 @@ async def test_rejected_orders_show_a_fetch_made_on_orders(
         await app.run_action("goto('products')")
         await settle(pilot)
         assert "✓ 4.   Watch orders arrive" in "\n".join(screen_lines(app))
+
+
+def test_a_long_late_order_fits_its_cell() -> None:
+    """The Ack-left column is 8 wide: days late read "late 8d", not a cut "late 20…"."""
+    deadline = dt.datetime(2026, 11, 29, 12, 4, tzinfo=dt.UTC)
+    for hours, cell in ((3, "late 3h"), (47, "late 47h"), (48, "late 2d"), (200, "late 8d")):
+        shown = deadlines.time_left(deadline, deadline + dt.timedelta(hours=hours), 15)
+        assert shown == cell and len(shown) <= 8

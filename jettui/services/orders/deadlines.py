@@ -99,12 +99,14 @@ def clock() -> _dt.datetime:
 
 def time_left(deadline: _dt.datetime | None, now: _dt.datetime, window_minutes: int) -> str:
     """The Ack-left cell for ``deadline``: ``14m``, ``1h05m``; ``! 3m`` in the last third of
-    the window (at most 5 minutes); ``late 2m`` past it. Text, so it reads without colour too."""
+    the window (at most 5 minutes); ``late 2m`` past it (``late 5h``, ``late 8d``). Text, so it reads without colour too."""
     if deadline is None:
         return ""
     seconds = (deadline - now).total_seconds()
     if seconds <= 0:
         late = -seconds
+        if late >= 48 * 3600:  # "late 8d": fits the 8-character cell ("late 200h" did not)
+            return f"late {int(late // 86400)}d"
         return f"late {int(late // 3600)}h" if late >= 3600 else f"late {_minutes(late)}"
     text = _minutes(seconds)
     near = min(5 * 60, window_minutes * 60 / 3)
