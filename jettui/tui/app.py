@@ -234,7 +234,8 @@ class JettuiApp(App[int]):
             self.refresh_state()
 
     def database(self) -> pw.Database:
-        """The store's peewee Database, connected on first use. Call from thread workers."""
+        """The store's peewee Database, connected on first use. Call off the event loop
+        (inside `asyncio.to_thread`): connecting and queries block."""
         with self._db_lock:
             if self._db is None:
                 from jettui.store.db import open_store

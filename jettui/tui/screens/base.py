@@ -160,6 +160,7 @@ class GridPanel(PanelScreen):
     async def load(self) -> None:
         self._loaded_with = self.app.settings
         try:
+            await self.load_top()
             source, count = await asyncio.to_thread(self._open_source)
         except NotAvailable as exc:
             self.show_text(str(exc))
@@ -168,6 +169,10 @@ class GridPanel(PanelScreen):
             self.show_text(f"Cannot read the store: {self.app.redact(_brief(exc))}")
             return
         self.show_source(source, count)
+
+    async def load_top(self) -> None:
+        """Fill what `compose_top` yielded, before the grid's source is opened (awaited by
+        `load`: read the store through `asyncio.to_thread`; a failure shows like the grid's)."""
 
     def _open_source(self) -> tuple[PageSource, int]:
         """The panel's source and its row count (a worker thread: it reads the store)."""

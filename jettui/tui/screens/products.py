@@ -92,17 +92,19 @@ class ProductsScreen(GridPanel):
         path.display = False
         yield path
 
-    def make_source(self, db: pw.Database) -> PageSource:
-        steps = setup_steps(db)  # on the load worker's thread
-        self.app.call_from_thread(self._show_steps, steps)
-        store = self.app.settings.store
-        base = ProductSource(db, store.language_id, store.store_id, mapped_only=self.mapped_only)
-        return ExpandableSource(base)
-
-    def _show_steps(self, steps: list[Step]) -> None:
+    async def load_top(self) -> None:
+        steps = await asyncio.to_thread(self._read_steps)
         path = self.query_one("#getting-started", Static)
         path.display = not all(step.done for step in steps)
         path.update(guide(steps))
+
+    def _read_steps(self) -> list[Step]:
+        return setup_steps(self.app.database())
+
+    def make_source(self, db: pw.Database) -> PageSource:
+        store = self.app.settings.store
+        base = ProductSource(db, store.language_id, store.store_id, mapped_only=self.mapped_only)
+        return ExpandableSource(base)
 
     def show_source(self, source: PageSource, count: int) -> None:
         super().show_source(source, count)
