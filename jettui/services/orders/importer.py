@@ -270,8 +270,7 @@ async def _answer_jet(
     recorder: AckRecorder | None = None,
 ) -> None:
     """Acknowledge (auto_acknowledge) or reject on Jet what the import decided; report it."""
-    mid, order_id = outcome.merchant_order_id, outcome.order_id
-    is_ready = raw.get("status") == OrderStatus.READY
+    mid = outcome.merchant_order_id
     if not outcome.acknowledged and raw.get("acknowledgement_status"):
         # Jet took an acknowledgement whose answer a killed run never recorded
         await store.run(
@@ -281,49 +280,75 @@ async def _answer_jet(
             str(raw.get("status") or ""),
         )
         outcome.acknowledged = True
-    warned = f" ({len(outcome.warnings)} warning(s) on the order)" if outcome.warnings else ""
     if outcome.kind in (import_write.IMPORTED, import_write.ALREADY):
-        done = (
-            f"imported as OpenCart order {order_id}{warned}"
-            if outcome.kind == import_write.IMPORTED
-            else f"already imported as OpenCart order {order_id}"
-        )
-        if outcome.acknowledged or not settings.orders.auto_acknowledge or not is_ready:
-            outcome_kind = (
-                Outcome.SUCCEEDED if outcome.kind == import_write.IMPORTED else Outcome.UNCHANGED
-            )
-            report.add(mid, outcome_kind, done, order_id=order_id, warnings=outcome.warnings)
-            return
-        late = _late_note(settings, raw, _placed(raw))
-        try:
-            note = await send_acknowledgement(
-                jet, store, mid, accepted_body(order_id, raw, outcome.lines), recorder
-            )
-        except (JetUnreachable, JetAuthError):
-            raise
-        except JetError as exc:
-            text = f"{done}; Jet refused the acknowledgement: {one_line(exc)}"
-            report.add(mid, Outcome.FAILED, text, order_id=order_id)
-            return
-        text = "; ".join(p for p in (done, "acknowledged", note, late) if p)
-        result = Outcome.FAILED if late else Outcome.SUCCEEDED
-        report.add(mid, result, text, order_id=order_id, warnings=outcome.warnings)
-        return
-    if outcome.kind == import_write.HELD:
+        await _acknowledge_imported(settings, jet, store, report, raw, outcome, recorder)
+    elif outcome.kind == import_write.HELD:
         report.add(
             mid,
             Outcome.FAILED,
             f"held: {outcome.reason} (fix it, then `jettui orders retry {mid}`, or reject it)",
         )
-        return
-    if outcome.kind == import_write.BUSY:
+    elif outcome.kind == import_write.BUSY:
         report.add(mid, Outcome.NOT_ATTEMPTED, outcome.reason)
+    else:
+        await _reject_on_jet(jet, store, report, raw, outcome, recorder)
+
+
+async def _acknowledge_imported(
+    settings: Settings,
+    jet: JetClient,
+    store: StoreThread,
+    report: OrdersReport,
+    raw: dict[str, Any],
+    outcome: ImportOutcome,
+    recorder: AckRecorder | None,
+) -> None:
+    """An order in OpenCart (now or before): acknowledged on Jet with auto_acknowledge when
+    Jet still waits for it (late past the deadline: failed), else reported as it is."""
+    mid, order_id = outcome.merchant_order_id, outcome.order_id
+    warned = f" ({len(outcome.warnings)} warning(s) on the order)" if outcome.warnings else ""
+    done = (
+        f"imported as OpenCart order {order_id}{warned}"
+        if outcome.kind == import_write.IMPORTED
+        else f"already imported as OpenCart order {order_id}"
+    )
+    is_ready = raw.get("status") == OrderStatus.READY
+    if outcome.acknowledged or not settings.orders.auto_acknowledge or not is_ready:
+        outcome_kind = (
+            Outcome.SUCCEEDED if outcome.kind == import_write.IMPORTED else Outcome.UNCHANGED
+        )
+        report.add(mid, outcome_kind, done, order_id=order_id, warnings=outcome.warnings)
         return
-    # rejected: tell Jet (once)
+    late = _late_note(settings, raw, _placed(raw))
+    try:
+        note = await send_acknowledgement(
+            jet, store, mid, accepted_body(order_id, raw, outcome.lines), recorder
+        )
+    except (JetUnreachable, JetAuthError):
+        raise
+    except JetError as exc:
+        text = f"{done}; Jet refused the acknowledgement: {one_line(exc)}"
+        report.add(mid, Outcome.FAILED, text, order_id=order_id)
+        return
+    text = "; ".join(p for p in (done, "acknowledged", note, late) if p)
+    result = Outcome.FAILED if late else Outcome.SUCCEEDED
+    report.add(mid, result, text, order_id=order_id, warnings=outcome.warnings)
+
+
+async def _reject_on_jet(
+    jet: JetClient,
+    store: StoreThread,
+    report: OrdersReport,
+    raw: dict[str, Any],
+    outcome: ImportOutcome,
+    recorder: AckRecorder | None,
+) -> None:
+    """An order that cannot be created: rejected on Jet (once), when Jet still lets us."""
+    mid = outcome.merchant_order_id
     if outcome.acknowledged:
         report.add(mid, Outcome.FAILED, f"rejected: {outcome.reason}")
         return
-    if not is_ready:
+    if raw.get("status") != OrderStatus.READY:
         report.add(
             mid,
             Outcome.FAILED,
