@@ -50,6 +50,7 @@ from jettui.services.orders.acknowledge import (
     accepted_body,
     rejected_body,
     send_acknowledgement,
+    send_answer,
 )
 from jettui.services.orders.import_plan import Lookups
 from jettui.services.orders.import_write import ImportOutcome, record_acknowledgement
@@ -291,7 +292,8 @@ async def _answer_jet(
     elif outcome.kind == import_write.BUSY:
         report.add(mid, Outcome.NOT_ATTEMPTED, outcome.reason)
     else:
-        await _reject_on_jet(jet, store, report, raw, outcome, recorder)
+        reason = await _rejection(jet, store, raw, outcome, recorder)
+        report.add(mid, Outcome.FAILED, reason)
 
 
 async def _acknowledge_imported(
@@ -320,14 +322,10 @@ async def _acknowledge_imported(
         report.add(mid, outcome_kind, done, order_id=order_id, warnings=outcome.warnings)
         return
     late = _late_note(settings, raw, _placed(raw))
-    try:
-        note = await send_acknowledgement(
-            jet, store, mid, accepted_body(order_id, raw, outcome.lines), recorder
-        )
-    except (JetUnreachable, JetAuthError):
-        raise
-    except JetError as exc:
-        text = f"{done}; Jet refused the acknowledgement: {one_line(exc)}"
+    body = accepted_body(order_id, raw, outcome.lines)
+    note, refused = await send_answer(jet, store, mid, body, recorder)
+    if refused is not None:
+        text = f"{done}; Jet refused the acknowledgement: {refused}"
         report.add(mid, Outcome.FAILED, text, order_id=order_id)
         return
     text = "; ".join(p for p in (done, "acknowledged", note, late) if p)
@@ -335,39 +333,27 @@ async def _acknowledge_imported(
     report.add(mid, result, text, order_id=order_id, warnings=outcome.warnings)
 
 
-async def _reject_on_jet(
+async def _rejection(
     jet: JetClient,
     store: StoreThread,
-    report: OrdersReport,
     raw: dict[str, Any],
     outcome: ImportOutcome,
     recorder: AckRecorder | None,
-) -> None:
-    """An order that cannot be created: rejected on Jet (once), when Jet still lets us."""
-    mid = outcome.merchant_order_id
+) -> str:
+    """An order that cannot be created: rejected on Jet (once), when Jet still lets us; what
+    the report says of it (a failed item in every case)."""
     if outcome.acknowledged:
-        report.add(mid, Outcome.FAILED, f"rejected: {outcome.reason}")
-        return
+        return f"rejected: {outcome.reason}"
     if raw.get("status") != OrderStatus.READY:
-        report.add(
-            mid,
-            Outcome.FAILED,
+        return (
             f"cannot be created: {outcome.reason}; Jet has it as '{raw.get('status')}', "
-            "so it cannot be rejected there",
+            "so it cannot be rejected there"
         )
-        return
-    try:
-        await send_acknowledgement(jet, store, mid, rejected_body(raw, outcome.problems), recorder)
-    except (JetUnreachable, JetAuthError):
-        raise
-    except JetError as exc:
-        report.add(
-            mid,
-            Outcome.FAILED,
-            f"cannot be created: {outcome.reason}; Jet refused the rejection: {one_line(exc)}",
-        )
-        return
-    report.add(mid, Outcome.FAILED, f"rejected on Jet: {outcome.reason}")
+    mid, body = outcome.merchant_order_id, rejected_body(raw, outcome.problems)
+    _note, refused = await send_answer(jet, store, mid, body, recorder)
+    if refused is not None:
+        return f"cannot be created: {outcome.reason}; Jet refused the rejection: {refused}"
+    return f"rejected on Jet: {outcome.reason}"
 
 
 def _placed(raw: dict[str, Any]) -> Any:
