@@ -110,8 +110,8 @@ class JettuiApp(App[int]):
 
     # --- the header: state that must stay visible on every screen ---------------------------
     def refresh_state(self) -> None:
-        """Re-read the header's state (orders to acknowledge, next fetch, failing jobs) in a
-        thread worker; every screen's header shows it once read."""
+        """Re-read the header's state (orders to acknowledge, next fetch, failing jobs) in an
+        async worker (the store read on a thread); every screen's header shows it once read."""
         self.run_worker(
             self._read_state(), group="header-state", exclusive=True, exit_on_error=False
         )

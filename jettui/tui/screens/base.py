@@ -175,7 +175,7 @@ class GridPanel(PanelScreen):
         `load`: read the store through `asyncio.to_thread`; a failure shows like the grid's)."""
 
     def _open_source(self) -> tuple[PageSource, int]:
-        """The panel's source and its row count (a worker thread: it reads the store)."""
+        """The panel's source and its row count (on a thread: it reads the store)."""
         source = self.make_source(self.app.database())
         return source, source.count("")
 
