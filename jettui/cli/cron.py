@@ -128,10 +128,7 @@ def failure_line(outcome: JobOutcome) -> str:
     """One line for a job that failed: its outcome and its first failed item."""
     line = outcome.line
     if outcome.failures:
-        first = outcome.failures[0]
-        line += f"; first: {first.item}: {first.reason}"
-        if outcome.items_failed > 1:
-            line += f" (+{outcome.items_failed - 1} more, -v lists them)"
+        line += f"; first: {outcome.first_failure(', -v lists them')}"
     return line
 
 

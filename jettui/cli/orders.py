@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any
 
 from jettui.errors import ExitCode, UsageError
 
 from .output import Output
 from .parser import add_json
 from .session import load, store
+
+if TYPE_CHECKING:
+    from jettui.config import Settings
+    from jettui.services.orders.acknowledge import OrdersReport
 
 ALL_OR_IDS = "give --all or one or more Jet order ids (not both)"
 
@@ -221,20 +226,26 @@ def run_acknowledge(args: argparse.Namespace, out: Output) -> int:
 def run_retry(args: argparse.Namespace, out: Output) -> int:
     from jettui.services.orders.importer import retry_order
 
-    out.note(action="retry", merchant_order_id=args.order_id)
-    settings = load(args, out)
-    with store(settings, out) as db:
-        report = asyncio.run(retry_order(settings, db, args.order_id))
-    return _report(out, report)
+    return _run_on_order(args, out, "retry", retry_order)
 
 
 def run_reject(args: argparse.Namespace, out: Output) -> int:
     from jettui.services.orders.importer import reject_order
 
-    out.note(action="reject", merchant_order_id=args.order_id)
+    return _run_on_order(args, out, "reject", reject_order)
+
+
+def _run_on_order(
+    args: argparse.Namespace,
+    out: Output,
+    action: str,
+    command: Callable[[Settings, Any, str], Coroutine[Any, Any, OrdersReport]],
+) -> int:
+    """``jettui orders <action> ORDER_ID``: one held order's run, reported like a fetch."""
+    out.note(action=action, merchant_order_id=args.order_id)
     settings = load(args, out)
     with store(settings, out) as db:
-        report = asyncio.run(reject_order(settings, db, args.order_id))
+        report = asyncio.run(command(settings, db, args.order_id))
     return _report(out, report)
 
 

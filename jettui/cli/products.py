@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+from collections.abc import Iterable
 from typing import Any
 
 from jettui.errors import ExitCode, Unreachable, UsageError, one_line
@@ -286,19 +287,15 @@ def _form_flags(args: argparse.Namespace) -> dict[str, Any]:
         "shipping_charge_amount": args.shipping_amount,
         "shipping_exception_type": args.shipping_type,
     }
-    if args.no_shipping:
-        flags["shipping"] = dict.fromkeys(SHIPPING_FIELDS, "")
-    elif any(v is not None for v in shipping.values()):
-        flags["shipping"] = {k: v for k, v in shipping.items() if v is not None}
+    if (changes := _exception_changes(shipping, args.no_shipping, SHIPPING_FIELDS)) is not None:
+        flags["shipping"] = changes
     returns = {
         "days": args.returns_days,
         "locations": args.returns_locations,
         "methods": args.returns_methods,
     }
-    if args.no_returns:
-        flags["returns"] = dict.fromkeys(returns, "")
-    elif any(v is not None for v in returns.values()):
-        flags["returns"] = {k: v for k, v in returns.items() if v is not None}
+    if (changes := _exception_changes(returns, args.no_returns, returns)) is not None:
+        flags["returns"] = changes
     if args.attribute:
         flags["attributes"] = list(args.attribute)
     if args.option_attribute:
@@ -306,6 +303,18 @@ def _form_flags(args: argparse.Namespace) -> dict[str, Any]:
     if args.option_value:
         flags["values"] = list(args.option_value)
     return flags
+
+
+def _exception_changes(
+    given: dict[str, Any], remove: bool, fields: Iterable[str]
+) -> dict[str, Any] | None:
+    """An exception's changes: every one of its ``fields`` emptied (``--no-...``), else the
+    flags given, else None (nothing said about it)."""
+    if remove:
+        return dict.fromkeys(fields, "")
+    if any(v is not None for v in given.values()):
+        return {k: v for k, v in given.items() if v is not None}
+    return None
 
 
 def _changes(args: argparse.Namespace) -> dict[str, Any]:

@@ -85,7 +85,7 @@ def short_status(text: str) -> str:
 
 @runtime_checkable
 class PageSource(Protocol):
-    """Synchronous row provider; `BulkTable` calls it from thread workers."""
+    """Synchronous row provider; `BulkTable`'s workers call it through `asyncio.to_thread`."""
 
     @property
     def columns(self) -> Sequence[Column]: ...  # read-only here: sources keep a tuple or list

@@ -88,6 +88,8 @@ class RunReport:
     locked: str | None = None
 
     item_key: ClassVar[str] = "item"
+    #: what a job counts as done (:meth:`fill`): by default every item that is not a problem
+    job_done: ClassVar[frozenset[Outcome]] = frozenset(Outcome) - PROBLEMS
 
     def add(self, item: str, outcome: Outcome, reason: str = "", **detail: Any) -> ItemResult:
         result = ItemResult(item, outcome, reason, detail=detail)
@@ -130,12 +132,21 @@ class RunReport:
             "items": [i.as_dict(self.item_key) for i in self.items],
         }
 
-    def fill(self, job_report: JobReport) -> JobReport:
-        """Copy into the job runner's report (problems as failed items)."""
-        for item in self.items:
+    def fill(
+        self,
+        job_report: JobReport,
+        *,
+        also: Iterable[ItemResult] = (),
+        message: str | None = None,
+    ) -> JobReport:
+        """Copy into the job runner's report: problems as failed items, ``job_done`` outcomes
+        as succeeded ones (the rest are left out); ``also``, items of the same job kept
+        outside this report, by the same rule. The message is ``message``, else the summary
+        without its title."""
+        for item in [*self.items, *also]:
             if item.is_problem:
                 job_report.failed(item.item, item.reason or str(item.outcome))
-            else:
+            elif item.outcome in self.job_done:
                 job_report.succeeded()
-        job_report.message = self.summary.split(": ", 1)[-1]
+        job_report.message = self.summary.split(": ", 1)[-1] if message is None else message
         return job_report

@@ -110,8 +110,8 @@ class JettuiApp(App[int]):
 
     # --- the header: state that must stay visible on every screen ---------------------------
     def refresh_state(self, now: Any = None) -> None:
-        """Re-read the header's state (orders to acknowledge, next fetch, failing jobs) in a
-        worker; every screen's header shows it once read. ``now``: the moment a panel's rows
+        """Re-read the header's state (orders to acknowledge, next fetch, failing jobs) in an
+        async worker (the store read on a thread); every screen's header shows it once read. ``now``: the moment a panel's rows
         were reckoned from (the header then agrees with them); the clock when None."""
         self._state_reads += 1  # never cancelled (each started read runs to its end)
         self.run_worker(
@@ -239,7 +239,8 @@ class JettuiApp(App[int]):
             self.refresh_state()
 
     def database(self) -> pw.Database:
-        """The store's peewee Database, connected on first use. Call from thread workers."""
+        """The store's peewee Database, connected on first use. Call off the event loop
+        (inside `asyncio.to_thread`): connecting and queries block."""
         with self._db_lock:
             if self._db is None:
                 from jettui.store.db import open_store

@@ -110,6 +110,17 @@ class JobOutcome:
             return f"{self.job}: {self.result}, {self.message} in {self.seconds:.1f} s"
         return f"{self.job}: {self.message}"
 
+    def first_failure(self, more: str = "") -> str:
+        """``sku: reason (+2 more<more>)``: the first failed item and how many others failed
+        ("" when none did); the CLI and the dashboard both say it this way."""
+        if not self.failures:
+            return ""
+        first = self.failures[0]
+        text = f"{first.item}: {first.reason}"
+        if self.items_failed > 1:
+            text += f" (+{self.items_failed - 1} more{more})"
+        return text
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "job": self.job,

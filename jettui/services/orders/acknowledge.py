@@ -177,6 +177,24 @@ async def send_acknowledgement(
     return ""
 
 
+async def send_answer(
+    jet: JetClient,
+    store: StoreThread,
+    merchant_order_id: str,
+    body: dict[str, Any],
+    recorder: AckRecorder | None = None,
+) -> tuple[str, str | None]:
+    """:func:`send_acknowledgement` by the one rule for "Jet refused this item": ``(note,
+    None)`` once Jet has the answer, ``("", Jet's words in one line)`` when Jet refused it
+    (a failed item, not an outage); Jet unreachable or the credentials refused is raised."""
+    try:
+        return await send_acknowledgement(jet, store, merchant_order_id, body, recorder), None
+    except (JetUnreachable, JetAuthError):
+        raise
+    except JetError as exc:
+        return "", one_line(exc)
+
+
 class AckUnconfirmed(JetError):
     """The acknowledgement's answer was lost and Jet could not be asked: it stays recorded
     as sending and is looked up by the next run."""
@@ -290,14 +308,10 @@ async def run_acknowledge(
             report.add(mid, outcome, row["problem"])
             return
         late = _late_note(settings, row["raw"], row["placed"])
-        try:
-            note = await send_acknowledgement(
-                jet, store, mid, accepted_body(row["order_id"], row["raw"], row["lines"])
-            )
-        except (JetUnreachable, JetAuthError):
-            raise
-        except JetError as exc:
-            report.add(mid, Outcome.FAILED, _join(one_line(exc), late), order_id=row["order_id"])
+        body = accepted_body(row["order_id"], row["raw"], row["lines"])
+        note, refused = await send_answer(jet, store, mid, body)
+        if refused is not None:
+            report.add(mid, Outcome.FAILED, _join(refused, late), order_id=row["order_id"])
             return
         text = _join(f"acknowledged (OpenCart order {row['order_id']})", note, late)
         report.add(

@@ -50,6 +50,7 @@ from jettui.services.orders.acknowledge import (
     accepted_body,
     rejected_body,
     send_acknowledgement,
+    send_answer,
 )
 from jettui.services.orders.import_plan import Lookups
 from jettui.services.orders.import_write import ImportOutcome, record_acknowledgement
@@ -270,8 +271,7 @@ async def _answer_jet(
     recorder: AckRecorder | None = None,
 ) -> None:
     """Acknowledge (auto_acknowledge) or reject on Jet what the import decided; report it."""
-    mid, order_id = outcome.merchant_order_id, outcome.order_id
-    is_ready = raw.get("status") == OrderStatus.READY
+    mid = outcome.merchant_order_id
     if not outcome.acknowledged and raw.get("acknowledgement_status"):
         # Jet took an acknowledgement whose answer a killed run never recorded
         await store.run(
@@ -281,68 +281,79 @@ async def _answer_jet(
             str(raw.get("status") or ""),
         )
         outcome.acknowledged = True
-    warned = f" ({len(outcome.warnings)} warning(s) on the order)" if outcome.warnings else ""
     if outcome.kind in (import_write.IMPORTED, import_write.ALREADY):
-        done = (
-            f"imported as OpenCart order {order_id}{warned}"
-            if outcome.kind == import_write.IMPORTED
-            else f"already imported as OpenCart order {order_id}"
-        )
-        if outcome.acknowledged or not settings.orders.auto_acknowledge or not is_ready:
-            outcome_kind = (
-                Outcome.SUCCEEDED if outcome.kind == import_write.IMPORTED else Outcome.UNCHANGED
-            )
-            report.add(mid, outcome_kind, done, order_id=order_id, warnings=outcome.warnings)
-            return
-        late = _late_note(settings, raw, _placed(raw))
-        try:
-            note = await send_acknowledgement(
-                jet, store, mid, accepted_body(order_id, raw, outcome.lines), recorder
-            )
-        except (JetUnreachable, JetAuthError):
-            raise
-        except JetError as exc:
-            text = f"{done}; Jet refused the acknowledgement: {one_line(exc)}"
-            report.add(mid, Outcome.FAILED, text, order_id=order_id)
-            return
-        text = "; ".join(p for p in (done, "acknowledged", note, late) if p)
-        result = Outcome.FAILED if late else Outcome.SUCCEEDED
-        report.add(mid, result, text, order_id=order_id, warnings=outcome.warnings)
-        return
-    if outcome.kind == import_write.HELD:
+        await _acknowledge_imported(settings, jet, store, report, raw, outcome, recorder)
+    elif outcome.kind == import_write.HELD:
         report.add(
             mid,
             Outcome.FAILED,
             f"held: {outcome.reason} (fix it, then `jettui orders retry {mid}`, or reject it)",
         )
-        return
-    if outcome.kind == import_write.BUSY:
+    elif outcome.kind == import_write.BUSY:
         report.add(mid, Outcome.NOT_ATTEMPTED, outcome.reason)
+    else:
+        reason = await _rejection(jet, store, raw, outcome, recorder)
+        report.add(mid, Outcome.FAILED, reason)
+
+
+async def _acknowledge_imported(
+    settings: Settings,
+    jet: JetClient,
+    store: StoreThread,
+    report: OrdersReport,
+    raw: dict[str, Any],
+    outcome: ImportOutcome,
+    recorder: AckRecorder | None,
+) -> None:
+    """An order in OpenCart (now or before): acknowledged on Jet with auto_acknowledge when
+    Jet still waits for it (late past the deadline: failed), else reported as it is."""
+    mid, order_id = outcome.merchant_order_id, outcome.order_id
+    warned = f" ({len(outcome.warnings)} warning(s) on the order)" if outcome.warnings else ""
+    done = (
+        f"imported as OpenCart order {order_id}{warned}"
+        if outcome.kind == import_write.IMPORTED
+        else f"already imported as OpenCart order {order_id}"
+    )
+    is_ready = raw.get("status") == OrderStatus.READY
+    if outcome.acknowledged or not settings.orders.auto_acknowledge or not is_ready:
+        outcome_kind = (
+            Outcome.SUCCEEDED if outcome.kind == import_write.IMPORTED else Outcome.UNCHANGED
+        )
+        report.add(mid, outcome_kind, done, order_id=order_id, warnings=outcome.warnings)
         return
-    # rejected: tell Jet (once)
+    late = _late_note(settings, raw, _placed(raw))
+    body = accepted_body(order_id, raw, outcome.lines)
+    note, refused = await send_answer(jet, store, mid, body, recorder)
+    if refused is not None:
+        text = f"{done}; Jet refused the acknowledgement: {refused}"
+        report.add(mid, Outcome.FAILED, text, order_id=order_id)
+        return
+    text = "; ".join(p for p in (done, "acknowledged", note, late) if p)
+    result = Outcome.FAILED if late else Outcome.SUCCEEDED
+    report.add(mid, result, text, order_id=order_id, warnings=outcome.warnings)
+
+
+async def _rejection(
+    jet: JetClient,
+    store: StoreThread,
+    raw: dict[str, Any],
+    outcome: ImportOutcome,
+    recorder: AckRecorder | None,
+) -> str:
+    """An order that cannot be created: rejected on Jet (once), when Jet still lets us; what
+    the report says of it (a failed item in every case)."""
     if outcome.acknowledged:
-        report.add(mid, Outcome.FAILED, f"rejected: {outcome.reason}")
-        return
-    if not is_ready:
-        report.add(
-            mid,
-            Outcome.FAILED,
+        return f"rejected: {outcome.reason}"
+    if raw.get("status") != OrderStatus.READY:
+        return (
             f"cannot be created: {outcome.reason}; Jet has it as '{raw.get('status')}', "
-            "so it cannot be rejected there",
+            "so it cannot be rejected there"
         )
-        return
-    try:
-        await send_acknowledgement(jet, store, mid, rejected_body(raw, outcome.problems), recorder)
-    except (JetUnreachable, JetAuthError):
-        raise
-    except JetError as exc:
-        report.add(
-            mid,
-            Outcome.FAILED,
-            f"cannot be created: {outcome.reason}; Jet refused the rejection: {one_line(exc)}",
-        )
-        return
-    report.add(mid, Outcome.FAILED, f"rejected on Jet: {outcome.reason}")
+    mid, body = outcome.merchant_order_id, rejected_body(raw, outcome.problems)
+    _note, refused = await send_answer(jet, store, mid, body, recorder)
+    if refused is not None:
+        return f"cannot be created: {outcome.reason}; Jet refused the rejection: {refused}"
+    return f"rejected on Jet: {outcome.reason}"
 
 
 def _placed(raw: dict[str, Any]) -> Any:

@@ -65,13 +65,8 @@ async def fetch_returns_job(ctx: JobContext) -> JobReport:
     else:
         report.items += await complete_refunded(ctx.settings, ctx.store.db)
     refunds = await poll_refunds_with(ctx.settings, ctx.jet, ctx.store)
-    for item in [*report.items, *refunds]:
-        if item.is_problem:
-            ctx.report.failed(item.item, item.reason)
-        elif item.outcome == Outcome.SUCCEEDED:
-            ctx.report.succeeded()
-    ctx.report.message = f"returns: {summary(report.items)}; refunds: {summary(refunds)}"
-    return ctx.report
+    message = f"returns: {summary(report.items)}; refunds: {summary(refunds)}"
+    return report.fill(ctx.report, also=refunds, message=message)
 
 
 async def _fetch(

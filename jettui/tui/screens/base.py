@@ -160,6 +160,7 @@ class GridPanel(PanelScreen):
     async def load(self) -> None:
         self._loaded_with = self.app.settings
         try:
+            await self.load_top()
             source, count = await asyncio.to_thread(self._open_source)
         except NotAvailable as exc:
             self.show_text(str(exc))
@@ -169,8 +170,12 @@ class GridPanel(PanelScreen):
             return
         self.show_source(source, count)
 
+    async def load_top(self) -> None:
+        """Fill what `compose_top` yielded, before the grid's source is opened (awaited by
+        `load`: read the store through `asyncio.to_thread`; a failure shows like the grid's)."""
+
     def _open_source(self) -> tuple[PageSource, int]:
-        """The panel's source and its row count (a worker thread: it reads the store)."""
+        """The panel's source and its row count (on a thread: it reads the store)."""
         source = self.make_source(self.app.database())
         return source, source.count("")
 

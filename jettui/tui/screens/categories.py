@@ -3,8 +3,8 @@
 m maps the selected categories (or the one under the cursor) to a Jet node picked from the
 local taxonomy cache; c creates a category named after a picked node (under the category
 under the cursor, or at the top level) and maps it; x unmaps; b browses the cached taxonomy
-(enter shows a node and its attributes); T refreshes the taxonomy cache from Jet. Store work runs in thread workers, the refresh in an async worker: the event loop
-never waits.
+(enter shows a node and its attributes); T refreshes the taxonomy cache from Jet. Store work
+runs on threads awaited by async workers (``asyncio.to_thread``): the event loop never waits.
 """
 
 from __future__ import annotations

@@ -83,10 +83,7 @@ def notify_outcome(app: JettuiApp, outcome: JobOutcome) -> None:
     """One notification for a job's outcome (Jet's words: never markup)."""
     text = outcome.line
     if outcome.failures:
-        first = outcome.failures[0]
-        text += f"\n{first.item}: {first.reason}"
-        if outcome.items_failed > 1:
-            text += f" (+{outcome.items_failed - 1} more)"
+        text += f"\n{outcome.first_failure()}"
     severity = SEVERITY.get(outcome.result, "warning")
     app.notify(app.redact(text), title="Jobs", severity=severity, timeout=10, markup=False)
 

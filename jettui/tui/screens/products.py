@@ -92,9 +92,13 @@ class ProductsScreen(GridPanel):
         path.display = False
         yield path
 
+    async def load_top(self) -> None:
+        self._show_steps(await asyncio.to_thread(self._read_steps))
+
+    def _read_steps(self) -> list[Step]:
+        return setup_steps(self.app.database())
+
     def make_source(self, db: pw.Database) -> PageSource:
-        steps = setup_steps(db)  # on the load worker's thread
-        self.app.call_from_thread(self._show_steps, steps)
         store = self.app.settings.store
         base = ProductSource(db, store.language_id, store.store_id, mapped_only=self.mapped_only)
         return ExpandableSource(base)
@@ -114,7 +118,7 @@ class ProductsScreen(GridPanel):
     @work(exclusive=True, group="products-steps", exit_on_error=False)
     async def _reread_steps(self) -> None:
         try:
-            steps = await asyncio.to_thread(lambda: setup_steps(self.app.database()))
+            steps = await asyncio.to_thread(self._read_steps)
         except Exception:  # noqa: BLE001 - the grid's load says why the store is unreadable
             return
         self._show_steps(steps)

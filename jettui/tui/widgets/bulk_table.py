@@ -1,16 +1,18 @@
 """BulkTable: the one keyboard-driven, bulk-select grid used by every panel.
 
-Rows are paged from a `PageSource` in thread workers and only the visible lines are rendered
-(Line API), so a 50k-row product list paints as fast as a 50-row one. Selection is a set of
-row ids kept apart from the cursor, so it survives paging, sorting and filtering.
+Rows are paged from a `PageSource` by async workers (its queries run on threads) and only the
+visible lines are rendered (Line API), so a 50k-row product list paints as fast as a 50-row
+one. Selection is a set of row ids kept apart from the cursor, so it survives paging, sorting
+and filtering.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+import asyncio
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -25,7 +27,6 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
-from textual.worker import get_current_worker
 
 from jettui.services.listing import Column, ListSource, PageSource, Row
 
@@ -38,6 +39,8 @@ PAGE_SIZE = 100  # rows per fetch; a page is ~4 screens at 80x24
 MAX_PAGES = 40  # LRU window of cached pages around where the user has been
 MARKER = "●"
 MARK_WIDTH = 2  # marker glyph + gap
+
+_T = TypeVar("_T")
 
 
 def int_id(row_id: Hashable) -> int:
@@ -60,38 +63,8 @@ class _Query:
         offset, limit = first_page * PAGE_SIZE, (last_page - first_page + 1) * PAGE_SIZE
         return self.source.fetch(self.filter_text, self.sort_key, self.descending, offset, limit)
 
-
-class _Answer(Message):
-    """A worker's answer to query `generation`: rows from `first_page` on and/or a total.
-
-    `new_query` rows answer a new filter/sort/reload (else a scroll); `total` is None while
-    the count still runs (rows only) and set alone once it arrives (no rows).
-    """
-
-    def __init__(
-        self,
-        generation: int,
-        *,
-        first_page: int = 0,
-        rows: list[Row] | None = None,
-        total: int | None = None,
-        new_query: bool = False,
-    ) -> None:
-        super().__init__()
-        self.generation, self.first_page, self.rows = generation, first_page, rows
-        self.total, self.new_query = total, new_query
-
-
-class _IdsDone(Message):
-    def __init__(self, filter_text: str, mode: str, ids: list[Hashable]) -> None:
-        super().__init__()
-        self.filter_text, self.mode, self.ids = filter_text, mode, ids
-
-
-class _QueryFailed(Message):
-    def __init__(self, generation: int, error: str) -> None:
-        super().__init__()
-        self.generation, self.error = generation, error
+    def count(self) -> int:
+        return self.source.count(self.filter_text)
 
 
 class TableMessage(Message):
@@ -512,48 +485,46 @@ class BulkTable(Widget, can_focus=True):
         self._pending.update(range(missing[0], missing[-1] + 1))
         self._run_fetch(self._query(), missing[0], missing[-1])
 
-    @work(thread=True, exclusive=True, group="bulk-table-query", exit_on_error=False)
-    def _run_query(self, query: _Query, first_page: int, last_page: int) -> None:
+    @work(exclusive=True, group="bulk-table-query", exit_on_error=False)
+    async def _run_query(self, query: _Query, first_page: int, last_page: int) -> None:
         # Rows first, count second: the first screen appears as soon as LIMIT is satisfied,
         # and a short page (the usual case while typing a filter) makes the count unnecessary.
-        worker = get_current_worker()
-        answer = partial(_Answer, query.generation, first_page=first_page, new_query=True)
-        rows: list[Row] | None = None
+        # A newer query cancels this worker (exclusive group), so a stale count never lands.
+        rows = await self._read(query, "reading rows", partial(query.pages, first_page, last_page))
+        if rows is None:
+            return
+        offset, limit = first_page * PAGE_SIZE, (last_page - first_page + 1) * PAGE_SIZE
+        if len(rows) < limit and (rows or offset == 0):
+            self._answered(query, first_page, rows, total=offset + len(rows), new_query=True)
+            return
+        self._answered(query, first_page, rows, new_query=True)
+        total = await self._read(query, "counting rows", query.count)
+        if total is not None:
+            self._answered(query, first_page, None, total=total)
+
+    @work(exclusive=True, group="bulk-table-pages", exit_on_error=False)
+    async def _run_fetch(self, query: _Query, first_page: int, last_page: int) -> None:
+        rows = await self._read(query, "reading rows", partial(query.pages, first_page, last_page))
+        if rows is not None:
+            self._answered(query, first_page, rows)
+
+    @work(exclusive=True, group="bulk-table-ids", exit_on_error=False)
+    async def _run_ids(self, source: PageSource, filter_text: str, mode: str) -> None:
         try:
-            rows = query.pages(first_page, last_page)
-            offset, limit = first_page * PAGE_SIZE, (last_page - first_page + 1) * PAGE_SIZE
-            if len(rows) < limit and (rows or offset == 0):
-                self.post_message(answer(rows=rows, total=offset + len(rows)))
-                return
-            self.post_message(answer(rows=rows))
-            if worker.is_cancelled:
-                return
-            total = query.source.count(query.filter_text)
+            ids = await asyncio.to_thread(source.ids, filter_text)
         except Exception as error:  # shown in the status line instead of killing the app
-            what = "counting rows" if rows is not None else "reading rows"
-            self.post_message(_QueryFailed(query.generation, _describe(error, what, query.source)))
+            self._query_failed(self._generation, _describe(error, "selecting rows", source))
             return
-        self.post_message(_Answer(query.generation, total=total))
+        self._ids_done(filter_text, mode, ids)
 
-    @work(thread=True, exclusive=True, group="bulk-table-pages", exit_on_error=False)
-    def _run_fetch(self, query: _Query, first_page: int, last_page: int) -> None:
+    async def _read(self, query: _Query, what: str, read: Callable[[], _T]) -> _T | None:
+        """`read()` on a thread (it queries the store); None once a failure of `query` is in
+        the status line."""
         try:
-            rows = query.pages(first_page, last_page)
-        except Exception as error:
-            failed = _describe(error, "reading rows", query.source)
-            self.post_message(_QueryFailed(query.generation, failed))
-            return
-        self.post_message(_Answer(query.generation, first_page=first_page, rows=rows))
-
-    @work(thread=True, exclusive=True, group="bulk-table-ids", exit_on_error=False)
-    def _run_ids(self, source: PageSource, filter_text: str, mode: str) -> None:
-        try:
-            ids = source.ids(filter_text)
-        except Exception as error:
-            failed = _describe(error, "selecting rows", source)
-            self.post_message(_QueryFailed(self._generation, failed))
-            return
-        self.post_message(_IdsDone(filter_text, mode, ids))
+            return await asyncio.to_thread(read)
+        except Exception as error:  # shown in the status line instead of killing the app
+            self._query_failed(query.generation, _describe(error, what, query.source))
+            return None
 
     def _store_pages(self, first_page: int, rows: list[Row]) -> None:
         for offset in range(0, max(len(rows), 1), PAGE_SIZE):
@@ -561,25 +532,36 @@ class BulkTable(Widget, can_focus=True):
             self._pages[page] = rows[offset : offset + PAGE_SIZE]
             self._pending.discard(page)
 
-    @on(_Answer)
-    def _answered(self, message: _Answer) -> None:
-        message.stop()
-        if message.generation != self._generation:
+    def _answered(
+        self,
+        query: _Query,
+        first_page: int,
+        rows: list[Row] | None,
+        *,
+        total: int | None = None,
+        new_query: bool = False,
+    ) -> None:
+        """A worker's answer to `query`: rows from `first_page` on and/or a total.
+
+        `new_query` rows answer a new filter/sort/reload (else a scroll); `total` is None while
+        the count still runs (rows only) and set alone once it arrives (no rows).
+        """
+        if query.generation != self._generation:
             return  # a newer filter/sort/reload superseded this answer
-        if message.new_query:
+        if new_query:
             self._pending.clear()
-        if message.rows is not None:
-            self._store_pages(message.first_page, message.rows)
-        if message.total is not None:
-            self._set_total(message.total, exact=True)
-        elif message.new_query:
+        if rows is not None:
+            self._store_pages(first_page, rows)
+        if total is not None:
+            self._set_total(total, exact=True)
+        elif new_query:
             # Provisional until the count arrives: what we have, so the cursor can move in it.
-            self._set_total(message.first_page * PAGE_SIZE + len(message.rows or ()), exact=False)
+            self._set_total(first_page * PAGE_SIZE + len(rows or ()), exact=False)
         else:
             self._body.refresh()
             self._ensure_loaded()
-        if message.new_query and message.rows is not None:
-            self._return_to_kept_row(message.first_page, message.rows)
+        if new_query and rows is not None:
+            self._return_to_kept_row(first_page, rows)
 
     def _return_to_kept_row(self, first_page: int, rows: list[Row]) -> None:
         """After a reload, put the cursor back on the row it was on (wherever it moved)."""
@@ -599,24 +581,20 @@ class BulkTable(Widget, can_focus=True):
         self._refresh_all()
         self._ensure_loaded()
 
-    @on(_IdsDone)
-    def _ids_done(self, message: _IdsDone) -> None:
-        message.stop()
-        if message.filter_text != self._filter_text:
+    def _ids_done(self, filter_text: str, mode: str, ids: list[Hashable]) -> None:
+        if filter_text != self._filter_text:
             return  # the filter moved on; applying old ids would touch rows the user can't see
-        if message.mode == "all":
-            self.selected.update(message.ids)
+        if mode == "all":
+            self.selected.update(ids)
         else:
-            matching = set(message.ids)
+            matching = set(ids)
             self.selected.symmetric_difference_update(matching)
         self._selection_changed()
 
-    @on(_QueryFailed)
-    def _query_failed(self, message: _QueryFailed) -> None:
-        message.stop()
-        if message.generation != self._generation:
+    def _query_failed(self, generation: int, error: str) -> None:
+        if generation != self._generation:
             return
-        self._error = message.error
+        self._error = error
         self._pending.clear()
         self._refresh_all()
 
