@@ -580,6 +580,29 @@ def parse_line_options(values: Sequence[str], option: str = "--line") -> list[Re
     return _parse_options(values, option, "ABC-1=2:19.99", "completion", line)
 
 
+def unexplained_zero_refunds(lines: Sequence[ReturnLineForm], feedback: str | None) -> None:
+    """A completion line refunding nothing needs the feedback saying why (Jet shows it to the
+    buyer, and the dashboard's rejection requires one): raises :class:`FormRefused` naming the
+    option, and pointing to ``jettui returns reject`` for a return refunded not at all."""
+    zero = [line.sku for line in lines if whole_quantity(line.refund_quantity) == 0]
+    if zero and not (feedback or "").strip():
+        raise FormRefused(
+            "completion",
+            [
+                f"--line {sku}=0: refunds nothing: give --feedback saying why (e.g. "
+                f"'{REFUND_FEEDBACK[3]}'), or reject the whole return with "
+                "`jettui returns reject RETURN_ID --reason FEEDBACK`"
+                for sku in zero
+            ],
+        )
+
+
+def whole_quantity(value: Any) -> int | None:
+    """A form quantity as an int (None when it is no whole number)."""
+    number, problem = _whole(value, "quantity", 0) if value is not None else (None, "none")
+    return None if problem else number
+
+
 def parse_item_options(values: Sequence[str], option: str = "--item") -> list[RefundLineForm]:
     """``jettui refunds create --item SKU=QTY[:AMOUNT]`` (AMOUNT: the principal refunded)."""
 
