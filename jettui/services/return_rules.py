@@ -605,11 +605,15 @@ def whole_quantity(value: Any) -> int | None:
 
 def parse_item_options(values: Sequence[str], option: str = "--item") -> list[RefundLineForm]:
     """``jettui refunds create --item SKU=QTY[:AMOUNT]`` (AMOUNT: the principal refunded)."""
+    return _parse_options(values, option, "ABC-1=1", "refund", refund_line)
 
-    def item(sku: str, qty: str, amount: str) -> RefundLineForm:
-        return RefundLineForm(sku, qty, _principal(amount))
 
-    return _parse_options(values, option, "ABC-1=1", "refund", item)
+def refund_line(sku: str, quantity: int | str, amount: str = "") -> RefundLineForm:
+    """One refund line as the CLI's ``SKU=QTY:AMOUNT`` and the refund form's quantity and
+    amount fields give it: AMOUNT (text, a decimal with at most 2 places) is the principal
+    refunded for those units, empty = what the buyer paid. :func:`check_refund_form` checks it
+    against what is refundable (``items[SKU].refund_amount.principal`` names it)."""
+    return RefundLineForm(sku, quantity, _principal(amount.strip()))
 
 
 def _parse_options(
