@@ -52,7 +52,10 @@ def test_orders_take_a_prefix_the_reference_id_and_refuse_an_ambiguous_one(
     assert len(ran.lines) == 1
     assert jettui("orders", "show", "feedbeef0002", "--json").code == 0  # a full id is exact
     ran = jettui("orders", "show", "zzz", "--json")
-    assert ran.code == 2 and ran.document["error"] == "no Jet order 'zzz' in jettui: fetch orders first"
+    assert (
+        ran.code == 2
+        and ran.document["error"] == "no Jet order 'zzz' in jettui: fetch orders first"
+    )
 
     # acknowledge and ship by prefix and by reference id
     ran = jettui("orders", "acknowledge", jet_id[:10], "--json")
@@ -176,4 +179,3 @@ def test_ship_takes_the_forms_dates_and_return_location(shop: Settings, jettui) 
         "UT",
         "84070",
     )
-

@@ -24,10 +24,15 @@ HOSTILE = "\x1b]0;PWNED\x07\x1b[2J\x1b[31mEve\tEvil\nSmith\u202emoc.live\x7f\x9b
         ("nul\x00bel\x07bs\x08esc\x1bdel\x7f", "nul\\x00bel\\x07bs\\x08esc\\x1bdel\\x7f"),
         ("c1\x80\x9b\x9d\x9f", "c1\\x80\\x9b\\x9d\\x9f"),
         ("\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m"),
-        ("\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", "\\x1b]8;;http://x\\x1b\\link\\x1b]8;;\\x1b\\"),
+        (
+            "\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\",
+            "\\x1b]8;;http://x\\x1b\\link\\x1b]8;;\\x1b\\",
+        ),
         ("a\u202ab\u202bc\u202cd\u202de\u202ef", "a\\u202ab\\u202bc\\u202cd\\u202de\\u202ef"),
-        ("\u2066i\u2067j\u2068k\u2069\u200e\u200f\u061c", "\\u2066i\\u2067j\\u2068k\\u2069"
-         "\\u200e\\u200f\\u061c"),  # fmt: skip
+        (
+            "\u2066i\u2067j\u2068k\u2069\u200e\u200f\u061c",
+            "\\u2066i\\u2067j\\u2068k\\u2069\\u200e\\u200f\\u061c",
+        ),  # fmt: skip
         ("Zoë Łukasz 東京 🙂 [b]not markup[/b]", "Zoë Łukasz 東京 🙂 [b]not markup[/b]"),
         (None, ""),
         (12.5, "12.5"),

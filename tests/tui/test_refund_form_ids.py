@@ -80,8 +80,11 @@ async def test_a_typed_prefix_or_reference_id_and_one_line_errors(shop: Settings
         form = await _open_form(app, pilot)
         for typed, error in (
             ("zzz", "order: no Jet order 'zzz' in jettui: fetch orders first"),
-            ("abcabc", "order: 'abcabc' is the start of 2 Jet order ids (abcabc1, abcabc2): "
-             "give more of it"),  # fmt: skip
+            (
+                "abcabc",
+                "order: 'abcabc' is the start of 2 Jet order ids (abcabc1, abcabc2): "
+                "give more of it",
+            ),  # fmt: skip
         ):
             form.query_one("#rfd-order", Input).value = ""
             await pilot.press(*typed, "enter")
