@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -76,7 +77,7 @@ class OrderLine:
 
 
 def _left(amounts: dict[str, str]) -> str:
-    total = sum((float(v) for v in amounts.values()), 0.0)
+    total = sum((Decimal(v) for v in amounts.values()), Decimal(0))
     return f", {total:.2f} left" if amounts else ""
 
 
@@ -88,7 +89,7 @@ def item_of(problem: str) -> str:
     return ""
 
 
-LINE_HEAD = "line — refundable units (shipped, refunded, dollars left)      qty    amount"
+LINE_HEAD = "line · units refundable/shipped, dollars left               qty      amount"
 AMOUNT_TIP = "the principal refunded for these units (e.g. 19.99); empty: what the buyer paid"
 
 
@@ -235,9 +236,9 @@ class RefundFormScreen(FormKeys, Screen[bool]):
         ]
         widgets: list[Widget] = [Static(LINE_HEAD, id="rfd-line-head")] if self.lines else []
         for n, line in enumerate(self.lines):
-            text = safe_text(f"{line.sku} {line.title}")[:30] + (
-                f" — {line.refundable} refundable ({line.shipped} shipped, {line.taken} "
-                f"refunded{line.left})"
+            # refundable/shipped: the units refunded already are the difference
+            text = safe_text(f"{line.sku} {line.title}")[:26].rstrip() + (
+                f" · {line.refundable}/{line.shipped} refundable{line.left}"
             )
             quantity = Input("0", id=f"rfd-qty-{n}", compact=True, type="integer")
             amount = Input("", id=f"rfd-amount-{n}", compact=True, classes="rfd-amount",
