@@ -12,7 +12,7 @@ redacted, large bodies cut with their size said: :mod:`jettui.services.jet_sessi
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -58,10 +58,6 @@ class LogSource(EventSource):
         for condition in event_conditions(self.where):
             query = query.where(condition)
         return query
-
-    def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
-        """Cells as inert text: messages and refs hold what Jet and the store sent."""
-        return tuple(safe_text(cell) for cell in super()._format(row))
 
 
 class LogsScreen(GridPanel):
