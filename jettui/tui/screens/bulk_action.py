@@ -33,6 +33,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, ProgressBar, Static
 
+from jettui.text_safety import safe_text
+
 if TYPE_CHECKING:
     from jettui.services.catalog import ActionReport
     from jettui.tui.app import JettuiApp
@@ -98,7 +100,7 @@ def as_csv(rows: list[dict[str, str]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=["sku", "outcome", "jet_status", "reason"])
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: safe_text(v) for k, v in row.items()} for row in rows)  # Jet's words
     return out.getvalue()
 
 
