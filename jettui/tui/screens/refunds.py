@@ -122,6 +122,7 @@ class RefundFormScreen(FormKeys, Screen[bool]):
         super().__init__(id="refund-form")
         self.order = order
         self.merchant_order_id = ""
+        self.choices: list[str] = []  # the picker's orders (Jet ids), newest first
         self.lines: list[OrderLine] = []
         self.sent = False
         self._busy = False
@@ -170,7 +171,19 @@ class RefundFormScreen(FormKeys, Screen[bool]):
             self._field_error("order", [app.redact(f"order: cannot list orders: {one_line(exc)}")])
             return
         picker = self.query_one("#rfd-pick", Select)
+        self.choices = [choice.merchant_order_id for choice in choices]
         picker.set_options([(choice.label, choice.merchant_order_id) for choice in choices])
+        if self.merchant_order_id:  # typed (or given) before the list came
+            self._show_picked(self.merchant_order_id)
+
+    def _show_picked(self, merchant_order_id: str) -> None:
+        """The picker names the order the lines are of (blank when it does not list it)."""
+        picker = self.query_one("#rfd-pick", Select)
+        listed = merchant_order_id in self.choices
+        if listed and picker.value != merchant_order_id:
+            picker.value = merchant_order_id
+        elif not listed:
+            picker.clear()
 
     def _refundable_orders(self) -> list[Any]:
         return refundable_orders(self._db())
@@ -218,9 +231,11 @@ class RefundFormScreen(FormKeys, Screen[bool]):
             view = await refund_form_view(app.settings, db, merchant_order_id)
         except Exception as exc:  # noqa: BLE001 - unknown order, Jet or store failure: one line
             self._field_error("order", [app.redact(f"order: {safe_text(one_line(exc))[:200]}")])
+            self._show_picked("")  # no order's lines shown: none picked
             return
         self.merchant_order_id = merchant_order_id
         self._field_error("order", [])
+        self._show_picked(merchant_order_id)
         skus = [line["sku"] for line in view["lines"]]
         self.lines = [
             OrderLine(
