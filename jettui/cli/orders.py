@@ -301,6 +301,7 @@ def run_ship(args: argparse.Namespace, out: Output) -> int:
                     db,
                     order_id,
                     details=ship_details(args, settings),
+                    cancel_only=is_cancel_only(args),
                     carrier=args.carrier,
                     method=args.method,
                     tracking=args.tracking,
@@ -315,6 +316,13 @@ def run_ship(args: argparse.Namespace, out: Output) -> int:
     out.note(result=result.as_dict("merchant_order_id"))
     out.say(result.line)
     return ExitCode.PARTIAL if result.is_problem else ExitCode.OK
+
+
+def is_cancel_only(args: argparse.Namespace) -> bool:
+    """``--cancel`` with no ``--ship`` and no parcel option: only those units are cancelled
+    (nothing else ships, so Jet needs no carrier, method, tracking or ZIP)."""
+    parcel = (args.carrier, args.method, args.tracking, args.zip)
+    return bool(args.cancel) and not args.ship and not any(parcel)
 
 
 def ship_details(args: argparse.Namespace, settings: Any) -> dict[str, Any]:

@@ -125,16 +125,25 @@ def test_returns_reject_and_a_zero_line_needs_its_feedback(shop: Settings, jettu
 
 
 def test_a_cancel_only_shipment_needs_no_carrier_tracking_or_zip(shop: Settings, jettui) -> None:
+    from jettui.store.jet_tables import JetOrder
+
     [jet_id] = fetched(shop, jettui)
     assert jettui("orders", "acknowledge", jet_id).code == 0
-    ran = jettui("orders", "ship", jet_id[:9], "--cancel", "HRT-TM00002=1",
-                 "--ship", "HRT-SWL00001=0", "--json")  # fmt: skip
+    ran = jettui("orders", "ship", jet_id[:9], "--cancel", "HRT-TM00002=1", "--json")
     assert ran.code == 0, ran.err
     lines = jettui("orders", "show", jet_id, "--json").document["order"]["lines"]
-    assert {line["merchant_sku"]: line["cancelled"] for line in lines} == {
-        "HRT-SWL00001": 0,
-        "HRT-TM00002": 1,
+    assert {line["merchant_sku"]: (line["shipped"], line["cancelled"]) for line in lines} == {
+        "HRT-SWL00001": (0, 0),  # nothing else shipped: a cancel-only message
+        "HRT-TM00002": (0, 1),
     }
+    db = connect(shop)
+    [record] = JetOrder.get(JetOrder.merchant_order_id == jet_id).shipments
+    db.close()
+    assert sorted(record["body"]) == ["alt_shipment_id", "shipment_items"]  # as Jet's clients
+    # with --ship naming zero units, the same
+    ran = jettui("orders", "ship", jet_id, "--cancel", "HRT-SWL00001=1", "--ship",
+                 "HRT-SWL00001=0", "--json")  # fmt: skip
+    assert ran.code == 0, ran.err
     # units that ship still need every parcel field, each named
     ran = jettui("orders", "ship", jet_id, "--json")
     assert ran.code == 2
