@@ -2,7 +2,10 @@
 
 Listings (`list`, `show`) go to stdout; per-order lines and summaries to stderr; with --json
 the document carries them. `ship` checks every rule of the ship form before anything is sent:
-each problem names its field, exit 2, nothing sent. Exit codes: 0 done, 1 some orders failed
+each problem names its field, exit 2, nothing sent; carrier, method, tracking and ZIP only
+when units ship (``--cancel`` alone is a cancel-only message), the form's dates and return
+location as options. An order is named by its Jet id, its reference id or an unambiguous
+prefix (:mod:`jettui.services.ids`). Exit codes: 0 done, 1 some orders failed
 (an order acknowledged past its deadline included), 2 bad usage or a refused form, 3 Jet or
 the store unreachable, 75 another run holds the lock."""
 
@@ -328,23 +331,22 @@ def is_cancel_only(args: argparse.Namespace) -> bool:
 def ship_details(args: argparse.Namespace, settings: Any) -> dict[str, Any]:
     """The ship form's fields the options give (dates, return location, RMA number, days to
     return); the rest keep the form's defaults. Checked by the ship form's rules."""
+    from dataclasses import replace
+
     from jettui.services.orders.ship_form import ReturnLocation
 
+    def given(option: str) -> Any:
+        return getattr(args, option.removeprefix("--").replace("-", "_"))
+
     details: dict[str, Any] = {
-        field: getattr(args, option[2:].replace("-", "_"))
-        for option, field in DATE_FIELDS.items()
-        if getattr(args, option[2:].replace("-", "_")) is not None
+        name: value for option, name in DATE_FIELDS.items() if (value := given(option)) is not None
     }
     parts = {
-        part: value
-        for option, part in RETURN_PARTS.items()
-        if (value := getattr(args, option[2:].replace("-", "_"))) is not None
+        part: value for option, part in RETURN_PARTS.items() if (value := given(option)) is not None
     }
     if args.return_location or parts:
-        base = ReturnLocation.from_settings(settings)
-        details["return_location"] = ReturnLocation(
-            **{**base.__dict__, **parts, "state": parts.get("state", base.state).upper()}
-        )
+        location = replace(ReturnLocation.from_settings(settings), **parts)
+        details["return_location"] = replace(location, state=location.state.upper())
     if args.rma:
         details["rma_number"] = args.rma
     if args.days_to_return is not None:
