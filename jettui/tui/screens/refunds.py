@@ -129,7 +129,7 @@ class RefundFormScreen(FormKeys, Screen[bool]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="rfd-body"):
-            yield Static("[b]Refund items of an order[/b] (amounts: what the buyer paid)")
+            yield Static("[b]Refund items of an order[/b] (no amount given: what the buyer paid)")
             yield Static("", id="rfd-problems", markup=False)
             with Horizontal(classes="form-row"):
                 yield Label("Jet order")
