@@ -80,8 +80,8 @@ def _status(out: Output) -> int:
         running=running,
         steps=[s.as_dict() for s in states.values()],
     )
-    for state in states.values():
-        out.say(f"{state.step}: {state.label}")
+    for state in states.values():  # the result: stdout
+        out.result(f"{state.step}: {state.label}")
     if running:
-        out.say(f"running now: {running}")
+        out.result(f"running now: {running}")
     return ExitCode.OK

@@ -20,7 +20,8 @@ def register(commands: Any) -> None:
     logs = commands.add_parser("logs", help="the event log: Jet calls (bodies redacted), jobs")
     logs.add_argument("--since", metavar="WHEN", help="30m, 2h, 7d ago, or a UTC date/time")
     logs.add_argument("--sku", metavar="SKU", help="rows about this merchant SKU")
-    logs.add_argument("--order", metavar="ID", help="rows about this Jet merchant_order_id")
+    logs.add_argument("--order", metavar="ID",
+                      help="rows about this Jet order (its id, reference id or a prefix)")  # fmt: skip
     logs.add_argument("--file", metavar="ID", help="rows about this Jet bulk file id")
     logs.add_argument("--job", metavar="JOB", help="this job's runs (e.g. sync)")
     logs.add_argument("--level", choices=LEVELS, help="this level and worse")
@@ -35,7 +36,7 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace, out: Output) -> int:
-    from jettui.services.logs import EventFilter, parse_since, query_events
+    from jettui.services.logs import EventFilter, parse_since, query_events, resolved
     from jettui.store.text import utcnow
 
     try:
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
     )
     settings = load(args, out)
     with store(settings, out):
-        rows = query_events(where)
+        rows = query_events(resolved(where))
     rows.reverse()  # oldest first, like a log file
     out.note(events=rows)
     for row in rows:

@@ -2,7 +2,10 @@
 
 Listings (`list`, `show`) go to stdout; per-order lines and summaries to stderr; with --json
 the document carries them. `ship` checks every rule of the ship form before anything is sent:
-each problem names its field, exit 2, nothing sent. Exit codes: 0 done, 1 some orders failed
+each problem names its field, exit 2, nothing sent; carrier, method, tracking and ZIP only
+when units ship (``--cancel`` alone is a cancel-only message), the form's dates and return
+location as options. An order is named by its Jet id, its reference id or an unambiguous
+prefix (:mod:`jettui.services.ids`). Exit codes: 0 done, 1 some orders failed
 (an order acknowledged past its deadline included), 2 bad usage or a refused form, 3 Jet or
 the store unreachable, 75 another run holds the lock."""
 
@@ -14,6 +17,8 @@ from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from jettui.errors import ExitCode, UsageError
+from jettui.services.ids import resolve_order_id
+from jettui.text_safety import safe_text, tsv_row
 
 from .output import Output
 from .parser import add_json
@@ -49,10 +54,12 @@ def register(commands: Any) -> None:
         "ship", help="ship and/or cancel units (default: ship every open unit)"
     )
     ship.add_argument("order_id", metavar="JET_ORDER_ID")
-    ship.add_argument("--carrier", required=True, metavar="C", help="one of Jet's carriers")
-    ship.add_argument("--method", required=True, metavar="M", help="one of Jet's methods")
-    ship.add_argument("--tracking", required=True, metavar="T", help="tracking number")
-    ship.add_argument("--zip", required=True, metavar="Z", help="ship-from ZIP (5 digits)")
+    parcel = "(required when units ship; a cancel-only message takes none)"
+    ship.add_argument("--carrier", default="", metavar="C", help=f"one of Jet's carriers {parcel}")
+    ship.add_argument("--method", default="", metavar="M", help=f"one of Jet's methods {parcel}")
+    ship.add_argument("--tracking", default="", metavar="T", help=f"tracking number {parcel}")
+    ship.add_argument("--zip", default="", metavar="Z", help=f"ship-from ZIP, 5 digits {parcel}")
+    add_ship_details(ship)
     ship.add_argument("--ship", action="append", default=[], metavar="SKU=QTY",
                       help="units of a SKU to ship (repeatable; default: every open unit)")  # fmt: skip
     ship.add_argument("--cancel", action="append", default=[], metavar="SKU=QTY",
@@ -72,6 +79,42 @@ def register(commands: Any) -> None:
     for sub, handler in handlers.items():
         add_json(sub)
         sub.set_defaults(handler=handler)
+
+
+def add_ship_details(ship: argparse.ArgumentParser) -> None:
+    """The ship form's dates and return location as options (checked by the same rules)."""
+    for option, what in SHIP_DATES.items():
+        ship.add_argument(option, metavar="DATE", help=f"{what} (2026-11-30 or 2026-11-30T14:00Z)")
+    ship.add_argument(
+        "--return-location", action="store_true",
+        help="give Jet a return location: the settings' returns address, or the parts given",
+    )  # fmt: skip
+    for option, part in RETURN_PARTS.items():
+        ship.add_argument(option, metavar=part.upper(), help=f"return location: {part} "
+                          "(implies --return-location)")  # fmt: skip
+    ship.add_argument(
+        "--rma", default="", metavar="RMA", help="RMA number (with a return location)"
+    )
+    ship.add_argument(
+        "--days-to-return", metavar="N", help="days to return (with a return location)"
+    )
+
+
+#: ship options → the ship form's dates, and the return location's parts
+SHIP_DATES = {
+    "--shipment-date": "shipment date (default now)",
+    "--pickup-date": "carrier pick-up date (default now)",
+    "--delivery-date": "expected delivery date (default Jet's deliver-by, else in 5 days)",
+}
+DATE_FIELDS = dict(zip(SHIP_DATES, ("shipment_date", "carrier_pick_up_date",
+                                    "expected_delivery_date"), strict=True))  # fmt: skip
+RETURN_PARTS = {
+    "--return-address1": "address1",
+    "--return-address2": "address2",
+    "--return-city": "city",
+    "--return-state": "state",
+    "--return-zip": "zip_code",
+}
 
 
 # --- listings ---------------------------------------------------------------------------------
@@ -101,7 +144,7 @@ def order_line(row: Any) -> str:
         _left(row.ack_seconds_left),
         row.error or row.admin_change,
     ]
-    return "\t".join(" ".join(str(f).split()) for f in fields)
+    return tsv_row(fields)
 
 
 LIST_HEADER = "\t".join(("jet_order_id", "reference", "oc_order", "jet_status", "import",
@@ -141,7 +184,8 @@ def run_show(args: argparse.Namespace, out: Output) -> int:
     out.note(action="show", merchant_order_id=args.order_id)
     settings = load(args, out)
     with store(settings, out) as db:
-        detail = order_detail(db, args.order_id, settings=settings)
+        order_id = resolve_order_id(args.order_id)
+        detail = order_detail(db, order_id, settings=settings)
     if detail is None:
         raise UsageError(f"no Jet order '{args.order_id}' in jettui: fetch orders first")
     document = detail.as_dict()
@@ -194,7 +238,7 @@ def detail_lines(order: dict[str, Any]) -> list[str]:
             f" cancelled {shipment['cancelled']}"
         )
     lines += [f"warning: {w}" for w in order.get("warnings") or []]
-    return lines
+    return [safe_text(line) for line in lines]  # Jet's and the store's text, made inert
 
 
 # --- actions ----------------------------------------------------------------------------------
@@ -218,7 +262,7 @@ def run_acknowledge(args: argparse.Namespace, out: Output) -> int:
         raise UsageError(ALL_OR_IDS)
     settings = load(args, out)
     with store(settings, out) as db:
-        ids = None if args.all else list(args.order_ids)
+        ids = None if args.all else [resolve_order_id(i) for i in args.order_ids]
         report = asyncio.run(acknowledge_orders(settings, db, ids))
     return _report(out, report)
 
@@ -245,7 +289,7 @@ def _run_on_order(
     out.note(action=action, merchant_order_id=args.order_id)
     settings = load(args, out)
     with store(settings, out) as db:
-        report = asyncio.run(command(settings, db, args.order_id))
+        report = asyncio.run(command(settings, db, resolve_order_id(args.order_id)))
     return _report(out, report)
 
 
@@ -262,12 +306,16 @@ def run_ship(args: argparse.Namespace, out: Output) -> int:
             raise UsageError(str(exc)) from None
     settings = load(args, out)
     with store(settings, out) as db:
+        order_id = resolve_order_id(args.order_id)
+        out.note(merchant_order_id=order_id)
         try:
             result = asyncio.run(
                 ship_headless(
                     settings,
                     db,
-                    args.order_id,
+                    order_id,
+                    details=ship_details(args, settings),
+                    cancel_only=is_cancel_only(args),
                     carrier=args.carrier,
                     method=args.method,
                     tracking=args.tracking,
@@ -282,6 +330,39 @@ def run_ship(args: argparse.Namespace, out: Output) -> int:
     out.note(result=result.as_dict("merchant_order_id"))
     out.say(result.line)
     return ExitCode.PARTIAL if result.is_problem else ExitCode.OK
+
+
+def is_cancel_only(args: argparse.Namespace) -> bool:
+    """``--cancel`` with no ``--ship`` and no parcel option: only those units are cancelled
+    (nothing else ships, so Jet needs no carrier, method, tracking or ZIP)."""
+    parcel = (args.carrier, args.method, args.tracking, args.zip)
+    return bool(args.cancel) and not args.ship and not any(parcel)
+
+
+def ship_details(args: argparse.Namespace, settings: Any) -> dict[str, Any]:
+    """The ship form's fields the options give (dates, return location, RMA number, days to
+    return); the rest keep the form's defaults. Checked by the ship form's rules."""
+    from dataclasses import replace
+
+    from jettui.services.orders.ship_form import ReturnLocation
+
+    def given(option: str) -> Any:
+        return getattr(args, option.removeprefix("--").replace("-", "_"))
+
+    details: dict[str, Any] = {
+        name: value for option, name in DATE_FIELDS.items() if (value := given(option)) is not None
+    }
+    parts = {
+        part: value for option, part in RETURN_PARTS.items() if (value := given(option)) is not None
+    }
+    if args.return_location or parts:
+        location = replace(ReturnLocation.from_settings(settings), **parts)
+        details["return_location"] = replace(location, state=location.state.upper())
+    if args.rma:
+        details["rma_number"] = args.rma
+    if args.days_to_return is not None:
+        details["days_to_return"] = args.days_to_return
+    return details
 
 
 def _refused(out: Output, problems: list[str], what: str) -> int:

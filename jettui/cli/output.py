@@ -6,7 +6,11 @@
 - ``note``: fields of the one JSON document; :meth:`Output.finish` prints it exactly once,
   whatever happened (failure, store gone mid-run, Ctrl+C), with what is known by then.
 
-Every line and the document pass :meth:`Output.scrub` here, the one place secrets are masked.
+Every line and the document pass :meth:`Output.scrub` here, the one place secrets are masked,
+and every printed line :func:`jettui.text_safety.safe_text` (control characters, ANSI/OSC
+escapes and bidi overrides from Jet or the store never reach the terminal raw; TAB stays the
+listings' column separator, their cells are made safe by :func:`~jettui.text_safety.tsv_row`).
+The JSON document keeps the original text, escaped by JSON (``ensure_ascii``).
 Logging (e.g. the event logger's "could not write events") is routed here as one line per
 distinct message, never a traceback.
 """
@@ -22,6 +26,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from jettui.errors import JettuiError, LockBusy, is_unreachable, one_line
+from jettui.text_safety import safe_text
 
 if TYPE_CHECKING:
     from jettui.config import Settings
@@ -50,19 +55,32 @@ class Output:
 
         return scrub_secrets(text, self.settings)
 
+    def safe(self, line: str) -> str:
+        """One printed line: secrets masked, then made inert for a terminal (TAB kept)."""
+        return safe_text(self.scrub(line), keep_tabs=True)
+
     # --- lines ---
 
     def say(self, text: str) -> None:
         """Human lines on stderr (one per line of ``text``), secrets masked."""
         self.end_progress()
         for line in text.splitlines() or [""]:
-            _write(sys.stderr, self.scrub(line) + "\n")
+            _write(sys.stderr, self.safe(line) + "\n")
 
     def show(self, text: str) -> None:
         """A listing line on stdout for pipes; not printed with ``--json`` (the document has it)."""
         if not self.json_mode:
             self.end_progress()
-            _write(sys.stdout, self.scrub(text) + "\n")
+            for line in text.splitlines() or [""]:
+                _write(sys.stdout, self.safe(line) + "\n")
+
+    def result(self, text: str) -> None:
+        """A command's result for people (``orders show``-like): stdout for pipes; with
+        ``--json`` (the document has it, stdout is the document's alone) on stderr."""
+        if self.json_mode:
+            self.say(text)
+        else:
+            self.show(text)
 
     def listing(self, header: str, lines: list[str], noun: str) -> None:
         """A table on stdout (``header`` only above rows) and its count for people: ``3 orders``,
@@ -81,7 +99,7 @@ class Output:
     def progress(self, text: str) -> None:
         """A progress line overwriting itself, only for a person at a terminal (never cron)."""
         if not self.json_mode and self.interactive:
-            _write(sys.stderr, "\r" + self.scrub(text) + "\x1b[K")
+            _write(sys.stderr, "\r" + self.safe(text) + "\x1b[K")
             self._progress_shown = True
 
     def end_progress(self) -> None:

@@ -270,8 +270,10 @@ def _edit(args: argparse.Namespace, out: Output) -> int:
     lines += [f"  warning: {w}" for w in data["warnings"]]
     if view is not None:
         lines += ["  as Jet has it:"] + [f"    {line}" for line in catalog.view_lines(view)]
+    # --show asks to see the product: a listing on stdout (like `orders show`); a plain edit
+    # says what it saved on stderr like every action (problems are on stderr either way)
     for line in lines:
-        out.say(line)
+        (out.result if args.show else out.say)(line)
     return ExitCode.OK
 
 

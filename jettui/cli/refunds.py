@@ -7,7 +7,9 @@ without ``--feedback`` the one the reason implies is sent (return_rules.FEEDBACK
 the output says which, and that it came from the reason. A refund whose answer Jet never gave
 is recorded as "may have applied" (exit 3): the next `jettui cron fetch-returns` looks it up by
 its alt refund id and never sends it twice.
-`list` prints to stdout."""
+`list` prints to stdout. The order is named by its Jet id, its reference id or an unambiguous
+prefix (:mod:`jettui.services.ids`); ``--json`` gives the refund's id as ``result.refund_id``
+and the order's as ``result.merchant_order_id``."""
 
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ import asyncio
 from typing import Any
 
 from jettui.errors import ExitCode
+from jettui.services.ids import resolve_order_id
+from jettui.text_safety import tsv_row
 
 from .orders import _refused
 from .output import Output
@@ -57,7 +61,7 @@ def refund_line(row: dict[str, Any]) -> str:
         row["updated_at"] or "",
         row.get("error") or "",
     ]
-    return "\t".join(" ".join(str(f).split()) for f in fields)
+    return tsv_row(fields)
 
 
 LIST_HEADER = "\t".join(("alt_refund_id", "jet_order_id", "lines", "amount", "reason",
@@ -84,13 +88,16 @@ def run_create(args: argparse.Namespace, out: Output) -> int:
         return _refused(out, list(exc.problems), "refund")
     settings = load(args, out)
     with store(settings, out) as db:
+        order_id = resolve_order_id(args.order_id)
+        out.note(merchant_order_id=order_id)
         try:
             result = asyncio.run(
-                create_refund(settings, db, args.order_id, items, args.reason, args.feedback)
+                create_refund(settings, db, order_id, items, args.reason, args.feedback)
             )
         except FormRefused as exc:
             return _refused(out, list(exc.problems), "refund")
-    out.note(result=result.as_dict("merchant_order_id"))
+    # the refund's own id (jettui's alt_refund_id) under its own key, the order under its own
+    out.note(result={**result.as_dict("refund_id"), "merchant_order_id": order_id})
     out.say(result.line)
     if result.detail.get("may_have_applied"):
         out.say("jettui: the refund may have applied; `jettui cron fetch-returns` settles it")

@@ -3,7 +3,10 @@
 `list` prints to stdout (tab-separated); `complete` checks every rule first (quantities and
 amounts never above what the buyer paid nor what the return requested): each problem names
 its field, exit 2, nothing sent. By default every returned unit is refunded at what the buyer
-paid for it (capped at what the return requested)."""
+paid for it (capped at what the return requested); a line refunding nothing (``--line SKU=0``)
+needs the ``--feedback`` saying why. `reject` is the dashboard's rejection (nothing refunded,
+``--reason`` the feedback Jet requires). A return is named by its id, its reference id or an
+unambiguous prefix (:mod:`jettui.services.ids`)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,9 @@ import asyncio
 from typing import Any
 
 from jettui.errors import ExitCode
-from jettui.jet.enums import CHARGE_FEEDBACK
+from jettui.jet.enums import CHARGE_FEEDBACK, REFUND_FEEDBACK
+from jettui.services.ids import resolve_return_id
+from jettui.text_safety import tsv_row
 
 from .orders import _refused
 from .output import Output
@@ -27,7 +32,7 @@ def register(commands: Any) -> None:
     complete = actions.add_parser(
         "complete", help="complete a return (default: every returned unit refunded)"
     )
-    complete.add_argument("return_id", metavar="RETURN_ID", help="Jet's return authorization id")
+    complete.add_argument("return_id", metavar="RETURN_ID", help=RETURN_ID_HELP)
     complete.add_argument(
         "--line",
         action="append",
@@ -45,9 +50,24 @@ def register(commands: Any) -> None:
         metavar="REASON",
         help=f"dispute the return charge (reason: {', '.join(CHARGE_FEEDBACK)}; default other)",
     )
-    for sub, handler in ((listing, run_list), (complete, run_complete)):
+    reject = actions.add_parser(
+        "reject", help="reject a return: completed on Jet with nothing refunded (the dashboard's x)"
+    )
+    reject.add_argument("return_id", metavar="RETURN_ID", help=RETURN_ID_HELP)
+    reject.add_argument("--reason", required=True, metavar="FEEDBACK",
+                        help="why (Jet's return refund feedback, e.g. 'Returned outside window'; "
+                        f"one of: {', '.join(REFUND_FEEDBACK)})")  # fmt: skip
+    reject.add_argument(
+        "--dispute-charge", nargs="?", const="other", choices=CHARGE_FEEDBACK, metavar="REASON",
+        help=f"dispute the return charge (reason: {', '.join(CHARGE_FEEDBACK)}; default other)",
+    )  # fmt: skip
+    reject.add_argument("--notes", metavar="TEXT", help="notes sent with every line")
+    for sub, handler in ((listing, run_list), (complete, run_complete), (reject, run_reject)):
         add_json(sub)
         sub.set_defaults(handler=handler)
+
+
+RETURN_ID_HELP = "Jet's return authorization id, its reference id or an unambiguous prefix"
 
 
 def return_line(row: dict[str, Any]) -> str:
@@ -68,7 +88,7 @@ def return_line(row: dict[str, Any]) -> str:
         row.get("outcome") or "",
         row.get("refunded_total") or "",
     ]
-    return "\t".join(" ".join(str(f).split()) for f in fields)
+    return tsv_row(fields)
 
 
 LIST_HEADER = "\t".join(("return_id", "jet_order_id", "oc_order", "oc_returns", "status",
@@ -86,12 +106,18 @@ def run_list(args: argparse.Namespace, out: Output) -> int:
 
 def run_complete(args: argparse.Namespace, out: Output) -> int:
     """0 completed, 1 Jet refused it, 2 a rule broken (each problem names its field)."""
-    from jettui.services.return_rules import FormRefused, ReturnForm, parse_line_options
+    from jettui.services.return_rules import (
+        FormRefused,
+        ReturnForm,
+        parse_line_options,
+        unexplained_zero_refunds,
+    )
     from jettui.services.returns import complete_return
 
     out.note(action="complete", return_id=args.return_id)
     try:  # a malformed --line is refused before any settings or store is read
         lines = parse_line_options(args.line)
+        unexplained_zero_refunds(lines, args.feedback)
     except FormRefused as exc:
         return _refused(out, list(exc.problems), "completion")
     form = ReturnForm(
@@ -102,10 +128,35 @@ def run_complete(args: argparse.Namespace, out: Output) -> int:
     )
     settings = load(args, out)
     with store(settings, out) as db:
+        return_id = resolve_return_id(args.return_id)
+        out.note(return_id=return_id)
         try:
-            result = asyncio.run(complete_return(settings, db, args.return_id, form))
+            result = asyncio.run(complete_return(settings, db, return_id, form))
         except FormRefused as exc:
             return _refused(out, list(exc.problems), "completion")
+    out.note(result=result.as_dict("return_id"))
+    out.say(result.line)
+    return ExitCode.PARTIAL if result.is_problem else ExitCode.OK
+
+
+def run_reject(args: argparse.Namespace, out: Output) -> int:
+    """Reject a return as the dashboard does (:func:`reject_return`: nothing refunded, the
+    feedback on every line): 0 rejected, 1 Jet refused it, 2 a rule broken."""
+    from jettui.services.return_rules import FormRefused
+    from jettui.services.returns import reject_return
+
+    out.note(action="reject", return_id=args.return_id)
+    settings = load(args, out)
+    with store(settings, out) as db:
+        return_id = resolve_return_id(args.return_id)
+        out.note(return_id=return_id)
+        try:
+            result = asyncio.run(
+                reject_return(settings, db, return_id, args.reason.strip(),
+                              charge_feedback=args.dispute_charge, notes=args.notes)
+            )  # fmt: skip
+        except FormRefused as exc:
+            return _refused(out, list(exc.problems), "rejection")
     out.note(result=result.as_dict("return_id"))
     out.say(result.line)
     return ExitCode.PARTIAL if result.is_problem else ExitCode.OK

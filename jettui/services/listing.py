@@ -26,6 +26,7 @@ import peewee as pw
 from jettui.jet.enums import FileStatus, ProductStatus, ReturnStatus
 from jettui.services.search_index import SEPARATOR, SearchIndex
 from jettui.store.base import is_mysql
+from jettui.text_safety import safe_text
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRichComparison
@@ -254,6 +255,12 @@ class QuerySource:
     def _format(self, row: tuple[Any, ...]) -> Sequence[str]:
         return tuple(_cell(value) for value in row)
 
+    def _shown(self, row: tuple[Any, ...]) -> Sequence[str]:
+        """The row's cells as the grid shows them: text from Jet or the store made inert
+        (:func:`jettui.text_safety.safe_text`: no control character, ANSI/OSC escape or bidi
+        override reaches the terminal)."""
+        return tuple(safe_text(cell) for cell in self._format(row))
+
     # -- PageSource
     def _filtered(self, filter_text: str, *fields: Any) -> pw.ModelSelect:
         query = self._select(*fields)
@@ -296,7 +303,7 @@ class QuerySource:
             .limit(limit)
             .tuples()
         )
-        return [(row[0], self._format(row[1:])) for row in query.execute(self.db)]
+        return [(row[0], self._shown(row[1:])) for row in query.execute(self.db)]
 
     def ids(self, filter_text: str) -> list[Hashable]:
         query = self._filtered(filter_text, self._id_field()).tuples()
@@ -419,7 +426,7 @@ class KeysetSource(QuerySource):
             return []
         id_field = self._id_field()
         query = self._select(id_field, *self._fields()).where(id_field.in_(list(ids))).tuples()
-        found = {row[0]: (row[0], self._format(row[1:])) for row in query.execute(self.db)}
+        found = {row[0]: (row[0], self._shown(row[1:])) for row in query.execute(self.db)}
         return [found[row_id] for row_id in ids if row_id in found]
 
     def offset_fetch(

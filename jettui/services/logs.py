@@ -18,7 +18,7 @@ import datetime as _dt
 import logging
 import logging.handlers
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -198,6 +198,15 @@ def parse_filter(text: str, now: _dt.datetime) -> EventFilter:
             raise ValueError(f"level:{value}: one of {', '.join(LEVELS)}")
         values[key] = parse_since(value, now) if key == "since" else value
     return EventFilter(**values)
+
+
+def resolved(where: EventFilter) -> EventFilter:
+    """``where`` with its ``order`` as the order's full Jet id when it names one jettui knows
+    (its reference id or an unambiguous prefix: :func:`jettui.services.ids.order_filter_id`;
+    an ambiguous prefix raises :class:`~jettui.services.ids.AmbiguousId`). Store thread."""
+    from jettui.services.ids import order_filter_id
+
+    return replace(where, order=order_filter_id(where.order)) if where.order else where
 
 
 def describe_filter(where: EventFilter) -> str:

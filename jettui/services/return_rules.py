@@ -580,13 +580,40 @@ def parse_line_options(values: Sequence[str], option: str = "--line") -> list[Re
     return _parse_options(values, option, "ABC-1=2:19.99", "completion", line)
 
 
+def unexplained_zero_refunds(lines: Sequence[ReturnLineForm], feedback: str | None) -> None:
+    """A completion line refunding nothing needs the feedback saying why (Jet shows it to the
+    buyer, and the dashboard's rejection requires one): raises :class:`FormRefused` naming the
+    option, and pointing to ``jettui returns reject`` for a return refunded not at all."""
+    zero = [line.sku for line in lines if whole_quantity(line.refund_quantity) == 0]
+    if zero and not (feedback or "").strip():
+        raise FormRefused(
+            "completion",
+            [
+                f"--line {sku}=0: refunds nothing: give --feedback saying why (e.g. "
+                f"'{REFUND_FEEDBACK[3]}'), or reject the whole return with "
+                "`jettui returns reject RETURN_ID --reason FEEDBACK`"
+                for sku in zero
+            ],
+        )
+
+
+def whole_quantity(value: Any) -> int | None:
+    """A form quantity as an int (None when it is no whole number)."""
+    number, problem = _whole(value, "quantity", 0) if value is not None else (None, "none")
+    return None if problem else number
+
+
 def parse_item_options(values: Sequence[str], option: str = "--item") -> list[RefundLineForm]:
     """``jettui refunds create --item SKU=QTY[:AMOUNT]`` (AMOUNT: the principal refunded)."""
+    return _parse_options(values, option, "ABC-1=1", "refund", refund_line)
 
-    def item(sku: str, qty: str, amount: str) -> RefundLineForm:
-        return RefundLineForm(sku, qty, _principal(amount))
 
-    return _parse_options(values, option, "ABC-1=1", "refund", item)
+def refund_line(sku: str, quantity: int | str, amount: str = "") -> RefundLineForm:
+    """One refund line as the CLI's ``SKU=QTY:AMOUNT`` and the refund form's quantity and
+    amount fields give it: AMOUNT (text, a decimal with at most 2 places) is the principal
+    refunded for those units, empty = what the buyer paid. :func:`check_refund_form` checks it
+    against what is refundable (``items[SKU].refund_amount.principal`` names it)."""
+    return RefundLineForm(sku, quantity, _principal(amount.strip()))
 
 
 def _parse_options(

@@ -82,3 +82,12 @@ def test_unreachable_store_is_exit_3(make_settings, capsys, tmp_path: Path) -> N
     code, doc, err = run(settings, capsys, "status")
     assert code == 3 and doc["ok"] is False
     assert "pw-not-shown" not in err + json.dumps(doc)
+
+
+def test_status_without_json_is_the_result_on_stdout(settings, capsys) -> None:
+    """Issue 19: `activate status` printed its result on stderr only (pipes got nothing)."""
+    code = main(["--config", str(settings.path), "activate", "status"])
+    out = capsys.readouterr()
+    assert code == 0
+    assert [line.split(":")[0] for line in out.out.splitlines()] == ["product", "order", "return"]
+    assert "not run" in out.out and "not run" not in out.err

@@ -101,9 +101,9 @@ def test_cli_exit_codes(settings, db, capsys) -> None:
     code, _, err = cli(settings, capsys, "NO-SUCH-SKU", "--brand", "X")
     assert code == 2 and "NO-SUCH-SKU" in err
 
-    code, _, err = cli(settings, capsys, SKU, "--show")
+    code, out, err = cli(settings, capsys, SKU, "--show")
     assert code == 0, err
-    assert "not on Jet yet" in err
+    assert "not on Jet yet" in out  # the result on stdout (issue 19: it was on stderr only)
 
 
 def test_cli_show_jet_unreachable_exit_3(make_settings, capsys) -> None:

@@ -232,17 +232,6 @@ def jet_order_ids(db: Any, row_ids: Sequence[int]) -> list[str]:
     return [found[i] for i in row_ids if i in found]
 
 
-def resolve_order(db: Any, order: str) -> str:
-    """The Jet order id of ``order`` (its Jet id or reference id), from jettui's tables (store
-    thread); LookupError when jettui has no such order."""
-    row = JetOrder.get_or_none(
-        (JetOrder.merchant_order_id == order) | (JetOrder.reference_order_id == order)
-    )
-    if row is None:
-        raise LookupError(f"no Jet order '{order}' in jettui: fetch orders first")
-    return str(row.merchant_order_id)
-
-
 def any_order(db: Any) -> bool:
     """Has jettui fetched any Jet order yet (the getting-started path's last step)?"""
     return bool(JetOrder.select().exists(db))

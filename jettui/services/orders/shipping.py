@@ -29,6 +29,7 @@ Record kept per message (JSON in ``JetOrder.shipments``): ``alt_shipment_id``, `
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
@@ -144,9 +145,14 @@ async def ship_headless(
     ship: list[str] | None = None,
     cancel: list[str] | None = None,
     confirm_admin_change: bool = False,
+    details: Mapping[str, Any] | None = None,
+    cancel_only: bool = False,
 ) -> ItemResult:
     """``jettui orders ship JET_ORDER_ID --carrier C --method M --tracking T --zip Z
-    [--cancel SKU=QTY ...] [--ship SKU=QTY ...] [--confirm-admin-change]`` (default: ship
+    [--cancel SKU=QTY ...] [--ship SKU=QTY ...] [--confirm-admin-change]`` (``details``: other
+    :class:`ShipmentForm` fields the options give: dates, return location, RMA number, days
+    to return; a cancel-only message needs no carrier, method, tracking or ZIP; ``cancel_only``:
+    ship nothing, send only the ``cancel`` units) (default: ship
     every open unit; Jet's directed cancels are cancelled unless ``--cancel`` names the SKU; a
     SKU on several items is spread over them in order). Raises :class:`UsageError` for a
     malformed SKU=QTY and :class:`ShipmentRefused` for a broken rule (exit 2, nothing sent),
@@ -161,6 +167,9 @@ async def ship_headless(
         view, settings, carrier=carrier, method=method, tracking=tracking, zip=zip,
         ship=ships or None, cancel=cancels,
     )  # fmt: skip
+    form = replace(form, **dict(details or {}))
+    if cancel_only:  # nothing ships: only the cancelled units are sent
+        form.lines = [replace(line, ship=0) for line in form.lines if line.cancel]
     problems = _problems(view, form, confirm_admin_change)
     if problems:
         raise ShipmentRefused(merchant_order_id, problems)

@@ -5,12 +5,14 @@ list`` (store thread). Amounts are the Decimal the refund ledger holds.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from jettui.jet import item_price
 from jettui.services.listing import Column, JetTableSource, _money, _text, short_status, short_time
 from jettui.store.jet_tables import JetRefund
+from jettui.text_safety import safe_text
 
 # The refund send ledger's words where Jet has no state (yet) to show.
 REFUND_STATE_LABELS = {
@@ -92,4 +94,60 @@ def list_refunds(db: Any) -> list[dict[str, Any]]:
             "error": row.error,
             "updated_at": row.updated_at.isoformat(sep=" ") if row.updated_at else None,
         })  # fmt: skip
+    return out
+
+
+@dataclass(frozen=True)
+class RefundableOrder:
+    """An imported Jet order with shipped units not refunded yet: a choice of the refund
+    form's order picker (the form then reads the exact accounts from Jet)."""
+
+    merchant_order_id: str
+    reference_order_id: str
+    buyer: str
+    refundable: int  # units shipped and not refunded (jettui's tables)
+
+    @property
+    def label(self) -> str:
+        """``123456789012 · Jane Doe · 3 refundable · 5e1f0c2a9`` (text from Jet made safe)."""
+        parts = [self.reference_order_id, self.buyer[:24], f"{self.refundable} refundable",
+                 self.merchant_order_id[:9]]  # fmt: skip
+        return " · ".join(safe_text(p) for p in parts if p)
+
+
+def refundable_orders(
+    db: Any = None, *, limit: int = 100, scanned: int = 1000
+) -> list[RefundableOrder]:
+    """Imported orders with units to refund, newest first (at most ``limit``, among the
+    ``scanned`` newest imported orders). Store thread; reads only."""
+    from jettui.services.orders.ship_form import view_of
+    from jettui.store.jet_tables import JetOrder, JetOrderLine
+
+    rows = list(
+        JetOrder.select()
+        .where((JetOrder.state == "done") & (JetOrder.order_id != 0))
+        .order_by(JetOrder.created_at.desc(), JetOrder.id.desc())
+        .limit(scanned)
+    )
+    refunded: dict[tuple[str, str], int] = {}
+    ids = [row.merchant_order_id for row in rows]
+    for start in range(0, len(ids), 500):
+        query = JetOrderLine.select(
+            JetOrderLine.merchant_order_id, JetOrderLine.order_item_id, JetOrderLine.refunded
+        ).where(JetOrderLine.merchant_order_id.in_(ids[start : start + 500]))
+        for found in cast(Any, query.tuples()):
+            order, item, units = (str(found[0]), str(found[1]), int(found[2] or 0))
+            refunded[(order, item)] = units
+    out: list[RefundableOrder] = []
+    for row in rows:
+        units = sum(
+            max(0, line.shipped - refunded.get((row.merchant_order_id, line.order_item_id), 0))
+            for line in view_of(row).lines
+        )
+        if units:
+            buyer = str(((row.raw or {}).get("buyer") or {}).get("name") or "")
+            reference = str(row.reference_order_id or "")
+            out.append(RefundableOrder(row.merchant_order_id, reference, buyer, units))
+        if len(out) >= limit:
+            break
     return out

@@ -34,6 +34,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, ProgressBar, Static
 
 from jettui.services.catalog.actions.report import progress_count
+from jettui.text_safety import safe_text
 
 if TYPE_CHECKING:
     from jettui.services.catalog import ActionReport
@@ -100,7 +101,7 @@ def as_csv(rows: list[dict[str, str]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=["sku", "outcome", "jet_status", "reason"])
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: safe_text(v) for k, v in row.items()} for row in rows)  # Jet's words
     return out.getvalue()
 
 

@@ -1,7 +1,10 @@
 """Logs: what was sent to and received from Jet, per product, order, file and job.
 
 The filter line narrows the event log (``sku:A1 order:123 file:F job:sync level:warning
-since:2h``, the same filters as `jettui logs`); the grid's own ``/`` search still works on top.
+since:2h``, the same filters as `jettui logs`; ``order:`` takes the order's id, its reference id
+or an unambiguous prefix); the grid's own ``/`` search still works on top. The filter line and
+the rows never disagree: a filter that cannot be applied shows no rows, only its one-line
+error, until the line is fixed.
 Enter on a row shows it whole, with the Jet call's request and response bodies (secrets
 redacted, large bodies cut with their size said: :mod:`jettui.services.jet_session`).
 """
@@ -15,10 +18,18 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.markup import escape
 from textual.widgets import Input
 
 from jettui.services.listing import Column, EventSource, PageSource
-from jettui.services.logs import EventFilter, describe_filter, event_conditions, parse_filter
+from jettui.services.logs import (
+    EventFilter,
+    describe_filter,
+    event_conditions,
+    parse_filter,
+    resolved,
+)
+from jettui.text_safety import safe_text
 from jettui.tui.screens.base import GridPanel, NotAvailable
 from jettui.tui.screens.detail import RowDetailScreen
 from jettui.tui.widgets.bulk_table import BulkTable
@@ -62,6 +73,7 @@ class LogsScreen(GridPanel):
     ]
 
     where = EventFilter()
+    filter_error = ""  # the filter line's text cannot be applied: no rows, this line instead
 
     def compose_top(self) -> ComposeResult:
         yield Input(placeholder=FILTER_HINT, id="log-filter", compact=True)
@@ -69,11 +81,16 @@ class LogsScreen(GridPanel):
     def make_source(self, db: pw.Database) -> PageSource:
         if not self.app.settings.log.enabled:
             raise NotAvailable("Logging is off (log.enabled: false) — turn it on in Configuration.")
-        return LogSource(db, self.where)
+        if self.filter_error:
+            raise NotAvailable(self.filter_error)
+        try:  # order: its full id from a prefix or the reference id (a worker thread)
+            return LogSource(db, resolved(self.where))
+        except LookupError as exc:
+            raise NotAvailable(markup_safe(f"Filter not applied: {exc}")) from None
 
     def show_source(self, source: PageSource, count: int) -> None:
         if count == 0 and self.where != EventFilter():
-            self.show_text(f"No log rows match {describe_filter(self.where)}.")
+            self.show_text(markup_safe(f"No log rows match {describe_filter(self.where)}."))
             return
         super().show_source(source, count)
 
@@ -86,9 +103,10 @@ class LogsScreen(GridPanel):
 
         event.stop()
         try:
-            self.where = parse_filter(event.value, clock())
-        except ValueError as exc:
-            self.notify(str(exc), title="Logs filter", severity="error")
+            self.where, self.filter_error = parse_filter(event.value, clock()), ""
+        except ValueError as exc:  # no rows of an older filter under this text
+            self.filter_error = markup_safe(f"Filter not applied: {exc}")
+            self.show_text(self.filter_error)
             return
         self.load()
         for table in self.query(BulkTable):
@@ -121,6 +139,12 @@ class LogsScreen(GridPanel):
         self.app.database()
         row = JetEvent.get_or_none(JetEvent.id == row_id)
         return row.detail if row is not None and isinstance(row.detail, dict) else {}
+
+
+def markup_safe(text: str) -> str:
+    """Typed or stored text for the panel's text line: inert (:func:`safe_text`) and never
+    read as markup (the line is a markup Static)."""
+    return escape(safe_text(text))
 
 
 def _body(detail: dict[str, Any], which: str) -> str:

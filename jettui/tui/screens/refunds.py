@@ -1,8 +1,10 @@
 """Refunds: merchant-initiated refunds and the state Jet reports.
 
-c opens the refund form (order, lines and quantities, reason, feedback; amounts default to
-what the buyer paid for those units; Jet requires a feedback: left unpicked, the one the reason
-implies is sent and the form says which); r asks Jet for the state of every refund not final yet
+c opens the refund form: the order (picked from the orders with units to refund, or typed: its
+Jet id, its reference id or an unambiguous prefix), each line's refundable units with a quantity
+and an amount (the principal refunded, as the CLI's ``SKU=QTY:AMOUNT``; empty = what the buyer
+paid; above what is refundable is refused naming the line's field), reason, feedback (Jet
+requires one: left unpicked, the one the reason implies is sent and the form says which); r asks Jet for the state of every refund not final yet
 (accepted refunds add an OpenCart order history row); enter shows a refund in full. A refund
 whose answer was lost shows "may have applied" until the next refresh settles it: it is never
 sent twice (its alt refund id makes the retry safe)."""
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -22,9 +25,11 @@ from textual.widgets import Footer, Input, Label, Select, Static
 
 from jettui.errors import one_line
 from jettui.jet.enums import MERCHANT_REFUND_FEEDBACK, REFUND_REASONS
+from jettui.services.ids import resolve_order_id
 from jettui.services.listing import PageSource
-from jettui.services.orders.panels import resolve_order
-from jettui.services.refunds.queries import RefundSource
+from jettui.services.refunds.queries import RefundSource, refundable_orders
+from jettui.services.return_rules import RefundLineForm, refund_line
+from jettui.text_safety import safe_text
 from jettui.tui.screens.panel_actions import FORM_BINDINGS, ActionPanel, FormKeys
 
 if TYPE_CHECKING:
@@ -72,7 +77,7 @@ class OrderLine:
 
 
 def _left(amounts: dict[str, str]) -> str:
-    total = sum((float(v) for v in amounts.values()), 0.0)
+    total = sum((Decimal(v) for v in amounts.values()), Decimal(0))
     return f", {total:.2f} left" if amounts else ""
 
 
@@ -82,6 +87,10 @@ def item_of(problem: str) -> str:
     if head.startswith("items[") and "]" in head:
         return head[len("items[") : head.index("]")]
     return ""
+
+
+LINE_HEAD = "line · units refundable/shipped, dollars left               qty      amount"
+AMOUNT_TIP = "the principal refunded for these units (e.g. 19.99); empty: what the buyer paid"
 
 
 class RefundFormScreen(FormKeys, Screen[bool]):
@@ -94,7 +103,9 @@ class RefundFormScreen(FormKeys, Screen[bool]):
     RefundFormScreen .form-row Input, RefundFormScreen .form-row Select { width: 1fr; }
     RefundFormScreen .line-row { height: 1; }
     RefundFormScreen .line-row Label { width: 1fr; }
-    RefundFormScreen .line-row Input { width: 8; }
+    RefundFormScreen .line-row Input { width: 7; margin-left: 1; }
+    RefundFormScreen .line-row .rfd-amount { width: 10; }
+    RefundFormScreen #rfd-line-head { height: 1; color: $text-muted; }
     RefundFormScreen #rfd-lines { height: auto; margin-top: 1; }
     RefundFormScreen .field-error { color: $text-error; height: auto; }
     RefundFormScreen .field-error.-empty { display: none; }
@@ -111,18 +122,23 @@ class RefundFormScreen(FormKeys, Screen[bool]):
         super().__init__(id="refund-form")
         self.order = order
         self.merchant_order_id = ""
+        self.choices: list[str] = []  # the picker's orders (Jet ids), newest first
         self.lines: list[OrderLine] = []
         self.sent = False
         self._busy = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="rfd-body"):
-            yield Static("[b]Refund items of an order[/b] (amounts: what the buyer paid)")
+            yield Static("[b]Refund items of an order[/b] (no amount given: what the buyer paid)")
             yield Static("", id="rfd-problems", markup=False)
             with Horizontal(classes="form-row"):
                 yield Label("Jet order")
                 yield Input(self.order, id="rfd-order", compact=True,
-                            placeholder="Jet order id or reference, then enter")  # fmt: skip
+                            placeholder="id, reference or its start, then enter")  # fmt: skip
+            with Horizontal(classes="form-row"):
+                yield Label("or pick")
+                yield Select([], id="rfd-pick", compact=True,
+                             prompt="orders with units to refund")  # fmt: skip
             yield Static("", id="rfd-err-order", classes="field-error -empty", markup=False)
             yield Vertical(id="rfd-lines")
             yield Static("", id="rfd-err-items", classes="field-error -empty", markup=False)
@@ -141,8 +157,43 @@ class RefundFormScreen(FormKeys, Screen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#rfd-order", Input).focus()
+        self.load_choices()
         if self.order:
             self.load_lines(self.order)
+
+    @work(group="refund-form-choices", exclusive=True, exit_on_error=False)
+    async def load_choices(self) -> None:
+        """The picker's orders: imported, with shipped units not refunded yet."""
+        try:
+            choices = await asyncio.to_thread(self._refundable_orders)
+        except Exception as exc:  # noqa: BLE001 - the store failed: the field says it
+            app: Any = self.app
+            self._field_error("order", [app.redact(f"order: cannot list orders: {one_line(exc)}")])
+            return
+        picker = self.query_one("#rfd-pick", Select)
+        self.choices = [choice.merchant_order_id for choice in choices]
+        picker.set_options([(choice.label, choice.merchant_order_id) for choice in choices])
+        if self.merchant_order_id:  # typed (or given) before the list came
+            self._show_picked(self.merchant_order_id)
+
+    def _show_picked(self, merchant_order_id: str) -> None:
+        """The picker names the order the lines are of (blank when it does not list it)."""
+        picker = self.query_one("#rfd-pick", Select)
+        listed = merchant_order_id in self.choices
+        if listed and picker.value != merchant_order_id:
+            picker.value = merchant_order_id
+        elif not listed:
+            picker.clear()
+
+    def _refundable_orders(self) -> list[Any]:
+        return refundable_orders(self._db())
+
+    @on(Select.Changed, "#rfd-pick")
+    def _order_picked(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, str) and event.value != self.merchant_order_id:
+            self.query_one("#rfd-order", Input).value = event.value
+            self.load_lines(event.value)
 
     @on(Select.Changed, "#rfd-reason")
     @on(Select.Changed, "#rfd-feedback")
@@ -173,14 +224,18 @@ class RefundFormScreen(FormKeys, Screen[bool]):
         self.lines = []
         app: Any = self.app
         self._field_error("order", ["order: asking Jet what was shipped…"])
+        self.merchant_order_id = ""
         try:
             db = await asyncio.to_thread(self._db)
-            self.merchant_order_id = await asyncio.to_thread(resolve_order, db, order)
-            view = await refund_form_view(app.settings, db, self.merchant_order_id)
+            merchant_order_id = await asyncio.to_thread(self._resolve, order)
+            view = await refund_form_view(app.settings, db, merchant_order_id)
         except Exception as exc:  # noqa: BLE001 - unknown order, Jet or store failure: one line
-            self._field_error("order", [app.redact(f"order: {one_line(exc)[:200]}")])
+            self._field_error("order", [app.redact(f"order: {safe_text(one_line(exc))[:200]}")])
+            self._show_picked("")  # no order's lines shown: none picked
             return
+        self.merchant_order_id = merchant_order_id
         self._field_error("order", [])
+        self._show_picked(merchant_order_id)
         skus = [line["sku"] for line in view["lines"]]
         self.lines = [
             OrderLine(
@@ -194,14 +249,18 @@ class RefundFormScreen(FormKeys, Screen[bool]):
             )  # fmt: skip
             for line in view["lines"]
         ]
-        widgets: list[Widget] = []
+        widgets: list[Widget] = [Static(LINE_HEAD, id="rfd-line-head")] if self.lines else []
         for n, line in enumerate(self.lines):
-            text = f"{line.sku} {line.title}"[:36] + (
-                f" — {line.refundable} refundable ({line.shipped} shipped, {line.taken} "
-                f"refunded{line.left})"
+            # refundable/shipped: the units refunded already are the difference
+            text = safe_text(f"{line.sku} {line.title}")[:26].rstrip() + (
+                f" · {line.refundable}/{line.shipped} refundable{line.left}"
             )
             quantity = Input("0", id=f"rfd-qty-{n}", compact=True, type="integer")
-            widgets.append(Horizontal(Label(text, markup=False), quantity, classes="line-row"))
+            amount = Input("", id=f"rfd-amount-{n}", compact=True, classes="rfd-amount",
+                           placeholder="paid", tooltip=AMOUNT_TIP)  # fmt: skip
+            widgets.append(
+                Horizontal(Label(text, markup=False), quantity, amount, classes="line-row")
+            )
             widgets.append(
                 Static("", id=f"rfd-err-line-{n}", classes="field-error -empty", markup=False)
             )
@@ -212,24 +271,35 @@ class RefundFormScreen(FormKeys, Screen[bool]):
     def _db(self) -> Any:
         return self.app.database()  # type: ignore[attr-defined]
 
+    def _resolve(self, order: str) -> str:
+        """The order's Jet id from its id, reference id or prefix (a worker thread)."""
+        self._db()
+        return resolve_order_id(order)
+
     def _field_error(self, name: str, texts: list[str]) -> None:
         widget = self.query_one(f"#rfd-err-{name}", Static)
         widget.update("\n".join(texts))
         widget.set_class(not texts, "-empty")
 
-    def read_form(self) -> tuple[dict[str, int], str, str | None, list[str]]:
-        """{sku: qty} of the lines with units, the reason, the feedback and reading problems."""
-        items: dict[str, int] = {}
+    def read_form(self) -> tuple[list[RefundLineForm], str, str | None, list[str]]:
+        """The lines with units (quantity and amount, as the CLI's ``SKU=QTY:AMOUNT``), the
+        reason, the feedback and reading problems."""
+        items: list[RefundLineForm] = []
         problems: list[str] = []
         for n, line in enumerate(self.lines):
             text = self.query_one(f"#rfd-qty-{n}", Input).value.strip() or "0"
+            amount = self.query_one(f"#rfd-amount-{n}", Input).value.strip()
             try:
                 quantity = int(text)
             except ValueError:
                 problems.append(f"items[{line.sku}].quantity: '{text}' is not a whole number")
                 continue
             if quantity:
-                items[line.sku] = quantity
+                items.append(refund_line(line.sku, quantity, amount))
+            elif amount:
+                problems.append(
+                    f"items[{line.sku}].quantity: give the units the amount {amount} refunds"
+                )
         reason = self.query_one("#rfd-reason", Select).value
         feedback = self.query_one("#rfd-feedback", Select).value
         if not isinstance(reason, str):
@@ -275,7 +345,7 @@ class RefundFormScreen(FormKeys, Screen[bool]):
         self.send(items, reason, feedback)
 
     @work(group="refund-form-send", exclusive=True, exit_on_error=False)
-    async def send(self, items: dict[str, int], reason: str, feedback: str | None) -> None:
+    async def send(self, items: list[RefundLineForm], reason: str, feedback: str | None) -> None:
         from jettui.services.refunds import create_refund
         from jettui.services.return_rules import FormRefused
 
