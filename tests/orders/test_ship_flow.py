@@ -229,7 +229,11 @@ async def test_a_lost_answer_is_looked_up_on_jet_never_sent_twice(
     view = await order_view(oc_db, e)
     async with open_jet_client(oc_settings) as jet:
         result = await ship_order(
-            oc_settings, oc_db, e, form(2, "1ZLOST000000000000"), jet=LostAnswer(jet, reached=reached)
+            oc_settings,
+            oc_db,
+            e,
+            form(2, "1ZLOST000000000000"),
+            jet=LostAnswer(jet, reached=reached),
         )
     comments = [c for _, c in history(order_e)]
     if reached:  # looked up at once: Jet has it, applied to OpenCart once, nothing re-sent

@@ -1,0 +1,133 @@
+"""Forms that can't mislead (issue 19), at 80x24 driven by keys: the ship form reads and tabs
+top to bottom, says Jet's directed cancel, shows which picker has the focus and refuses a bad
+tracking number or quantity by its field; ``c`` on a completed return refuses at once."""
+
+from __future__ import annotations
+
+import pytest
+from textual.color import Color
+from textual.widgets import Input, Label, Select, Static
+from textual.widgets._select import SelectCurrent
+
+from jettui.config import Settings
+from jettui.store.jet_tables import JetOrder, JetReturn
+from jettui.tui.screens.return_form import ReturnFormScreen
+from jettui.tui.screens.ship_form import ShipFormScreen
+
+from .conftest import make_app, settle
+from .orders_data import ORDERS, RETURN_ID, fill
+
+LONG_TITLE = "Acme insulated stainless steel water bottle, 750 ml, midnight blue"
+READING_ORDER = [
+    "line-ship-0", "line-cancel-0", "line-ship-1", "line-cancel-1", "ship-tracking",
+    "ship-carrier", "ship-method", "ship-zip", "ship-date", "ship-pickup", "ship-delivery",
+    "ship-return-on",
+]  # fmt: skip
+
+
+def fill_with_a_directed_cancel() -> int:
+    """The fixed rows; the acknowledged order (teapot 1, bottles 3) imported as OpenCart order
+    7, Jet asking to cancel 1 bottle, whose title is long. Returns the order's row id."""
+    fill()
+    row = JetOrder.get(JetOrder.merchant_order_id == ORDERS[2][0])
+    raw = dict(row.raw)
+    raw["order_items"][1] |= {"request_order_cancel_qty": 1, "product_title": LONG_TITLE}
+    JetOrder.update(raw=raw, order_id=7).where(JetOrder.id == row.id).execute()
+    return int(row.id)
+
+
+async def open_ship_form(pilot, theme: str | None = None) -> ShipFormScreen:
+    await settle(pilot)
+    row_id = fill_with_a_directed_cancel()
+    await pilot.app.run_action("goto('orders')")
+    await settle(pilot)
+    pilot.app.push_screen(ShipFormScreen(row_id))
+    await settle(pilot)
+    form = pilot.app.screen
+    assert isinstance(form, ShipFormScreen)
+    return form
+
+
+def visible_text(label: Label) -> str:
+    """What a one-row label shows: its text cut at its width."""
+    return str(label.content)[: label.content_region.width]
+
+
+async def test_the_directed_cancel_is_said_at_80_columns(demo_settings: Settings) -> None:
+    async with make_app(demo_settings).run_test(size=(80, 24)) as pilot:
+        form = await open_ship_form(pilot)
+        bottle = form.query(".line-row Label").results(Label)
+        shown = [visible_text(label) for label in bottle]
+        assert any("ACM-WB00002 — 3 open, Jet asks to cancel 1" in text for text in shown), shown
+        line = form.lines[1]
+        assert form.query_one(f"#{line.cancel_id}", Input).value == "1"  # pre-filled
+        assert form.query_one(f"#{line.ship_id}", Input).value == "2"
+
+
+async def test_tab_follows_the_screen_from_the_top(demo_settings: Settings) -> None:
+    async with make_app(demo_settings).run_test(size=(80, 24)) as pilot:
+        form = await open_ship_form(pilot)
+        order = [form.focused.id if form.focused else None]
+        for _ in READING_ORDER:
+            await pilot.press("tab")
+            order.append(form.focused.id if form.focused else None)
+        assert order == [*READING_ORDER, READING_ORDER[0]]  # and round to the top again
+
+
+@pytest.mark.parametrize("theme", ["jettui", "jettui-16"])
+async def test_a_focused_picker_shows_its_focus(demo_settings: Settings, theme: str) -> None:
+    async with make_app(demo_settings, theme).run_test(size=(80, 24)) as pilot:
+        form = await open_ship_form(pilot)
+        cursor = Color.parse(pilot.app.get_css_variables()["block-cursor-background"])
+        carrier = form.query_one("#ship-carrier", Select).query_one(SelectCurrent)
+        method = form.query_one("#ship-method", Select).query_one(SelectCurrent)
+        for _ in range(READING_ORDER.index("ship-carrier")):
+            await pilot.press("tab")
+        await pilot.pause()
+        assert form.focused is carrier.parent
+        assert carrier.styles.background == cursor
+        assert method.styles.background != cursor
+
+
+async def test_a_tracking_number_with_a_space_is_refused_by_its_field(
+    demo_settings: Settings,
+) -> None:
+    async with make_app(demo_settings).run_test(size=(80, 24)) as pilot:
+        form = await open_ship_form(pilot)
+        form.query_one("#ship-tracking", Input).focus()
+        await pilot.press(*"1Z999AA1 0123456784", "ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is form  # nothing sent
+        error = str(form.query_one("#err-tracking_number", Static).render())
+        assert "tracking_number: must have no spaces" in error
+        assert form.focused is form.query_one("#ship-tracking")
+
+
+async def test_a_letter_in_a_quantity_is_refused_visibly(demo_settings: Settings) -> None:
+    async with make_app(demo_settings).run_test(size=(80, 24)) as pilot:
+        form = await open_ship_form(pilot)
+        await pilot.press("end", "x")  # the first line's ship quantity has the focus
+        line = form.lines[0]
+        assert form.query_one(f"#{line.ship_id}", Input).value == "1"  # not taken...
+        error = form.query_one(f"#{line.error_id}", Static)
+        assert error.display and "-empty" not in error.classes  # ...and said, by its field
+        assert str(error.render()) == "lines[BRW-T00004].ship: 'x' refused: a whole number only"
+
+
+async def test_c_on_a_completed_return_refuses_without_the_form(demo_settings: Settings) -> None:
+    async with make_app(demo_settings).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        fill()
+        JetReturn.update(state="completed").execute()
+        await pilot.app.run_action("goto('returns')")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, ReturnFormScreen)
+        [note] = [n.message for n in pilot.app._notifications]
+        assert note == f"Return {RETURN_ID}: already completed; nothing to complete."
+
+        JetReturn.update(state="mirrored").execute()  # one that takes a completion: the form
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ReturnFormScreen)
