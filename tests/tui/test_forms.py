@@ -131,3 +131,73 @@ async def test_c_on_a_completed_return_refuses_without_the_form(demo_settings: S
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ReturnFormScreen)
+
+
+# --- configuration: the same keys as everywhere, refusals said, one escape -----------------
+
+
+async def _config_field(pilot, dotted: str) -> Input:
+    from jettui.tui.screens.configuration import ConfigurationScreen, field_id
+
+    await settle(pilot)
+    await pilot.press("0")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ConfigurationScreen)
+    field = screen.query_one(f"#{field_id(dotted)}", Input)
+    field.focus()
+    await pilot.press("end")  # after the value, as a merchant clicking into it would be
+    return field
+
+
+async def test_a_digit_in_a_config_number_field_is_typed_not_a_panel_key(
+    settings: Settings,
+) -> None:
+    async with make_app(settings).run_test(size=(80, 24)) as pilot:
+        field = await _config_field(pilot, "sandbox.order_every_seconds")
+        before = field.value
+        await pilot.press("3")
+        await pilot.pause()
+        assert pilot.app.current_mode == "configuration"
+        assert field.value == before + "3"
+        await pilot.press("backspace", "ctrl+g", "3")  # a panel from a field: ctrl+g, digit
+        await settle(pilot)
+        assert pilot.app.current_mode == "orders"
+
+
+@pytest.mark.parametrize(
+    ("dotted", "typed", "takes"),
+    [
+        ("sandbox.order_every_seconds", "x", "a number"),
+        ("cron.fetch_orders", "-", "a whole number"),
+        ("cron.fetch_orders", "a", "a whole number"),
+    ],
+)
+async def test_a_bad_character_in_a_config_number_field_is_refused_visibly(
+    settings: Settings, dotted: str, typed: str, takes: str
+) -> None:
+    async with make_app(settings).run_test(size=(80, 24)) as pilot:
+        field = await _config_field(pilot, dotted)
+        before = field.value
+        await pilot.press(typed)
+        await pilot.pause()
+        assert field.value == before
+        problems = pilot.app.screen.query_one("#problems", Static)
+        assert problems.display and problems.region.height > 0  # on screen at 80x24
+        assert str(problems.render()) == f"✗ {dotted}: '{typed}' refused: {takes} only"
+
+
+async def test_one_escape_leaves_the_configuration_from_a_field(settings: Settings) -> None:
+    async with make_app(settings).run_test(size=(80, 24)) as pilot:
+        await _config_field(pilot, "jet.timeout_seconds")
+        await pilot.press("escape")  # nothing changed: straight off
+        await settle(pilot)
+        assert pilot.app.current_mode == "products"
+
+        await _config_field(pilot, "jet.timeout_seconds")
+        await pilot.press("5", "escape")  # a change: asked first, at once
+        await pilot.pause()
+        assert pilot.app.screen.id == "leave-form"
+        await pilot.press("d")
+        await settle(pilot)
+        assert pilot.app.current_mode == "products"
