@@ -201,3 +201,49 @@ async def test_one_escape_leaves_the_configuration_from_a_field(settings: Settin
         await pilot.press("d")
         await settle(pilot)
         assert pilot.app.current_mode == "products"
+
+
+# --- product edit: every problem at once, on top --------------------------------------------
+
+
+async def open_product_edit(pilot, product_id: int = 2):
+    from jettui.tui.screens.product_edit import ProductEditScreen
+
+    await settle(pilot)
+    screen = ProductEditScreen(product_id)
+    await pilot.app.push_screen(screen)
+    await settle(pilot)
+    return screen
+
+
+async def test_product_edit_shows_every_problem_on_top(demo_settings: Settings) -> None:
+    async with make_app(demo_settings).run_test(size=(80, 24)) as pilot:
+        screen = await open_product_edit(pilot)
+        screen.query_one("#edit-code", Input).value = "12345"  # no standard code
+        screen.query_one("#edit-ship-level", Select).value = "Standard"
+        screen.query_one("#edit-ship-type", Select).value = "exclusive"
+        screen.query_one("#edit-ship-override", Select).value = "Override charge"
+        amount = screen.query_one("#edit-ship-amount", Input)
+        amount.value = "four"
+        amount.focus()  # the form scrolled down to it, as when typing there
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        box = screen.query_one("#edit-problems", Static)
+        lines = str(box.render()).splitlines()
+        assert len(lines) == 3 and lines[-1] == "Nothing saved.", lines
+        assert lines[0].startswith("shipping amount: 'four' is not an amount")
+        assert lines[1].startswith("standard_code: "), lines  # the second problem too
+        assert 0 < box.region.y and box.region.bottom <= 24  # on screen, not below the fold
+
+
+async def test_product_edit_return_days_refuses_a_letter_visibly(demo_settings: Settings) -> None:
+    async with make_app(demo_settings).run_test(size=(80, 24)) as pilot:
+        screen = await open_product_edit(pilot)
+        days = screen.query_one("#edit-return-days", Input)
+        days.focus()
+        await pilot.press("2", "x")
+        await pilot.pause()
+        assert days.value == "2"
+        box = screen.query_one("#edit-problems", Static)
+        assert str(box.render()) == "return days: 'x' refused: a whole number only"
+        assert 0 < box.region.y < 24
