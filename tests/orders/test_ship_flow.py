@@ -400,7 +400,7 @@ async def test_headless_ship_command_defaults_to_every_open_unit(oc_settings, oc
     result = await ship_headless(oc_settings, oc_db, k, carrier="UPS", method="UPS Ground",
                                  tracking="1ZCLI0000000000000", zip="84047")  # fmt: skip
     assert result.outcome == Outcome.SUCCEEDED, result.reason
-    assert result.reason == "3 unit(s) shipped (UPS, 1ZCLI), 1 cancelled; nothing open"
+    assert result.reason == "3 unit(s) shipped (UPS, 1ZCLI0000000000000), 1 cancelled; nothing open"
     detail = order_detail(oc_db, k, settings=oc_settings)
     assert {(x.line.merchant_sku, x.line.shipped, x.line.cancelled) for x in detail.lines} == {
         (iphone, 2, 0),

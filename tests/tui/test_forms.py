@@ -26,13 +26,13 @@ READING_ORDER = [
 
 
 def fill_with_a_directed_cancel() -> int:
-    """The fixed rows; the acknowledged order (teapot 1, bottles 3) imported as OpenCart order
-    7, Jet asking to cancel 1 bottle, whose title is long. Returns the order's row id."""
+    """The fixed rows; on the acknowledged order (teapot 1, bottles 3) Jet asks to cancel 1
+    bottle, whose title is long. Returns the order's row id."""
     fill()
     row = JetOrder.get(JetOrder.merchant_order_id == ORDERS[2][0])
     raw = dict(row.raw)
     raw["order_items"][1] |= {"request_order_cancel_qty": 1, "product_title": LONG_TITLE}
-    JetOrder.update(raw=raw, order_id=7).where(JetOrder.id == row.id).execute()
+    JetOrder.update(raw=raw).where(JetOrder.id == row.id).execute()
     return int(row.id)
 
 

@@ -43,7 +43,7 @@ class ConfigurationScreen(PanelScreen):
     PANEL_ID = "configuration"
     DEFAULT_CSS = ".switch-state { padding: 0 1; }"
     AUTO_FOCUS = "#form"  # not a field: digits and ? keep navigating until tab enters the form
-    GO_HINT = "^g then a digit: another panel (digits type into a field)"
+    GO_HINT = "^g, digit: another panel"  # digits typed in a field are the field's
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="configuration.save"),
         Binding("ctrl+r", "revert", "Revert", show=False, id="configuration.revert"),

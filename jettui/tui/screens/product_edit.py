@@ -101,7 +101,9 @@ class ProductEditScreen(Screen[bool]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="edit-body"):
             yield Static(f"[b]Jet data[/b] of product {self.product_id}", id="edit-title")
-            yield Static("", id="edit-problems", markup=False)  # on top: seen without scrolling
+            problems = Static("", id="edit-problems", markup=False)  # on top: seen at once
+            problems.display = False
+            yield problems
             yield Static("Codes and brand", classes="edit-section")
             for input_id, _key, label in FIELDS:
                 with Horizontal(classes="edit-row"):
@@ -361,7 +363,10 @@ class ProductEditScreen(Screen[bool]):
         self._show("#edit-jet", text)
 
     def _show(self, selector: str, text: str) -> None:
-        self.query_one(selector, Static).update(self.app.redact(text))
+        widget = self.query_one(selector, Static)
+        widget.update(self.app.redact(text))
+        if selector == "#edit-problems":
+            widget.display = bool(text)  # no blank row on top when there is none
 
     # --- saving -----------------------------------------------------------------------------
 
