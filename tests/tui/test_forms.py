@@ -233,7 +233,7 @@ async def test_product_edit_shows_every_problem_on_top(demo_settings: Settings) 
         assert len(lines) == 3 and lines[-1] == "Nothing saved.", lines
         assert lines[0].startswith("shipping amount: 'four' is not an amount")
         assert lines[1].startswith("standard_code: "), lines  # the second problem too
-        assert 0 < box.region.y and box.region.bottom <= 24  # on screen, not below the fold
+        assert box.region.y > 0 and box.region.bottom <= 24  # on screen, not below the fold
 
 
 async def test_product_edit_return_days_refuses_a_letter_visibly(demo_settings: Settings) -> None:
