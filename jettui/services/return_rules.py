@@ -57,6 +57,19 @@ class FormRefused(UsageError):
         super().__init__(f"{what} not sent: " + "; ".join(self.problems))
 
 
+#: jettui's ledger state of a return Jet has the merchant's completion (or rejection) of
+COMPLETED_STATE = "completed"
+
+
+def completion_refusal(state: str) -> str | None:
+    """Why a return in ledger ``state`` takes no completion, in words (None: it may be
+    completed). The service answers a completed return with it before anything is sent, and
+    the dashboard refuses ``c`` with it before opening the form."""
+    if state == COMPLETED_STATE:
+        return "already completed"
+    return None
+
+
 def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 

@@ -158,3 +158,24 @@ def test_a_ready_order_is_cancelled_whole_or_not_at_all(shop: Settings, jettui) 
         ("HRT-SWL00001", 2),
         ("HRT-TM00002", 1),
     ]
+
+
+def test_a_tracking_number_with_spaces_or_not_the_carriers_format_is_refused(
+    shop: Settings, jettui
+) -> None:
+    """The ship form's tracking rule (services/orders/ship_form.py) is the CLI's too: exit 2,
+    the field named, nothing sent."""
+    jet_id = place(shop)
+    assert jettui("cron", "fetch-orders").code == 0
+    assert jettui("orders", "acknowledge", "--all").code == 0
+    base = ["--carrier", "UPS", "--method", "UPS Ground", "--zip", "84047", "--json"]
+    ran = jettui("orders", "ship", jet_id, *base, "--tracking", "1Z999AA1 0123456784")
+    assert ran.code == 2
+    assert ran.document["problems"] == [
+        "tracking_number: must have no spaces (got '1Z999AA1 0123456784')"
+    ]
+    ran = jettui("orders", "ship", jet_id, *base, "--tracking", "5")
+    assert ran.code == 2
+    [problem] = ran.document["problems"]
+    assert problem.startswith("tracking_number: not a UPS tracking number")
+    assert jettui("orders", "list", "--status", "acknowledged").rows[0][0] == jet_id  # unsent

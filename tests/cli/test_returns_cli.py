@@ -9,7 +9,16 @@ import asyncio
 from jettui.config import Settings
 from tests.shop_support import place
 
-SHIP = ["--carrier", "UPS", "--method", "UPS Ground", "--tracking", "1Z0001", "--zip", "84047"]
+SHIP = [
+    "--carrier",
+    "UPS",
+    "--method",
+    "UPS Ground",
+    "--tracking",
+    "1Z0001000000000000",
+    "--zip",
+    "84047",
+]
 
 
 def shipped(shop: Settings, jettui, count: int) -> list[str]:

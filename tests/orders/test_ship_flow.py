@@ -140,7 +140,7 @@ async def test_directed_cancel_cancel_only_and_full_cancel_restock_exactly(
     ]
     with pytest.raises(ShipmentRefused, match=r"lines\[product 11\]\.ship: Jet asked to cancel 1"):
         await ship_order(oc_settings, oc_db, c, ShipmentForm(
-            lines=[ShipLine(iphone, ship=3)], tracking_number="1Z9", carrier="UPS",
+            lines=[ShipLine(iphone, ship=3)], tracking_number="1Z9000000000000000", carrier="UPS",
             method="UPS Ground", zip="84047", shipment_date="2026-11-29",
             carrier_pick_up_date="2026-11-29", expected_delivery_date="2026-12-02"))  # fmt: skip
     result = await ship_order(
@@ -229,18 +229,22 @@ async def test_a_lost_answer_is_looked_up_on_jet_never_sent_twice(
     view = await order_view(oc_db, e)
     async with open_jet_client(oc_settings) as jet:
         result = await ship_order(
-            oc_settings, oc_db, e, form(2, "1ZLOST"), jet=LostAnswer(jet, reached=reached)
+            oc_settings,
+            oc_db,
+            e,
+            form(2, "1ZLOST000000000000"),
+            jet=LostAnswer(jet, reached=reached),
         )
     comments = [c for _, c in history(order_e)]
     if reached:  # looked up at once: Jet has it, applied to OpenCart once, nothing re-sent
         assert result.outcome == Outcome.SUCCEEDED, result.reason
         assert ANSWER_LOST in result.reason
-        assert sum("1ZLOST" in c for c in comments) == 1
+        assert sum("1ZLOST000000000000" in c for c in comments) == 1
         assert oc_status(order_e) == SHIPPED
     else:  # looked up at once: Jet never saw it; dropped, said so, its units open again
         assert result.outcome == Outcome.FAILED
         assert "not applied on Jet" in result.reason
-        assert not any("1ZLOST" in c for c in comments)
+        assert not any("1ZLOST000000000000" in c for c in comments)
         assert (await order_view(oc_db, e)).line(iphone).open == 3
     assert len(await jet_order_raw(oc_settings, e)) == (1 if reached else 0)  # never twice
 
@@ -258,7 +262,7 @@ async def test_an_unconfirmed_shipment_never_blocks_the_order(oc_settings, oc_db
     order_e = oc_order_id(e)
     view = await order_view(oc_db, e)
     lost = form_from_options(view, oc_settings, carrier="UPS", method="UPS Ground",
-                             tracking="1ZLOST", zip="84047", ship={iphone: 3})  # fmt: skip
+                             tracking="1ZLOST000000000000", zip="84047", ship={iphone: 3})  # fmt: skip
     async with open_jet_client(oc_settings) as jet:
         result = await ship_order(
             oc_settings, oc_db, e, lost, jet=LostAnswer(jet, reached=reached, blind=True)
@@ -270,17 +274,17 @@ async def test_an_unconfirmed_shipment_never_blocks_the_order(oc_settings, oc_db
 
     # the same command again (headless, as a merchant would): settled before it counts
     again = ship_headless(oc_settings, oc_db, e, carrier="UPS", method="UPS Ground",
-                          tracking="1ZNEXT", zip="84047")  # fmt: skip
+                          tracking="1ZNEXT000000000000", zip="84047")  # fmt: skip
     if reached:  # Jet has it: finished in OpenCart once; nothing left to ship
         with pytest.raises(ShipmentRefused):
             await again
         assert oc_status(order_e) == COMPLETE
-        assert sum("1ZLOST" in c for _, c in history(order_e)) == 1
+        assert sum("1ZLOST000000000000" in c for _, c in history(order_e)) == 1
         assert await jet_status(oc_settings, e) == "complete"
     else:  # Jet never saw it: dropped, shipped now
         result = await again
         assert result.outcome == Outcome.SUCCEEDED, result.reason
-        assert not any("1ZLOST" in c for _, c in history(order_e))
+        assert not any("1ZLOST000000000000" in c for _, c in history(order_e))
         assert oc_status(order_e) == COMPLETE
     assert all(
         r["state"] == "applied" for r in JetOrder.get(JetOrder.merchant_order_id == e).shipments
@@ -356,7 +360,7 @@ async def test_a_run_killed_after_jet_took_the_message_is_finished_once(
 
     monkeypatch.setattr(ship_apply, "add_order_history", killed)
     form = form_from_options(await order_view(oc_db, h), oc_settings, carrier="FedEx",
-                             method="FedEx Ground", tracking="7700", zip="84047",
+                             method="FedEx Ground", tracking="770000000001", zip="84047",
                              ship={iphone: 1}, cancel={iphone: 1})  # fmt: skip
     with pytest.raises(KeyboardInterrupt):
         await ship_order(oc_settings, oc_db, h, form)
@@ -389,14 +393,14 @@ async def test_headless_ship_command_defaults_to_every_open_unit(oc_settings, oc
         await ship_headless(oc_settings, oc_db, k, ship=["product 11"])
     with pytest.raises(ShipmentRefused) as refused:
         await ship_headless(oc_settings, oc_db, k, carrier="UPS", method="UPS Ground",
-                            tracking="1ZCLI", zip="8404")  # fmt: skip
+                            tracking="1ZCLI0000000000000", zip="8404")  # fmt: skip
     assert refused.value.problems == ["zip: must be exactly 5 digits, e.g. 84047 (got '8404')"]
     assert exit_code_for(refused.value) == ExitCode.USAGE
 
     result = await ship_headless(oc_settings, oc_db, k, carrier="UPS", method="UPS Ground",
-                                 tracking="1ZCLI", zip="84047")  # fmt: skip
+                                 tracking="1ZCLI0000000000000", zip="84047")  # fmt: skip
     assert result.outcome == Outcome.SUCCEEDED, result.reason
-    assert result.reason == "3 unit(s) shipped (UPS, 1ZCLI), 1 cancelled; nothing open"
+    assert result.reason == "3 unit(s) shipped (UPS, 1ZCLI0000000000000), 1 cancelled; nothing open"
     detail = order_detail(oc_db, k, settings=oc_settings)
     assert {(x.line.merchant_sku, x.line.shipped, x.line.cancelled) for x in detail.lines} == {
         (iphone, 2, 0),
@@ -422,7 +426,7 @@ async def test_the_next_cron_run_settles_an_unconfirmed_shipment(
     order_e = oc_order_id(e)
     view = await order_view(oc_db, e)
     lost = form_from_options(view, oc_settings, carrier="UPS", method="UPS Ground",
-                             tracking="1ZCRON", zip="84047", ship={iphone: 2})  # fmt: skip
+                             tracking="1ZCRON000000000000", zip="84047", ship={iphone: 2})  # fmt: skip
     async with open_jet_client(oc_settings) as jet:
         result = await ship_order(
             oc_settings, oc_db, e, lost, jet=LostAnswer(jet, reached=reached, blind=True)
@@ -435,7 +439,7 @@ async def test_the_next_cron_run_settles_an_unconfirmed_shipment(
     if reached:
         assert [r["state"] for r in records] == ["applied"]
         assert oc_status(order_e) == COMPLETE
-        assert sum("1ZCRON" in c for _, c in history(order_e)) == 1
+        assert sum("1ZCRON000000000000" in c for _, c in history(order_e)) == 1
     else:
         assert records == [] and oc_status(order_e) == PROCESSING
         assert (await order_view(oc_db, e)).line(iphone).open == 2

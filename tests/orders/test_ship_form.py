@@ -103,19 +103,22 @@ def test_default_form_ships_every_open_unit_and_prefills_the_directed_cancel() -
     assert (form.carrier, form.method, form.zip) == ("UPS", "UPS Ground", "84047")
     assert form.expected_delivery_date == dt.datetime(2026, 12, 4, 15, 0, tzinfo=dt.UTC)
     assert (
-        check_shipment(view([record([("CAM-1", 1, 0)])]), replace(form, tracking_number="T1")) == []
+        check_shipment(
+            view([record([("CAM-1", 1, 0)])]), replace(form, tracking_number="1ZT100000000000000")
+        )
+        == []
     )
 
 
 def test_cli_options_ship_only_what_is_named_and_cancel_what_is_asked() -> None:
     v = view()
     form = form_from_options(v, Settings(), carrier="USPS", method="USPS Priority Mail",
-                             tracking="94001", zip="10001", ship={"CAM-1": 1}, now=NOW)  # fmt: skip
+                             tracking="9400100000000000000001", zip="10001", ship={"CAM-1": 1}, now=NOW)  # fmt: skip
     assert [(x.merchant_sku, x.ship, x.cancel) for x in form.lines] == [
         ("CAM-1", 1, 0),
         ("SHIRT-M", 0, 1),
     ]
-    form = form_from_options(v, Settings(), carrier="UPS", method="UPS Ground", tracking="1Z",
+    form = form_from_options(v, Settings(), carrier="UPS", method="UPS Ground", tracking="1Z0000000000000000",
                              zip="10001", cancel={"CAM-1": 3}, now=NOW)  # fmt: skip
     assert [(x.merchant_sku, x.ship, x.cancel) for x in form.lines] == [
         ("CAM-1", 0, 3),
@@ -149,12 +152,33 @@ def test_rule_zip_must_be_exactly_five_digits() -> None:
         ]
 
 
-def test_rule_tracking_number_required_and_at_most_100_characters() -> None:
+def test_rule_tracking_number_required_without_spaces_in_its_carriers_format() -> None:
     assert problems(good_form(tracking_number="  ")) == [
         "tracking_number: is required when units are shipped"
     ]
-    assert problems(good_form(tracking_number="1" * 101)) == [
-        "tracking_number: at most 100 characters (got 101)"
+    assert problems(good_form(tracking_number="1Z999AA1 0123456784")) == [
+        "tracking_number: must have no spaces (got '1Z999AA1 0123456784')"
+    ]
+    for bad in ("5", "1Z999AA1012345678", "1Z999AA10123456784X", "999AA10123456784XX"):
+        [problem] = problems(good_form(tracking_number=bad))
+        assert problem.startswith('tracking_number: not a UPS tracking number: "1Z" and 16')
+    usps = {"carrier": "USPS", "method": "USPS Priority Mail"}
+    for good in ("9400100000000000000001", "94001000000000000000", "EA123456789US"):
+        assert problems(good_form(tracking_number=good, **usps)) == [], good
+    for bad in ("9400100000000000001", "94001000000000000000011", "EA12345678US"):
+        assert problems(good_form(tracking_number=bad, **usps)), bad
+    fedex = {"carrier": "FedEx", "method": "FedEx Ground"}
+    for good in ("770000000001", "770000000000001", "9" * 20, "9" * 22):
+        assert problems(good_form(tracking_number=good, **fedex)) == [], good
+    for bad in ("77000000001", "7700000000012", "1Z999AA10123456784"):
+        assert problems(good_form(tracking_number=bad, **fedex)), bad
+    other = {"carrier": "Estes", "method": "Freight"}
+    assert problems(good_form(tracking_number="PRO-12", **other)) == []
+    assert problems(good_form(tracking_number="1234", **other)) == [
+        "tracking_number: must be 5 to 40 characters (got 4: '1234')"
+    ]
+    assert problems(good_form(tracking_number="1" * 41, **other)) == [
+        f"tracking_number: must be 5 to 40 characters (got 41: {'1' * 40!r})"
     ]
 
 

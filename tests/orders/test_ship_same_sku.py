@@ -133,8 +133,8 @@ async def test_cli_spreads_ship_over_the_skus_items(oc_settings, oc_db) -> None:
     await import_and_acknowledge(oc_settings, oc_db, [a])
     view = await order_view(oc_db, a)
     form = form_from_options(view, oc_settings, carrier="UPS", method="UPS Ground",
-                             tracking="1Z1", zip="84047", ship={blue: 2})  # fmt: skip
+                             tracking="1Z1000000000000000", zip="84047", ship={blue: 2})  # fmt: skip
     assert [(x.ship, x.cancel) for x in form.lines] == [(1, 0), (1, 0)]
     form = form_from_options(view, oc_settings, carrier="UPS", method="UPS Ground",
-                             tracking="1Z1", zip="84047", ship={blue: 1}, cancel={blue: 2})  # fmt: skip
+                             tracking="1Z1000000000000000", zip="84047", ship={blue: 1}, cancel={blue: 2})  # fmt: skip
     assert [(x.ship, x.cancel) for x in form.lines] == [(0, 1), (1, 1)]

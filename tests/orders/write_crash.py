@@ -20,7 +20,7 @@ from jettui.config import Settings
 CHILD = Path(__file__).with_name("write_crash_child.py")
 COMMANDS = ("ship", "acknowledge", "complete", "refund")
 ITEMS = [("product 11", 2, 0), ("Product 6", 1, 0)]  # two simple products (iPhone, Samsung)
-SHIP_TRACKING = "1ZCRASH0001"
+SHIP_TRACKING = "1ZCRASH00010000000"
 #: statements each command runs on SQLite when not killed (the child's "count" mode): a kill
 #: point is drawn among them, so every statement, before and after the write, can be the last
 SQL_STATEMENTS = {"ship": 53, "acknowledge": 10, "complete": 23, "refund": 17}
@@ -72,7 +72,7 @@ async def prepare(settings: Settings, db: Any, trials: int) -> dict[str, list[st
     assert (await acknowledge_orders(settings, db, acked)).exit_code == 0
     for mid in groups["complete"] + groups["refund"]:
         result = await ship_headless(settings, db, mid, carrier="UPS", method="UPS Ground",
-                                     tracking="1ZSETUP", zip="84047")  # fmt: skip
+                                     tracking="1ZSETUP00000000000", zip="84047")  # fmt: skip
         assert result.outcome == "succeeded", result.reason
     async with open_jet_client(settings) as jet:
         returns = [await jet.generate_return(mid) for mid in groups["complete"]]

@@ -41,7 +41,7 @@ async def run(settings: Any, db: Any, command: str, target: str) -> str:
         from jettui.services.orders.shipping import ship_headless
 
         result = await ship_headless(settings, db, target, carrier="UPS", method="UPS Ground",
-                                     tracking="1ZCRASH0001", zip="84047")  # fmt: skip
+                                     tracking="1ZCRASH00010000000", zip="84047")  # fmt: skip
         return f"{result.outcome} {result.reason}"
     if command == "acknowledge":
         from jettui.services.orders.acknowledge import acknowledge_orders

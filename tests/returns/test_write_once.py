@@ -83,7 +83,7 @@ async def test_acknowledge_and_ship_are_applied_once(oc_settings, oc_db, way: st
     plan(settings, way, "PUT", "/shipped")
     view = await order_view(oc_db, mid)
     form = form_from_options(view, settings, carrier="UPS", method="UPS Ground",
-                             tracking="1ZONCE", zip="84047", ship={IPHONE_SKU: 2})  # fmt: skip
+                             tracking="1ZONCE000000000000", zip="84047", ship={IPHONE_SKU: 2})  # fmt: skip
     result = await ship_order(settings, oc_db, mid, form)
     assert result.outcome == Outcome.SUCCEEDED, result.reason
     note_ok(result.reason, way, lost(settings, "/shipped"))
@@ -91,7 +91,7 @@ async def test_acknowledge_and_ship_are_applied_once(oc_settings, oc_db, way: st
     assert [s["alt_shipment_id"] for s in jet["shipments"]] == [form.alt_shipment_id]
     assert jet["status"] == "inprogress"
     assert oc_status(order_id) == SHIPPED
-    assert sum("1ZONCE" in c for _, c in history(order_id)) == 1
+    assert sum("1ZONCE000000000000" in c for _, c in history(order_id)) == 1
     records = JetOrder.get(JetOrder.merchant_order_id == mid).shipments
     assert [r["state"] for r in records] == ["applied"]
 

@@ -55,7 +55,8 @@ async def test_fetch_acknowledge_and_ship_an_order(shop: Settings) -> None:
         await settle(pilot)
         form = app.screen
         assert isinstance(form, ShipFormScreen) and form.merchant_order_id == jet_id
-        assert form.focused is form.query_one("#ship-tracking", Input)  # typing goes in
+        # typing goes in: the first field as the form reads, the top line's quantity
+        assert form.focused is form.query_one(f"#{form.lines[0].ship_id}", Input)
         assert [(line.sku, form.query_one(f"#{line.ship_id}", Input).value)
                 for line in form.lines] == [("HRT-SWL00001", "2"), ("HRT-TM00002", "1")]  # fmt: skip
         form.query_one("#ship-carrier").focus()

@@ -35,7 +35,11 @@ async def shipped_orders(settings: Settings, count: int) -> list[str]:
         await acknowledge_orders(settings, db, ids)
         for jet_id in ids:
             form = default_form(await order_view(db, jet_id), settings)
-            form.tracking_number, form.carrier, form.method = "1Z0001", "UPS", "UPS Ground"
+            form.tracking_number, form.carrier, form.method = (
+                "1Z0001000000000000",
+                "UPS",
+                "UPS Ground",
+            )
             result = await ship_order(settings, db, jet_id, form)
             assert not result.is_problem, result.line
     finally:

@@ -168,9 +168,13 @@ def save_child_data(settings: Settings, child: Listing, changes: dict[str, Any])
     return []
 
 
-def save_jet_data(settings: Settings, product_id: int, changes: dict[str, Any]) -> list[str]:
+def save_jet_data(
+    settings: Settings, product_id: int, changes: dict[str, Any], *, check_only: bool = False
+) -> list[str]:
     """Validate ``changes`` (keys of :data:`EDITABLE`; None or "" clears an override) and save
-    them into the product's overrides. Returns one line per problem; saves nothing if any."""
+    them into the product's overrides. Returns one line per problem; saves nothing if any.
+    ``check_only``: every problem, nothing saved (a form that has problems of its own shows
+    them all at once)."""
     from jettui.store.jet_tables import JetProduct
     from jettui.store.opencart import Product
 
@@ -191,7 +195,7 @@ def save_jet_data(settings: Settings, product_id: int, changes: dict[str, Any]) 
         other = JetProduct.get_or_none(JetProduct.merchant_sku == sku)
         if other is not None:
             problems.append(f"SKU '{sku}' is already linked to product {other.product_id}")
-    if problems:
+    if problems or check_only:
         return problems
     if link is None:
         JetProduct.create(

@@ -20,7 +20,8 @@ Rules (:func:`check_shipment`), each problem prefixed by the field it is about:
   extension's reject): a part cancelled before the acknowledgement would leave an order Jet can
   never have acknowledged, so ``lines`` names the problem.
 - With shipped units only (a cancel-only message carries none of them): ``tracking_number``
-  (1–100 characters), ``carrier`` and ``method`` from Jet's enums (a carrier's own method, e.g.
+  (no spaces; a UPS, USPS or FedEx number in its carrier's format, any other 5–40
+  characters: :func:`tracking_problems`), ``carrier`` and ``method`` from Jet's enums (a carrier's own method, e.g.
   no ``FedEx Ground`` for UPS; ``Other`` takes any), ``zip`` exactly 5 digits,
   ``shipment_date``, ``carrier_pick_up_date`` and ``expected_delivery_date`` as dates, the
   delivery not before the pick-up nor the shipment.
@@ -60,6 +61,23 @@ ZIP5 = re.compile(r"^\d{5}$")
 MAX_TEXT = 100  # Jet's limit for tracking numbers, RMA numbers and ids (models.text(1, 100))
 MAX_DAYS_TO_RETURN = 365
 DEFAULT_DELIVERY_DAYS = 5
+#: a tracking number of a carrier without a known format below: no spaces, this many characters
+TRACKING_LENGTH = (5, 40)
+#: carriers whose tracking numbers have one well-known format (checked upper-cased), and how
+#: the merchant is told it: UPS packages "1Z" + 16 letters/digits; USPS 20-22 digits (IMpb)
+#: or the 13-character S10 form (Priority Mail Express EA123456789US); FedEx 12, 15, 20 or 22
+#: digits. Others (freight, SmartPost, Mail Innovations...) get the plain rule.
+TRACKING_FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
+    "UPS": (
+        re.compile(r"1Z[0-9A-Z]{16}"),
+        '"1Z" and 16 letters or digits, e.g. 1Z999AA10123456784',
+    ),
+    "USPS": (
+        re.compile(r"\d{20,22}|[A-Z]{2}\d{9}[A-Z]{2}"),
+        "20 to 22 digits, or 2 letters, 9 digits, 2 letters (EA123456789US)",
+    ),
+    "FedEx": (re.compile(r"\d{12}|\d{15}|\d{20}|\d{22}"), "12, 15, 20 or 22 digits"),
+}
 
 #: import ledger states in which the OpenCart order is complete (see jet_tables.JET_ORDER_STATES)
 IMPORTED_STATES = frozenset({"done"})
@@ -554,11 +572,7 @@ def _line_problems(view: OrderView, form: ShipmentForm) -> list[str]:
 
 def _parcel_problems(form: ShipmentForm) -> list[str]:
     problems: list[str] = []
-    tracking = form.tracking_number.strip()
-    if not tracking:
-        problems.append("tracking_number: is required when units are shipped")
-    elif len(tracking) > MAX_TEXT:
-        problems.append(f"tracking_number: at most {MAX_TEXT} characters (got {len(tracking)})")
+    problems += tracking_problems(form.carrier, form.tracking_number)
     if form.carrier not in CARRIERS:
         problems.append(
             f"carrier: must be one of Jet's carriers, e.g. UPS, FedEx, USPS (got {form.carrier!r})"
@@ -594,6 +608,32 @@ def _parcel_problems(form: ShipmentForm) -> list[str]:
                 f"expected_delivery_date: must not be before the {name.replace('_', ' ')}"
             )
     return problems
+
+
+def tracking_problems(carrier: str, tracking_number: str) -> list[str]:
+    """The tracking number's problems for ``carrier`` (surrounding spaces are ignored): the
+    carrier's own format where it is well known (:data:`TRACKING_FORMATS`), else no spaces
+    and :data:`TRACKING_LENGTH` characters."""
+    tracking = tracking_number.strip()
+    if not tracking:
+        return ["tracking_number: is required when units are shipped"]
+    if any(c.isspace() for c in tracking):
+        return [f"tracking_number: must have no spaces (got {tracking!r})"]
+    known = TRACKING_FORMATS.get(carrier)
+    if known is not None:
+        pattern, example = known
+        if pattern.fullmatch(tracking.upper()) is None:
+            return [
+                f"tracking_number: not a {carrier} tracking number: {example} (got {tracking!r})"
+            ]
+        return []
+    low, high = TRACKING_LENGTH
+    if not low <= len(tracking) <= high:
+        return [
+            f"tracking_number: must be {low} to {high} characters (got {len(tracking)}: "
+            f"{tracking[:high]!r})"
+        ]
+    return []
 
 
 def _return_problems(form: ShipmentForm) -> list[str]:

@@ -27,6 +27,7 @@ from jettui.services.return_rules import (
     ReturnLineForm,
     check_return_form,
     completion_body,
+    completion_refusal,
     format_amounts,
     return_items,
 )
@@ -96,8 +97,9 @@ async def _finish(
     async with jet_session(settings, db, lock=LOCK_NAME, purpose="complete return") as session:
         jet, store = session.jet, session.store
         row = await store.run(load_for_completion, return_id)
-        if row["state"] == "completed":
-            return ItemResult(return_id, Outcome.UNCHANGED, "already completed")
+        refusal = completion_refusal(row["state"])
+        if refusal is not None:
+            return ItemResult(return_id, Outcome.UNCHANGED, refusal)
         # the order's other unconfirmed writes (refunds...) first: they count units
         await settle(settings, jet, store, str(row["order"].get("merchant_order_id")))
         detail = await jet.get_return(return_id)

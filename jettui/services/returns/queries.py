@@ -312,3 +312,12 @@ def return_ids(db: Any, row_ids: list[int]) -> list[str]:
     )
     found = dict(query.tuples().execute(db))
     return [found[i] for i in row_ids if i in found]
+
+
+def return_state(db: Any, row_id: int) -> tuple[str, str] | None:
+    """(Jet return id, ledger state) of a grid row (store thread); None when it is gone."""
+    query = JetReturn.select(JetReturn.merchant_return_authorization_id, JetReturn.state).where(
+        JetReturn.id == row_id
+    )
+    found = query.tuples().execute(db)
+    return (str(found[0][0]), str(found[0][1])) if found else None

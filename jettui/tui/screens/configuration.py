@@ -4,8 +4,11 @@ Secrets are never shown and never written back masked: the Jet secret's field st
 (typing replaces it), and the database URL shows its password as ``***``; saving keeps the
 stored password unless the merchant typed a new one into the URL.
 
-Leaving with unsaved changes (escape on the form, ctrl+q, another panel) asks first: the
-screen is an :class:`~jettui.tui.screens.leave.UnsavedForm`.
+Keys as on every screen: a digit types into the focused field (a number field refuses any
+other character, saying so by the field's name); with no field focused it goes to its panel;
+ctrl+g then a digit goes to a panel from anywhere. One escape leaves, from a field too; with
+unsaved changes (escape, ctrl+q, another panel) it asks first: the screen is an
+:class:`~jettui.tui.screens.leave.UnsavedForm`.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from jettui.config import SECTIONS, Secret, Settings, SettingsError, settings_to
 from jettui.setting_rules import parse_text
 from jettui.tui.screens.base import PanelScreen
 from jettui.tui.screens.leave import LeaveForm
-from jettui.tui.validation import validators_for
+from jettui.tui.validation import NumberInput, validators_for
 from jettui.urls import restore_masked
 
 CHOICES: dict[str, tuple[str, ...]] = {"pricing.increment_type": ("fixed", "percent")}
@@ -40,6 +43,7 @@ class ConfigurationScreen(PanelScreen):
     PANEL_ID = "configuration"
     DEFAULT_CSS = ".switch-state { padding: 0 1; }"
     AUTO_FOCUS = "#form"  # not a field: digits and ? keep navigating until tab enters the form
+    GO_HINT = "^g, digit: another panel"  # digits typed in a field are the field's
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="configuration.save"),
         Binding("ctrl+r", "revert", "Revert", show=False, id="configuration.revert"),
@@ -69,7 +73,8 @@ class ConfigurationScreen(PanelScreen):
 
     def _file_hint(self) -> str:
         path = self.app.settings.path
-        return f"writes {path.name}, keeps its comments" if path else "no settings file to save to"
+        where = f"writes {path.name}" if path else "no settings file to save to"
+        return f"{where} · {self.GO_HINT}"
 
     def _editor(self, dotted: str, default: Any, shown: Any) -> Widget:
         wid = field_id(dotted)
@@ -98,6 +103,15 @@ class ConfigurationScreen(PanelScreen):
             if isinstance(default, float)
             else "text"
         )
+        if kind != "text":
+            return NumberInput(
+                _text(shown),
+                validators=validators_for(dotted, default),
+                type=kind,
+                id=wid,
+                compact=True,
+                field=dotted,
+            )
         return Input(
             _text(shown),
             validators=validators_for(dotted, default),
@@ -220,12 +234,16 @@ class ConfigurationScreen(PanelScreen):
         self.app.push_screen(LeaveForm(self.panel_title), answered)
 
     def action_leave(self) -> None:
-        """Escape: out of a field first, then off the screen (asking about unsaved changes)."""
-        form = self.query_one("#form")
-        if self.focused is not None and self.focused is not form:
-            form.focus()
-            return
+        """Escape, from a field too: off the screen (asking about unsaved changes)."""
         self.ask_before_leaving(f"goto('{self.LEAVE_TO}')")
+
+    @on(NumberInput.Refused)
+    def _refused(self, event: NumberInput.Refused) -> None:
+        """A character a number field cannot take: said, by the field's name, under the
+        form (never dropped silently); the field keeps its value."""
+        box = self.query_one("#problems", Static)
+        box.update(f"✗ {event.input.refusal(event.text)}")
+        box.display = True
 
     def saved(self, settings: Settings, keys: list[str]) -> None:
         self.app.apply_settings(settings)

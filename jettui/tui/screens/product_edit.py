@@ -3,7 +3,8 @@ values shown when not overridden), the returns exception, the shipping exception
 attributes of its node (with their values and units) and, for a product with options, the Jet
 variant attribute of each option. A variation child (opened from its row in the grid) shows
 its own code, ASIN and MPN only: the rest is its parent's. One long form in a VerticalScroll, a heading per section;
-ctrl+s saves (every problem shown, one line each; nothing saved then); escape leaves. Every worker
+ctrl+s saves (every problem shown at once, one line each, on top of the form; nothing saved
+then); escape leaves. Every worker
 is async: store work awaits ``asyncio.to_thread``, Jet's view awaits the service."""
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from jettui.jet.enums import (
     SHIPPING_METHODS,
 )
 from jettui.tui.screens.leave import LeaveForm
+from jettui.tui.validation import NumberInput
 
 if TYPE_CHECKING:
     from jettui.tui.app import JettuiApp
@@ -99,6 +101,9 @@ class ProductEditScreen(Screen[bool]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="edit-body"):
             yield Static(f"[b]Jet data[/b] of product {self.product_id}", id="edit-title")
+            problems = Static("", id="edit-problems", markup=False)  # on top: seen at once
+            problems.display = False
+            yield problems
             yield Static("Codes and brand", classes="edit-section")
             for input_id, _key, label in FIELDS:
                 with Horizontal(classes="edit-row"):
@@ -113,7 +118,8 @@ class ProductEditScreen(Screen[bool]):
                 with Horizontal(classes="edit-row"):
                     yield Label(label)
                     if input_id == "edit-return-days":
-                        yield Input(id=input_id, placeholder=hint, compact=True, type="integer")
+                        yield NumberInput(id=input_id, placeholder=hint, compact=True,
+                                          type="integer", field="return days")  # fmt: skip
                     else:
                         yield Input(id=input_id, placeholder=hint, compact=True)
             yield Static("Shipping exception", classes="edit-section", id="edit-ship-heading")
@@ -130,7 +136,6 @@ class ProductEditScreen(Screen[bool]):
             yield Static("Options → Jet variant attribute (and each value's)",
                          classes="edit-section", id="edit-opt-heading")  # fmt: skip
             yield Vertical(id="edit-options")
-            yield Static("", id="edit-problems", markup=False)
             yield Static("Loading…", id="edit-sends", markup=False)
             yield Static("As Jet has it: asking Jet…", id="edit-jet", markup=False)
         yield Footer()
@@ -358,7 +363,10 @@ class ProductEditScreen(Screen[bool]):
         self._show("#edit-jet", text)
 
     def _show(self, selector: str, text: str) -> None:
-        self.query_one(selector, Static).update(self.app.redact(text))
+        widget = self.query_one(selector, Static)
+        widget.update(self.app.redact(text))
+        if selector == "#edit-problems":
+            widget.display = bool(text)  # no blank row on top when there is none
 
     # --- saving -----------------------------------------------------------------------------
 
@@ -442,7 +450,12 @@ class ProductEditScreen(Screen[bool]):
                 options=options or None,
                 values={k: v or None for k, v in form.get("values", {}).items()} or None,
             )
-            return problems or save_jet_data(settings, self.product_id, changes | more)
+            # every problem at once: the codes are checked even when the exceptions are not
+            # right (then nothing is saved)
+            problems += save_jet_data(
+                settings, self.product_id, changes | more, check_only=bool(problems)
+            )
+            return list(dict.fromkeys(problems))
 
         try:
             problems = await asyncio.to_thread(write)
@@ -450,6 +463,7 @@ class ProductEditScreen(Screen[bool]):
             problems = [f"store: {str(exc).splitlines()[0][:200]}"]
         if problems:
             self._show("#edit-problems", "\n".join(problems) + "\nNothing saved.")
+            self.query_one("#edit-body", VerticalScroll).scroll_home(animate=False)
             return False
         self.saved = True
         self._as_loaded = form
@@ -457,6 +471,10 @@ class ProductEditScreen(Screen[bool]):
         self.notify(f"Jet data of {self.sku} saved.", title="Products", markup=False)
         self.load(then_jet=False)
         return True
+
+    def on_number_input_refused(self, event: NumberInput.Refused) -> None:
+        """A character a number field cannot take: said on top, by the field's name."""
+        self._show("#edit-problems", event.input.refusal(event.text))
 
     def action_leave(self) -> None:
         if not self.unsaved_changes():

@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -64,10 +64,18 @@ class ReturnsScreen(ActionPanel):
         return int_id(cursor)
 
     def action_complete(self) -> None:
-        from jettui.tui.screens.return_form import ReturnFormScreen
-
         row = self._cursor_row()
-        if row is None:
+        if row is not None:
+            self._open_completion(row)
+
+    @work(group="return-complete", exclusive=True, exit_on_error=False)
+    async def _open_completion(self, row: int) -> None:
+        """The completion form, or at once the one line saying why the return takes none."""
+        from jettui.tui.screens.return_form import ReturnFormScreen, completion_refused
+
+        refusal = await completion_refused(self.app, row)
+        if refusal is not None:
+            self.tell(refusal, "warning")
             return
 
         def closed(done: bool | None) -> None:

@@ -28,6 +28,7 @@ from jettui.errors import one_line
 from jettui.jet.enums import CARRIERS, SHIPPING_METHODS
 from jettui.tui.screens.panel_actions import FORM_BINDINGS, FormKeys
 from jettui.tui.screens.yes_no import YesNoModal
+from jettui.tui.validation import NumberInput
 
 if TYPE_CHECKING:
     from jettui.services.orders.shipping import OrderView, ShipmentForm
@@ -95,6 +96,7 @@ class ShipFormScreen(FormKeys, Screen[bool]):
     ShipFormScreen .form-row Label { width: 18; color: $text-muted; }
     ShipFormScreen .form-row Input, ShipFormScreen .form-row Select { width: 1fr; }
     ShipFormScreen .line-row Label { width: 1fr; color: $foreground; }
+    ShipFormScreen .line-row Label.-directed { color: $text-warning; }
     ShipFormScreen .line-row Input, ShipFormScreen .qty-title { width: 9; margin-left: 1; }
     ShipFormScreen .section { text-style: bold; color: $text-primary; margin-top: 1; }
     ShipFormScreen .field-error { color: $text-error; height: auto; padding-left: 18; }
@@ -126,7 +128,8 @@ class ShipFormScreen(FormKeys, Screen[bool]):
     # --- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="ship-body"):
+        # not a Tab stop itself: Tab walks the fields top to bottom, as they read
+        with VerticalScroll(id="ship-body", can_focus=False):
             yield Static("[b]Ship[/b] — loading the order…", id="ship-title")
             yield Static("", id="ship-admin", classes="-empty", markup=False)
             yield Static("", id="ship-problems", markup=False)
@@ -158,14 +161,14 @@ class ShipFormScreen(FormKeys, Screen[bool]):
             options = [(m, m) for m in SHIPPING_METHODS]
             return Select(options, id=input_id, compact=True, prompt="method")
         if name == "zip":
-            return Input(id=input_id, compact=True, max_length=5, restrict=r"\d*")
+            return NumberInput(id=input_id, compact=True, max_length=5, restrict=r"\d*",
+                               field="zip", takes="5 digits")  # fmt: skip
         if name == "tracking_number":
             return Input(id=input_id, compact=True, placeholder="required to ship units")
         return Input(id=input_id, compact=True, placeholder="YYYY-MM-DD HH:MM (UTC)")
 
     def on_mount(self) -> None:
-        self.query_one("#ship-tracking", Input).focus()
-        self.load()
+        self.load()  # the first field (the top line's quantity) is focused once it is read
 
     # --- loading ------------------------------------------------------------------------------
 
@@ -215,13 +218,17 @@ class ShipFormScreen(FormKeys, Screen[bool]):
                 line.order_item_id, line.name,
             )  # fmt: skip
             self.lines.append(inputs)
+            # the units first, the title last: at 80 columns a long title is what is cut
             due = f", Jet asks to cancel {line.cancel_due}" if line.cancel_due else ""
-            text = f"{line.name} {line.title}"[:40] + f" — {line.open} open{due}"
-            ship = Input(str(plan.ship if plan else 0), id=inputs.ship_id, compact=True,
-                         type="integer", tooltip="units shipped")  # fmt: skip
-            cancel = Input(str(plan.cancel if plan else 0), id=inputs.cancel_id, compact=True,
-                           type="integer", tooltip="units cancelled")  # fmt: skip
-            row = Horizontal(Label(text, markup=False), ship, cancel, classes="form-row line-row")
+            text = f"{line.name} — {line.open} open{due} · {line.title}"
+            ship = NumberInput(str(plan.ship if plan else 0), id=inputs.ship_id, compact=True,
+                               type="integer", tooltip="units shipped",
+                               field=f"{inputs.field}.ship")  # fmt: skip
+            cancel = NumberInput(str(plan.cancel if plan else 0), id=inputs.cancel_id,
+                                 compact=True, type="integer", tooltip="units cancelled",
+                                 field=f"{inputs.field}.cancel")  # fmt: skip
+            label = Label(text, markup=False, classes="-directed" if due else "")
+            row = Horizontal(label, ship, cancel, classes="form-row line-row")
             rows += [
                 row,
                 Static("", id=inputs.error_id, classes="field-error -empty", markup=False),
@@ -244,6 +251,17 @@ class ShipFormScreen(FormKeys, Screen[bool]):
                                 ("#ret-city", returns.city), ("#ret-state", returns.state),
                                 ("#ret-zip", returns.postcode), ("#ret-days", "30")):  # fmt: skip
             self.query_one(input_id, Input).value = str(value or "")
+        first = self.query(f"#{self.lines[0].ship_id}") if self.lines else None
+        (first.first() if first else self.query_one("#ship-tracking")).focus()
+
+    def on_number_input_refused(self, event: NumberInput.Refused) -> None:
+        """A character a number field cannot take: said under the field, never dropped
+        silently."""
+        line = next((i for i in self.lines if event.input.id in (i.ship_id, i.cancel_id)), None)
+        error_id = line.error_id if line else f"err-{_dom(event.input.field)}"
+        widget = self.query_one(f"#{error_id}", Static)
+        widget.update(event.input.refusal(event.text))
+        widget.remove_class("-empty")
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         # the state in words too: the box's X reads the same on or off without colour
