@@ -93,7 +93,7 @@ class ProductsScreen(GridPanel):
         yield path
 
     def make_source(self, db: pw.Database) -> PageSource:
-        steps = setup_steps(db)  # on the load worker's thread
+        steps = setup_steps(db, self.app.settings)  # on the load worker's thread
         self.app.call_from_thread(self._show_steps, steps)
         store = self.app.settings.store
         base = ProductSource(db, store.language_id, store.store_id, mapped_only=self.mapped_only)
