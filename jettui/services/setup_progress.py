@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from jettui.config import Settings
+from jettui.config import JetSettings, Settings
 from jettui.services.orders.panels import any_order
 from jettui.store.jet_tables import JetCategory, JetProduct, JetTaxonomyNode
 
@@ -37,8 +37,14 @@ class SetupProgress:
 
 
 def missing_settings(settings: Settings) -> list[str]:
-    """The configuration settings still empty (dotted names), in the manual's order."""
-    return [name for name, value in CONFIGURED.items() if not str(value(settings) or "").strip()]
+    """The configuration settings still empty (dotted names), in the manual's order. Against a
+    real Jet, the demo's credentials count as missing: Jet gives each partner its own."""
+    missing = [name for name, value in CONFIGURED.items() if not str(value(settings) or "").strip()]
+    demo = JetSettings()
+    jet = settings.jet
+    if not jet.is_sandbox and jet.api_user == demo.api_user and jet.api_secret == demo.api_secret:
+        missing += ["jet.api_user", "jet.api_secret"]
+    return list(dict.fromkeys(missing))
 
 
 def configured(settings: Settings | None) -> bool:

@@ -57,3 +57,15 @@ async def test_configuration_is_not_ticked_while_a_setting_is_missing(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert guide_lines(app)[1].startswith("○ 1. Check the configuration")
+
+
+def test_the_demo_credentials_do_not_configure_a_real_jet(demo_settings: Settings) -> None:
+    from jettui.config import Secret
+    from jettui.services.setup_progress import configured, missing_settings
+
+    live = replace(demo_settings.jet, api_url="https://merchant-api.jet.com/api")
+    demo_keys = replace(demo_settings, jet=replace(live, api_secret=Secret("jetsecret")))
+    assert missing_settings(demo_keys) == ["jet.api_user", "jet.api_secret"]
+    assert not configured(demo_keys)
+    own_keys = replace(demo_settings, jet=replace(live, api_secret=Secret("partner-secret")))
+    assert configured(own_keys)
