@@ -69,3 +69,25 @@ def test_the_demo_credentials_do_not_configure_a_real_jet(demo_settings: Setting
     assert not configured(demo_keys)
     own_keys = replace(demo_settings, jet=replace(live, api_secret=Secret("partner-secret")))
     assert configured(own_keys)
+
+
+async def test_an_upload_ticks_its_step_when_the_result_closes(demo_settings: Settings) -> None:
+    """No ctrl+r needed: closing the upload's result re-reads the path."""
+    from tests.catalog.conftest import map_all_categories
+
+    app = make_app(demo_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.database()
+        map_all_categories()
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert guide_lines(app)[5].startswith("○ 5. Upload products")
+        await pilot.press("down", "space", "u")  # the second product: a valid one
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "1 succeeded" in app.screen.summary
+        await pilot.press("y")  # closes the result
+        await settle(pilot)
+        assert guide_lines(app)[5].startswith("✓ 5. Upload products")
