@@ -124,8 +124,9 @@ def test_newcomer_path_from_configuration_to_the_first_order(tmp_path: Path) -> 
         tmux.wait_for("the taxonomy cached", lambda s: "nodes cached" in s)
         tmux.keys("/" + CATEGORY, literal=True)
         tmux.keys("Enter")
-        tmux.wait_for("one category", lambda s: f"filter: {CATEGORY}" in s
-                      and STATUS.search(s) is not None and status_line(s)[0] == 1)  # fmt: skip
+        tmux.wait_for("one category, the filter closed", lambda s: f"filter: {CATEGORY}" in s
+                      and STATUS.search(s) is not None and status_line(s)[0] == 1
+                      and "m Map to Jet" in s.splitlines()[-1])  # fmt: skip
         tmux.keys("m")
         tmux.wait_for("the taxonomy picker", lambda s: "Map 1 category to" in s)
         tmux.keys(LEAF, literal=True)
@@ -154,8 +155,8 @@ def test_newcomer_path_from_configuration_to_the_first_order(tmp_path: Path) -> 
 
         # 5. The first order: Orders (3), fetch (f) until Jet has placed it.
         tmux.keys("3")
-        tmux.wait_for("the orders panel", lambda s: "Orders" in title(s)
-                      and STATUS.search(s) is not None)  # fmt: skip
+        tmux.wait_for("the orders panel, empty", lambda s: "Orders" in title(s)
+                      and "No Jet orders yet" in s)  # fmt: skip
         deadline = time.monotonic() + FIRST_ORDER_SECONDS
         while True:
             tmux.keys("f")
