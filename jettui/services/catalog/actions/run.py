@@ -153,6 +153,7 @@ class StreamedRun:
         self.emit: Emit | None = None
         self.emitted = 0  # report items already given to emit
         self.only_skus: dict[int, list[str]] = {}  # product → its only SKUs acted on
+        self.left = 0  # SKUs a stop or an outage left not attempted
 
     async def _stage(self, text: str) -> None:
         suffix = f" (part {self.number} of {self.parts})" if self.parts > 1 else ""
@@ -207,14 +208,13 @@ class StreamedRun:
         attempted, and the report says how many were done and how many left."""
         done = len(self.report.items)
         reason = f"stopped before this part: run {self.report.action} again"
-        await self._not_attempted(parts, reason, None, [])
-        self.report.stopped = stopped_line(self.report.action, done, len(self.report.items) - done)
+        self.left = await self._not_attempted(parts, reason, None, [])
+        self.report.stopped = stopped_line(self.report.action, done, self.left)
         await self._emit()
 
     async def record_end(self) -> None:
         """The run's end event (``jettui status`` warns while the newest is a stop)."""
-        report = self.report
-        left = report.count(Outcome.NOT_ATTEMPTED) if report.stopped or report.unreachable else 0
+        report, left = self.report, self.left
         why = report.stopped or (f"stopped: {report.unreachable}" if report.unreachable else None)
         try:
             await self.store.run(record_end, report.action, why, len(report.items) - left, left)
@@ -229,14 +229,16 @@ class StreamedRun:
             self.report.checks += [
                 problems_only(c) for c in self.work.checks if c.errors or c.warnings
             ]
-        await self._not_attempted(parts, stop_reason(exc), exc, skus)
+        self.left = await self._not_attempted(parts, stop_reason(exc), exc, skus)
 
     async def _not_attempted(
         self, parts: list[list[int]], reason: str, exc: BaseException | None, skus: list[str]
-    ) -> None:
+    ) -> int:
         """``skus`` and every SKU of the parts after ``self.number`` without an outcome yet:
-        not attempted, with ``reason``."""
+        not attempted, with ``reason``. Returns how many. (The children of a product not
+        selected with it are left out, as the action would have left them alone.)"""
         done = {i.item for i in self.report.items}
+        skus = list(skus)
         for ids in parts[self.number :]:
             try:
                 if self.checker is None:
@@ -245,10 +247,15 @@ class StreamedRun:
                 linked = await self.store.run(link_rows.uploaded_links, ids)
             except Exception:  # noqa: BLE001 - the store went too: the products are not named
                 break
-            skus += [s for c in checks for s in c.skus] + list(linked)
+            only = self.only_skus
+            skus += [s for c in checks for s in c.skus if s in only.get(c.product_id, [s])]
+            skus += [s for s, link in linked.items() if s in only.get(link["slot"][0], [s])]
+        added = 0
         for sku in dict.fromkeys(skus):
             if sku not in done:
                 self.report.add(sku, Outcome.NOT_ATTEMPTED, reason, exc)
+                added += 1
+        return added
 
 
 def problems_only(check: ProductCheck) -> ProductCheck:
