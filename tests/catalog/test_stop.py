@@ -70,3 +70,23 @@ async def test_status_warns_after_a_stop_until_the_next_complete_run(
     again = await run_action(settings, db, "upload", list(range(1, 11)))
     assert again.stopped is None
     assert unfinished_runs(now) == []
+
+
+def test_a_run_gone_without_its_end_is_interrupted_until_a_complete_run(settings, db) -> None:
+    """A second ctrl+c or a kill: the start event has no end and no run holds the lock."""
+    from jettui.services.catalog.actions.stop import record_end, record_start
+    from jettui.store.jet_tables import acquire_lock, release_lock
+
+    now = _dt.datetime(2030, 1, 1)
+    record_start("upload", 1194)
+    acquire_lock("products", "host:1", 600)  # still running: nothing to say yet
+    assert unfinished_runs(now) == []
+    release_lock("products", "host:1")
+    (run_left,) = unfinished_runs(now)
+    assert run_left.left is None
+    assert run_left.text.startswith("products upload of 1,194 product(s) interrupted at ")
+    facts = read_facts(settings, now)
+    assert any("interrupted" in p.message for p in evaluate(settings, facts, JetHealth(False), now))
+
+    record_end("upload", None, 1194, 0)
+    assert unfinished_runs(now) == []
