@@ -4,15 +4,20 @@ Jet data. Per-item lines on stderr; with --json the report is the document."""
 from __future__ import annotations
 
 import argparse
-import inspect
-from collections.abc import Iterable
-from typing import Any
+import signal
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from jettui.errors import ExitCode, Unreachable, UsageError, one_line
 
 from .output import Output
 from .parser import add_json
 from .session import load, store
+
+if TYPE_CHECKING:
+    from jettui.services.catalog.actions.stop import StopToken
 
 ACTIONS = ("upload", "archive", "unarchive", "sync", "status")
 EDIT_CODE_FLAGS = {"upc": "UPC", "ean": "EAN", "gtin": "GTIN-14", "isbn": "ISBN"}
@@ -108,11 +113,17 @@ def _exception_flags(products: Any) -> None:
 
 def run(args: argparse.Namespace, out: Output) -> int:
     """Bulk product actions (0 all ok, 1 some items failed or invalid, 2 bad usage or unknown
-    SKU, 3 Jet/store unreachable, 75 lock held)."""
+    SKU, 3 Jet/store unreachable, 75 lock held, 130 stopped by ctrl+c).
+
+    The first ctrl+c (SIGINT) stops between parts: the part in flight is sent and recorded in
+    full, the rest is reported not attempted, the summary says how many SKUs were left, and the
+    exit code is 130. A second ctrl+c aborts at once (also 130; `jettui status` then warns
+    that the run was interrupted, until the next complete run)."""
     import asyncio
 
     from jettui.services import catalog
     from jettui.services.catalog.actions.report import progress_count
+    from jettui.services.catalog.actions.stop import StopToken
 
     if args.action == "edit":
         return _edit(args, out)
@@ -154,19 +165,22 @@ def run(args: argparse.Namespace, out: Output) -> int:
         streamed: dict[str, Any] = {} if out.json_mode else {"emit": emit}
         if only:  # passed only when given (a run_action stand-in need not know it)
             streamed["only_skus"] = only
-        if "stage" in inspect.signature(catalog.run_action).parameters:  # (same: stand-ins)
-            streamed["stage"] = on_stage
-        report = asyncio.run(
-            catalog.run_action(
-                settings,
-                db,
-                args.action,
-                ids,
-                dry_run=args.dry_run,
-                progress=progress,
-                **streamed,
+        streamed["stage"] = on_stage
+        stop = StopToken()
+        if not args.dry_run:
+            streamed["stop"] = stop
+        with first_ctrl_c_stops(stop, out, enabled=not args.dry_run):
+            report = asyncio.run(
+                catalog.run_action(
+                    settings,
+                    db,
+                    args.action,
+                    ids,
+                    dry_run=args.dry_run,
+                    progress=progress,
+                    **streamed,
+                )
             )
-        )
         report.left_out = left_out
     out.document.pop("progress", None)
     if out.json_mode:  # a dict per item: only for the document that prints them
@@ -178,7 +192,28 @@ def run(args: argparse.Namespace, out: Output) -> int:
     if out.json_mode:
         emit(report.items)
     out.say(report.summary)
-    return report.exit_code
+    return ExitCode.INTERRUPTED if report.stopped else report.exit_code
+
+
+@contextmanager
+def first_ctrl_c_stops(stop: StopToken, out: Output, *, enabled: bool = True) -> Iterator[None]:
+    """While the block runs, the first SIGINT asks ``stop`` to stop after the part in flight;
+    the second raises KeyboardInterrupt as usual (abort). The old handler is put back after."""
+    if not enabled or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def first(signum: int, frame: Any) -> None:
+        stop.request()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        out.say("stopping after the part in flight (ctrl+c again aborts at once)")
+
+    signal.signal(signal.SIGINT, first)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _resolve(

@@ -380,6 +380,30 @@ def _cached_node(node_id: int) -> TaxonomyNode:
     return node
 
 
+LEAVES_NAMED = 1  # leaves below a refused node named as an example
+
+
+def _leaf_node(node_id: int) -> TaxonomyNode:
+    """The cached node, refused (one line, nothing changed) when it is not a leaf: Jet lists
+    products on leaf nodes only, so a category mapped higher up would never go live."""
+    node = _cached_node(node_id)
+    if node.is_leaf:
+        return node
+    Node = jt.JetTaxonomyNode
+    below = (
+        Node.select(Node.jet_node_id, Node.path)
+        .where(Node.is_leaf & Node.path.startswith(node.path + PATH_SEPARATOR))
+        .order_by(Node.path)
+        .limit(LEAVES_NAMED)
+    )
+    examples = ", ".join(f"{row.path} ({row.jet_node_id})" for row in below)
+    hint = f"; pick a leaf below it, e.g. {examples}" if examples else ""
+    raise CategoryError(
+        f"Jet node {node.node_id} ({node.path}) is not a leaf: Jet lists products on leaf "
+        f"nodes only{hint}; nothing changed"
+    )
+
+
 def _categories(n: int) -> str:
     return f"{n} {'category' if n == 1 else 'categories'}"
 
@@ -407,10 +431,11 @@ def _link(category_ids: Sequence[int], node: TaxonomyNode) -> dict[int, int]:
 
 
 def map_categories(db: pw.Database, category_ids: Iterable[int], node_id: int) -> MapResult:
-    """Map OpenCart categories (one or many) to one cached Jet node; a re-map replaces."""
+    """Map OpenCart categories (one or many) to one cached Jet leaf node; a re-map replaces.
+    A node that is not a leaf (Books, 13000000) is refused: :class:`CategoryError`."""
     with jt.database_proxy.atomic():
         ids = _category_ids(category_ids)
-        node = _cached_node(node_id)
+        node = _leaf_node(node_id)
         previous = _link(ids, node)
         message = f"{_categories(len(ids))} mapped to {node.path} ({node.node_id})"
         if previous:
@@ -458,8 +483,9 @@ def create_category_and_map(
     Crash-safe on MyISAM (no rollback): the intent, with the category id chosen, is recorded
     first (:class:`~jettui.store.jet_tables.JetCategoryCreation`); each step then only adds
     what is missing. A create a crash interrupted is completed by the next create: when it
-    asked for the same category, that one is the result (never a second category)."""
-    node = _cached_node(node_id)
+    asked for the same category, that one is the result (never a second category). A node
+    that is not a leaf is refused, as by :func:`map_categories`."""
+    node = _leaf_node(node_id)
     parent_id = int(parent_id or 0)
     if parent_id:
         _category_ids([parent_id])

@@ -103,6 +103,7 @@ class StoreFacts:
     last_reached: _dt.datetime | None = None  # newest job run that reached Jet and the store
     next_fetch: _dt.datetime | None = None  # when fetch-orders is next due (None: off)
     unconfirmed: list[str] = field(default_factory=list)  # writes unconfirmed too long
+    unfinished_runs: list[str] = field(default_factory=list)  # bulk actions stopped part-way
 
 
 @dataclass
@@ -232,7 +233,14 @@ def _read_facts(settings: Settings, now: _dt.datetime) -> StoreFacts:
     facts.last_reached = max(reached, default=None)
     facts.next_fetch = _next_fetch(settings)
     facts.unconfirmed = _unconfirmed(now)
+    facts.unfinished_runs = _unfinished_runs(now)
     return facts
+
+
+def _unfinished_runs(now: _dt.datetime) -> list[str]:
+    from jettui.services.catalog.actions.stop import unfinished_runs
+
+    return [run.text for run in unfinished_runs(now)]
 
 
 def _unconfirmed(now: _dt.datetime) -> list[str]:
@@ -539,6 +547,8 @@ def evaluate(
                 "(looked up by the next cron run)",
             )
         )
+    for line in facts.unfinished_runs:  # stopped or interrupted: SKUs left until a complete run
+        problems.append(Problem("run-stopped", Severity.WARNING, line))
     for lock in facts.stale_locks:
         problems.append(
             Problem(

@@ -96,7 +96,7 @@ def test_store_gone_mid_run_reports_what_is_known_in_one_line(
     assert main(["--config", str(config), "demo", "--products", "5"]) == 0
     capsys.readouterr()
 
-    async def store_goes_away(settings, db, action, ids, *, dry_run, progress):
+    async def store_goes_away(settings, db, action, ids, *, dry_run, progress, **_options):
         progress(2, 5)
         log = logging.getLogger("jettui.services")
         for _ in range(9):  # the event writer retries each batch and logs each failure

@@ -559,7 +559,8 @@ async def test_refunds_conflicting_with_policy_are_rejected(jet):
 async def test_auto_orders():
     j = jet_for(make_settings(order_every_seconds=60))
     await j.login()
-    await j.product()
+    # a merchant's own SKU: demo buyers never order the activation's test_product (issue 19)
+    await j.product("MERCHANT-1")
     now = j.sandbox.clock()
     j.sandbox.clock = lambda: now + 185
     urls = (await j.c.get("/orders/ready")).json()["order_urls"]
@@ -669,3 +670,14 @@ async def test_two_skus_with_one_code_the_second_is_flagged_until_the_first_is_a
     r = await c.put("/merchant-skus/first/status/archive", json={"is_archived": True})
     assert r.status_code in (200, 201, 204)
     assert (await c.get("/merchant-skus/second")).json()["status"] == "Available for Purchase"
+
+
+async def test_auto_orders_never_order_the_activation_test_product():
+    """After the API activation only its test_product is for sale: no demo order comes (Jet's
+    buyers order live listings; test_product lives in the Runway's test mode)."""
+    j = jet_for(make_settings(order_every_seconds=60))
+    await j.login()
+    await j.product()  # test_product, as the activation sends it
+    now = j.sandbox.clock()
+    j.sandbox.clock = lambda: now + 185 + 185
+    assert (await j.c.get("/orders/ready")).json()["order_urls"] == []

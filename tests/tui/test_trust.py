@@ -101,18 +101,19 @@ async def test_first_run_shows_the_getting_started_path_and_ticks_steps(
         guide = app.screen.query_one("#getting-started")
         assert guide.display
         text = _guide_text(app)
-        assert "○ 1." in text and "Refresh the Jet taxonomy" in text and "then T" in text
+        # (steps 1 and 2, configuration and API activation, come first since issue 19)
+        assert "○ 3." in text and "Refresh the Jet taxonomy" in text and "then T" in text
         assert "Map categories" in text and "Upload products" in text and "Orders" in text
 
         app.database()
         JetTaxonomyNode.create(jet_node_id=4000001, name="Mugs", is_leaf=True)
         await pilot.press("ctrl+r")
         await settle(pilot)
-        assert "✓ 1." in _guide_text(app) and "○ 2." in _guide_text(app)
+        assert "✓ 3." in _guide_text(app) and "○ 4." in _guide_text(app)
         JetCategory.create(category_id=1, jet_node_id=4000001, node_path="Kitchen > Mugs")
         await pilot.press("ctrl+r")
         await settle(pilot)
-        assert "✓ 2." in _guide_text(app)
+        assert "✓ 4." in _guide_text(app)
 
 
 async def test_mapped_only_switch_shows_and_is_remembered(demo_settings: Settings) -> None:

@@ -27,7 +27,10 @@ Money: a generated order line's ``item_price`` is written and read by
 :mod:`jettui.jet.item_price` (``base_price`` = the SKU's unit price, per unit; the evidence for
 that reading is in that module), as are the return's requested amounts and the refund limits.
 
-Demo mode (``order_every_seconds`` > 0): see :meth:`Sandbox.demo_tick`.
+Demo mode (``order_every_seconds`` > 0): see :meth:`Sandbox.demo_tick`. Its buyers never order
+the API activation's :data:`RUNWAY_TEST_SKU`: on Jet that SKU lives in the test-mode account the
+Runway checklist is run with (jet-api.md §2.9, §5.1), which only the order generator orders;
+buyers order the merchant's live listings, which are the merchant's own OpenCart SKUs.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from jettui.jet.sandbox.demo import random_buyer
 from jettui.jet.sandbox.engine import ApiError, SandboxCore, iso, progress, refuse
 
 MAX_LIST = 1000
+RUNWAY_TEST_SKU = "test_product"  # the API activation's test SKU (jet-api.md §5.1)
 MAX_CATCH_UP_ORDERS = 20  # auto orders created at most per request after a long pause
 FIRST_ORDER_LOOK_SECONDS = 5.0  # demo: before the first order, look for a SKU for sale this often
 DEMO_RETURN_SHARE = 0.3  # demo: share of shipped demo orders returned (after the first one)
@@ -185,8 +189,8 @@ class Sandbox(SandboxCore):
 
     def _for_sale(self) -> tuple[dict[str, int], list[str]]:
         """The Available for Purchase SKUs with their stock on Jet, and those of them that are
-        variation children."""
-        docs = self.db.all("sku")
+        variation children (never the activation's test SKU: see the module's docstring)."""
+        docs = [d for d in self.db.all("sku") if d["merchant_sku"] != RUNWAY_TEST_SKU]
         available = {d["merchant_sku"]: sum(d.get("inventory", {}).values()) for d in docs
                      if self.status(d)[0] == ProductStatus.AVAILABLE}  # fmt: skip
         children = {c for d in docs for c in (d.get("variation") or {}).get("children_skus", [])}

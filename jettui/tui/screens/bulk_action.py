@@ -6,8 +6,10 @@ every SKU with its outcome and its Jet status as now stored, the upload warnings
 its last line at 80×24, and can be saved as CSV or JSON next to the settings file.
 
 While it runs, the stage ("checking", "MerchantSKUs file sent, Jet processing", "Price and
-Inventory"...) shows above a bar that moves with the SKUs. Before an upload, ``p`` previews
-what would be sent (the dry run's lines, per SKU).
+Inventory"...) shows above a bar that moves with the SKUs, and the footer shows the stop key
+(``s`` or esc): the part in flight is finished and recorded, the rest is left and the result
+says how many SKUs ("stopped: 300 of 1,194 SKUs sent; 894 left — run upload again"). Before an
+upload, ``p`` previews what would be sent (the dry run's lines, per SKU).
 
 The action runs in an async worker (the screen stays responsive); the modal dismisses with the
 :class:`ActionReport` (None when cancelled or when it could not run)."""
@@ -31,13 +33,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, ProgressBar, Static
+from textual.widgets import Button, Footer, ProgressBar, Static
 
 from jettui.services.catalog.actions.report import progress_count
 from jettui.text_safety import safe_text
 
 if TYPE_CHECKING:
     from jettui.services.catalog import ActionReport
+    from jettui.services.catalog.actions.stop import StopToken
     from jettui.tui.app import JettuiApp
 
 TITLES = {
@@ -134,9 +137,13 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
     #bulk-keys { color: $text-muted; }
     #bulk-buttons { height: auto; margin-top: 1; align-horizontal: right; }
     #bulk-buttons Button { margin-left: 2; }
+    BulkActionModal Footer { display: none; }
+    BulkActionModal Footer.-running { display: block; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "cancel", "Cancel", id="bulk.cancel"),
+        # while it runs (cancel is off then): esc or s stops after the part in flight
+        Binding("s,escape", "stop", "Stop after this part", id="bulk.stop"),
         Binding("y", "confirm", "Run", id="bulk.confirm"),
         Binding("p", "preview", "Preview", id="bulk.preview"),
         Binding("v", "visible_only", "Visible only", id="bulk.visible-only"),
@@ -156,6 +163,9 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
         self.summary = ""  # one line for the notification once closed
         self.saved_to: Path | None = None
         self._busy = False
+        from jettui.services.catalog.actions.stop import StopToken
+
+        self.stop: StopToken = StopToken()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="bulk-box"):
@@ -173,6 +183,7 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
                 if self.targets.hidden and self.targets.visible:
                     yield Button(f"Visible only (v): {len(self.targets.visible)}", id="visible")
                 yield Button("Run (y)", id="yes", variant="primary")
+        yield Footer(compact=True)
 
     def _question(self) -> str:
         ids = self.product_ids
@@ -202,6 +213,10 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
             self.action_cancel()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop":
+            return self._busy and not self.stop.requested
+        if self._busy:  # running: only the stop key
+            return False
         if action == "visible_only":
             return bool(self.targets.hidden and self.targets.visible) and not self._started
         if action == "save":
@@ -217,6 +232,16 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
     def action_cancel(self) -> None:
         if not self._busy:
             self.dismiss(self.report)
+
+    def action_stop(self) -> None:
+        """Stop after the part in flight (the service checks between parts, never inside)."""
+        if not self._busy or self.stop.requested:
+            return
+        self.stop.request()
+        self.query_one("#bulk-keys", Static).update(
+            "Stopping after the part in flight: it is finished and recorded first…"
+        )
+        self.refresh_bindings()
 
     def action_visible_only(self) -> None:
         if self._started:
@@ -239,6 +264,8 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
         self.query_one("#bulk-buttons").display = False
         self.query_one("#bulk-progress", ProgressBar).add_class("-running")
         self.query_one("#bulk-stage", Static).add_class("-running")
+        self.query_one(Footer).add_class("-running")
+        self.refresh_bindings()
         self.run_bulk()
 
     def _progress(self, done: int, total: int) -> None:
@@ -308,6 +335,7 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
                 progress=self._progress,
                 stage=self._stage,
                 only_skus=self.targets.only_skus,
+                stop=self.stop,
             )
             skus = [item.item for item in report.items]
             statuses = await asyncio.to_thread(_stored_statuses, skus) if skus else {}
@@ -334,6 +362,7 @@ class BulkActionModal(ModalScreen["ActionReport | None"]):
         # the result needs the room more than a finished bar
         self.query_one("#bulk-progress", ProgressBar).remove_class("-running")
         self.query_one("#bulk-stage", Static).remove_class("-running")
+        self.query_one(Footer).remove_class("-running")
         self.refresh_bindings()
 
     def _result_table(self, report: ActionReport | None) -> Table | Text:

@@ -1,4 +1,5 @@
-"""The getting-started path shown above the products grid until the store is set up:
+"""The getting-started path shown above the products grid until the store is set up: the
+configuration and the API activation first (the extension manual's first two steps), then
 refresh the Jet taxonomy, map categories, upload, watch orders arrive. Each step names its
 key and is ticked once done (read from the store on every products load)."""
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from rich.table import Table
 from rich.text import Text
 
+from jettui.config import Settings
 from jettui.services.setup_progress import setup_progress
 
 
@@ -19,10 +21,12 @@ class Step:
     done: bool
 
 
-def setup_steps(db: object) -> list[Step]:
+def setup_steps(db: object, settings: Settings | None = None) -> list[Step]:
     """The steps and whether each is done (store thread)."""
-    done = setup_progress(db)
+    done = setup_progress(db, settings)
     return [
+        Step("Check the configuration and save it", "0, then ctrl+s", done.configured),
+        Step("Activate the Jet APIs (test calls)", "ctrl+g a, then A", done.activated),
         Step("Refresh the Jet taxonomy", "2 Categories, then T", done.taxonomy),
         Step("Map categories to Jet nodes", "2 Categories, then m", done.categories),
         Step("Upload products", "space selects, u uploads", done.uploaded),

@@ -96,7 +96,7 @@ class ProductsScreen(GridPanel):
         self._show_steps(await asyncio.to_thread(self._read_steps))
 
     def _read_steps(self) -> list[Step]:
-        return setup_steps(self.app.database())
+        return setup_steps(self.app.database(), self.app.settings)
 
     def make_source(self, db: pw.Database) -> PageSource:
         store = self.app.settings.store
@@ -192,13 +192,24 @@ class ProductsScreen(GridPanel):
         table.reload()
 
     def _reload_grid(self) -> None:
-        """Re-query the grid, the opened products' children read again (codes, statuses)."""
+        """Re-query the grid, the opened products' children read again (codes, statuses),
+        and the getting-started path (an upload ticks its step)."""
+        self._reread_steps()
         for table in self.query(GridTable):
             source = table.source
             if isinstance(source, ExpandableSource) and source.opened():
                 self._reopen(table, source)
             else:
                 table.reload()
+
+    @work(exclusive=True, group="products-steps", exit_on_error=False)
+    async def _refresh_steps(self) -> None:
+        settings = self.app.settings
+        try:
+            steps = await asyncio.to_thread(lambda: setup_steps(self.app.database(), settings))
+        except Exception:  # noqa: BLE001 - the grid's own reload says when the store is gone
+            return
+        self._show_steps(steps)
 
     @work(exclusive=True, group="products-variations", exit_on_error=False)
     async def _reopen(self, table: GridTable, source: ExpandableSource) -> None:

@@ -20,6 +20,7 @@ Where things live (one module per stage):
 - ``link_rows``: the JetProduct / JetFile rows written (store thread)
 - ``memory``: glibc ``malloc_trim`` between parts
 - ``report``: ``ActionReport``, the stages, the status words
+- ``stop``: ``StopToken`` (asked between parts), the run's start/end events `status` reads
 """
 
 from jettui.services.catalog.actions.report import (

@@ -66,6 +66,7 @@ class ActionReport:
     checks: list[ProductCheck] = field(default_factory=list)
     unreachable: str | None = None  # Jet (or the store) could not be reached: the run stopped
     left_out: int = 0  # disabled products left out of --all (see --include-disabled)
+    stopped: str | None = None  # asked to stop between parts: "stopped: 300 of 1,194 SKUs..."
 
     def add(
         self, sku: str, outcome: Outcome, reason: str = "", error: BaseException | None = None
@@ -90,6 +91,8 @@ class ActionReport:
         head = f"{self.action}{' (dry run)' if self.dry_run else ''}: {summary(self.items)}"
         if self.left_out:
             head += f"; {self.left_out} disabled product(s) left out (--include-disabled)"
+        if self.stopped:
+            head += f"; {self.stopped}"
         return head + (f"; stopped: {self.unreachable}" if self.unreachable else "")
 
     def as_dict(self) -> dict[str, Any]:
@@ -100,6 +103,7 @@ class ActionReport:
             "exit_code": self.exit_code,
             "summary": self.summary,
             "disabled_left_out": self.left_out,
+            "stopped": self.stopped,
             "items": [i.as_dict(key="sku") for i in self.items],
             "warnings": [line for c in self.checks for line in c.lines() if ": warning: " in line],
         }

@@ -27,6 +27,7 @@ from jettui.services.catalog.actions.report import (
     call,
     stop_reason,
 )
+from jettui.services.catalog.actions.stop import StopToken, record_end, record_start, stopped_line
 from jettui.services.catalog.actions.sync import Sync
 from jettui.services.catalog.actions.upload import Upload
 from jettui.services.catalog.payload import (
@@ -60,6 +61,7 @@ async def run_action(
     stage: Stage | None = None,
     emit: Emit | None = None,
     only_skus: dict[int, list[str]] | None = None,
+    stop: StopToken | None = None,
 ) -> ActionReport:
     """Run ``action`` on the products (ids). Raises LockBusy when another run holds the lock;
     Jet (or the store) unreachable ends the run with ``report.unreachable`` set (items left:
@@ -71,7 +73,11 @@ async def run_action(
     every body.
 
     ``only_skus``: product id → the only SKUs of that product to act on (variation children
-    selected in the grid without their parent); the products not named act on every SKU."""
+    selected in the grid without their parent); the products not named act on every SKU.
+
+    ``stop``: asked between parts, never inside one: when it is requested, the part in flight
+    has been checked, sent and recorded in full; the parts not reached are reported not
+    attempted and ``report.stopped`` says how many SKUs were left (see actions/stop.py)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action '{action}' (one of {', '.join(ACTIONS)})")
     store = StoreThread(db)
@@ -98,7 +104,11 @@ async def run_action(
                             settings.jet.concurrency,
                             poll_interval=bulk_files.POLL_INTERVAL,
                         )
+                    await store.run(record_start, action, sum(map(len, parts)))
                     for number, ids in enumerate(parts, start=1):
+                        if stop is not None and stop.requested and number > 1:
+                            await run.stopped(parts)
+                            break
                         await run.part(number, ids, jet)
             except Exception as exc:
                 if not is_unreachable(exc):
@@ -106,6 +116,7 @@ async def run_action(
                 report.unreachable = outage_reason(exc)
                 await run.cut_short(exc, parts)
                 await run._emit()
+            await run.record_end()
     finally:
         await store.close()
     return report
@@ -142,6 +153,7 @@ class StreamedRun:
         self.emit: Emit | None = None
         self.emitted = 0  # report items already given to emit
         self.only_skus: dict[int, list[str]] = {}  # product → its only SKUs acted on
+        self.left = 0  # SKUs a stop or an outage left not attempted
 
     async def _stage(self, text: str) -> None:
         suffix = f" (part {self.number} of {self.parts})" if self.parts > 1 else ""
@@ -191,16 +203,42 @@ class StreamedRun:
         for item in items:
             item.detail.pop("preview", None)
 
+    async def stopped(self, parts: list[list[int]]) -> None:
+        """Asked to stop after part ``self.number``: every SKU of the parts not reached is not
+        attempted, and the report says how many were done and how many left."""
+        done = len(self.report.items)
+        reason = f"stopped before this part: run {self.report.action} again"
+        self.left = await self._not_attempted(parts, reason, None, [])
+        self.report.stopped = stopped_line(self.report.action, done, self.left)
+        await self._emit()
+
+    async def record_end(self) -> None:
+        """The run's end event (``jettui status`` warns while the newest is a stop)."""
+        report, left = self.report, self.left
+        why = report.stopped or (f"stopped: {report.unreachable}" if report.unreachable else None)
+        try:
+            await self.store.run(record_end, report.action, why, len(report.items) - left, left)
+        except Exception:  # noqa: BLE001 - the store went: the start event stays unanswered
+            pass
+
     async def cut_short(self, exc: BaseException, parts: list[list[int]]) -> None:
         """After an outage: every SKU of this part and of the parts not reached yet that has no
         outcome is not attempted, with the reason."""
-        reason = stop_reason(exc)
-        done = {i.item for i in self.report.items}
         skus = self.work.all_skus() if self.work is not None else []
         if self.work is not None:
             self.report.checks += [
                 problems_only(c) for c in self.work.checks if c.errors or c.warnings
             ]
+        self.left = await self._not_attempted(parts, stop_reason(exc), exc, skus)
+
+    async def _not_attempted(
+        self, parts: list[list[int]], reason: str, exc: BaseException | None, skus: list[str]
+    ) -> int:
+        """``skus`` and every SKU of the parts after ``self.number`` without an outcome yet:
+        not attempted, with ``reason``. Returns how many. (The children of a product not
+        selected with it are left out, as the action would have left them alone.)"""
+        done = {i.item for i in self.report.items}
+        skus = list(skus)
         for ids in parts[self.number :]:
             try:
                 if self.checker is None:
@@ -209,10 +247,15 @@ class StreamedRun:
                 linked = await self.store.run(link_rows.uploaded_links, ids)
             except Exception:  # noqa: BLE001 - the store went too: the products are not named
                 break
-            skus += [s for c in checks for s in c.skus] + list(linked)
+            only = self.only_skus
+            skus += [s for c in checks for s in c.skus if s in only.get(c.product_id, [s])]
+            skus += [s for s, link in linked.items() if s in only.get(link["slot"][0], [s])]
+        added = 0
         for sku in dict.fromkeys(skus):
             if sku not in done:
                 self.report.add(sku, Outcome.NOT_ATTEMPTED, reason, exc)
+                added += 1
+        return added
 
 
 def problems_only(check: ProductCheck) -> ProductCheck:
