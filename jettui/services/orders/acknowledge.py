@@ -221,7 +221,11 @@ def _mark_ack_sending(merchant_order_id: str) -> bool:
     outcome unknown: look it up before sending)."""
     from jettui.store.jet_tables import JetOrder
 
-    row = JetOrder.get_or_none(JetOrder.merchant_order_id == merchant_order_id)
+    row = (  # not the order's raw JSON: only what says whether it was sent before
+        JetOrder.select(JetOrder.id, JetOrder.acknowledged_at, JetOrder.acknowledgement_status)
+        .where(JetOrder.merchant_order_id == merchant_order_id)
+        .first()
+    )
     if row is None:
         return False
     if row.acknowledged_at is not None and row.acknowledgement_status is None:
