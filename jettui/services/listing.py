@@ -465,8 +465,9 @@ class ProductSource(KeysetSource):
     need keeping in step with every admin edit, the memory copy only needs reloading.
     Everything is reloaded after `forget()` (the grid's reload) and when the products' or
     Jet SKUs' count or latest change moved (checked at most every `CHECK_SECONDS`); until
-    then the database answers again. Memory: about 130 bytes a product for the search text,
-    4 bytes a product per sort order (product ids are OpenCart's INT(11)).
+    then the database answers again. Memory: about 80 bytes a product for the search text
+    (one buffer, see the index's module), 4 bytes a product per sort order (index positions;
+    product ids are OpenCart's INT(11)).
     """
 
     nullable = frozenset({"name", "jet_status", "category"})
@@ -550,7 +551,7 @@ class ProductSource(KeysetSource):
             with self._lock:
                 self._index, self._index_mark = index, mark
                 self._checked = time.monotonic()
-            index.count_single_bytes()  # the first keystroke's count
+            index.count_short_filters()  # the first keystrokes' counts
             for key in self._sortable():
                 order = self._positions_of(index, self._sort_order(key))
                 with self._lock:

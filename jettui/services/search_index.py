@@ -18,10 +18,11 @@ scan costs about as much as ``bytes.find`` over the buffer; narrowing a filter t
 character further (the keystroke case) joins only the previous matches' rows into a small
 buffer and searches that.
 
-One- and two-byte filters (the first keystrokes) match most rows, so listing their rows
-costs far more than a page needs: their exact counts come from tables of which rows hold
-each byte and each byte pair (counted once after the load), and a page of them is found by
-searching the rows in the page's order, a chunk at a time, until the page is full.
+A filter matching more than 1/32 of the rows is only counted, not listed: a page of it is
+found by searching the rows in the page's order, a chunk at a time, until the page is full
+(a common filter fills it within a few chunks). One- and two-byte filters (the first
+keystrokes, which match most rows) are not even searched for their count: it comes from
+tables of how many rows hold each byte and each byte pair, counted once after the load.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from itertools import chain, compress, islice
+from operator import itemgetter
 
 SEPARATOR = "\x1f"  # between a row's fields: a filter never matches across two of them
 END = b"\x1e"  # ends a row's text, before its tag
@@ -44,7 +46,7 @@ _CACHED = 8  # recent filters kept for narrowing and paging
 _NARROW_SHARE = 8  # narrow from an earlier filter's rows when they are at most 1/8 of all
 _LAZY_SHARE = 32  # a filter matching more than 1/32 of the rows is counted, not listed
 _CHUNK = 4096  # rows searched at a time when paging lazily
-_COUNT_SLICE = 20_000  # rows whose bytes are counted at a time
+_COUNT_SLICE = 20_000  # rows whose bytes and byte pairs are counted at a time
 
 
 def row_text(fields: Iterable[object]) -> str:
@@ -97,6 +99,7 @@ class SearchIndex:
         # search of the order stopped (-1: every row was searched)
         self._pages: OrderedDict[tuple[bytes, str, bool], tuple[array[int], int]] = OrderedDict()
         self._singles: Counter[int] | None = None  # rows holding each byte
+        self._pairs: Counter[tuple[int, int]] | None = None  # rows holding each byte pair
 
     @classmethod
     def of(cls, rows: Iterable[tuple[int, str]]) -> SearchIndex:
@@ -108,20 +111,24 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def count_single_bytes(self) -> None:
-        """Count, once, the rows holding each byte (C loops only, a slice of rows at a time
-        so that their copies never add up): a one-character filter's count."""
+    def count_short_filters(self) -> None:
+        """Count, once, the rows holding each byte and each byte pair: the first two
+        keystrokes' counts. C loops only, a slice of rows at a time so that their copies
+        never add up (a few seconds of a background thread at a million rows)."""
         buffer, starts = self._buffer, self._starts
         singles: Counter[int] = Counter()
+        pairs: Counter[tuple[int, int]] = Counter()
         for first in range(0, len(self.ids), _COUNT_SLICE):
             edges = starts[first : first + _COUNT_SLICE + 1]
-            rows = map(buffer.__getitem__, map(slice, edges, islice(edges, 1, None)))
+            rows = list(map(buffer.__getitem__, map(slice, edges, islice(edges, 1, None))))
             singles.update(chain.from_iterable(map(set, rows)))
+            tails = map(itemgetter(slice(1, None)), rows)
+            pairs.update(chain.from_iterable(map(set, map(zip, rows, tails))))
         with self._lock:
-            self._singles = singles
+            self._singles, self._pairs = singles, pairs
 
-    def single_counts_ready(self) -> bool:
-        return self._singles is not None
+    def short_counts_ready(self) -> bool:
+        return self._pairs is not None
 
     # -- searching
 
@@ -145,11 +152,11 @@ class SearchIndex:
         if found is not None:
             self._recent.move_to_end(needle)
             return found
-        singles, many = self._singles, len(self.ids) // _LAZY_SHARE
+        counted, many = self._short_count(needle), len(self.ids) // _LAZY_SHARE
         if any(byte in _NEVER_TYPED for byte in needle):
             found = array("i")  # never inside one field's text
-        elif len(needle) == 1 and singles is not None and singles.get(needle[0], 0) > many:
-            found = singles[needle[0]]
+        elif counted is not None and counted > many:
+            found = counted
         else:
             pattern, base = self._pattern(needle), self._narrowing(needle)
             if base is not None:
@@ -161,6 +168,14 @@ class SearchIndex:
         if len(self._recent) > _CACHED:
             self._recent.popitem(last=False)
         return found
+
+    def _short_count(self, needle: bytes) -> int | None:
+        """Rows holding a one- or two-byte needle, from the tables (None: not counted)."""
+        if len(needle) == 1 and self._singles is not None:
+            return self._singles.get(needle[0], 0)
+        if len(needle) == 2 and self._pairs is not None:
+            return self._pairs.get((needle[0], needle[1]), 0)
+        return None
 
     def _narrowing(self, needle: bytes) -> array[int] | None:
         """The rows of the smallest listed recent filter this one contains ("cas" ->

@@ -57,7 +57,7 @@ FILTERS = [
 def test_typing_a_filter_a_character_at_a_time_finds_what_a_fresh_search_finds() -> None:
     catalog = _catalog(4000)
     typed = SearchIndex.of(catalog)
-    typed.count_single_bytes()
+    typed.count_short_filters()
     for text in FILTERS:
         fresh = SearchIndex.of(catalog)  # nothing to narrow from
         expected = _plain(catalog, text)
@@ -79,7 +79,7 @@ def test_non_ascii_text_is_found_case_insensitively_and_never_across_fields() ->
 def test_pages_in_any_order_are_the_matching_rows_in_that_order() -> None:
     catalog = _catalog(3000, seed=8)
     index = SearchIndex.of(catalog)
-    index.count_single_bytes()  # one-character filters: counted, pages searched lazily
+    index.count_short_filters()  # short filters: counted, pages searched lazily
     shuffled = array("i", random.Random(1).sample(range(len(catalog)), len(catalog)))
     for text in ("a", "ca", "iron", "zzz"):
         expected = _plain(catalog, text)
