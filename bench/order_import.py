@@ -61,11 +61,12 @@ BATCH = 100  # orders per generate call (the sandbox's maximum)
 
 
 def prepare_store(settings: Settings) -> list[str]:
-    """Demo store with every product in stock; the first SKUS products linked as Jet SKUs."""
+    """Demo store with every product in stock; the first SKUS simple products linked as Jet
+    SKUs."""
     from jettui.store.db import connect, ensure_jet_tables
     from jettui.store.demo import build_demo_store
     from jettui.store.jet_tables import JetProduct
-    from jettui.store.opencart import Product, ProductOptionValue
+    from jettui.store.opencart import Product, ProductOption, ProductOptionValue
 
     build_demo_store(settings, products=DEMO_PRODUCTS, seed=11)
     db = connect(settings)
@@ -74,7 +75,10 @@ def prepare_store(settings: Settings) -> list[str]:
         Product.update(quantity=1_000_000, status=1).execute()
         ProductOptionValue.update(quantity=1_000_000).execute()
         skus = []
-        for product in Product.select().order_by(Product.product_id).limit(SKUS):
+        # simple products only: a configurable one's parent cannot be sold (issue 18)
+        with_options = ProductOption.select(ProductOption.product_id)
+        simple = Product.select().where(Product.product_id.not_in(with_options))
+        for product in simple.order_by(Product.product_id).limit(SKUS):
             sku = f"BENCH-{product.product_id}"
             JetProduct.create(product_id=product.product_id, merchant_sku=sku)
             skus.append(sku)
@@ -199,6 +203,11 @@ async def run(settings: Settings, orders: int) -> int:
     print(f"sequential floor: {floor_count} orders in {floor:.2f} s (list, GET each, PUT ack each)")
     print(f"import:           {imported} orders in {elapsed:.2f} s ({report.summary})")
     print(f"ratio import/floor: {elapsed / floor:.2f} (target <= 1.0)")
+    reasons: dict[str, int] = {}
+    for item in getattr(report, "problems", []):
+        reasons[item.reason[:120]] = reasons.get(item.reason[:120], 0) + 1
+    for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1])[:3]:
+        print(f"  {count} failed: {reason}")
     return 0 if imported == orders and floor_count == orders else 1
 
 

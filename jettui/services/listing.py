@@ -13,18 +13,19 @@ import re
 import threading
 import time
 from array import array
-from collections import OrderedDict
+from bisect import bisect_left
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast, runtime_checkable
 
 import peewee as pw
 
 from jettui.jet.enums import FileStatus, ProductStatus, ReturnStatus
-from jettui.services.search_index import SEPARATOR, SearchIndex
+from jettui.services.search_index import IndexBuilder, SearchIndex, row_text
 from jettui.store.base import is_mysql
 from jettui.text_safety import safe_text
 
@@ -471,8 +472,9 @@ class ProductSource(KeysetSource):
     need keeping in step with every admin edit, the memory copy only needs reloading.
     Everything is reloaded after `forget()` (the grid's reload) and when the products' or
     Jet SKUs' count or latest change moved (checked at most every `CHECK_SECONDS`); until
-    then the database answers again. Memory: about 130 bytes a product for the search text,
-    4 bytes a product per sort order (product ids are OpenCart's INT(11)).
+    then the database answers again. Memory: about 80 bytes a product for the search text
+    (one buffer, see the index's module), 4 bytes a product per sort order (index positions;
+    product ids are OpenCart's INT(11)).
     """
 
     nullable = frozenset({"name", "jet_status", "category"})
@@ -501,8 +503,7 @@ class ProductSource(KeysetSource):
         self._index_mark: tuple[Any, ...] | None = None
         self._building = False
         self._checked = 0.0
-        self._sorted: dict[str, array[int]] = {}  # sort key -> ids in (key, id) order
-        self._sorted_matches: OrderedDict[tuple[str, str], list[int]] = OrderedDict()
+        self._sorted: dict[str, array[int]] = {}  # sort key -> index positions in (key, id) order
 
     def _id_field(self) -> Any:
         return _oc().Product.product_id
@@ -513,7 +514,7 @@ class ProductSource(KeysetSource):
         super().forget()
         with self._lock:
             self._index, self._index_mark = None, None
-            self._sorted, self._sorted_matches = {}, OrderedDict()
+            self._sorted = {}
         self._start_index()
 
     def index_ready(self) -> bool:
@@ -540,8 +541,8 @@ class ProductSource(KeysetSource):
             product, description = oc.Product, oc.ProductDescription
             mark = self._data_mark()
             columns = (description.name, product.model, product.sku, product.upc, product.ean)
-            ids: array[int] = array("i")
-            texts: list[str] = []
+            builder = IndexBuilder()
+            ids = builder.ids
             while True:  # in slices by id: a million rows never sit in the driver at once
                 query = self._filtered("", product.product_id, *columns)
                 if ids:
@@ -549,18 +550,17 @@ class ProductSource(KeysetSource):
                 query = query.order_by(product.product_id).limit(self.INDEX_SLICE)
                 before = len(ids)
                 for row in self.db.execute(query):  # raw column text: what LIKE compares
-                    ids.append(row[0])
-                    text = SEPARATOR.join(dict.fromkeys(str(v) for v in row[1:] if v))
-                    texts.append(text.casefold())
+                    builder.add(row[0], row_text(row[1:]))
                 if len(ids) - before < self.INDEX_SLICE:
                     break
-            index = SearchIndex(ids, texts)
+            index = builder.build()
+            del builder, ids
             with self._lock:
                 self._index, self._index_mark = index, mark
                 self._checked = time.monotonic()
-            del ids, texts
+            index.count_short_filters()  # the first keystrokes' counts
             for key in self._sortable():
-                order = self._sort_order(key)
+                order = self._positions_of(index, self._sort_order(key))
                 with self._lock:
                     if self._index is not index:
                         return  # forgotten meanwhile: a newer build follows
@@ -572,6 +572,18 @@ class ProductSource(KeysetSource):
                 self._building = False
             if not self.db.is_closed():
                 self.db.close()  # this thread's connection
+
+    @staticmethod
+    def _positions_of(index: SearchIndex, order: array[int]) -> array[int]:
+        """Ids in a sort order -> the index's row positions (ids added since the index was
+        loaded are left out: the next reload has them)."""
+        ids, count = index.ids, len(index.ids)
+        positions = array("i", map(bisect_left, repeat(ids), order))
+        if all(map(operator.eq, map(ids.__getitem__, positions), order)) if count else not order:
+            return positions
+        return array(
+            "i", (p for p, i in zip(positions, order, strict=True) if p < count and ids[p] == i)
+        )
 
     def _sort_order(self, key: str) -> array[int]:
         """Every product id in the database's own (key, id) order, streamed."""
@@ -605,39 +617,15 @@ class ProductSource(KeysetSource):
     def _page_ids(
         self, filter_text: str, sort_key: str | None, descending: bool, offset: int, limit: int
     ) -> list[tuple[Any, Any]]:
-        order = self._memory_order(filter_text, sort_key)
-        if order is None:
-            return super()._page_ids(filter_text, sort_key, descending, offset, limit)
-        if descending:  # the exact reverse, read from the end
-            end = max(len(order) - offset, 0)
-            page = list(reversed(order[max(end - limit, 0) : end]))
-        else:
-            page = list(order[offset : offset + limit])
-        return [(row_id, None) for row_id in page]
-
-    def _memory_order(self, filter_text: str, sort_key: str | None) -> Sequence[Any] | None:
-        """The matching ids in the sort's ascending order, from memory; None if not loaded."""
+        """From memory when the index (and the sort's order) are loaded."""
         index = self._ready_index()
-        if index is None:
-            return None
         by_id = sort_key is None or sort_key == "product_id"
         order = None if by_id else self._sorted.get(str(sort_key))
-        if order is None and not by_id:
-            return None
-        positions = index.positions(filter_text)
-        if positions is None:
-            return index.ids if order is None else order
-        if order is None:
-            return [index.ids[p] for p in positions]
-        key = (filter_text.strip().casefold(), str(sort_key))
-        found = self._sorted_matches.get(key)
-        if found is None:
-            wanted = {index.ids[p] for p in positions}
-            found = [row_id for row_id in order if row_id in wanted]
-            self._sorted_matches[key] = found
-            if len(self._sorted_matches) > 8:
-                self._sorted_matches.popitem(last=False)
-        return found
+        if index is None or (order is None and not by_id):
+            return super()._page_ids(filter_text, sort_key, descending, offset, limit)
+        rows = index.page(filter_text, order, str(sort_key), descending, offset, limit)
+        ids = index.ids
+        return [(ids[row], None) for row in rows]
 
     def _ready_index(self) -> SearchIndex | None:
         """The index if it is current; starts a build or a freshness check as needed."""
@@ -664,11 +652,9 @@ class ProductSource(KeysetSource):
 
     def _filtered(self, filter_text: str, *fields: Any) -> pw.ModelSelect:
         index = self._index if filter_text.strip() else None
-        if index is not None:
-            found = index.positions(filter_text)
-            if found is not None and len(found) <= self.IN_LIST:
-                ids = [index.ids[i] for i in found]
-                return self._select(*fields).where(self._id_field().in_(ids or [0]))
+        if index is not None and index.count(filter_text) <= self.IN_LIST:
+            ids = index.matching_ids(filter_text).tolist()
+            return self._select(*fields).where(self._id_field().in_(ids or [0]))
         return super()._filtered(filter_text, *fields)
 
     def _count(self, filter_text: str) -> int:
@@ -683,7 +669,7 @@ class ProductSource(KeysetSource):
     def ids(self, filter_text: str) -> list[Hashable]:
         index = self._ready_index()
         if index is not None:
-            return cast("list[Hashable]", index.matching_ids(filter_text))
+            return cast("list[Hashable]", index.matching_ids(filter_text).tolist())
         return super().ids(filter_text)
 
     def _select(self, *fields: Any, described: bool = True) -> pw.ModelSelect:

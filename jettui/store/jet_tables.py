@@ -23,6 +23,7 @@ import datetime as _dt
 import os
 import re
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -490,8 +491,43 @@ def _event_fields(
 def log_event(
     kind: str, message: str, *, level: str = "info", ref: str = "", detail: Any = None
 ) -> JetEvent:
-    """Append to the event log (detail is redacted: secrets never reach the table)."""
-    return JetEvent.create(**_event_fields(kind, message, level=level, ref=ref, detail=detail))
+    """Append to the event log (detail is redacted: secrets never reach the table). Inside
+    :func:`collected_events` on this thread the row is kept and written with the others."""
+    fields = _event_fields(kind, message, level=level, ref=ref, detail=detail)
+    collected: list[dict[str, Any]] | None = getattr(_collecting, "rows", None)
+    if collected is None:
+        return JetEvent.create(**fields)
+    collected.append({"time": utcnow(), **fields})
+    return JetEvent(**collected[-1])
+
+
+_collecting = threading.local()
+
+
+@contextlib.contextmanager
+def collected_events() -> Iterator[None]:
+    """Events logged on this thread inside the block are written at its end, with multi-row
+    INSERTs (the import logs one per order: one round trip each on MariaDB otherwise). The
+    event log is the merchant's record of what happened, not a step of any write: a run
+    killed inside the block loses those rows only, never what they describe."""
+    outer = getattr(_collecting, "rows", None)
+    rows: list[dict[str, Any]] = []
+    _collecting.rows = rows if outer is None else outer
+    failed = False
+    try:
+        yield
+    except BaseException:
+        failed = True
+        raise
+    finally:
+        if outer is None:
+            _collecting.rows = None
+            try:
+                for start in range(0, len(rows), EVENTS_PER_INSERT):
+                    JetEvent.insert_many(rows[start : start + EVENTS_PER_INSERT]).execute()
+            except Exception:
+                if not failed:  # the block's own error wins over the log's
+                    raise
 
 
 EVENTS_PER_INSERT = 200  # rows per multi-row INSERT (a Jet call's detail can be kilobytes)

@@ -257,3 +257,22 @@ def test_lock_of_a_live_process_or_other_host_is_respected(jet):
     remote = name + "-remote"
     assert jt.acquire_lock(remote, "elsewhere.example:1:cron", 3600)  # another host: can't tell
     assert not jt.acquire_lock(remote, "me", 60)
+
+
+def test_events_collected_on_a_thread_are_written_at_the_end_of_the_block(jet):
+    before = jt.JetEvent.select(pw.fn.MAX(jt.JetEvent.id)).scalar() or 0
+    with jt.collected_events():
+        for n in range(3):
+            jt.log_event("order", f"imported {n}", ref=f"o{n}", detail={"token": "t"})
+        assert jt.JetEvent.select().where(jt.JetEvent.id > before).count() == 0
+    back = list(jt.JetEvent.select().where(jt.JetEvent.id > before).order_by(jt.JetEvent.id))
+    assert [e.ref for e in back] == ["o0", "o1", "o2"]
+    assert all(e.detail == {"token": "***"} for e in back)
+
+
+def test_a_failing_block_still_writes_its_events_and_its_error_is_the_one_raised(jet):
+    before = jt.JetEvent.select(pw.fn.MAX(jt.JetEvent.id)).scalar() or 0
+    with pytest.raises(ValueError, match="the block's own"), jt.collected_events():
+        jt.log_event("order", "imported before the failure", ref="o9")
+        raise ValueError("the block's own error")
+    assert [e.ref for e in jt.JetEvent.select().where(jt.JetEvent.id > before)] == ["o9"]

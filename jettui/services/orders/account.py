@@ -275,14 +275,19 @@ def open_lines(
     from jettui.store.base import tuple_rows
     from jettui.store.jet_tables import JetOrderLine
 
-    written = {
-        str(i)
-        for (i,) in tuple_rows(
-            JetOrderLine.select(JetOrderLine.order_item_id).where(
-                JetOrderLine.merchant_order_id == row.merchant_order_id
+    # the import's insert skips lines written before (unique key): no look-up needed
+    written = (
+        set()
+        if new_order
+        else {
+            str(i)
+            for (i,) in tuple_rows(
+                JetOrderLine.select(JetOrderLine.order_item_id).where(
+                    JetOrderLine.merchant_order_id == row.merchant_order_id
+                )
             )
-        )
-    }
+        }
+    )
     line_ids = recorded_line_ids(lines or row.lines)
     new: list[dict[str, Any]] = [
         {

@@ -239,7 +239,19 @@ def _mark_ack_sending(merchant_order_id: str) -> bool:
     outcome unknown: look it up before sending)."""
     from jettui.store.jet_tables import JetOrder
 
-    row = JetOrder.get_or_none(JetOrder.merchant_order_id == merchant_order_id)
+    mine = JetOrder.merchant_order_id == merchant_order_id
+    # The usual case in one statement: never marked before, marked now.
+    if (
+        JetOrder.update(acknowledged_at=utcnow())
+        .where(mine & JetOrder.acknowledged_at.is_null())
+        .execute()
+    ):
+        return False
+    row = (  # not the order's raw JSON: only what says whether it was sent before
+        JetOrder.select(JetOrder.id, JetOrder.acknowledged_at, JetOrder.acknowledgement_status)
+        .where(mine)
+        .first()
+    )
     if row is None:
         return False
     if row.acknowledged_at is not None and row.acknowledgement_status is None:

@@ -59,6 +59,7 @@ from jettui.services.results import ItemResult, Outcome
 from jettui.services.runtime import StoreThread, fan_out
 from jettui.store.base import is_mysql
 from jettui.store.errors import StoreError
+from jettui.store.jet_tables import collected_events
 from jettui.store.oc_orders import ShopContext, shop_context
 
 if TYPE_CHECKING:
@@ -243,22 +244,27 @@ def _write_orders(
     """Store thread: :func:`import_write.import_order` for each order; a failure (its one
     line) stays with its order, except the store going away, which ends the run."""
     results: list[tuple[dict[str, Any], ImportOutcome | str]] = []
-    for raw in raws:
-        try:
-            outcome: ImportOutcome | str = import_write.import_order(
-                raw, lookups.shop, settings, retry, lookups
-            )
-        except StoreError as exc:
-            outcome = one_line(exc)
-        except Exception as exc:
-            if is_unreachable(exc):
-                raise
-            # A bug or data jettui did not foresee: this order only. SQLite rolled it back;
-            # on MySQL the next run finishes or cleans what was written (see import_write).
-            log.exception("importing Jet order %s failed", raw.get("merchant_order_id"))
-            outcome = one_line(exc)
-        results.append((raw, outcome))
+    with collected_events():  # one multi-row INSERT for the orders' events
+        for raw in raws:
+            results.append((raw, _write_order(raw, settings, lookups, retry)))
     return results
+
+
+def _write_order(
+    raw: dict[str, Any], settings: Settings, lookups: Lookups, retry: bool
+) -> ImportOutcome | str:
+    """:func:`import_order`, or its failure's one line (the store going away is raised)."""
+    try:
+        return import_write.import_order(raw, lookups.shop, settings, retry, lookups)
+    except StoreError as exc:
+        return one_line(exc)
+    except Exception as exc:
+        if is_unreachable(exc):
+            raise
+        # A bug or data jettui did not foresee: this order only. SQLite rolled it back;
+        # on MySQL the next run finishes or cleans what was written (see import_write).
+        log.exception("importing Jet order %s failed", raw.get("merchant_order_id"))
+        return one_line(exc)
 
 
 async def _answer_jet(
