@@ -11,7 +11,16 @@ from jettui.config import Settings
 from jettui.store.db import connect
 from tests.shop_support import place
 
-SHIP = ["--carrier", "UPS", "--method", "UPS Ground", "--tracking", "1Z999AA10123456784", "--zip", "84047"]
+SHIP = [
+    "--carrier",
+    "UPS",
+    "--method",
+    "UPS Ground",
+    "--tracking",
+    "1Z999AA10123456784",
+    "--zip",
+    "84047",
+]
 
 
 def fetched(shop: Settings, jettui, count: int = 1) -> list[str]:

@@ -247,3 +247,26 @@ async def test_product_edit_return_days_refuses_a_letter_visibly(demo_settings: 
         box = screen.query_one("#edit-problems", Static)
         assert str(box.render()) == "return days: 'x' refused: a whole number only"
         assert 0 < box.region.y < 24
+
+
+async def test_x_on_a_completed_return_refuses_without_the_picker(
+    demo_settings: Settings,
+) -> None:
+    from jettui.tui.screens.returns import RejectReturnModal
+
+    async with make_app(demo_settings).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        fill()
+        JetReturn.update(state="completed").execute()
+        await pilot.app.run_action("goto('returns')")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, RejectReturnModal)
+        [note] = [n.message for n in pilot.app._notifications]
+        assert note == f"Return {RETURN_ID}: already completed; nothing to reject."
+
+        JetReturn.update(state="mirrored").execute()  # one that takes a rejection: the picker
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, RejectReturnModal)

@@ -51,10 +51,10 @@ def line_of(problem: str) -> str:
     return ""
 
 
-async def completion_refused(app: JettuiApp, row_id: int) -> str | None:
+async def completion_refused(app: JettuiApp, row_id: int, verb: str = "complete") -> str | None:
     """One line saying why the return of grid row ``row_id`` cannot be completed (the
     service's own rule, :func:`~jettui.services.return_rules.completion_refusal`), so ``c``
-    refuses at once instead of after the form; None when the form may open."""
+    and ``x`` refuse at once instead of after the form; None when the form may open."""
     from jettui.services.return_rules import completion_refusal
     from jettui.services.returns.queries import return_state
 
@@ -67,7 +67,7 @@ async def completion_refused(app: JettuiApp, row_id: int) -> str | None:
         return "This return is no longer in jettui's tables."
     return_id, state = found
     refusal = completion_refusal(state)
-    return f"Return {return_id}: {refusal}; nothing to complete." if refusal else None
+    return f"Return {return_id}: {refusal}; nothing to {verb}." if refusal else None
 
 
 class ReturnFormScreen(FormKeys, Screen[bool]):

@@ -86,7 +86,17 @@ class ReturnsScreen(ActionPanel):
 
     def action_reject(self) -> None:
         row = self._cursor_row()
-        if row is None:
+        if row is not None:
+            self._open_rejection(row)
+
+    @work(group="return-complete", exclusive=True, exit_on_error=False)
+    async def _open_rejection(self, row: int) -> None:
+        """The rejection's feedback picker, or at once the line saying why there is none."""
+        from jettui.tui.screens.return_form import completion_refused
+
+        refusal = await completion_refused(self.app, row, verb="reject")
+        if refusal is not None:
+            self.tell(refusal, "warning")
             return
 
         def picked(choice: tuple[str, str | None] | None) -> None:
