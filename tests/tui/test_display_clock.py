@@ -104,7 +104,7 @@ async def test_rejected_orders_show_a_fetch_made_on_orders(
     async with app.run_test(size=(80, 24)) as pilot:
         await app.run_action("goto('products')")
         await settle(pilot)
-        assert "○ 4.   Watch orders arrive" in "\n".join(screen_lines(app))
+        assert "○ 6.   Watch orders arrive" in "\n".join(screen_lines(app))
         await app.run_action("goto('rejected_orders')")
         await settle(pilot)
         assert ORDERS[3][0][:10] not in "\n".join(screen_lines(app))
@@ -117,7 +117,7 @@ async def test_rejected_orders_show_a_fetch_made_on_orders(
         assert ORDERS[3][0][:10] in "\n".join(screen_lines(app))  # the held order, no ctrl+r
         await app.run_action("goto('products')")
         await settle(pilot)
-        assert "✓ 4.   Watch orders arrive" in "\n".join(screen_lines(app))
+        assert "✓ 6.   Watch orders arrive" in "\n".join(screen_lines(app))
 
 
 def test_a_long_late_order_fits_its_cell() -> None:
