@@ -114,23 +114,29 @@ async def test_a_letter_in_a_quantity_is_refused_visibly(demo_settings: Settings
         assert str(error.render()) == "lines[BRW-T00004].ship: 'x' refused: a whole number only"
 
 
-async def test_c_on_a_completed_return_refuses_without_the_form(demo_settings: Settings) -> None:
+@pytest.mark.parametrize(("key", "verb"), [("c", "complete"), ("x", "reject")])
+async def test_c_or_x_on_a_completed_return_refuses_without_a_form(
+    demo_settings: Settings, key: str, verb: str
+) -> None:
+    from jettui.tui.screens.returns import RejectReturnModal
+
+    opens = ReturnFormScreen if key == "c" else RejectReturnModal
     async with make_app(demo_settings).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         fill()
         JetReturn.update(state="completed").execute()
         await pilot.app.run_action("goto('returns')")
         await settle(pilot)
-        await pilot.press("c")
+        await pilot.press(key)
         await settle(pilot)
-        assert not isinstance(pilot.app.screen, ReturnFormScreen)
+        assert not isinstance(pilot.app.screen, opens)
         [note] = [n.message for n in pilot.app._notifications]
-        assert note == f"Return {RETURN_ID}: already completed; nothing to complete."
+        assert note == f"Return {RETURN_ID}: already completed; nothing to {verb}."
 
-        JetReturn.update(state="mirrored").execute()  # one that takes a completion: the form
-        await pilot.press("c")
+        JetReturn.update(state="mirrored").execute()  # one that takes an answer: its form
+        await pilot.press(key)
         await settle(pilot)
-        assert isinstance(pilot.app.screen, ReturnFormScreen)
+        assert isinstance(pilot.app.screen, opens)
 
 
 # --- configuration: the same keys as everywhere, refusals said, one escape -----------------
@@ -247,26 +253,3 @@ async def test_product_edit_return_days_refuses_a_letter_visibly(demo_settings: 
         box = screen.query_one("#edit-problems", Static)
         assert str(box.render()) == "return days: 'x' refused: a whole number only"
         assert 0 < box.region.y < 24
-
-
-async def test_x_on_a_completed_return_refuses_without_the_picker(
-    demo_settings: Settings,
-) -> None:
-    from jettui.tui.screens.returns import RejectReturnModal
-
-    async with make_app(demo_settings).run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        fill()
-        JetReturn.update(state="completed").execute()
-        await pilot.app.run_action("goto('returns')")
-        await settle(pilot)
-        await pilot.press("x")
-        await settle(pilot)
-        assert not isinstance(pilot.app.screen, RejectReturnModal)
-        [note] = [n.message for n in pilot.app._notifications]
-        assert note == f"Return {RETURN_ID}: already completed; nothing to reject."
-
-        JetReturn.update(state="mirrored").execute()  # one that takes a rejection: the picker
-        await pilot.press("x")
-        await settle(pilot)
-        assert isinstance(pilot.app.screen, RejectReturnModal)
