@@ -6,9 +6,10 @@ One run (:func:`run_import`):
 1. lists Jet's ``ready`` orders and adds every order the ledger says is owed work (an import
    a killed run left half-done, a rejection not yet sent, with ``orders.auto_acknowledge`` an
    imported order not yet acknowledged);
-2. in chunks of 50 (the next chunk is read while this one is written and answered): GET
-   each order in full (``jet.concurrency`` at a time), write the chunk on the store thread
-   (on MySQL ``jet.concurrency`` store threads, each order on one of them)
+2. in chunks of 50, pipelined (chunk N+1 is read while chunk N is written and chunk N-1
+   answered): GET each order in full (``jet.concurrency`` at a time), write the chunk on the
+   store thread (on MySQL ``jet.concurrency`` store threads of its own, each order on one of
+   them)
    (:func:`import_write.import_order` per order: exactly once, crash-safe — see that
    module), then, ``jet.concurrency`` at a time, acknowledge each written order on Jet when
    ``orders.auto_acknowledge`` is on (``alt_order_id`` = the OpenCart order id), or reject
@@ -149,46 +150,64 @@ async def _import_orders(
     retry: bool = False,
 ) -> None:
     """Orders go through in chunks: read from Jet (``jet.concurrency`` at a time), written in
-    one visit to the store thread, then acknowledged or rejected on Jet. Reading the next
-    chunk overlaps with writing and answering this one, so Jet always has calls to answer
-    while the store and the interpreter are not shared by every order in turn."""
+    one visit to the store threads, then acknowledged or rejected on Jet. The three stages
+    are a pipeline (reading chunk N+1, writing chunk N and answering chunk N-1 at once), so
+    Jet always has calls to answer while the store writes, and no stage waits for another
+    chunk's slowest order."""
     chunks = [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
-    queue: asyncio.Queue[tuple[list[str], dict[str, dict[str, Any]]] | None] = asyncio.Queue(1)
-    # MySQL: one connection per worker, so the round trips of different orders overlap (each
+    Batch = tuple[list[str], dict[str, dict[str, Any]]]
+    Written = tuple[list[str], list[tuple[dict[str, Any], ImportOutcome | str]]]
+    to_write: asyncio.Queue[Batch | None] = asyncio.Queue(1)
+    to_answer: asyncio.Queue[Written | None] = asyncio.Queue(1)
+    # MySQL: one connection per writer, so the round trips of different orders overlap (each
     # order is still written by one thread, and every write that moves stock is one
-    # statement). SQLite: one writer; a second one would only wait for the file's lock.
-    extra = settings.jet.concurrency - 1 if is_mysql(store.db) and len(ids) > 1 else 0
-    writers = [store, *(StoreThread(store.db) for _ in range(max(0, extra)))]
+    # statement), and the answers' ledger marks have the run's own store thread to
+    # themselves. SQLite: one writer; a second one would only wait for the file's lock.
+    mysql = is_mysql(store.db) and len(ids) > 1
+    writers = (
+        [StoreThread(store.db) for _ in range(max(1, settings.jet.concurrency))]
+        if mysql
+        else [store]
+    )
 
     async def reader() -> None:
         for chunk in chunks:
-            await queue.put((chunk, await _read_orders(settings, jet, report, chunk, retry)))
-        await queue.put(None)
+            await to_write.put((chunk, await _read_orders(settings, jet, report, chunk, retry)))
+        await to_write.put(None)
 
     async def writer() -> None:
-        done = 0
-        while (item := await queue.get()) is not None:
+        while (item := await to_write.get()) is not None:
             chunk, raws = item
             ordered = [raws[mid] for mid in chunk if mid in raws]
-            written = await _write_chunk(writers, ordered, settings, lookups, retry)
+            await to_answer.put(
+                (chunk, await _write_chunk(writers, ordered, settings, lookups, retry))
+            )
+        await to_answer.put(None)
 
-            async def answer(result: tuple[dict[str, Any], ImportOutcome | str]) -> None:
-                raw, outcome = result
-                if isinstance(outcome, str):
-                    report.add(str(raw.get("merchant_order_id")), Outcome.FAILED, outcome)
-                    return
-                await _answer_jet(settings, jet, store, report, raw, outcome, recorder)
+    async def answerer() -> None:
+        done = 0
 
+        async def answer(result: tuple[dict[str, Any], ImportOutcome | str]) -> None:
+            raw, outcome = result
+            if isinstance(outcome, str):
+                report.add(str(raw.get("merchant_order_id")), Outcome.FAILED, outcome)
+                return
+            await _answer_jet(settings, jet, store, report, raw, outcome, recorder)
+
+        while (item := await to_answer.get()) is not None:
+            chunk, written = item
             await fan_out(written, answer, concurrency=settings.jet.concurrency)
             done += len(chunk)
             say(f"{done}/{len(ids)} orders")
 
     try:
-        # both stages at once; the first failure stops the other
-        await fan_out([reader, writer], lambda stage: stage(), concurrency=2)
+        # the three stages at once (chunk N+1 is read while chunk N is written, and written
+        # while chunk N-1 is answered); the first failure stops the others
+        await fan_out([reader, writer, answerer], lambda stage: stage(), concurrency=3)
     finally:
-        for extra_writer in writers[1:]:
-            await extra_writer.close()
+        for own_writer in writers:
+            if own_writer is not store:
+                await own_writer.close()
 
 
 async def _write_chunk(
@@ -244,7 +263,8 @@ def _write_orders(
     """Store thread: :func:`import_write.import_order` for each order; a failure (its one
     line) stays with its order, except the store going away, which ends the run."""
     results: list[tuple[dict[str, Any], ImportOutcome | str]] = []
-    with collected_events():  # one multi-row INSERT for the orders' events
+    # one multi-row INSERT for the orders' events, one UPDATE for their ledger 'done' marks
+    with collected_events(), import_write.batched_done():
         for raw in raws:
             results.append((raw, _write_order(raw, settings, lookups, retry)))
     return results
