@@ -49,6 +49,7 @@ from jettui.services.orders.acknowledge import (
     OrdersReport,
     _late_note,
     accepted_body,
+    mark_acks_sending,
     rejected_body,
     send_acknowledgement,
     send_answer,
@@ -186,16 +187,28 @@ async def _import_orders(
 
     async def answerer() -> None:
         done = 0
+        marked: dict[str, bool] = {}  # acceptances recorded as sending: was it done before
 
         async def answer(result: tuple[dict[str, Any], ImportOutcome | str]) -> None:
             raw, outcome = result
+            mid = str(raw.get("merchant_order_id"))
             if isinstance(outcome, str):
-                report.add(str(raw.get("merchant_order_id")), Outcome.FAILED, outcome)
+                report.add(mid, Outcome.FAILED, outcome)
                 return
-            await _answer_jet(settings, jet, store, report, raw, outcome, recorder)
+            await _answer_jet(
+                settings, jet, store, report, raw, outcome, recorder, marked.pop(mid, None)
+            )
 
         while (item := await to_answer.get()) is not None:
             chunk, written = item
+            # the chunk's acceptances recorded as sending in one visit to the store
+            sends = [
+                str(r.get("merchant_order_id"))
+                for r, o in written
+                if _sends_acceptance(settings, r, o)
+            ]
+            earlier = await store.run(mark_acks_sending, sends)
+            marked.update({mid: mid in earlier for mid in sends})
             await fan_out(written, answer, concurrency=settings.jet.concurrency)
             done += len(chunk)
             say(f"{done}/{len(ids)} orders")
@@ -295,8 +308,10 @@ async def _answer_jet(
     raw: dict[str, Any],
     outcome: ImportOutcome,
     recorder: AckRecorder | None = None,
+    marked: bool | None = None,
 ) -> None:
-    """Acknowledge (auto_acknowledge) or reject on Jet what the import decided; report it."""
+    """Acknowledge (auto_acknowledge) or reject on Jet what the import decided; report it.
+    ``marked``: the acceptance is recorded as sending already (True: by an earlier run)."""
     mid = outcome.merchant_order_id
     if not outcome.acknowledged and raw.get("acknowledgement_status"):
         # Jet took an acknowledgement whose answer a killed run never recorded
@@ -308,7 +323,7 @@ async def _answer_jet(
         )
         outcome.acknowledged = True
     if outcome.kind in (import_write.IMPORTED, import_write.ALREADY):
-        await _acknowledge_imported(settings, jet, store, report, raw, outcome, recorder)
+        await _acknowledge_imported(settings, jet, store, report, raw, outcome, recorder, marked)
     elif outcome.kind == import_write.HELD:
         report.add(
             mid,
@@ -330,6 +345,7 @@ async def _acknowledge_imported(
     raw: dict[str, Any],
     outcome: ImportOutcome,
     recorder: AckRecorder | None,
+    marked: bool | None = None,
 ) -> None:
     """An order in OpenCart (now or before): acknowledged on Jet with auto_acknowledge when
     Jet still waits for it (late past the deadline: failed), else reported as it is."""
@@ -340,8 +356,7 @@ async def _acknowledge_imported(
         if outcome.kind == import_write.IMPORTED
         else f"already imported as OpenCart order {order_id}"
     )
-    is_ready = raw.get("status") == OrderStatus.READY
-    if outcome.acknowledged or not settings.orders.auto_acknowledge or not is_ready:
+    if outcome.acknowledged or not _wants_acceptance(settings, raw):
         outcome_kind = (
             Outcome.SUCCEEDED if outcome.kind == import_write.IMPORTED else Outcome.UNCHANGED
         )
@@ -349,7 +364,7 @@ async def _acknowledge_imported(
         return
     late = _late_note(settings, raw, _placed(raw))
     body = accepted_body(order_id, raw, outcome.lines)
-    note, refused = await send_answer(jet, store, mid, body, recorder)
+    note, refused = await send_answer(jet, store, mid, body, recorder, marked)
     if refused is not None:
         text = f"{done}; Jet refused the acknowledgement: {refused}"
         report.add(mid, Outcome.FAILED, text, order_id=order_id)
@@ -357,6 +372,25 @@ async def _acknowledge_imported(
     text = "; ".join(p for p in (done, "acknowledged", note, late) if p)
     result = Outcome.FAILED if late else Outcome.SUCCEEDED
     report.add(mid, result, text, order_id=order_id, warnings=outcome.warnings)
+
+
+def _wants_acceptance(settings: Settings, raw: dict[str, Any]) -> bool:
+    """auto_acknowledge, and Jet still waits for an answer."""
+    return settings.orders.auto_acknowledge and raw.get("status") == OrderStatus.READY
+
+
+def _sends_acceptance(
+    settings: Settings, raw: dict[str, Any], outcome: ImportOutcome | str
+) -> bool:
+    """Will :func:`_answer_jet` PUT an acceptance for this order (the rule of
+    :func:`_acknowledge_imported`, after an acknowledgement Jet shows is recorded)?"""
+    return (
+        not isinstance(outcome, str)
+        and outcome.kind in (import_write.IMPORTED, import_write.ALREADY)
+        and not outcome.acknowledged
+        and not raw.get("acknowledgement_status")
+        and _wants_acceptance(settings, raw)
+    )
 
 
 async def _rejection(
