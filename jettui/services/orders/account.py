@@ -51,7 +51,7 @@ does later" and "Stock on orders"):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -288,8 +288,20 @@ def open_lines(
             )
         }
     )
+    new = new_line_rows(row, lines, written)
+    if new:
+        earlier = {} if new_order else _earlier_counts(row.merchant_order_id)
+        for values in new:
+            values.update(earlier.get(str(values["order_item_id"]), {}))
+        insert_line_rows(new)
+
+
+def new_line_rows(
+    row: JetOrder, lines: Sequence[Mapping[str, Any]] = (), written: Set[str] = frozenset()
+) -> list[dict[str, Any]]:
+    """The account rows of an imported order's items not in ``written`` (item ids)."""
     line_ids = recorded_line_ids(lines or row.lines)
-    new: list[dict[str, Any]] = [
+    return [
         {
             "merchant_order_id": row.merchant_order_id,
             "order_item_id": str(item.get("order_item_id") or ""),
@@ -301,11 +313,14 @@ def open_lines(
         for item in order_items(row.raw or {})
         if str(item.get("order_item_id") or "") not in written
     ]
-    if new:
-        earlier = {} if new_order else _earlier_counts(row.merchant_order_id)
-        for values in new:
-            values.update(earlier.get(str(values["order_item_id"]), {}))
-        JetOrderLine.insert_many(new).on_conflict_ignore().execute()
+
+
+def insert_line_rows(rows: list[dict[str, Any]]) -> None:
+    """Insert account rows (of one order or many); a line that has one keeps it (unique key)."""
+    from jettui.store.jet_tables import JetOrderLine
+
+    if rows:
+        JetOrderLine.insert_many(rows).on_conflict_ignore().execute()
 
 
 def _earlier_counts(merchant_order_id: str) -> dict[str, dict[str, Any]]:

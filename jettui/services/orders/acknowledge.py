@@ -145,8 +145,11 @@ async def send_acknowledgement(
     merchant_order_id: str,
     body: dict[str, Any],
     recorder: AckRecorder | None = None,
+    earlier: bool | None = None,
 ) -> str:
     """PUT the acknowledgement and record it in the ledger (now, or through ``recorder``).
+    ``earlier``: the caller has recorded it as sending already (:func:`mark_acks_sending`,
+    many orders in one statement) and this says whether an earlier run had.
     Returns "" when sent now, or a note when Jet had it already (its answer lost, or an
     earlier run's). Raises JetError (Jet's words) when Jet refuses it or does not have it,
     :class:`AckUnconfirmed` when Jet cannot tell whether it arrived.
@@ -156,7 +159,8 @@ async def send_acknowledgement(
     (an earlier run's answer was lost) is looked up on Jet before it is sent again."""
     wanted = str(body["acknowledgement_status"])
     record = recorder or AckRecorder(store, every=1)
-    earlier = await store.run(_mark_ack_sending, merchant_order_id)
+    if earlier is None:
+        earlier = await store.run(_mark_ack_sending, merchant_order_id)
     once = await send_once(
         lambda: jet.acknowledge(merchant_order_id, body),
         lambda: ack_on_jet(jet, merchant_order_id, wanted),
@@ -183,12 +187,14 @@ async def send_answer(
     merchant_order_id: str,
     body: dict[str, Any],
     recorder: AckRecorder | None = None,
+    earlier: bool | None = None,
 ) -> tuple[str, str | None]:
     """:func:`send_acknowledgement` by the one rule for "Jet refused this item": ``(note,
     None)`` once Jet has the answer, ``("", Jet's words in one line)`` when Jet refused it
     (a failed item, not an outage); Jet unreachable or the credentials refused is raised."""
     try:
-        return await send_acknowledgement(jet, store, merchant_order_id, body, recorder), None
+        note = await send_acknowledgement(jet, store, merchant_order_id, body, recorder, earlier)
+        return note, None
     except (JetUnreachable, JetAuthError):
         raise
     except JetError as exc:
@@ -232,6 +238,30 @@ async def settle_acknowledgement(jet: JetClient, store: StoreThread, merchant_or
         return f"acknowledgement ({ack_status}): {ANSWER_LOST}"
     await store.run(_clear_ack_sending, merchant_order_id)
     return "acknowledgement not applied on Jet (its answer was lost): acknowledge again"
+
+
+def mark_acks_sending(merchant_order_ids: Sequence[str]) -> set[str]:
+    """:func:`_mark_ack_sending` of many orders in two statements: the ones an earlier run
+    had recorded as sending (outcome unknown: look them up before sending) are returned;
+    every other one is recorded as sending now."""
+    from jettui.store.base import tuple_rows
+    from jettui.store.jet_tables import JetOrder
+
+    if not merchant_order_ids:
+        return set()
+    ids = list(merchant_order_ids)
+    sent_before = JetOrder.select(JetOrder.merchant_order_id).where(
+        JetOrder.merchant_order_id.in_(ids)
+        & JetOrder.acknowledged_at.is_null(False)
+        & JetOrder.acknowledgement_status.is_null()
+    )
+    earlier = {str(mid) for (mid,) in tuple_rows(sent_before)}
+    mark = [mid for mid in ids if mid not in earlier]
+    if mark:
+        JetOrder.update(acknowledged_at=utcnow()).where(
+            JetOrder.merchant_order_id.in_(mark)
+        ).execute()
+    return earlier
 
 
 def _mark_ack_sending(merchant_order_id: str) -> bool:

@@ -9,8 +9,9 @@ OpenCart rows that can always be read back to tell how far an earlier run got:
    write. A concurrent run inserting the same Jet order hits the unique key.
 2. The ``order`` row is inserted with ``order_status_id`` 0 — what addOrder does; the admin
    does not list such an order — and ``comment`` holding :func:`import_plan.marker` (the Jet
-   order id) in the same INSERT. Its id then goes to the ledger. A run killed between the two
-   is found again by the marker (searched only for a ledger row an earlier run left behind).
+   order id) in the same INSERT. Its id goes to the ledger with step 3's ``written`` mark. A
+   run killed before that finds the order again by the marker (searched only for a ledger
+   row an earlier run left behind).
 3. ``order_product``/``order_option``/``order_total`` rows. While the order is at status 0
    they are not trusted: a resumed run deletes and rewrites them (the order row is reused).
    → ledger **written**.
@@ -46,6 +47,7 @@ on its ledger row (``attempts`` compare-and-set) so two writers can never work o
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -247,11 +249,10 @@ def _write_rows(row: JetOrder, plan: OrderPlan, order_id: int) -> tuple[int, lis
             (Order.order_id == order_id) & (Order.order_status_id == 0)
         ).execute()
     else:
+        # Its id reaches the ledger with the ``written`` mark below: a run killed before
+        # that finds the order again by its marker (the ledger row is then not this run's
+        # own, see _find_order), so one ledger UPDATE fewer per order.
         order_id = _insert(Order, plan.order)
-        if is_mysql(database_proxy):  # (SQLite: one transaction, nothing to find again)
-            JetOrder.update(order_id=order_id, updated_at=utcnow()).where(
-                JetOrder.id == row.id
-            ).execute()
     ledger_lines = []
     options: list[dict[str, Any]] = []
     for line in plan.lines:
@@ -330,17 +331,23 @@ def _done(
     *,
     resumed: bool,
 ) -> ImportOutcome:
-    """Step 5 after a complete write: the ledger says ``done``."""
-    JetOrder.update(
-        state="done",
-        order_id=order_id,
-        lines=lines,
-        warnings=warnings,
-        error=None,
-        updated_at=utcnow(),
-    ).where(JetOrder.id == row.id).execute()
+    """Step 5 after a complete write: the ledger says ``done`` (inside :func:`batched_done`:
+    when the block ends, with the other orders of the block)."""
     row.order_id = order_id
-    account.open_lines(row, lines, new_order=True)  # its line accounts (a key per item: once)
+    batch: _DoneBatch | None = getattr(_batching, "batch", None)
+    if batch is not None:
+        batch.rows.append((row.id, order_id, lines, warnings))
+        batch.lines += account.new_line_rows(row, lines)
+    else:
+        JetOrder.update(
+            state="done",
+            order_id=order_id,
+            lines=lines,
+            warnings=warnings,
+            error=None,
+            updated_at=utcnow(),
+        ).where(JetOrder.id == row.id).execute()
+        account.open_lines(row, lines, new_order=True)  # its line accounts (a key per item)
     log_event(
         "order",
         f"Jet order {row.reference_order_id or row.merchant_order_id} imported as OpenCart "
@@ -358,6 +365,61 @@ def _done(
         resumed=resumed,
         lines=lines,
     )
+
+
+@dataclass
+class _DoneBatch:
+    rows: list[tuple[int, int, list[dict[str, Any]], list[str]]] = field(default_factory=list)
+    lines: list[dict[str, Any]] = field(default_factory=list)  # new jet_order_line rows
+
+
+_batching = threading.local()
+
+
+@contextlib.contextmanager
+def batched_done() -> Iterator[None]:
+    """MySQL: the ``done`` marks (and the new orders' line accounts) of the orders imported
+    on this thread inside the block are written when it ends, in one UPDATE (and one
+    INSERT), instead of two statements per order. Safe: an order whose mark is not written
+    yet is past its stock step with every row and its history written, and ``done`` only
+    saves the next run the look-up that finds that out (:func:`_finish`: status > 0, history
+    there → done); a line account is also made on first use. The caller answers Jet only
+    after the block. SQLite: unchanged (each import is one transaction with its mark)."""
+    if not is_mysql(database_proxy) or getattr(_batching, "batch", None) is not None:
+        yield
+        return
+    batch = _batching.batch = _DoneBatch()
+    failed = False
+    try:
+        yield
+    except BaseException:
+        failed = True
+        raise
+    finally:
+        _batching.batch = None
+        try:
+            _write_done(batch)
+        except Exception:
+            if not failed:  # the block's own error wins (the next run finishes the marks)
+                raise
+
+
+def _write_done(batch: _DoneBatch) -> None:
+    if batch.rows:
+        ids = [row_id for row_id, *_ in batch.rows]
+
+        def case(values: list[Any]) -> pw.Case:
+            return pw.Case(JetOrder.id, list(zip(ids, values, strict=True)))
+
+        JetOrder.update(
+            state="done",
+            order_id=case([order_id for _, order_id, _, _ in batch.rows]),
+            lines=case([JetOrder.lines.db_value(lines) for _, _, lines, _ in batch.rows]),
+            warnings=case([JetOrder.warnings.db_value(w) for *_, w in batch.rows]),
+            error=None,
+            updated_at=utcnow(),
+        ).where(JetOrder.id.in_(ids)).execute()
+    account.insert_line_rows(batch.lines)
 
 
 def _finish(row: JetOrder, raw: dict[str, Any], order_id: int) -> ImportOutcome:

@@ -6,9 +6,10 @@ One run (:func:`run_import`):
 1. lists Jet's ``ready`` orders and adds every order the ledger says is owed work (an import
    a killed run left half-done, a rejection not yet sent, with ``orders.auto_acknowledge`` an
    imported order not yet acknowledged);
-2. in chunks of 50 (the next chunk is read while this one is written and answered): GET
-   each order in full (``jet.concurrency`` at a time), write the chunk on the store thread
-   (on MySQL ``jet.concurrency`` store threads, each order on one of them)
+2. in chunks of 50, pipelined (chunk N+1 is read while chunk N is written and chunk N-1
+   answered): GET each order in full (``jet.concurrency`` at a time), write the chunk on the
+   store thread (on MySQL ``jet.concurrency`` store threads of its own, each order on one of
+   them)
    (:func:`import_write.import_order` per order: exactly once, crash-safe — see that
    module), then, ``jet.concurrency`` at a time, acknowledge each written order on Jet when
    ``orders.auto_acknowledge`` is on (``alt_order_id`` = the OpenCart order id), or reject
@@ -48,6 +49,7 @@ from jettui.services.orders.acknowledge import (
     OrdersReport,
     _late_note,
     accepted_body,
+    mark_acks_sending,
     rejected_body,
     send_acknowledgement,
     send_answer,
@@ -149,46 +151,76 @@ async def _import_orders(
     retry: bool = False,
 ) -> None:
     """Orders go through in chunks: read from Jet (``jet.concurrency`` at a time), written in
-    one visit to the store thread, then acknowledged or rejected on Jet. Reading the next
-    chunk overlaps with writing and answering this one, so Jet always has calls to answer
-    while the store and the interpreter are not shared by every order in turn."""
+    one visit to the store threads, then acknowledged or rejected on Jet. The three stages
+    are a pipeline (reading chunk N+1, writing chunk N and answering chunk N-1 at once), so
+    Jet always has calls to answer while the store writes, and no stage waits for another
+    chunk's slowest order."""
     chunks = [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
-    queue: asyncio.Queue[tuple[list[str], dict[str, dict[str, Any]]] | None] = asyncio.Queue(1)
-    # MySQL: one connection per worker, so the round trips of different orders overlap (each
+    Batch = tuple[list[str], dict[str, dict[str, Any]]]
+    Written = tuple[list[str], list[tuple[dict[str, Any], ImportOutcome | str]]]
+    to_write: asyncio.Queue[Batch | None] = asyncio.Queue(1)
+    to_answer: asyncio.Queue[Written | None] = asyncio.Queue(1)
+    # MySQL: one connection per writer, so the round trips of different orders overlap (each
     # order is still written by one thread, and every write that moves stock is one
-    # statement). SQLite: one writer; a second one would only wait for the file's lock.
-    extra = settings.jet.concurrency - 1 if is_mysql(store.db) and len(ids) > 1 else 0
-    writers = [store, *(StoreThread(store.db) for _ in range(max(0, extra)))]
+    # statement), and the answers' ledger marks have the run's own store thread to
+    # themselves. SQLite: one writer; a second one would only wait for the file's lock.
+    mysql = is_mysql(store.db) and len(ids) > 1
+    writers = (
+        [StoreThread(store.db) for _ in range(max(1, settings.jet.concurrency))]
+        if mysql
+        else [store]
+    )
 
     async def reader() -> None:
         for chunk in chunks:
-            await queue.put((chunk, await _read_orders(settings, jet, report, chunk, retry)))
-        await queue.put(None)
+            await to_write.put((chunk, await _read_orders(settings, jet, report, chunk, retry)))
+        await to_write.put(None)
 
     async def writer() -> None:
-        done = 0
-        while (item := await queue.get()) is not None:
+        while (item := await to_write.get()) is not None:
             chunk, raws = item
             ordered = [raws[mid] for mid in chunk if mid in raws]
-            written = await _write_chunk(writers, ordered, settings, lookups, retry)
+            await to_answer.put(
+                (chunk, await _write_chunk(writers, ordered, settings, lookups, retry))
+            )
+        await to_answer.put(None)
 
-            async def answer(result: tuple[dict[str, Any], ImportOutcome | str]) -> None:
-                raw, outcome = result
-                if isinstance(outcome, str):
-                    report.add(str(raw.get("merchant_order_id")), Outcome.FAILED, outcome)
-                    return
-                await _answer_jet(settings, jet, store, report, raw, outcome, recorder)
+    async def answerer() -> None:
+        done = 0
+        marked: dict[str, bool] = {}  # acceptances recorded as sending: was it done before
 
+        async def answer(result: tuple[dict[str, Any], ImportOutcome | str]) -> None:
+            raw, outcome = result
+            mid = str(raw.get("merchant_order_id"))
+            if isinstance(outcome, str):
+                report.add(mid, Outcome.FAILED, outcome)
+                return
+            await _answer_jet(
+                settings, jet, store, report, raw, outcome, recorder, marked.pop(mid, None)
+            )
+
+        while (item := await to_answer.get()) is not None:
+            chunk, written = item
+            # the chunk's acceptances recorded as sending in one visit to the store
+            sends = [
+                str(r.get("merchant_order_id"))
+                for r, o in written
+                if _sends_acceptance(settings, r, o)
+            ]
+            earlier = await store.run(mark_acks_sending, sends)
+            marked.update({mid: mid in earlier for mid in sends})
             await fan_out(written, answer, concurrency=settings.jet.concurrency)
             done += len(chunk)
             say(f"{done}/{len(ids)} orders")
 
     try:
-        # both stages at once; the first failure stops the other
-        await fan_out([reader, writer], lambda stage: stage(), concurrency=2)
+        # the three stages at once (chunk N+1 is read while chunk N is written, and written
+        # while chunk N-1 is answered); the first failure stops the others
+        await fan_out([reader, writer, answerer], lambda stage: stage(), concurrency=3)
     finally:
-        for extra_writer in writers[1:]:
-            await extra_writer.close()
+        for own_writer in writers:
+            if own_writer is not store:
+                await own_writer.close()
 
 
 async def _write_chunk(
@@ -244,7 +276,8 @@ def _write_orders(
     """Store thread: :func:`import_write.import_order` for each order; a failure (its one
     line) stays with its order, except the store going away, which ends the run."""
     results: list[tuple[dict[str, Any], ImportOutcome | str]] = []
-    with collected_events():  # one multi-row INSERT for the orders' events
+    # one multi-row INSERT for the orders' events, one UPDATE for their ledger 'done' marks
+    with collected_events(), import_write.batched_done():
         for raw in raws:
             results.append((raw, _write_order(raw, settings, lookups, retry)))
     return results
@@ -275,8 +308,10 @@ async def _answer_jet(
     raw: dict[str, Any],
     outcome: ImportOutcome,
     recorder: AckRecorder | None = None,
+    marked: bool | None = None,
 ) -> None:
-    """Acknowledge (auto_acknowledge) or reject on Jet what the import decided; report it."""
+    """Acknowledge (auto_acknowledge) or reject on Jet what the import decided; report it.
+    ``marked``: the acceptance is recorded as sending already (True: by an earlier run)."""
     mid = outcome.merchant_order_id
     if not outcome.acknowledged and raw.get("acknowledgement_status"):
         # Jet took an acknowledgement whose answer a killed run never recorded
@@ -288,7 +323,7 @@ async def _answer_jet(
         )
         outcome.acknowledged = True
     if outcome.kind in (import_write.IMPORTED, import_write.ALREADY):
-        await _acknowledge_imported(settings, jet, store, report, raw, outcome, recorder)
+        await _acknowledge_imported(settings, jet, store, report, raw, outcome, recorder, marked)
     elif outcome.kind == import_write.HELD:
         report.add(
             mid,
@@ -310,6 +345,7 @@ async def _acknowledge_imported(
     raw: dict[str, Any],
     outcome: ImportOutcome,
     recorder: AckRecorder | None,
+    marked: bool | None = None,
 ) -> None:
     """An order in OpenCart (now or before): acknowledged on Jet with auto_acknowledge when
     Jet still waits for it (late past the deadline: failed), else reported as it is."""
@@ -320,8 +356,7 @@ async def _acknowledge_imported(
         if outcome.kind == import_write.IMPORTED
         else f"already imported as OpenCart order {order_id}"
     )
-    is_ready = raw.get("status") == OrderStatus.READY
-    if outcome.acknowledged or not settings.orders.auto_acknowledge or not is_ready:
+    if outcome.acknowledged or not _wants_acceptance(settings, raw):
         outcome_kind = (
             Outcome.SUCCEEDED if outcome.kind == import_write.IMPORTED else Outcome.UNCHANGED
         )
@@ -329,7 +364,7 @@ async def _acknowledge_imported(
         return
     late = _late_note(settings, raw, _placed(raw))
     body = accepted_body(order_id, raw, outcome.lines)
-    note, refused = await send_answer(jet, store, mid, body, recorder)
+    note, refused = await send_answer(jet, store, mid, body, recorder, marked)
     if refused is not None:
         text = f"{done}; Jet refused the acknowledgement: {refused}"
         report.add(mid, Outcome.FAILED, text, order_id=order_id)
@@ -337,6 +372,25 @@ async def _acknowledge_imported(
     text = "; ".join(p for p in (done, "acknowledged", note, late) if p)
     result = Outcome.FAILED if late else Outcome.SUCCEEDED
     report.add(mid, result, text, order_id=order_id, warnings=outcome.warnings)
+
+
+def _wants_acceptance(settings: Settings, raw: dict[str, Any]) -> bool:
+    """auto_acknowledge, and Jet still waits for an answer."""
+    return settings.orders.auto_acknowledge and raw.get("status") == OrderStatus.READY
+
+
+def _sends_acceptance(
+    settings: Settings, raw: dict[str, Any], outcome: ImportOutcome | str
+) -> bool:
+    """Will :func:`_answer_jet` PUT an acceptance for this order (the rule of
+    :func:`_acknowledge_imported`, after an acknowledgement Jet shows is recorded)?"""
+    return (
+        not isinstance(outcome, str)
+        and outcome.kind in (import_write.IMPORTED, import_write.ALREADY)
+        and not outcome.acknowledged
+        and not raw.get("acknowledgement_status")
+        and _wants_acceptance(settings, raw)
+    )
 
 
 async def _rejection(
