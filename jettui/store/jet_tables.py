@@ -23,7 +23,6 @@ import datetime as _dt
 import os
 import re
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ import peewee as pw
 from playhouse.migrate import SchemaMigrator
 
 from .base import JET_MODELS, AnyDatabase, StoreModel, database_proxy, jet_model
+from .block_batch import BlockBatch
 from .errors import LockBusy, StoreSchemaError
 from .fields import JsonTextField, LongJsonTextField, UtcDateTimeField
 from .text import utcnow
@@ -494,40 +494,27 @@ def log_event(
     """Append to the event log (detail is redacted: secrets never reach the table). Inside
     :func:`collected_events` on this thread the row is kept and written with the others."""
     fields = _event_fields(kind, message, level=level, ref=ref, detail=detail)
-    collected: list[dict[str, Any]] | None = getattr(_collecting, "rows", None)
+    collected: list[dict[str, Any]] | None = _collected.current()
     if collected is None:
         return JetEvent.create(**fields)
     collected.append({"time": utcnow(), **fields})
     return JetEvent(**collected[-1])
 
 
-_collecting = threading.local()
+def _insert_events(rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), EVENTS_PER_INSERT):
+        JetEvent.insert_many(rows[start : start + EVENTS_PER_INSERT]).execute()
 
 
-@contextlib.contextmanager
-def collected_events() -> Iterator[None]:
+_collected = BlockBatch(list, _insert_events)
+
+
+def collected_events() -> contextlib.AbstractContextManager[None]:
     """Events logged on this thread inside the block are written at its end, with multi-row
     INSERTs (the import logs one per order: one round trip each on MariaDB otherwise). The
     event log is the merchant's record of what happened, not a step of any write: a run
     killed inside the block loses those rows only, never what they describe."""
-    outer = getattr(_collecting, "rows", None)
-    rows: list[dict[str, Any]] = []
-    _collecting.rows = rows if outer is None else outer
-    failed = False
-    try:
-        yield
-    except BaseException:
-        failed = True
-        raise
-    finally:
-        if outer is None:
-            _collecting.rows = None
-            try:
-                for start in range(0, len(rows), EVENTS_PER_INSERT):
-                    JetEvent.insert_many(rows[start : start + EVENTS_PER_INSERT]).execute()
-            except Exception:
-                if not failed:  # the block's own error wins over the log's
-                    raise
+    return _collected.block()
 
 
 EVENTS_PER_INSERT = 200  # rows per multi-row INSERT (a Jet call's detail can be kilobytes)

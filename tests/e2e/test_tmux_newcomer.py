@@ -10,7 +10,6 @@ Needs tmux: skipped locally without it, a failure in CI (.ci/run installs it).
 
 from __future__ import annotations
 
-import re
 import shlex
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_tmux_smoke import POLL, TIMEOUT, Tmux
+from tests.e2e.test_tmux_smoke import STATUS, Tmux, status_line
 
 SETTINGS_YAML = """\
 jet:
@@ -38,18 +37,10 @@ sandbox:
 tui:
   theme: jettui
 """
-STATUS = re.compile(r"([\d,]+)(\+?) rows? · ([\d,]+) selected")  # "1 row" too
 NEW_EMAIL = "newcomer@example.com"
 CATEGORY = "cookbooks"  # the demo's Books > Cookbooks: one product
 LEAF = "wine > cookbooks"  # Books > Cookbooks, Food & Wine > Cookbooks (13000027), a leaf
 FIRST_ORDER_SECONDS = 60.0  # the sandbox's first demo order: once a SKU is for sale
-
-
-def status_line(screen: str) -> tuple[int, bool, int]:
-    """(rows, still counting, selected) from the grid's status line."""
-    match = STATUS.search(screen)
-    assert match, screen
-    return int(match[1].replace(",", "")), bool(match[2]), int(match[3].replace(",", ""))
 
 
 def title(screen: str) -> str:
@@ -169,13 +160,7 @@ def test_newcomer_path_from_configuration_to_the_first_order(tmp_path: Path) -> 
         assert "fetch-orders: ok" in screen
         assert " ready " in screen or "acknowledged" in screen  # the order's row, Jet status
 
-        tmux.keys("C-q")
-        exit_status = tmp_path / "exit-status"
-        deadline = time.monotonic() + TIMEOUT
-        while not exit_status.exists() or not exit_status.read_text().strip():
-            assert time.monotonic() < deadline, f"still running after ctrl+q:\n{tmux.screen()}"
-            time.sleep(POLL)
-        assert exit_status.read_text().strip() == "0"
+        assert tmux.quit(tmp_path / "exit-status") == "0"
     finally:
         subprocess.run([*tmux.base, "kill-session", "-t", tmux.target],
                        capture_output=True, timeout=10, check=False)  # fmt: skip

@@ -38,7 +38,7 @@ tui:
 """
 TIMEOUT = 30.0
 POLL = 0.1
-STATUS = re.compile(r"([\d,]+)(\+?) rows · ([\d,]+) selected")
+STATUS = re.compile(r"([\d,]+)(\+?) rows? · ([\d,]+) selected")  # "1 row" too
 
 if shutil.which("tmux") is None:
     if os.environ.get("CI"):
@@ -74,6 +74,16 @@ class Tmux:
             if time.monotonic() > deadline:
                 pytest.fail(f"waited {TIMEOUT:.0f} s for {what}; the screen:\n{screen}")
             time.sleep(POLL)
+
+    def quit(self, exit_status: Path) -> str:
+        """ctrl+q, then the dashboard's exit status once the session's shell has written it
+        to ``exit_status``."""
+        self.keys("C-q")
+        deadline = time.monotonic() + TIMEOUT
+        while not exit_status.exists() or not exit_status.read_text().strip():
+            assert time.monotonic() < deadline, f"still running after ctrl+q:\n{self.screen()}"
+            time.sleep(POLL)
+        return exit_status.read_text().strip()
 
 
 def status_line(screen: str) -> tuple[int, bool, int]:
@@ -144,13 +154,7 @@ def test_dashboard_in_tmux_select_filter_switch_and_quit(tmp_path: Path) -> None
             lambda s: "Categories" in s.split("\n")[0] and "Category" in s.split("\n")[1],
         )
 
-        tmux.keys("C-q")
-        exit_status = tmp_path / "exit-status"
-        deadline = time.monotonic() + TIMEOUT
-        while not exit_status.exists() or not exit_status.read_text().strip():
-            assert time.monotonic() < deadline, f"still running after ctrl+q:\n{tmux.screen()}"
-            time.sleep(POLL)
-        assert exit_status.read_text().strip() == "0"
+        assert tmux.quit(tmp_path / "exit-status") == "0"
     finally:
         subprocess.run([*tmux.base, "kill-session", "-t", tmux.target],
                        capture_output=True, timeout=10, check=False)  # fmt: skip

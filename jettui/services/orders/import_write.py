@@ -47,7 +47,6 @@ on its ledger row (``attempts`` compare-and-set) so two writers can never work o
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,6 +66,7 @@ from jettui.services.orders.import_plan import (
     plan_order,
 )
 from jettui.store.base import database_proxy, is_mysql, tuple_rows
+from jettui.store.block_batch import BlockBatch
 from jettui.store.combination import combination_slot
 from jettui.store.errors import StoreError
 from jettui.store.jet_tables import JetOrder, log_event
@@ -334,7 +334,7 @@ def _done(
     """Step 5 after a complete write: the ledger says ``done`` (inside :func:`batched_done`:
     when the block ends, with the other orders of the block)."""
     row.order_id = order_id
-    batch: _DoneBatch | None = getattr(_batching, "batch", None)
+    batch = _done_marks.current()
     if batch is not None:
         batch.rows.append((row.id, order_id, lines, warnings))
         batch.lines += account.new_line_rows(row, lines)
@@ -373,9 +373,6 @@ class _DoneBatch:
     lines: list[dict[str, Any]] = field(default_factory=list)  # new jet_order_line rows
 
 
-_batching = threading.local()
-
-
 @contextlib.contextmanager
 def batched_done() -> Iterator[None]:
     """MySQL: the ``done`` marks (and the new orders' line accounts) of the orders imported
@@ -385,23 +382,11 @@ def batched_done() -> Iterator[None]:
     saves the next run the look-up that finds that out (:func:`_finish`: status > 0, history
     there → done); a line account is also made on first use. The caller answers Jet only
     after the block. SQLite: unchanged (each import is one transaction with its mark)."""
-    if not is_mysql(database_proxy) or getattr(_batching, "batch", None) is not None:
+    if not is_mysql(database_proxy):
         yield
         return
-    batch = _batching.batch = _DoneBatch()
-    failed = False
-    try:
+    with _done_marks.block():  # the block's own error wins (the next run finishes the marks)
         yield
-    except BaseException:
-        failed = True
-        raise
-    finally:
-        _batching.batch = None
-        try:
-            _write_done(batch)
-        except Exception:
-            if not failed:  # the block's own error wins (the next run finishes the marks)
-                raise
 
 
 def _write_done(batch: _DoneBatch) -> None:
@@ -420,6 +405,9 @@ def _write_done(batch: _DoneBatch) -> None:
             updated_at=utcnow(),
         ).where(JetOrder.id.in_(ids)).execute()
     account.insert_line_rows(batch.lines)
+
+
+_done_marks = BlockBatch(_DoneBatch, _write_done)
 
 
 def _finish(row: JetOrder, raw: dict[str, Any], order_id: int) -> ImportOutcome:
