@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -142,9 +142,25 @@ class GridPanel(PanelScreen):
     def on_mount(self) -> None:
         self.load()
 
+    _away = False  # another screen was shown over this panel since it last showed
+    AWAY_ON_DIALOG: ClassVar[bool] = True  # a dialog over the panel counts as leaving it
+
+    def on_screen_suspend(self) -> None:
+        over = self.app.screen
+        self._away = self._away or self.AWAY_ON_DIALOG or not isinstance(over, ModalScreen)
+
     def on_screen_resume(self) -> None:
-        if self._loaded_with is not None and self._loaded_with is not self.app.settings:
+        away, self._away = self._away, False
+        if self._loaded_with is None:
+            return  # first shown: its first load is on its way
+        if self._loaded_with is not self.app.settings:
             self.load()  # the configuration screen saved new settings meanwhile
+        elif away:
+            self.came_back()
+
+    def came_back(self) -> None:
+        """Shown again after another screen: re-read what that screen's actions or the jobs
+        may have changed (nothing by default)."""
 
     def action_reload(self) -> None:
         self.load()

@@ -118,7 +118,6 @@ class CronScreen(GridPanel):
     ]
 
     _jobs_running = False
-    _away = False
 
     def compose_top(self) -> ComposeResult:
         line = crontab_line(self.app.settings.path or "")
@@ -133,13 +132,8 @@ class CronScreen(GridPanel):
         rows = schedule_rows(schedules(self.app.settings, cast("pw.Database", db)))
         return ListSource(COLUMNS, rows)
 
-    def on_screen_suspend(self) -> None:
-        self._away = True
-
-    def on_screen_resume(self) -> None:
-        if self._away:  # back from another panel: cron or the timer may have run jobs
-            self._away = False
-            self.load()
+    def came_back(self) -> None:
+        self.load()  # cron or the timer may have run jobs meanwhile
 
     def _status(self, text: str) -> None:
         self.query_one("#cron-status", Static).update(Text(self.app.redact(text)))

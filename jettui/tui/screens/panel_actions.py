@@ -221,21 +221,12 @@ class ActionPanel(GridPanel):
         None: the panel shows no clock-dependent cell."""
         return None
 
-    _away = False  # another panel was shown since this one last showed
+    # a dialog over the panel reloads it through its own callback when it matters
+    AWAY_ON_DIALOG = False
 
-    def on_screen_suspend(self) -> None:
-        # a dialog over the panel reloads it through its own callback when it matters
-        self._away = self._away or not isinstance(self.app.screen, ModalScreen)
-
-    def on_screen_resume(self) -> None:
+    def came_back(self) -> None:
         """Back on the panel: what other panels' actions and jobs changed shows at once."""
-        if not self._away or self._loaded_with is None:
-            return  # first shown: its first load is on its way
-        self._away = False
-        if self._loaded_with is not self.app.settings:
-            self.load()  # the configuration screen saved new settings meanwhile
-        else:
-            self.reload_rows()
+        self.reload_rows()
 
     def run_items(self, title: str, question: str, action: ItemsAction) -> None:
         """Confirm, run and show the per-item results; notify the summary and reload."""

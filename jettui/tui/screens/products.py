@@ -103,17 +103,9 @@ class ProductsScreen(GridPanel):
         base = ProductSource(db, store.language_id, store.store_id, mapped_only=self.mapped_only)
         return ExpandableSource(base)
 
-    _away = False  # another panel was shown since this one last showed
-
-    def on_screen_suspend(self) -> None:
-        self._away = True
-
-    def on_screen_resume(self) -> None:
+    def came_back(self) -> None:
         """Back on the panel: the checklist shows what other panels did meanwhile (a fetch)."""
-        super().on_screen_resume()
-        if self._away and self._loaded_with is not None:
-            self._away = False
-            self._reread_steps()
+        self._reread_steps()
 
     @work(exclusive=True, group="products-steps", exit_on_error=False)
     async def _reread_steps(self) -> None:
