@@ -98,3 +98,32 @@ async def test_a_store_gone_away_costs_one_log_line_not_a_traceback_per_batch(
     records = [r for r in caplog.records if r.name == "jettui.services"]
     assert len(records) == 1 and records[0].exc_info is None
     assert "Can't connect" in records[0].getMessage() and writer.lost == 3
+
+
+async def test_a_busy_run_writes_its_log_rows_in_a_few_batches_and_flush_writes_them_at_once() -> (
+    None
+):
+    import asyncio
+    import time
+
+    from jettui.services.jet_session import EventWriter
+
+    class CountingStore:
+        def __init__(self) -> None:
+            self.batches: list[int] = []
+
+        async def run(self, fn: Any, rows: list[Any]) -> None:
+            self.batches.append(len(rows))
+
+    store = CountingStore()
+    writer = EventWriter(store)  # type: ignore[arg-type]
+    for n in range(1200):  # an import's calls arrive a few at a time
+        writer.hook("call", {"method": "GET", "path": f"orders/withoutShipmentDetail/{n}",
+                             "status": 200, "duration_ms": 1, "attempt": 1})  # fmt: skip
+        if n % 3 == 0:
+            await asyncio.sleep(0)
+    started = time.monotonic()
+    await writer.flush()
+    assert time.monotonic() - started < EventWriter.WAIT_SECONDS  # flush does not wait
+    assert sum(store.batches) == 1200  # nothing lost
+    assert len(store.batches) <= 4, store.batches  # not one statement per call or two
