@@ -34,6 +34,7 @@ from playhouse.migrate import SchemaMigrator
 from .base import JET_MODELS, AnyDatabase, StoreModel, database_proxy, jet_model
 from .block_batch import BlockBatch
 from .errors import LockBusy, StoreSchemaError
+from .fast_sql import insert_rows
 from .fields import JsonTextField, LongJsonTextField, UtcDateTimeField
 from .text import utcnow
 
@@ -502,8 +503,7 @@ def log_event(
 
 
 def _insert_events(rows: list[dict[str, Any]]) -> None:
-    for start in range(0, len(rows), EVENTS_PER_INSERT):
-        JetEvent.insert_many(rows[start : start + EVENTS_PER_INSERT]).execute()
+    insert_rows(JetEvent, rows, per=EVENTS_PER_INSERT)
 
 
 _collected = BlockBatch(list, _insert_events)
@@ -525,9 +525,9 @@ def log_events(rows: Iterable[dict[str, Any]]) -> None:
     INSERTs, in the caller's transaction: the import logs every Jet call, and one round
     trip per row was the larger part of its store time on MariaDB."""
     now = utcnow()
-    fields = [{"time": now, **_event_fields(**row)} for row in rows]
-    for start in range(0, len(fields), EVENTS_PER_INSERT):
-        JetEvent.insert_many(fields[start : start + EVENTS_PER_INSERT]).execute()
+    insert_rows(
+        JetEvent, [{"time": now, **_event_fields(**row)} for row in rows], per=EVENTS_PER_INSERT
+    )
 
 
 # --- schema version and migrations ------------------------------------------------------------

@@ -33,6 +33,7 @@ import peewee as pw
 from .base import database_proxy, is_mysql, tuple_rows
 from .currency import from_usd, no_usd_problem, usd_rate
 from .errors import StoreError
+from .fast_sql import execute_once
 from .opencart import (
     Language,
     Order,
@@ -266,12 +267,21 @@ def add_order_history(
     return StatusChange(order_id, old, status_id, direction, int(history))
 
 
-def execute_once(sql: str, params: Any = None) -> Any:
-    """Run a write that must never run twice, without the MySQL connection's silent
-    reconnect-and-retry (playhouse ReconnectMixin): "lost connection during query" may come
-    after the server applied the statement. The error then ends the run instead, and the next
-    run reads back what was written."""
-    return pw.Database.execute_sql(database_proxy.obj, sql, params)
+def product_now(product_id: int) -> Product | None:
+    """The product's id, model, quantity and status as they are now (the import reads one for
+    every order line: a cached statement, no query building). None when it is gone."""
+    row = database_proxy.execute_sql(
+        _sql("SELECT product_id, model, quantity, status FROM {product} WHERE product_id = {p}"),
+        (product_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    return Product(
+        product_id=int(row[0]),
+        model=Product.model.python_value(row[1]),
+        quantity=Product.quantity.python_value(row[2]),
+        status=Product.status.python_value(row[3]),
+    )
 
 
 def _sql(template: str) -> str:

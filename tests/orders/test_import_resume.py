@@ -30,12 +30,12 @@ async def test_order_row_without_ledger_id_is_finished_once(
 ) -> None:
     before = product_qty(IPHONE)
     [mid] = await place_order(shop, [("product 11", 2, 0)])
-    real_insert_rows = import_write._insert_rows
+    real_insert_rows = import_write.insert_rows
 
     def cut_off(*_args: Any) -> None:
         raise RuntimeError("cut off after the order row")
 
-    monkeypatch.setattr(import_write, "_insert_rows", cut_off)
+    monkeypatch.setattr(import_write, "insert_rows", cut_off)
     first = await fetch_orders(shop, oc_db)
     assert first.exit_code != 0
     orders = list(Order.select().where(Order.comment.contains(mid)))
@@ -47,7 +47,7 @@ async def test_order_row_without_ledger_id_is_finished_once(
         assert orders == []
         assert JetOrder.get_or_none(JetOrder.merchant_order_id == mid) is None
 
-    monkeypatch.setattr(import_write, "_insert_rows", real_insert_rows)
+    monkeypatch.setattr(import_write, "insert_rows", real_insert_rows)
     again = await fetch_orders(shop, oc_db)
     assert again.exit_code == 0, again.summary
     row = JetOrder.get(JetOrder.merchant_order_id == mid)

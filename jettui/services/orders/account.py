@@ -317,10 +317,10 @@ def new_line_rows(
 
 def insert_line_rows(rows: list[dict[str, Any]]) -> None:
     """Insert account rows (of one order or many); a line that has one keeps it (unique key)."""
+    from jettui.store.fast_sql import insert_rows
     from jettui.store.jet_tables import JetOrderLine
 
-    if rows:
-        JetOrderLine.insert_many(rows).on_conflict_ignore().execute()
+    insert_rows(JetOrderLine, rows, ignore=True)
 
 
 def _earlier_counts(merchant_order_id: str) -> dict[str, dict[str, Any]]:

@@ -55,7 +55,7 @@ from jettui.services.catalog.payload import COMBINATIONS_MAX, VARIANT_OPTION_TYP
 from jettui.store.base import StoreModel, tuple_rows
 from jettui.store.combination import COMBINATION_SLOT_BASE, combination_slot
 from jettui.store.jet_tables import JetProduct
-from jettui.store.oc_orders import ShopContext
+from jettui.store.oc_orders import ShopContext, product_now
 from jettui.store.opencart import (
     Country,
     Option,
@@ -346,11 +346,7 @@ def _resolve(
     if link is None:
         return None, (invalid, f"{sku or '(empty)'}: unknown merchant SKU")
     product_id, value_id = link
-    product = (
-        Product.select(Product.product_id, Product.model, Product.quantity, Product.status)
-        .where(Product.product_id == product_id)
-        .first()
-    )
+    product = product_now(product_id)
     if product is None:
         return None, (invalid, f"{sku}: product {product_id} no longer exists in OpenCart")
     values: list[ProductOptionValue] = []

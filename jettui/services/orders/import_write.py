@@ -36,7 +36,7 @@ it has received. Nothing jettui does can apply it twice: the statement's own gua
 still 0) is false once any run has changed the status.
 
 Writes that must not run twice (inserts, the guarded updates) bypass the MySQL connection's
-silent reconnect-and-retry (:func:`jettui.store.oc_orders.execute_once`): a "lost connection
+silent reconnect-and-retry (:func:`jettui.store.fast_sql.execute_once`): a "lost connection
 during query" may come after the server applied the statement, so it ends the run instead,
 and the next run reads back what was written.
 
@@ -69,8 +69,9 @@ from jettui.store.base import database_proxy, is_mysql, tuple_rows
 from jettui.store.block_batch import BlockBatch
 from jettui.store.combination import combination_slot
 from jettui.store.errors import StoreError
+from jettui.store.fast_sql import insert_row, insert_rows, update_row
 from jettui.store.jet_tables import JetOrder, log_event
-from jettui.store.oc_orders import ShopContext, add_order_history, execute_once
+from jettui.store.oc_orders import ShopContext, add_order_history
 from jettui.store.opencart import Order, OrderHistory, OrderOption, OrderProduct, OrderTotal
 from jettui.store.text import utcnow
 
@@ -166,7 +167,7 @@ def _ledger_row(raw: dict[str, Any]) -> tuple[JetOrder, bool]:
         "warnings": [],
     }
     try:
-        new_id = _insert(JetOrder, values)
+        new_id = insert_row(JetOrder, values)
     except pw.IntegrityError:
         return JetOrder.get(JetOrder.merchant_order_id == mid), False
     return JetOrder(id=new_id, **values), True
@@ -252,70 +253,27 @@ def _write_rows(row: JetOrder, plan: OrderPlan, order_id: int) -> tuple[int, lis
         # Its id reaches the ledger with the ``written`` mark below: a run killed before
         # that finds the order again by its marker (the ledger row is then not this run's
         # own, see _find_order), so one ledger UPDATE fewer per order.
-        order_id = _insert(Order, plan.order)
+        order_id = insert_row(Order, plan.order)
     ledger_lines = []
     options: list[dict[str, Any]] = []
     for line in plan.lines:
-        line_id = _insert(OrderProduct, line.product_row(order_id))  # its id: one at a time
+        line_id = insert_row(OrderProduct, line.product_row(order_id))  # its id: one at a time
         options += [{"order_id": order_id, "order_product_id": line_id, **o} for o in line.options]
         ledger_lines.append(line.ledger(line_id))
     # No ids needed: one multi-row INSERT each. Half-written they are like any step-3 rows
     # of an order at status 0: a resumed run deletes and rewrites them.
-    _insert_rows(OrderOption, options)
-    _insert_rows(OrderTotal, [{"order_id": order_id, **total} for total in plan.totals])
+    insert_rows(OrderOption, options)
+    insert_rows(OrderTotal, [{"order_id": order_id, **total} for total in plan.totals])
     if not is_mysql(database_proxy):
         return order_id, ledger_lines  # SQLite: the ledger says done when the transaction ends
-    JetOrder.update(
-        state="written",
-        order_id=order_id,
-        lines=ledger_lines,
-        warnings=plan.warnings,
-        error=None,
-        updated_at=utcnow(),
-    ).where(JetOrder.id == row.id).execute()
+    _mark_written(row.id, order_id, ledger_lines, plan.warnings)
     return order_id, ledger_lines
 
 
-def _insert(model: type[pw.Model], row: dict[str, Any]) -> int:
-    """INSERT one row with every column given (model defaults for the rest), converted by
-    the model's fields (escaping, 3-byte text, lengths), and return its new id. The same as
-    ``model.insert(**row)`` at a fraction of peewee's per-query cost (an import writes
-    thousands), and never silently re-sent after a lost connection (:func:`execute_once`)."""
-    sql, fields = _insert_sql(model, 1)
-    return int(execute_once(sql, _params(fields, row)).lastrowid)
-
-
-def _insert_rows(model: type[pw.Model], rows: list[dict[str, Any]]) -> None:
-    """:func:`_insert` of several rows in one statement (one round trip); no ids back."""
-    if rows:
-        sql, fields = _insert_sql(model, len(rows))
-        execute_once(sql, [value for row in rows for value in _params(fields, row)])
-
-
-def _insert_sql(model: type[pw.Model], count: int) -> tuple[str, list[pw.Field]]:
-    db = database_proxy
-    fields = [f for f in model._meta.sorted_fields if not isinstance(f, pw.AutoField)]
-    key = (model, db.param, model._meta.table_name, count)  # the prefix may change (tests)
-    sql = _INSERT_SQL.get(key)
-    if sql is None:
-        left, right = db.quote[0], db.quote[-1]
-        columns = ", ".join(f"{left}{f.column_name}{right}" for f in fields)
-        marks = "(" + ", ".join([db.param] * len(fields)) + ")"
-        table = f"{left}{model._meta.table_name}{right}"
-        sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([marks] * count)}"
-        _INSERT_SQL[key] = sql
-    return sql, fields
-
-
-def _params(fields: list[pw.Field], row: dict[str, Any]) -> list[Any]:
-    return [f.db_value(row[f.name] if f.name in row else _default(f)) for f in fields]
-
-
-def _default(field: pw.Field) -> Any:
-    return field.default() if callable(field.default) else field.default
-
-
-_INSERT_SQL: dict[tuple[type[pw.Model], str, str, int], str] = {}
+def _mark_written(row_id: int, order_id: int, lines: list[dict], warnings: list[str]) -> None:
+    """The ledger says ``written``, with the order's id and lines."""
+    values = {"state": "written", "order_id": order_id, "lines": lines, "warnings": warnings}
+    update_row(JetOrder, row_id, {**values, "error": None, "updated_at": utcnow()})
 
 
 def _delete_children(order_id: int) -> None:
@@ -421,7 +379,7 @@ def _finish(row: JetOrder, raw: dict[str, Any], order_id: int) -> ImportOutcome:
         .exists()
     )
     if not has_history:
-        _insert(
+        insert_row(
             OrderHistory,
             {
                 "order_id": order_id,
