@@ -479,9 +479,9 @@ class ProductSource(KeysetSource):
     up to `IN_LIST` products is sent as their ids. OpenCart's tables have no index on price,
     quantity or status and jettui may not add one; an index table of jettui's own would
     need keeping in step with every admin edit, the memory copy only needs reloading.
-    Everything is reloaded after `forget()` (the grid's reload) and when the products' or
-    Jet SKUs' count or latest change moved (checked at most every `CHECK_SECONDS`); until
-    then the database answers again. Memory: about 80 bytes a product for the search text
+    Everything is reloaded after `forget()` (the grid's reload) and when a table the index
+    reads changed (checked at most every `CHECK_SECONDS`, without reading the catalog: see
+    `_data_mark`); until then the database answers again. Memory: about 80 bytes a product for the search text
     (one buffer, see the index's module), 4 bytes a product per sort order (index positions;
     product ids are OpenCart's INT(11)).
     """
@@ -551,7 +551,9 @@ class ProductSource(KeysetSource):
         try:
             oc = _oc()
             product, description = oc.Product, oc.ProductDescription
-            mark = self._data_mark()
+            watch = None if is_mysql(self.db) else self._sqlite_watch()
+            version = watch.version() if watch is not None else None
+            mark = self._data_mark() if watch is None else None  # SQLite's: once it answers
             columns = (description.name, product.model, product.sku, product.upc, product.ean)
             builder = IndexBuilder()
             ids = builder.ids
@@ -570,6 +572,11 @@ class ProductSource(KeysetSource):
             with self._lock:
                 self._index, self._index_mark = index, mark
                 self._checked = time.monotonic()
+            if watch is not None:  # what was loaded, unless a commit came meanwhile
+                loaded = watch.summary_since(self._sqlite_summary, version)
+                with self._lock:
+                    if self._index is index:
+                        self._index_mark = loaded if loaded is not None else (Unsettled(),)
             index.count_short_filters()  # the first keystrokes' counts
             for key in self._sortable():
                 order = self._positions_of(index, self._sort_order(key))
@@ -642,20 +649,24 @@ class ProductSource(KeysetSource):
 
         SQLite (`_sqlite_mark`): no table has a change time, but `PRAGMA data_version` on a
         read-only connection of the source's own moves on every commit by anyone (O(1)). Only
-        then is a summary of those tables read (counts and sums of row hashes: about 2.5 s on
-        a million products, a tenth of a reload, and only after a write); no time is involved,
-        so no edit is missed. A database the watch cannot open (in memory) is summarised at
-        every check.
+        then is a summary of those tables read (counts and sums of row hashes: about 3 s on a
+        million products, against 23 s for the reload it may spare, and only after a commit);
+        no time is involved, so no edit is missed. A load reads it once the index answers,
+        and keeps it only if nothing was committed since the load began (else the next check
+        reloads). A database the watch cannot open (in memory) is summarised at every check.
         """
         if is_mysql(self.db):
             return self._mysql_mark()
-        with self._lock:
-            if not self._watch_opened:
-                self._watch, self._watch_opened = SqliteWatch.of(self.db), True
-            watch = self._watch
+        watch = self._sqlite_watch()
         if watch is None:
             return self._sqlite_summary(define_crc(self.db.connection()))
         return watch.summary(self._sqlite_summary)
+
+    def _sqlite_watch(self) -> SqliteWatch | None:
+        with self._lock:
+            if not self._watch_opened:
+                self._watch, self._watch_opened = SqliteWatch.of(self.db), True
+            return self._watch
 
     def _mysql_mark(self) -> tuple[Any, ...]:
         oc, jet = _oc(), _jet()
@@ -757,9 +768,9 @@ class ProductSource(KeysetSource):
 
     def _check_index(self) -> None:
         try:
-            if self._data_mark() != self._index_mark:
-                self.forget()
-        except pw.DatabaseError:
+            if self._index_mark is not None and self._data_mark() != self._index_mark:
+                self.forget()  # (None: the load's own mark is still being read)
+        except (pw.DatabaseError, sqlite3.Error):
             pass
         finally:
             if not self.db.is_closed():

@@ -127,11 +127,33 @@ class SqliteWatch:
         """`read(connection)` when something was committed since the last call, else its
         last answer. The version is taken first: a commit during the read is seen next time."""
         with self._lock:
-            version = self._connection.execute("PRAGMA data_version").fetchone()[0]
+            version = self._read_version()
             if version != self._version:
                 self._summary = read(self._connection)
                 self._version = version
             return self._summary
+
+    def version(self) -> int:
+        """The file's commit count as this connection sees it (only compared, never reset)."""
+        with self._lock:
+            return self._read_version()
+
+    def summary_since(
+        self, read: Callable[[sqlite3.Connection], tuple[Any, ...]], version: int | None
+    ) -> tuple[Any, ...] | None:
+        """:meth:`summary` as of `version` (from :meth:`version`); None when anything was
+        committed since, before or during the read (what it read may be newer)."""
+        with self._lock:
+            if self._read_version() != version:
+                return None
+            summary = read(self._connection)
+            if self._read_version() != version:
+                return None
+            self._version, self._summary = version, summary
+            return summary
+
+    def _read_version(self) -> int:
+        return int(self._connection.execute("PRAGMA data_version").fetchone()[0])
 
     def forget(self) -> None:
         """The next call reads the summary again (the benchmark times that read)."""

@@ -271,3 +271,29 @@ def test_tables_converted_to_innodb_are_checked_by_the_products_dates(oc_db) -> 
     shown = admin_edit(source)  # the name, and date_modified as OpenCart's admin sets it
     assert checked(source) and shown()
     settles(source)
+
+
+class RenamedDuringTheLoad(ProductSource):
+    """A source whose store is edited just after its rows were loaded, before the load's own
+    mark is read (SQLite reads that mark once the index answers)."""
+
+    renamed = False
+
+    def _sqlite_summary(self, connection: Any) -> tuple[Any, ...]:
+        if not self.renamed:
+            self.renamed = True
+            ProductDescription.update(name="Zanzibar Teapot").where(
+                (ProductDescription.product_id == CANON) & (ProductDescription.language_id == 1)
+            ).execute()
+        return super()._sqlite_summary(connection)
+
+
+@pytest.mark.parametrize("oc_database", ["sqlite"], indirect=True)
+def test_an_edit_while_the_index_loads_is_noticed_by_the_next_check(oc_db) -> None:  # noqa: F811
+    source = RenamedDuringTheLoad(oc_db, 1, 0)
+    source.count("")
+    wait(source.orders_ready, "the index load")
+    assert source.renamed and source.count("zanzibar") == 0  # loaded before the edit
+    assert checked(source), "the edit made while the index loaded was missed"
+    assert source.ids("zanzibar teapot") == [CANON]
+    settles(source)
