@@ -703,7 +703,9 @@ class ProductSource(KeysetSource):
         links, JetProduct, JetCategory = oc.ProductToCategory, jet.JetProduct, jet.JetCategory
         key = product.product_id
         description = oc.ProductDescription
-        texts = text_crc(product.model, product.sku, product.upc, product.ean, description.name)
+        texts = text_crc(
+            key, product.model, product.sku, product.upc, product.ean, description.name
+        )
         price = pw.Cast(pw.fn.ROUND(product.price * 10000), "INTEGER")
         jet_status = text_crc(
             JetProduct.product_id,
@@ -714,7 +716,7 @@ class ProductSource(KeysetSource):
         queries = [
             self._select(
                 pw.fn.COUNT(key),
-                pw.fn.SUM(mix(key, texts)),
+                pw.fn.SUM(texts),  # a CRC with the id in it: no mixing needed
                 pw.fn.SUM(mix(key, price)),
                 pw.fn.SUM(mix(key, product.quantity)),
             ),
@@ -723,11 +725,9 @@ class ProductSource(KeysetSource):
             ),
             category.select(
                 pw.fn.COUNT(category.category_id),
-                pw.fn.SUM(mix(category.category_id, text_crc(category.name))),
+                pw.fn.SUM(text_crc(category.category_id, category.name)),
             ).where(category.language_id == self.language_id),
-            JetProduct.select(
-                pw.fn.COUNT(JetProduct.id), pw.fn.SUM(mix(JetProduct.id, jet_status))
-            ),
+            JetProduct.select(pw.fn.COUNT(JetProduct.id), pw.fn.SUM(jet_status)),
         ]
         if self.mapped_only:
             queries.append(

@@ -171,7 +171,8 @@ _PRIME = 2147483647  # squares of residues stay below 2**62: no overflow into RE
 
 def mix(key: Any, value: Any) -> Any:
     """An integer hash of (key, value) for SUM() on SQLite: a changed, added or removed row
-    moves the sum (a square modulo a prime: no linear cancelling between rows)."""
+    moves the sum (a square modulo a prime: no linear cancelling between rows). `value` is
+    written twice in the SQL: a cheap expression only (not :func:`text_crc`)."""
     residue = _modulo(key * 1000003 + value)  # peewee's `%` is LIKE
     return _modulo(residue * residue)
 
