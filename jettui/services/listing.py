@@ -481,9 +481,9 @@ class ProductSource(KeysetSource):
     need keeping in step with every admin edit, the memory copy only needs reloading.
     Everything is reloaded after `forget()` (the grid's reload) and when a table the index
     reads changed (checked at most every `CHECK_SECONDS`, without reading the catalog: see
-    `_data_mark`); until then the database answers again. Memory: about 80 bytes a product for the search text
-    (one buffer, see the index's module), 4 bytes a product per sort order (index positions;
-    product ids are OpenCart's INT(11)).
+    `_data_mark`); until then the database answers again. Memory: about 80 bytes a product
+    for the search text (one buffer, see the index's module), 4 bytes a product per sort
+    order (index positions; product ids are OpenCart's INT(11)).
     """
 
     nullable = frozenset({"name", "jet_status", "category"})
@@ -647,11 +647,11 @@ class ProductSource(KeysetSource):
         makes the mark :class:`~jettui.store.table_marks.Unsettled`, so an edit later in that
         second is still noticed (one reload too many at worst).
 
-        SQLite (`_sqlite_mark`): no table has a change time, but `PRAGMA data_version` on a
-        read-only connection of the source's own moves on every commit by anyone (O(1)). Only
-        then is a summary of those tables read (counts and sums of row hashes: about 3 s on a
-        million products, against 23 s for the reload it may spare, and only after a commit);
-        no time is involved, so no edit is missed. A load reads it once the index answers,
+        SQLite (:class:`~jettui.store.table_marks.SqliteWatch`): no table has a change time,
+        but `PRAGMA data_version` on a read-only connection of the source's own moves on every
+        commit by anyone (O(1)). Only then is `_sqlite_summary` of those tables read (counts
+        and sums of row hashes: about 3 s on a million products, against 23 s for the reload
+        it may spare, and only after a commit); no time is involved, so no edit is missed. A load reads it once the index answers,
         and keeps it only if nothing was committed since the load began (else the next check
         reloads). A database the watch cannot open (in memory) is summarised at every check.
         """

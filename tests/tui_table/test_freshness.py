@@ -196,7 +196,9 @@ def unmapped_category() -> int:
     )
 
 
-def test_category_links_and_mappings_are_noticed_by_the_mapped_only_grid(oc_db) -> None:  # noqa: F811
+def test_category_links_and_mappings_are_noticed_by_the_mapped_only_grid(
+    oc_db,  # noqa: F811
+) -> None:
     category_id = unmapped_category()  # no product in it yet
     JetCategory.create(category_id=category_id, jet_node_id=4000001, node_path="Kitchen > Mugs")
     source = settled_grid(oc_db, mapped_only=True)
