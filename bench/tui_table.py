@@ -140,6 +140,16 @@ def query_times(source: ProductSource) -> None:
         print(f"  {label:46} {ms(statistics.median(runs))}")
 
 
+def freshness(source: ProductSource) -> None:
+    """The data check the grid runs every CHECK_SECONDS (SQLite: also after a commit)."""
+    median = statistics.median(timed(source._data_mark) for _ in range(5))
+    line = f"freshness check: {ms(median).strip()} (every {source.CHECK_SECONDS:.0f} s"
+    if source._watch is not None:
+        source._watch.forget()  # as after a commit: the summary is read
+        line += f"; {ms(timed(source._data_mark)).strip()} after a commit"
+    print(line + ")")
+
+
 async def measure(source: ProductSource) -> None:
     app = BenchApp(source)
     start = time.perf_counter()
@@ -275,6 +285,7 @@ def main() -> None:
         source = ProductSource(db, store.language_id, store.store_id)
         asyncio.run(measure(source))
         query_times(source)
+        freshness(source)
     except (pw.DatabaseError, StoreError, DemoRefused) as error:
         first = str(error).splitlines()[0] if str(error) else ""
         sys.exit(f"{step} failed on {where}: {type(error).__name__}: {first}")
