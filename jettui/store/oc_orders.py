@@ -24,6 +24,7 @@ check for it on their next run (the importer does).
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -267,21 +268,26 @@ def add_order_history(
     return StatusChange(order_id, old, status_id, direction, int(history))
 
 
-def product_now(product_id: int) -> Product | None:
-    """The product's id, model, quantity and status as they are now (the import reads one for
-    every order line: a cached statement, no query building). None when it is gone."""
-    row = database_proxy.execute_sql(
-        _sql("SELECT product_id, model, quantity, status FROM {product} WHERE product_id = {p}"),
-        (product_id,),
-    ).fetchone()
-    if row is None:
-        return None
-    return Product(
-        product_id=int(row[0]),
-        model=Product.model.python_value(row[1]),
-        quantity=Product.quantity.python_value(row[2]),
-        status=Product.status.python_value(row[3]),
+def products_now(product_ids: Iterable[int]) -> dict[int, Product]:
+    """Id, model, quantity and status of each product as they are now, by id (the import
+    reads an order's products together: one cached statement, no query building). A product
+    that is gone is missing."""
+    wanted = sorted(set(product_ids))
+    if not wanted:
+        return {}
+    marks = ", ".join(["{p}"] * len(wanted))
+    sql = _sql(
+        f"SELECT product_id, model, quantity, status FROM {{product}} WHERE product_id IN ({marks})"
     )
+    found: dict[int, Product] = {}
+    for pid, model, quantity, status in database_proxy.execute_sql(sql, wanted).fetchall():
+        found[int(pid)] = Product(
+            product_id=int(pid),
+            model=Product.model.python_value(model),
+            quantity=Product.quantity.python_value(quantity),
+            status=Product.status.python_value(status),
+        )
+    return found
 
 
 def _sql(template: str) -> str:

@@ -55,7 +55,7 @@ from jettui.services.catalog.payload import COMBINATIONS_MAX, VARIANT_OPTION_TYP
 from jettui.store.base import StoreModel, tuple_rows
 from jettui.store.combination import COMBINATION_SLOT_BASE, combination_slot
 from jettui.store.jet_tables import JetProduct
-from jettui.store.oc_orders import ShopContext, product_now
+from jettui.store.oc_orders import ShopContext, products_now
 from jettui.store.opencart import (
     Country,
     Option,
@@ -315,11 +315,13 @@ def _lines(
     lines: list[PlannedLine] = []
     problems: list[ItemProblem] = []
     resolved: list[tuple[dict[str, Any], _Resolved, int]] = []
-    for item in items:
+    skus = [str(item.get("merchant_sku") or "") for item in items]
+    links = [lookups.link(sku) if sku else None for sku in skus]
+    products = products_now(link[0] for link in links if link is not None)  # read now, together
+    for item, sku, link in zip(items, skus, links, strict=True):
         item_id = str(item.get("order_item_id") or "")
-        sku = str(item.get("merchant_sku") or "")
         qty = _int(item.get("request_order_quantity"))
-        found, problem = _resolve(sku, lookups)
+        found, problem = _resolve(sku, link, products, lookups)
         if problem is not None:
             problems.append(ItemProblem(item_id, sku, *problem))
             continue
@@ -338,15 +340,18 @@ def _lines(
 
 
 def _resolve(
-    sku: str, lookups: Lookups
+    sku: str,
+    link: tuple[int, int] | None,
+    products: dict[int, Product],
+    lookups: Lookups,
 ) -> tuple[_Resolved | None, tuple[ItemAckStatus, str] | None]:
-    """The product (and option value) a Jet SKU stands for, with its stock read now."""
+    """The product (and option value) a Jet SKU stands for (``link``: what the SKU is linked
+    to), with its stock as ``products`` read it."""
     invalid = ItemAckStatus.INVALID_SKU
-    link = lookups.link(sku) if sku else None
     if link is None:
         return None, (invalid, f"{sku or '(empty)'}: unknown merchant SKU")
     product_id, value_id = link
-    product = product_now(product_id)
+    product = products.get(product_id)
     if product is None:
         return None, (invalid, f"{sku}: product {product_id} no longer exists in OpenCart")
     values: list[ProductOptionValue] = []

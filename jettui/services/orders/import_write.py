@@ -9,12 +9,12 @@ OpenCart rows that can always be read back to tell how far an earlier run got:
    write. A concurrent run inserting the same Jet order hits the unique key.
 2. The ``order`` row is inserted with ``order_status_id`` 0 — what addOrder does; the admin
    does not list such an order — and ``comment`` holding :func:`import_plan.marker` (the Jet
-   order id) in the same INSERT. Its id goes to the ledger with step 3's ``written`` mark. A
+   order id) in the same INSERT. Its id reaches the ledger with step 5's ``done`` mark: a
    run killed before that finds the order again by the marker (searched only for a ledger
-   row an earlier run left behind).
+   row an earlier run left behind, so only after a crash).
 3. ``order_product``/``order_option``/``order_total`` rows. While the order is at status 0
    they are not trusted: a resumed run deletes and rewrites them (the order row is reused).
-   → ledger **written**.
+   (Ledgers of older jettui versions may say **written** here, with the order's id.)
 4. ``add_order_history(status_imported)``: the stock move and the status change (0 → the
    imported status) are ONE atomic step (a single multi-table UPDATE on MySQL, a transaction
    on SQLite) guarded by "status is still 0". So the order's status says whether stock was
@@ -27,7 +27,7 @@ OpenCart rows that can always be read back to tell how far an earlier run got:
 A Jet order that cannot be created ends **rejected** (or **held**, orders.hold_problem_orders)
 with the reason; a status-0 order an earlier attempt left is deleted with its rows first
 ("cleaned"). On SQLite the whole sequence also runs in one transaction (so a kill leaves
-nothing of the order at all, and the ledger skips the intermediate order_id/written updates).
+nothing of the order at all).
 
 The single remaining window is inside the step-4 statement itself: a MySQL server that dies
 in the middle of that one multi-table UPDATE on MyISAM may have applied part of it (MyISAM
@@ -243,16 +243,15 @@ def _status(order_id: int) -> int:
 
 def _write_rows(row: JetOrder, plan: OrderPlan, order_id: int) -> tuple[int, list[dict]]:
     """Steps 2 and 3: the order row at status 0 (reused when an earlier attempt wrote it),
-    then its lines, options and totals; the ledger says ``written``."""
+    then its lines, options and totals. The ledger hears of them with ``done``: until then a
+    resumed run finds the order by its marker (see :func:`_find_order`), one statement fewer
+    for every order."""
     if order_id:
         _delete_children(order_id)
         Order.update(**plan.order).where(
             (Order.order_id == order_id) & (Order.order_status_id == 0)
         ).execute()
     else:
-        # Its id reaches the ledger with the ``written`` mark below: a run killed before
-        # that finds the order again by its marker (the ledger row is then not this run's
-        # own, see _find_order), so one ledger UPDATE fewer per order.
         order_id = insert_row(Order, plan.order)
     ledger_lines = []
     options: list[dict[str, Any]] = []
@@ -264,16 +263,7 @@ def _write_rows(row: JetOrder, plan: OrderPlan, order_id: int) -> tuple[int, lis
     # of an order at status 0: a resumed run deletes and rewrites them.
     insert_rows(OrderOption, options)
     insert_rows(OrderTotal, [{"order_id": order_id, **total} for total in plan.totals])
-    if not is_mysql(database_proxy):
-        return order_id, ledger_lines  # SQLite: the ledger says done when the transaction ends
-    _mark_written(row.id, order_id, ledger_lines, plan.warnings)
     return order_id, ledger_lines
-
-
-def _mark_written(row_id: int, order_id: int, lines: list[dict], warnings: list[str]) -> None:
-    """The ledger says ``written``, with the order's id and lines."""
-    values = {"state": "written", "order_id": order_id, "lines": lines, "warnings": warnings}
-    update_row(JetOrder, row_id, {**values, "error": None, "updated_at": utcnow()})
 
 
 def _delete_children(order_id: int) -> None:
@@ -297,14 +287,8 @@ def _done(
         batch.rows.append((row.id, order_id, lines, warnings))
         batch.lines += account.new_line_rows(row, lines)
     else:
-        JetOrder.update(
-            state="done",
-            order_id=order_id,
-            lines=lines,
-            warnings=warnings,
-            error=None,
-            updated_at=utcnow(),
-        ).where(JetOrder.id == row.id).execute()
+        done = {"state": "done", "order_id": order_id, "lines": lines, "warnings": warnings}
+        update_row(JetOrder, row.id, {**done, "error": None, "updated_at": utcnow()})
         account.open_lines(row, lines, new_order=True)  # its line accounts (a key per item)
     log_event(
         "order",
