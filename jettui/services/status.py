@@ -359,6 +359,22 @@ def _unacknowledged(settings: Settings) -> list[tuple[str, _dt.datetime | None]]
     return sorted(rows, key=lambda r: (r[1] is None, r[1] or _dt.datetime.max))
 
 
+def _held() -> int:
+    """Of :func:`_unacknowledged`, the orders held for a person (``orders.hold_problem_orders``):
+    they wait on the Rejected orders panel for a retry or a reject, not on Orders."""
+    from jettui.store.jet_tables import JetOrder
+
+    return (
+        JetOrder.select()
+        .where(
+            JetOrder.acknowledgement_status.is_null()
+            & JetOrder.status.in_(WAITING_STATUSES)
+            & (JetOrder.state == "held")
+        )
+        .count()
+    )
+
+
 def _late_shipments(now: _dt.datetime) -> list[tuple[str, _dt.datetime]]:
     from jettui.store.base import tuple_rows
     from jettui.store.jet_tables import JetOrder
@@ -629,6 +645,7 @@ class HeaderState:
     """The few facts the dashboard header shows on every screen."""
 
     unacknowledged: int = 0
+    held: int = 0  # of those, held for a person (Rejected orders: retry or reject)
     next_deadline: _dt.datetime | None = None
     next_fetch: _dt.datetime | None = None  # None: fetch-orders is off
     failing: tuple[str, ...] = ()  # jobs whose newest run failed or found Jet unreachable
@@ -647,6 +664,8 @@ class HeaderState:
                 late = left.total_seconds() < 0
                 ack += f", {_minutes(-left)} late" if late else f" in {_minutes(left)}"
                 urgent = left <= NEAR_DEADLINE
+            if self.held:  # not on Orders but on Rejected orders: say so, or the counts differ
+                ack += f" ({self.held} held)"
             parts.append(("⚠ " if urgent else "") + ack)
         else:
             parts.append("0 to ack")
@@ -673,6 +692,7 @@ def header_state(settings: Settings, now: _dt.datetime) -> HeaderState:
     failing = tuple(j.job for j in facts.jobs if j.last_result in (FAILED, UNREACHABLE))
     return HeaderState(
         unacknowledged=len(facts.unacknowledged),
+        held=_held(),
         next_deadline=min(deadlines, default=None),
         next_fetch=facts.next_fetch,
         failing=failing,

@@ -74,6 +74,8 @@ def test_state_line_fits_and_drops_the_least_urgent_first() -> None:
     assert state.urgent(T0)
     late = HeaderState(unacknowledged=1, next_deadline=T0 - minutes(7))
     assert late.text(T0, 80) == "⚠ 1 to ack, 7m late"
+    held = HeaderState(unacknowledged=3, held=1, next_deadline=T0 + minutes(9))
+    assert held.text(T0, 80) == "3 to ack in 9m (1 held)"
     calm = HeaderState(next_fetch=T0 - minutes(1))
     assert calm.text(T0, 80) == "0 to ack · fetch now" and not calm.urgent(T0)
 
@@ -154,3 +156,19 @@ def test_header_snapshot(snap_compare, settings, busy_store, theme: str) -> None
         await settle(pilot)
 
     assert snap_compare(make_app(settings, theme), run_before=open_logs, terminal_size=(80, 24))
+
+
+async def test_header_says_which_orders_to_ack_are_held_on_rejected_orders(settings, db) -> None:
+    """A held order still needs an answer (Jet waits), but it is on Rejected orders, not on
+    Orders: the header counts it and says how many of the count are held."""
+    from jettui.store.jet_tables import JetOrder
+
+    order("JET-2001", T0 - minutes(2))
+    order("JET-2002", T0 - minutes(4))
+    order("JET-2003", T0 - minutes(1))
+    JetOrder.update(state="held").where(JetOrder.merchant_order_id == "JET-2003").execute()
+    db.close()
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "3 to ack in 11m (1 held)" in header_text(app)
