@@ -349,11 +349,7 @@ def _unacknowledged(settings: Settings) -> list[tuple[str, _dt.datetime | None]]
 
     query = JetOrder.select(
         JetOrder.merchant_order_id, JetOrder.raw, JetOrder.order_placed_date
-    ).where(
-        JetOrder.acknowledgement_status.is_null()
-        & JetOrder.status.in_(WAITING_STATUSES)
-        & (JetOrder.state != "rejected")
-    )
+    ).where(_owed_an_answer() & (JetOrder.state != "rejected"))
     rows = [(r.merchant_order_id, ack_deadline(settings, r.raw, r.order_placed_date))
             for r in query]  # fmt: skip
     return sorted(rows, key=lambda r: (r[1] is None, r[1] or _dt.datetime.max))
@@ -364,15 +360,14 @@ def _held() -> int:
     they wait on the Rejected orders panel for a retry or a reject, not on Orders."""
     from jettui.store.jet_tables import JetOrder
 
-    return (
-        JetOrder.select()
-        .where(
-            JetOrder.acknowledgement_status.is_null()
-            & JetOrder.status.in_(WAITING_STATUSES)
-            & (JetOrder.state == "held")
-        )
-        .count()
-    )
+    return JetOrder.select().where(_owed_an_answer() & (JetOrder.state == "held")).count()
+
+
+def _owed_an_answer() -> Any:
+    """Jet orders Jet still waits to hear about: no acknowledgement sent, still waiting."""
+    from jettui.store.jet_tables import JetOrder
+
+    return JetOrder.acknowledgement_status.is_null() & JetOrder.status.in_(WAITING_STATUSES)
 
 
 def _late_shipments(now: _dt.datetime) -> list[tuple[str, _dt.datetime]]:

@@ -121,7 +121,7 @@ def import_order(
         plan = plan_order(raw, shop, settings.orders.customer_email, lookups)
         if not plan.ok:
             return _refuse(row, plan, order_id, settings)
-        order_id, lines = _write_rows(row, plan, order_id)
+        order_id, lines = _write_rows(plan, order_id)
         add_order_history(
             order_id,
             settings.orders.status_imported,
@@ -241,7 +241,7 @@ def _status(order_id: int) -> int:
     return int(status or 0)
 
 
-def _write_rows(row: JetOrder, plan: OrderPlan, order_id: int) -> tuple[int, list[dict]]:
+def _write_rows(plan: OrderPlan, order_id: int) -> tuple[int, list[dict]]:
     """Steps 2 and 3: the order row at status 0 (reused when an earlier attempt wrote it),
     then its lines, options and totals. The ledger hears of them with ``done``: until then a
     resumed run finds the order by its marker (see :func:`_find_order`), one statement fewer
